@@ -1,0 +1,109 @@
+//! Scenario views: a filter over node and edge ids, never a copy of the
+//! graph. The loaded graph never changes; a scenario hides nodes and edges.
+
+use crate::model::{EdgeId, Graph, NodeId};
+
+/// Which nodes and edges a statement may see. The full view hides nothing
+/// and costs nothing to query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct View {
+    hidden_nodes: Bits,
+    hidden_edges: Bits,
+}
+
+impl View {
+    /// The view that hides nothing.
+    pub fn full() -> View {
+        View::default()
+    }
+
+    /// Whether the node is visible.
+    #[inline]
+    pub fn node(&self, n: NodeId) -> bool {
+        !self.hidden_nodes.get(n.index())
+    }
+
+    /// Whether the edge is visible (its endpoints must be visible too).
+    #[inline]
+    pub fn edge(&self, g: &Graph, e: EdgeId) -> bool {
+        if self.is_full() {
+            return true;
+        }
+        if self.hidden_edges.get(e.index()) {
+            return false;
+        }
+        let (a, b) = g.edge_ends(e);
+        self.node(a) && self.node(b)
+    }
+
+    /// Whether the edge itself is hidden (not looking at its endpoints);
+    /// traversals that already checked the neighbour use this.
+    #[inline]
+    pub fn edge_hidden(&self, e: EdgeId) -> bool {
+        self.hidden_edges.get(e.index())
+    }
+
+    /// Whether this view hides nothing.
+    #[inline]
+    pub fn is_full(&self) -> bool {
+        self.hidden_nodes.none() && self.hidden_edges.none()
+    }
+
+    /// Hides a node (and so every edge touching it).
+    pub fn hide_node(&mut self, n: NodeId) {
+        self.hidden_nodes.set(n.index());
+    }
+
+    /// Hides an edge.
+    pub fn hide_edge(&mut self, e: EdgeId) {
+        self.hidden_edges.set(e.index());
+    }
+
+    /// Hides everything `other` hides too (scenario composition).
+    pub fn compose(&mut self, other: &View) {
+        self.hidden_nodes.union(&other.hidden_nodes);
+        self.hidden_edges.union(&other.hidden_edges);
+    }
+
+    /// The number of hidden nodes and edges.
+    pub fn hidden_counts(&self) -> (usize, usize) {
+        (self.hidden_nodes.count(), self.hidden_edges.count())
+    }
+}
+
+/// A growable bitset; empty means "nothing set" at no cost.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Bits {
+    words: Vec<u64>,
+}
+
+impl Bits {
+    #[inline]
+    fn get(&self, i: usize) -> bool {
+        self.words.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    fn set(&mut self, i: usize) {
+        if self.words.len() <= i / 64 {
+            self.words.resize(i / 64 + 1, 0);
+        }
+        self.words[i / 64] |= 1 << (i % 64);
+    }
+
+    fn union(&mut self, other: &Bits) {
+        if self.words.len() < other.words.len() {
+            self.words.resize(other.words.len(), 0);
+        }
+        for (a, b) in self.words.iter_mut().zip(&other.words) {
+            *a |= b;
+        }
+    }
+
+    fn none(&self) -> bool {
+        self.words.iter().all(|w| *w == 0)
+    }
+
+    fn count(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}

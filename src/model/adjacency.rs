@@ -1,0 +1,132 @@
+//! Compressed sparse row adjacency (CSR), built once when a graph is
+//! finished. Traversals read these flat arrays instead of petgraph's linked
+//! edge lists: a node's neighbours are one contiguous slice, which is what
+//! makes BFS over tens of millions of edges cache-friendly.
+
+use super::ids::{EdgeId, EdgeTypeId, NodeId};
+
+/// One direction (out or in) of the graph's adjacency.
+#[derive(Clone, Debug, Default)]
+pub struct Adjacency {
+    offsets: Vec<u32>,
+    nbrs: Vec<NodeId>,
+    edges: Vec<EdgeId>,
+    types: Vec<EdgeTypeId>,
+}
+
+impl Adjacency {
+    /// Builds the adjacency of `node_count` nodes from `(this end, other end,
+    /// type)` per edge, edge ids being positions in the input. Entries of a
+    /// node keep edge order (a stable counting sort), so iteration is
+    /// deterministic.
+    pub(crate) fn build(
+        node_count: usize,
+        edge_count: usize,
+        ends: impl Fn(usize) -> (NodeId, NodeId, EdgeTypeId),
+    ) -> Adjacency {
+        let mut offsets = vec![0u32; node_count + 1];
+        for e in 0..edge_count {
+            offsets[ends(e).0.index() + 1] += 1;
+        }
+        for i in 0..node_count {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut cursor: Vec<u32> = offsets[..node_count].to_vec();
+        let mut nbrs = vec![NodeId(0); edge_count];
+        let mut edges = vec![EdgeId(0); edge_count];
+        let mut types = vec![EdgeTypeId(0); edge_count];
+        for e in 0..edge_count {
+            let (this, other, ty) = ends(e);
+            let slot = cursor[this.index()] as usize;
+            cursor[this.index()] += 1;
+            nbrs[slot] = other;
+            edges[slot] = EdgeId(e as u32);
+            types[slot] = ty;
+        }
+        Adjacency { offsets, nbrs, edges, types }
+    }
+
+    #[inline]
+    fn range(&self, node: NodeId) -> std::ops::Range<usize> {
+        self.offsets[node.index()] as usize..self.offsets[node.index() + 1] as usize
+    }
+
+    /// The neighbours of `node` in this direction.
+    #[inline]
+    pub fn neighbors(&self, node: NodeId) -> &[NodeId] {
+        &self.nbrs[self.range(node)]
+    }
+
+    /// The edge types parallel to [`Adjacency::neighbors`].
+    #[inline]
+    pub fn types(&self, node: NodeId) -> &[EdgeTypeId] {
+        &self.types[self.range(node)]
+    }
+
+    /// The edge ids parallel to [`Adjacency::neighbors`].
+    #[inline]
+    pub fn edges(&self, node: NodeId) -> &[EdgeId] {
+        &self.edges[self.range(node)]
+    }
+
+    /// `(edge, type, neighbour)` for every edge of `node` in this direction.
+    #[inline]
+    pub fn iter(&self, node: NodeId) -> impl Iterator<Item = (EdgeId, EdgeTypeId, NodeId)> + '_ {
+        let r = self.range(node);
+        self.edges[r.clone()]
+            .iter()
+            .zip(&self.types[r.clone()])
+            .zip(&self.nbrs[r])
+            .map(|((e, t), n)| (*e, *t, *n))
+    }
+
+    /// The number of edges of `node` in this direction.
+    #[inline]
+    pub fn degree(&self, node: NodeId) -> usize {
+        self.range(node).len()
+    }
+}
+
+/// A set of edge types, as a bitset over [`EdgeTypeId`]s.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TypeSet {
+    bits: Vec<u64>,
+}
+
+impl TypeSet {
+    /// The empty set.
+    pub fn new() -> TypeSet {
+        TypeSet::default()
+    }
+
+    /// Adds a type.
+    pub fn insert(&mut self, t: EdgeTypeId) {
+        let (w, b) = (t.index() / 64, t.index() % 64);
+        if self.bits.len() <= w {
+            self.bits.resize(w + 1, 0);
+        }
+        self.bits[w] |= 1 << b;
+    }
+
+    /// Whether the set holds `t`.
+    #[inline]
+    pub fn contains(&self, t: EdgeTypeId) -> bool {
+        let (w, b) = (t.index() / 64, t.index() % 64);
+        self.bits.get(w).is_some_and(|word| word & (1 << b) != 0)
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bits.iter().all(|w| *w == 0)
+    }
+}
+
+impl FromIterator<EdgeTypeId> for TypeSet {
+    fn from_iter<I: IntoIterator<Item = EdgeTypeId>>(iter: I) -> TypeSet {
+        let mut set = TypeSet::new();
+        for t in iter {
+            set.insert(t);
+        }
+        set
+    }
+}

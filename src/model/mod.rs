@@ -1,0 +1,17 @@
+//! The in-memory graph model: typed ids, values, the schema and the store.
+//! Everything above this module reads the graph through [`Graph`].
+
+mod adjacency;
+mod graph;
+mod ids;
+mod path;
+mod schema;
+mod store;
+mod value;
+
+pub use adjacency::{Adjacency, TypeSet};
+pub use graph::{EdgeTypeInfo, Graph, GraphBuilder, Lookup};
+pub use path::Path;
+pub use ids::{EdgeId, EdgeTypeId, KindId, NodeId, PropKey, StrId};
+pub use schema::{Direction, EdgeTypeDef, KindDef, Role, Schema};
+pub use value::{Date, PropType, Value};

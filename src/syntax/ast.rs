@@ -1,0 +1,424 @@
+//! The typed, spanned syntax tree of FQL. The parser builds it; nothing
+//! above `syntax` ever sees pest pairs. Every node's `Display` (in
+//! `print.rs`) prints valid FQL, so parse -> print -> parse is testable.
+
+use crate::diag::Span;
+
+/// A name as written, with where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    /// The text (case preserved).
+    pub name: String,
+    /// Where.
+    pub span: Span,
+}
+
+/// One statement of a script.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    /// What it is.
+    pub kind: StatementKind,
+    /// The whole statement's text range (without the `;`).
+    pub span: Span,
+}
+
+/// The statements of FQL.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StatementKind {
+    /// `match ... return ...`
+    Match(MatchStmt),
+    /// `path ...`
+    Path(PathStmt),
+    /// `upstream of ...`
+    Upstream(TraceStmt),
+    /// `downstream of ...`
+    Downstream(TraceStmt),
+    /// `exposure of ... to ...`
+    Exposure(ExposureStmt),
+    /// `chokepoints of ...`
+    Chokepoints(ChokepointsStmt),
+    /// `scenario NAME = OP, ...`
+    Scenario(ScenarioStmt),
+    /// `with NAME: STATEMENT`
+    With {
+        /// The scenario's name.
+        scenario: Ident,
+        /// The statement run under the scenario's view.
+        body: Box<Statement>,
+    },
+    /// `compare NAME: exposure ...`
+    Compare {
+        /// The scenario's name.
+        scenario: Ident,
+        /// The statement compared (resolution checks it is an `exposure`).
+        body: Box<Statement>,
+    },
+    /// `show NODESET`
+    Show(NodeSet),
+    /// `schema`
+    Schema,
+    /// `stats`
+    Stats,
+    /// `export FORMAT "FILE" [with clusters] [from STATEMENT]`
+    Export(ExportStmt),
+}
+
+/// `match PATTERN, ... [where EXPR] return ...`
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchStmt {
+    /// The comma-separated patterns.
+    pub patterns: Vec<Pattern>,
+    /// The `where` clause.
+    pub filter: Option<Expr>,
+    /// The `return` clause.
+    pub ret: Return,
+}
+
+/// `return [distinct] ITEM, ... [order by ...] [skip N] [limit N]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Return {
+    /// `distinct` given.
+    pub distinct: bool,
+    /// The returned items.
+    pub items: Vec<ReturnItem>,
+    /// `order by` keys, in order.
+    pub order: Vec<OrderKey>,
+    /// `skip N` (an integer literal or parameter).
+    pub skip: Option<Expr>,
+    /// `limit N` (an integer literal or parameter).
+    pub limit: Option<Expr>,
+}
+
+/// `EXPR [as alias]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReturnItem {
+    /// The expression.
+    pub expr: Expr,
+    /// The alias, if any.
+    pub alias: Option<Ident>,
+}
+
+/// `EXPR [asc|desc]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderKey {
+    /// The sort key.
+    pub expr: Expr,
+    /// `desc` given.
+    pub descending: bool,
+}
+
+/// `[p =] NODE (EDGE NODE)*`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pattern {
+    /// The path variable, if any (`p = ...`).
+    pub path_var: Option<Ident>,
+    /// The first node.
+    pub start: NodePattern,
+    /// The following (edge, node) steps.
+    pub steps: Vec<(EdgePattern, NodePattern)>,
+    /// The whole pattern.
+    pub span: Span,
+}
+
+/// `(var:Kind|Kind {k: v, ...} where EXPR)`
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodePattern {
+    /// The variable, if any.
+    pub var: Option<Ident>,
+    /// Kind alternatives (empty: any kind).
+    pub kinds: Vec<Ident>,
+    /// Property map; `id` and `name` mean the node's own.
+    pub props: Vec<(Ident, Expr)>,
+    /// Inline `where`.
+    pub filter: Option<Expr>,
+    /// The whole node pattern, parentheses included.
+    pub span: Span,
+}
+
+/// Which way an edge pattern points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdgeDir {
+    /// `-[...]->` / `-->`
+    Out,
+    /// `<-[...]-` / `<--`
+    In,
+    /// `-[...]-` / `--`
+    Either,
+}
+
+/// `-[var:TYPE|TYPE *1..3 {k: v}]->`
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgePattern {
+    /// The variable, if any.
+    pub var: Option<Ident>,
+    /// Type alternatives (empty: any type).
+    pub types: Vec<Ident>,
+    /// Variable length, if given.
+    pub quant: Option<Quant>,
+    /// Property map.
+    pub props: Vec<(Ident, Expr)>,
+    /// Direction.
+    pub dir: EdgeDir,
+    /// The whole edge pattern.
+    pub span: Span,
+}
+
+/// A variable-length quantifier: `*` is 1.., `*N` is N..N, `*N..M`, `*..M`
+/// is 1..M, `*N..` is N.. (unbounded).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quant {
+    /// Fewest hops.
+    pub min: u32,
+    /// Most hops; `None` is unbounded.
+    pub max: Option<u32>,
+}
+
+/// An expression with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where.
+    pub span: Span,
+}
+
+/// A literal value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// An integer that fits i64.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// A string, escapes resolved.
+    Str(String),
+}
+
+/// Unary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `not`
+    Not,
+    /// `-`
+    Neg,
+}
+
+/// Binary operators, loosest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// `or`
+    Or,
+    /// `xor`
+    Xor,
+    /// `and`
+    And,
+    /// `=`
+    Eq,
+    /// `<>`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `in`
+    In,
+    /// `starts with`
+    StartsWith,
+    /// `ends with`
+    EndsWith,
+    /// `contains`
+    Contains,
+    /// `=~`
+    Regex,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `%`
+    Mod,
+}
+
+/// Expression forms.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// A literal.
+    Literal(Literal),
+    /// `[e, ...]`
+    List(Vec<Expr>),
+    /// `$name`
+    Param(String),
+    /// A variable.
+    Var(String),
+    /// `e.prop`
+    Prop(Box<Expr>, Ident),
+    /// `not e`, `-e`
+    Unary(UnaryOp, Box<Expr>),
+    /// `a OP b`
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `e is null` / `e is not null`
+    IsNull {
+        /// The tested expression.
+        expr: Box<Expr>,
+        /// `is not null`.
+        negated: bool,
+    },
+    /// A function or aggregate call: `lower(x)`, `count(distinct x)`.
+    Call {
+        /// The function's name as written (matched case-insensitively).
+        name: Ident,
+        /// `distinct` inside the parentheses.
+        distinct: bool,
+        /// The arguments.
+        args: Vec<Expr>,
+    },
+    /// `count(*)`
+    CountStar,
+}
+
+/// A NODESET (spec: *Node sets*).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeSet {
+    /// What it is.
+    pub kind: NodeSetKind,
+    /// Where.
+    pub span: Span,
+}
+
+/// The forms of a node set.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeSetKind {
+    /// `"TSMC"` or `$param`: one node by id, name or alias.
+    Name(Expr),
+    /// `(f:Firm {...} where ...)`
+    Pattern(NodePattern),
+    /// `members of NODESET`
+    MembersOf(Box<NodeSet>),
+}
+
+/// `path [shortest|all|k N] from A to B [via T|...] [max N] [undirected] [weighted [by PROP]]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathStmt {
+    /// Which paths.
+    pub mode: PathMode,
+    /// Sources.
+    pub from: NodeSet,
+    /// Targets.
+    pub to: NodeSet,
+    /// `via` types (empty: any type).
+    pub via: Vec<Ident>,
+    /// `max N`.
+    pub max: Option<u32>,
+    /// `undirected`.
+    pub undirected: bool,
+    /// `weighted` (None: not weighted; Some(None): by `cost`; Some(Some(p)): by p).
+    pub weighted: Option<Option<Ident>>,
+}
+
+/// Path modes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathMode {
+    /// One path of fewest hops (or least weight).
+    Shortest,
+    /// Every simple path up to `max`.
+    All,
+    /// The N shortest simple paths (extension: `path k N from ...`).
+    K(u32),
+}
+
+/// `upstream|downstream of NODESET [via ...] [depth N]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceStmt {
+    /// The set traced from.
+    pub of: NodeSet,
+    /// `via` types.
+    pub via: Vec<Ident>,
+    /// `depth N`.
+    pub depth: Option<u32>,
+}
+
+/// `exposure of A to B [via ...] [depth N] [top K]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExposureStmt {
+    /// The exposed nodes (a row each).
+    pub of: NodeSet,
+    /// The target set (closed under membership and impact).
+    pub to: NodeSet,
+    /// `via` types.
+    pub via: Vec<Ident>,
+    /// `depth N`.
+    pub depth: Option<u32>,
+    /// `top K`.
+    pub top: Option<u32>,
+}
+
+/// `chokepoints of NODESET [via ...] [top K]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChokepointsStmt {
+    /// The set whose upstream is scored.
+    pub of: NodeSet,
+    /// `via` types.
+    pub via: Vec<Ident>,
+    /// `top K` (default 10).
+    pub top: Option<u32>,
+}
+
+/// `scenario NAME = OP, ...`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScenarioStmt {
+    /// The scenario's name.
+    pub name: Ident,
+    /// Its operations, applied in order.
+    pub ops: Vec<ScenarioOp>,
+}
+
+/// One scenario operation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScenarioOp {
+    /// `remove NODESET`
+    Remove(NodeSet),
+    /// `cut A from B`: removes arcs from T(A) to T(B).
+    Cut(NodeSet, NodeSet),
+    /// `decouple A and B`: cut both ways.
+    Decouple(NodeSet, NodeSet),
+    /// A bare name: an earlier scenario, composed in.
+    Use(Ident),
+}
+
+/// Export formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// The load format's JSON.
+    Json,
+    /// GraphML.
+    Graphml,
+    /// SVG rendered by Graphviz.
+    Svg,
+    /// PNG rendered by Graphviz.
+    Png,
+}
+
+/// `export FORMAT "FILE" [with clusters] [from STATEMENT]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportStmt {
+    /// The format.
+    pub format: ExportFormat,
+    /// The file path (a string literal).
+    pub file: String,
+    /// `with clusters` (DOT/SVG/PNG: cluster nodes by nation).
+    pub clusters: bool,
+    /// The statement whose result is exported; `None`: the whole graph.
+    pub from: Option<Box<Statement>>,
+}
