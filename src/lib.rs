@@ -5,8 +5,16 @@
 #![doc = include_str!("../ARCHITECTURE.md")]
 #![forbid(unsafe_code)]
 
-pub mod diag;
-pub mod limits;
 pub mod analysis;
+pub mod cli;
+pub mod diag;
+pub mod export;
+pub mod limits;
+pub mod load;
 pub mod model;
+pub mod output;
+pub mod query;
+pub mod repl;
+pub mod result;
+pub mod session;
 pub mod syntax;

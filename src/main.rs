@@ -1,1 +1,3 @@
+//! The `faultline` binary: parses arguments and hands over to `faultline::cli`.
+
 fn main() {}

@@ -1,0 +1,1 @@
+//! Export of subgraphs: DOT, JSON (the load format), GraphML; SVG/PNG through Graphviz.

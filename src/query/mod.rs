@@ -1,0 +1,1 @@
+//! Query resolution and evaluation: AST -> checked plan -> ResultSet, under a work budget and cancel flag.

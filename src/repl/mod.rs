@@ -1,0 +1,1 @@
+//! The interactive shell (the only module that sees rustyline).

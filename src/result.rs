@@ -1,0 +1,1 @@
+//! Results: columns and rows, the one thing evaluation returns.

@@ -1,0 +1,1 @@
+//! A session: graph, parameters, scenarios and settings; executes statements for the REPL, `run` and `query`.
