@@ -128,9 +128,23 @@ fn check_width(rec: &ByteRecord, width: usize, faults: &mut Vec<String>) -> bool
     let found = rec.len();
     let s = if found == 1 { "" } else { "s" };
     faults.push(format!(
-        "row has {found} field{s}, expected {width} (as in the header)"
+        "row `{}` has {found} field{s}, expected {width} (as in the header)",
+        preview(rec)
     ));
     false
+}
+
+/// A record as text for messages, cut after 60 characters.
+fn preview(rec: &ByteRecord) -> String {
+    let joined = rec
+        .iter()
+        .map(String::from_utf8_lossy)
+        .collect::<Vec<_>>()
+        .join(",");
+    match joined.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}...", &joined[..cut]),
+        None => joined,
+    }
 }
 
 /// Parses a node row. Property values are typed by the schema when it
@@ -408,7 +422,10 @@ mod tests {
         assert!(
             parse_node_row(&rec(&["a", "Firm"]), &cols, &rules, &mut props, &mut faults).is_none()
         );
-        assert_eq!(faults, ["row has 2 fields, expected 3 (as in the header)"]);
+        assert_eq!(
+            faults,
+            ["row `a,Firm` has 2 fields, expected 3 (as in the header)"]
+        );
         faults.clear();
         assert!(
             parse_node_row(&rec(&["", "", "x"]), &cols, &rules, &mut props, &mut faults).is_none()

@@ -216,7 +216,7 @@ pub(crate) fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, Stri
 }
 
 /// A CSV reader over a file (with its first bytes put back).
-pub(crate) type CsvReader = csv::Reader<std::io::Chain<Cursor<Vec<u8>>, File>>;
+pub(crate) type CsvReader = csv::Reader<Crlf<std::io::Chain<Cursor<Vec<u8>>, File>>>;
 
 /// The UTF-8 byte order mark some spreadsheet programs write.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -246,7 +246,77 @@ pub(crate) fn csv_reader(path: &Path) -> std::io::Result<CsvReader> {
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(Cursor::new(prefix).chain(file)))
+        .from_reader(Crlf::new(Cursor::new(prefix).chain(file))))
+}
+
+/// Turns `\r\n` into `\n` while streaming. The csv crate takes a record's
+/// position before it consumes the `\n` of the previous record's `\r\n`,
+/// so with CRLF files every line number after the header would be one
+/// short; with plain `\n` they are exact. (A `\r\n` inside a quoted field
+/// becomes `\n` too, which is what a name wants anyway.)
+pub(crate) struct Crlf<R> {
+    inner: R,
+    /// A `\r` that ended the last chunk, held until we know what follows.
+    pending_cr: bool,
+}
+
+impl<R: Read> Crlf<R> {
+    pub(crate) fn new(inner: R) -> Crlf<R> {
+        Crlf {
+            inner,
+            pending_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Crlf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.len() < 2 {
+            // Too small to look ahead; never the case for the csv reader.
+            if self.pending_cr && !out.is_empty() {
+                self.pending_cr = false;
+                out[0] = b'\r';
+                return Ok(1);
+            }
+            return self.inner.read(out);
+        }
+        loop {
+            let start = usize::from(self.pending_cr);
+            if self.pending_cr {
+                out[0] = b'\r';
+            }
+            let n = match self.inner.read(&mut out[start..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                // End of input: a held `\r` is just a byte.
+                self.pending_cr = false;
+                return Ok(start);
+            }
+            let end = start + n;
+            self.pending_cr = false;
+            let mut w = 0;
+            for r in 0..end {
+                let b = out[r];
+                if b == b'\r' {
+                    if r + 1 == end {
+                        self.pending_cr = true;
+                        continue;
+                    }
+                    if out[r + 1] == b'\n' {
+                        continue;
+                    }
+                }
+                out[w] = b;
+                w += 1;
+            }
+            if w > 0 {
+                return Ok(w);
+            }
+        }
+    }
 }
 
 /// An I/O error in words, with what was expected.
@@ -261,6 +331,32 @@ pub(crate) fn io_message(e: &std::io::Error, expected: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reads through `Crlf` in chunks of `size` bytes.
+    fn through(input: &[u8], size: usize) -> Vec<u8> {
+        let mut r = Crlf::new(input);
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; size];
+        loop {
+            let n = r.read(&mut buf).expect("reading a slice cannot fail");
+            if n == 0 {
+                return out;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    #[test]
+    fn crlf_becomes_lf_across_chunk_boundaries() {
+        let input = b"a,b\r\nc\r\r\n\rd\r";
+        for size in 2..8 {
+            assert_eq!(
+                through(input, size),
+                b"a,b\nc\r\n\rd\r",
+                "chunk size {size}"
+            );
+        }
+    }
 
     #[test]
     fn classifies_by_name() {
