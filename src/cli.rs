@@ -1,1 +1,399 @@
-//! The command line (the only module that sees clap).
+//! The command line (the only module that sees clap): parses arguments,
+//! loads the data, runs the command and maps the outcome to an exit status
+//! (spec: query-language.md, *Command line*): 0 success, 1 a statement
+//! failed, 2 bad usage or data that does not load.
+//!
+//! Output goes through explicit writers so a closed pipe (`faultline check |
+//! head -1`) ends the program quietly instead of panicking in `println!`.
+
+use std::ffi::OsString;
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::load::{LoadFailure, LoadOptions, Loaded, bundled_data_dir, load};
+use crate::model::Graph;
+
+/// Faultline: query supply-chain and geopolitical dependencies.
+#[derive(Debug, Parser)]
+#[command(name = "faultline", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; without one, an interactive session on the bundled graph.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start an interactive session (the default, on the bundled graph).
+    Repl {
+        /// Where the data comes from.
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Run an FQL script (`-` reads standard input).
+    Run {
+        /// The script file, or `-` for standard input.
+        #[arg(value_name = "SCRIPT")]
+        script: String,
+        /// Where the data comes from.
+        #[command(flatten)]
+        data: DataArgs,
+        /// How statements run and print.
+        #[command(flatten)]
+        exec: ExecArgs,
+    },
+    /// Run statements given on the command line.
+    Query {
+        /// One or more statements, separated by `;`.
+        #[arg(value_name = "STATEMENTS")]
+        statements: String,
+        /// Where the data comes from.
+        #[command(flatten)]
+        data: DataArgs,
+        /// How statements run and print.
+        #[command(flatten)]
+        exec: ExecArgs,
+    },
+    /// Validate data and print node counts by kind and edge counts by type.
+    Check {
+        /// Where the data comes from.
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// The data options every command shares.
+#[derive(Clone, Debug, Default, Args)]
+pub struct DataArgs {
+    /// A data set (a directory or a file); repeat to merge several.
+    /// Default: the bundled graph.
+    #[arg(long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// Skip bad rows (and list them on stderr) instead of refusing the data.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+}
+
+/// How statements run and print (`run`, `query`).
+#[derive(Clone, Debug, Args)]
+pub struct ExecArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Set a parameter used as `$NAME` in statements.
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+    /// Go on after a failed statement (the exit status is still 1).
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Work budget per statement, in expanded edges.
+    #[arg(long, value_name = "N")]
+    pub budget: Option<u64>,
+    /// Print how long each statement took (to stderr).
+    #[arg(long)]
+    pub timing: bool,
+}
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns.
+    Table,
+    /// One JSON object per statement, one per line.
+    Json,
+    /// A header and rows.
+    Csv,
+}
+
+/// Parses `NAME=VALUE`.
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` has no `=`; expected NAME=VALUE"))?;
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if !ok {
+        return Err(format!(
+            "`{name}` is not a parameter name; expected letters, digits and `_`"
+        ));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
+
+/// Why a command did not succeed.
+#[derive(Debug)]
+pub enum CliError {
+    /// The data did not load.
+    Data(LoadFailure),
+    /// Bad usage: a missing script, an unreadable file.
+    Usage(String),
+    /// Writing the output failed (a closed pipe is not reported).
+    Io(io::Error),
+}
+
+impl From<io::Error> for CliError {
+    fn from(e: io::Error) -> CliError {
+        CliError::Io(e)
+    }
+}
+
+/// Runs the program on the process's arguments.
+pub fn main() -> ExitCode {
+    run(std::env::args_os())
+}
+
+/// Runs the program on these arguments (the first is the program name).
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with status 0; usage errors to
+            // stderr with status 2 (clap's own codes).
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let outcome = match cli.command {
+        None => cmd_repl(&DataArgs::default()),
+        Some(Command::Repl { data }) => cmd_repl(&data),
+        Some(Command::Run { script, data, exec }) => cmd_run(&script, &data, &exec),
+        Some(Command::Query {
+            statements,
+            data,
+            exec,
+        }) => cmd_query(&statements, &data, &exec),
+        Some(Command::Check { data }) => cmd_check(&data),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => fail(e),
+    }
+}
+
+/// Reports an error on stderr and picks the exit status.
+#[allow(clippy::print_stderr)]
+fn fail(e: CliError) -> ExitCode {
+    let mut err = io::stderr().lock();
+    let _ = match e {
+        CliError::Data(failure) => writeln!(err, "{failure}"),
+        CliError::Usage(message) => writeln!(err, "faultline: {message}"),
+        CliError::Io(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        CliError::Io(e) => writeln!(err, "faultline: cannot write the output: {e}"),
+    };
+    ExitCode::from(2)
+}
+
+/// The data sets the arguments name, or the bundled graph.
+fn data_paths(args: &DataArgs) -> Vec<PathBuf> {
+    if args.data.is_empty() {
+        vec![bundled_data_dir()]
+    } else {
+        args.data.clone()
+    }
+}
+
+/// Loads the data; skipped rows are listed on stderr.
+pub fn load_data(args: &DataArgs) -> Result<Loaded, CliError> {
+    let opts = LoadOptions {
+        skip_bad_rows: args.skip_bad_rows,
+        ..LoadOptions::default()
+    };
+    let loaded = load(&data_paths(args), &opts).map_err(CliError::Data)?;
+    if loaded.skipped_count > 0 {
+        let _ = write_skipped(&mut io::stderr().lock(), &loaded);
+    }
+    Ok(loaded)
+}
+
+fn write_skipped(out: &mut impl Write, loaded: &Loaded) -> io::Result<()> {
+    let n = loaded.skipped_count;
+    writeln!(out, "skipped {n} bad row{}:", if n == 1 { "" } else { "s" })?;
+    for p in &loaded.skipped {
+        writeln!(out, "  {p}")?;
+    }
+    let more = n.saturating_sub(loaded.skipped.len());
+    if more > 0 {
+        writeln!(out, "  ... and {more} more")?;
+    }
+    Ok(())
+}
+
+/// Reads a script: a file, or standard input for `-`. Returns its origin
+/// (for error messages) and text.
+pub fn read_script(script: &str) -> Result<(String, String), CliError> {
+    if script == "-" {
+        let mut text = String::new();
+        io::stdin().read_to_string(&mut text).map_err(|e| {
+            CliError::Usage(format!("cannot read the script from standard input: {e}"))
+        })?;
+        return Ok(("<stdin>".to_string(), text));
+    }
+    let text = std::fs::read_to_string(script)
+        .map_err(|e| CliError::Usage(format!("cannot read the script `{script}`: {e}")))?;
+    Ok((script.to_string(), text))
+}
+
+/// `faultline` / `faultline repl`.
+fn cmd_repl(data: &DataArgs) -> Result<ExitCode, CliError> {
+    let loaded = load_data(data)?;
+    start_session("repl", loaded.graph)
+}
+
+/// `faultline run SCRIPT`.
+fn cmd_run(script: &str, data: &DataArgs, exec: &ExecArgs) -> Result<ExitCode, CliError> {
+    let (_origin, _source) = read_script(script)?;
+    let loaded = load_data(data)?;
+    let _ = exec;
+    start_session("run", loaded.graph)
+}
+
+/// `faultline query 'STATEMENTS'`.
+fn cmd_query(statements: &str, data: &DataArgs, exec: &ExecArgs) -> Result<ExitCode, CliError> {
+    let loaded = load_data(data)?;
+    let _ = (statements, exec);
+    start_session("query", loaded.graph)
+}
+
+/// Hands the graph to a session. The session and query engine are not in
+/// this build yet.
+#[allow(clippy::print_stderr)]
+fn start_session(command: &str, graph: Graph) -> Result<ExitCode, CliError> {
+    drop(graph);
+    let _ = writeln!(
+        io::stderr(),
+        "faultline: `{command}` is not available yet in this build"
+    );
+    Ok(ExitCode::from(2))
+}
+
+/// `faultline check`: loads the data and prints counts.
+fn cmd_check(data: &DataArgs) -> Result<ExitCode, CliError> {
+    let loaded = load_data(data)?;
+    let mut out = io::stdout().lock();
+    write_counts(&mut out, &loaded)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The `check` report: totals, then nodes by kind and edges by type, each
+/// sorted by name, in two aligned columns.
+pub fn write_counts(out: &mut impl Write, loaded: &Loaded) -> io::Result<()> {
+    let g = &loaded.graph;
+    let mut kinds: Vec<(&str, usize)> = g
+        .kinds()
+        .map(|(k, name)| (name, g.nodes_of_kind(k).len()))
+        .collect();
+    kinds.sort();
+    let mut per_type = vec![0usize; g.edge_types().count()];
+    for e in g.edges() {
+        if let Some(n) = per_type.get_mut(g.edge_type(e).index()) {
+            *n += 1;
+        }
+    }
+    let mut types: Vec<(&str, usize)> = g
+        .edge_types()
+        .map(|(t, info)| (&*info.name, per_type[t.index()]))
+        .collect();
+    types.sort();
+    let width = kinds
+        .iter()
+        .chain(&types)
+        .map(|(name, _)| name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("edge type".len())
+        + 2;
+    let files = loaded.files.len();
+    writeln!(
+        out,
+        "loaded {files} file{}: {} node{}, {} edge{}",
+        plural(files),
+        g.node_count(),
+        plural(g.node_count()),
+        g.edge_count(),
+        plural(g.edge_count())
+    )?;
+    writeln!(out, "{:<width$}nodes", "kind")?;
+    for (name, n) in &kinds {
+        writeln!(out, "{name:<width$}{n}")?;
+    }
+    writeln!(out, "{:<width$}edges", "edge type")?;
+    for (name, n) in &types {
+        writeln!(out, "{name:<width$}{n}")?;
+    }
+    Ok(())
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn params_need_a_name_and_an_equals_sign() {
+        assert_eq!(
+            parse_param("k=v=w").unwrap(),
+            ("k".to_string(), "v=w".to_string())
+        );
+        assert!(parse_param("kv").is_err());
+        assert!(parse_param("1k=v").is_err());
+    }
+
+    #[test]
+    fn subcommands_take_the_spec_options() {
+        let cli = Cli::try_parse_from([
+            "faultline",
+            "run",
+            "s.fql",
+            "--data",
+            "a",
+            "--data",
+            "b",
+            "--format",
+            "json",
+            "--param",
+            "x=1",
+            "--keep-going",
+            "--budget",
+            "5",
+            "--timing",
+        ])
+        .unwrap();
+        let Some(Command::Run { script, data, exec }) = cli.command else {
+            panic!("parsed as run")
+        };
+        assert_eq!(script, "s.fql");
+        assert_eq!(data.data, [PathBuf::from("a"), PathBuf::from("b")]);
+        assert_eq!(
+            (exec.format, exec.keep_going, exec.budget, exec.timing),
+            (Format::Json, true, Some(5), true)
+        );
+        assert!(Cli::try_parse_from(["faultline", "check", "--bogus"]).is_err());
+        assert!(
+            Cli::try_parse_from(["faultline"])
+                .unwrap()
+                .command
+                .is_none()
+        );
+    }
+}

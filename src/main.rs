@@ -1,3 +1,5 @@
 //! The `faultline` binary: parses arguments and hands over to `faultline::cli`.
 
-fn main() {}
+fn main() -> std::process::ExitCode {
+    faultline::cli::main()
+}
