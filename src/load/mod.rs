@@ -326,6 +326,10 @@ pub(crate) struct Ctx<'g> {
     rejected: HashSet<Box<str>>,
     /// First origin of each (from, to, type) added by this load.
     seen_edges: FxMap<(NodeId, NodeId, EdgeTypeId), Origin>,
+    /// The last endpoints resolved: edge files are usually grouped by one
+    /// end, and a repeated id then costs a string compare instead of a
+    /// lookup in the million-entry id index.
+    last_ends: [LastId; 2],
     /// Kinds and types interned without a schema, and how many exist.
     kinds: FxMap<Box<str>, KindId>,
     kind_count: usize,
@@ -364,6 +368,7 @@ impl<'g> Ctx<'g> {
             node_kinds,
             rejected: HashSet::new(),
             seen_edges: FxMap::default(),
+            last_ends: Default::default(),
             kind_count: kinds.len(),
             kinds,
             type_count: types.len(),
@@ -511,8 +516,12 @@ impl<'g> Ctx<'g> {
     ) {
         let mut ends = [None, None];
         let mut hidden = false;
-        for (slot, (id, which)) in ends.iter_mut().zip([(row.from, "from"), (row.to, "to")]) {
-            *slot = self.b.node(id);
+        for (i, (slot, (id, which))) in ends
+            .iter_mut()
+            .zip([(row.from, "from"), (row.to, "to")])
+            .enumerate()
+        {
+            *slot = self.last_ends[i].lookup(&self.b, id);
             if slot.is_some() {
                 continue;
             }
@@ -605,15 +614,48 @@ impl<'g> Ctx<'g> {
     }
 
     fn finish(self) -> Result<Loaded, LoadFailure> {
-        if self.sink.failed() {
-            return Err(failure(self.sink));
+        let Ctx {
+            b,
+            sink,
+            files,
+            seen_edges,
+            ..
+        } = self;
+        if sink.failed() {
+            return Err(failure(sink));
         }
+        // Free the duplicate index before `finish` builds the adjacency:
+        // both are as large as the edge list.
+        drop(seen_edges);
         Ok(Loaded {
-            graph: self.b.finish(),
-            skipped: self.sink.skipped,
-            skipped_count: self.sink.skipped_count,
-            files: self.files,
+            graph: b.finish(),
+            skipped: sink.skipped,
+            skipped_count: sink.skipped_count,
+            files,
         })
+    }
+}
+
+/// A one-entry cache of id -> node (only hits are cached).
+#[derive(Debug, Default)]
+struct LastId {
+    text: String,
+    node: Option<NodeId>,
+}
+
+impl LastId {
+    #[inline]
+    fn lookup(&mut self, b: &GraphBuilder, id: &str) -> Option<NodeId> {
+        if self.node.is_some() && self.text == id {
+            return self.node;
+        }
+        let node = b.node(id);
+        if node.is_some() {
+            self.text.clear();
+            self.text.push_str(id);
+            self.node = node;
+        }
+        node
     }
 }
 
