@@ -12,7 +12,8 @@ use std::fmt::Write as _;
 
 use crate::model::{EdgeId, EdgeTypeId, Graph, NodeId, Role};
 
-use super::style::kind_style;
+use super::escape::{escape_into, undrawable};
+use super::style::{KindStyle, kind_style};
 use super::subgraph::{Ordered, Subgraph};
 
 /// Options of the DOT writer.
@@ -40,6 +41,8 @@ const HOT: &str = "red";
 /// cluster; other nodes stay outside. Clusters do not nest.
 pub fn to_dot(g: &Graph, sub: &Subgraph, opts: &DotOptions) -> String {
     let ord = Ordered::new(g, sub);
+    // One style lookup per kind, not per node.
+    let styles: Vec<KindStyle> = g.kinds().map(|(_, name)| kind_style(name)).collect();
     let mut out = String::with_capacity(256 + ord.nodes.len() * 96 + ord.edges.len() * 64);
     out.push_str("digraph \"faultline\" {\n");
     out.push_str(
@@ -56,10 +59,10 @@ pub fn to_dot(g: &Graph, sub: &Subgraph, opts: &DotOptions) -> String {
          arrowsize=0.7];\n",
     );
     if opts.clusters {
-        write_clustered_nodes(g, &ord, &mut out);
+        write_clustered_nodes(g, &ord, &styles, &mut out);
     } else {
         for &n in &ord.nodes {
-            node_statement(g, &ord, n, "  ", &mut out);
+            node_statement(g, &ord, &styles, n, "  ", &mut out);
         }
     }
     for &e in &ord.edges {
@@ -70,9 +73,16 @@ pub fn to_dot(g: &Graph, sub: &Subgraph, opts: &DotOptions) -> String {
 }
 
 /// `  "id" [label="Name\nKind", shape=..., style="...", fillcolor="..."];`
-fn node_statement(g: &Graph, ord: &Ordered, n: NodeId, indent: &str, out: &mut String) {
+fn node_statement(
+    g: &Graph,
+    ord: &Ordered,
+    styles: &[KindStyle],
+    n: NodeId,
+    indent: &str,
+    out: &mut String,
+) {
     let kind = g.node_kind_name(n);
-    let style = kind_style(kind);
+    let style = styles[g.node_kind(n).index()];
     let name = match g.node_name(n) {
         "" => g.node_key(n),
         name => name,
@@ -142,7 +152,7 @@ fn role_line(g: &Graph, ty: EdgeTypeId) -> (Role, Option<&'static str>) {
 }
 
 /// Nodes grouped into clusters by `LOCATED_IN` (see [`to_dot`]).
-fn write_clustered_nodes(g: &Graph, ord: &Ordered, out: &mut String) {
+fn write_clustered_nodes(g: &Graph, ord: &Ordered, styles: &[KindStyle], out: &mut String) {
     let located: Vec<EdgeTypeId> = g
         .edge_types()
         .filter(|(_, info)| info.name.eq_ignore_ascii_case("LOCATED_IN"))
@@ -175,7 +185,7 @@ fn write_clustered_nodes(g: &Graph, ord: &Ordered, out: &mut String) {
                 .or_insert_with(|| (h, Vec::new()))
                 .1
                 .push(n),
-            None => node_statement(g, ord, n, "  ", out),
+            None => node_statement(g, ord, styles, n, "  ", out),
         }
     }
     for (key, (head, members)) in clusters {
@@ -193,7 +203,7 @@ fn write_clustered_nodes(g: &Graph, ord: &Ordered, out: &mut String) {
              fontsize=11;\n",
         );
         for n in members {
-            node_statement(g, ord, n, "    ", out);
+            node_statement(g, ord, styles, n, "    ", out);
         }
         out.push_str("  }\n");
     }
@@ -203,15 +213,25 @@ fn write_clustered_nodes(g: &Graph, ord: &Ordered, out: &mut String) {
 /// (with its shape and count), a line per edge type present, the path
 /// highlight when there is one, and the counts.
 fn legend(g: &Graph, ord: &Ordered, title: Option<&str>, out: &mut String) {
-    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    // Count by id (cheap per item), then name the kinds and types present.
+    let mut kind_counts = vec![0usize; g.kinds().count()];
     for &n in &ord.nodes {
-        *kinds.entry(g.node_kind_name(n)).or_default() += 1;
+        kind_counts[g.node_kind(n).index()] += 1;
     }
-    let mut types: BTreeMap<&str, (EdgeTypeId, usize)> = BTreeMap::new();
+    let kinds: BTreeMap<&str, usize> = g
+        .kinds()
+        .filter(|(k, _)| kind_counts[k.index()] > 0)
+        .map(|(k, name)| (name, kind_counts[k.index()]))
+        .collect();
+    let mut type_counts = vec![0usize; g.edge_types().count()];
     for &e in &ord.edges {
-        let t = g.edge_type(e);
-        types.entry(g.edge_type_name(t)).or_insert((t, 0)).1 += 1;
+        type_counts[g.edge_type(e).index()] += 1;
     }
+    let types: BTreeMap<&str, (EdgeTypeId, usize)> = g
+        .edge_types()
+        .filter(|(t, _)| type_counts[t.index()] > 0)
+        .map(|(t, info)| (&*info.name, (t, type_counts[t.index()])))
+        .collect();
     out.push_str(
         "<<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\">\
          <TR><TD COLSPAN=\"2\"><B>",
@@ -286,19 +306,15 @@ fn format_share(share: f64) -> String {
 /// distinct ids, and every statement stays on one line.
 fn push_id(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
+    escape_into(s, out, |c, _| match c {
+        '\\' => Some("\\\\".into()),
+        '"' => Some("\\\"".into()),
+        '\n' => Some("\\n".into()),
+        '\r' => Some("\\r".into()),
+        '\t' => Some("\\t".into()),
+        c if undrawable(c) => Some(format!("\\u{{{:x}}}", c as u32).into()),
+        _ => None,
+    });
     out.push('"');
 }
 
@@ -307,39 +323,31 @@ fn push_id(s: &str, out: &mut String) {
 /// Graphviz's `\n`, `&` as `&amp;` (Graphviz decodes entities in labels),
 /// control characters that SVG cannot hold as U+FFFD.
 fn push_label_text(s: &str, out: &mut String) {
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '&' => out.push_str("&amp;"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {
-                if chars.peek() != Some(&'\n') {
-                    out.push_str("\\n");
-                }
-            }
-            '\t' => out.push(' '),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
+    escape_into(s, out, |c, rest| match c {
+        '\\' => Some("\\\\".into()),
+        '"' => Some("\\\"".into()),
+        '&' => Some("&amp;".into()),
+        '\n' => Some("\\n".into()),
+        '\r' if rest.starts_with('\n') => Some("".into()),
+        '\r' => Some("\\n".into()),
+        '\t' => Some(" ".into()),
+        c if undrawable(c) => Some("\u{FFFD}".into()),
+        _ => None,
+    });
 }
 
 /// Text inside an HTML-like label: XML entities, line breaks as spaces,
 /// control characters as U+FFFD.
 fn push_html_text(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
+    escape_into(s, out, |c, _| match c {
+        '&' => Some("&amp;".into()),
+        '<' => Some("&lt;".into()),
+        '>' => Some("&gt;".into()),
+        '"' => Some("&quot;".into()),
+        '\n' | '\r' | '\t' => Some(" ".into()),
+        c if undrawable(c) => Some("\u{FFFD}".into()),
+        _ => None,
+    });
 }
 
 #[cfg(test)]

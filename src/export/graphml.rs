@@ -19,6 +19,7 @@ use std::fmt::Write as _;
 
 use crate::model::{Graph, NodeId, Value};
 
+use super::escape::{escape_into, xml_char};
 use super::subgraph::{Ordered, Subgraph};
 
 /// Writes the subgraph as a GraphML document.
@@ -245,33 +246,23 @@ fn push_value(v: &Value, out: &mut String) {
     }
 }
 
-/// Whether XML 1.0 can hold the character at all.
-fn xml_char(c: char) -> bool {
-    match c {
-        '\t' | '\n' | '\r' => true,
-        '\u{FFFE}' | '\u{FFFF}' => false,
-        c => c >= ' ',
-    }
-}
-
 /// Escapes text for XML. In attributes, tab, newline and carriage return are
 /// written as references (parsers would turn them into spaces); in text, a
-/// carriage return is (parsers would drop it before a newline).
+/// carriage return is (parsers would drop it before a newline). Characters
+/// XML cannot hold become U+FFFD.
 fn push_xml(s: &str, attribute: bool, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\r' => out.push_str("&#13;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            c if !xml_char(c) => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
+    escape_into(s, out, |c, _| match c {
+        '&' => Some("&amp;".into()),
+        '<' => Some("&lt;".into()),
+        '>' => Some("&gt;".into()),
+        '"' => Some("&quot;".into()),
+        '\'' => Some("&apos;".into()),
+        '\r' => Some("&#13;".into()),
+        '\n' if attribute => Some("&#10;".into()),
+        '\t' if attribute => Some("&#9;".into()),
+        c if !xml_char(c) => Some("\u{FFFD}".into()),
+        _ => None,
+    });
 }
 
 /// GraphML node ids: the node key, made unique again for the rare keys that

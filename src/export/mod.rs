@@ -22,6 +22,7 @@
 
 mod dot;
 mod error;
+mod escape;
 mod graphml;
 mod json;
 mod render;

@@ -1,8 +1,6 @@
 //! The subgraph to export, and the one deterministic order every writer
 //! emits it in.
 
-use std::cmp::Ordering;
-
 use crate::analysis::View;
 use crate::model::{EdgeId, Graph, NodeId};
 
@@ -103,8 +101,7 @@ impl Ordered {
         let mut nodes = sub.nodes;
         // Node keys are unique, so an unstable sort is deterministic.
         nodes.sort_unstable_by(|a, b| g.node_key(*a).cmp(g.node_key(*b)));
-        let mut edges = sub.edges;
-        edges.sort_unstable_by(|a, b| edge_order(g, *a, *b));
+        let edges = sort_edges(g, &nodes, sub.edges);
         Ordered {
             nodes,
             edges,
@@ -129,25 +126,63 @@ impl Ordered {
     }
 }
 
-/// Edge output order: from key, to key, type name, then edge id (parallel
-/// edges of one type, allowed by `multi`, keep load order).
-fn edge_order(g: &Graph, a: EdgeId, b: EdgeId) -> Ordering {
-    let (af, at) = g.edge_ends(a);
-    let (bf, bt) = g.edge_ends(b);
-    g.node_key(af)
-        .cmp(g.node_key(bf))
-        .then_with(|| g.node_key(at).cmp(g.node_key(bt)))
-        .then_with(|| {
-            g.edge_type_name(g.edge_type(a))
-                .cmp(g.edge_type_name(g.edge_type(b)))
+/// Sorts edges by (from key, to key, type name, edge id) without comparing
+/// strings per pair: each endpoint is replaced by its rank among the sorted
+/// nodes (which hold every endpoint) and each type by its rank by name, so
+/// the sort compares integers.
+fn sort_edges(g: &Graph, sorted_nodes: &[NodeId], edges: Vec<EdgeId>) -> Vec<EdgeId> {
+    // Zeroed memory is mapped lazily: a small export of a huge graph only
+    // touches the pages of its own nodes.
+    let mut rank = vec![0u32; g.node_count()];
+    for (i, n) in sorted_nodes.iter().enumerate() {
+        rank[n.index()] = i as u32;
+    }
+    let mut types: Vec<(&str, usize)> = g
+        .edge_types()
+        .map(|(t, info)| (&*info.name, t.index()))
+        .collect();
+    types.sort_unstable();
+    let mut type_rank = vec![0u32; types.len()];
+    for (i, (_, t)) in types.iter().enumerate() {
+        type_rank[*t] = i as u32;
+    }
+    let mut keyed: Vec<(u32, u32, u32, EdgeId)> = edges
+        .into_iter()
+        .map(|e| {
+            let (a, b) = g.edge_ends(e);
+            (
+                rank[a.index()],
+                rank[b.index()],
+                type_rank[g.edge_type(e).index()],
+                e,
+            )
         })
-        .then_with(|| a.cmp(&b))
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|k| k.3).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::export::testkit::hostile_graph;
+    use std::cmp::Ordering;
+
+    /// The edge order `sort_edges` implements, spelled out: from key, to
+    /// key, type name, then edge id (parallel edges of one type keep load
+    /// order).
+    fn edge_order(g: &Graph, a: EdgeId, b: EdgeId) -> Ordering {
+        let (af, at) = g.edge_ends(a);
+        let (bf, bt) = g.edge_ends(b);
+        g.node_key(af)
+            .cmp(g.node_key(bf))
+            .then_with(|| g.node_key(at).cmp(g.node_key(bt)))
+            .then_with(|| {
+                g.edge_type_name(g.edge_type(a))
+                    .cmp(g.edge_type_name(g.edge_type(b)))
+            })
+            .then_with(|| a.cmp(&b))
+    }
 
     #[test]
     fn normalize_adds_endpoints_and_highlight_and_dedups() {
