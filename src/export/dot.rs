@@ -1,0 +1,550 @@
+//! DOT for Graphviz: a left-to-right `digraph` whose nodes and edges are
+//! exactly the exported ones, styled by kind, with the legend in the graph's
+//! own (HTML-like) label rather than in extra nodes.
+//!
+//! Every id and label is a quoted string, escaped here and nowhere else:
+//! a name can never end its string early and inject attributes or nodes.
+//! Ids spell out what they cannot hold (they are never shown, but must stay
+//! distinct); labels show what Graphviz can show.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use crate::model::{EdgeId, EdgeTypeId, Graph, NodeId, Role};
+
+use super::escape::{escape_into, undrawable};
+use super::style::{KindStyle, kind_style};
+use super::subgraph::{Ordered, Subgraph};
+
+/// Options of the DOT writer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DotOptions {
+    /// Group nodes into `cluster_<nation id>` subgraphs by the node their
+    /// `LOCATED_IN` edge points to (see [`to_dot`]).
+    pub clusters: bool,
+}
+
+/// The colour of highlighted path edges and their nodes.
+const HOT: &str = "red";
+
+/// Writes the subgraph as a Graphviz `digraph`.
+///
+/// Nodes are sorted by id, edges by (from id, to id, type, edge id). A node's
+/// label is its name (its id when the name is empty) over its kind; its shape
+/// and fill come from its kind. An edge's label is its type and share
+/// (`SUPPLIES 0.62`); membership edges are dashed, impact edges dotted.
+/// Highlighted path edges and their endpoints are drawn thick and red.
+///
+/// With `clusters`, a node with `LOCATED_IN` edges (in the whole graph, not
+/// only the export) goes in the cluster of its target with the smallest id;
+/// a node that is itself such a target of an exported node heads its own
+/// cluster; other nodes stay outside. Clusters do not nest.
+pub fn to_dot(g: &Graph, sub: &Subgraph, opts: &DotOptions) -> String {
+    let ord = Ordered::new(g, sub);
+    // One style lookup per kind, not per node.
+    let styles: Vec<KindStyle> = g.kinds().map(|(_, name)| kind_style(name)).collect();
+    let mut out = String::with_capacity(256 + ord.nodes.len() * 96 + ord.edges.len() * 64);
+    out.push_str("digraph \"faultline\" {\n");
+    out.push_str(
+        "  graph [rankdir=LR, charset=\"UTF-8\", fontname=\"Helvetica\", fontsize=10, \
+         labelloc=b, labeljust=l, nodesep=0.3, ranksep=0.6, label=",
+    );
+    legend(g, &ord, sub.title.as_deref(), &mut out);
+    out.push_str("];\n");
+    out.push_str(
+        "  node [fontname=\"Helvetica\", fontsize=10, style=filled, color=\"#555555\"];\n",
+    );
+    out.push_str(
+        "  edge [fontname=\"Helvetica\", fontsize=9, color=\"#666666\", fontcolor=\"#444444\", \
+         arrowsize=0.7];\n",
+    );
+    if opts.clusters {
+        write_clustered_nodes(g, &ord, &styles, &mut out);
+    } else {
+        for &n in &ord.nodes {
+            node_statement(g, &ord, &styles, n, "  ", &mut out);
+        }
+    }
+    for &e in &ord.edges {
+        edge_statement(g, &ord, e, &mut out);
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// `  "id" [label="Name\nKind", shape=..., style="...", fillcolor="..."];`
+fn node_statement(
+    g: &Graph,
+    ord: &Ordered,
+    styles: &[KindStyle],
+    n: NodeId,
+    indent: &str,
+    out: &mut String,
+) {
+    let kind = g.node_kind_name(n);
+    let style = styles[g.node_kind(n).index()];
+    let name = match g.node_name(n) {
+        "" => g.node_key(n),
+        name => name,
+    };
+    out.push_str(indent);
+    push_id(g.node_key(n), out);
+    out.push_str(" [label=\"");
+    push_label_text(name, out);
+    out.push_str("\\n");
+    push_label_text(kind, out);
+    out.push_str("\", shape=");
+    out.push_str(style.shape);
+    out.push_str(", style=\"");
+    if !style.extra.is_empty() {
+        out.push_str(style.extra);
+        out.push(',');
+    }
+    out.push_str("filled\", fillcolor=\"");
+    out.push_str(style.fill);
+    out.push('"');
+    if ord.is_hot_node(n) {
+        out.push_str(", color=\"");
+        out.push_str(HOT);
+        out.push_str("\", penwidth=3");
+    }
+    out.push_str("];\n");
+}
+
+/// `  "from" -> "to" [label="TYPE 0.62"];`
+fn edge_statement(g: &Graph, ord: &Ordered, e: EdgeId, out: &mut String) {
+    let (a, b) = g.edge_ends(e);
+    let ty = g.edge_type(e);
+    out.push_str("  ");
+    push_id(g.node_key(a), out);
+    out.push_str(" -> ");
+    push_id(g.node_key(b), out);
+    out.push_str(" [label=\"");
+    push_label_text(g.edge_type_name(ty), out);
+    if let Some(share) = g.edge_share(e) {
+        out.push(' ');
+        out.push_str(&format_share(share));
+    }
+    out.push('"');
+    if let Some(style) = role_line(g, ty).1 {
+        out.push_str(", style=");
+        out.push_str(style);
+    }
+    if ord.is_hot_edge(e) {
+        out.push_str(", color=\"");
+        out.push_str(HOT);
+        out.push_str("\", fontcolor=\"");
+        out.push_str(HOT);
+        out.push_str("\", penwidth=3");
+    }
+    out.push_str("];\n");
+}
+
+/// The role of an edge type and the line style that shows it (`None`: solid).
+fn role_line(g: &Graph, ty: EdgeTypeId) -> (Role, Option<&'static str>) {
+    let role = g.edge_type_info(ty).role;
+    let style = match role {
+        Role::Membership => Some("dashed"),
+        Role::Impact => Some("dotted"),
+        Role::Dependency | Role::Other => None,
+    };
+    (role, style)
+}
+
+/// Nodes grouped into clusters by `LOCATED_IN` (see [`to_dot`]).
+fn write_clustered_nodes(g: &Graph, ord: &Ordered, styles: &[KindStyle], out: &mut String) {
+    let located: Vec<EdgeTypeId> = g
+        .edge_types()
+        .filter(|(_, info)| info.name.eq_ignore_ascii_case("LOCATED_IN"))
+        .map(|(t, _)| t)
+        .collect();
+    // Each exported node's home: its LOCATED_IN target with the smallest id.
+    let home: HashMap<NodeId, NodeId> = ord
+        .nodes
+        .iter()
+        .filter_map(|&n| {
+            g.out_adj()
+                .iter(n)
+                .filter(|(_, t, _)| located.contains(t))
+                .map(|(_, _, to)| to)
+                .min_by(|a, b| g.node_key(*a).cmp(g.node_key(*b)))
+                .map(|h| (n, h))
+        })
+        .collect();
+    let heads: std::collections::HashSet<NodeId> = home.values().copied().collect();
+    let mut clusters: BTreeMap<&str, (NodeId, Vec<NodeId>)> = BTreeMap::new();
+    for &n in &ord.nodes {
+        let head = if heads.contains(&n) {
+            Some(n)
+        } else {
+            home.get(&n).copied()
+        };
+        match head {
+            Some(h) => clusters
+                .entry(g.node_key(h))
+                .or_insert_with(|| (h, Vec::new()))
+                .1
+                .push(n),
+            None => node_statement(g, ord, styles, n, "  ", out),
+        }
+    }
+    for (key, (head, members)) in clusters {
+        out.push_str("  subgraph ");
+        push_id(&format!("cluster_{key}"), out);
+        out.push_str(" {\n    label=\"");
+        let name = match g.node_name(head) {
+            "" => key,
+            name => name,
+        };
+        push_label_text(name, out);
+        out.push_str(
+            "\"; labelloc=t; labeljust=l; style=\"rounded,filled\"; fillcolor=\"#f3f3f3\"; \
+             color=\"#999999\"; \
+             fontsize=11;\n",
+        );
+        for n in members {
+            node_statement(g, ord, styles, n, "    ", out);
+        }
+        out.push_str("  }\n");
+    }
+}
+
+/// The legend: an HTML-like table with the title, a swatch per kind present
+/// (with its shape and count), a line per edge type present, the path
+/// highlight when there is one, and the counts.
+fn legend(g: &Graph, ord: &Ordered, title: Option<&str>, out: &mut String) {
+    // Count by id (cheap per item), then name the kinds and types present.
+    let mut kind_counts = vec![0usize; g.kinds().count()];
+    for &n in &ord.nodes {
+        kind_counts[g.node_kind(n).index()] += 1;
+    }
+    let kinds: BTreeMap<&str, usize> = g
+        .kinds()
+        .filter(|(k, _)| kind_counts[k.index()] > 0)
+        .map(|(k, name)| (name, kind_counts[k.index()]))
+        .collect();
+    let mut type_counts = vec![0usize; g.edge_types().count()];
+    for &e in &ord.edges {
+        type_counts[g.edge_type(e).index()] += 1;
+    }
+    let types: BTreeMap<&str, (EdgeTypeId, usize)> = g
+        .edge_types()
+        .filter(|(t, _)| type_counts[t.index()] > 0)
+        .map(|(t, info)| (&*info.name, (t, type_counts[t.index()])))
+        .collect();
+    out.push_str(
+        "<<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\">\
+         <TR><TD COLSPAN=\"2\"><B>",
+    );
+    push_html_text(title.unwrap_or("Faultline export"), out);
+    out.push_str("</B></TD></TR>");
+    for (kind, count) in &kinds {
+        let style = kind_style(kind);
+        let shape = match style.extra {
+            "" => style.shape.to_string(),
+            extra => format!("{} {}", extra, style.shape),
+        };
+        let _ = write!(
+            out,
+            "<TR><TD BGCOLOR=\"{}\" WIDTH=\"24\"> </TD><TD ALIGN=\"LEFT\">",
+            style.fill
+        );
+        push_html_text(if kind.is_empty() { "(no kind)" } else { kind }, out);
+        let _ = write!(out, " ({shape}): {count}</TD></TR>");
+    }
+    for (name, (t, count)) in &types {
+        let (role, style) = role_line(g, *t);
+        let stroke = match style {
+            Some("dashed") => "- - &gt;",
+            Some(_) => "&#183;&#183;&#183;&gt;",
+            None => "&#8212;&gt;",
+        };
+        let _ = write!(out, "<TR><TD>{stroke}</TD><TD ALIGN=\"LEFT\">");
+        push_html_text(name, out);
+        if role != Role::Other {
+            let _ = write!(out, " ({})", role.as_str());
+        }
+        let _ = write!(out, ": {count}</TD></TR>");
+    }
+    if ord.has_highlight() {
+        let _ = write!(
+            out,
+            "<TR><TD><FONT COLOR=\"{HOT}\"><B>&#8212;&gt;</B></FONT></TD>\
+             <TD ALIGN=\"LEFT\"><FONT COLOR=\"{HOT}\">path</FONT></TD></TR>"
+        );
+    }
+    let _ = write!(
+        out,
+        "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\">{} nodes, {} edges</TD></TR></TABLE>>",
+        ord.nodes.len(),
+        ord.edges.len()
+    );
+}
+
+/// A share for an edge label: two decimals, more only when two would show
+/// zero (`0.62`, `1`, `0.004`).
+fn format_share(share: f64) -> String {
+    if !share.is_finite() {
+        return share.to_string();
+    }
+    let mut decimals = 2;
+    while decimals < 6 && share != 0.0 && (share * 10f64.powi(decimals)).round() == 0.0 {
+        decimals += 1;
+    }
+    let text = format!("{share:.prec$}", prec = decimals as usize);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text.is_empty() || text == "-" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// A quoted DOT id. Inside a quoted string Graphviz only unescapes `\"`, so
+/// every backslash is doubled and every other character that would break
+/// the line or the output is spelled out (`\n`, `\u{1}`): distinct keys stay
+/// distinct ids, and every statement stays on one line.
+fn push_id(s: &str, out: &mut String) {
+    out.push('"');
+    escape_into(s, out, |c, _| match c {
+        '\\' => Some("\\\\".into()),
+        '"' => Some("\\\"".into()),
+        '\n' => Some("\\n".into()),
+        '\r' => Some("\\r".into()),
+        '\t' => Some("\\t".into()),
+        c if undrawable(c) => Some(format!("\\u{{{:x}}}", c as u32).into()),
+        _ => None,
+    });
+    out.push('"');
+}
+
+/// The inside of a quoted label (an escString): backslashes doubled so
+/// `\N`, `\l` and friends show literally, quotes escaped, line breaks as
+/// Graphviz's `\n`, `&` as `&amp;` (Graphviz decodes entities in labels),
+/// control characters that SVG cannot hold as U+FFFD.
+fn push_label_text(s: &str, out: &mut String) {
+    escape_into(s, out, |c, rest| match c {
+        '\\' => Some("\\\\".into()),
+        '"' => Some("\\\"".into()),
+        '&' => Some("&amp;".into()),
+        '\n' => Some("\\n".into()),
+        '\r' if rest.starts_with('\n') => Some("".into()),
+        '\r' => Some("\\n".into()),
+        '\t' => Some(" ".into()),
+        c if undrawable(c) => Some("\u{FFFD}".into()),
+        _ => None,
+    });
+}
+
+/// Text inside an HTML-like label: XML entities, line breaks as spaces,
+/// control characters as U+FFFD.
+fn push_html_text(s: &str, out: &mut String) {
+    escape_into(s, out, |c, _| match c {
+        '&' => Some("&amp;".into()),
+        '<' => Some("&lt;".into()),
+        '>' => Some("&gt;".into()),
+        '"' => Some("&quot;".into()),
+        '\n' | '\r' | '\t' => Some(" ".into()),
+        c if undrawable(c) => Some("\u{FFFD}".into()),
+        _ => None,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::View;
+    use crate::export::testkit::{check_dot, dot_statements, hostile_graph, small_graph};
+
+    fn whole(g: &Graph) -> Subgraph {
+        Subgraph::whole(g, &View::full())
+    }
+
+    #[test]
+    fn hostile_names_stay_inside_their_strings() {
+        let g = hostile_graph();
+        for clusters in [false, true] {
+            let dot = to_dot(&g, &whole(&g), &DotOptions { clusters });
+            let counts = dot_statements(&dot);
+            assert_eq!(counts.nodes.len(), g.node_count(), "{dot}");
+            assert_eq!(counts.edges, g.edge_count(), "{dot}");
+            // Every node statement's id is one of the graph's (escaped) keys.
+            let mut keys: Vec<String> = g
+                .nodes()
+                .map(|n| {
+                    let mut s = String::new();
+                    push_id(g.node_key(n), &mut s);
+                    s
+                })
+                .collect();
+            keys.sort();
+            let mut ids = counts.nodes.clone();
+            ids.sort();
+            assert_eq!(ids, keys);
+            // No raw line breaks or control characters inside statements.
+            assert!(!dot.contains('\r'));
+            assert!(!dot.chars().any(|c| c.is_control() && c != '\n'));
+            assert!(dot.contains("charset=\"UTF-8\""));
+            check_dot(&dot, g.node_count(), g.edge_count());
+        }
+    }
+
+    #[test]
+    fn escaping_rules() {
+        let mut s = String::new();
+        push_id("a\\\"b\nc\u{1}", &mut s);
+        assert_eq!(s, r#""a\\\"b\nc\u{1}""#);
+        let mut s = String::new();
+        push_label_text("x\\N \"y\"\r\nz & <b>\u{7}", &mut s);
+        assert_eq!(s, "x\\\\N \\\"y\\\"\\nz &amp; <b>\u{FFFD}");
+        let mut s = String::new();
+        push_html_text("<b>\"A&B\"</b>\n", &mut s);
+        assert_eq!(s, "&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; ");
+    }
+
+    #[test]
+    fn legend_is_in_the_graph_label_only() {
+        let g = small_graph();
+        let mut sub = whole(&g);
+        sub.title = Some("upstream of <NVIDIA> & co".to_string());
+        let dot = to_dot(&g, &sub, &DotOptions::default());
+        let label_line = dot.lines().nth(1).expect("the graph attributes line");
+        assert!(label_line.starts_with("  graph [rankdir=LR"), "{dot}");
+        assert!(
+            label_line.contains("upstream of &lt;NVIDIA&gt; &amp; co"),
+            "{dot}"
+        );
+        for kind in ["Firm", "Nation", "Technology"] {
+            assert!(
+                label_line.contains(&format!(">{kind} (")),
+                "{kind} missing: {dot}"
+            );
+        }
+        assert!(label_line.contains("SUPPLIES (dependency): "), "{dot}");
+        assert!(label_line.contains(&format!(
+            "{} nodes, {} edges",
+            g.node_count(),
+            g.edge_count()
+        )));
+        let counts = dot_statements(&dot);
+        assert_eq!(counts.nodes.len(), g.node_count());
+        assert_eq!(counts.edges, g.edge_count());
+        check_dot(&dot, g.node_count(), g.edge_count());
+    }
+
+    #[test]
+    fn nodes_and_edges_are_styled() {
+        let g = small_graph();
+        let dot = to_dot(&g, &whole(&g), &DotOptions::default());
+        assert!(dot.starts_with("digraph \"faultline\" {\n"));
+        assert!(dot.contains(
+            "  \"tsmc\" [label=\"TSMC\\nFirm\", shape=box, style=\"rounded,filled\", \
+             fillcolor=\"#b6d7a8\"];"
+        ));
+        assert!(dot.contains("  \"tw\" [label=\"Taiwan\\nNation\", shape=ellipse,"));
+        assert!(
+            dot.contains("  \"tsmc\" -> \"nvidia\" [label=\"SUPPLIES 0.62\"];"),
+            "{dot}"
+        );
+        assert!(
+            dot.contains("  \"tsmc\" -> \"tw\" [label=\"LOCATED_IN\", style=dashed];"),
+            "{dot}"
+        );
+        check_dot(&dot, g.node_count(), g.edge_count());
+    }
+
+    #[test]
+    fn highlight_marks_path_edges_and_their_nodes() {
+        let g = small_graph();
+        let path_edge = g
+            .edges()
+            .find(|e| g.edge_type_name(g.edge_type(*e)) == "SUPPLIES")
+            .expect("a SUPPLIES edge");
+        let sub = Subgraph {
+            highlight: vec![path_edge],
+            ..Subgraph::default()
+        };
+        let dot = to_dot(&g, &sub, &DotOptions::default());
+        let counts = dot_statements(&dot);
+        assert_eq!(
+            counts.nodes.len(),
+            2,
+            "the highlighted edge brings its endpoints: {dot}"
+        );
+        assert_eq!(counts.edges, 1);
+        let hot_lines = dot.lines().filter(|l| l.contains("penwidth=3")).count();
+        assert_eq!(hot_lines, 3, "{dot}");
+        assert!(dot.contains(">path</FONT>"));
+        check_dot(&dot, 2, 1);
+    }
+
+    #[test]
+    fn clusters_group_by_located_in() {
+        let g = small_graph();
+        let dot = to_dot(&g, &whole(&g), &DotOptions { clusters: true });
+        let tw = dot
+            .find("subgraph \"cluster_tw\" {")
+            .expect("a Taiwan cluster");
+        let us = dot.find("subgraph \"cluster_us\" {").expect("a US cluster");
+        assert!(tw < us, "clusters in id order");
+        let tw_block = &dot[tw..dot[tw..].find("  }\n").map(|i| tw + i).expect("closed")];
+        assert!(tw_block.contains("label=\"Taiwan\""));
+        assert!(tw_block.contains("    \"tsmc\" ["), "{tw_block}");
+        assert!(
+            tw_block.contains("    \"tw\" ["),
+            "the nation heads its own cluster"
+        );
+        // EUV has no LOCATED_IN: outside every cluster, before them.
+        let euv = dot.find("  \"euv\" [").expect("euv");
+        assert!(euv < tw);
+        check_dot(&dot, g.node_count(), g.edge_count());
+        // Only NVIDIA exported: still in the US cluster, though `us` is not.
+        let nvidia = g.node_by_key("nvidia").expect("nvidia");
+        let sub = Subgraph {
+            nodes: vec![nvidia],
+            ..Subgraph::default()
+        };
+        let dot = to_dot(&g, &sub, &DotOptions { clusters: true });
+        assert!(
+            dot.contains("subgraph \"cluster_us\" {\n    label=\"United States\""),
+            "{dot}"
+        );
+        assert_eq!(dot_statements(&dot).nodes.len(), 1);
+        check_dot(&dot, 1, 0);
+    }
+
+    #[test]
+    fn output_is_deterministic_and_independent_of_input_order() {
+        let g = hostile_graph();
+        let a = whole(&g);
+        let mut b = a.clone();
+        b.nodes.reverse();
+        b.edges.reverse();
+        b.nodes.extend(a.nodes.iter().take(3).copied());
+        for clusters in [false, true] {
+            let opts = DotOptions { clusters };
+            let first = to_dot(&g, &a, &opts);
+            assert_eq!(first, to_dot(&g, &a, &opts));
+            assert_eq!(first, to_dot(&g, &b, &opts));
+        }
+    }
+
+    #[test]
+    fn empty_export_is_a_valid_graph() {
+        let g = small_graph();
+        let dot = to_dot(&g, &Subgraph::default(), &DotOptions { clusters: true });
+        assert_eq!(dot_statements(&dot).nodes.len(), 0);
+        assert!(dot.contains("0 nodes, 0 edges"));
+        check_dot(&dot, 0, 0);
+    }
+
+    #[test]
+    fn shares_are_short() {
+        assert_eq!(format_share(0.62), "0.62");
+        assert_eq!(format_share(1.0), "1");
+        assert_eq!(format_share(0.5), "0.5");
+        assert_eq!(format_share(0.004), "0.004");
+        assert_eq!(format_share(0.333333), "0.33");
+        assert_eq!(format_share(0.0), "0");
+    }
+}
