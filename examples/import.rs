@@ -1,9 +1,9 @@
 //! Runs an importer and prints its report.
 //!
 //! ```text
-//! cargo run --example import -- eto   graph-data/sources/eto   graph-data/imported/eto
 //! cargo run --example import -- epoch graph-data/sources/epoch graph-data/imported/epoch
-//! cargo run --example import -- all            # both, default paths, in order
+//! cargo run --example import -- eto   graph-data/sources/eto   graph-data/imported/eto
+//! cargo run --example import -- all            # both, default paths, in order (epoch, then eto)
 //! ```
 //!
 //! `--curated DIR` (default `graph-data`) is the curated graph the names are

@@ -1077,6 +1077,7 @@ mod tests {
                 aliases: aliases.iter().map(|a| a.to_string()).collect(),
                 iso3: None,
                 file: PathBuf::from("curated.csv"),
+                linked: false,
             })
         };
         add("nvidia", "Firm", "NVIDIA", &["Nvidia"]);

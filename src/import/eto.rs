@@ -825,6 +825,11 @@ impl Builder<'_> {
                     }
                 }
                 let _ = how;
+                if self.resolver.index.get(&id).is_some_and(|e| e.linked) {
+                    // A firm another import created (Epoch's 'Sunway'): ETO
+                    // knows its country, the other set did not say.
+                    self.locate(&id, p, all);
+                }
                 Some(id)
             }
             Resolved::Placeholder { .. } => None,
@@ -839,24 +844,7 @@ impl Builder<'_> {
                     .set("source", source("providers.csv", ""))
                     .set("as_of", SNAPSHOT);
                 self.g.add_node(n);
-                let country = if p.country.is_empty()
-                    || p.country.to_lowercase().starts_with("various")
-                {
-                    self.rep.skip(format!(
-                        "[eto/no-country] providers.csv:{}: firm {} '{}' has country '{}'; no LOCATED_IN",
-                        p.line, p.id, p.name, p.country
-                    ));
-                    None
-                } else {
-                    self.nation(&p.country, all)
-                };
-                let located = country.clone().unwrap_or_else(|| "-".into());
-                if let Some(c) = country {
-                    let mut e = OutEdge::new(&id, &c, "LOCATED_IN", "locations");
-                    e.set("source", source("providers.csv", ""))
-                        .set("as_of", SNAPSHOT);
-                    let _ = self.g.add_edge(e);
-                }
+                let located = self.locate(&id, p, all).unwrap_or_else(|| "-".into());
                 self.rep.unmatched(format!(
                     "eto firm {} '{}' ({}): {why}; new Firm {id}, LOCATED_IN {located}",
                     p.id, p.name, p.country
@@ -864,6 +852,28 @@ impl Builder<'_> {
                 Some(id)
             }
         }
+    }
+
+    /// Adds `LOCATED_IN` from a firm to its ETO country; returns the nation.
+    fn locate(
+        &mut self,
+        id: &str,
+        p: &Provider,
+        all: &BTreeMap<String, Provider>,
+    ) -> Option<String> {
+        if p.country.is_empty() || is_placeholder(&p.country) {
+            self.rep.skip(format!(
+                "[eto/no-country] providers.csv:{}: firm {} '{}' has country '{}'; no LOCATED_IN",
+                p.line, p.id, p.name, p.country
+            ));
+            return None;
+        }
+        let nation = self.nation(&p.country, all)?;
+        let mut e = OutEdge::new(id, &nation, "LOCATED_IN", "locations");
+        e.set("source", source("providers.csv", ""))
+            .set("as_of", SNAPSHOT);
+        let _ = self.g.add_edge(e);
+        Some(nation)
     }
 
     /// The node for a country code (`JPN`) or a country provider's name.
@@ -1024,6 +1034,7 @@ mod tests {
                 aliases: aliases.iter().map(|a| a.to_string()).collect(),
                 iso3: iso3.map(str::to_string),
                 file: PathBuf::from("curated.csv"),
+                linked: false,
             })
         };
         add("nl", "Nation", "Netherlands", &["NLD"], Some("NLD"));
@@ -1039,6 +1050,16 @@ mod tests {
             &["EUV lithography tools"],
             None,
         );
+        // A firm the Epoch import created (linked set, not curated).
+        index.add(Entity {
+            id: "epoch-sunway".into(),
+            kind: "Firm".into(),
+            name: "Sunway".into(),
+            aliases: vec![],
+            iso3: None,
+            file: PathBuf::from("imported/epoch/nodes/firms.csv"),
+            linked: true,
+        });
         Resolver {
             index,
             map: EntityMap::default(),
@@ -1080,7 +1101,8 @@ mod tests {
         Praxair,,P251,organization,USA\n\
         Various companies,,P370,organization,Various countries\n\
         Showa Denko,,P262,organization,JPN\n\
-        Ghost Corp,,P999,organization,JPN\n";
+        Ghost Corp,,P999,organization,JPN\n\
+        Sunway,,P31,organization,JPN\n";
     const PROVISION: &str = "provider_name,provider_id,provided_name,provided_id,share_provided,year,source\n\
         ASML,P88,EUV lithography tools,N20,100.0,2025,CSET analysis\n\
         NLD,P45,EUV lithography tools,N20,100.0,2025,CSET analysis\n\
@@ -1092,7 +1114,8 @@ mod tests {
         Various companies,P370,Lithography tools,N19,3.4,2025,CSET analysis\n\
         Linde,P250,Electronic gases,N91,,2019,\n\
         Praxair,P251,Electronic gases,N91,,2019,\n\
-        Showa Denka,P262,Electronic gases,N91,,2019,\n";
+        Showa Denka,P262,Electronic gases,N91,,2019,\n\
+        Sunway,P31,Lithography tools,N19,,2019,\n";
 
     fn run() -> (OutGraph, Report) {
         let r = curated();
@@ -1218,6 +1241,32 @@ mod tests {
             Some(&Prop::Str("P250 Linde; P251 Praxair".into()))
         );
         assert!(has(&rep, "[eto/merged]"));
+    }
+
+    #[test]
+    fn firms_another_import_created_are_linked_and_located() {
+        let (g, rep) = run();
+        let lith = g
+            .nodes
+            .values()
+            .find(|n| n.name.starts_with("Lithography tools"))
+            .expect("N19")
+            .id
+            .clone();
+        assert!(
+            g.edges
+                .contains_key(&(lith, "epoch-sunway".to_string(), "FIRM_SHARE"))
+        );
+        assert!(g.edges.contains_key(&(
+            "epoch-sunway".to_string(),
+            "jp".to_string(),
+            "LOCATED_IN"
+        )));
+        assert!(
+            !g.nodes.values().any(|n| n.name == "Sunway"),
+            "no duplicate node"
+        );
+        assert!(!rep.unmatched.iter().any(|l| l.contains("Sunway")));
     }
 
     #[test]

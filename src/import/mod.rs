@@ -15,9 +15,11 @@
 //! prefixed id (`eto-…`, `epoch-…`). Nothing is dropped silently: every
 //! skipped or adjusted item is a line in the [`ImportReport`].
 //!
-//! The Epoch import links to nodes the ETO import created (nations such as
-//! Luxembourg, firms such as Sunway), so ETO is imported first and Epoch
-//! resolves against `graph-data/nodes/` plus `graph-data/imported/eto/nodes/`.
+//! The ETO import links to nodes the Epoch import created (firms such as
+//! Sunway and Graphcore appear in both), so Epoch is imported first and ETO
+//! resolves against `graph-data/nodes/` plus `graph-data/imported/epoch/nodes/`.
+//! The dependency runs this way because of the licences: the Epoch set (CC BY)
+//! must load without the ETO set (CC BY-NC), which commercial users leave out.
 //!
 //! The modelling choices (kinds, edge types, roles, directions and why) are
 //! documented in `graph-data/imported/README.md`.
@@ -52,8 +54,9 @@ pub enum DataSet {
 }
 
 impl DataSet {
-    /// Every data set, in import order (a later set may link to an earlier one).
-    pub const ALL: [DataSet; 2] = [DataSet::Eto, DataSet::Epoch];
+    /// Every data set, in import order (a later set may link to an earlier
+    /// one): Epoch (CC BY) first, so it never depends on ETO (CC BY-NC).
+    pub const ALL: [DataSet; 2] = [DataSet::Epoch, DataSet::Eto];
 
     /// The short name used in paths and on the command line (`eto`, `epoch`).
     pub fn name(self) -> &'static str {
@@ -215,14 +218,14 @@ impl std::error::Error for ImportError {
 
 /// Imports the ETO supply-chain data set from `src` (the raw CSV files) into
 /// `out`, resolving entities against the curated graph in `curated`
-/// (normally `graph-data`, whose `sources/entity-map.csv` is the mapping table).
+/// (normally `graph-data`, whose `sources/entity-map.csv` is the mapping
+/// table) and the Epoch import in `curated/imported/epoch` (import Epoch first).
 pub fn import_eto(src: &Path, out: &Path, curated: &Path) -> Result<ImportReport, ImportError> {
     import(DataSet::Eto, src, out, curated)
 }
 
 /// Imports the Epoch AI data sets from `src` into `out`, resolving entities
-/// against the curated graph in `curated` and the ETO import in
-/// `curated/imported/eto` (import ETO first).
+/// against the curated graph in `curated` only.
 pub fn import_epoch(src: &Path, out: &Path, curated: &Path) -> Result<ImportReport, ImportError> {
     import(DataSet::Epoch, src, out, curated)
 }
@@ -479,10 +482,13 @@ mod tests {
         assert_eq!(DataSet::from_name("nope"), None);
         let c = Path::new("graph-data");
         assert_eq!(
-            DataSet::Epoch.links_into(c),
-            vec![PathBuf::from("graph-data/imported/eto")]
+            DataSet::Eto.links_into(c),
+            vec![PathBuf::from("graph-data/imported/epoch")]
         );
-        assert!(DataSet::Eto.links_into(c).is_empty());
+        assert!(
+            DataSet::Epoch.links_into(c).is_empty(),
+            "CC BY data never needs the CC BY-NC set"
+        );
     }
 
     #[test]
@@ -495,6 +501,7 @@ mod tests {
             aliases: vec!["EUV lithography tools".into()],
             iso3: None,
             file: PathBuf::from("t.csv"),
+            linked: false,
         });
         let mut g = OutGraph::default();
         g.add_node(OutNode::new(

@@ -31,6 +31,8 @@ pub struct Entity {
     pub iso3: Option<String>,
     /// The file that defines it.
     pub file: PathBuf,
+    /// Defined by a data set imported earlier, not by the curated graph.
+    pub linked: bool,
 }
 
 /// The nodes an import resolves against, indexed by name.
@@ -57,10 +59,11 @@ pub enum Lookup<'a> {
 impl EntityIndex {
     /// Reads `id,kind,name[,aliases][,iso3]` from every node file
     /// (`nodes/*.csv` whose header starts with `id,kind`) of each directory
-    /// that exists; a missing directory contributes nothing.
+    /// that exists; a missing directory contributes nothing. The first
+    /// directory is the curated graph; the others are linked data sets.
     pub fn load(dirs: &[PathBuf]) -> Result<EntityIndex, ImportError> {
         let mut index = EntityIndex::default();
-        for dir in dirs {
+        for (i, dir) in dirs.iter().enumerate() {
             let nodes = dir.join("nodes");
             let Ok(read) = std::fs::read_dir(&nodes) else {
                 continue;
@@ -72,13 +75,13 @@ impl EntityIndex {
                 .collect();
             files.sort();
             for file in files {
-                index.load_file(&file)?;
+                index.load_file(&file, i > 0)?;
             }
         }
         Ok(index)
     }
 
-    fn load_file(&mut self, path: &Path) -> Result<(), ImportError> {
+    fn load_file(&mut self, path: &Path, linked: bool) -> Result<(), ImportError> {
         let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
             path: path.to_path_buf(),
             source,
@@ -110,6 +113,7 @@ impl EntityIndex {
                     .map(|c| row.get(c).to_string())
                     .filter(|s| !s.is_empty()),
                 file: path.to_path_buf(),
+                linked,
             });
         }
         Ok(())
@@ -401,6 +405,7 @@ mod tests {
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             iso3: iso3.map(str::to_string),
             file: PathBuf::from("t.csv"),
+            linked: false,
         }
     }
 
