@@ -1,0 +1,779 @@
+//! Pest pairs -> typed AST. The grammar fixes the shape of the pairs, so
+//! this walks them without backtracking; what the grammar cannot check
+//! (escapes, number ranges, duplicate clauses, quantifier bounds, depth of
+//! operator chains) is checked here, with spans into the whole source.
+
+use super::ast::*;
+use super::grammar::{PRATT, Rule};
+use super::lexer::{MAX_DEPTH, too_deep};
+use crate::diag::{Diagnostic, Span};
+use pest::iterators::Pair;
+
+type P<'i> = Pair<'i, Rule>;
+type Result<T> = std::result::Result<T, Diagnostic>;
+
+/// Builds AST nodes from pairs parsed out of a text that starts at
+/// `offset` in the whole source.
+pub(crate) struct Builder {
+    /// Byte offset of the parsed text in the whole source.
+    pub offset: usize,
+}
+
+/// The error for a pair shape the grammar rules out (a bug, not bad input).
+fn internal(what: &str, span: Span) -> Diagnostic {
+    Diagnostic::new("E0101", format!("internal parser error: {what}"))
+        .at(span)
+        .help("this is a bug in Faultline; please report it with the statement")
+}
+
+/// The first inner pair, which the grammar guarantees.
+fn first<'i>(pair: &P<'i>) -> Option<P<'i>> {
+    pair.clone().into_inner().next()
+}
+
+/// Sets an optional clause once; a second one is an error.
+fn once<T>(slot: &mut Option<T>, value: T, span: Span, what: &str) -> Result<()> {
+    if slot.is_some() {
+        return Err(Diagnostic::new("E0101", format!("`{what}` given twice"))
+            .at(span)
+            .help(format!("give `{what}` at most once")));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+impl Builder {
+    fn span(&self, pair: &P<'_>) -> Span {
+        let s = pair.as_span();
+        Span::new(s.start() + self.offset, s.end() + self.offset)
+    }
+
+    fn first<'i>(&self, pair: &P<'i>) -> Result<P<'i>> {
+        first(pair).ok_or_else(|| internal("empty rule", self.span(pair)))
+    }
+
+    fn find<'i>(&self, pair: &P<'i>, rule: Rule) -> Result<P<'i>> {
+        pair.clone()
+            .into_inner()
+            .find(|p| p.as_rule() == rule)
+            .ok_or_else(|| internal("missing part", self.span(pair)))
+    }
+
+    /// A `statement` pair.
+    pub(crate) fn statement(&self, pair: P<'_>) -> Result<Statement> {
+        let span = self.span(&pair);
+        let inner = self.first(&pair)?;
+        let kind = match inner.as_rule() {
+            Rule::match_stmt => StatementKind::Match(self.match_stmt(inner)?),
+            Rule::path_stmt => StatementKind::Path(self.path_stmt(inner)?),
+            Rule::upstream_stmt => StatementKind::Upstream(self.trace_stmt(inner)?),
+            Rule::downstream_stmt => StatementKind::Downstream(self.trace_stmt(inner)?),
+            Rule::exposure_stmt => StatementKind::Exposure(self.exposure_stmt(inner)?),
+            Rule::chokepoints_stmt => StatementKind::Chokepoints(self.chokepoints_stmt(inner)?),
+            Rule::scenario_stmt => StatementKind::Scenario(self.scenario_stmt(inner)?),
+            Rule::with_stmt => {
+                let (scenario, body) = self.scoped(inner)?;
+                StatementKind::With { scenario, body }
+            }
+            Rule::compare_stmt => {
+                let (scenario, body) = self.scoped(inner)?;
+                StatementKind::Compare { scenario, body }
+            }
+            Rule::show_stmt => {
+                StatementKind::Show(self.nodeset(self.find(&inner, Rule::nodeset)?)?)
+            }
+            Rule::schema_stmt => StatementKind::Schema,
+            Rule::stats_stmt => StatementKind::Stats,
+            Rule::export_stmt => StatementKind::Export(self.export_stmt(inner)?),
+            _ => return Err(internal("unknown statement", span)),
+        };
+        Ok(Statement { kind, span })
+    }
+
+    // ------------------------------------------------------------ match
+
+    fn match_stmt(&self, pair: P<'_>) -> Result<MatchStmt> {
+        let span = self.span(&pair);
+        let mut patterns = Vec::new();
+        let mut filter = None;
+        let mut ret = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::pattern => patterns.push(self.pattern(p)?),
+                Rule::where_clause => filter = Some(self.expr(self.find(&p, Rule::expr)?)?),
+                Rule::return_clause => ret = Some(self.return_clause(p)?),
+                _ => {}
+            }
+        }
+        let ret = ret.ok_or_else(|| internal("match without return", span))?;
+        Ok(MatchStmt {
+            patterns,
+            filter,
+            ret,
+        })
+    }
+
+    fn return_clause(&self, pair: P<'_>) -> Result<Return> {
+        let mut ret = Return {
+            distinct: false,
+            items: Vec::new(),
+            order: Vec::new(),
+            skip: None,
+            limit: None,
+        };
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::kw_distinct => ret.distinct = true,
+                Rule::return_item => {
+                    let expr = self.expr(self.find(&p, Rule::expr)?)?;
+                    let alias = p
+                        .into_inner()
+                        .find(|a| a.as_rule() == Rule::var_name)
+                        .map(|a| self.ident(&a));
+                    ret.items.push(ReturnItem { expr, alias });
+                }
+                Rule::order_clause => {
+                    for key in p.into_inner().filter(|k| k.as_rule() == Rule::order_key) {
+                        let expr = self.expr(self.find(&key, Rule::expr)?)?;
+                        let descending = key.into_inner().any(|k| k.as_rule() == Rule::kw_desc);
+                        ret.order.push(OrderKey { expr, descending });
+                    }
+                }
+                Rule::skip_clause => {
+                    ret.skip = Some(self.row_count(self.find(&p, Rule::row_count)?, "skip")?)
+                }
+                Rule::limit_clause => {
+                    ret.limit = Some(self.row_count(self.find(&p, Rule::row_count)?, "limit")?)
+                }
+                _ => {}
+            }
+        }
+        Ok(ret)
+    }
+
+    /// `skip`/`limit`'s argument: a non-negative integer literal or a parameter.
+    fn row_count(&self, pair: P<'_>, keyword: &str) -> Result<Expr> {
+        let inner = self.first(&pair)?;
+        let span = self.span(&inner);
+        let kind = match inner.as_rule() {
+            Rule::param => ExprKind::Param(inner.as_str()[1..].to_string()),
+            _ => {
+                let text = inner.as_str();
+                match text.parse::<i64>() {
+                    Ok(n) if n >= 0 => ExprKind::Literal(Literal::Int(n)),
+                    _ => return Err(bad_count(keyword, text, span, i64::MAX as u64)),
+                }
+            }
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn pattern(&self, pair: P<'_>) -> Result<Pattern> {
+        let span = self.span(&pair);
+        let mut path_var = None;
+        let mut start = None;
+        let mut steps = Vec::new();
+        let mut edge = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::var_name => path_var = Some(self.ident(&p)),
+                Rule::edge => edge = Some(self.edge(p)?),
+                Rule::node_pattern => {
+                    let node = self.node_pattern(p)?;
+                    match edge.take() {
+                        Some(e) => steps.push((e, node)),
+                        None => start = Some(node),
+                    }
+                }
+                _ => {}
+            }
+        }
+        let start = start.ok_or_else(|| internal("pattern without a node", span))?;
+        // The pair's span may run on over whitespace after the last node.
+        let last = steps.last().map_or(start.span, |(_, n)| n.span);
+        let span = Span::new(span.start, last.end);
+        Ok(Pattern {
+            path_var,
+            start,
+            steps,
+            span,
+        })
+    }
+
+    fn node_pattern(&self, pair: P<'_>) -> Result<NodePattern> {
+        let span = self.span(&pair);
+        let mut node = NodePattern {
+            var: None,
+            kinds: Vec::new(),
+            props: Vec::new(),
+            filter: None,
+            span,
+        };
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::var_name => node.var = Some(self.ident(&p)),
+                Rule::kind_alts => node.kinds = self.words(p),
+                Rule::prop_map => node.props = self.prop_map(p)?,
+                Rule::inline_where => node.filter = Some(self.expr(self.find(&p, Rule::expr)?)?),
+                _ => {}
+            }
+        }
+        Ok(node)
+    }
+
+    fn edge(&self, pair: P<'_>) -> Result<EdgePattern> {
+        let span = self.span(&pair);
+        let inner = self.first(&pair)?;
+        let dir = match inner.as_rule() {
+            Rule::edge_in => EdgeDir::In,
+            Rule::edge_out => EdgeDir::Out,
+            _ => EdgeDir::Either,
+        };
+        let mut edge = EdgePattern {
+            var: None,
+            types: Vec::new(),
+            quant: None,
+            props: Vec::new(),
+            dir,
+            span,
+        };
+        if let Some(spec) = inner.into_inner().find(|p| p.as_rule() == Rule::edge_spec) {
+            for p in spec.into_inner() {
+                match p.as_rule() {
+                    Rule::var_name => edge.var = Some(self.ident(&p)),
+                    Rule::type_alts => edge.types = self.words(p),
+                    Rule::quant => edge.quant = Some(self.quant(&p)?),
+                    Rule::prop_map => edge.props = self.prop_map(p)?,
+                    _ => {}
+                }
+            }
+        }
+        Ok(edge)
+    }
+
+    /// `*`, `*N`, `*N..M`, `*..M`, `*N..` (and `*..`, the same as `*`).
+    fn quant(&self, pair: &P<'_>) -> Result<Quant> {
+        let span = self.span(pair);
+        let text = &pair.as_str()[1..];
+        let bound = |s: &str| -> Result<Option<u32>> {
+            if s.is_empty() {
+                return Ok(None);
+            }
+            s.parse::<u32>()
+                .map(Some)
+                .map_err(|_| bad_count("*", s, span, u32::MAX as u64))
+        };
+        let quant = match text.split_once("..") {
+            None => match bound(text)? {
+                None => Quant { min: 1, max: None },
+                Some(n) => Quant {
+                    min: n,
+                    max: Some(n),
+                },
+            },
+            Some((lo, hi)) => Quant {
+                min: bound(lo)?.unwrap_or(1),
+                max: bound(hi)?,
+            },
+        };
+        if let Some(max) = quant.max
+            && quant.min > max
+        {
+            return Err(Diagnostic::new(
+                "E0104",
+                format!(
+                    "the quantifier's minimum {} is greater than its maximum {max}",
+                    quant.min
+                ),
+            )
+            .at(span)
+            .expected("`*MIN..MAX` with MIN <= MAX"));
+        }
+        Ok(quant)
+    }
+
+    fn prop_map(&self, pair: P<'_>) -> Result<Vec<(Ident, Expr)>> {
+        let mut props = Vec::new();
+        for entry in pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::prop_entry)
+        {
+            let key = self.ident(&self.find(&entry, Rule::word)?);
+            props.push((key, self.expr(self.find(&entry, Rule::expr)?)?));
+        }
+        Ok(props)
+    }
+
+    /// The `word`s under a pair (kind, type and `via` lists).
+    fn words(&self, pair: P<'_>) -> Vec<Ident> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::word)
+            .map(|p| self.ident(&p))
+            .collect()
+    }
+
+    /// A `word` or `var_name`: backquotes removed, doubled backquotes undone.
+    fn ident(&self, pair: &P<'_>) -> Ident {
+        let text = pair.as_str();
+        let name = match text.strip_prefix('`').and_then(|t| t.strip_suffix('`')) {
+            Some(inner) => inner.replace("``", "`"),
+            None => text.to_string(),
+        };
+        Ident {
+            name,
+            span: self.span(pair),
+        }
+    }
+
+    // ------------------------------------------------------------ expressions
+
+    /// An `expr` pair, through the Pratt parser.
+    pub(crate) fn expr(&self, pair: P<'_>) -> Result<Expr> {
+        self.expr_depth(pair).map(|(e, _)| e)
+    }
+
+    /// An expression and its depth in operators (leaves are 0), so that no
+    /// tree deeper than [`MAX_DEPTH`] is ever built (a long flat chain like
+    /// `1 + 1 + ...` nests one level per operator).
+    fn expr_depth(&self, pair: P<'_>) -> Result<(Expr, u32)> {
+        let mut flat = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::operand => {
+                    for piece in part.into_inner() {
+                        match piece.as_rule() {
+                            Rule::primary => flat.push(piece),
+                            _ => flat.extend(first(&piece)),
+                        }
+                    }
+                }
+                _ => flat.extend(first(&part)),
+            }
+        }
+        let deeper = |depth: u32, span: Span| {
+            if depth >= MAX_DEPTH {
+                Err(too_deep(span))
+            } else {
+                Ok(depth + 1)
+            }
+        };
+        PRATT
+            .map_primary(|p| self.primary(p))
+            .map_prefix(|op, rhs| {
+                let (rhs, d) = rhs?;
+                let span = self.span(&op).to(rhs.span);
+                let unary = if op.as_rule() == Rule::op_not {
+                    UnaryOp::Not
+                } else {
+                    UnaryOp::Neg
+                };
+                Ok((
+                    Expr {
+                        kind: ExprKind::Unary(unary, Box::new(rhs)),
+                        span,
+                    },
+                    deeper(d, span)?,
+                ))
+            })
+            .map_postfix(|lhs, op| {
+                let (lhs, d) = lhs?;
+                let span = lhs.span.to(self.span(&op));
+                let kind = if op.as_rule() == Rule::is_null {
+                    let negated = op.into_inner().any(|p| p.as_rule() == Rule::kw_not);
+                    ExprKind::IsNull {
+                        expr: Box::new(lhs),
+                        negated,
+                    }
+                } else {
+                    let name = self.ident(&self.find(&op, Rule::word)?);
+                    ExprKind::Prop(Box::new(lhs), name)
+                };
+                Ok((Expr { kind, span }, deeper(d, span)?))
+            })
+            .map_infix(|lhs, op, rhs| {
+                let ((lhs, dl), (rhs, dr)) = (lhs?, rhs?);
+                let span = lhs.span.to(rhs.span);
+                let bin = binop(op.as_rule())
+                    .ok_or_else(|| internal("unknown operator", self.span(&op)))?;
+                let kind = ExprKind::Binary(bin, Box::new(lhs), Box::new(rhs));
+                Ok((Expr { kind, span }, deeper(dl.max(dr), span)?))
+            })
+            .parse(flat.into_iter())
+    }
+
+    fn primary(&self, pair: P<'_>) -> Result<(Expr, u32)> {
+        let inner = self.first(&pair)?;
+        let span = self.span(&inner);
+        let leaf = |kind| Ok((Expr { kind, span }, 0));
+        match inner.as_rule() {
+            Rule::literal => leaf(ExprKind::Literal(self.literal(self.first(&inner)?)?)),
+            Rule::param => leaf(ExprKind::Param(inner.as_str()[1..].to_string())),
+            Rule::var => leaf(ExprKind::Var(self.ident(&self.first(&inner)?).name)),
+            Rule::count_star => leaf(ExprKind::CountStar),
+            Rule::paren_expr => {
+                let (mut e, d) = self.expr_depth(self.find(&inner, Rule::expr)?)?;
+                e.span = span;
+                Ok((e, d))
+            }
+            Rule::list => {
+                let (items, d) = self.exprs(&inner)?;
+                Ok((
+                    Expr {
+                        kind: ExprKind::List(items),
+                        span,
+                    },
+                    d,
+                ))
+            }
+            Rule::call => {
+                let name = self.ident(&self.find(&inner, Rule::func_name)?);
+                let distinct = inner
+                    .clone()
+                    .into_inner()
+                    .any(|p| p.as_rule() == Rule::kw_distinct);
+                let (args, d) = self.exprs(&inner)?;
+                Ok((
+                    Expr {
+                        kind: ExprKind::Call {
+                            name,
+                            distinct,
+                            args,
+                        },
+                        span,
+                    },
+                    d,
+                ))
+            }
+            _ => Err(internal("unknown primary", span)),
+        }
+    }
+
+    /// The `expr` children of a list or call, and the depth of the whole.
+    fn exprs(&self, pair: &P<'_>) -> Result<(Vec<Expr>, u32)> {
+        let mut items = Vec::new();
+        let mut depth = 0;
+        for p in pair
+            .clone()
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::expr)
+        {
+            let (e, d) = self.expr_depth(p)?;
+            depth = depth.max(d);
+            items.push(e);
+        }
+        if depth >= MAX_DEPTH {
+            return Err(too_deep(self.span(pair)));
+        }
+        Ok((items, depth + 1))
+    }
+
+    fn literal(&self, pair: P<'_>) -> Result<Literal> {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        Ok(match pair.as_rule() {
+            Rule::kw_null => Literal::Null,
+            Rule::kw_true => Literal::Bool(true),
+            Rule::kw_false => Literal::Bool(false),
+            Rule::string => Literal::Str(self.string(&pair)?),
+            _ if text.contains(['.', 'e', 'E']) => match text.parse::<f64>() {
+                Ok(f) if f.is_finite() => Literal::Float(f),
+                _ => {
+                    return Err(Diagnostic::new("E0102", "number literal too large")
+                        .at(span)
+                        .help("floats must be within about ±1.8e308"));
+                }
+            },
+            _ => match text.parse::<i64>() {
+                Ok(n) => Literal::Int(n),
+                Err(_) => {
+                    return Err(Diagnostic::new("E0102", "integer literal too large")
+                        .at(span)
+                        .help("integers must fit in 64 bits (-9223372036854775808 to 9223372036854775807); write a float such as 1e20 for larger numbers"));
+                }
+            },
+        })
+    }
+
+    /// A string literal's value, escapes resolved.
+    fn string(&self, pair: &P<'_>) -> Result<String> {
+        let text = pair.as_str();
+        let start = self.span(pair).start;
+        let body = &text[1..text.len().saturating_sub(1).max(1)];
+        let mut out = String::with_capacity(body.len());
+        let mut chars = body.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let escaped = chars.next().map(|(_, e)| e);
+            out.push(match escaped {
+                Some('"') => '"',
+                Some('\'') => '\'',
+                Some('\\') => '\\',
+                Some('n') => '\n',
+                Some('t') => '\t',
+                Some('r') => '\r',
+                other => {
+                    let len = 1 + other.map_or(0, char::len_utf8);
+                    let shown: String = other.into_iter().collect();
+                    return Err(Diagnostic::new(
+                        "E0101",
+                        format!("unknown escape `\\{shown}` in a string"),
+                    )
+                    .at(Span::new(start + 1 + i, start + 1 + i + len))
+                    .expected("one of `\\\"`, `\\'`, `\\\\`, `\\n`, `\\t`, `\\r`")
+                    .help("write `\\\\` for a backslash"));
+                }
+            });
+        }
+        Ok(out)
+    }
+
+    // ------------------------------------------------------------ node sets and analyses
+
+    fn nodeset(&self, pair: P<'_>) -> Result<NodeSet> {
+        let span = self.span(&pair);
+        let inner = self.first(&pair)?;
+        let inner_span = self.span(&inner);
+        let kind = match inner.as_rule() {
+            Rule::members_of => {
+                NodeSetKind::MembersOf(Box::new(self.nodeset(self.find(&inner, Rule::nodeset)?)?))
+            }
+            Rule::node_pattern => NodeSetKind::Pattern(self.node_pattern(inner)?),
+            Rule::string => NodeSetKind::Name(Expr {
+                kind: ExprKind::Literal(Literal::Str(self.string(&inner)?)),
+                span: inner_span,
+            }),
+            _ => NodeSetKind::Name(Expr {
+                kind: ExprKind::Param(inner.as_str()[1..].to_string()),
+                span: inner_span,
+            }),
+        };
+        Ok(NodeSet { kind, span })
+    }
+
+    /// The nodesets of a statement or operation, in order.
+    fn nodesets(&self, pair: &P<'_>) -> Result<Vec<NodeSet>> {
+        pair.clone()
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::nodeset)
+            .map(|p| self.nodeset(p))
+            .collect()
+    }
+
+    fn two_nodesets(&self, pair: &P<'_>) -> Result<(NodeSet, NodeSet)> {
+        let mut sets = self.nodesets(pair)?.into_iter();
+        match (sets.next(), sets.next()) {
+            (Some(a), Some(b)) => Ok((a, b)),
+            _ => Err(internal("missing node set", self.span(pair))),
+        }
+    }
+
+    fn one_nodeset(&self, pair: &P<'_>) -> Result<NodeSet> {
+        self.nodeset(self.find(pair, Rule::nodeset)?)
+    }
+
+    /// The integer after `depth`, `top`, `max` or `k`.
+    fn count(&self, clause: &P<'_>, keyword: &str) -> Result<u32> {
+        let number = self.find(clause, Rule::count)?;
+        let text = number.as_str().trim();
+        text.parse::<u32>()
+            .map_err(|_| bad_count(keyword, text, self.span(&number), u32::MAX as u64))
+    }
+
+    fn path_stmt(&self, pair: P<'_>) -> Result<PathStmt> {
+        let (from, to) = self.two_nodesets(&pair)?;
+        let mut mode = PathMode::Shortest;
+        let mut opts = Options::default();
+        let mut max = None;
+        let mut undirected = None;
+        let mut weighted = None;
+        for p in pair.into_inner() {
+            let span = self.span(&p);
+            match p.as_rule() {
+                Rule::path_mode => {
+                    mode = match self.first(&p)?.as_rule() {
+                        Rule::kw_all => PathMode::All,
+                        Rule::kw_k => PathMode::K(self.count(&p, "k")?),
+                        _ => PathMode::Shortest,
+                    }
+                }
+                Rule::max_clause => once(&mut max, self.count(&p, "max")?, span, "max")?,
+                Rule::kw_undirected => once(&mut undirected, (), span, "undirected")?,
+                Rule::weighted_clause => {
+                    let by = p
+                        .into_inner()
+                        .find(|w| w.as_rule() == Rule::word)
+                        .map(|w| self.ident(&w));
+                    once(&mut weighted, by, span, "weighted")?;
+                }
+                _ => self.option(&p, &mut opts)?,
+            }
+        }
+        Ok(PathStmt {
+            mode,
+            from,
+            to,
+            via: opts.via.unwrap_or_default(),
+            max,
+            undirected: undirected.is_some(),
+            weighted,
+        })
+    }
+
+    /// Handles the clauses shared by the analyses (`via`, `depth`, `top`).
+    fn option(&self, p: &P<'_>, opts: &mut Options) -> Result<()> {
+        let span = self.span(p);
+        match p.as_rule() {
+            Rule::via_clause => once(&mut opts.via, self.words(p.clone()), span, "via"),
+            Rule::depth_clause => once(&mut opts.depth, self.count(p, "depth")?, span, "depth"),
+            Rule::top_clause => once(&mut opts.top, self.count(p, "top")?, span, "top"),
+            _ => Ok(()),
+        }
+    }
+
+    fn options(&self, pair: &P<'_>) -> Result<Options> {
+        let mut opts = Options::default();
+        for p in pair.clone().into_inner() {
+            self.option(&p, &mut opts)?;
+        }
+        Ok(opts)
+    }
+
+    fn trace_stmt(&self, pair: P<'_>) -> Result<TraceStmt> {
+        let opts = self.options(&pair)?;
+        Ok(TraceStmt {
+            of: self.one_nodeset(&pair)?,
+            via: opts.via.unwrap_or_default(),
+            depth: opts.depth,
+        })
+    }
+
+    fn exposure_stmt(&self, pair: P<'_>) -> Result<ExposureStmt> {
+        let opts = self.options(&pair)?;
+        let (of, to) = self.two_nodesets(&pair)?;
+        Ok(ExposureStmt {
+            of,
+            to,
+            via: opts.via.unwrap_or_default(),
+            depth: opts.depth,
+            top: opts.top,
+        })
+    }
+
+    fn chokepoints_stmt(&self, pair: P<'_>) -> Result<ChokepointsStmt> {
+        let opts = self.options(&pair)?;
+        Ok(ChokepointsStmt {
+            of: self.one_nodeset(&pair)?,
+            via: opts.via.unwrap_or_default(),
+            top: opts.top,
+        })
+    }
+
+    // ------------------------------------------------------------ scenarios, exploring
+
+    fn scenario_stmt(&self, pair: P<'_>) -> Result<ScenarioStmt> {
+        let name = self.ident(&self.find(&pair, Rule::var_name)?);
+        let mut ops = Vec::new();
+        for op in pair
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::scenario_op)
+        {
+            let inner = self.first(&op)?;
+            ops.push(match inner.as_rule() {
+                Rule::remove_op => ScenarioOp::Remove(self.one_nodeset(&inner)?),
+                Rule::cut_op => {
+                    let (a, b) = self.two_nodesets(&inner)?;
+                    ScenarioOp::Cut(a, b)
+                }
+                Rule::decouple_op => {
+                    let (a, b) = self.two_nodesets(&inner)?;
+                    ScenarioOp::Decouple(a, b)
+                }
+                _ => ScenarioOp::Use(self.ident(&inner)),
+            });
+        }
+        Ok(ScenarioStmt { name, ops })
+    }
+
+    /// `with NAME: STATEMENT` and `compare NAME: STATEMENT`.
+    fn scoped(&self, pair: P<'_>) -> Result<(Ident, Box<Statement>)> {
+        let name = self.ident(&self.find(&pair, Rule::var_name)?);
+        let body = self.statement(self.find(&pair, Rule::statement)?)?;
+        Ok((name, Box::new(body)))
+    }
+
+    fn export_stmt(&self, pair: P<'_>) -> Result<ExportStmt> {
+        let mut export = ExportStmt {
+            format: ExportFormat::Dot,
+            file: String::new(),
+            clusters: false,
+            from: None,
+        };
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::export_format => {
+                    export.format = match self.first(&p)?.as_rule() {
+                        Rule::kw_json => ExportFormat::Json,
+                        Rule::kw_graphml => ExportFormat::Graphml,
+                        Rule::kw_svg => ExportFormat::Svg,
+                        Rule::kw_png => ExportFormat::Png,
+                        _ => ExportFormat::Dot,
+                    }
+                }
+                Rule::string => export.file = self.string(&p)?,
+                Rule::clusters => export.clusters = true,
+                Rule::statement => export.from = Some(Box::new(self.statement(p)?)),
+                _ => {}
+            }
+        }
+        Ok(export)
+    }
+}
+
+/// The optional clauses shared by the analysis statements.
+#[derive(Default)]
+struct Options {
+    via: Option<Vec<Ident>>,
+    depth: Option<u32>,
+    top: Option<u32>,
+}
+
+/// The E0104 error for a count that is not a non-negative integer in range.
+fn bad_count(keyword: &str, text: &str, span: Span, max: u64) -> Diagnostic {
+    let in_range = text.parse::<u64>().is_ok();
+    let message = if in_range {
+        format!("`{keyword}` is too large: {text} (at most {max})")
+    } else {
+        format!("`{keyword}` needs a non-negative integer, found `{text}`")
+    };
+    Diagnostic::new("E0104", message)
+        .at(span)
+        .expected(format!("a non-negative integer (0 to {max})"))
+}
+
+fn binop(rule: Rule) -> Option<BinOp> {
+    Some(match rule {
+        Rule::op_or => BinOp::Or,
+        Rule::op_xor => BinOp::Xor,
+        Rule::op_and => BinOp::And,
+        Rule::op_eq => BinOp::Eq,
+        Rule::op_ne => BinOp::Ne,
+        Rule::op_lt => BinOp::Lt,
+        Rule::op_le => BinOp::Le,
+        Rule::op_gt => BinOp::Gt,
+        Rule::op_ge => BinOp::Ge,
+        Rule::op_in => BinOp::In,
+        Rule::op_starts_with => BinOp::StartsWith,
+        Rule::op_ends_with => BinOp::EndsWith,
+        Rule::op_contains => BinOp::Contains,
+        Rule::op_regex => BinOp::Regex,
+        Rule::op_add => BinOp::Add,
+        Rule::op_sub => BinOp::Sub,
+        Rule::op_mul => BinOp::Mul,
+        Rule::op_div => BinOp::Div,
+        Rule::op_mod => BinOp::Mod,
+        _ => return None,
+    })
+}

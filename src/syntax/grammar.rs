@@ -1,0 +1,173 @@
+//! The pest grammar (`grammar/fql.pest`) and the words for its rules.
+//!
+//! Error messages never show rule names: [`words`] says each in words, and
+//! the exhaustive `match` makes a new rule fail to compile until it has some.
+
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest_derive::Parser;
+use std::sync::LazyLock;
+
+/// The generated parser for `grammar/fql.pest`.
+#[derive(Parser)]
+#[grammar = "grammar/fql.pest"]
+pub(crate) struct FqlParser;
+
+/// Operator precedence, loosest first (spec: or, xor, and, not, comparison,
+/// additive, multiplicative, unary minus, property access).
+pub(crate) static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    let left = |rule| Op::infix(rule, Assoc::Left);
+    PrattParser::new()
+        .op(left(Rule::op_or))
+        .op(left(Rule::op_xor))
+        .op(left(Rule::op_and))
+        .op(Op::prefix(Rule::op_not))
+        .op(left(Rule::op_eq)
+            | left(Rule::op_ne)
+            | left(Rule::op_lt)
+            | left(Rule::op_le)
+            | left(Rule::op_gt)
+            | left(Rule::op_ge)
+            | left(Rule::op_regex)
+            | left(Rule::op_in)
+            | left(Rule::op_starts_with)
+            | left(Rule::op_ends_with)
+            | left(Rule::op_contains)
+            | Op::postfix(Rule::is_null))
+        .op(left(Rule::op_add) | left(Rule::op_sub))
+        .op(left(Rule::op_mul) | left(Rule::op_div) | left(Rule::op_mod))
+        .op(Op::prefix(Rule::op_neg))
+        .op(Op::postfix(Rule::prop_access))
+});
+
+/// What a rule is, in words, for "expected ..." in syntax errors.
+pub(crate) fn words(rule: Rule) -> &'static str {
+    use Rule::*;
+    match rule {
+        EOI => "the end of the statement",
+        statement_input | statement => {
+            "a statement (match, path, upstream, downstream, exposure, chokepoints, scenario, with, compare, show, schema, stats, export)"
+        }
+        match_stmt | kw_match => "`match`",
+        where_clause | inline_where | kw_where => "`where`",
+        return_clause | kw_return => "`return`",
+        return_item | order_key | expr | operand | primary => "an expression",
+        order_clause | kw_order => "`order by`",
+        skip_clause | kw_skip => "`skip`",
+        limit_clause | kw_limit => "`limit`",
+        row_count => "an integer or a `$parameter`",
+        pattern => "a pattern `(...)`",
+        node_pattern => "a node pattern `(...)`",
+        kind_alts => "a kind",
+        prop_map => "a property map `{...}`",
+        prop_entry => "a property `key: value`",
+        edge | edge_in | edge_out | edge_either => "an edge (`-->`, `<--`, `--`, `-[...]->`)",
+        edge_spec => "an edge pattern",
+        type_alts => "an edge type",
+        quant => "a quantifier (`*`, `*N`, `*N..M`)",
+        infix => "an operator",
+        prefix => "`not` or `-`",
+        postfix => "`.property`, `is null`",
+        op_or => "`or`",
+        op_xor => "`xor`",
+        op_and | kw_and => "`and`",
+        op_regex => "`=~`",
+        op_ne => "`<>`",
+        op_le => "`<=`",
+        op_ge => "`>=`",
+        op_lt => "`<`",
+        op_gt => "`>`",
+        op_eq | eq_sign => "`=`",
+        op_in => "`in`",
+        op_starts_with | kw_starts => "`starts with`",
+        op_ends_with | kw_ends => "`ends with`",
+        op_contains => "`contains`",
+        op_add => "`+`",
+        op_sub | op_neg => "`-`",
+        op_mul | star => "`*`",
+        op_div => "`/`",
+        op_mod => "`%`",
+        op_not | kw_not => "`not`",
+        prop_access | dot => "`.property`",
+        is_null | kw_is => "`is null`",
+        paren_expr | lparen => "`(`",
+        list => "a list `[...]`",
+        count_star => "`count(*)`",
+        call => "a function call",
+        var | word | var_name => "a name",
+        func_name => "a function name",
+        literal => "a literal",
+        number | number_text => "a number",
+        string => "a string",
+        param => "a parameter `$name`",
+        nodeset => {
+            "a node set (a \"name\", a `$parameter`, a node pattern `(...)` or `members of ...`)"
+        }
+        members_of | kw_members => "`members of`",
+        path_stmt | kw_path => "`path`",
+        path_mode => "`shortest`, `all` or `k N`",
+        path_option => "`via`, `max`, `undirected` or `weighted`",
+        max_clause | kw_max => "`max`",
+        weighted_clause | kw_weighted => "`weighted`",
+        via_clause | kw_via => "`via`",
+        depth_clause | kw_depth => "`depth`",
+        top_clause | kw_top => "`top`",
+        count => "a non-negative integer",
+        upstream_stmt | kw_upstream => "`upstream`",
+        downstream_stmt | kw_downstream => "`downstream`",
+        exposure_stmt | kw_exposure => "`exposure`",
+        chokepoints_stmt | kw_chokepoints => "`chokepoints`",
+        scenario_stmt | kw_scenario => "`scenario`",
+        scenario_op => {
+            "a scenario operation (`remove`, `cut`, `decouple` or an earlier scenario's name)"
+        }
+        remove_op | kw_remove => "`remove`",
+        cut_op | kw_cut => "`cut`",
+        decouple_op | kw_decouple => "`decouple`",
+        with_stmt | kw_with => "`with`",
+        compare_stmt | kw_compare => "`compare`",
+        show_stmt | kw_show => "`show`",
+        schema_stmt | kw_schema => "`schema`",
+        stats_stmt | kw_stats => "`stats`",
+        export_stmt | kw_export => "`export`",
+        export_format => "an export format (dot, json, graphml, svg, png)",
+        clusters => "`with clusters`",
+        rparen => "`)`",
+        lbracket => "`[`",
+        rbracket => "`]`",
+        lbrace => "`{`",
+        rbrace => "`}`",
+        comma => "`,`",
+        colon => "`:`",
+        bar => "`|`",
+        arrow => "`->`",
+        dash => "`-`",
+        kw_distinct => "`distinct`",
+        kw_as => "`as`",
+        kw_by => "`by`",
+        kw_asc => "`asc`",
+        kw_desc => "`desc`",
+        kw_null => "`null`",
+        kw_true => "`true`",
+        kw_false => "`false`",
+        kw_count => "`count`",
+        kw_of => "`of`",
+        kw_shortest => "`shortest`",
+        kw_all => "`all`",
+        kw_k => "`k`",
+        kw_from => "`from`",
+        kw_to => "`to`",
+        kw_undirected => "`undirected`",
+        kw_clusters => "`clusters`",
+        kw_dot => "`dot`",
+        kw_json => "`json`",
+        kw_graphml => "`graphml`",
+        kw_svg => "`svg`",
+        kw_png => "`png`",
+        // Silent rules: pest never reports them, but every rule has words.
+        WHITESPACE | line_comment => "whitespace",
+        ident_char | ident_body => "a name",
+        quoted_ident => "a backquoted name",
+        reserved => "a keyword",
+        infix_start => "an operator",
+    }
+}

@@ -1,0 +1,512 @@
+//! `Display` for the AST: every node prints as valid FQL that parses back
+//! to the same tree (spans aside). Expressions get parentheses exactly
+//! where precedence needs them; names that are not plain identifiers, or
+//! are reserved words, are backquoted.
+
+use super::ast::*;
+use std::fmt::{self, Display, Formatter, Write};
+
+/// Words that cannot be a bare variable, alias or scenario name (the
+/// grammar's `reserved`); they print backquoted.
+const RESERVED: [&str; 27] = [
+    "match", "where", "return", "distinct", "order", "by", "asc", "desc", "skip", "limit", "as",
+    "and", "or", "xor", "not", "in", "is", "null", "true", "false", "starts", "ends", "contains",
+    "with", "remove", "cut", "decouple",
+];
+
+/// Writes a name, backquoted when it is not a plain identifier or is reserved.
+fn name(f: &mut Formatter<'_>, text: &str) -> fmt::Result {
+    let plain = text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !RESERVED.iter().any(|r| r.eq_ignore_ascii_case(text));
+    if plain {
+        f.write_str(text)
+    } else {
+        write!(f, "`{}`", text.replace('`', "``"))
+    }
+}
+
+/// Writes a string literal with the grammar's escapes.
+fn string(f: &mut Formatter<'_>, text: &str) -> fmt::Result {
+    f.write_char('"')?;
+    for c in text.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\t' => f.write_str("\\t")?,
+            '\r' => f.write_str("\\r")?,
+            c => f.write_char(c)?,
+        }
+    }
+    f.write_char('"')
+}
+
+/// Writes items separated by `sep`.
+fn list<T: Display>(f: &mut Formatter<'_>, items: &[T], sep: &str) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(sep)?;
+        }
+        item.fmt(f)?;
+    }
+    Ok(())
+}
+
+impl Display for Ident {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        name(f, &self.name)
+    }
+}
+
+impl Display for Literal {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Null => f.write_str("null"),
+            Literal::Bool(b) => write!(f, "{b}"),
+            Literal::Int(n) => write!(f, "{n}"),
+            // `{:?}` is the shortest text that reads back to the same f64,
+            // and always has a `.` or an exponent (so it stays a float).
+            Literal::Float(x) => write!(f, "{x:?}"),
+            Literal::Str(s) => string(f, s),
+        }
+    }
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "or",
+            BinOp::Xor => "xor",
+            BinOp::And => "and",
+            BinOp::Eq => "=",
+            BinOp::Ne => "<>",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::In => "in",
+            BinOp::StartsWith => "starts with",
+            BinOp::EndsWith => "ends with",
+            BinOp::Contains => "contains",
+            BinOp::Regex => "=~",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Mod => "%",
+        }
+    }
+
+    /// Binding strength, loosest 1 (matches the grammar's Pratt table).
+    fn precedence(self) -> u8 {
+        match self {
+            BinOp::Or => 1,
+            BinOp::Xor => 2,
+            BinOp::And => 3,
+            BinOp::Eq
+            | BinOp::Ne
+            | BinOp::Lt
+            | BinOp::Le
+            | BinOp::Gt
+            | BinOp::Ge
+            | BinOp::In
+            | BinOp::StartsWith
+            | BinOp::EndsWith
+            | BinOp::Contains
+            | BinOp::Regex => COMPARISON,
+            BinOp::Add | BinOp::Sub => 6,
+            BinOp::Mul | BinOp::Div | BinOp::Mod => 7,
+        }
+    }
+}
+
+/// Precedence levels not owned by a binary operator.
+const NOT: u8 = 4;
+const COMPARISON: u8 = 5;
+const NEG: u8 = 8;
+const POSTFIX: u8 = 9;
+const ATOM: u8 = 10;
+
+impl Expr {
+    /// How tightly the expression's top operator binds.
+    fn precedence(&self) -> u8 {
+        match &self.kind {
+            ExprKind::Binary(op, ..) => op.precedence(),
+            ExprKind::Unary(UnaryOp::Not, _) => NOT,
+            ExprKind::Unary(UnaryOp::Neg, _) => NEG,
+            ExprKind::IsNull { .. } => COMPARISON,
+            ExprKind::Prop(..) => POSTFIX,
+            _ => ATOM,
+        }
+    }
+
+    /// Writes the expression, in parentheses when it binds looser than `min`.
+    fn fmt_at(&self, f: &mut Formatter<'_>, min: u8) -> fmt::Result {
+        if self.precedence() < min {
+            write!(f, "({self})")
+        } else {
+            self.fmt(f)
+        }
+    }
+}
+
+impl Display for Expr {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ExprKind::Literal(lit) => lit.fmt(f),
+            ExprKind::List(items) => {
+                f.write_char('[')?;
+                list(f, items, ", ")?;
+                f.write_char(']')
+            }
+            ExprKind::Param(p) => write!(f, "${p}"),
+            ExprKind::Var(v) => name(f, v),
+            ExprKind::Prop(e, key) => {
+                if matches!(e.kind, ExprKind::Literal(_)) {
+                    write!(f, "({e})")?; // `1.x` would read as a number
+                } else {
+                    e.fmt_at(f, POSTFIX)?;
+                }
+                write!(f, ".{key}")
+            }
+            ExprKind::Unary(UnaryOp::Not, e) => {
+                f.write_str("not ")?;
+                e.fmt_at(f, NOT)
+            }
+            ExprKind::Unary(UnaryOp::Neg, e) => {
+                // `-5` would read back as a literal and `--x` as a comment.
+                let text = if e.precedence() < NEG {
+                    format!("({e})")
+                } else {
+                    e.to_string()
+                };
+                let space = if text.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+                    " "
+                } else {
+                    ""
+                };
+                write!(f, "-{space}{text}")
+            }
+            ExprKind::Binary(op, l, r) => {
+                let p = op.precedence();
+                l.fmt_at(f, p)?;
+                write!(f, " {} ", op.symbol())?;
+                r.fmt_at(f, p + 1)
+            }
+            ExprKind::IsNull { expr, negated } => {
+                expr.fmt_at(f, COMPARISON + 1)?;
+                f.write_str(if *negated { " is not null" } else { " is null" })
+            }
+            ExprKind::Call {
+                name: func,
+                distinct,
+                args,
+            } => {
+                write!(f, "{func}(")?;
+                if *distinct {
+                    f.write_str("distinct ")?;
+                }
+                list(f, args, ", ")?;
+                f.write_char(')')
+            }
+            ExprKind::CountStar => f.write_str("count(*)"),
+        }
+    }
+}
+
+/// Writes `{k: v, ...}` with a leading space, or nothing when empty.
+fn props(f: &mut Formatter<'_>, props: &[(Ident, Expr)]) -> fmt::Result {
+    if props.is_empty() {
+        return Ok(());
+    }
+    f.write_str(" {")?;
+    for (i, (k, v)) in props.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{k}: {v}")?;
+    }
+    f.write_char('}')
+}
+
+impl Display for NodePattern {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_char('(')?;
+        if let Some(v) = &self.var {
+            v.fmt(f)?;
+        }
+        if !self.kinds.is_empty() {
+            f.write_char(':')?;
+            list(f, &self.kinds, "|")?;
+        }
+        props(f, &self.props)?;
+        if let Some(w) = &self.filter {
+            let space = if self.var.is_some() || !self.kinds.is_empty() || !self.props.is_empty() {
+                " "
+            } else {
+                ""
+            };
+            write!(f, "{space}where {w}")?;
+        }
+        f.write_char(')')
+    }
+}
+
+impl Display for Quant {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match (self.min, self.max) {
+            (1, None) => f.write_char('*'),
+            (min, Some(max)) if min == max => write!(f, "*{min}"),
+            (min, Some(max)) => write!(f, "*{min}..{max}"),
+            (min, None) => write!(f, "*{min}.."),
+        }
+    }
+}
+
+impl Display for EdgePattern {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let bare = self.var.is_none()
+            && self.types.is_empty()
+            && self.quant.is_none()
+            && self.props.is_empty();
+        if bare {
+            return f.write_str(match self.dir {
+                EdgeDir::Out => "-->",
+                EdgeDir::In => "<--",
+                EdgeDir::Either => "--",
+            });
+        }
+        f.write_str(if self.dir == EdgeDir::In { "<-[" } else { "-[" })?;
+        if let Some(v) = &self.var {
+            v.fmt(f)?;
+        }
+        if !self.types.is_empty() {
+            f.write_char(':')?;
+            list(f, &self.types, "|")?;
+        }
+        if let Some(q) = &self.quant {
+            q.fmt(f)?;
+        }
+        props(f, &self.props)?;
+        f.write_str(if self.dir == EdgeDir::Out {
+            "]->"
+        } else {
+            "]-"
+        })
+    }
+}
+
+impl Display for Pattern {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if let Some(p) = &self.path_var {
+            write!(f, "{p} = ")?;
+        }
+        self.start.fmt(f)?;
+        for (edge, node) in &self.steps {
+            write!(f, "{edge}{node}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for ReturnItem {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        self.expr.fmt(f)?;
+        if let Some(a) = &self.alias {
+            write!(f, " as {a}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for OrderKey {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        self.expr.fmt(f)?;
+        if self.descending {
+            f.write_str(" desc")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for Return {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("return ")?;
+        if self.distinct {
+            f.write_str("distinct ")?;
+        }
+        list(f, &self.items, ", ")?;
+        if !self.order.is_empty() {
+            f.write_str(" order by ")?;
+            list(f, &self.order, ", ")?;
+        }
+        if let Some(s) = &self.skip {
+            write!(f, " skip {s}")?;
+        }
+        if let Some(l) = &self.limit {
+            write!(f, " limit {l}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for MatchStmt {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("match ")?;
+        list(f, &self.patterns, ", ")?;
+        if let Some(w) = &self.filter {
+            write!(f, " where {w}")?;
+        }
+        write!(f, " {}", self.ret)
+    }
+}
+
+impl Display for NodeSet {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            NodeSetKind::Name(e) => e.fmt(f),
+            NodeSetKind::Pattern(p) => p.fmt(f),
+            NodeSetKind::MembersOf(s) => write!(f, "members of {s}"),
+        }
+    }
+}
+
+/// Writes ` via A|B` (nothing when empty).
+fn via(f: &mut Formatter<'_>, types: &[Ident]) -> fmt::Result {
+    if types.is_empty() {
+        return Ok(());
+    }
+    f.write_str(" via ")?;
+    list(f, types, "|")
+}
+
+/// Writes ` KEYWORD N` when set.
+fn count(f: &mut Formatter<'_>, keyword: &str, n: Option<u32>) -> fmt::Result {
+    match n {
+        Some(n) => write!(f, " {keyword} {n}"),
+        None => Ok(()),
+    }
+}
+
+impl Display for PathStmt {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("path ")?;
+        match self.mode {
+            PathMode::Shortest => {}
+            PathMode::All => f.write_str("all ")?,
+            PathMode::K(k) => write!(f, "k {k} ")?,
+        }
+        write!(f, "from {} to {}", self.from, self.to)?;
+        via(f, &self.via)?;
+        count(f, "max", self.max)?;
+        if self.undirected {
+            f.write_str(" undirected")?;
+        }
+        match &self.weighted {
+            None => Ok(()),
+            Some(None) => f.write_str(" weighted"),
+            Some(Some(p)) => write!(f, " weighted by {p}"),
+        }
+    }
+}
+
+impl Display for TraceStmt {
+    /// Without the leading `upstream`/`downstream` keyword.
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "of {}", self.of)?;
+        via(f, &self.via)?;
+        count(f, "depth", self.depth)
+    }
+}
+
+impl Display for ExposureStmt {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "exposure of {} to {}", self.of, self.to)?;
+        via(f, &self.via)?;
+        count(f, "depth", self.depth)?;
+        count(f, "top", self.top)
+    }
+}
+
+impl Display for ChokepointsStmt {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "chokepoints of {}", self.of)?;
+        via(f, &self.via)?;
+        count(f, "top", self.top)
+    }
+}
+
+impl Display for ScenarioOp {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            ScenarioOp::Remove(s) => write!(f, "remove {s}"),
+            ScenarioOp::Cut(a, b) => write!(f, "cut {a} from {b}"),
+            ScenarioOp::Decouple(a, b) => write!(f, "decouple {a} and {b}"),
+            ScenarioOp::Use(name) => name.fmt(f),
+        }
+    }
+}
+
+impl Display for ScenarioStmt {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "scenario {} = ", self.name)?;
+        list(f, &self.ops, ", ")
+    }
+}
+
+impl Display for ExportFormat {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ExportFormat::Dot => "dot",
+            ExportFormat::Json => "json",
+            ExportFormat::Graphml => "graphml",
+            ExportFormat::Svg => "svg",
+            ExportFormat::Png => "png",
+        })
+    }
+}
+
+impl Display for ExportStmt {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "export {} ", self.format)?;
+        string(f, &self.file)?;
+        if self.clusters {
+            f.write_str(" with clusters")?;
+        }
+        if let Some(s) = &self.from {
+            write!(f, " from {s}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for StatementKind {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            StatementKind::Match(m) => m.fmt(f),
+            StatementKind::Path(p) => p.fmt(f),
+            StatementKind::Upstream(t) => write!(f, "upstream {t}"),
+            StatementKind::Downstream(t) => write!(f, "downstream {t}"),
+            StatementKind::Exposure(e) => e.fmt(f),
+            StatementKind::Chokepoints(c) => c.fmt(f),
+            StatementKind::Scenario(s) => s.fmt(f),
+            StatementKind::With { scenario, body } => write!(f, "with {scenario}: {body}"),
+            StatementKind::Compare { scenario, body } => write!(f, "compare {scenario}: {body}"),
+            StatementKind::Show(s) => write!(f, "show {s}"),
+            StatementKind::Schema => f.write_str("schema"),
+            StatementKind::Stats => f.write_str("stats"),
+            StatementKind::Export(e) => e.fmt(f),
+        }
+    }
+}
+
+impl Display for Statement {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        self.kind.fmt(f)
+    }
+}

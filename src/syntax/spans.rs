@@ -1,0 +1,140 @@
+//! Comparing trees modulo spans: for round-trip tests (parse -> print ->
+//! parse) and for anyone who needs structural equality.
+
+use super::ast::*;
+use crate::diag::Span;
+
+/// Resets every span in the statement to `Span::default()`, so that two
+/// trees parsed from differently formatted text compare equal.
+pub fn strip_spans(stmt: &mut Statement) {
+    stmt.span = Span::default();
+    match &mut stmt.kind {
+        StatementKind::Match(m) => {
+            m.patterns.iter_mut().for_each(pattern);
+            m.filter.iter_mut().for_each(expr);
+            let r = &mut m.ret;
+            for item in &mut r.items {
+                expr(&mut item.expr);
+                item.alias.iter_mut().for_each(ident);
+            }
+            r.order.iter_mut().for_each(|k| expr(&mut k.expr));
+            r.skip.iter_mut().chain(r.limit.iter_mut()).for_each(expr);
+        }
+        StatementKind::Path(p) => {
+            nodeset(&mut p.from);
+            nodeset(&mut p.to);
+            p.via.iter_mut().for_each(ident);
+            if let Some(Some(w)) = &mut p.weighted {
+                ident(w);
+            }
+        }
+        StatementKind::Upstream(t) | StatementKind::Downstream(t) => {
+            nodeset(&mut t.of);
+            t.via.iter_mut().for_each(ident);
+        }
+        StatementKind::Exposure(e) => {
+            nodeset(&mut e.of);
+            nodeset(&mut e.to);
+            e.via.iter_mut().for_each(ident);
+        }
+        StatementKind::Chokepoints(c) => {
+            nodeset(&mut c.of);
+            c.via.iter_mut().for_each(ident);
+        }
+        StatementKind::Scenario(s) => {
+            ident(&mut s.name);
+            for op in &mut s.ops {
+                match op {
+                    ScenarioOp::Remove(a) => nodeset(a),
+                    ScenarioOp::Cut(a, b) | ScenarioOp::Decouple(a, b) => {
+                        nodeset(a);
+                        nodeset(b);
+                    }
+                    ScenarioOp::Use(n) => ident(n),
+                }
+            }
+        }
+        StatementKind::With { scenario, body } | StatementKind::Compare { scenario, body } => {
+            ident(scenario);
+            strip_spans(body);
+        }
+        StatementKind::Show(s) => nodeset(s),
+        StatementKind::Schema | StatementKind::Stats => {}
+        StatementKind::Export(e) => e.from.iter_mut().for_each(|s| strip_spans(s)),
+    }
+}
+
+/// Resets every span in the expression.
+pub fn strip_expr_spans(e: &mut Expr) {
+    expr(e);
+}
+
+/// `a` and `b` are the same tree, ignoring spans.
+pub fn same_modulo_spans(a: &Statement, b: &Statement) -> bool {
+    let (mut a, mut b) = (a.clone(), b.clone());
+    strip_spans(&mut a);
+    strip_spans(&mut b);
+    a == b
+}
+
+fn ident(i: &mut Ident) {
+    i.span = Span::default();
+}
+
+fn props(ps: &mut [(Ident, Expr)]) {
+    for (k, v) in ps {
+        ident(k);
+        expr(v);
+    }
+}
+
+fn node(n: &mut NodePattern) {
+    n.span = Span::default();
+    n.var.iter_mut().for_each(ident);
+    n.kinds.iter_mut().for_each(ident);
+    props(&mut n.props);
+    n.filter.iter_mut().for_each(expr);
+}
+
+fn pattern(p: &mut Pattern) {
+    p.span = Span::default();
+    p.path_var.iter_mut().for_each(ident);
+    node(&mut p.start);
+    for (e, n) in &mut p.steps {
+        e.span = Span::default();
+        e.var.iter_mut().for_each(ident);
+        e.types.iter_mut().for_each(ident);
+        props(&mut e.props);
+        node(n);
+    }
+}
+
+fn nodeset(s: &mut NodeSet) {
+    s.span = Span::default();
+    match &mut s.kind {
+        NodeSetKind::Name(e) => expr(e),
+        NodeSetKind::Pattern(n) => node(n),
+        NodeSetKind::MembersOf(inner) => nodeset(inner),
+    }
+}
+
+fn expr(e: &mut Expr) {
+    e.span = Span::default();
+    match &mut e.kind {
+        ExprKind::Literal(_) | ExprKind::Param(_) | ExprKind::Var(_) | ExprKind::CountStar => {}
+        ExprKind::List(items) => items.iter_mut().for_each(expr),
+        ExprKind::Prop(inner, key) => {
+            expr(inner);
+            ident(key);
+        }
+        ExprKind::Unary(_, inner) | ExprKind::IsNull { expr: inner, .. } => expr(inner),
+        ExprKind::Binary(_, l, r) => {
+            expr(l);
+            expr(r);
+        }
+        ExprKind::Call { name, args, .. } => {
+            ident(name);
+            args.iter_mut().for_each(expr);
+        }
+    }
+}
