@@ -49,14 +49,15 @@ impl View {
         self.hidden_nodes.none() && self.hidden_edges.none()
     }
 
-    /// Hides a node (and so every edge touching it).
-    pub fn hide_node(&mut self, n: NodeId) {
-        self.hidden_nodes.set(n.index());
+    /// Hides a node (and so every edge touching it); returns whether it
+    /// was visible before.
+    pub fn hide_node(&mut self, n: NodeId) -> bool {
+        self.hidden_nodes.set(n.index())
     }
 
-    /// Hides an edge.
-    pub fn hide_edge(&mut self, e: EdgeId) {
-        self.hidden_edges.set(e.index());
+    /// Hides an edge; returns whether it was visible before.
+    pub fn hide_edge(&mut self, e: EdgeId) -> bool {
+        self.hidden_edges.set(e.index())
     }
 
     /// Hides everything `other` hides too (scenario composition).
@@ -65,29 +66,46 @@ impl View {
         self.hidden_edges.union(&other.hidden_edges);
     }
 
+    /// Whether the view hides any edge by itself (not through its nodes).
+    #[inline]
+    pub fn hides_edges(&self) -> bool {
+        !self.hidden_edges.none()
+    }
+
     /// The number of hidden nodes and edges.
     pub fn hidden_counts(&self) -> (usize, usize) {
         (self.hidden_nodes.count(), self.hidden_edges.count())
     }
 }
 
-/// A growable bitset; empty means "nothing set" at no cost.
+/// A growable bitset; empty means "nothing set" at no cost. It keeps its
+/// count of set bits, so "is anything hidden" is O(1): the traversals ask it
+/// once per node.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Bits {
     words: Vec<u64>,
+    ones: usize,
 }
 
 impl Bits {
     #[inline]
     fn get(&self, i: usize) -> bool {
-        self.words.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+        self.words
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
-    fn set(&mut self, i: usize) {
+    /// Sets bit `i`; returns whether it was newly set.
+    fn set(&mut self, i: usize) -> bool {
         if self.words.len() <= i / 64 {
             self.words.resize(i / 64 + 1, 0);
         }
-        self.words[i / 64] |= 1 << (i % 64);
+        let word = &mut self.words[i / 64];
+        let bit = 1 << (i % 64);
+        let new = *word & bit == 0;
+        *word |= bit;
+        self.ones += usize::from(new);
+        new
     }
 
     fn union(&mut self, other: &Bits) {
@@ -97,13 +115,37 @@ impl Bits {
         for (a, b) in self.words.iter_mut().zip(&other.words) {
             *a |= b;
         }
+        self.ones = self.words.iter().map(|w| w.count_ones() as usize).sum();
     }
 
+    #[inline]
     fn none(&self) -> bool {
-        self.words.iter().all(|w| *w == 0)
+        self.ones == 0
     }
 
     fn count(&self) -> usize {
-        self.words.iter().map(|w| w.count_ones() as usize).sum()
+        self.ones
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_follow_hiding_and_composition() {
+        let mut a = View::full();
+        assert!(a.is_full());
+        assert!(a.hide_node(NodeId(3)));
+        assert!(!a.hide_node(NodeId(3)));
+        assert!(a.hide_edge(EdgeId(70)));
+        assert_eq!(a.hidden_counts(), (1, 1));
+        let mut b = View::full();
+        b.hide_node(NodeId(3));
+        b.hide_node(NodeId(100));
+        b.compose(&a);
+        assert_eq!(b.hidden_counts(), (2, 1));
+        assert!(!b.node(NodeId(100)) && b.node(NodeId(4)) && b.edge_hidden(EdgeId(70)));
     }
 }

@@ -1,0 +1,209 @@
+use petgraph::algo::dominators::simple_fast;
+use petgraph::graph::{DiGraph, NodeIndex};
+use proptest::prelude::*;
+
+use super::*;
+use crate::analysis::exposure::exposure;
+use crate::analysis::testing::{Fixture, random_edges, random_graph};
+use crate::analysis::traverse::upstream;
+
+fn run(g: &Graph, of: &[NodeId]) -> Vec<(String, f64)> {
+    chokepoints(
+        g,
+        &View::full(),
+        &ArcSpec::new(g, None),
+        of,
+        &Work::unlimited(),
+    )
+    .unwrap()
+    .into_iter()
+    .map(|c| (g.node_name(c.node).to_string(), c.score))
+    .collect()
+}
+
+fn same(got: &[(String, f64)], want: &[(&str, f64)]) {
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for ((gn, gs), (wn, ws)) in got.iter().zip(want) {
+        assert!(gn == wn && (gs - ws).abs() < 1e-12, "{got:?} vs {want:?}");
+    }
+}
+
+#[test]
+fn dag_scores_are_path_sums() {
+    let mut f = Fixture::new();
+    let [s, a, b, c, d] = f.nodes(["s", "a", "b", "c", "d"]);
+    f.dep(s, a, Some(0.6));
+    f.dep(s, b, Some(0.4));
+    f.dep(a, c, None);
+    f.dep(b, c, None);
+    f.supplies(d, b, None); // b depends on d
+    let g = f.finish();
+    same(
+        &run(&g, &[s]),
+        &[("c", 0.8), ("a", 0.6), ("b", 0.4), ("d", 0.2)],
+    );
+}
+
+#[test]
+fn cycles_use_return_probabilities() {
+    // a: 0.5 on b, 0.5 on x; b: 0.8 on a. From s (all on a): a is always
+    // hit, b with 0.5, x with 0.5 / (1 - 0.5 * 0.8) = 5/6.
+    let mut f = Fixture::new();
+    let [s, a, b, x] = f.nodes(["s", "a", "b", "x"]);
+    f.dep(s, a, None);
+    f.dep(a, b, Some(0.5));
+    f.dep(a, x, Some(0.5));
+    f.dep(b, a, Some(0.8));
+    let g = f.finish();
+    let want = [("a", 1.0), ("x", 5.0 / 6.0), ("b", 0.5)];
+    same(&run(&g, &[s]), &want);
+    let iterative = chokepoints_with(
+        &g,
+        &View::full(),
+        &ArcSpec::new(&g, None),
+        &[s],
+        0,
+        &Work::unlimited(),
+    )
+    .unwrap();
+    let iterative: Vec<(String, f64)> = iterative
+        .iter()
+        .map(|c| (g.node_name(c.node).to_string(), c.score))
+        .collect();
+    same(&iterative, &want);
+    // From b itself (a seed inside the cycle): a is hit with 0.8, x with 0.8 * 5/6.
+    same(&run(&g, &[b]), &[("a", 0.8), ("x", 0.8 * 5.0 / 6.0)]);
+}
+
+#[test]
+fn several_seeds_average_and_closed_cycles_are_recurrent() {
+    let mut f = Fixture::new();
+    let [s1, s2, a, b, y] = f.nodes(["s1", "s2", "a", "b", "y"]);
+    f.dep(s1, a, Some(0.5));
+    f.dep(s1, y, Some(0.5));
+    f.dep(s2, y, None);
+    // a and b trap every walk that enters.
+    f.dep(a, b, None);
+    f.dep(b, a, None);
+    let g = f.finish();
+    same(&run(&g, &[s1]), &[("a", 0.5), ("b", 0.5), ("y", 0.5)]);
+    same(
+        &run(&g, &[s1, s2]),
+        &[("y", 0.75), ("a", 0.25), ("b", 0.25)],
+    );
+    // A seed upstream of another counts as a node on the way, not a row.
+    same(&run(&g, &[a]), &[("b", 1.0)]);
+}
+
+#[test]
+fn zero_weight_arcs_list_upstream_nodes_with_score_zero() {
+    let mut f = Fixture::new();
+    let [s, a, b, c] = f.nodes(["s", "a", "b", "c"]);
+    f.dep(s, a, Some(1.0));
+    f.dep(s, b, None); // weighs max(0, 1 - 1) = 0
+    f.dep(b, c, None);
+    let g = f.finish();
+    same(&run(&g, &[s]), &[("a", 1.0), ("b", 0.0), ("c", 0.0)]);
+    let mut view = View::full();
+    view.hide_node(a);
+    let spec = ArcSpec::new(&g, None);
+    let rows = chokepoints(&g, &view, &spec, &[s], &Work::unlimited()).unwrap();
+    // With a gone, the share-less arc carries everything.
+    assert_eq!(
+        rows.iter().map(|c| c.score).collect::<Vec<_>>(),
+        vec![1.0, 1.0]
+    );
+    assert!(
+        chokepoints(&g, &view, &spec, &[a], &Work::unlimited())
+            .unwrap()
+            .is_empty()
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn scores_match_brute_force_exposure(
+        n in 2usize..9,
+        edges in random_edges(9, 24),
+        seeds in proptest::collection::vec(0usize..9, 1..4),
+        dense in any::<bool>(),
+    ) {
+        let g = random_graph(n, &edges);
+        let spec = ArcSpec::new(&g, None);
+        let full = View::full();
+        let work = Work::unlimited();
+        let mut seeds: Vec<NodeId> = seeds.iter().map(|i| NodeId::from_index(i % n)).collect();
+        seeds.sort_unstable();
+        seeds.dedup();
+        let dense_max = if dense { DENSE_MAX } else { 0 };
+        let got = chokepoints_with(&g, &full, &spec, &seeds, dense_max, &work).unwrap();
+        let up = upstream(&g, &full, &spec, &seeds, None, &work).unwrap();
+        prop_assert_eq!(got.len(), up.len());
+        for c in &got {
+            let mut mean = 0.0;
+            for &s in &seeds {
+                mean += exposure(&g, &full, &spec, &[s], &[c.node], None, &work).unwrap()[0].total;
+            }
+            mean /= seeds.len() as f64;
+            prop_assert!((c.score - mean).abs() < 1e-9, "{:?}: {} vs {}", c.node, c.score, mean);
+        }
+        for w in got.windows(2) {
+            prop_assert!(w[0].score >= w[1].score);
+        }
+    }
+
+    /// On share-free acyclic graphs every walk ends at a sink, so a node is
+    /// hit for sure exactly when it dominates the exit behind the sinks.
+    #[test]
+    fn certain_nodes_are_the_dominators_of_the_exit(
+        n in 2usize..10,
+        pairs in proptest::collection::vec((0usize..10, 0usize..10), 0..25),
+    ) {
+        let edges: Vec<(usize, usize, u8, Option<f64>)> = pairs
+            .iter()
+            .map(|&(a, b)| (a % n, b % n))
+            .filter(|(a, b)| a < b)
+            .map(|(a, b)| (a, b, 0, None))
+            .collect();
+        let g = random_graph(n, &edges);
+        let s = NodeId::from_index(0);
+        let got = run_nodes(&g, s);
+        let mut dg: DiGraph<(), ()> = DiGraph::new();
+        let ids: Vec<NodeIndex> = (0..=n).map(|_| dg.add_node(())).collect();
+        for u in 0..n {
+            let mut has = false;
+            for (_, v, _) in ArcSpec::new(&g, None).weighted_arcs(&g, &View::full(), NodeId::from_index(u)) {
+                dg.add_edge(ids[u], ids[v.index()], ());
+                has = true;
+            }
+            if !has {
+                dg.add_edge(ids[u], ids[n], ());
+            }
+        }
+        let dom = simple_fast(&dg, ids[0]);
+        let certain: Vec<usize> = dom
+            .dominators(ids[n])
+            .map(|d| d.map(|x| x.index()).filter(|&x| x != 0 && x != n).collect())
+            .unwrap_or_default();
+        for (node, score) in got {
+            let is_dom = certain.contains(&node.index());
+            prop_assert_eq!(is_dom, (score - 1.0).abs() < 1e-9, "{:?} score {} dominator {}", node, score, is_dom);
+        }
+    }
+}
+
+fn run_nodes(g: &Graph, s: NodeId) -> Vec<(NodeId, f64)> {
+    chokepoints(
+        g,
+        &View::full(),
+        &ArcSpec::new(g, None),
+        &[s],
+        &Work::unlimited(),
+    )
+    .unwrap()
+    .into_iter()
+    .map(|c| (c.node, c.score))
+    .collect()
+}

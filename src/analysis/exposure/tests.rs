@@ -1,0 +1,366 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::analysis::testing::{Fixture, naive_exposure, random_edges, random_graph};
+
+fn run(g: &Graph, of: &[NodeId], to: &[NodeId], depth: Option<u32>) -> Vec<ExposureRow> {
+    exposure(
+        g,
+        &View::full(),
+        &ArcSpec::new(g, None),
+        of,
+        to,
+        depth,
+        &Work::unlimited(),
+    )
+    .unwrap()
+}
+
+fn row(rows: &[ExposureRow], n: NodeId) -> &ExposureRow {
+    rows.iter().find(|r| r.node == n).expect("a row per node")
+}
+
+fn close(a: f64, b: f64) {
+    assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+}
+
+#[test]
+fn two_cycle_with_shares_has_its_closed_form() {
+    // a: 0.5 on b, 0.5 on t. b: 0.8 on a, the rest unknown.
+    // total(a) = 0.5 + 0.5 total(b), total(b) = 0.8 total(a): a = 5/6, b = 2/3.
+    let mut f = Fixture::new();
+    let [a, b, t] = f.nodes(["a", "b", "t"]);
+    let ab = f.dep(a, b, Some(0.5));
+    let at = f.dep(a, t, Some(0.5));
+    let ba = f.dep(b, a, Some(0.8));
+    let g = f.finish();
+    let rows = run(&g, &[b, a, a], &[t], None);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].node, a);
+    close(rows[0].total, 5.0 / 6.0);
+    close(rows[0].direct, 0.5);
+    close(rows[1].total, 2.0 / 3.0);
+    close(rows[1].direct, 0.0);
+    assert_eq!(
+        rows[0].path,
+        Some(Path {
+            nodes: vec![a, t],
+            edges: vec![at]
+        })
+    );
+    assert_eq!(
+        rows[1].path,
+        Some(Path {
+            nodes: vec![b, a, t],
+            edges: vec![ba, at]
+        })
+    );
+    // The same through the bracketing iterative solver.
+    let it = exposure_with(
+        &g,
+        &View::full(),
+        &ArcSpec::new(&g, None),
+        &[a, b],
+        &[t],
+        None,
+        0,
+        &Work::unlimited(),
+    )
+    .unwrap();
+    assert!((it[0].total - 5.0 / 6.0).abs() < 1e-12 && (it[1].total - 2.0 / 3.0).abs() < 1e-12);
+    let _ = ab;
+}
+
+#[test]
+fn self_loop_and_closed_cycles() {
+    let mut f = Fixture::new();
+    let [a, t, c, d, e] = f.nodes(["a", "t", "c", "d", "e"]);
+    // a = 0.25 + 0.5 a  =>  a = 0.5 (the rest, 0.25, unknown).
+    f.dep(a, a, Some(0.5));
+    f.dep(a, t, Some(0.25));
+    // c and d only depend on each other: they never reach t.
+    f.dep(c, d, None);
+    f.dep(d, c, None);
+    f.dep(e, c, Some(0.5));
+    f.dep(e, t, Some(0.5));
+    let g = f.finish();
+    let rows = run(&g, &[a, c, d, e, t], &[t], None);
+    close(row(&rows, a).total, 0.5);
+    assert_eq!(row(&rows, c).total, 0.0);
+    assert_eq!(row(&rows, c).path, None);
+    close(row(&rows, e).total, 0.5);
+    let rt = row(&rows, t);
+    assert_eq!(
+        (rt.direct, rt.total, rt.path.clone()),
+        (1.0, 1.0, Some(Path::single(t)))
+    );
+    assert_eq!(rows[0].node, t);
+}
+
+#[test]
+fn missing_shares_and_shares_over_one() {
+    let mut f = Fixture::new();
+    let [a, b, x, y, t] = f.nodes(["a", "b", "x", "y", "t"]);
+    // a: share 0.3 on t, no share on x and y: 0.35 each; x is in T's closure? no.
+    f.dep(a, t, Some(0.3));
+    f.dep(a, x, None);
+    f.dep(a, y, None);
+    f.dep(x, t, None); // x fully on t
+    // b: shares 1.5 (t) and 0.5 (y): scaled to 0.75 and 0.25; no-share arc weighs 0.
+    f.dep(b, t, Some(1.5));
+    f.dep(b, y, Some(0.5));
+    f.dep(b, x, None);
+    let g = f.finish();
+    let rows = run(&g, &[a, b], &[t], None);
+    close(row(&rows, a).total, 0.3 + 0.35);
+    close(row(&rows, a).direct, 0.3);
+    close(row(&rows, b).total, 0.75);
+}
+
+#[test]
+fn membership_and_impact_closures() {
+    // firm LOCATED_IN nation; policy TARGETS nation; nation MEMBER_OF bloc.
+    let mut f = Fixture::new();
+    let [firm, nation, bloc, policy, buyer, other] =
+        f.nodes(["firm", "nation", "bloc", "policy", "buyer", "other"]);
+    f.located(firm, nation);
+    f.member_of(nation, bloc);
+    f.targets(policy, nation);
+    f.dep(buyer, firm, Some(0.7));
+    f.dep(buyer, other, Some(0.3));
+    let g = f.finish();
+    for target in [nation, bloc, policy] {
+        let rows = run(&g, &[buyer], &[target], None);
+        close(rows[0].total, 0.7);
+        close(rows[0].direct, 0.7);
+        assert_eq!(
+            rows[0].path.as_ref().map(|p| p.nodes.clone()),
+            Some(vec![buyer, firm])
+        );
+    }
+    // The firm is in T itself.
+    let rows = run(&g, &[firm, other], &[bloc], None);
+    assert_eq!((rows[0].node, rows[0].total), (firm, 1.0));
+    assert_eq!(
+        (rows[1].node, rows[1].total, rows[1].path.clone()),
+        (other, 0.0, None)
+    );
+}
+
+#[test]
+fn depth_counts_walks_of_at_most_n_arcs() {
+    let mut f = Fixture::new();
+    let [a, b, c, t] = f.nodes(["a", "b", "c", "t"]);
+    f.dep(a, b, Some(0.5));
+    f.dep(a, t, Some(0.5));
+    f.dep(b, c, None);
+    f.dep(c, t, None);
+    let g = f.finish();
+    close(run(&g, &[a], &[t], Some(0))[0].total, 0.0);
+    close(run(&g, &[a], &[t], Some(0))[0].direct, 0.0);
+    close(run(&g, &[a], &[t], Some(1))[0].total, 0.5);
+    close(run(&g, &[a], &[t], Some(2))[0].total, 0.5);
+    let r = run(&g, &[a], &[t], Some(3));
+    close(r[0].total, 1.0);
+    close(r[0].direct, 0.5);
+    close(run(&g, &[a], &[t], Some(30))[0].total, 1.0);
+}
+
+#[test]
+fn depth_bounds_the_explaining_path() {
+    // a -> t weighs 0.2; a -> b -> c -> t weighs 0.8 * 1 * 1.
+    let mut f = Fixture::new();
+    let [a, b, c, t] = f.nodes(["a", "b", "c", "t"]);
+    let at = f.dep(a, t, Some(0.2));
+    f.dep(a, b, Some(0.8));
+    f.dep(b, c, None);
+    f.dep(c, t, None);
+    let g = f.finish();
+    let long = run(&g, &[a], &[t], None);
+    assert_eq!(
+        long[0].path.as_ref().map(|p| p.nodes.clone()),
+        Some(vec![a, b, c, t])
+    );
+    let short = run(&g, &[a], &[t], Some(2));
+    close(short[0].total, 0.2);
+    assert_eq!(
+        short[0].path,
+        Some(Path {
+            nodes: vec![a, t],
+            edges: vec![at]
+        })
+    );
+}
+
+#[test]
+fn parallel_edges_are_separate_arcs() {
+    let mut f = Fixture::new();
+    let [a, b, c] = f.nodes(["a", "b", "c"]);
+    f.dep(a, b, None);
+    f.dep(a, b, None);
+    f.dep(a, c, None);
+    let g = f.finish();
+    close(run(&g, &[a], &[b], None)[0].total, 2.0 / 3.0);
+    close(run(&g, &[a], &[b], None)[0].direct, 2.0 / 3.0);
+}
+
+#[test]
+fn reverse_types_and_via() {
+    let mut f = Fixture::new();
+    let [a, t, u] = f.nodes(["a", "t", "u"]);
+    f.supplies(t, a, Some(0.4)); // a depends on t for 0.4
+    f.dep(a, u, Some(0.6));
+    let p = f.partner(a, t);
+    let g = f.finish();
+    close(run(&g, &[a], &[t], None)[0].total, 0.4);
+    // Nothing depends on a: SUPPLIES is reverse.
+    assert_eq!(run(&g, &[t], &[a], None)[0].total, 0.0);
+    let work = Work::unlimited();
+    let full = View::full();
+    // via PARTNER (role other): forward, and a's only arc.
+    let partner = ArcSpec::new(&g, Some(&[g.edge_type(p)]));
+    close(
+        exposure(&g, &full, &partner, &[a], &[t], None, &work).unwrap()[0].total,
+        1.0,
+    );
+    // via SUPPLIES only: shares under 1 leave the rest unknown.
+    let sup = ArcSpec::new(&g, Some(&[g.edge_type_id("SUPPLIES").unwrap()]));
+    close(
+        exposure(&g, &full, &sup, &[a], &[t], None, &work).unwrap()[0].total,
+        0.4,
+    );
+    // Hidden arcs do not exist: the remaining share-less arc carries all.
+    let mut view = View::full();
+    view.hide_node(u);
+    close(
+        exposure(&g, &view, &ArcSpec::new(&g, None), &[a], &[t], None, &work).unwrap()[0].total,
+        0.4,
+    );
+    view.hide_node(a);
+    assert!(
+        exposure(&g, &view, &ArcSpec::new(&g, None), &[a], &[t], None, &work)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn large_ring_goes_through_the_iterative_solver() {
+    // 500 nodes in a ring: each puts 0.5 on the next, 0.1 on t (0.4
+    // unknown). By symmetry x = 0.1 + 0.5 x: 0.2 everywhere.
+    let mut f = Fixture::new();
+    let t = f.node("t");
+    let ring: Vec<NodeId> = (0..500).map(|i| f.node(&format!("r{i}"))).collect();
+    for i in 0..500 {
+        f.dep(ring[i], ring[(i + 1) % 500], Some(0.5));
+        f.dep(ring[i], t, Some(0.1));
+    }
+    let g = f.finish();
+    let rows = run(&g, &ring, &[t], None);
+    assert_eq!(rows.len(), 500);
+    for r in &rows {
+        assert!((r.total - 0.2).abs() < 1e-12, "{}", r.total);
+        close(r.direct, 0.1);
+        assert_eq!(r.path.as_ref().map(|p| p.len()), Some(1));
+    }
+    // Sorted by name on ties: r0, r1, r10, r100, ...
+    assert_eq!(g.node_name(rows[2].node), "r10");
+}
+
+#[test]
+fn budget_stops_a_large_exposure() {
+    let mut f = Fixture::new();
+    let nodes: Vec<NodeId> = (0..100).map(|i| f.node(&format!("n{i}"))).collect();
+    for w in nodes.windows(2) {
+        f.dep(w[0], w[1], None);
+    }
+    let g = f.finish();
+    let work = Work::new(50, crate::limits::CancelFlag::new());
+    let r = exposure(
+        &g,
+        &View::full(),
+        &ArcSpec::new(&g, None),
+        &nodes[..1],
+        &nodes[99..],
+        None,
+        &work,
+    );
+    assert!(matches!(r, Err(Interrupt::Budget { .. })));
+}
+
+/// The best product of weights over walks from `u` into `t` (simple paths
+/// suffice: weights are at most 1), and at most `max` arcs.
+fn best_product(
+    g: &Graph,
+    spec: &ArcSpec,
+    u: NodeId,
+    t: &[bool],
+    max: usize,
+    on: &mut Vec<bool>,
+) -> f64 {
+    if t[u.index()] {
+        return 1.0;
+    }
+    if max == 0 {
+        return 0.0;
+    }
+    on[u.index()] = true;
+    let mut best: f64 = 0.0;
+    for (_, v, w) in spec.weighted_arcs(g, &View::full(), u) {
+        if w > 0.0 && !on[v.index()] {
+            best = best.max(w * best_product(g, spec, v, t, max - 1, on));
+        }
+    }
+    on[u.index()] = false;
+    best
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn fixed_point_matches_naive_iteration(
+        n in 2usize..9,
+        edges in random_edges(9, 24),
+        targets in proptest::collection::vec(0usize..9, 1..3),
+        depth in proptest::option::of(0u32..5),
+        dense in any::<bool>(),
+    ) {
+        let g = random_graph(n, &edges);
+        let spec = ArcSpec::new(&g, None);
+        let targets: Vec<NodeId> = targets.iter().map(|i| NodeId::from_index(i % n)).collect();
+        let mut t = vec![false; n];
+        for x in &targets { t[x.index()] = true; }
+        let all: Vec<NodeId> = g.nodes().collect();
+        let dense_max = if dense { DENSE_MAX } else { 0 };
+        let rows = exposure_with(&g, &View::full(), &spec, &all, &targets, depth, dense_max, &Work::unlimited()).unwrap();
+        let want = naive_exposure(&g, &View::full(), &spec, &t, depth);
+        prop_assert_eq!(rows.len(), n);
+        for r in &rows {
+            prop_assert!((r.total - want[r.node.index()]).abs() < 1e-9, "{:?}: {} vs {}", r.node, r.total, want[r.node.index()]);
+            // The explaining path is a real walk into T with the best product.
+            match &r.path {
+                None => prop_assert!(r.total == 0.0),
+                Some(p) => {
+                    prop_assert_eq!(p.nodes[0], r.node);
+                    prop_assert!(t[p.nodes[p.nodes.len() - 1].index()]);
+                    let mut product = 1.0;
+                    for (i, e) in p.edges.iter().enumerate() {
+                        prop_assert!(!t[p.nodes[i].index()]);
+                        let arcs = spec.weighted_arcs(&g, &View::full(), p.nodes[i]);
+                        let (_, v, w) = arcs.iter().find(|(x, _, _)| x == e).copied().expect("an arc of the node");
+                        prop_assert_eq!(v, p.nodes[i + 1]);
+                        product *= w;
+                    }
+                    let max = depth.map_or(n, |d| d as usize);
+                    let best = best_product(&g, &spec, r.node, &t, max, &mut vec![false; n]);
+                    prop_assert!((product - best).abs() < 1e-12, "product {} vs best {}", product, best);
+                }
+            }
+        }
+        // Ordered by total desc, then name.
+        for w in rows.windows(2) {
+            prop_assert!(w[0].total > w[1].total || (w[0].total == w[1].total && g.node_name(w[0].node) <= g.node_name(w[1].node)));
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! A set of nodes as a dense mask plus the member list: O(1) membership for
+//! the traversals, and the members in insertion order without a scan of the
+//! whole graph.
+
+use crate::model::NodeId;
+
+/// A set of nodes of one graph.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NodeSet {
+    mask: Vec<bool>,
+    list: Vec<NodeId>,
+}
+
+impl NodeSet {
+    /// The empty set over a graph of `node_count` nodes.
+    pub fn new(node_count: usize) -> NodeSet {
+        NodeSet {
+            mask: vec![false; node_count],
+            list: Vec::new(),
+        }
+    }
+
+    /// Whether `n` is in the set.
+    #[inline]
+    pub fn contains(&self, n: NodeId) -> bool {
+        self.mask.get(n.index()).copied().unwrap_or(false)
+    }
+
+    /// Adds `n`; returns whether it was new.
+    #[inline]
+    pub fn insert(&mut self, n: NodeId) -> bool {
+        if n.index() >= self.mask.len() {
+            self.mask.resize(n.index() + 1, false);
+        }
+        if self.mask[n.index()] {
+            return false;
+        }
+        self.mask[n.index()] = true;
+        self.list.push(n);
+        true
+    }
+
+    /// The members in insertion order.
+    pub fn nodes(&self) -> &[NodeId] {
+        &self.list
+    }
+
+    /// The members sorted by id.
+    pub fn sorted(&self) -> Vec<NodeId> {
+        let mut v = self.list.clone();
+        v.sort_unstable();
+        v
+    }
+
+    /// The number of members.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}

@@ -1,0 +1,106 @@
+//! Strongly connected components of a [`Local`] arc subgraph (iterative
+//! Tarjan: no recursion, so a million-node chain cannot overflow the stack).
+//! Components come out in Tarjan's completion order, which is a reverse
+//! topological order of the condensation: every component comes after the
+//! components its arcs lead to (providers before consumers).
+
+use super::local::{Local, NO};
+use crate::limits::{Interrupt, Work};
+
+/// The components of a subgraph.
+pub(crate) struct Sccs {
+    /// Component of each local node.
+    pub comp: Vec<u32>,
+    /// Position of each local node within its component's member list.
+    pub pos: Vec<u32>,
+    members: Vec<u32>,
+    start: Vec<u32>,
+}
+
+impl Sccs {
+    /// The number of components.
+    pub fn count(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// The members of component `c`.
+    pub fn members(&self, c: usize) -> &[u32] {
+        &self.members[self.start[c] as usize..self.start[c + 1] as usize]
+    }
+
+    /// Whether component `c` has a cycle (several nodes, or a self-loop).
+    pub fn cyclic(&self, c: usize, l: &Local) -> bool {
+        let m = self.members(c);
+        m.len() > 1 || l.arcs(m[0]).any(|(v, _)| v == m[0])
+    }
+}
+
+/// Tarjan's algorithm over `l`'s arcs.
+pub(crate) fn sccs(l: &Local, work: &Work) -> Result<Sccs, Interrupt> {
+    let n = l.len();
+    let mut index = vec![NO; n];
+    let mut low = vec![0u32; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<u32> = Vec::new();
+    let mut comp = vec![NO; n];
+    let mut pos = vec![0u32; n];
+    let mut members = Vec::with_capacity(n);
+    let mut start = vec![0u32];
+    // Call frames: (node, arcs of it already looked at).
+    let mut frames: Vec<(u32, usize)> = Vec::new();
+    let mut counter = 0u32;
+    for root in 0..n as u32 {
+        if index[root as usize] != NO {
+            continue;
+        }
+        frames.push((root, 0));
+        index[root as usize] = counter;
+        low[root as usize] = counter;
+        counter += 1;
+        stack.push(root);
+        on_stack[root as usize] = true;
+        while let Some(&mut (u, ref mut next)) = frames.last_mut() {
+            let ui = u as usize;
+            if let Some(v) = l.nth_provider(u, *next) {
+                *next += 1;
+                let vi = v as usize;
+                if index[vi] == NO {
+                    index[vi] = counter;
+                    low[vi] = counter;
+                    counter += 1;
+                    stack.push(v);
+                    on_stack[vi] = true;
+                    frames.push((v, 0));
+                } else if on_stack[vi] {
+                    low[ui] = low[ui].min(index[vi]);
+                }
+                continue;
+            }
+            work.charge(1 + l.degree(u) as u64)?;
+            frames.pop();
+            if low[ui] == index[ui] {
+                let c = (start.len() - 1) as u32;
+                let first = members.len();
+                while let Some(w) = stack.pop() {
+                    on_stack[w as usize] = false;
+                    comp[w as usize] = c;
+                    pos[w as usize] = (members.len() - first) as u32;
+                    members.push(w);
+                    if w == u {
+                        break;
+                    }
+                }
+                start.push(members.len() as u32);
+            }
+            if let Some(&(p, _)) = frames.last() {
+                low[p as usize] = low[p as usize].min(low[ui]);
+            }
+        }
+    }
+    Ok(Sccs {
+        comp,
+        pos,
+        members,
+        start,
+    })
+}

@@ -1,0 +1,197 @@
+//! Test fixtures: a small schema with every role and both directions, and a
+//! builder that names nodes by their id.
+
+use indexmap::IndexMap;
+
+use crate::model::{
+    Direction, EdgeId, EdgeTypeDef, EdgeTypeId, Graph, GraphBuilder, KindId, NodeId, PropKey, Role,
+    Schema, Value,
+};
+
+/// Builds test graphs over the schema: `DEPENDS_ON` (dependency, forward),
+/// `SUPPLIES` (dependency, reverse), `LOCATED_IN` and `MEMBER_OF`
+/// (membership), `TARGETS` (impact), `PARTNER` (other).
+pub(crate) struct Fixture {
+    b: GraphBuilder,
+    kind: KindId,
+    share: PropKey,
+    cost: PropKey,
+    pub dep: EdgeTypeId,
+    pub sup: EdgeTypeId,
+    pub loc: EdgeTypeId,
+    pub member: EdgeTypeId,
+    pub targets: EdgeTypeId,
+    pub other: EdgeTypeId,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let mut edges = IndexMap::new();
+        let def = |role, direction| EdgeTypeDef {
+            role,
+            direction,
+            ..EdgeTypeDef::default()
+        };
+        edges.insert(
+            "DEPENDS_ON".to_string(),
+            def(Role::Dependency, Direction::Forward),
+        );
+        edges.insert(
+            "SUPPLIES".to_string(),
+            def(Role::Dependency, Direction::Reverse),
+        );
+        edges.insert(
+            "LOCATED_IN".to_string(),
+            def(Role::Membership, Direction::Forward),
+        );
+        edges.insert(
+            "MEMBER_OF".to_string(),
+            def(Role::Membership, Direction::Forward),
+        );
+        edges.insert("TARGETS".to_string(), def(Role::Impact, Direction::Forward));
+        edges.insert("PARTNER".to_string(), def(Role::Other, Direction::Forward));
+        let mut b = GraphBuilder::new();
+        b.set_schema(Schema {
+            kinds: IndexMap::new(),
+            edges,
+        });
+        Fixture {
+            kind: b.kind("Firm"),
+            share: b.prop_key("share"),
+            cost: b.prop_key("cost"),
+            dep: b.edge_type("DEPENDS_ON"),
+            sup: b.edge_type("SUPPLIES"),
+            loc: b.edge_type("LOCATED_IN"),
+            member: b.edge_type("MEMBER_OF"),
+            targets: b.edge_type("TARGETS"),
+            other: b.edge_type("PARTNER"),
+            b,
+        }
+    }
+
+    /// A node whose id and name are `name`.
+    pub fn node(&mut self, name: &str) -> NodeId {
+        self.b
+            .add_node(name, self.kind, name, Vec::new(), [])
+            .expect("test node ids are unique")
+    }
+
+    pub fn nodes<const N: usize>(&mut self, names: [&str; N]) -> [NodeId; N] {
+        names.map(|n| self.node(n))
+    }
+
+    pub fn edge(&mut self, a: NodeId, b: NodeId, ty: EdgeTypeId, share: Option<f64>) -> EdgeId {
+        let props: Vec<(PropKey, Value)> = share
+            .map(|s| (self.share, Value::Float(s)))
+            .into_iter()
+            .collect();
+        self.b.add_edge(a, b, ty, props)
+    }
+
+    /// An edge with a `cost` property (for weighted paths).
+    pub fn costed(&mut self, a: NodeId, b: NodeId, ty: EdgeTypeId, cost: Value) -> EdgeId {
+        self.b.add_edge(a, b, ty, [(self.cost, cost)])
+    }
+
+    /// `consumer DEPENDS_ON provider`.
+    pub fn dep(&mut self, consumer: NodeId, provider: NodeId, share: Option<f64>) -> EdgeId {
+        self.edge(consumer, provider, self.dep, share)
+    }
+
+    /// `provider SUPPLIES consumer` (a reverse dependency type).
+    pub fn supplies(&mut self, provider: NodeId, consumer: NodeId, share: Option<f64>) -> EdgeId {
+        self.edge(provider, consumer, self.sup, share)
+    }
+
+    pub fn located(&mut self, firm: NodeId, nation: NodeId) -> EdgeId {
+        self.edge(firm, nation, self.loc, None)
+    }
+
+    pub fn member_of(&mut self, a: NodeId, bloc: NodeId) -> EdgeId {
+        self.edge(a, bloc, self.member, None)
+    }
+
+    pub fn targets(&mut self, policy: NodeId, on: NodeId) -> EdgeId {
+        self.edge(policy, on, self.targets, None)
+    }
+
+    pub fn partner(&mut self, a: NodeId, b: NodeId) -> EdgeId {
+        self.edge(a, b, self.other, None)
+    }
+
+    pub fn finish(self) -> Graph {
+        self.b.finish()
+    }
+}
+
+/// A random graph for property tests: `n` nodes named `n0..`, and edges
+/// `(from, to, type, share)` where type 0 is `DEPENDS_ON`, 1 `SUPPLIES`,
+/// 2 `PARTNER`.
+pub(crate) fn random_graph(n: usize, edges: &[(usize, usize, u8, Option<f64>)]) -> Graph {
+    let mut f = Fixture::new();
+    let nodes: Vec<NodeId> = (0..n).map(|i| f.node(&format!("n{i}"))).collect();
+    for &(a, b, ty, share) in edges {
+        let ty = match ty {
+            0 => f.dep,
+            1 => f.sup,
+            _ => f.other,
+        };
+        f.edge(nodes[a % n], nodes[b % n], ty, share);
+    }
+    f.finish()
+}
+
+/// Strategy for [`random_graph`]'s edges.
+pub(crate) fn random_edges(
+    n: usize,
+    max_edges: usize,
+) -> impl proptest::strategy::Strategy<Value = Vec<(usize, usize, u8, Option<f64>)>> {
+    use proptest::prelude::*;
+    let share = prop_oneof![
+        3 => Just(None),
+        1 => Just(Some(0.1)),
+        1 => Just(Some(0.25)),
+        1 => Just(Some(0.5)),
+        1 => Just(Some(0.7)),
+        1 => Just(Some(1.0)),
+        1 => Just(Some(1.5)),
+    ];
+    proptest::collection::vec((0..n, 0..n, 0u8..3, share), 0..max_edges)
+}
+
+/// Exposure by the spec's definition: iterate `x = F(x)` from 0 (T fixed
+/// at 1) until nothing moves by 1e-15, or `rounds` times.
+pub(crate) fn naive_exposure(
+    g: &Graph,
+    view: &crate::analysis::View,
+    spec: &crate::analysis::ArcSpec,
+    t: &[bool],
+    rounds: Option<u32>,
+) -> Vec<f64> {
+    let n = g.node_count();
+    let arcs: Vec<Vec<(EdgeId, NodeId, f64)>> =
+        g.nodes().map(|u| spec.weighted_arcs(g, view, u)).collect();
+    let mut x: Vec<f64> = (0..n).map(|i| if t[i] { 1.0 } else { 0.0 }).collect();
+    let limit = rounds.unwrap_or(2_000_000);
+    for _ in 0..limit {
+        let y: Vec<f64> = (0..n)
+            .map(|u| {
+                if t[u] {
+                    1.0
+                } else {
+                    arcs[u].iter().map(|(_, v, w)| w * x[v.index()]).sum()
+                }
+            })
+            .collect();
+        let change = x
+            .iter()
+            .zip(&y)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        x = y;
+        if rounds.is_none() && change < 1e-15 {
+            break;
+        }
+    }
+    x
+}
