@@ -165,6 +165,34 @@ fn spans_are_offsets_into_the_whole_script() {
 }
 
 #[test]
+fn expression_spans_cover_exactly_their_text() {
+    let src = "match (n) return n , a.b + 1 as x, f( x ) , (1 + 2) * 3 , count ( * ), [1, 2] , -x.y is not null ";
+    let StatementKind::Match(m) = one(src).kind else {
+        panic!()
+    };
+    let texts: Vec<&str> = m
+        .ret
+        .items
+        .iter()
+        .map(|i| &src[i.expr.span.start..i.expr.span.end])
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            "n",
+            "a.b + 1",
+            "f( x )",
+            "(1 + 2) * 3",
+            "count ( * )",
+            "[1, 2]",
+            "-x.y is not null"
+        ]
+    );
+    let stmt = parse_statement(src, Span::new(0, src.len())).expect("parses");
+    assert_eq!(stmt.span, Span::new(0, src.trim_end().len()));
+}
+
+#[test]
 fn edges_in_all_directions_with_specs() {
     let src = "match p = (a)-[r:X|Y*2..3 {w: 1}]->(b)<-[:Z]-(c)-[s]-(d)-->(e)<--(f)--(g) return p";
     let StatementKind::Match(m) = one(src).kind else {
@@ -608,6 +636,13 @@ fn comments_and_whitespace() {
         Ok(0)
     );
     assert_eq!(parse_script("").map(|v| v.len()), Ok(0));
+    let d = check_error(
+        "stats -- (a note)",
+        "E0101",
+        (1, 7),
+        "the end of the statement",
+    );
+    assert!(d.help.is_some_and(|h| h.contains("write `//`")));
 }
 
 #[test]
