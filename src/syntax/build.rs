@@ -61,7 +61,9 @@ impl Builder {
 
     /// A `statement` pair.
     pub(crate) fn statement(&self, pair: P<'_>) -> Result<Statement> {
+        // A trailing repetition (`via ...*`) may leave whitespace in the pair.
         let span = self.span(&pair);
+        let span = Span::new(span.start, span.start + pair.as_str().trim_end().len());
         let inner = self.first(&pair)?;
         let kind = match inner.as_rule() {
             Rule::match_stmt => StatementKind::Match(self.match_stmt(inner)?),
@@ -408,7 +410,17 @@ impl Builder {
         match inner.as_rule() {
             Rule::literal => leaf(ExprKind::Literal(self.literal(self.first(&inner)?)?)),
             Rule::param => leaf(ExprKind::Param(inner.as_str()[1..].to_string())),
-            Rule::var => leaf(ExprKind::Var(self.ident(&self.first(&inner)?).name)),
+            Rule::var => {
+                // The `var` pair runs on over the whitespace before its `!"("` check.
+                let name = self.ident(&self.first(&inner)?);
+                Ok((
+                    Expr {
+                        kind: ExprKind::Var(name.name),
+                        span: name.span,
+                    },
+                    0,
+                ))
+            }
             Rule::count_star => leaf(ExprKind::CountStar),
             Rule::paren_expr => {
                 let (mut e, d) = self.expr_depth(self.find(&inner, Rule::expr)?)?;

@@ -108,6 +108,8 @@ fn syntax_error(err: &pest::error::Error<Rule>, text: &str, offset: usize) -> Di
             }
             if let Some(help) = did_you_mean(positives, text, pos) {
                 diag = diag.help(help);
+            } else if text.get(pos..).is_some_and(|rest| rest.starts_with("--")) {
+                diag = diag.help("`--` followed by `>` or `(` is an edge, not a comment; write `//` for this comment");
             }
             diag
         }

@@ -510,3 +510,145 @@ impl Display for Statement {
         self.kind.fmt(f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Span;
+
+    fn e(kind: ExprKind) -> Expr {
+        Expr {
+            kind,
+            span: Span::default(),
+        }
+    }
+    fn var(name: &str) -> Expr {
+        e(ExprKind::Var(name.to_string()))
+    }
+    fn int(n: i64) -> Expr {
+        e(ExprKind::Literal(Literal::Int(n)))
+    }
+    fn bin(op: BinOp, l: Expr, r: Expr) -> Expr {
+        e(ExprKind::Binary(op, Box::new(l), Box::new(r)))
+    }
+    fn un(op: UnaryOp, x: Expr) -> Expr {
+        e(ExprKind::Unary(op, Box::new(x)))
+    }
+    fn id(name: &str) -> Ident {
+        Ident {
+            name: name.to_string(),
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn parentheses_only_where_precedence_needs_them() {
+        use BinOp::*;
+        let cases = [
+            (
+                bin(Sub, var("a"), bin(Sub, var("b"), var("c"))),
+                "a - (b - c)",
+            ),
+            (
+                bin(Sub, bin(Sub, var("a"), var("b")), var("c")),
+                "a - b - c",
+            ),
+            (
+                bin(Mul, bin(Add, var("a"), var("b")), var("c")),
+                "(a + b) * c",
+            ),
+            (
+                bin(Add, var("a"), bin(Mul, var("b"), var("c"))),
+                "a + b * c",
+            ),
+            (
+                bin(And, bin(Or, var("a"), var("b")), var("c")),
+                "(a or b) and c",
+            ),
+            (
+                un(UnaryOp::Not, bin(And, var("a"), var("b"))),
+                "not (a and b)",
+            ),
+            (un(UnaryOp::Not, bin(Eq, var("a"), var("b"))), "not a = b"),
+            (bin(Eq, var("a"), un(UnaryOp::Not, var("b"))), "a = (not b)"),
+            (un(UnaryOp::Neg, bin(Add, var("a"), var("b"))), "-(a + b)"),
+            (un(UnaryOp::Neg, int(5)), "- 5"),
+            (un(UnaryOp::Neg, int(-5)), "- -5"),
+            (un(UnaryOp::Neg, un(UnaryOp::Neg, var("x"))), "- -x"),
+            (bin(Sub, var("a"), int(-1)), "a - -1"),
+            (e(ExprKind::Prop(Box::new(int(1)), id("x"))), "(1).x"),
+            (
+                e(ExprKind::Prop(
+                    Box::new(e(ExprKind::Prop(Box::new(var("n")), id("a")))),
+                    id("b"),
+                )),
+                "n.a.b",
+            ),
+            (
+                e(ExprKind::IsNull {
+                    expr: Box::new(bin(Eq, var("a"), var("b"))),
+                    negated: false,
+                }),
+                "(a = b) is null",
+            ),
+            (
+                e(ExprKind::IsNull {
+                    expr: Box::new(bin(Add, var("a"), var("b"))),
+                    negated: true,
+                }),
+                "a + b is not null",
+            ),
+        ];
+        for (tree, text) in cases {
+            assert_eq!(tree.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn names_are_backquoted_when_needed() {
+        let cases = [
+            ("name", "name"),
+            ("_x1", "_x1"),
+            ("match", "`match`"),
+            ("MATCH", "`MATCH`"),
+            ("path", "path"),
+            ("odd name", "`odd name`"),
+            ("a`b", "`a``b`"),
+            ("1abc", "`1abc`"),
+            ("", "``"),
+        ];
+        for (name, text) in cases {
+            assert_eq!(id(name).to_string(), text);
+            assert_eq!(var(name).to_string(), text);
+        }
+    }
+
+    #[test]
+    fn literals_print_as_fql() {
+        let cases = [
+            (Literal::Null, "null"),
+            (Literal::Bool(false), "false"),
+            (Literal::Int(i64::MIN), "-9223372036854775808"),
+            (Literal::Float(1.0), "1.0"),
+            (Literal::Float(1e16), "1e16"),
+            (Literal::Float(-0.5), "-0.5"),
+            (
+                Literal::Str("a\"b\\c\nd\te\r".into()),
+                "\"a\\\"b\\\\c\\nd\\te\\r\"",
+            ),
+        ];
+        for (lit, text) in cases {
+            assert_eq!(lit.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn quantifiers_print_canonically() {
+        let q = |min, max| Quant { min, max }.to_string();
+        assert_eq!(q(1, None), "*");
+        assert_eq!(q(3, Some(3)), "*3");
+        assert_eq!(q(1, Some(3)), "*1..3");
+        assert_eq!(q(2, None), "*2..");
+        assert_eq!(q(0, Some(0)), "*0");
+    }
+}
