@@ -10,11 +10,13 @@ use std::ffi::OsString;
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::load::{LoadFailure, LoadOptions, Loaded, bundled_data_dir, load};
-use crate::model::Graph;
+use crate::output::Format as OutputFormat;
+use crate::session::{Session, parse_param_value};
 
 /// Faultline: query supply-chain and geopolitical dependencies.
 #[derive(Debug, Parser)]
@@ -247,34 +249,92 @@ pub fn read_script(script: &str) -> Result<(String, String), CliError> {
 /// `faultline` / `faultline repl`.
 fn cmd_repl(data: &DataArgs) -> Result<ExitCode, CliError> {
     let loaded = load_data(data)?;
-    start_session("repl", loaded.graph)
+    Ok(ExitCode::from(crate::repl::run(Session::new(loaded.graph))))
 }
 
 /// `faultline run SCRIPT`.
 fn cmd_run(script: &str, data: &DataArgs, exec: &ExecArgs) -> Result<ExitCode, CliError> {
-    let (_origin, _source) = read_script(script)?;
-    let loaded = load_data(data)?;
-    let _ = exec;
-    start_session("run", loaded.graph)
+    let (origin, source) = read_script(script)?;
+    let mut session = start_session(data, exec)?;
+    run_source(&mut session, &origin, &source, exec)
 }
 
 /// `faultline query 'STATEMENTS'`.
 fn cmd_query(statements: &str, data: &DataArgs, exec: &ExecArgs) -> Result<ExitCode, CliError> {
-    let loaded = load_data(data)?;
-    let _ = (statements, exec);
-    start_session("query", loaded.graph)
+    let mut session = start_session(data, exec)?;
+    run_source(&mut session, "<query>", statements, exec)
 }
 
-/// Hands the graph to a session. The session and query engine are not in
-/// this build yet.
+/// Loads the data (timed with `--timing`) and sets up a session with the
+/// command line's parameters, budget and format.
 #[allow(clippy::print_stderr)]
-fn start_session(command: &str, graph: Graph) -> Result<ExitCode, CliError> {
-    drop(graph);
-    let _ = writeln!(
-        io::stderr(),
-        "faultline: `{command}` is not available yet in this build"
-    );
-    Ok(ExitCode::from(2))
+fn start_session(data: &DataArgs, exec: &ExecArgs) -> Result<Session, CliError> {
+    let started = Instant::now();
+    let loaded = load_data(data)?;
+    if exec.timing {
+        let _ = writeln!(
+            io::stderr(),
+            "load: {:.3} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    let mut session = Session::new(loaded.graph);
+    for (name, value) in &exec.params {
+        session
+            .set_param(name, parse_param_value(value))
+            .map_err(CliError::Usage)?;
+    }
+    if let Some(budget) = exec.budget {
+        session.settings.budget = budget;
+    }
+    session.settings.format = match exec.format {
+        Format::Table => OutputFormat::Table,
+        Format::Json => OutputFormat::Json,
+        Format::Csv => OutputFormat::Csv,
+    };
+    session.settings.timing = exec.timing;
+    Ok(session)
+}
+
+/// Runs statements, printing results on stdout and errors (with the
+/// source line and a caret) on stderr. Exit 1 when a statement failed.
+fn run_source(
+    session: &mut Session,
+    origin: &str,
+    source: &str,
+    exec: &ExecArgs,
+) -> Result<ExitCode, CliError> {
+    let outcomes = session.execute(source, exec.keep_going);
+    let mut out = io::stdout().lock();
+    let mut err = io::stderr().lock();
+    let mut failed = false;
+    for o in outcomes {
+        match &o.result {
+            Ok(result) => {
+                let format = session.settings.format;
+                out.write_all(crate::output::render(session.graph(), result, format).as_bytes())?;
+                if format == OutputFormat::Csv
+                    && let Some(message) = &result.message
+                {
+                    let _ = writeln!(err, "{message}");
+                }
+            }
+            Err(d) => {
+                failed = true;
+                out.flush()?;
+                let _ = err.write_all(d.render(origin, source).as_bytes());
+            }
+        }
+        if exec.timing {
+            let _ = writeln!(err, "time: {:.3} ms", o.elapsed.as_secs_f64() * 1000.0);
+        }
+    }
+    out.flush()?;
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `faultline check`: loads the data and prints counts.

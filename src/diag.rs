@@ -21,7 +21,10 @@ pub struct Span {
 impl Span {
     /// A span from `start` to `end`.
     pub fn new(start: usize, end: usize) -> Span {
-        Span { start, end: end.max(start) }
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
 
     /// The smallest span covering both.
@@ -53,7 +56,13 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic with a code and message.
     pub fn new(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { code, message: message.into(), span: None, expected: None, help: None }
+        Diagnostic {
+            code,
+            message: message.into(),
+            span: None,
+            expected: None,
+            help: None,
+        }
     }
 
     /// Attaches a span.
@@ -86,7 +95,9 @@ impl Diagnostic {
             out.push_str(&format!("{pad}--> {origin}:{line}:{col}\n"));
             out.push_str(&format!("{pad} |\n"));
             out.push_str(&format!("{line} | {text}\n"));
-            let line_start = source[..span.start.min(source.len())].rfind('\n').map_or(0, |i| i + 1);
+            let line_start = source[..span.start.min(source.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
             let line_end = line_start + text.len();
             let caret_from = text[..(span.start.min(line_end) - line_start).min(text.len())]
                 .chars()
@@ -131,7 +142,12 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
     }
     let before = &source[..offset];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(before, |i| &before[i + 1..]).chars().count() + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before, |i| &before[i + 1..])
+        .chars()
+        .count()
+        + 1;
     (line, col)
 }
 
@@ -152,7 +168,12 @@ pub struct Problem {
 impl Problem {
     /// A problem located in a file.
     pub fn new(file: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem { file: file.into(), line: None, column: None, message: message.into() }
+        Problem {
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
     }
 
     /// Sets the line.

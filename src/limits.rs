@@ -76,7 +76,11 @@ pub struct Work {
 impl Work {
     /// A meter with `limit` units and a cancel flag.
     pub fn new(limit: u64, cancel: CancelFlag) -> Work {
-        Work { used: Cell::new(0), limit, cancel }
+        Work {
+            used: Cell::new(0),
+            limit,
+            cancel,
+        }
     }
 
     /// A meter with no practical limit and its own flag (tests, benchmarks).
@@ -122,7 +126,9 @@ mod tests {
         let flag = CancelFlag::new();
         let w = Work::new(u64::MAX, flag.clone());
         flag.cancel();
-        let stopped = (0..5000).map(|_| w.charge(1)).any(|r| r == Err(Interrupt::Cancelled));
+        let stopped = (0..5000)
+            .map(|_| w.charge(1))
+            .any(|r| r == Err(Interrupt::Cancelled));
         assert!(stopped);
     }
 }

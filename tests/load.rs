@@ -507,3 +507,18 @@ fn pathological_inputs_are_errors_not_crashes() {
         arbitrary_file(name, bytes);
     }
 }
+
+#[test]
+fn a_directory_with_the_ignore_marker_is_skipped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(root.join("nodes.csv"), "id,kind,name\na,Firm,A\n").expect("write");
+    std::fs::create_dir(root.join("raw")).expect("mkdir");
+    std::fs::write(root.join("raw/data.csv"), "not,a,graph,file\n1,2,3,4\n").expect("write");
+    let err = faultline::load::load(&[root.to_path_buf()], &faultline::load::LoadOptions::default());
+    assert!(err.is_err(), "an unrecognized CSV is an error without the marker");
+    std::fs::write(root.join("raw/.faultline-ignore"), "").expect("write");
+    let loaded = faultline::load::load(&[root.to_path_buf()], &faultline::load::LoadOptions::default())
+        .expect("the marked directory is skipped");
+    assert_eq!(loaded.graph.node_count(), 1);
+}

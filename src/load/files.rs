@@ -114,9 +114,17 @@ fn push(
     });
 }
 
+/// The marker file that keeps a directory out of a data set (the bundled
+/// graph keeps the raw files its imports are made from that way).
+pub const IGNORE_MARKER: &str = ".faultline-ignore";
+
 /// Collects every regular file under `dir`. Hidden entries (`.git`, editor
-/// files) are skipped; symlinked directories are followed once.
+/// files) are skipped, and so is a directory holding [`IGNORE_MARKER`];
+/// symlinked directories are followed once.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, visited: &mut HashSet<PathBuf>, sink: &mut Sink) {
+    if dir.join(IGNORE_MARKER).exists() {
+        return;
+    }
     let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     if !visited.insert(real) {
         return;

@@ -43,7 +43,12 @@ impl Adjacency {
             edges[slot] = EdgeId(e as u32);
             types[slot] = ty;
         }
-        Adjacency { offsets, nbrs, edges, types }
+        Adjacency {
+            offsets,
+            nbrs,
+            edges,
+            types,
+        }
     }
 
     #[inline]

@@ -11,7 +11,7 @@ mod value;
 
 pub use adjacency::{Adjacency, TypeSet};
 pub use graph::{EdgeTypeInfo, Graph, GraphBuilder, Lookup};
-pub use path::Path;
 pub use ids::{EdgeId, EdgeTypeId, KindId, NodeId, PropKey, StrId};
+pub use path::Path;
 pub use schema::{Direction, EdgeTypeDef, KindDef, Role, Schema};
 pub use value::{Date, PropType, Value};

@@ -1,1 +1,185 @@
-//! Query resolution and evaluation: AST -> checked plan -> ResultSet, under a work budget and cancel flag.
+//! Query resolution and evaluation: AST -> checked plan -> ResultSet, under
+//! a work budget and cancel flag.
+//!
+//! [`execute`] runs one statement against a graph and a scenario view and
+//! returns its result plus its *footprint* (the nodes and edges an `export`
+//! of the statement would hold). Scenario definitions live in the caller's
+//! [`Scenarios`]; nothing here prints or writes files.
+
+mod analyses;
+mod explore;
+pub mod expr;
+mod matcher;
+mod nodeset;
+mod pattern;
+mod project;
+pub mod scope;
+
+use indexmap::IndexMap;
+
+pub use analyses::scenario_view;
+pub use expr::Params;
+pub use nodeset::resolve_nodeset;
+
+use crate::analysis::View;
+use crate::diag::{Diagnostic, Span};
+use crate::limits::{Interrupt, Work};
+use crate::model::{EdgeId, Graph, NodeId};
+use crate::result::{Cell, ResultSet};
+use crate::syntax::ast::{MatchStmt, Statement, StatementKind};
+
+/// Named scenarios (views), in definition order.
+pub type Scenarios = IndexMap<String, View>;
+
+/// What a statement runs against.
+pub struct Env<'a> {
+    /// The loaded graph.
+    pub graph: &'a Graph,
+    /// Parameter values.
+    pub params: &'a Params,
+    /// Scenarios defined so far (a `scenario` statement adds one).
+    pub scenarios: &'a mut Scenarios,
+    /// The statement's budget and cancel flag.
+    pub work: &'a Work,
+    /// The source text the statement's spans point into.
+    pub source: &'a str,
+}
+
+/// The nodes and edges a statement's result touches (what `export` writes).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Footprint {
+    /// Nodes.
+    pub nodes: Vec<NodeId>,
+    /// Edges.
+    pub edges: Vec<EdgeId>,
+    /// Path edges to highlight.
+    pub highlight: Vec<EdgeId>,
+}
+
+impl Footprint {
+    fn add_cell(&mut self, g: &Graph, cell: &Cell) {
+        match cell {
+            Cell::Value(_) => {}
+            Cell::Node(n) => self.nodes.push(*n),
+            Cell::Edge(e) => {
+                let (a, b) = g.edge_ends(*e);
+                self.nodes.extend([a, b]);
+                self.edges.push(*e);
+            }
+            Cell::Path(p) => {
+                self.nodes.extend(&p.nodes);
+                self.edges.extend(&p.edges);
+                self.highlight.extend(&p.edges);
+            }
+            Cell::List(items) => items.iter().for_each(|i| self.add_cell(g, i)),
+        }
+    }
+
+    /// Every node and edge appearing in the result's cells.
+    pub fn of_result(g: &Graph, result: &ResultSet) -> Footprint {
+        let mut f = Footprint::default();
+        for row in &result.rows {
+            for cell in row {
+                f.add_cell(g, cell);
+            }
+        }
+        f.normalize();
+        f
+    }
+
+    /// Sorts and deduplicates.
+    pub fn normalize(&mut self) {
+        self.nodes.sort();
+        self.nodes.dedup();
+        self.edges.sort();
+        self.edges.dedup();
+        self.highlight.sort();
+        self.highlight.dedup();
+    }
+}
+
+/// A statement's outcome.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Evaluated {
+    /// What the user sees.
+    pub result: ResultSet,
+    /// What an export of the statement holds.
+    pub footprint: Footprint,
+}
+
+/// The diagnostic for a stopped statement (budget or Ctrl-C).
+pub fn interrupted(e: Interrupt, span: Span) -> Diagnostic {
+    match e {
+        Interrupt::Budget { .. } => Diagnostic::new("E0401", e.to_string())
+            .at(span)
+            .help("raise it with `--budget N` on the command line or `:budget N` in the REPL"),
+        Interrupt::Cancelled => Diagnostic::new("E0402", "statement cancelled").at(span),
+    }
+}
+
+/// Runs one statement under `view`.
+pub fn execute(env: &mut Env, stmt: &Statement, view: &View) -> Result<Evaluated, Diagnostic> {
+    let g = env.graph;
+    match &stmt.kind {
+        StatementKind::Match(m) => {
+            let result = run_match(env, m, view, stmt.span)?;
+            let footprint = Footprint::of_result(g, &result);
+            Ok(Evaluated { result, footprint })
+        }
+        StatementKind::Show(set) => explore::show(env, set, view),
+        StatementKind::Schema => Ok(explore::schema(g)),
+        StatementKind::Stats => Ok(explore::stats(g, view)),
+        StatementKind::Path(p) => analyses::path(env, p, view, stmt.span),
+        StatementKind::Upstream(t) => analyses::trace(env, t, view, stmt.span, true),
+        StatementKind::Downstream(t) => analyses::trace(env, t, view, stmt.span, false),
+        StatementKind::Exposure(x) => analyses::exposure(env, x, view, stmt.span),
+        StatementKind::Chokepoints(c) => analyses::chokepoints(env, c, view, stmt.span),
+        StatementKind::Scenario(s) => analyses::define_scenario(env, s, view, stmt.span),
+        StatementKind::With { scenario, body } => {
+            let scenario_view = analyses::scenario_view(env, scenario, view)?;
+            execute(env, body, &scenario_view)
+        }
+        StatementKind::Compare { scenario, body } => analyses::compare(env, scenario, body, view),
+        StatementKind::Export(_) => Err(Diagnostic::new(
+            "E0501",
+            "`export` cannot be nested inside another statement",
+        )
+        .at(stmt.span)
+        .expected("`export` at the start of a statement")),
+    }
+}
+
+fn run_match(
+    env: &mut Env,
+    m: &MatchStmt,
+    view: &View,
+    span: Span,
+) -> Result<ResultSet, Diagnostic> {
+    let g = env.graph;
+    let mut scope = scope::Scope::default();
+    let mut filters = Vec::new();
+    let patterns = pattern::compile_patterns(g, &m.patterns, &mut scope, env.params, &mut filters)?;
+    if let Some(w) = &m.filter {
+        let mut c = expr::Compiler {
+            scope: &scope,
+            params: env.params,
+            aliases: None,
+            aggs: None,
+        };
+        filters.push(c.compile(w)?);
+    }
+    let projection = project::Projection::compile(&m.ret, &scope, env.params, env.source)?;
+    let matcher = matcher::Matcher::new(
+        g,
+        view,
+        env.work,
+        &patterns,
+        &filters,
+        scope.len(),
+        projection.ignores_multiplicity(),
+        &projection.slots(),
+        span,
+    );
+    let rows = matcher.run()?;
+    projection.run(g, view, env.work, rows, span)
+}

@@ -1,1 +1,150 @@
 //! The interactive shell (the only module that sees rustyline).
+//!
+//! The loop only reads input and hands it to [`Session::execute`]; the
+//! editor helper (completion, highlighting, hints, multi-line validation)
+//! lives in `editor.rs`, the `:` commands in `meta.rs`, help texts in
+//! `help.rs`. Ctrl-C at the prompt clears the line; while a statement runs
+//! it sets the session's cancel flag (the statement stops, the session
+//! stays); Ctrl-D leaves.
+
+mod editor;
+mod help;
+mod lexer;
+mod meta;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{CompletionType, Config, EditMode, Editor};
+
+use crate::session::Session;
+use editor::FqlHelper;
+
+/// Where the history file lives: `$FAULTLINE_HISTORY`, else
+/// `$XDG_STATE_HOME/faultline/history`, else `~/.local/state/faultline/history`.
+pub fn history_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("FAULTLINE_HISTORY") {
+        return Some(PathBuf::from(p));
+    }
+    let state = match std::env::var_os("XDG_STATE_HOME") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => PathBuf::from(std::env::var_os("HOME")?).join(".local/state"),
+    };
+    Some(state.join("faultline").join("history"))
+}
+
+/// Whether to colour output: a terminal, and `NO_COLOR` unset.
+pub fn use_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// Runs the REPL until Ctrl-D or `:quit`. Returns the process exit code.
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+pub fn run(mut session: Session) -> u8 {
+    let color = use_color();
+    let config = Config::builder()
+        .auto_add_history(false)
+        .history_ignore_dups(true)
+        .and_then(|c| c.max_history_size(10_000))
+        .map(|c| {
+            c.completion_type(CompletionType::List)
+                .edit_mode(EditMode::Emacs)
+                .build()
+        });
+    let config = match config {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("faultline: cannot configure the line editor: {e}");
+            return 2;
+        }
+    };
+    let mut rl: Editor<FqlHelper, DefaultHistory> = match Editor::with_config(config) {
+        Ok(rl) => rl,
+        Err(e) => {
+            eprintln!("faultline: cannot open the terminal: {e}");
+            return 2;
+        }
+    };
+    rl.set_helper(Some(FqlHelper::new(session.graph(), color)));
+    let history = history_path();
+    if let Some(path) = &history {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = rl.load_history(path);
+    }
+    let cancel = session.cancel_flag();
+    // Ctrl-C outside the line editor (while a statement runs) cancels it.
+    if let Err(e) = ctrlc::set_handler(move || cancel.cancel()) {
+        eprintln!("faultline: Ctrl-C will not cancel statements: {e}");
+    }
+    let g = session.graph();
+    println!(
+        "Faultline {} — {} nodes, {} edges ({} kinds, {} edge types). Type :help for help, :quit to leave.",
+        env!("CARGO_PKG_VERSION"),
+        g.node_count(),
+        g.edge_count(),
+        g.kinds().count(),
+        g.edge_types().count()
+    );
+    loop {
+        let prompt = "faultline> ";
+        match rl.readline(prompt) {
+            Ok(line) => {
+                let input = line.trim();
+                if input.is_empty() {
+                    continue;
+                }
+                let _ = rl.add_history_entry(input);
+                if let Some(path) = &history {
+                    // Written after every entry, so nothing is lost if the session dies.
+                    let _ = rl.append_history(path);
+                }
+                if let Some(command) = input.strip_prefix(':') {
+                    match meta::run(&mut session, command) {
+                        meta::Flow::Continue => {}
+                        meta::Flow::Quit => break,
+                        meta::Flow::Reloaded => {
+                            if let Some(h) = rl.helper_mut() {
+                                *h = FqlHelper::new(session.graph(), color);
+                            }
+                        }
+                    }
+                } else {
+                    execute(&mut session, input);
+                }
+                let _ = std::io::stdout().flush();
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                eprintln!("faultline: input error: {e}");
+                break;
+            }
+        }
+    }
+    if let Some(path) = &history {
+        let _ = rl.append_history(path);
+    }
+    0
+}
+
+/// Runs statements and prints results, errors (with the caret) and timings.
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+fn execute(session: &mut Session, source: &str) {
+    let outcomes = session.execute(source, false);
+    for o in outcomes {
+        match &o.result {
+            Ok(result) => print!(
+                "{}",
+                crate::output::render(session.graph(), result, session.settings.format)
+            ),
+            Err(d) => eprint!("{}", d.render("<input>", source)),
+        }
+        if session.settings.timing {
+            eprintln!("time: {:.3} ms", o.elapsed.as_secs_f64() * 1000.0);
+        }
+    }
+}

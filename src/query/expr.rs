@@ -1,0 +1,895 @@
+//! Expressions: compiled from the AST against a scope (variables become
+//! slots, parameters constants, aggregates references), then evaluated per
+//! binding row. Null follows Cypher: comparisons with null are null, and a
+//! filter keeps a row only when its condition is `true`.
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use regex::Regex;
+
+use super::scope::{Scope, closest};
+use crate::analysis::View;
+use crate::diag::{Diagnostic, Span};
+use crate::model::{Graph, Value};
+use crate::result::Cell;
+use crate::syntax::ast::{BinOp, Expr, ExprKind, Literal, UnaryOp};
+
+/// Parameter values by name (without `$`).
+pub type Params = IndexMap<String, Value>;
+
+/// A scalar function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Func {
+    /// `id(n)`
+    Id,
+    /// `kind(n)`
+    Kind,
+    /// `name(n)`
+    Name,
+    /// `type(r)`
+    Type,
+    /// `length(p)`
+    Length,
+    /// `nodes(p)`
+    Nodes,
+    /// `lower(s)`
+    Lower,
+    /// `upper(s)`
+    Upper,
+    /// `coalesce(a, b, ...)`
+    Coalesce,
+    /// `size(s or list)`
+    Size,
+    /// `abs(x)`
+    Abs,
+    /// `round(x [, digits])`
+    Round,
+    /// `degree(n [, "TYPE"])`
+    Degree,
+    /// `in_degree(n [, "TYPE"])`
+    InDegree,
+    /// `out_degree(n [, "TYPE"])`
+    OutDegree,
+}
+
+impl Func {
+    fn lookup(name: &str) -> Option<(Func, usize, usize)> {
+        Some(match name {
+            "id" => (Func::Id, 1, 1),
+            "kind" => (Func::Kind, 1, 1),
+            "name" => (Func::Name, 1, 1),
+            "type" => (Func::Type, 1, 1),
+            "length" => (Func::Length, 1, 1),
+            "nodes" => (Func::Nodes, 1, 1),
+            "lower" => (Func::Lower, 1, 1),
+            "upper" => (Func::Upper, 1, 1),
+            "coalesce" => (Func::Coalesce, 1, usize::MAX),
+            "size" => (Func::Size, 1, 1),
+            "abs" => (Func::Abs, 1, 1),
+            "round" => (Func::Round, 1, 2),
+            "degree" => (Func::Degree, 1, 2),
+            "in_degree" => (Func::InDegree, 1, 2),
+            "out_degree" => (Func::OutDegree, 1, 2),
+            _ => return None,
+        })
+    }
+}
+
+const FUNCTION_NAMES: &[&str] = &[
+    "id",
+    "kind",
+    "name",
+    "type",
+    "length",
+    "nodes",
+    "lower",
+    "upper",
+    "coalesce",
+    "size",
+    "abs",
+    "round",
+    "degree",
+    "in_degree",
+    "out_degree",
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "collect",
+];
+
+/// An aggregate function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AggFunc {
+    /// `count(*)`
+    CountStar,
+    /// `count(e)`
+    Count,
+    /// `sum(e)`
+    Sum,
+    /// `avg(e)`
+    Avg,
+    /// `min(e)`
+    Min,
+    /// `max(e)`
+    Max,
+    /// `collect(e)`
+    Collect,
+}
+
+/// One aggregate of a `return` clause.
+#[derive(Clone, Debug)]
+pub struct AggSpec {
+    /// Which aggregate.
+    pub func: AggFunc,
+    /// `distinct` inside the call.
+    pub distinct: bool,
+    /// The argument (none for `count(*)`).
+    pub arg: Option<CExpr>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A compiled expression.
+#[derive(Clone, Debug)]
+pub enum CExpr {
+    /// A constant (literals, parameters).
+    Const(Cell),
+    /// A variable's slot in the binding row.
+    Slot(usize),
+    /// A projected column (an alias used in `order by`).
+    Column(usize),
+    /// An aggregate's value.
+    Agg(usize),
+    /// `[a, b]`
+    List(Vec<CExpr>),
+    /// `e.key`
+    Prop(Box<CExpr>, Arc<str>, Span),
+    /// `not e`
+    Not(Box<CExpr>),
+    /// `-e`
+    Neg(Box<CExpr>, Span),
+    /// `a OP b`
+    Bin(BinOp, Box<CExpr>, Box<CExpr>, Span),
+    /// `a =~ b` with the pattern compiled once when it is constant.
+    Regex(Box<CExpr>, Box<CExpr>, Option<Regex>, Span),
+    /// `e is [not] null`
+    IsNull(Box<CExpr>, bool),
+    /// A scalar function call.
+    Func(Func, Vec<CExpr>, Span),
+}
+
+/// Compiles expressions in a scope.
+pub struct Compiler<'a> {
+    /// The statement's variables.
+    pub scope: &'a Scope,
+    /// Parameter values.
+    pub params: &'a Params,
+    /// Return aliases visible here (`order by`), by name.
+    pub aliases: Option<&'a IndexMap<String, usize>>,
+    /// Where aggregates are collected; `None` where they are not allowed.
+    pub aggs: Option<&'a mut Vec<AggSpec>>,
+}
+
+fn type_error(span: Span, message: impl Into<String>, expected: impl Into<String>) -> Diagnostic {
+    Diagnostic::new("E0301", message)
+        .at(span)
+        .expected(expected)
+}
+
+/// A constant from a literal.
+pub fn literal_value(lit: &Literal) -> Value {
+    match lit {
+        Literal::Null => Value::Null,
+        Literal::Bool(b) => Value::Bool(*b),
+        Literal::Int(i) => Value::Int(*i),
+        Literal::Float(f) => Value::Float(*f),
+        Literal::Str(s) => Value::str(s),
+    }
+}
+
+/// Looks a parameter up; a missing one is error E0205.
+pub fn param_value(params: &Params, name: &str, span: Span) -> Result<Value, Diagnostic> {
+    params.get(name).cloned().ok_or_else(|| {
+        let mut d = Diagnostic::new("E0205", format!("parameter `${name}` is not set"))
+            .at(span)
+            .expected("a parameter set with `--param NAME=VALUE` or `:param NAME VALUE`");
+        if let Some(c) = closest(name, params.keys().map(|s| s.as_str())) {
+            d = d.help(format!("did you mean `${c}`?"));
+        }
+        d
+    })
+}
+
+impl Compiler<'_> {
+    /// Compiles one expression.
+    pub fn compile(&mut self, e: &Expr) -> Result<CExpr, Diagnostic> {
+        Ok(match &e.kind {
+            ExprKind::Literal(lit) => CExpr::Const(Cell::Value(literal_value(lit))),
+            ExprKind::Param(name) => {
+                CExpr::Const(Cell::Value(param_value(self.params, name, e.span)?))
+            }
+            ExprKind::List(items) => {
+                let items: Result<Vec<CExpr>, Diagnostic> =
+                    items.iter().map(|i| self.compile(i)).collect();
+                let items = items?;
+                if items
+                    .iter()
+                    .all(|i| matches!(i, CExpr::Const(Cell::Value(_))))
+                {
+                    let values: Vec<Value> = items
+                        .into_iter()
+                        .filter_map(|i| match i {
+                            CExpr::Const(Cell::Value(v)) => Some(v),
+                            _ => None,
+                        })
+                        .collect();
+                    CExpr::Const(Cell::Value(Value::List(values.into())))
+                } else {
+                    CExpr::List(items)
+                }
+            }
+            ExprKind::Var(name) => {
+                if let Some(col) = self.aliases.and_then(|a| a.get(name)) {
+                    return Ok(CExpr::Column(*col));
+                }
+                match self.scope.get(name) {
+                    Some((slot, _)) => CExpr::Slot(slot),
+                    None => {
+                        let mut d = Diagnostic::new("E0203", format!("unknown variable `{name}`"))
+                            .at(e.span)
+                            .expected("a variable bound in the pattern");
+                        let names = self.scope.names().chain(
+                            self.aliases
+                                .into_iter()
+                                .flat_map(|a| a.keys().map(|s| s.as_str())),
+                        );
+                        if let Some(c) = closest(name, names) {
+                            d = d.help(format!("did you mean `{c}`?"));
+                        }
+                        return Err(d);
+                    }
+                }
+            }
+            ExprKind::Prop(target, key) => CExpr::Prop(
+                Box::new(self.compile(target)?),
+                Arc::from(key.name.as_str()),
+                key.span,
+            ),
+            ExprKind::Unary(UnaryOp::Not, inner) => CExpr::Not(Box::new(self.compile(inner)?)),
+            ExprKind::Unary(UnaryOp::Neg, inner) => {
+                CExpr::Neg(Box::new(self.compile(inner)?), e.span)
+            }
+            ExprKind::Binary(BinOp::Regex, l, r) => {
+                let l = self.compile(l)?;
+                let r = self.compile(r)?;
+                let cached = match &r {
+                    CExpr::Const(Cell::Value(Value::Str(p))) => Some(compile_regex(p, e.span)?),
+                    _ => None,
+                };
+                CExpr::Regex(Box::new(l), Box::new(r), cached, e.span)
+            }
+            ExprKind::Binary(op, l, r) => CExpr::Bin(
+                *op,
+                Box::new(self.compile(l)?),
+                Box::new(self.compile(r)?),
+                e.span,
+            ),
+            ExprKind::IsNull { expr, negated } => {
+                CExpr::IsNull(Box::new(self.compile(expr)?), *negated)
+            }
+            ExprKind::CountStar => self.aggregate(AggFunc::CountStar, false, None, e.span)?,
+            ExprKind::Call {
+                name,
+                distinct,
+                args,
+            } => {
+                let lower = name.name.to_lowercase();
+                let agg = match lower.as_str() {
+                    "count" => Some(AggFunc::Count),
+                    "sum" => Some(AggFunc::Sum),
+                    "avg" => Some(AggFunc::Avg),
+                    "min" => Some(AggFunc::Min),
+                    "max" => Some(AggFunc::Max),
+                    "collect" => Some(AggFunc::Collect),
+                    _ => None,
+                };
+                if let Some(func) = agg {
+                    if args.len() != 1 {
+                        return Err(Diagnostic::new(
+                            "E0306",
+                            format!("`{}` takes one argument", name.name),
+                        )
+                        .at(e.span)
+                        .expected("one argument"));
+                    }
+                    return self.aggregate(func, *distinct, Some(&args[0]), e.span);
+                }
+                let Some((func, min, max)) = Func::lookup(&lower) else {
+                    let mut d =
+                        Diagnostic::new("E0204", format!("unknown function `{}`", name.name))
+                            .at(name.span)
+                            .expected("a function of FQL");
+                    if let Some(c) = closest(&lower, FUNCTION_NAMES.iter().copied()) {
+                        d = d.help(format!("did you mean `{c}`?"));
+                    }
+                    return Err(d);
+                };
+                if *distinct {
+                    return Err(Diagnostic::new(
+                        "E0306",
+                        "`distinct` is only allowed in aggregates",
+                    )
+                    .at(e.span)
+                    .expected("an aggregate such as count(distinct x)"));
+                }
+                if args.len() < min || args.len() > max {
+                    let expected = if min == max {
+                        format!("{min} argument{}", if min == 1 { "" } else { "s" })
+                    } else if max == usize::MAX {
+                        format!("at least {min} argument")
+                    } else {
+                        format!("{min} to {max} arguments")
+                    };
+                    return Err(Diagnostic::new(
+                        "E0306",
+                        format!("`{}` takes {expected}, got {}", name.name, args.len()),
+                    )
+                    .at(e.span)
+                    .expected(expected));
+                }
+                let args: Result<Vec<CExpr>, Diagnostic> =
+                    args.iter().map(|a| self.compile(a)).collect();
+                CExpr::Func(func, args?, e.span)
+            }
+        })
+    }
+
+    fn aggregate(
+        &mut self,
+        func: AggFunc,
+        distinct: bool,
+        arg: Option<&Expr>,
+        span: Span,
+    ) -> Result<CExpr, Diagnostic> {
+        let arg = match arg {
+            Some(a) => {
+                // Aggregates cannot nest: compile the argument without an aggregate sink.
+                let mut inner = Compiler {
+                    scope: self.scope,
+                    params: self.params,
+                    aliases: None,
+                    aggs: None,
+                };
+                Some(inner.compile(a)?)
+            }
+            None => None,
+        };
+        let Some(aggs) = self.aggs.as_deref_mut() else {
+            return Err(Diagnostic::new(
+                "E0306",
+                "aggregates are only allowed in `return` and `order by`",
+            )
+            .at(span)
+            .expected("a plain expression (aggregates cannot nest or appear in `where`)"));
+        };
+        aggs.push(AggSpec {
+            func,
+            distinct,
+            arg,
+            span,
+        });
+        Ok(CExpr::Agg(aggs.len() - 1))
+    }
+}
+
+fn compile_regex(pattern: &str, span: Span) -> Result<Regex, Diagnostic> {
+    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .size_limit(1 << 20)
+        .build()
+        .map_err(|err| {
+            // The regex crate's message repeats the pattern over several
+            // lines; its last line says what is wrong.
+            let text = err.to_string();
+            let reason = text
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .trim();
+            let reason = reason.strip_prefix("error: ").unwrap_or(reason);
+            Diagnostic::new(
+                "E0305",
+                format!("invalid regular expression \"{pattern}\": {reason}"),
+            )
+            .at(span)
+            .expected("a valid regular expression (Rust regex syntax)")
+        })
+}
+
+/// What an expression is evaluated against.
+pub struct Ctx<'a> {
+    /// The graph.
+    pub g: &'a Graph,
+    /// The scenario view.
+    pub view: &'a View,
+    /// The binding row (by slot).
+    pub row: &'a [Cell],
+    /// Aggregate values (return clause).
+    pub aggs: &'a [Cell],
+    /// Projected columns (order by).
+    pub cols: &'a [Cell],
+}
+
+fn truth(c: &Cell) -> Option<bool> {
+    match c {
+        Cell::Value(Value::Bool(b)) => Some(*b),
+        _ => None,
+    }
+}
+
+fn bool_cell(b: Option<bool>) -> Cell {
+    b.map_or(Cell::NULL, |b| Cell::Value(Value::Bool(b)))
+}
+
+/// Equality as `=` sees it: `None` when either side is null.
+pub fn equals(a: &Cell, b: &Cell) -> Option<bool> {
+    if a.is_null() || b.is_null() {
+        return None;
+    }
+    Some(match (a, b) {
+        (Cell::Value(x), Cell::Value(y)) => x == y,
+        (Cell::Node(x), Cell::Node(y)) => x == y,
+        (Cell::Edge(x), Cell::Edge(y)) => x == y,
+        (Cell::Path(x), Cell::Path(y)) => x == y,
+        (Cell::List(x), Cell::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equals(p, q) == Some(true))
+        }
+        _ => false,
+    })
+}
+
+fn list_items(c: &Cell) -> Option<Vec<Cell>> {
+    match c {
+        Cell::List(items) => Some(items.clone()),
+        Cell::Value(Value::List(items)) => Some(items.iter().cloned().map(Cell::Value).collect()),
+        _ => None,
+    }
+}
+
+fn describe(g: &Graph, c: &Cell) -> String {
+    match c {
+        Cell::Value(Value::Str(s)) => format!("string \"{s}\""),
+        Cell::Value(v) => format!("{} {v}", v.type_name()),
+        Cell::Node(n) => format!("node {}", g.node_key(*n)),
+        Cell::Edge(_) => "an edge".to_string(),
+        Cell::Path(_) => "a path".to_string(),
+        Cell::List(_) => "a list".to_string(),
+    }
+}
+
+impl CExpr {
+    /// Evaluates the expression.
+    pub fn eval(&self, cx: &Ctx) -> Result<Cell, Diagnostic> {
+        Ok(match self {
+            CExpr::Const(c) => c.clone(),
+            CExpr::Slot(s) => cx.row.get(*s).cloned().unwrap_or(Cell::NULL),
+            CExpr::Column(i) => cx.cols.get(*i).cloned().unwrap_or(Cell::NULL),
+            CExpr::Agg(i) => cx.aggs.get(*i).cloned().unwrap_or(Cell::NULL),
+            CExpr::List(items) => {
+                let items: Result<Vec<Cell>, Diagnostic> =
+                    items.iter().map(|i| i.eval(cx)).collect();
+                Cell::List(items?)
+            }
+            CExpr::Prop(target, key, span) => match target.eval(cx)? {
+                Cell::Node(n) => match &**key {
+                    "id" => Cell::Value(Value::str(cx.g.node_key(n))),
+                    "name" => Cell::Value(Value::str(cx.g.node_name(n))),
+                    k => Cell::Value(cx.g.node_prop(n, k).unwrap_or(Value::Null)),
+                },
+                Cell::Edge(e) => Cell::Value(cx.g.edge_prop(e, key).unwrap_or(Value::Null)),
+                c if c.is_null() => Cell::NULL,
+                other => {
+                    return Err(type_error(
+                        *span,
+                        format!("cannot read property `{key}` of {}", describe(cx.g, &other)),
+                        "a node or an edge",
+                    ));
+                }
+            },
+            CExpr::Not(inner) => bool_cell(truth(&inner.eval(cx)?).map(|b| !b)),
+            CExpr::Neg(inner, span) => match inner.eval(cx)? {
+                Cell::Value(Value::Int(i)) => {
+                    Cell::Value(Value::Int(i.checked_neg().ok_or_else(|| overflow(*span))?))
+                }
+                Cell::Value(Value::Float(f)) => Cell::Value(Value::Float(-f)),
+                c if c.is_null() => Cell::NULL,
+                other => {
+                    return Err(type_error(
+                        *span,
+                        format!("cannot negate {}", describe(cx.g, &other)),
+                        "a number",
+                    ));
+                }
+            },
+            CExpr::IsNull(inner, negated) => {
+                Cell::Value(Value::Bool(inner.eval(cx)?.is_null() != *negated))
+            }
+            CExpr::Regex(l, r, cached, span) => {
+                let l = l.eval(cx)?;
+                let r = r.eval(cx)?;
+                match (&l, &r) {
+                    (Cell::Value(Value::Str(s)), Cell::Value(Value::Str(p))) => {
+                        let matched = match cached {
+                            Some(re) => re.is_match(s),
+                            None => compile_regex(p, *span)?.is_match(s),
+                        };
+                        Cell::Value(Value::Bool(matched))
+                    }
+                    _ if l.is_null() || r.is_null() => Cell::NULL,
+                    _ => {
+                        return Err(type_error(
+                            *span,
+                            "`=~` needs a string and a pattern",
+                            "two strings",
+                        ));
+                    }
+                }
+            }
+            CExpr::Bin(op, l, r, span) => return binary(*op, l, r, *span, cx),
+            CExpr::Func(f, args, span) => return call(*f, args, *span, cx),
+        })
+    }
+
+    /// Evaluates as a filter: true only when the value is `true`.
+    pub fn test(&self, cx: &Ctx) -> Result<bool, Diagnostic> {
+        Ok(truth(&self.eval(cx)?) == Some(true))
+    }
+
+    /// The slots this expression reads (for pushing filters down).
+    pub fn slots(&self, out: &mut Vec<usize>) {
+        match self {
+            CExpr::Slot(s) => out.push(*s),
+            CExpr::Const(_) | CExpr::Column(_) | CExpr::Agg(_) => {}
+            CExpr::List(items) | CExpr::Func(_, items, _) => {
+                items.iter().for_each(|i| i.slots(out))
+            }
+            CExpr::Prop(t, _, _) | CExpr::Not(t) | CExpr::Neg(t, _) | CExpr::IsNull(t, _) => {
+                t.slots(out)
+            }
+            CExpr::Bin(_, l, r, _) | CExpr::Regex(l, r, _, _) => {
+                l.slots(out);
+                r.slots(out);
+            }
+        }
+    }
+}
+
+fn overflow(span: Span) -> Diagnostic {
+    Diagnostic::new("E0303", "integer overflow")
+        .at(span)
+        .expected("a result within 64-bit integers")
+}
+
+fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell, Diagnostic> {
+    // Logic is three-valued and short-circuits where the answer is known.
+    match op {
+        BinOp::And => {
+            let a = truth(&l.eval(cx)?);
+            if a == Some(false) {
+                return Ok(bool_cell(Some(false)));
+            }
+            let b = truth(&r.eval(cx)?);
+            return Ok(bool_cell(match (a, b) {
+                (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            }));
+        }
+        BinOp::Or => {
+            let a = truth(&l.eval(cx)?);
+            if a == Some(true) {
+                return Ok(bool_cell(Some(true)));
+            }
+            let b = truth(&r.eval(cx)?);
+            return Ok(bool_cell(match (a, b) {
+                (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            }));
+        }
+        BinOp::Xor => {
+            let a = truth(&l.eval(cx)?);
+            let b = truth(&r.eval(cx)?);
+            return Ok(bool_cell(a.zip(b).map(|(x, y)| x != y)));
+        }
+        _ => {}
+    }
+    let a = l.eval(cx)?;
+    let b = r.eval(cx)?;
+    match op {
+        BinOp::Eq => return Ok(bool_cell(equals(&a, &b))),
+        BinOp::Ne => return Ok(bool_cell(equals(&a, &b).map(|x| !x))),
+        BinOp::In => {
+            if a.is_null() || b.is_null() {
+                return Ok(Cell::NULL);
+            }
+            let Some(items) = list_items(&b) else {
+                return Err(type_error(
+                    span,
+                    format!("`in` needs a list on its right, got {}", describe(cx.g, &b)),
+                    "a list",
+                ));
+            };
+            return Ok(bool_cell(Some(
+                items.iter().any(|i| equals(&a, i) == Some(true)),
+            )));
+        }
+        _ => {}
+    }
+    if a.is_null() || b.is_null() {
+        return Ok(Cell::NULL);
+    }
+    let (Cell::Value(x), Cell::Value(y)) = (&a, &b) else {
+        if op == BinOp::Add
+            && let (Some(mut p), Some(q)) = (list_items(&a), list_items(&b))
+        {
+            p.extend(q);
+            return Ok(Cell::List(p));
+        }
+        return Err(type_error(
+            span,
+            format!(
+                "operator `{}` cannot take {} and {}",
+                op_text(op),
+                describe(cx.g, &a),
+                describe(cx.g, &b)
+            ),
+            "values of compatible types",
+        ));
+    };
+    let mismatch = || {
+        type_error(
+            span,
+            format!(
+                "operator `{}` cannot take {} and {}",
+                op_text(op),
+                describe(cx.g, &a),
+                describe(cx.g, &b)
+            ),
+            match op {
+                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                    "two numbers, two strings, two dates or two booleans"
+                }
+                BinOp::StartsWith | BinOp::EndsWith | BinOp::Contains => "two strings",
+                _ => "two numbers (or strings and lists for `+`)",
+            },
+        )
+    };
+    Ok(match op {
+        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            let comparable = matches!(
+                (x, y),
+                (
+                    Value::Int(_) | Value::Float(_),
+                    Value::Int(_) | Value::Float(_)
+                ) | (Value::Str(_), Value::Str(_))
+                    | (Value::Date(_), Value::Date(_))
+                    | (Value::Bool(_), Value::Bool(_))
+            );
+            if !comparable {
+                return Err(mismatch());
+            }
+            let ord = x.sort_cmp(y);
+            Cell::Value(Value::Bool(match op {
+                BinOp::Lt => ord.is_lt(),
+                BinOp::Le => ord.is_le(),
+                BinOp::Gt => ord.is_gt(),
+                _ => ord.is_ge(),
+            }))
+        }
+        BinOp::StartsWith | BinOp::EndsWith | BinOp::Contains => match (x, y) {
+            (Value::Str(s), Value::Str(t)) => Cell::Value(Value::Bool(match op {
+                BinOp::StartsWith => s.starts_with(&**t),
+                BinOp::EndsWith => s.ends_with(&**t),
+                _ => s.contains(&**t),
+            })),
+            _ => return Err(mismatch()),
+        },
+        _ => Cell::Value(arith(op, x, y, span).ok_or_else(mismatch)??),
+    })
+}
+
+fn op_text(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Or => "or",
+        BinOp::Xor => "xor",
+        BinOp::And => "and",
+        BinOp::Eq => "=",
+        BinOp::Ne => "<>",
+        BinOp::Lt => "<",
+        BinOp::Le => "<=",
+        BinOp::Gt => ">",
+        BinOp::Ge => ">=",
+        BinOp::In => "in",
+        BinOp::StartsWith => "starts with",
+        BinOp::EndsWith => "ends with",
+        BinOp::Contains => "contains",
+        BinOp::Regex => "=~",
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+        BinOp::Mod => "%",
+    }
+}
+
+/// Arithmetic; `None` for a type mismatch, `Some(Err)` for overflow or
+/// division by zero.
+fn arith(op: BinOp, x: &Value, y: &Value, span: Span) -> Option<Result<Value, Diagnostic>> {
+    Some(match (x, y) {
+        (Value::Int(a), Value::Int(b)) => {
+            let (a, b) = (*a, *b);
+            if matches!(op, BinOp::Div | BinOp::Mod) && b == 0 {
+                return Some(Err(Diagnostic::new("E0304", "division by zero")
+                    .at(span)
+                    .expected("a non-zero divisor")));
+            }
+            let r = match op {
+                BinOp::Add => a.checked_add(b),
+                BinOp::Sub => a.checked_sub(b),
+                BinOp::Mul => a.checked_mul(b),
+                BinOp::Div => a.checked_div(b),
+                BinOp::Mod => a.checked_rem(b),
+                _ => return None,
+            };
+            r.map(Value::Int).ok_or_else(|| overflow(span))
+        }
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+            let (a, b) = (x.as_f64()?, y.as_f64()?);
+            Ok(Value::Float(match op {
+                BinOp::Add => a + b,
+                BinOp::Sub => a - b,
+                BinOp::Mul => a * b,
+                BinOp::Div => a / b,
+                BinOp::Mod => a % b,
+                _ => return None,
+            }))
+        }
+        (Value::Str(a), Value::Str(b)) if op == BinOp::Add => Ok(Value::str(&format!("{a}{b}"))),
+        (Value::List(a), Value::List(b)) if op == BinOp::Add => Ok(Value::List(
+            a.iter().chain(b.iter()).cloned().collect::<Vec<_>>().into(),
+        )),
+        _ => return None,
+    })
+}
+
+fn call(f: Func, args: &[CExpr], span: Span, cx: &Ctx) -> Result<Cell, Diagnostic> {
+    if f == Func::Coalesce {
+        for a in args {
+            let v = a.eval(cx)?;
+            if !v.is_null() {
+                return Ok(v);
+            }
+        }
+        return Ok(Cell::NULL);
+    }
+    let vals: Result<Vec<Cell>, Diagnostic> = args.iter().map(|a| a.eval(cx)).collect();
+    let vals = vals?;
+    let first = vals.first().cloned().unwrap_or(Cell::NULL);
+    if first.is_null() {
+        return Ok(Cell::NULL);
+    }
+    let g = cx.g;
+    let wrong = |expected: &str| {
+        type_error(
+            span,
+            format!("{} cannot take {}", func_name(f), describe(g, &first)),
+            expected.to_string(),
+        )
+    };
+    Ok(match (f, &first) {
+        (Func::Id, Cell::Node(n)) => Cell::Value(Value::str(g.node_key(*n))),
+        (Func::Kind, Cell::Node(n)) => Cell::Value(Value::str(g.node_kind_name(*n))),
+        (Func::Name, Cell::Node(n)) => Cell::Value(Value::str(g.node_name(*n))),
+        (Func::Id | Func::Kind | Func::Name, _) => return Err(wrong("a node")),
+        (Func::Type, Cell::Edge(e)) => Cell::Value(Value::str(g.edge_type_name(g.edge_type(*e)))),
+        (Func::Type, _) => return Err(wrong("an edge")),
+        (Func::Length, Cell::Path(p)) => Cell::Value(Value::Int(p.len() as i64)),
+        (Func::Length, c) => match list_items(c) {
+            Some(items) => Cell::Value(Value::Int(items.len() as i64)),
+            None => return Err(wrong("a path or a list")),
+        },
+        (Func::Nodes, Cell::Path(p)) => {
+            Cell::List(p.nodes.iter().map(|n| Cell::Node(*n)).collect())
+        }
+        (Func::Nodes, _) => return Err(wrong("a path")),
+        (Func::Lower, Cell::Value(Value::Str(s))) => Cell::Value(Value::str(&s.to_lowercase())),
+        (Func::Upper, Cell::Value(Value::Str(s))) => Cell::Value(Value::str(&s.to_uppercase())),
+        (Func::Lower | Func::Upper, _) => return Err(wrong("a string")),
+        (Func::Size, Cell::Value(Value::Str(s))) => {
+            Cell::Value(Value::Int(s.chars().count() as i64))
+        }
+        (Func::Size, c) => match list_items(c) {
+            Some(items) => Cell::Value(Value::Int(items.len() as i64)),
+            None => return Err(wrong("a string or a list")),
+        },
+        (Func::Abs, Cell::Value(Value::Int(i))) => {
+            Cell::Value(Value::Int(i.checked_abs().ok_or_else(|| overflow(span))?))
+        }
+        (Func::Abs, Cell::Value(Value::Float(x))) => Cell::Value(Value::Float(x.abs())),
+        (Func::Round, Cell::Value(v @ (Value::Int(_) | Value::Float(_)))) => {
+            let digits = match vals.get(1) {
+                None => 0,
+                Some(Cell::Value(Value::Int(d))) if (0..=15).contains(d) => *d as i32,
+                Some(_) => {
+                    return Err(type_error(
+                        span,
+                        "round's second argument must be digits 0..15",
+                        "an integer 0..15",
+                    ));
+                }
+            };
+            match v {
+                Value::Int(i) => Cell::Value(Value::Int(*i)),
+                _ => {
+                    let x = v.as_f64().unwrap_or(0.0);
+                    let scale = 10f64.powi(digits);
+                    Cell::Value(Value::Float((x * scale).round() / scale))
+                }
+            }
+        }
+        (Func::Abs | Func::Round, _) => return Err(wrong("a number")),
+        (Func::Degree | Func::InDegree | Func::OutDegree, Cell::Node(n)) => {
+            let ty = match vals.get(1) {
+                None => None,
+                Some(Cell::Value(Value::Str(t))) => match g.edge_type_id(t) {
+                    Some(t) => Some(t),
+                    None => return Ok(Cell::Value(Value::Int(0))),
+                },
+                Some(_) => {
+                    return Err(type_error(
+                        span,
+                        "the edge type must be a string",
+                        "a string such as \"SUPPLIES\"",
+                    ));
+                }
+            };
+            let count = |adj: &crate::model::Adjacency| {
+                adj.iter(*n)
+                    .filter(|(e, t, _)| ty.is_none_or(|ty| ty == *t) && cx.view.edge(g, *e))
+                    .count() as i64
+            };
+            let d = match f {
+                Func::InDegree => count(g.in_adj()),
+                Func::OutDegree => count(g.out_adj()),
+                _ => count(g.in_adj()) + count(g.out_adj()),
+            };
+            Cell::Value(Value::Int(d))
+        }
+        (Func::Degree | Func::InDegree | Func::OutDegree, _) => return Err(wrong("a node")),
+        (Func::Coalesce, _) => first,
+    })
+}
+
+fn func_name(f: Func) -> &'static str {
+    match f {
+        Func::Id => "id()",
+        Func::Kind => "kind()",
+        Func::Name => "name()",
+        Func::Type => "type()",
+        Func::Length => "length()",
+        Func::Nodes => "nodes()",
+        Func::Lower => "lower()",
+        Func::Upper => "upper()",
+        Func::Coalesce => "coalesce()",
+        Func::Size => "size()",
+        Func::Abs => "abs()",
+        Func::Round => "round()",
+        Func::Degree => "degree()",
+        Func::InDegree => "in_degree()",
+        Func::OutDegree => "out_degree()",
+    }
+}

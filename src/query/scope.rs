@@ -1,0 +1,98 @@
+//! Variables of a statement: each gets a slot in the binding row.
+
+use indexmap::IndexMap;
+
+use crate::diag::{Diagnostic, Span};
+
+/// What a variable holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VarKind {
+    /// A node.
+    Node,
+    /// One edge.
+    Edge,
+    /// A list of edges (a variable-length edge).
+    EdgeList,
+    /// A path.
+    Path,
+}
+
+impl VarKind {
+    fn noun(self) -> &'static str {
+        match self {
+            VarKind::Node => "a node",
+            VarKind::Edge => "an edge",
+            VarKind::EdgeList => "a list of edges",
+            VarKind::Path => "a path",
+        }
+    }
+}
+
+/// The statement's variables and hidden slots.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    vars: IndexMap<String, (usize, VarKind)>,
+    slots: usize,
+}
+
+impl Scope {
+    /// A fresh hidden slot (anonymous pattern elements).
+    pub fn hidden(&mut self) -> usize {
+        self.slots += 1;
+        self.slots - 1
+    }
+
+    /// Declares (or re-uses, for joins) a named variable.
+    pub fn declare(&mut self, name: &str, kind: VarKind, span: Span) -> Result<usize, Diagnostic> {
+        if let Some((slot, existing)) = self.vars.get(name) {
+            if *existing != kind {
+                return Err(Diagnostic::new(
+                    "E0302",
+                    format!(
+                        "variable `{name}` is {} here but {} elsewhere",
+                        kind.noun(),
+                        existing.noun()
+                    ),
+                )
+                .at(span)
+                .expected(format!("{} (or a new variable name)", existing.noun())));
+            }
+            return Ok(*slot);
+        }
+        let slot = self.hidden();
+        self.vars.insert(name.to_string(), (slot, kind));
+        Ok(slot)
+    }
+
+    /// Looks a variable up.
+    pub fn get(&self, name: &str) -> Option<(usize, VarKind)> {
+        self.vars.get(name).copied()
+    }
+
+    /// The names of all variables, for "did you mean".
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.vars.keys().map(|s| s.as_str())
+    }
+
+    /// The number of slots.
+    pub fn len(&self) -> usize {
+        self.slots
+    }
+
+    /// Whether no slot exists.
+    pub fn is_empty(&self) -> bool {
+        self.slots == 0
+    }
+}
+
+/// The closest of `candidates` to `name`, for "did you mean" hints.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
+        if score >= 0.75 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}

@@ -1,0 +1,173 @@
+//! The REPL's `:` commands. Each takes the session and the text after the
+//! colon, prints its answer, and says whether the loop goes on.
+
+use std::path::PathBuf;
+
+use crate::output::Format;
+use crate::session::{Session, parse_param_value};
+
+/// What the loop does after a command.
+pub enum Flow {
+    /// Read the next input.
+    Continue,
+    /// The graph changed: refresh completion, then continue.
+    Reloaded,
+    /// Leave the REPL.
+    Quit,
+}
+
+/// Every command with a one-line description (for `:help` and completion).
+pub const COMMANDS: &[(&str, &str)] = &[
+    (
+        "help",
+        ":help [TOPIC]       this help, or help on a statement (:help exposure)",
+    ),
+    (
+        "schema",
+        ":schema             kinds and edge types, roles, directions, counts",
+    ),
+    (
+        "stats",
+        ":stats              node and edge counts by kind and type",
+    ),
+    (
+        "load",
+        ":load PATH          merge more data (a failed load changes nothing)",
+    ),
+    ("format", ":format table|json|csv   output format"),
+    ("timing", ":timing on|off      print each statement's time"),
+    (
+        "param",
+        ":param NAME VALUE   set a parameter ($NAME in queries)",
+    ),
+    ("params", ":params             list parameters"),
+    (
+        "budget",
+        ":budget N           work budget per statement (expanded edges and rows)",
+    ),
+    ("limit", ":limit N            most rows shown per result"),
+    ("scenarios", ":scenarios          list defined scenarios"),
+    ("quit", ":quit               leave (also Ctrl-D)"),
+];
+
+/// Runs one `:` command (without the colon).
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+pub fn run(session: &mut Session, command: &str) -> Flow {
+    let command = command.trim();
+    let (name, arg) = command
+        .split_once(char::is_whitespace)
+        .map_or((command, ""), |(n, a)| (n, a.trim()));
+    match name {
+        "help" | "h" | "?" => print!("{}", super::help::help(arg)),
+        "schema" | "stats" => {
+            let outcomes = session.execute(name, false);
+            for o in outcomes {
+                match o.result {
+                    Ok(r) => print!(
+                        "{}",
+                        crate::output::render(session.graph(), &r, session.settings.format)
+                    ),
+                    Err(d) => eprint!("{}", d.render("<input>", name)),
+                }
+            }
+        }
+        "load" => {
+            if arg.is_empty() {
+                eprintln!("usage: :load PATH (a directory or a file of the data format)");
+                return Flow::Continue;
+            }
+            match session.load_more(&[PathBuf::from(arg)]) {
+                Ok((nodes, edges)) => {
+                    let g = session.graph();
+                    println!(
+                        "loaded {arg}: +{nodes} nodes, +{edges} edges (now {} nodes, {} edges)",
+                        g.node_count(),
+                        g.edge_count()
+                    );
+                    return Flow::Reloaded;
+                }
+                Err(failure) => eprintln!("{failure}\nthe graph is unchanged"),
+            }
+        }
+        "format" => match arg.parse::<Format>() {
+            Ok(f) => {
+                session.settings.format = f;
+                println!("format: {f}");
+            }
+            Err(e) if arg.is_empty() => println!("format: {} ({e})", session.settings.format),
+            Err(e) => eprintln!("{e}"),
+        },
+        "timing" => match arg {
+            "on" => {
+                session.settings.timing = true;
+                println!("timing on");
+            }
+            "off" => {
+                session.settings.timing = false;
+                println!("timing off");
+            }
+            _ => eprintln!("usage: :timing on|off"),
+        },
+        "param" => {
+            let Some((pname, value)) = arg.split_once(char::is_whitespace) else {
+                eprintln!("usage: :param NAME VALUE   (e.g. :param firm \"NVIDIA\")");
+                return Flow::Continue;
+            };
+            let value = parse_param_value(value);
+            match session.set_param(pname, value.clone()) {
+                Ok(()) => println!("${} = {}", pname.trim_start_matches('$'), value),
+                Err(e) => eprintln!("{e}"),
+            }
+        }
+        "params" => {
+            if session.params().is_empty() {
+                println!("no parameters (set one with :param NAME VALUE)");
+            }
+            for (k, v) in session.params() {
+                println!("${k} = {v}");
+            }
+        }
+        "budget" => match arg.replace('_', "").parse::<u64>() {
+            Ok(n) if n > 0 => {
+                session.settings.budget = n;
+                println!("budget: {n}");
+            }
+            _ if arg.is_empty() => println!("budget: {}", session.settings.budget),
+            _ => eprintln!(
+                "usage: :budget N   (a positive integer; now {})",
+                session.settings.budget
+            ),
+        },
+        "limit" => match arg.replace('_', "").parse::<usize>() {
+            Ok(n) if n > 0 => {
+                session.settings.row_limit = n;
+                println!("limit: {n} rows");
+            }
+            _ if arg.is_empty() => println!("limit: {} rows", session.settings.row_limit),
+            _ => eprintln!(
+                "usage: :limit N   (a positive integer; now {})",
+                session.settings.row_limit
+            ),
+        },
+        "scenarios" => {
+            if session.scenarios().is_empty() {
+                println!("no scenarios (define one with: scenario NAME = remove \"Taiwan\")");
+            }
+            for (name, view) in session.scenarios() {
+                let (n, e) = view.hidden_counts();
+                println!("{name}: removes {n} nodes and {e} edges");
+            }
+        }
+        "quit" | "q" | "exit" => return Flow::Quit,
+        other => {
+            let near = crate::query::scope::closest(other, COMMANDS.iter().map(|(c, _)| *c));
+            match near {
+                Some(c) => {
+                    eprintln!("unknown command :{other}; did you mean :{c}? (:help lists them)")
+                }
+                None => eprintln!("unknown command :{other} (:help lists them)"),
+            }
+        }
+    }
+    Flow::Continue
+}

@@ -1,0 +1,151 @@
+//! The REPL driven through a real pseudo-terminal (rexpect), as a user
+//! would: queries, multi-line input, completion, errors, `:help`, Ctrl-C,
+//! Ctrl-D and persistent history.
+
+use std::process::Command;
+
+use rexpect::session::{PtySession, spawn_command};
+
+const PROMPT: &str = "faultline> ";
+
+fn start(history: &std::path::Path) -> PtySession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));
+    cmd.args([
+        "repl",
+        "--data",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mini"),
+    ])
+    .env("FAULTLINE_HISTORY", history)
+    .env("NO_COLOR", "1")
+    .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(10_000)).expect("the REPL starts in a pty");
+    p.exp_string("24 nodes, 33 edges")
+        .expect("the banner shows the counts");
+    prompt(&mut p);
+    p
+}
+
+/// Waits for the prompt, then a moment: the line editor switches the
+/// terminal to raw mode after printing it, which discards typed-ahead input.
+fn prompt(p: &mut PtySession) {
+    p.exp_string(PROMPT).expect("a prompt");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+fn quit(mut p: PtySession) {
+    p.send_control('d').expect("Ctrl-D is sent");
+    p.exp_eof().expect("Ctrl-D ends the session");
+    let status = p.process_mut().wait().expect("the process ends");
+    assert!(format!("{status:?}").contains("Exited"), "{status:?}");
+}
+
+#[test]
+fn repl_runs_queries_errors_help_and_multiline_input() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let history = dir.path().join("history");
+    let mut p = start(&history);
+
+    p.send_line("match (f:Firm {name: \"TSMC\"}) return f.founded;")
+        .expect("send");
+    p.exp_string("1987").expect("the query's answer");
+    p.exp_string("(1 row)").expect("the row count");
+    prompt(&mut p);
+
+    // A statement over several lines runs when it ends with `;`.
+    p.send_line("match (f:Firm)").expect("send");
+    p.send_line("  where f.founded < 1900").expect("send");
+    p.send_line("  return f.name;").expect("send");
+    p.exp_string("Carl Zeiss")
+        .expect("the multi-line statement ran");
+    prompt(&mut p);
+
+    // An error shows the caret and the session goes on.
+    p.send_line("match (f:Frim) return f;").expect("send");
+    p.exp_string("unknown kind `Frim`").expect("the error");
+    p.exp_string("^^^^").expect("the caret");
+    p.exp_string("did you mean `Firm`?").expect("the hint");
+    prompt(&mut p);
+    p.send_line("match (n:Nation {iso3: \"NLD\"}) return n.name;")
+        .expect("send");
+    p.exp_string("Netherlands")
+        .expect("a good query after an error");
+    prompt(&mut p);
+
+    p.send_line(":help").expect("send");
+    p.exp_string("exposure of NODESET to NODESET")
+        .expect("help lists the statements");
+    p.exp_string(":quit").expect("help lists the commands");
+    prompt(&mut p);
+    p.send_line(":help exposure").expect("send");
+    p.exp_string("example: exposure of")
+        .expect("a topic with an example");
+    prompt(&mut p);
+
+    // Ctrl-C at the prompt clears the line and keeps the session.
+    p.send("match (half").expect("send");
+    p.flush().expect("flush");
+    p.send_control('c').expect("Ctrl-C");
+    prompt(&mut p);
+    p.send_line("stats;").expect("send");
+    p.exp_string("total").expect("the session survived Ctrl-C");
+    prompt(&mut p);
+    // Ctrl-C while a statement runs cancels it; the session stays.
+    p.send_line(":budget 100000000000").expect("send");
+    prompt(&mut p);
+    p.send_line("match (a), (b), (c), (d), (e), (f), (g) return count(*);")
+        .expect("send");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    p.send_control('c').expect("Ctrl-C");
+    p.exp_string("statement cancelled")
+        .expect("the running statement is cancelled");
+    prompt(&mut p);
+    p.send_line("match (n:Bloc) return n.name;").expect("send");
+    p.exp_string("European Union")
+        .expect("the session goes on after a cancel");
+    prompt(&mut p);
+    quit(p);
+}
+
+#[test]
+fn repl_completes_keywords_and_node_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let history = dir.path().join("history");
+    let mut p = start(&history);
+    // A keyword: "upstr" + Tab becomes "upstream".
+    p.send("upstr\t").expect("send");
+    p.flush().expect("flush");
+    p.exp_string("upstream").expect("the keyword is completed");
+    // A node name inside a string: the quoted name is inserted.
+    p.send(" of \"Carl Z\t").expect("send");
+    p.flush().expect("flush");
+    p.exp_string("\"Carl Zeiss\"")
+        .expect("the node name is completed");
+    p.send_line(";").expect("send");
+    p.exp_string("(0 rows)")
+        .expect("the completed statement runs");
+    prompt(&mut p);
+    quit(p);
+}
+
+#[test]
+fn repl_history_survives_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let history = dir.path().join("state").join("history");
+    let mut p = start(&history);
+    p.send_line("match (n:Bloc) return n.name;").expect("send");
+    p.exp_string("European Union").expect("answer");
+    prompt(&mut p);
+    quit(p);
+    let saved = std::fs::read_to_string(&history).expect("the history file exists");
+    assert!(saved.contains("match (n:Bloc) return n.name;"), "{saved}");
+
+    // After a restart, Up recalls the entry.
+    let mut p = start(&history);
+    p.send("\x1b[A").expect("Up arrow");
+    p.flush().expect("flush");
+    p.send_line("").expect("Enter");
+    p.exp_string("European Union")
+        .expect("the recalled entry runs");
+    prompt(&mut p);
+    quit(p);
+}
