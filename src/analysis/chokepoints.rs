@@ -12,11 +12,18 @@
 //! G(s, ·) is linear in the start, so the mean over the set is ONE forward
 //! propagation of expected visits from the uniform mix of the set's nodes
 //! (`x = src + Wᵀ x`), solved component by component in topological order:
-//! exact in one pass on acyclic parts. G(v, v) is 1 off cycles; on a cyclic
-//! component it is the diagonal of `(I - A)^-1` for that component alone
-//! (returns to v never leave v's component), computed once per component.
-//! Cost: linear in the upstream's arcs, plus per cyclic component C either
-//! O(|C|^3) (dense, |C| ≤ 300) or |C| bracketed iterations over C's arcs.
+//! exact in one pass on acyclic parts, so a DAG upstream costs linear time.
+//! G(v, v) is 1 off cycles; on a cyclic component of at most 300 nodes it is
+//! the diagonal of `(I - A)^-1` for that component alone (returns to v never
+//! leave v's component), from one LU decomposition: O(|C|^3).
+//!
+//! A larger cyclic component C is scored candidate by candidate: the mass
+//! entering C is pushed around C with v absorbing, until less than 1e-13 of
+//! it is still moving (a guaranteed bound), costing a few sweeps over C's
+//! arcs per candidate. With `top K` the expected visits x(v) ≥ h(v) serve
+//! as upper bounds, and only candidates whose bound can still reach the
+//! K-th best score are scored (the others cannot appear in the answer).
+//!
 //! A closed component (every walk that enters it stays forever) is
 //! recurrent: each of its nodes is reached with the probability of entering
 //! it.
@@ -24,7 +31,7 @@
 use super::arcs::ArcSpec;
 use super::local::{Grow, Local, grow};
 use super::scc::{Sccs, sccs};
-use super::solve::{DENSE_MAX, Lu, TOLERANCE, bracket, i_minus_a};
+use super::solve::{Block, DENSE_MAX, Lu, TOLERANCE, i_minus_a};
 use super::view::View;
 use crate::limits::{Interrupt, Work};
 use crate::model::{Graph, NodeId};
@@ -38,16 +45,19 @@ pub struct Chokepoint {
     pub score: f64,
 }
 
-/// Scores every visible node upstream of `of` (outside it), ordered by
-/// score descending, then name, then id. The caller applies `top K`.
+/// Scores the visible nodes upstream of `of` (outside it), ordered by
+/// score descending, then name, then id. With `top` = Some(K), returns the
+/// first K rows only, and skips exact scoring of nodes that provably
+/// cannot be among them; with `None`, every upstream node.
 pub fn chokepoints(
     g: &Graph,
     view: &View,
     arcs: &ArcSpec,
     of: &[NodeId],
+    top: Option<usize>,
     work: &Work,
 ) -> Result<Vec<Chokepoint>, Interrupt> {
-    chokepoints_with(g, view, arcs, of, DENSE_MAX, work)
+    chokepoints_with(g, view, arcs, of, top, DENSE_MAX, work)
 }
 
 /// [`chokepoints`] with the dense solver's size limit as a parameter.
@@ -56,13 +66,14 @@ pub(crate) fn chokepoints_with(
     view: &View,
     arcs: &ArcSpec,
     of: &[NodeId],
+    top: Option<usize>,
     dense_max: usize,
     work: &Work,
 ) -> Result<Vec<Chokepoint>, Interrupt> {
     let mut seeds: Vec<NodeId> = of.iter().copied().filter(|n| view.node(*n)).collect();
     seeds.sort_unstable();
     seeds.dedup();
-    if seeds.is_empty() {
+    if seeds.is_empty() || top == Some(0) {
         return Ok(Vec::new());
     }
     let how = Grow {
@@ -71,45 +82,135 @@ pub(crate) fn chokepoints_with(
         keep_zero: true,
     };
     let l = grow(g, view, arcs, &seeds, &how, work)?;
-    let scores = hitting_from_mix(&l, seeds.len(), dense_max, work)?;
-    let mut out: Vec<Chokepoint> = (seeds.len()..l.len())
-        .map(|u| Chokepoint {
-            node: l.nodes[u],
-            score: scores[u].clamp(0.0, 1.0),
-        })
-        .collect();
-    work.charge(out.len() as u64)?;
-    out.sort_by(|a, b| {
+    let mix = hitting_from_mix(&l, seeds.len(), dense_max, work)?;
+    let order = |a: &Chokepoint, b: &Chokepoint| {
         b.score
             .total_cmp(&a.score)
             .then_with(|| g.node_name(a.node).cmp(g.node_name(b.node)))
             .then_with(|| g.node_key(a.node).cmp(g.node_key(b.node)))
-    });
+    };
+    let candidate = |u: usize| u >= seeds.len();
+    let mut out: Vec<Chokepoint> = (0..l.len())
+        .filter(|&u| candidate(u) && mix.pending[u] == NO_BLOCK)
+        .map(|u| Chokepoint {
+            node: l.nodes[u],
+            score: mix.score[u].clamp(0.0, 1.0),
+        })
+        .collect();
+    // Candidates in large components: best upper bound first.
+    let mut open: Vec<usize> = (0..l.len())
+        .filter(|&u| candidate(u) && mix.pending[u] != NO_BLOCK)
+        .collect();
+    open.sort_by(|&a, &b| mix.score[b].total_cmp(&mix.score[a]).then(a.cmp(&b)));
+    let mut best: Vec<f64> = out.iter().map(|c| c.score).collect();
+    best.sort_by(|a, b| b.total_cmp(a));
+    for u in open {
+        // The slack keeps a rounding error in the bound from dropping a tie.
+        let bound = mix.score[u].min(1.0) + 1e-9;
+        if let Some(k) = top
+            && best.len() >= k
+            && bound < best[k - 1]
+        {
+            break;
+        }
+        let score = mix.exact(u, work)?.clamp(0.0, 1.0);
+        out.push(Chokepoint {
+            node: l.nodes[u],
+            score,
+        });
+        let at = best.partition_point(|b| *b >= score);
+        best.insert(at, score);
+    }
+    work.charge(out.len() as u64)?;
+    out.sort_unstable_by(order);
+    if let Some(k) = top {
+        out.truncate(k);
+    }
     Ok(out)
 }
 
+const NO_BLOCK: u32 = u32::MAX;
+
+/// The propagation's result: a score per local node, exact except for the
+/// nodes of large cyclic components, whose `score` is the expected number
+/// of visits (an upper bound on the hitting probability) and whose exact
+/// score [`Mix::exact`] computes on demand.
+struct Mix {
+    score: Vec<f64>,
+    /// For a node of a large component: its index in `blocks`.
+    pending: Vec<u32>,
+    blocks: Vec<Pending>,
+    pos: Vec<u32>,
+}
+
+/// A large transient component waiting for per-candidate scoring.
+struct Pending {
+    block: Block,
+    /// Expected entries into the component at each member.
+    entries: Vec<f64>,
+}
+
+impl Mix {
+    /// The mean hitting probability of local node `u` (in a large
+    /// component): push the entering mass around the component with `u`
+    /// absorbing until less than [`TOLERANCE`] of it still moves.
+    fn exact(&self, u: usize, work: &Work) -> Result<f64, Interrupt> {
+        let p = &self.blocks[self.pending[u] as usize];
+        let target = self.pos[u] as usize;
+        let mut residual = p.entries.clone();
+        let mut absorbed = 0.0;
+        loop {
+            work.charge(p.block.cost())?;
+            let mut moving = 0.0;
+            for i in 0..residual.len() {
+                let r = std::mem::take(&mut residual[i]);
+                if r == 0.0 {
+                    continue;
+                }
+                if i == target {
+                    absorbed += r;
+                    continue;
+                }
+                for (j, w) in p.block.arcs(i) {
+                    residual[j] += w * r;
+                    moving += w * r;
+                }
+            }
+            if moving < TOLERANCE {
+                return Ok(absorbed + residual[target]);
+            }
+        }
+    }
+}
+
 /// For every local node v, the mean over the first `seed_count` local
-/// nodes s of h(s, v) (meaningful for v outside the seeds). Components up
-/// to `dense_max` nodes are solved by LU.
+/// nodes s of h(s, v) (meaningful for v outside the seeds), or, for nodes
+/// of components over `dense_max` nodes, an upper bound. Components up to
+/// `dense_max` nodes are solved by LU.
 fn hitting_from_mix(
     l: &Local,
     seed_count: usize,
     dense_max: usize,
     work: &Work,
-) -> Result<Vec<f64>, Interrupt> {
+) -> Result<Mix, Interrupt> {
     let sccs = sccs(l, work)?;
     let mut inflow = vec![0.0; l.len()];
     for x in inflow.iter_mut().take(seed_count) {
         *x = 1.0 / seed_count as f64;
     }
-    let mut score = vec![0.0; l.len()];
+    let mut mix = Mix {
+        score: vec![0.0; l.len()],
+        pending: vec![NO_BLOCK; l.len()],
+        blocks: Vec::new(),
+        pos: sccs.pos.clone(),
+    };
     // Consumers first: Tarjan emits providers first.
     for c in (0..sccs.count()).rev() {
         let m = sccs.members(c);
         if !sccs.cyclic(c, l) {
             let u = m[0];
             let x = inflow[u as usize];
-            score[u as usize] = x;
+            mix.score[u as usize] = x;
             if x != 0.0 {
                 work.charge(1 + l.degree(u) as u64)?;
                 for (v, w) in l.arcs(u) {
@@ -119,20 +220,41 @@ fn hitting_from_mix(
             continue;
         }
         let b: Vec<f64> = m.iter().map(|&u| inflow[u as usize]).collect();
-        let entering: f64 = b.iter().sum();
-        if entering == 0.0 {
+        if b.iter().all(|x| *x == 0.0) {
             continue;
         }
         work.charge(m.iter().map(|&u| 1 + l.degree(u) as u64).sum())?;
         if closed(l, &sccs, c) {
+            let entering: f64 = b.iter().sum();
             for &u in m {
-                score[u as usize] = entering;
+                mix.score[u as usize] = entering;
             }
             continue;
         }
-        let (visits, diag) = component_visits(l, &sccs, c, &b, dense_max, work)?;
+        let visits = if m.len() <= dense_max {
+            dense_visits(l, &sccs, c, &b, work)?
+        } else {
+            None
+        };
+        let visits = match visits {
+            Some((visits, diag)) => {
+                for (i, &u) in m.iter().enumerate() {
+                    mix.score[u as usize] = visits[i] / diag[i];
+                }
+                visits
+            }
+            None => {
+                let block = Block::new(l, &sccs, c);
+                let visits = pushed_visits(&block, &b, work)?;
+                for (i, &u) in m.iter().enumerate() {
+                    mix.score[u as usize] = visits[i];
+                    mix.pending[u as usize] = mix.blocks.len() as u32;
+                }
+                mix.blocks.push(Pending { block, entries: b });
+                visits
+            }
+        };
         for (i, &u) in m.iter().enumerate() {
-            score[u as usize] = visits[i] / diag[i];
             for (v, w) in l.arcs(u) {
                 if sccs.comp[v as usize] as usize != c {
                     inflow[v as usize] += visits[i] * w;
@@ -140,7 +262,7 @@ fn hitting_from_mix(
             }
         }
     }
-    Ok(score)
+    Ok(mix)
 }
 
 /// Whether component `c` keeps every walk that enters it: no arc leaves it
@@ -153,79 +275,58 @@ fn closed(l: &Local, sccs: &Sccs, c: usize) -> bool {
 }
 
 /// Expected visits to each member of transient component `c` given the
-/// expected entries `b`, and each member's G(v, v).
-fn component_visits(
+/// expected entries `b`, and each member's G(v, v), by LU; `None` if the
+/// matrix is numerically singular.
+#[allow(clippy::type_complexity)]
+fn dense_visits(
     l: &Local,
     sccs: &Sccs,
     c: usize,
     b: &[f64],
-    dense_max: usize,
     work: &Work,
-) -> Result<(Vec<f64>, Vec<f64>), Interrupt> {
-    let m = sccs.members(c);
-    let n = m.len();
-    if n <= dense_max {
-        work.charge((n * n) as u64)?;
-        if let Some(lu) = Lu::factor(i_minus_a(l, sccs, c), n) {
-            let visits = lu.solve_t(b);
-            let mut diag = Vec::with_capacity(n);
-            let mut e = vec![0.0; n];
-            for j in 0..n {
-                e[j] = 1.0;
-                diag.push(lu.solve(&e)[j]);
-                e[j] = 0.0;
-            }
-            return Ok((visits, diag));
-        }
+) -> Result<Option<(Vec<f64>, Vec<f64>)>, Interrupt> {
+    let n = b.len();
+    work.charge((n * n) as u64)?;
+    let Some(lu) = Lu::factor(i_minus_a(l, sccs, c), n) else {
+        return Ok(None);
+    };
+    let visits = lu.solve_t(b);
+    let mut diag = Vec::with_capacity(n);
+    let mut e = vec![0.0; n];
+    for j in 0..n {
+        e[j] = 1.0;
+        diag.push(lu.solve(&e)[j]);
+        e[j] = 0.0;
     }
-    // Large: push the entries around until less than TOLERANCE of the mass
-    // is left unpushed; what is left can change a hitting probability by at
-    // most that much.
-    let mut visits = vec![0.0; n];
+    Ok(Some((visits, diag)))
+}
+
+/// Expected visits inside a transient block given the entries `b`: push
+/// the mass around until less than [`TOLERANCE`] of it is unpushed.
+fn pushed_visits(block: &Block, b: &[f64], work: &Work) -> Result<Vec<f64>, Interrupt> {
+    let mut visits = vec![0.0; b.len()];
     let mut residual = b.to_vec();
-    let cost: u64 = m.iter().map(|&u| 1 + l.degree(u) as u64).sum();
     loop {
-        work.charge(cost)?;
-        for (i, &u) in m.iter().enumerate() {
+        work.charge(block.cost())?;
+        let mut moving = 0.0;
+        for i in 0..residual.len() {
             let r = std::mem::take(&mut residual[i]);
             if r == 0.0 {
                 continue;
             }
             visits[i] += r;
-            for (v, w) in l.arcs(u) {
-                if sccs.comp[v as usize] as usize == c {
-                    residual[sccs.pos[v as usize] as usize] += w * r;
-                }
+            for (j, w) in block.arcs(i) {
+                residual[j] += w * r;
+                moving += w * r;
             }
         }
-        if residual.iter().sum::<f64>() < TOLERANCE {
-            break;
-        }
-    }
-    // G(v, v) = 1 / (1 - return probability); returns stay in the component.
-    let mut diag = Vec::with_capacity(n);
-    for &v in m {
-        let mut ext = vec![0.0; n];
-        for (i, &u) in m.iter().enumerate() {
-            if u != v {
-                ext[i] = l.arcs(u).filter(|(x, _)| *x == v).map(|(_, w)| w).sum();
+        if moving < TOLERANCE {
+            for (v, r) in visits.iter_mut().zip(&residual) {
+                *v += r;
             }
+            return Ok(visits);
         }
-        let hit = bracket(l, sccs, c, &ext, Some(v), work)?;
-        let back: f64 = l
-            .arcs(v)
-            .filter(|(x, _)| sccs.comp[*x as usize] as usize == c)
-            .map(|(x, w)| {
-                w * if x == v {
-                    1.0
-                } else {
-                    hit[sccs.pos[x as usize] as usize]
-                }
-            })
-            .sum();
-        diag.push(1.0 / (1.0 - back).max(f64::MIN_POSITIVE));
     }
-    Ok((visits, diag))
 }
 
 #[cfg(test)]

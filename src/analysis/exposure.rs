@@ -16,17 +16,20 @@
 //!    singular (a closed cycle that never reaches T).
 //! 4. With `depth N`: N synchronous rounds `total_k = b + A total_{k-1}`,
 //!    stopping early once a round changes nothing.
-//! 5. The explaining path maximises the product of weights: Dijkstra on
-//!    `-ln w` backwards from the arcs into T, over nodes with a positive
-//!    total (with a hop bound under `depth N`).
+//! 5. The explaining path maximises the product of weights, i.e. minimises
+//!    the sum of `-ln w`: in the same component order, an acyclic node takes
+//!    its best arc (a dynamic programme, exact in one pass), a cyclic
+//!    component runs Dijkstra inside itself from its members' best exits.
+//!    Under `depth N`: label-setting over (cost, hops), backwards from the
+//!    arcs into T, so only walks of at most N arcs count.
 
 use super::arcs::ArcSpec;
 use super::closure::target_closure;
 use super::labels::LabelSearch;
 use super::local::{Grow, Local, NO, grow};
 use super::nodeset::NodeSet;
-use super::scc::sccs;
-use super::solve::{DENSE_MAX, Lu, bracket, i_minus_a};
+use super::scc::{Sccs, sccs};
+use super::solve::{Block, DENSE_MAX, Lu, bracket, i_minus_a};
 use super::view::View;
 use crate::limits::{Interrupt, Work};
 use crate::model::{Graph, NodeId, Path};
@@ -83,11 +86,18 @@ pub(crate) fn exposure_with(
         keep_zero: false,
     };
     let l = grow(g, view, arcs, &seeds, &how, work)?;
-    let total = match depth {
-        None => fixed_point(&l, dense_max, work)?,
-        Some(n) => rounds(&l, n, work)?,
+    let (total, mut paths) = match depth {
+        None => {
+            let (total, walks) = fixed_point(&l, dense_max, work)?;
+            let paths = walks.paths(&l, &seeds);
+            (total, paths)
+        }
+        Some(n) => {
+            let total = rounds(&l, n, work)?;
+            let paths = bounded_walks(g, view, arcs, &l, &t, &total, &seeds, n, work)?;
+            (total, paths)
+        }
     };
-    let mut paths = explaining_paths(g, view, arcs, &l, &t, &total, &seeds, depth, work)?;
     let mut out = Vec::with_capacity(rows.len());
     for n in rows {
         if t.contains(n) {
@@ -110,7 +120,7 @@ pub(crate) fn exposure_with(
         });
     }
     work.charge(out.len() as u64)?;
-    out.sort_by(|a, b| {
+    out.sort_unstable_by(|a, b| {
         b.total
             .total_cmp(&a.total)
             .then_with(|| g.node_name(a.node).cmp(g.node_name(b.node)))
@@ -119,15 +129,101 @@ pub(crate) fn exposure_with(
     Ok(out)
 }
 
-/// The least fixed point of `total = b + A total` on the subgraph, by
-/// strongly connected components in reverse topological order.
-/// Components up to `dense_max` nodes are solved by LU (tests lower it to
-/// exercise the iterative solver).
-fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<Vec<f64>, Interrupt> {
+/// The best walks into T found so far: per local node, the least sum of
+/// `-ln w` (infinite: none) and the arc taken first ([`NO`]: the node's
+/// heaviest arc into T).
+struct Walks {
+    cost: Vec<f64>,
+    next: Vec<u32>,
+}
+
+impl Walks {
+    /// Node `u`'s best exit from component `c`: its heaviest arc into T or
+    /// an arc to a node outside `c` (whose walk is final) followed by that
+    /// node's walk. Ties keep the arc into T, then the earlier arc.
+    fn exit(&mut self, l: &Local, comp: &[u32], c: u32, u: u32) {
+        let (_, _, w) = l.best_stop[u as usize];
+        let (mut best, mut next) = if w > 0.0 {
+            (0.0 - w.ln(), NO)
+        } else {
+            (f64::INFINITY, NO)
+        };
+        for a in l.arc_range(u) {
+            let v = l.provider(a);
+            if comp[v as usize] != c && self.cost[v as usize] < f64::INFINITY {
+                let cand = self.cost[v as usize] - l.arc(a).0.ln();
+                if cand < best {
+                    (best, next) = (cand, a);
+                }
+            }
+        }
+        self.cost[u as usize] = best;
+        self.next[u as usize] = next;
+    }
+
+    /// The walk of every seed that has one, indexed by local id.
+    fn paths(&self, l: &Local, seeds: &[NodeId]) -> Vec<Option<Path>> {
+        let mut paths = vec![None; l.len()];
+        for &s in seeds {
+            let Some(u) = l.local(s) else { continue };
+            if self.cost[u as usize] == f64::INFINITY {
+                continue;
+            }
+            let mut p = Path::single(s);
+            let mut x = u;
+            loop {
+                let a = self.next[x as usize];
+                if a == NO {
+                    let (e, stop, _) = l.best_stop[x as usize];
+                    p.push(e, stop);
+                    break;
+                }
+                x = l.provider(a);
+                p.push(l.arc(a).1, l.nodes[x as usize]);
+            }
+            paths[u as usize] = Some(p);
+        }
+        paths
+    }
+}
+
+/// A heap entry: smallest cost first, then lowest local id.
+#[derive(Clone, Copy, PartialEq)]
+struct Entry(f64, u32);
+
+impl Eq for Entry {}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Entry) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Entry) -> std::cmp::Ordering {
+        other.0.total_cmp(&self.0).then(other.1.cmp(&self.1))
+    }
+}
+
+/// The least fixed point of `total = b + A total` on the subgraph, and the
+/// best walks into T, by strongly connected components in reverse
+/// topological order. Components up to `dense_max` nodes are solved by LU
+/// (tests lower it to exercise the iterative solver).
+fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<(Vec<f64>, Walks), Interrupt> {
     let sccs = sccs(l, work)?;
-    let mut total = vec![0.0; l.len()];
+    let n = l.len();
+    let mut total = vec![0.0; n];
+    let mut walks = Walks {
+        cost: vec![f64::INFINITY; n],
+        next: vec![NO; n],
+    };
+    let mut done = vec![false; n];
+    let mut inside = Inside::default();
     for c in 0..sccs.count() {
         let m = sccs.members(c);
+        for &u in m {
+            walks.exit(l, &sccs.comp, c as u32, u);
+        }
         if !sccs.cyclic(c, l) {
             let u = m[0];
             total[u as usize] = l.into_stop[u as usize]
@@ -135,6 +231,7 @@ fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<Vec<f64>, Int
             continue;
         }
         work.charge(m.iter().map(|&u| 1 + l.degree(u) as u64).sum())?;
+        best_inside(l, &sccs, c, &mut walks, &mut done, &mut inside);
         let ext: Vec<f64> = m
             .iter()
             .map(|&u| {
@@ -157,13 +254,85 @@ fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<Vec<f64>, Int
         };
         let x = match dense {
             Some(x) => x,
-            None => bracket(l, &sccs, c, &ext, None, work)?,
+            None => bracket(&Block::new(l, &sccs, c), &ext, None, work)?,
         };
         for (&u, v) in m.iter().zip(x) {
             total[u as usize] = v.clamp(0.0, 1.0);
         }
     }
-    Ok(total)
+    Ok((total, walks))
+}
+
+/// Scratch space for [`best_inside`]: a component's internal arcs grouped
+/// by provider (a CSR rebuilt per component), and the heap.
+#[derive(Default)]
+struct Inside {
+    off: Vec<u32>,
+    from: Vec<(u32, u32)>,
+    heap: std::collections::BinaryHeap<Entry>,
+}
+
+/// Dijkstra inside cyclic component `c`, from its members' best exits,
+/// along its internal arcs backwards.
+fn best_inside(
+    l: &Local,
+    sccs: &Sccs,
+    c: usize,
+    walks: &mut Walks,
+    done: &mut [bool],
+    s: &mut Inside,
+) {
+    let m = sccs.members(c);
+    s.off.clear();
+    s.off.resize(m.len() + 1, 0);
+    for &u in m {
+        for a in l.arc_range(u) {
+            let v = l.provider(a);
+            if sccs.comp[v as usize] as usize == c {
+                s.off[sccs.pos[v as usize] as usize + 1] += 1;
+            }
+        }
+    }
+    for i in 0..m.len() {
+        s.off[i + 1] += s.off[i];
+    }
+    s.from.clear();
+    s.from.resize(s.off[m.len()] as usize, (0, 0));
+    let mut cursor: Vec<u32> = s.off[..m.len()].to_vec();
+    for &u in m {
+        for a in l.arc_range(u) {
+            let v = l.provider(a);
+            if sccs.comp[v as usize] as usize == c {
+                let p = sccs.pos[v as usize] as usize;
+                s.from[cursor[p] as usize] = (u, a);
+                cursor[p] += 1;
+            }
+        }
+    }
+    s.heap.clear();
+    for &u in m {
+        if walks.cost[u as usize] < f64::INFINITY {
+            s.heap.push(Entry(walks.cost[u as usize], u));
+        }
+    }
+    while let Some(Entry(cost, u)) = s.heap.pop() {
+        if done[u as usize] {
+            continue;
+        }
+        done[u as usize] = true;
+        let p = sccs.pos[u as usize] as usize;
+        for &(y, a) in &s.from[s.off[p] as usize..s.off[p + 1] as usize] {
+            if done[y as usize] {
+                continue;
+            }
+            let cand = cost - l.arc(a).0.ln();
+            if cand < walks.cost[y as usize] {
+                walks.cost[y as usize] = cand;
+                walks.next[y as usize] = a;
+                s.heap.push(Entry(cand, y));
+            }
+        }
+    }
 }
 
 /// `total_N` by synchronous rounds. Nodes beyond the depth bound were not
@@ -186,12 +355,11 @@ fn rounds(l: &Local, n: u32, work: &Work) -> Result<Vec<f64>, Interrupt> {
     Ok(x)
 }
 
-/// The walk into T with the largest product of weights, for every seed with
-/// a positive total (indexed by local id). Backward Dijkstra on `-ln w`
-/// from the arcs into T, over expanded nodes with a positive total; with
-/// `depth N`, walks of at most N arcs (label-setting with a hop bound).
+/// With `depth N`: label-setting over (cost, hops) backwards from the arcs
+/// into T, so a walk of at most N arcs wins even when a longer one weighs
+/// more.
 #[allow(clippy::too_many_arguments)]
-fn explaining_paths(
+fn bounded_walks(
     g: &Graph,
     view: &View,
     arcs: &ArcSpec,
@@ -199,11 +367,11 @@ fn explaining_paths(
     t: &NodeSet,
     total: &[f64],
     seeds: &[NodeId],
-    depth: Option<u32>,
+    depth: u32,
     work: &Work,
 ) -> Result<Vec<Option<Path>>, Interrupt> {
-    let mut paths: Vec<Option<Path>> = vec![None; l.len()];
     let eligible = |u: u32| l.expanded[u as usize] && total[u as usize] > 0.0;
+    let mut paths: Vec<Option<Path>> = vec![None; l.len()];
     let mut wanted = vec![false; l.len()];
     let mut remaining = 0usize;
     for &s in seeds {
@@ -218,26 +386,12 @@ fn explaining_paths(
     if remaining == 0 {
         return Ok(paths);
     }
-    let mut search = LabelSearch::new(g.node_count(), depth.is_some());
+    let mut search = LabelSearch::new(g.node_count(), true);
     for u in 0..l.len() as u32 {
-        if !eligible(u) || l.into_stop[u as usize] <= 0.0 {
-            continue;
-        }
-        let node = l.nodes[u as usize];
-        let norm = l.norm[u as usize];
-        let mut best = None;
-        let mut scanned = 1;
-        for (e, p) in arcs.arcs(g, view, node) {
-            scanned += 1;
-            let w = norm.weight(g, e);
-            if w > 0.0 && t.contains(p) && best.is_none_or(|(_, _, bw)| w > bw) {
-                best = Some((e, p, w));
-            }
-        }
-        work.charge(scanned)?;
-        if let Some((e, p, w)) = best {
+        let (e, p, w) = l.best_stop[u as usize];
+        if eligible(u) && w > 0.0 && t.contains(p) {
             let anchor = search.anchor(p);
-            search.offer(node, 0.0 - w.ln(), 1, Some(e), Some(anchor));
+            search.offer(l.nodes[u as usize], 0.0 - w.ln(), 1, Some(e), Some(anchor));
         }
     }
     while let Some(i) = search.pop() {
@@ -252,7 +406,7 @@ fn explaining_paths(
                 break;
             }
         }
-        if depth.is_some_and(|n| label.hops >= n) {
+        if label.hops >= depth {
             continue;
         }
         let mut scanned = 1;

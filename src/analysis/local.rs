@@ -2,14 +2,14 @@
 //! reachable from the seeds along visible arcs (stopping at an absorbing set
 //! and a depth when given), renumbered densely in discovery order, with
 //! their positive-weight arcs in a CSR. Exposure and chokepoints iterate
-//! over this many times (SCC solving, rounds), so it is worth building once:
-//! 12 bytes per arc, no edge ids (paths re-read the graph's adjacency).
+//! over this many times (SCC solving, rounds, the explaining path), so it is
+//! worth building once: 16 bytes per arc.
 
 use super::arcs::{ArcSpec, Norm};
 use super::nodeset::NodeSet;
 use super::view::View;
 use crate::limits::{Interrupt, Work};
-use crate::model::{Graph, NodeId};
+use crate::model::{EdgeId, Graph, NodeId};
 
 /// "No local index".
 pub(crate) const NO: u32 = u32::MAX;
@@ -42,9 +42,13 @@ pub(crate) struct Local {
     pub into_stop: Vec<f64>,
     /// Total weight of the node's arcs (positive ones), to detect leaks.
     pub out_weight: Vec<f64>,
+    /// The node's heaviest arc into the stop set (first of equals):
+    /// `(edge, stop node, weight)`; weight 0 when it has none.
+    pub best_stop: Vec<(EdgeId, NodeId, f64)>,
     off: Vec<u32>,
     tgt: Vec<u32>,
     w: Vec<f64>,
+    edge: Vec<EdgeId>,
 }
 
 impl Local {
@@ -87,6 +91,24 @@ impl Local {
     pub fn arc_count(&self) -> usize {
         self.tgt.len()
     }
+
+    /// Arc `a`'s provider.
+    #[inline]
+    pub fn provider(&self, a: u32) -> u32 {
+        self.tgt[a as usize]
+    }
+
+    /// Arc `a`'s weight and edge.
+    #[inline]
+    pub fn arc(&self, a: u32) -> (f64, EdgeId) {
+        (self.w[a as usize], self.edge[a as usize])
+    }
+
+    /// The indices of `u`'s arcs (for [`Local::provider`] and [`Local::arc`]).
+    #[inline]
+    pub fn arc_range(&self, u: u32) -> std::ops::Range<u32> {
+        self.off[u as usize]..self.off[u as usize + 1]
+    }
 }
 
 /// Builds the subgraph reachable from `seeds` (visible ones not in the stop
@@ -107,9 +129,11 @@ pub(crate) fn grow(
         norm: Vec::new(),
         into_stop: Vec::new(),
         out_weight: Vec::new(),
+        best_stop: Vec::new(),
         off: vec![0],
         tgt: Vec::new(),
         w: Vec::new(),
+        edge: Vec::new(),
     };
     let stopped = |n: NodeId| how.stop.is_some_and(|s| s.contains(n));
     let add = |l: &mut Local, n: NodeId, d: u32| -> u32 {
@@ -134,12 +158,14 @@ pub(crate) fn grow(
             l.norm.push(Norm::default());
             l.into_stop.push(0.0);
             l.out_weight.push(0.0);
+            l.best_stop.push((EdgeId(0), u, 0.0));
             l.off.push(l.tgt.len() as u32);
             continue;
         }
         let norm = spec.norm(g, view, u);
         let mut into_stop = 0.0;
         let mut out_weight = 0.0;
+        let mut best_stop = (EdgeId(0), u, 0.0);
         let mut followed = 1;
         for (e, p) in spec.arcs(g, view, u) {
             followed += 1;
@@ -147,6 +173,9 @@ pub(crate) fn grow(
             if stopped(p) {
                 into_stop += w;
                 out_weight += w;
+                if w > best_stop.2 {
+                    best_stop = (e, p, w);
+                }
                 continue;
             }
             if w <= 0.0 && !how.keep_zero {
@@ -160,6 +189,7 @@ pub(crate) fn grow(
                 out_weight += w;
                 l.tgt.push(lp);
                 l.w.push(w);
+                l.edge.push(e);
             }
         }
         work.charge(followed)?;
@@ -167,6 +197,7 @@ pub(crate) fn grow(
         l.norm.push(norm);
         l.into_stop.push(into_stop);
         l.out_weight.push(out_weight);
+        l.best_stop.push(best_stop);
         l.off.push(l.tgt.len() as u32);
     }
     Ok(l)

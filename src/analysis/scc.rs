@@ -38,11 +38,10 @@ impl Sccs {
 /// Tarjan's algorithm over `l`'s arcs.
 pub(crate) fn sccs(l: &Local, work: &Work) -> Result<Sccs, Interrupt> {
     let n = l.len();
-    let mut index = vec![NO; n];
-    let mut low = vec![0u32; n];
-    let mut on_stack = vec![false; n];
+    // Per node [discovery index, low link, component]: one cache line per
+    // neighbour looked at. On the stack = discovered and no component yet.
+    let mut st = vec![[NO, 0u32, NO]; n];
     let mut stack: Vec<u32> = Vec::new();
-    let mut comp = vec![NO; n];
     let mut pos = vec![0u32; n];
     let mut members = Vec::with_capacity(n);
     let mut start = vec![0u32];
@@ -50,40 +49,36 @@ pub(crate) fn sccs(l: &Local, work: &Work) -> Result<Sccs, Interrupt> {
     let mut frames: Vec<(u32, usize)> = Vec::new();
     let mut counter = 0u32;
     for root in 0..n as u32 {
-        if index[root as usize] != NO {
+        if st[root as usize][0] != NO {
             continue;
         }
         frames.push((root, 0));
-        index[root as usize] = counter;
-        low[root as usize] = counter;
+        st[root as usize] = [counter, counter, NO];
         counter += 1;
         stack.push(root);
-        on_stack[root as usize] = true;
         while let Some(&mut (u, ref mut next)) = frames.last_mut() {
             let ui = u as usize;
             if let Some(v) = l.nth_provider(u, *next) {
                 *next += 1;
-                let vi = v as usize;
-                if index[vi] == NO {
-                    index[vi] = counter;
-                    low[vi] = counter;
+                let [vindex, _, vcomp] = st[v as usize];
+                if vindex == NO {
+                    st[v as usize] = [counter, counter, NO];
                     counter += 1;
                     stack.push(v);
-                    on_stack[vi] = true;
                     frames.push((v, 0));
-                } else if on_stack[vi] {
-                    low[ui] = low[ui].min(index[vi]);
+                } else if vcomp == NO {
+                    st[ui][1] = st[ui][1].min(vindex);
                 }
                 continue;
             }
             work.charge(1 + l.degree(u) as u64)?;
             frames.pop();
-            if low[ui] == index[ui] {
+            let [uindex, ulow, _] = st[ui];
+            if ulow == uindex {
                 let c = (start.len() - 1) as u32;
                 let first = members.len();
                 while let Some(w) = stack.pop() {
-                    on_stack[w as usize] = false;
-                    comp[w as usize] = c;
+                    st[w as usize][2] = c;
                     pos[w as usize] = (members.len() - first) as u32;
                     members.push(w);
                     if w == u {
@@ -93,10 +88,12 @@ pub(crate) fn sccs(l: &Local, work: &Work) -> Result<Sccs, Interrupt> {
                 start.push(members.len() as u32);
             }
             if let Some(&(p, _)) = frames.last() {
-                low[p as usize] = low[p as usize].min(low[ui]);
+                let pl = &mut st[p as usize][1];
+                *pl = (*pl).min(ulow);
             }
         }
     }
+    let comp = st.iter().map(|s| s[2]).collect();
     Ok(Sccs {
         comp,
         pos,

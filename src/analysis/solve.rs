@@ -104,7 +104,58 @@ impl Lu {
     }
 }
 
-/// Solves `x = ext + A x` on component `c` (values in member order) by
+/// One component's internal arcs in a CSR of member positions, so the
+/// iterative solvers read contiguous memory instead of chasing local ids.
+pub(crate) struct Block {
+    off: Vec<u32>,
+    to: Vec<u32>,
+    w: Vec<f64>,
+}
+
+impl Block {
+    /// The internal arcs of component `c`, rows in member order.
+    pub fn new(l: &Local, sccs: &Sccs, c: usize) -> Block {
+        let m = sccs.members(c);
+        let mut b = Block {
+            off: Vec::with_capacity(m.len() + 1),
+            to: Vec::new(),
+            w: Vec::new(),
+        };
+        b.off.push(0);
+        for &u in m {
+            for (v, w) in l.arcs(u) {
+                if sccs.comp[v as usize] as usize == c {
+                    b.to.push(sccs.pos[v as usize]);
+                    b.w.push(w);
+                }
+            }
+            b.off.push(b.to.len() as u32);
+        }
+        b
+    }
+
+    /// The number of members.
+    pub fn len(&self) -> usize {
+        self.off.len() - 1
+    }
+
+    /// Member `i`'s internal arcs as `(member, weight)`.
+    #[inline]
+    pub fn arcs(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let r = self.off[i] as usize..self.off[i + 1] as usize;
+        self.to[r.clone()]
+            .iter()
+            .map(|&t| t as usize)
+            .zip(self.w[r].iter().copied())
+    }
+
+    /// What one sweep over the block costs the budget.
+    pub fn cost(&self) -> u64 {
+        (self.len() + self.to.len()) as u64
+    }
+}
+
+/// Solves `x = ext + A x` on a block (values in member order) by
 /// Gauss-Seidel from 0 and from 1 at once, until the two differ by less
 /// than [`TOLERANCE`] everywhere; returns their midpoint. Arcs into member
 /// `skip` are left out of `A` (the caller folded them into `ext`), and
@@ -114,42 +165,37 @@ impl Lu {
 /// `ext` sums to at most 1) and that the spectral radius of `A` is below 1,
 /// so both sequences converge to the one fixed point.
 pub(crate) fn bracket(
-    l: &Local,
-    sccs: &Sccs,
-    c: usize,
+    block: &Block,
     ext: &[f64],
-    skip: Option<u32>,
+    skip: Option<usize>,
     work: &Work,
 ) -> Result<Vec<f64>, Interrupt> {
-    let m = sccs.members(c);
-    let n = m.len();
-    let mut lo = vec![0.0; n];
-    let mut hi = vec![1.0; n];
+    let n = block.len();
+    // Interleaved [low, high]: one cache line per neighbour read.
+    let mut x = vec![[0.0, 1.0]; n];
     if let Some(s) = skip {
-        hi[sccs.pos[s as usize] as usize] = 0.0;
+        x[s] = [0.0, 0.0];
     }
-    let cost: u64 = m.iter().map(|&u| 1 + l.degree(u) as u64).sum::<u64>() * 2;
     loop {
-        work.charge(cost)?;
+        work.charge(2 * block.cost())?;
         let mut gap: f64 = 0.0;
-        for (i, &u) in m.iter().enumerate() {
-            if Some(u) == skip {
+        for i in 0..n {
+            if Some(i) == skip {
                 continue;
             }
-            let (mut a, mut b) = (ext[i], ext[i]);
-            for (v, w) in l.arcs(u) {
-                if sccs.comp[v as usize] as usize == c && Some(v) != skip {
-                    let j = sccs.pos[v as usize] as usize;
-                    a += w * lo[j];
-                    b += w * hi[j];
+            let (mut lo, mut hi) = (ext[i], ext[i]);
+            for (j, w) in block.arcs(i) {
+                if Some(j) != skip {
+                    lo += w * x[j][0];
+                    hi += w * x[j][1];
                 }
             }
-            lo[i] = a;
-            hi[i] = b.min(hi[i]);
-            gap = gap.max(hi[i] - lo[i]);
+            let hi = hi.min(x[i][1]);
+            x[i] = [lo, hi];
+            gap = gap.max(hi - lo);
         }
         if gap < TOLERANCE {
-            return Ok(lo.iter().zip(&hi).map(|(a, b)| (a + b) / 2.0).collect());
+            return Ok(x.iter().map(|[a, b]| (a + b) / 2.0).collect());
         }
     }
 }

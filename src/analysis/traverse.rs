@@ -76,7 +76,7 @@ fn reach(
         frontier = next;
     }
     work.charge(found.len() as u64)?;
-    found.sort_by(|a, b| {
+    found.sort_unstable_by(|a, b| {
         a.1.cmp(&b.1)
             .then_with(|| g.node_name(a.0).cmp(g.node_name(b.0)))
             .then_with(|| g.node_key(a.0).cmp(g.node_key(b.0)))

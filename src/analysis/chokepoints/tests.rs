@@ -13,6 +13,7 @@ fn run(g: &Graph, of: &[NodeId]) -> Vec<(String, f64)> {
         &View::full(),
         &ArcSpec::new(g, None),
         of,
+        None,
         &Work::unlimited(),
     )
     .unwrap()
@@ -62,6 +63,7 @@ fn cycles_use_return_probabilities() {
         &View::full(),
         &ArcSpec::new(&g, None),
         &[s],
+        None,
         0,
         &Work::unlimited(),
     )
@@ -107,14 +109,14 @@ fn zero_weight_arcs_list_upstream_nodes_with_score_zero() {
     let mut view = View::full();
     view.hide_node(a);
     let spec = ArcSpec::new(&g, None);
-    let rows = chokepoints(&g, &view, &spec, &[s], &Work::unlimited()).unwrap();
+    let rows = chokepoints(&g, &view, &spec, &[s], None, &Work::unlimited()).unwrap();
     // With a gone, the share-less arc carries everything.
     assert_eq!(
         rows.iter().map(|c| c.score).collect::<Vec<_>>(),
         vec![1.0, 1.0]
     );
     assert!(
-        chokepoints(&g, &view, &spec, &[a], &Work::unlimited())
+        chokepoints(&g, &view, &spec, &[a], None, &Work::unlimited())
             .unwrap()
             .is_empty()
     );
@@ -138,7 +140,7 @@ proptest! {
         seeds.sort_unstable();
         seeds.dedup();
         let dense_max = if dense { DENSE_MAX } else { 0 };
-        let got = chokepoints_with(&g, &full, &spec, &seeds, dense_max, &work).unwrap();
+        let got = chokepoints_with(&g, &full, &spec, &seeds, None, dense_max, &work).unwrap();
         let up = upstream(&g, &full, &spec, &seeds, None, &work).unwrap();
         prop_assert_eq!(got.len(), up.len());
         for c in &got {
@@ -151,6 +153,15 @@ proptest! {
         }
         for w in got.windows(2) {
             prop_assert!(w[0].score >= w[1].score);
+        }
+        // `top K` gives the first K rows of the full answer.
+        for k in [1, 3] {
+            let topk = chokepoints_with(&g, &full, &spec, &seeds, Some(k), dense_max, &work).unwrap();
+            prop_assert_eq!(topk.len(), got.len().min(k));
+            for (a, b) in topk.iter().zip(&got) {
+                prop_assert_eq!(a.node, b.node);
+                prop_assert!((a.score - b.score).abs() < 1e-12);
+            }
         }
     }
 
@@ -200,6 +211,7 @@ fn run_nodes(g: &Graph, s: NodeId) -> Vec<(NodeId, f64)> {
         &View::full(),
         &ArcSpec::new(g, None),
         &[s],
+        None,
         &Work::unlimited(),
     )
     .unwrap()
