@@ -60,6 +60,22 @@ pub enum Command {
         #[command(flatten)]
         exec: ExecArgs,
     },
+    /// Convert a public data set (ETO chip supply chain, Epoch AI) into the
+    /// data format, resolving its entities against the curated graph.
+    Import {
+        /// Which data set: `eto`, `epoch`, or `all` (both, default paths).
+        #[arg(value_name = "SET")]
+        set: String,
+        /// The raw files (default: graph-data/sources/SET).
+        #[arg(value_name = "SRC")]
+        src: Option<PathBuf>,
+        /// Where to write the converted files (default: graph-data/imported/SET).
+        #[arg(value_name = "OUT")]
+        out: Option<PathBuf>,
+        /// The curated graph to resolve names against (default: the bundled graph).
+        #[arg(long, value_name = "DIR")]
+        curated: Option<PathBuf>,
+    },
     /// Validate data and print node counts by kind and edge counts by type.
     Check {
         /// Where the data comes from.
@@ -176,6 +192,12 @@ where
             exec,
         }) => cmd_query(&statements, &data, &exec),
         Some(Command::Check { data }) => cmd_check(&data),
+        Some(Command::Import {
+            set,
+            src,
+            out,
+            curated,
+        }) => cmd_import(&set, src, out, curated),
     };
     match outcome {
         Ok(code) => code,
@@ -335,6 +357,65 @@ fn run_source(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `faultline import SET [SRC OUT]`: runs an importer and prints what it
+/// skipped, adjusted or could not match, then a summary.
+fn cmd_import(
+    set: &str,
+    src: Option<PathBuf>,
+    out: Option<PathBuf>,
+    curated: Option<PathBuf>,
+) -> Result<ExitCode, CliError> {
+    use crate::import::{DataSet, import};
+    let curated = curated.unwrap_or_else(bundled_data_dir);
+    let sets: Vec<DataSet> = match set {
+        "all" => {
+            if src.is_some() || out.is_some() {
+                return Err(CliError::Usage(
+                    "`import all` takes no SRC or OUT: it uses graph-data/sources and graph-data/imported".into(),
+                ));
+            }
+            DataSet::ALL.to_vec()
+        }
+        name => vec![DataSet::from_name(name).ok_or_else(|| {
+            CliError::Usage(format!(
+                "unknown data set `{name}`: expected eto, epoch or all"
+            ))
+        })?],
+    };
+    let mut stdout = io::stdout().lock();
+    for d in sets {
+        let src = src.clone().unwrap_or_else(|| d.default_source(&curated));
+        let out = out.clone().unwrap_or_else(|| d.default_output(&curated));
+        match import(d, &src, &out, &curated) {
+            Ok(r) => {
+                for (title, lines) in [
+                    ("skipped or adjusted", &r.skipped),
+                    ("unmatched", &r.unmatched),
+                    ("notes", &r.notes),
+                ] {
+                    writeln!(stdout, "{} {title}: {}", d.name(), lines.len())?;
+                    for l in lines.iter() {
+                        writeln!(stdout, "  {l}")?;
+                    }
+                }
+                writeln!(
+                    stdout,
+                    "imported {} into {}: {} nodes, {} edges",
+                    d.name(),
+                    out.display(),
+                    r.nodes,
+                    r.edges
+                )?;
+            }
+            Err(e) => {
+                let _ = writeln!(io::stderr(), "faultline: import {}: {e}", d.name());
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `faultline check`: loads the data and prints counts.

@@ -119,7 +119,9 @@ pub fn path(env: &mut Env, p: &PathStmt, view: &View, span: Span) -> Result<Eval
 fn analysis_error(e: analysis::AnalysisError, span: Span) -> Diagnostic {
     match e {
         analysis::AnalysisError::Interrupt(i) => interrupted(i, span),
-        other => Diagnostic::new("E0403", other.to_string()).at(span),
+        other => Diagnostic::new("E0403", other.to_string())
+            .at(span)
+            .expected("non-negative numeric weights"),
     }
 }
 
@@ -230,9 +232,9 @@ pub fn chokepoints(
     let g = env.graph;
     let of = resolve_nodeset(env, &c.of, view)?;
     let (spec, types) = arcs(g, &c.via, span)?;
-    let found =
-        analysis::chokepoints(g, view, &spec, &of, env.work).map_err(|e| interrupted(e, span))?;
     let top = c.top.unwrap_or(10) as usize;
+    let found = analysis::chokepoints(g, view, &spec, &of, Some(top), env.work)
+        .map_err(|e| interrupted(e, span))?;
     let mut nodes = of;
     let rows = found
         .into_iter()

@@ -1,0 +1,158 @@
+//! Exports through FQL, end to end: the whole bundled graph, a path, an
+//! upstream trace, a match and a scenario view. Every DOT file is parsed by
+//! Graphviz's `dot` where it is installed (CI installs it) and its node and
+//! edge counts are asserted; JSON loads back through the loader; GraphML
+//! parses as XML with the expected counts.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use faultline::load::{LoadOptions, bundled_data_dir, load};
+use faultline::model::Graph;
+use faultline::session::Session;
+
+fn bundled() -> Graph {
+    load(&[bundled_data_dir()], &LoadOptions::default()).expect("the bundled graph loads").graph
+}
+
+fn mini() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini")
+}
+
+fn run(session: &mut Session, source: &str) -> String {
+    let mut messages = String::new();
+    for o in session.execute(source, false) {
+        let r = o.result.unwrap_or_else(|d| panic!("{}", d.render("<test>", source)));
+        messages.push_str(&r.message.unwrap_or_default());
+        messages.push('\n');
+    }
+    messages
+}
+
+/// Node and edge statements of a DOT file, counted from its text.
+fn dot_counts(text: &str) -> (usize, usize) {
+    let mut nodes = 0;
+    let mut edges = 0;
+    for line in text.lines().map(str::trim) {
+        if !line.starts_with('"') {
+            continue;
+        }
+        if line.contains("\" -> \"") {
+            edges += 1;
+        } else {
+            nodes += 1;
+        }
+    }
+    (nodes, edges)
+}
+
+/// Has Graphviz lay the file out as SVG and counts its node and edge groups.
+fn graphviz_counts(path: &Path) -> Option<(usize, usize)> {
+    let out = Command::new("dot").arg("-Tsvg").arg(path).output().ok()?;
+    assert!(out.status.success(), "dot rejects {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    let svg = String::from_utf8_lossy(&out.stdout);
+    Some((svg.matches("class=\"node\"").count(), svg.matches("class=\"edge\"").count()))
+}
+
+fn check_dot(path: &Path, nodes: usize, edges: usize) {
+    let text = std::fs::read_to_string(path).expect("the DOT file was written");
+    assert!(text.starts_with("digraph"), "{text}");
+    assert_eq!(dot_counts(&text), (nodes, edges), "statements of {}", path.display());
+    if let Some(counts) = graphviz_counts(path) {
+        assert_eq!(counts, (nodes, edges), "what Graphviz drew of {}", path.display());
+    }
+}
+
+#[test]
+fn the_whole_bundled_graph_exports_to_dot_json_and_graphml() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = bundled();
+    let (n, m) = (g.node_count(), g.edge_count());
+    let mut s = Session::new(g);
+    let dot = dir.path().join("all.dot");
+    let json = dir.path().join("all.json");
+    let graphml = dir.path().join("all.graphml");
+    let said = run(
+        &mut s,
+        &format!("export dot {:?}; export json {:?}; export graphml {:?}", dot, json, graphml),
+    );
+    assert!(said.contains(&format!("exported {n} nodes and {m} edges")), "{said}");
+    let text = std::fs::read_to_string(&dot).expect("DOT written");
+    assert_eq!(dot_counts(&text), (n, m));
+    // The whole graph is too big to lay out quickly: have Graphviz's `nop`
+    // (parse and print, no layout) read it.
+    if let Ok(out) = Command::new("nop").arg(&dot).output() {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let xml = std::fs::read_to_string(&graphml).expect("GraphML written");
+    let doc = roxmltree::Document::parse(&xml).expect("GraphML is XML");
+    assert_eq!(doc.descendants().filter(|e| e.has_tag_name("node")).count(), n);
+    assert_eq!(doc.descendants().filter(|e| e.has_tag_name("edge")).count(), m);
+    // JSON has no schema: it loads back on its own with every node and edge.
+    let back = load(&[json], &LoadOptions::default()).expect("the JSON export loads back");
+    assert_eq!((back.graph.node_count(), back.graph.edge_count()), (n, m));
+}
+
+#[test]
+fn a_path_an_upstream_trace_and_a_match_export_their_subgraphs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = Session::new(bundled());
+    let path = dir.path().join("path.dot");
+    run(&mut s, &format!("export dot {path:?} from path from \"NVIDIA\" to \"Netherlands\""));
+    check_dot(&path, 4, 3);
+    let text = std::fs::read_to_string(&path).expect("written");
+    assert_eq!(text.matches("penwidth=3").count(), 3 + 4, "path edges and nodes are highlighted");
+
+    let up = dir.path().join("up.dot");
+    let said = run(&mut s, &format!("export dot {up:?} from upstream of \"NVIDIA\" depth 1"));
+    assert!(said.contains("exported 12 nodes"), "{said}");
+    let text = std::fs::read_to_string(&up).expect("written");
+    let (nodes, edges) = dot_counts(&text);
+    assert_eq!(nodes, 12);
+    check_dot(&up, nodes, edges);
+
+    let m = dir.path().join("match.dot");
+    run(
+        &mut s,
+        &format!(
+            "export dot {m:?} with clusters from match (f:Firm)-[r:LOCATED_IN]->(n:Nation {{name: \"Taiwan\"}}) return f, r, n"
+        ),
+    );
+    let text = std::fs::read_to_string(&m).expect("written");
+    let firms = text.matches("\\nFirm\"").count();
+    check_dot(&m, firms + 1, firms);
+    assert!(text.contains("subgraph \"cluster_tw\""), "clustered by nation");
+}
+
+#[test]
+fn a_scenario_view_exports_without_what_it_removes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = load(&[mini()], &LoadOptions::default()).expect("fixture loads").graph;
+    let (n, m) = (g.node_count(), g.edge_count());
+    let mut s = Session::new(g);
+    let json = dir.path().join("view.json");
+    let dot = dir.path().join("view.dot");
+    // Removing Taiwan hides it and its two edges (TSMC located in, strait affects).
+    run(
+        &mut s,
+        &format!("scenario blockade = remove \"Taiwan\"; with blockade: export json {json:?}; with blockade: export dot {dot:?}"),
+    );
+    check_dot(&dot, n - 1, m - 2);
+    // With the schema beside it, the export loads back strictly, values and all.
+    std::fs::copy(mini().join("schema.toml"), dir.path().join("schema.toml")).expect("copy schema");
+    std::fs::remove_file(&dot).expect("remove the DOT file");
+    let back = load(&[dir.path().to_path_buf()], &LoadOptions::default()).expect("the view loads back");
+    assert_eq!((back.graph.node_count(), back.graph.edge_count()), (n - 1, m - 2));
+    let tsmc = back.graph.node_by_key("tsmc").expect("TSMC is still there");
+    assert_eq!(back.graph.node_prop(tsmc, "founded"), Some(faultline::model::Value::Int(1987)));
+    assert!(back.graph.node_by_key("tw").is_none());
+}
+
+#[test]
+fn exporting_to_a_missing_directory_is_a_clear_error() {
+    let mut s = Session::new(load(&[mini()], &LoadOptions::default()).expect("fixture loads").graph);
+    let source = "export dot \"/nonexistent-dir/x.dot\"";
+    let outcome = s.execute(source, false);
+    let err = outcome[0].result.as_ref().expect_err("the export fails");
+    assert!(err.message.contains("/nonexistent-dir"), "{}", err.message);
+}
