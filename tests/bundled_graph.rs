@@ -5,7 +5,9 @@ use faultline::load::{LoadOptions, bundled_data_dir, load};
 use faultline::model::{Graph, Lookup, Role, Value};
 
 fn graph() -> Graph {
-    load(&[bundled_data_dir()], &LoadOptions::default()).expect("the bundled graph loads cleanly").graph
+    load(&[bundled_data_dir()], &LoadOptions::default())
+        .expect("the bundled graph loads cleanly")
+        .graph
 }
 
 fn node(g: &Graph, text: &str) -> faultline::model::NodeId {
@@ -54,10 +56,18 @@ fn every_entity_of_the_seed_article_is_in_the_graph() {
     }
     // The article's figures.
     let chips = node(&g, "CHIPS and Science Act");
-    assert_eq!(g.node_prop(chips, "amount_usd_bn"), Some(Value::Float(52.7)));
+    assert_eq!(
+        g.node_prop(chips, "amount_usd_bn"),
+        Some(Value::Float(52.7))
+    );
     let eu_act = node(&g, "European Chips Act");
-    assert_eq!(g.node_prop(eu_act, "amount_eur_bn"), Some(Value::Float(43.0)));
-    let goal = g.node_prop_str(eu_act, "goal").expect("the EU Chips Act has its goal");
+    assert_eq!(
+        g.node_prop(eu_act, "amount_eur_bn"),
+        Some(Value::Float(43.0))
+    );
+    let goal = g
+        .node_prop_str(eu_act, "goal")
+        .expect("the EU Chips Act has its goal");
     assert!(goal.contains("20%") && goal.contains("2030"), "{goal}");
 }
 
@@ -65,7 +75,11 @@ fn every_entity_of_the_seed_article_is_in_the_graph() {
 fn the_curated_graph_is_as_large_as_promised_and_sourced() {
     let g = graph();
     let count = |kinds: &[&str]| -> usize {
-        kinds.iter().filter_map(|k| g.kind_id(k)).map(|k| g.nodes_of_kind(k).len()).sum()
+        kinds
+            .iter()
+            .filter_map(|k| g.kind_id(k))
+            .map(|k| g.nodes_of_kind(k).len())
+            .sum()
     };
     assert!(count(&["Nation", "Bloc"]) >= 20);
     assert!(count(&["Firm"]) >= 80);
@@ -74,14 +88,28 @@ fn the_curated_graph_is_as_large_as_promised_and_sourced() {
     assert!(count(&["Risk"]) >= 12);
     assert!(g.edge_count() >= 500);
     for n in g.nodes() {
-        assert!(g.node_prop_str(n, "source").is_some_and(|s| !s.is_empty()), "node {} has no source", g.node_key(n));
-        assert!(g.node_prop(n, "as_of").is_some(), "node {} has no as_of", g.node_key(n));
+        assert!(
+            g.node_prop_str(n, "source").is_some_and(|s| !s.is_empty()),
+            "node {} has no source",
+            g.node_key(n)
+        );
+        assert!(
+            g.node_prop(n, "as_of").is_some(),
+            "node {} has no as_of",
+            g.node_key(n)
+        );
     }
     for e in g.edges() {
         let (a, b) = g.edge_ends(e);
         let what = format!("{} -> {}", g.node_key(a), g.node_key(b));
-        assert!(g.edge_prop(e, "source").is_some(), "edge {what} has no source");
-        assert!(g.edge_prop(e, "as_of").is_some(), "edge {what} has no as_of");
+        assert!(
+            g.edge_prop(e, "source").is_some(),
+            "edge {what} has no source"
+        );
+        assert!(
+            g.edge_prop(e, "as_of").is_some(),
+            "edge {what} has no as_of"
+        );
         if let Some(s) = g.edge_share(e) {
             assert!(s > 0.0 && s <= 1.0, "edge {what} has share {s}");
         }

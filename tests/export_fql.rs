@@ -12,7 +12,9 @@ use faultline::model::Graph;
 use faultline::session::Session;
 
 fn bundled() -> Graph {
-    load(&[bundled_data_dir()], &LoadOptions::default()).expect("the bundled graph loads").graph
+    load(&[bundled_data_dir()], &LoadOptions::default())
+        .expect("the bundled graph loads")
+        .graph
 }
 
 fn mini() -> PathBuf {
@@ -22,7 +24,9 @@ fn mini() -> PathBuf {
 fn run(session: &mut Session, source: &str) -> String {
     let mut messages = String::new();
     for o in session.execute(source, false) {
-        let r = o.result.unwrap_or_else(|d| panic!("{}", d.render("<test>", source)));
+        let r = o
+            .result
+            .unwrap_or_else(|d| panic!("{}", d.render("<test>", source)));
         messages.push_str(&r.message.unwrap_or_default());
         messages.push('\n');
     }
@@ -49,17 +53,35 @@ fn dot_counts(text: &str) -> (usize, usize) {
 /// Has Graphviz lay the file out as SVG and counts its node and edge groups.
 fn graphviz_counts(path: &Path) -> Option<(usize, usize)> {
     let out = Command::new("dot").arg("-Tsvg").arg(path).output().ok()?;
-    assert!(out.status.success(), "dot rejects {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "dot rejects {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let svg = String::from_utf8_lossy(&out.stdout);
-    Some((svg.matches("class=\"node\"").count(), svg.matches("class=\"edge\"").count()))
+    Some((
+        svg.matches("class=\"node\"").count(),
+        svg.matches("class=\"edge\"").count(),
+    ))
 }
 
 fn check_dot(path: &Path, nodes: usize, edges: usize) {
     let text = std::fs::read_to_string(path).expect("the DOT file was written");
     assert!(text.starts_with("digraph"), "{text}");
-    assert_eq!(dot_counts(&text), (nodes, edges), "statements of {}", path.display());
+    assert_eq!(
+        dot_counts(&text),
+        (nodes, edges),
+        "statements of {}",
+        path.display()
+    );
     if let Some(counts) = graphviz_counts(path) {
-        assert_eq!(counts, (nodes, edges), "what Graphviz drew of {}", path.display());
+        assert_eq!(
+            counts,
+            (nodes, edges),
+            "what Graphviz drew of {}",
+            path.display()
+        );
     }
 }
 
@@ -74,20 +96,36 @@ fn the_whole_bundled_graph_exports_to_dot_json_and_graphml() {
     let graphml = dir.path().join("all.graphml");
     let said = run(
         &mut s,
-        &format!("export dot {:?}; export json {:?}; export graphml {:?}", dot, json, graphml),
+        &format!(
+            "export dot {:?}; export json {:?}; export graphml {:?}",
+            dot, json, graphml
+        ),
     );
-    assert!(said.contains(&format!("exported {n} nodes and {m} edges")), "{said}");
+    assert!(
+        said.contains(&format!("exported {n} nodes and {m} edges")),
+        "{said}"
+    );
     let text = std::fs::read_to_string(&dot).expect("DOT written");
     assert_eq!(dot_counts(&text), (n, m));
     // The whole graph is too big to lay out quickly: have Graphviz's `nop`
     // (parse and print, no layout) read it.
     if let Ok(out) = Command::new("nop").arg(&dot).output() {
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let xml = std::fs::read_to_string(&graphml).expect("GraphML written");
     let doc = roxmltree::Document::parse(&xml).expect("GraphML is XML");
-    assert_eq!(doc.descendants().filter(|e| e.has_tag_name("node")).count(), n);
-    assert_eq!(doc.descendants().filter(|e| e.has_tag_name("edge")).count(), m);
+    assert_eq!(
+        doc.descendants().filter(|e| e.has_tag_name("node")).count(),
+        n
+    );
+    assert_eq!(
+        doc.descendants().filter(|e| e.has_tag_name("edge")).count(),
+        m
+    );
     // JSON has no schema: it loads back on its own with every node and edge.
     let back = load(&[json], &LoadOptions::default()).expect("the JSON export loads back");
     assert_eq!((back.graph.node_count(), back.graph.edge_count()), (n, m));
@@ -98,13 +136,23 @@ fn a_path_an_upstream_trace_and_a_match_export_their_subgraphs() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut s = Session::new(bundled());
     let path = dir.path().join("path.dot");
-    run(&mut s, &format!("export dot {path:?} from path from \"NVIDIA\" to \"Netherlands\""));
+    run(
+        &mut s,
+        &format!("export dot {path:?} from path from \"NVIDIA\" to \"Netherlands\""),
+    );
     check_dot(&path, 4, 3);
     let text = std::fs::read_to_string(&path).expect("written");
-    assert_eq!(text.matches("penwidth=3").count(), 3 + 4, "path edges and nodes are highlighted");
+    assert_eq!(
+        text.matches("penwidth=3").count(),
+        3 + 4,
+        "path edges and nodes are highlighted"
+    );
 
     let up = dir.path().join("up.dot");
-    let said = run(&mut s, &format!("export dot {up:?} from upstream of \"NVIDIA\" depth 1"));
+    let said = run(
+        &mut s,
+        &format!("export dot {up:?} from upstream of \"NVIDIA\" depth 1"),
+    );
     assert!(said.contains("exported 12 nodes"), "{said}");
     let text = std::fs::read_to_string(&up).expect("written");
     let (nodes, edges) = dot_counts(&text);
@@ -121,13 +169,18 @@ fn a_path_an_upstream_trace_and_a_match_export_their_subgraphs() {
     let text = std::fs::read_to_string(&m).expect("written");
     let firms = text.matches("\\nFirm\"").count();
     check_dot(&m, firms + 1, firms);
-    assert!(text.contains("subgraph \"cluster_tw\""), "clustered by nation");
+    assert!(
+        text.contains("subgraph \"cluster_tw\""),
+        "clustered by nation"
+    );
 }
 
 #[test]
 fn a_scenario_view_exports_without_what_it_removes() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let g = load(&[mini()], &LoadOptions::default()).expect("fixture loads").graph;
+    let g = load(&[mini()], &LoadOptions::default())
+        .expect("fixture loads")
+        .graph;
     let (n, m) = (g.node_count(), g.edge_count());
     let mut s = Session::new(g);
     let json = dir.path().join("view.json");
@@ -135,22 +188,35 @@ fn a_scenario_view_exports_without_what_it_removes() {
     // Removing Taiwan hides it and its two edges (TSMC located in, strait affects).
     run(
         &mut s,
-        &format!("scenario blockade = remove \"Taiwan\"; with blockade: export json {json:?}; with blockade: export dot {dot:?}"),
+        &format!(
+            "scenario blockade = remove \"Taiwan\"; with blockade: export json {json:?}; with blockade: export dot {dot:?}"
+        ),
     );
     check_dot(&dot, n - 1, m - 2);
     // With the schema beside it, the export loads back strictly, values and all.
     std::fs::copy(mini().join("schema.toml"), dir.path().join("schema.toml")).expect("copy schema");
     std::fs::remove_file(&dot).expect("remove the DOT file");
-    let back = load(&[dir.path().to_path_buf()], &LoadOptions::default()).expect("the view loads back");
-    assert_eq!((back.graph.node_count(), back.graph.edge_count()), (n - 1, m - 2));
+    let back =
+        load(&[dir.path().to_path_buf()], &LoadOptions::default()).expect("the view loads back");
+    assert_eq!(
+        (back.graph.node_count(), back.graph.edge_count()),
+        (n - 1, m - 2)
+    );
     let tsmc = back.graph.node_by_key("tsmc").expect("TSMC is still there");
-    assert_eq!(back.graph.node_prop(tsmc, "founded"), Some(faultline::model::Value::Int(1987)));
+    assert_eq!(
+        back.graph.node_prop(tsmc, "founded"),
+        Some(faultline::model::Value::Int(1987))
+    );
     assert!(back.graph.node_by_key("tw").is_none());
 }
 
 #[test]
 fn exporting_to_a_missing_directory_is_a_clear_error() {
-    let mut s = Session::new(load(&[mini()], &LoadOptions::default()).expect("fixture loads").graph);
+    let mut s = Session::new(
+        load(&[mini()], &LoadOptions::default())
+            .expect("fixture loads")
+            .graph,
+    );
     let source = "export dot \"/nonexistent-dir/x.dot\"";
     let outcome = s.execute(source, false);
     let err = outcome[0].result.as_ref().expect_err("the export fails");

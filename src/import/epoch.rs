@@ -187,11 +187,11 @@ pub(crate) const SCHEMA: SchemaSpec = SchemaSpec {
         },
         EdgeSpec {
             name: "DESIGNED_BY",
-            doc: "An accelerator depends on its designer (Epoch's 'Manufacturer').",
+            doc: "An accelerator belongs to its designer (Epoch's 'Manufacturer'): export controls follow the designer's jurisdiction, so a US-designed chip is in T(United States).",
             from: &["Accelerator"],
             to: &["Firm"],
-            role: "dependency",
-            direction: Some("forward"),
+            role: "membership",
+            direction: None,
             props: SRC,
         },
         EdgeSpec {
