@@ -233,11 +233,50 @@ pub fn load_data(args: &DataArgs) -> Result<Loaded, CliError> {
         skip_bad_rows: args.skip_bad_rows,
         ..LoadOptions::default()
     };
-    let loaded = load(&data_paths(args), &opts).map_err(CliError::Data)?;
+    let paths = data_paths(args);
+    let label = format!(
+        "loading {}",
+        paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let loaded = with_spinner(label, || load(&paths, &opts)).map_err(CliError::Data)?;
     if loaded.skipped_count > 0 {
         let _ = write_skipped(&mut io::stderr().lock(), &loaded);
     }
     Ok(loaded)
+}
+
+/// Runs `work` with a spinner on stderr when it takes more than a moment
+/// (300 ms) and stderr is a terminal, so a large load shows it is alive.
+fn with_spinner<T>(label: String, work: impl FnOnce() -> T) -> T {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    use std::sync::mpsc::{RecvTimeoutError, channel};
+    use std::time::Duration;
+    if !io::stderr().is_terminal() {
+        return work();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.set_message(label);
+    let shown = bar.clone();
+    let (done, wait) = channel::<()>();
+    let watcher = std::thread::spawn(move || {
+        if let Err(RecvTimeoutError::Timeout) = wait.recv_timeout(Duration::from_millis(300)) {
+            shown.set_draw_target(ProgressDrawTarget::stderr());
+            shown.enable_steady_tick(Duration::from_millis(100));
+        }
+    });
+    let out = work();
+    drop(done);
+    let _ = watcher.join();
+    bar.finish_and_clear();
+    out
 }
 
 fn write_skipped(out: &mut impl Write, loaded: &Loaded) -> io::Result<()> {
