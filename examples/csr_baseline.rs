@@ -374,7 +374,7 @@ fn arc_weights(g: &Graph) -> Vec<f64> {
 fn propagate(g: &Graph, w: &[f64], target: &[bool], active: &[u32]) -> Vec<f64> {
     let n = g.names.len();
     let mut total: Vec<f64> = (0..n).map(|u| if target[u] { 1.0 } else { 0.0 }).collect();
-    for sweep in 0..100_000 {
+    for _ in 0..100_000 {
         let mut change: f64 = 0.0;
         for &u in active {
             let u = u as usize;
@@ -391,9 +391,6 @@ fn propagate(g: &Graph, w: &[f64], target: &[bool], active: &[u32]) -> Vec<f64> 
             total[u] = new;
         }
         if change < 1e-13 {
-            if std::env::var_os("CSR_DEBUG").is_some() {
-                eprintln!("sweeps {sweep}");
-            }
             break;
         }
     }
@@ -473,7 +470,7 @@ fn q7(g: &Graph, w: &[f64], s: u32) -> Value {
     let mut mass = vec![0.0f64; n];
     let mut next = vec![0.0f64; n];
     mass[s as usize] = 1.0;
-    for it in 0..100_000 {
+    for _ in 0..100_000 {
         let mut moved = 0.0;
         for &u in &active {
             let m = mass[u as usize];
@@ -490,9 +487,6 @@ fn q7(g: &Graph, w: &[f64], s: u32) -> Value {
         }
         std::mem::swap(&mut mass, &mut next);
         if moved < 1e-15 {
-            if std::env::var_os("CSR_DEBUG").is_some() {
-                eprintln!("visit its {it}");
-            }
             break;
         }
     }

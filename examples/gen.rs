@@ -348,12 +348,9 @@ fn write_supplies(
     let base = total / firms;
     let rem = total % firms;
     let max_d = (0..TIERS).map(|t| tiers.len(t)).min().unwrap_or(1) / 2;
-    let mut degree = vec![base; firms];
-    for c in 0..firms {
-        if rem > 0 && (c * rem) / firms != ((c + 1) * rem) / firms {
-            degree[c] += 1;
-        }
-    }
+    let mut degree: Vec<usize> = (0..firms)
+        .map(|c| base + usize::from((c * rem) / firms != ((c + 1) * rem) / firms))
+        .collect();
     for pair in degree.chunks_mut(2) {
         if let [a, b] = pair {
             let jitter = rng.below((*a).min(*b) / 2 + 1);

@@ -83,6 +83,9 @@ def main(load, queries):
                     break  # one run of a slow query is measurement enough
         except Exception as e:  # report and go on with the next query
             traceback.print_exc()
-            emit({"event": "query", "q": name, "error": f"{type(e).__name__}: {e}"[:300]})
+            text = f"{type(e).__name__}: {e}"
+            timed_out = "timeout" in text.lower() or "interrupted" in text.lower()
+            emit({"event": "query", "q": name, "error": "timeout" if timed_out else text[:300],
+                  "detail": text[:300]})
             continue
         emit({"event": "query", "q": name, "ms": times, "answer": answer})
