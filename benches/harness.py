@@ -33,14 +33,23 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 QUERIES = ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7"]
 PEERS = ["duckdb", "kuzu", "igraph", "networkx"]
 ALL_ENGINES = ["faultline", "csr"] + PEERS
-DEFAULT_LIMIT_ROWS = 10_000  # Faultline cuts results at :limit rows by default
+DEFAULT_LIMIT_ROWS = 10_000
+GNU_TIME = "/usr/bin/time"  # Faultline cuts results at :limit rows by default
 
 
 # ---------------------------------------------------------------- running
 
 
 def run_process(cmd, timeout_s, stderr_path):
-    """Runs cmd; returns (exit code or None on timeout, stdout text, peak RSS in KB)."""
+    """Runs cmd; returns (exit code or None on timeout, stdout text, peak RSS in KB).
+
+    The peak RSS comes from GNU time when it is there: the child's own
+    rusage would include the forked copy of this Python process, since
+    Linux keeps the high-water mark across exec.
+    """
+    rss_path = stderr_path + ".rss"
+    if os.path.exists(GNU_TIME):
+        cmd = [GNU_TIME, "-f", "%M", "-o", rss_path] + cmd
     with open(stderr_path, "w") as err:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err,
                                 text=True, start_new_session=True)
@@ -62,7 +71,14 @@ def run_process(cmd, timeout_s, stderr_path):
             time.sleep(0.02)
         proc.returncode = code if code is not None else -9
         reader.join(timeout=10)
-        return code, "".join(lines), usage.ru_maxrss
+        rss = usage.ru_maxrss
+        if os.path.exists(GNU_TIME):
+            try:
+                with open(rss_path) as f:
+                    rss = int(f.read().split()[-1])
+            except (OSError, ValueError, IndexError):
+                pass  # killed before GNU time wrote it: keep the rusage figure
+        return code, "".join(lines), rss
 
 
 def tail(path, n=6):
@@ -348,6 +364,8 @@ def cell(result, q, verdict):
             return "timeout"
         return "error" if result.get("error") else "—"
     if entry.get("error"):
+        if entry["error"].startswith("skipped"):
+            return "skipped"
         return {"not supported": "—", "timeout": "timeout"}.get(entry["error"], "error")
     if not entry.get("ms"):
         return "error"
