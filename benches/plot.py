@@ -21,6 +21,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 ORDER = ["faultline", "csr", "duckdb", "kuzu", "igraph", "networkx"]
 LABELS = {"csr": "CSR baseline (Rust)"}
+COLORS = {"faultline": "tab:blue", "csr": "tab:orange", "duckdb": "tab:green",
+          "kuzu": "tab:red", "igraph": "tab:purple", "networkx": "tab:brown"}
 COLUMNS = ["load", "Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7"]
 SIZE_ORDER = ["small", "medium", "large"]
 
@@ -49,22 +51,22 @@ def main():
         results = data[size]["results"]
         engines = [e for e in ORDER if e in results]
         width = 0.8 / max(1, len(engines))
-        timeout_ms = None
+        values = {e: [value(results[e], c) for c in COLUMNS] for e in engines}
+        top = max([ms for vs in values.values() for ms, _ in vs if ms is not None] + [1.0])
         for i, engine in enumerate(engines):
             xs, ys, hatched = [], [], []
-            for j, column in enumerate(COLUMNS):
-                ms, timed_out = value(results[engine], column)
+            for j, (ms, timed_out) in enumerate(values[engine]):
                 x = j - 0.4 + width * (i + 0.5)
                 if ms is not None:
                     xs.append(x)
                     ys.append(max(ms, 0.01))
                 elif timed_out:
                     hatched.append(x)
-            bars = ax.bar(xs, ys, width, label=LABELS.get(engine, engine))
+            color = COLORS.get(engine, "grey")
+            ax.bar(xs, ys, width, label=LABELS.get(engine, engine), color=color)
             if hatched:
-                timeout_ms = timeout_ms or max([b.get_height() for b in bars] + [1000]) * 3
-                ax.bar(hatched, [timeout_ms] * len(hatched), width, fill=False, hatch="//",
-                       edgecolor=bars.patches[0].get_facecolor() if bars.patches else "grey")
+                ax.bar(hatched, [top * 1.5] * len(hatched), width, fill=False, hatch="//",
+                       edgecolor=color)
         ax.set_yscale("log")
         ax.set_xticks(range(len(COLUMNS)), COLUMNS)
         ax.set_ylabel("ms (median, log scale)")
