@@ -76,11 +76,16 @@ impl Rng {
 }
 
 /// Command-line arguments.
-struct Args {
-    nodes: usize,
-    edges: usize,
-    out: PathBuf,
-    seed: u64,
+/// What to generate (also used by `benches/queries.rs`, which includes this file).
+pub struct Args {
+    /// Total nodes.
+    pub nodes: usize,
+    /// Total edges (about).
+    pub edges: usize,
+    /// The output directory.
+    pub out: PathBuf,
+    /// The PRNG seed.
+    pub seed: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -468,7 +473,8 @@ fn choose_params(
     ]
 }
 
-fn generate(args: &Args) -> Result<(), String> {
+/// Writes the data set and `params.txt`.
+pub fn generate(args: &Args) -> Result<(), String> {
     let io_err = |e: io::Error| e.to_string();
     let counts = Counts::for_nodes(args.nodes)?;
     let firms = counts.firms;
