@@ -290,7 +290,16 @@ impl GraphBuilder {
                 }
             }
         }
-        Graph { t, by_name, by_alias, by_lower_key, by_kind, out, inn, shares }
+        Graph {
+            t,
+            by_name,
+            by_alias,
+            by_lower_key,
+            by_kind,
+            out,
+            inn,
+            shares,
+        }
     }
 }
 
@@ -426,7 +435,12 @@ impl Graph {
 
     fn edge_prop_slice(&self, e: EdgeId) -> &[(PropKey, Stored)] {
         let lo = self.t.edge_prop_start.get(e.index()).copied().unwrap_or(0) as usize;
-        let hi = self.t.edge_prop_start.get(e.index() + 1).copied().unwrap_or(0) as usize;
+        let hi = self
+            .t
+            .edge_prop_start
+            .get(e.index() + 1)
+            .copied()
+            .unwrap_or(0) as usize;
         self.t.edge_props.get(lo..hi).unwrap_or(&[])
     }
 
@@ -489,7 +503,11 @@ impl Graph {
 
     /// Every kind, in first-seen (or schema) order.
     pub fn kinds(&self) -> impl Iterator<Item = (KindId, &str)> {
-        self.t.kinds.iter().enumerate().map(|(i, s)| (KindId(i as u16), &**s))
+        self.t
+            .kinds
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (KindId(i as u16), &**s))
     }
 
     /// The nodes of one kind, in load order.
@@ -531,6 +549,13 @@ impl Graph {
         self.t.by_key.get(id).copied()
     }
 
+    /// The nodes whose name equals `name` case-insensitively.
+    pub fn nodes_named(&self, name: &str) -> &[NodeId] {
+        self.by_name
+            .get(name.to_lowercase().as_str())
+            .map_or(&[], |h| h.as_slice())
+    }
+
     /// Looks a node up by id, then name, then alias, case-insensitively
     /// (spec: *Node sets*). The first level with any match decides.
     pub fn lookup(&self, text: &str) -> Lookup {
@@ -551,8 +576,12 @@ impl Graph {
         }
         let levels = [
             ids,
-            self.by_name.get(lower.as_str()).map_or(Vec::new(), |h| h.as_slice().to_vec()),
-            self.by_alias.get(lower.as_str()).map_or(Vec::new(), |h| h.as_slice().to_vec()),
+            self.by_name
+                .get(lower.as_str())
+                .map_or(Vec::new(), |h| h.as_slice().to_vec()),
+            self.by_alias
+                .get(lower.as_str())
+                .map_or(Vec::new(), |h| h.as_slice().to_vec()),
         ];
         for mut hits in levels {
             match hits.len() {
@@ -615,9 +644,17 @@ mod tests {
         let share = b.prop_key("share");
         let source = b.prop_key("source");
         let tsmc = b
-            .add_node("tsmc", firm, "TSMC", vec!["Taiwan Semiconductor".into()], [])
+            .add_node(
+                "tsmc",
+                firm,
+                "TSMC",
+                vec!["Taiwan Semiconductor".into()],
+                [],
+            )
             .unwrap();
-        let tw = b.add_node("tw", nation, "Taiwan", vec!["TWN".into()], []).unwrap();
+        let tw = b
+            .add_node("tw", nation, "Taiwan", vec!["TWN".into()], [])
+            .unwrap();
         b.add_node("TW2", nation, "Taiwan", vec![], []).unwrap();
         assert_eq!(b.add_node("tsmc", firm, "x", vec![], []), Err(tsmc));
         b.add_edge(
@@ -635,7 +672,10 @@ mod tests {
         let tsmc = g.node_by_key("tsmc").unwrap();
         assert_eq!(g.lookup("TSMC"), Lookup::Found(tsmc));
         assert_eq!(g.lookup("taiwan semiconductor"), Lookup::Found(tsmc));
-        assert_eq!(g.lookup("tw2"), Lookup::Found(g.node_by_key("TW2").unwrap()));
+        assert_eq!(
+            g.lookup("tw2"),
+            Lookup::Found(g.node_by_key("TW2").unwrap())
+        );
         assert!(matches!(g.lookup("Taiwan"), Lookup::Ambiguous(v) if v.len() == 2));
         assert!(matches!(g.lookup("TSMCC"), Lookup::Missing(v) if v.contains(&tsmc)));
     }
