@@ -16,7 +16,10 @@ pub struct Path {
 impl Path {
     /// A path of one node and no edges.
     pub fn single(node: NodeId) -> Path {
-        Path { nodes: vec![node], edges: Vec::new() }
+        Path {
+            nodes: vec![node],
+            edges: Vec::new(),
+        }
     }
 
     /// The number of edges (hops).

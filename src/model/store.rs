@@ -65,7 +65,10 @@ impl Pool {
             Stored::Float(f) => Value::Float(f),
             Stored::Str(s) => Value::str(self.strings.get_index(s.index()).map_or("", |s| s)),
             Stored::Date(d) => Value::Date(d),
-            Stored::List(i) => self.lists.get(i as usize).map_or(Value::Null, |l| Value::List(l.clone())),
+            Stored::List(i) => self
+                .lists
+                .get(i as usize)
+                .map_or(Value::Null, |l| Value::List(l.clone())),
         }
     }
 

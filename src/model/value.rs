@@ -47,7 +47,11 @@ impl Date {
         if parts.next().is_some() {
             return None;
         }
-        Some(Date { year, month: month.unwrap_or(0), day: day.unwrap_or(0) })
+        Some(Date {
+            year,
+            month: month.unwrap_or(0),
+            day: day.unwrap_or(0),
+        })
     }
 }
 
@@ -328,7 +332,10 @@ mod tests {
     #[test]
     fn dates_parse_at_three_precisions_and_print_back() {
         for text in ["2023", "2024-10", "2024-10-07"] {
-            assert_eq!(Date::parse(text).map(|d| d.to_string()), Some(text.to_string()));
+            assert_eq!(
+                Date::parse(text).map(|d| d.to_string()),
+                Some(text.to_string())
+            );
         }
         for bad in ["23", "2024-13", "2024-1", "2024-10-07-01", "x", "2024-00"] {
             assert_eq!(Date::parse(bad), None, "{bad}");
@@ -338,12 +345,18 @@ mod tests {
 
     #[test]
     fn prop_types_parse_and_check() {
-        assert_eq!(PropType::parse("list<int>"), Some(PropType::List(Box::new(PropType::Int))));
+        assert_eq!(
+            PropType::parse("list<int>"),
+            Some(PropType::List(Box::new(PropType::Int)))
+        );
         assert_eq!(PropType::parse("list<list<int>>"), None);
         assert_eq!(PropType::Int.parse_text("12").unwrap(), Value::Int(12));
         assert!(PropType::Int.parse_text("1.5").is_err());
         assert!(PropType::Int.parse_text("99999999999999999999").is_err());
-        assert_eq!(PropType::Float.parse_text("0.5").unwrap(), Value::Float(0.5));
+        assert_eq!(
+            PropType::Float.parse_text("0.5").unwrap(),
+            Value::Float(0.5)
+        );
         assert!(PropType::Float.parse_text("NaN").is_err());
     }
 
