@@ -19,8 +19,29 @@ use super::records::find_byte;
 /// How much of a file is read at a time.
 pub(crate) const BLOCK: usize = 16 << 20;
 
-/// Below this, a block is not worth splitting between threads.
-const MIN_SPLIT: usize = 1 << 18;
+/// How a load reads and splits files: the block size and the number of
+/// threads (tests shrink both to exercise every cut).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tuning {
+    pub block: usize,
+    pub threads: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            block: BLOCK,
+            threads: threads(),
+        }
+    }
+}
+
+impl Tuning {
+    /// Below this, a block is not worth splitting between threads.
+    fn min_split(&self) -> usize {
+        self.block / 64
+    }
+}
 
 /// The UTF-8 byte order mark some spreadsheet programs write.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -37,14 +58,16 @@ pub(crate) struct Blocks {
     eof: bool,
     /// How much the next read asks for (doubles while a record spans blocks).
     want: usize,
+    /// The usual read.
+    block: usize,
     /// The file's size when opened.
     size: u64,
 }
 
 impl Blocks {
     /// Opens a file and reads its first `first` bytes (a leading BOM is
-    /// dropped); later blocks are [`BLOCK`] bytes.
-    pub(crate) fn open(path: &Path, first: usize) -> io::Result<Blocks> {
+    /// dropped); later blocks are `block` bytes.
+    pub(crate) fn open(path: &Path, first: usize, block: usize) -> io::Result<Blocks> {
         let file = File::open(path)?;
         let size = file.metadata()?.len();
         let mut b = Blocks {
@@ -55,6 +78,7 @@ impl Blocks {
             line: 1,
             eof: false,
             want: first.max(BOM.len()),
+            block: block.max(1),
         };
         b.fill()?;
         if b.buf.starts_with(BOM) {
@@ -81,7 +105,7 @@ impl Blocks {
         self.want = if n == 0 {
             self.want.saturating_mul(2)
         } else {
-            BLOCK
+            self.block
         };
         self.start += n;
         self.line = line;
@@ -127,18 +151,17 @@ pub(crate) struct Piece<T> {
 }
 
 /// Parses `bytes` (whole records from line `line`; a cut record at the end
-/// unless `last`) in pieces, one per thread, with `parse(piece, first_line,
-/// last)`. Returns the results in order, how many bytes were parsed and the
+/// unless `last`) in pieces, one per thread, with `parse(piece, last)`. Returns the results in order, how many bytes were parsed and the
 /// line after them. Pieces are parsed with line numbers counting from 0;
 /// each [`Piece`] says what to add.
 pub(crate) fn parse_pieces<T: Send>(
     bytes: &[u8],
     line: usize,
     last: bool,
-    threads: usize,
+    tuning: Tuning,
     parse: impl Fn(&[u8], bool) -> Parsed<T> + Sync,
 ) -> (Vec<Piece<T>>, usize, usize) {
-    let cuts = cut_points(bytes, threads);
+    let cuts = cut_points(bytes, tuning.threads, tuning.min_split());
     let parsed: Vec<Parsed<T>> = if cuts.len() == 1 {
         vec![parse(bytes, last)]
     } else {
@@ -178,8 +201,8 @@ pub(crate) fn parse_pieces<T: Send>(
 
 /// Where to cut `bytes` into pieces: just after line breaks near equal
 /// shares; one piece when it is small or holds a quote.
-fn cut_points(bytes: &[u8], threads: usize) -> Vec<usize> {
-    if threads < 2 || bytes.len() < MIN_SPLIT || find_byte(bytes, b'"', 0).is_some() {
+fn cut_points(bytes: &[u8], threads: usize, min: usize) -> Vec<usize> {
+    if threads < 2 || bytes.len() < min || find_byte(bytes, b'"', 0).is_some() {
         return vec![bytes.len()];
     }
     let mut cuts = Vec::with_capacity(threads);
@@ -212,7 +235,7 @@ mod tests {
             .cycle()
             .take(line.len() * 100_000)
             .collect();
-        let cuts = cut_points(&bytes, 3);
+        let cuts = cut_points(&bytes, 3, 1 << 18);
         assert_eq!(cuts.len(), 3);
         for c in &cuts[..2] {
             assert_eq!(bytes[c - 1], b'\n');
@@ -220,7 +243,7 @@ mod tests {
         assert_eq!(cuts[2], bytes.len());
         let mut quoted = bytes.clone();
         quoted[10] = b'"';
-        assert_eq!(cut_points(&quoted, 3), [quoted.len()]);
+        assert_eq!(cut_points(&quoted, 3, 1 << 18), [quoted.len()]);
     }
 
     #[test]
@@ -228,7 +251,11 @@ mod tests {
         let bytes: Vec<u8> = (0..100_000)
             .flat_map(|i| format!("{i}\n").into_bytes())
             .collect();
-        let (pieces, used, end) = parse_pieces(&bytes, 1, true, 4, |piece, _| Parsed {
+        let tuning = Tuning {
+            block: 1 << 20,
+            threads: 4,
+        };
+        let (pieces, used, end) = parse_pieces(&bytes, 1, true, tuning, |piece, _| Parsed {
             out: piece.to_vec(),
             used: piece.len(),
             end_line: piece.iter().filter(|b| **b == b'\n').count(),

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use crate::model::{GraphBuilder, Probe, PropKey, Value};
 
-use super::blocks::{Blocks, Parsed, parse_pieces, threads};
+use super::blocks::{Blocks, Parsed, Tuning, parse_pieces};
 use super::edges::{EdgeBatch, EdgeEnv, EdgeWorker, Faults, RowProblem};
 use super::files::{EDGE_HEADER, NODE_HEADER, header_names, io_message};
 use super::records::{Record, RecordBuf, Scanner};
@@ -299,9 +299,10 @@ pub(crate) fn parse_edge_row<'r>(
 /// through `fatal(line, message)`).
 fn open(
     path: &Path,
+    block: usize,
     mut fatal: impl FnMut(Option<usize>, String),
 ) -> Option<(Blocks, Vec<String>)> {
-    let mut blocks = match Blocks::open(path, super::blocks::BLOCK) {
+    let mut blocks = match Blocks::open(path, block, block) {
         Ok(b) => b,
         Err(e) => {
             fatal(None, io_message(&e, "a readable CSV file"));
@@ -513,7 +514,10 @@ fn add_nodes(cx: &mut Ctx, file: usize, batch: NodeBatch, first_line: usize) {
 
 /// Loads the nodes of a node file.
 pub(crate) fn load_nodes(cx: &mut Ctx, file: usize, path: &Path) {
-    let opened = open(path, |line, message| cx.fatal(file, line, None, message));
+    let tuning = cx.tuning;
+    let opened = open(path, tuning.block, |line, message| {
+        cx.fatal(file, line, None, message)
+    });
     let Some((mut blocks, names)) = opened else {
         return;
     };
@@ -521,12 +525,11 @@ pub(crate) fn load_nodes(cx: &mut Ctx, file: usize, path: &Path) {
         Ok(c) => c,
         Err(message) => return cx.fatal(file, Some(1), None, message),
     };
-    let threads = threads();
     let mut first = true;
     loop {
         let (bytes, line, last) = blocks.unread();
         let rules = &cx.rules;
-        let (pieces, used, end) = parse_pieces(bytes, line, last, threads, |p, last| {
+        let (pieces, used, end) = parse_pieces(bytes, line, last, tuning, |p, last| {
             parse_nodes(p, last, &cols, rules)
         });
         if std::mem::take(&mut first) && !last {
@@ -595,7 +598,10 @@ fn parse_edges(piece: &[u8], last: bool, cols: &EdgeCols, env: &EdgeEnv<'_>) -> 
 
 /// Loads the edges of an edge file.
 pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
-    let opened = open(path, |line, message| cx.edge_fatal(file, line, message));
+    let tuning = cx.tuning;
+    let opened = open(path, tuning.block, |line, message| {
+        cx.edge_fatal(file, line, message)
+    });
     let Some((mut blocks, names)) = opened else {
         return;
     };
@@ -604,17 +610,17 @@ pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
         Err(message) => return cx.edge_fatal(file, Some(1), message),
     };
     cx.begin_edges(file, None);
-    let threads = threads();
     let mut first = true;
     loop {
         let (bytes, line, last) = blocks.unread();
         let env = cx.edge_env();
         let run = |threads| {
-            parse_pieces(bytes, line, last, threads, |p, last| {
+            let tuning = Tuning { threads, ..tuning };
+            parse_pieces(bytes, line, last, tuning, |p, last| {
                 parse_edges(p, last, &cols, &env)
             })
         };
-        let (mut pieces, mut used, mut end) = run(threads);
+        let (mut pieces, mut used, mut end) = run(tuning.threads);
         if pieces.len() > 1
             && EdgeBatch::distinct_new_types(pieces.iter().map(|p| &p.out)) > env.type_room
         {

@@ -405,12 +405,17 @@ impl EdgeBatch {
 /// `since` and after (those of this load). Reads the out-adjacency: edges
 /// of a node come in edge order, so the first of a kind is never a
 /// duplicate.
-pub(crate) fn duplicates(g: &Graph, since: usize, multi: &[bool]) -> Vec<(EdgeId, EdgeId)> {
+pub(crate) fn duplicates(
+    g: &Graph,
+    since: usize,
+    multi: &[bool],
+    threads: usize,
+) -> Vec<(EdgeId, EdgeId)> {
     let n = g.node_count();
     if g.edge_count() <= since {
         return Vec::new();
     }
-    let threads = super::blocks::threads().min(n.max(1));
+    let threads = threads.min(n.max(1));
     let ranges = split_by_degree(g, threads);
     let scan = |lo: usize, hi: usize| {
         let mut found = Vec::new();
@@ -555,8 +560,8 @@ mod tests {
             (1, 0, "T"),
         ]);
         let e = EdgeId::from_index;
-        assert_eq!(duplicates(&g, 0, &multi), [(e(4), e(0)), (e(5), e(0))]);
-        assert_eq!(duplicates(&g, 5, &multi), [(e(5), e(0))]);
+        assert_eq!(duplicates(&g, 0, &multi, 2), [(e(4), e(0)), (e(5), e(0))]);
+        assert_eq!(duplicates(&g, 5, &multi, 2), [(e(5), e(0))]);
     }
 
     #[test]
@@ -566,7 +571,7 @@ mod tests {
         edges.push((0, 2, "T"));
         let (g, multi) = graph(&edges);
         let e = EdgeId::from_index;
-        assert_eq!(duplicates(&g, 0, &multi), [(e(101), e(100))]);
+        assert_eq!(duplicates(&g, 0, &multi, 2), [(e(101), e(100))]);
     }
 
     #[test]

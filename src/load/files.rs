@@ -191,7 +191,7 @@ fn classify_csv(path: &Path) -> Result<Class, String> {
 /// A CSV file's column names, reading no more of it than the header needs.
 fn read_header(path: &Path) -> Result<Vec<String>, String> {
     let mut blocks =
-        Blocks::open(path, 1 << 12).map_err(|e| io_message(&e, "a readable CSV file"))?;
+        Blocks::open(path, 1 << 12, 1 << 12).map_err(|e| io_message(&e, "a readable CSV file"))?;
     let mut buf = RecordBuf::default();
     loop {
         let (bytes, line, last) = blocks.unread();

@@ -18,6 +18,8 @@ mod json;
 mod records;
 mod report;
 mod rules;
+#[cfg(test)]
+mod scale_tests;
 mod schema;
 
 use std::collections::{HashMap, HashSet};
@@ -30,6 +32,7 @@ use crate::model::{
     EdgeId, EdgeTypeId, Graph, GraphBuilder, KindId, NodeId, Probe, PropKey, Schema, Value,
 };
 
+use blocks::Tuning;
 use edges::{EdgeBatch, EdgeEnv, EdgeWorker, Faults, Ty};
 use files::Class;
 use report::{Origin, Sink};
@@ -127,6 +130,15 @@ pub fn bundled_data_dir() -> PathBuf {
 }
 
 fn run(base: Option<&Graph>, paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadFailure> {
+    run_tuned(base, paths, opts, Tuning::default())
+}
+
+fn run_tuned(
+    base: Option<&Graph>,
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    tuning: Tuning,
+) -> Result<Loaded, LoadFailure> {
     let mut sink = Sink::new(opts.skip_bad_rows, opts.max_problems);
     let found = files::discover(paths, &mut sink);
     let names: Vec<String> = found.iter().map(|f| f.display.clone()).collect();
@@ -145,6 +157,7 @@ fn run(base: Option<&Graph>, paths: &[PathBuf], opts: &LoadOptions) -> Result<Lo
     }
     let rules = Rules::new(&mut b, schema);
     let mut cx = Ctx::new(b, rules, sink, names, base);
+    cx.tuning = tuning;
 
     let mut docs: Vec<Option<json::Doc>> = found.iter().map(|_| None).collect();
     for (i, f) in found.iter().enumerate() {
@@ -381,6 +394,8 @@ pub(crate) struct Ctx {
     edge_sources: Vec<EdgeSource>,
     /// The unknown ids of the last JSON edge resolved.
     unknown: Vec<(usize, Box<str>)>,
+    /// Block size and threads.
+    pub tuning: Tuning,
 }
 
 impl Ctx {
@@ -420,6 +435,7 @@ impl Ctx {
             edge_rows: Vec::new(),
             edge_sources: Vec::new(),
             unknown: Vec::new(),
+            tuning: Tuning::default(),
         }
     }
 
@@ -727,7 +743,7 @@ impl Ctx {
             .edge_types()
             .map(|(t, _)| self.rules.edge_rule(t).is_some_and(|r| r.multi))
             .collect();
-        let dups = edges::duplicates(&g, self.base_edges, &multi);
+        let dups = edges::duplicates(&g, self.base_edges, &multi, self.tuning.threads);
         for &(dup, first) in &dups {
             let Some(loc) = self.edge_loc(dup) else {
                 continue;
