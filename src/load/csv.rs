@@ -1,19 +1,24 @@
 //! CSV node and edge files (RFC 4180 quoting, CRLF or LF, a leading BOM
-//! ignored). Records are read as bytes into one reused buffer, so invalid
-//! UTF-8 is reported with its line and a row costs no allocation beyond its
-//! string values. Column names are resolved to interned property keys once
-//! per file; the row parsers are pure functions of the record, the columns
-//! and the rules, so a file can later be split into chunks parsed in
-//! parallel.
+//! ignored), read in blocks and parsed on every core ([`super::blocks`]).
+//!
+//! Column names are resolved to interned property keys once per file; the
+//! row parsers are pure functions of the record, the columns and the rules,
+//! so the threads parsing the pieces of a block share nothing mutable. Node
+//! rows come back parsed (the id's hash computed) and are added in order on
+//! the calling thread, which keeps duplicate ids and first-seen kinds
+//! exactly as a sequential read would have them. Edge rows are resolved on
+//! the threads too (ids to nodes, kinds checked) and come back as columns
+//! that are appended to the builder in bulk.
 
 use std::path::Path;
 
-use csv::ByteRecord;
+use crate::model::{GraphBuilder, Probe, PropKey, Value};
 
-use crate::model::{GraphBuilder, PropKey, Value};
-
-use super::files::{CsvReader, EDGE_HEADER, NODE_HEADER, csv_reader, header_names, io_message};
-use super::rules::{Rules, cell_value, check_share};
+use super::blocks::{Blocks, Parsed, Tuning, parse_pieces};
+use super::edges::{EdgeBatch, EdgeEnv, EdgeWorker, Faults, RowProblem};
+use super::files::{EDGE_HEADER, NODE_HEADER, header_names, io_message};
+use super::records::{Record, RecordBuf, Scanner};
+use super::rules::{LastName, Rules, cell_value, check_share};
 use super::{Ctx, EdgeRow, Loc, NodeRow};
 
 /// A property column: its position, interned key and name.
@@ -102,16 +107,16 @@ pub(crate) fn edge_cols(names: &[String], b: &mut GraphBuilder) -> Result<EdgeCo
 }
 
 /// A field as trimmed text; invalid UTF-8 is a fault naming the column.
+#[inline]
 fn field<'r>(
-    rec: &'r ByteRecord,
+    rec: &Record<'r>,
     i: usize,
     column: &str,
     faults: &mut Vec<String>,
 ) -> Option<&'r str> {
-    let bytes = rec.get(i)?;
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Some(s.trim()),
-        Err(_) => {
+    match rec.get_str(i)? {
+        Ok(s) => Some(trim(s)),
+        Err(bytes) => {
             let shown = String::from_utf8_lossy(bytes);
             faults.push(format!(
                 "column `{column}` is not valid UTF-8 (`{shown}`); expected UTF-8 text"
@@ -121,7 +126,17 @@ fn field<'r>(
     }
 }
 
-fn check_width(rec: &ByteRecord, width: usize, faults: &mut Vec<String>) -> bool {
+/// [`str::trim`], with a shortcut for the usual field that needs none.
+#[inline]
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) if f > b' ' && f < 0x80 && l > b' ' && l < 0x80 => s,
+        _ => s.trim(),
+    }
+}
+
+fn check_width(rec: &Record<'_>, width: usize, faults: &mut Vec<String>) -> bool {
     if rec.len() == width {
         return true;
     }
@@ -135,7 +150,7 @@ fn check_width(rec: &ByteRecord, width: usize, faults: &mut Vec<String>) -> bool
 }
 
 /// A record as text for messages, cut after 60 characters.
-fn preview(rec: &ByteRecord) -> String {
+fn preview(rec: &Record<'_>) -> String {
     let joined = rec
         .iter()
         .map(String::from_utf8_lossy)
@@ -149,11 +164,12 @@ fn preview(rec: &ByteRecord) -> String {
 
 /// Parses a node row. Property values are typed by the schema when it
 /// declares them for the row's kind, else inferred. On a fault, returns
-/// `None` with the faults pushed.
+/// `None` with the faults pushed. `kinds` remembers the last kind looked up.
 pub(crate) fn parse_node_row<'r>(
-    rec: &'r ByteRecord,
+    rec: &Record<'r>,
     cols: &NodeCols,
     rules: &Rules,
+    kinds: &mut LastName<crate::model::KindId>,
     props: &mut Vec<(PropKey, Value)>,
     faults: &mut Vec<String>,
 ) -> Option<NodeRow<'r>> {
@@ -176,7 +192,7 @@ pub(crate) fn parse_node_row<'r>(
     if kind == Some("") {
         faults.push("`kind` is empty; expected a kind".to_string());
     }
-    let typed_kind = kind.and_then(|k| rules.kind(k));
+    let typed_kind = kind.and_then(|k| kinds.get_or(k, |k| rules.kind(k)));
     for col in &cols.props {
         let Some(cell) = field(rec, col.index, &col.name, faults) else {
             continue;
@@ -212,10 +228,12 @@ pub(crate) fn parse_node_row<'r>(
 
 /// Parses an edge row. With a schema, the type must be declared and
 /// property values are typed by it; a `share` must lie in (0, 1].
+/// `types` remembers the last type name looked up in the schema.
 pub(crate) fn parse_edge_row<'r>(
-    rec: &'r ByteRecord,
+    rec: &Record<'r>,
     cols: &EdgeCols,
     rules: &Rules,
+    types: &mut LastName<crate::model::EdgeTypeId>,
     props: &mut Vec<(PropKey, Value)>,
     faults: &mut Vec<String>,
 ) -> Option<EdgeRow<'r>> {
@@ -234,7 +252,7 @@ pub(crate) fn parse_edge_row<'r>(
             faults.push(format!("`{column}` is empty; expected {expected}"));
         }
     }
-    let known = ty.and_then(|t| rules.edge_type(t));
+    let known = ty.and_then(|t| types.get_or(t, |t| rules.edge_type(t)));
     if let Some(t) = ty
         && rules.strict()
         && known.is_none()
@@ -277,109 +295,352 @@ pub(crate) fn parse_edge_row<'r>(
     })
 }
 
-/// Opens a CSV file and reads its header; problems are fatal.
-fn open(cx: &mut Ctx<'_>, file: usize, path: &Path) -> Option<(CsvReader, Vec<String>)> {
-    let mut reader = match csv_reader(path) {
-        Ok(r) => r,
+/// Opens a CSV file and reads its header; problems are fatal (reported
+/// through `fatal(line, message)`).
+fn open(
+    path: &Path,
+    block: usize,
+    mut fatal: impl FnMut(Option<usize>, String),
+) -> Option<(Blocks, Vec<String>)> {
+    let mut blocks = match Blocks::open(path, block, block) {
+        Ok(b) => b,
         Err(e) => {
-            cx.fatal(file, None, None, io_message(&e, "a readable CSV file"));
+            fatal(None, io_message(&e, "a readable CSV file"));
             return None;
         }
     };
-    let mut header = ByteRecord::new();
-    let names = match reader.read_byte_record(&mut header) {
-        Ok(true) => header_names(&header),
-        Ok(false) => Err("empty CSV file; expected a header".to_string()),
-        Err(e) => Err(format!("cannot read the CSV header: {e}")),
-    };
-    match names {
-        Ok(n) => Some((reader, n)),
-        Err(message) => {
-            cx.fatal(file, Some(1), None, message);
-            None
+    let mut buf = RecordBuf::default();
+    loop {
+        let (bytes, line, last) = blocks.unread();
+        let mut s = Scanner::new(bytes, line, last);
+        if s.next(&mut buf) {
+            let rec = Record::new(bytes, &buf);
+            let (names, header_line) = (header_names(rec.iter()), rec.line());
+            let (used, after) = (s.pos(), s.line());
+            blocks.consume(used, after);
+            return match names {
+                Ok(n) => Some((blocks, n)),
+                Err(message) => {
+                    fatal(Some(header_line), message);
+                    None
+                }
+            };
+        }
+        if last {
+            fatal(Some(1), "empty CSV file; expected a header".to_string());
+            return None;
+        }
+        if let Err(e) = blocks.fill() {
+            fatal(None, format!("cannot read the file: {e}"));
+            return None;
         }
     }
 }
 
-/// Reads the next record; `None` at the end or on a read error (reported).
-fn next(
-    cx: &mut Ctx<'_>,
-    file: usize,
-    reader: &mut CsvReader,
-    rec: &mut ByteRecord,
-) -> Option<usize> {
-    match reader.read_byte_record(rec) {
-        Ok(true) => Some(rec.position().map_or(0, |p| p.line() as usize)),
-        Ok(false) => None,
-        Err(e) => {
-            let line = e.position().map(|p| p.line() as usize);
-            cx.fatal(file, line, None, format!("cannot read the file: {e}"));
-            None
+/// A node row parsed by a thread, waiting to be added in order. Text is
+/// in the batch's arena as `(start, end)`.
+#[derive(Debug)]
+enum NodeOut {
+    Good {
+        line: usize,
+        id: (usize, usize),
+        kind: (usize, usize),
+        name: (usize, usize),
+        /// Into the batch's alias spans.
+        aliases: (usize, usize),
+        /// Into the batch's properties.
+        props: (usize, usize),
+        probe: Probe,
+    },
+    Bad {
+        line: usize,
+        /// The row's id, when readable (its edges are then not reported).
+        id: Option<(usize, usize)>,
+        faults: Vec<String>,
+    },
+}
+
+/// The node rows of one piece of a file.
+#[derive(Debug, Default)]
+struct NodeBatch {
+    rows: Vec<NodeOut>,
+    text: String,
+    aliases: Vec<(usize, usize)>,
+    props: Vec<(PropKey, Value)>,
+}
+
+impl NodeBatch {
+    fn keep(&mut self, s: &str) -> (usize, usize) {
+        let start = self.text.len();
+        self.text.push_str(s);
+        (start, self.text.len())
+    }
+}
+
+/// Parses the node rows of a piece (lines counted from 0).
+fn parse_nodes(piece: &[u8], last: bool, cols: &NodeCols, rules: &Rules) -> Parsed<NodeBatch> {
+    let mut out = NodeBatch::default();
+    let mut buf = RecordBuf::default();
+    let mut s = Scanner::new(piece, 0, last);
+    let mut faults = Vec::new();
+    let mut kinds = LastName::default();
+    let text = std::str::from_utf8(piece).ok();
+    while s.next(&mut buf) {
+        let rec = match text {
+            Some(t) => Record::in_text(t, &buf),
+            None => Record::new(piece, &buf),
+        };
+        let line = rec.line();
+        let first = out.props.len();
+        match parse_node_row(&rec, cols, rules, &mut kinds, &mut out.props, &mut faults) {
+            Some(row) => {
+                let a0 = out.aliases.len();
+                for a in &row.aliases {
+                    let span = out.keep(a);
+                    out.aliases.push(span);
+                }
+                let row_out = NodeOut::Good {
+                    line,
+                    probe: Probe::new(row.id),
+                    id: out.keep(row.id),
+                    kind: out.keep(row.kind),
+                    name: out.keep(row.name),
+                    aliases: (a0, out.aliases.len()),
+                    props: (first, out.props.len()),
+                };
+                out.rows.push(row_out);
+            }
+            None => {
+                out.props.truncate(first);
+                let id = rec.get(0).and_then(|b| std::str::from_utf8(b).ok());
+                let id = id.map(|id| out.keep(id.trim()));
+                out.rows.push(NodeOut::Bad {
+                    line,
+                    id,
+                    faults: std::mem::take(&mut faults),
+                });
+            }
+        }
+    }
+    Parsed {
+        out,
+        used: s.pos(),
+        end_line: s.line(),
+    }
+}
+
+/// How many rows ahead the id table is read (see `GraphBuilder::touch_ids`).
+const TOUCH: usize = 32;
+
+/// Adds a batch of node rows in order; `first_line` is its piece's line.
+fn add_nodes(cx: &mut Ctx, file: usize, batch: NodeBatch, first_line: usize) {
+    let mut props = Vec::new();
+    let mut faults = Vec::new();
+    let NodeBatch {
+        rows,
+        text,
+        aliases,
+        props: mut all_props,
+    } = batch;
+    let ahead: Vec<Option<Probe>> = rows
+        .iter()
+        .map(|r| match r {
+            NodeOut::Good { probe, .. } => Some(*probe),
+            NodeOut::Bad { .. } => None,
+        })
+        .collect();
+    let text_of = |(a, b): (usize, usize)| text.get(a..b).unwrap_or("");
+    for (i, row) in rows.into_iter().enumerate() {
+        if i % TOUCH == 0 {
+            // Read the id table where the next rows go, all at once.
+            cx.b.touch_ids(ahead[i..].iter().take(TOUCH).flatten());
+        }
+        match row {
+            NodeOut::Good {
+                line,
+                id,
+                kind,
+                name,
+                aliases: (a0, a1),
+                props: (p0, p1),
+                probe,
+            } => {
+                let loc = Loc {
+                    file,
+                    line: first_line + line,
+                    col: None,
+                    item: None,
+                };
+                props.clear();
+                props.extend(
+                    all_props[p0..p1]
+                        .iter_mut()
+                        .map(|(k, v)| (*k, std::mem::replace(v, Value::Null))),
+                );
+                let row = NodeRow {
+                    id: text_of(id),
+                    kind: text_of(kind),
+                    name: text_of(name),
+                    aliases: aliases[a0..a1]
+                        .iter()
+                        .map(|s| Box::from(text_of(*s)))
+                        .collect(),
+                };
+                cx.add_node_probed(&loc, row, &probe, &mut props, &mut faults);
+                cx.report(&loc, &mut faults);
+            }
+            NodeOut::Bad {
+                line,
+                id,
+                faults: mut row_faults,
+            } => {
+                if let Some(id) = id {
+                    cx.reject(text_of(id));
+                }
+                let loc = Loc {
+                    file,
+                    line: first_line + line,
+                    col: None,
+                    item: None,
+                };
+                cx.report(&loc, &mut row_faults);
+            }
+        }
+        if cx.full() {
+            return;
         }
     }
 }
 
 /// Loads the nodes of a node file.
-pub(crate) fn load_nodes(cx: &mut Ctx<'_>, file: usize, path: &Path) {
-    let Some((mut reader, names)) = open(cx, file, path) else {
+pub(crate) fn load_nodes(cx: &mut Ctx, file: usize, path: &Path) {
+    let tuning = cx.tuning;
+    let opened = open(path, tuning.block, |line, message| {
+        cx.fatal(file, line, None, message)
+    });
+    let Some((mut blocks, names)) = opened else {
         return;
     };
     let cols = match node_cols(&names, &mut cx.b) {
         Ok(c) => c,
         Err(message) => return cx.fatal(file, Some(1), None, message),
     };
-    let mut rec = ByteRecord::new();
-    let mut props = Vec::new();
-    let mut faults = Vec::new();
-    while let Some(line) = next(cx, file, &mut reader, &mut rec) {
-        let loc = Loc {
-            file,
-            line,
-            col: None,
-            item: None,
-        };
-        props.clear();
-        match parse_node_row(&rec, &cols, &cx.rules, &mut props, &mut faults) {
-            Some(row) => cx.add_node(&loc, row, &mut props, &mut faults),
-            None => {
-                if let Some(id) = rec.get(0).and_then(|b| std::str::from_utf8(b).ok()) {
-                    cx.reject(id.trim());
-                }
+    let mut first = true;
+    loop {
+        let (bytes, line, last) = blocks.unread();
+        let rules = &cx.rules;
+        let (pieces, used, end) = parse_pieces(bytes, line, last, tuning, |p, last| {
+            parse_nodes(p, last, &cols, rules)
+        });
+        if std::mem::take(&mut first) && !last {
+            let rows: usize = pieces.iter().map(|p| p.out.rows.len()).sum();
+            let ids: usize = pieces.iter().map(|p| p.out.text.len()).sum();
+            let est = blocks.estimate(rows, used);
+            cx.b.reserve(est, blocks.estimate(ids, used), 0);
+        }
+        for p in pieces {
+            add_nodes(cx, file, p.out, p.first_line);
+            if cx.full() {
+                return;
             }
         }
-        cx.report(&loc, &mut faults);
-        if cx.sink.full() {
+        blocks.consume(used, end);
+        if last {
             return;
+        }
+        if let Err(e) = blocks.fill() {
+            return cx.fatal(file, None, None, format!("cannot read the file: {e}"));
         }
     }
 }
 
+/// Parses and resolves the edge rows of a piece (lines counted from 0).
+fn parse_edges(piece: &[u8], last: bool, cols: &EdgeCols, env: &EdgeEnv<'_>) -> Parsed<EdgeBatch> {
+    let mut out = EdgeBatch::with_capacity(piece.len() / 24);
+    let mut worker = EdgeWorker::default();
+    let mut types = LastName::default();
+    let mut buf = RecordBuf::default();
+    let mut s = Scanner::new(piece, 0, last);
+    let mut props = Vec::new();
+    let mut faults = Vec::new();
+    let text = std::str::from_utf8(piece).ok();
+    while s.next(&mut buf) {
+        let rec = match text {
+            Some(t) => Record::in_text(t, &buf),
+            None => Record::new(piece, &buf),
+        };
+        props.clear();
+        match parse_edge_row(&rec, cols, env.rules, &mut types, &mut props, &mut faults) {
+            Some(row) => {
+                if worker.queue(rec.line(), &row, &mut props) {
+                    worker.flush(env, &mut out);
+                }
+            }
+            None if faults.is_empty() => {}
+            None => out.problems.push(RowProblem {
+                line: rec.line(),
+                faults: Faults {
+                    list: std::mem::take(&mut faults),
+                    unknown: Vec::new(),
+                },
+            }),
+        }
+    }
+    worker.flush(env, &mut out);
+    out.problems.sort_by_key(|p| p.line);
+    out.new_types = worker.new_types;
+    Parsed {
+        out,
+        used: s.pos(),
+        end_line: s.line(),
+    }
+}
+
 /// Loads the edges of an edge file.
-pub(crate) fn load_edges(cx: &mut Ctx<'_>, file: usize, path: &Path) {
-    let Some((mut reader, names)) = open(cx, file, path) else {
+pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
+    let tuning = cx.tuning;
+    let opened = open(path, tuning.block, |line, message| {
+        cx.edge_fatal(file, line, message)
+    });
+    let Some((mut blocks, names)) = opened else {
         return;
     };
     let cols = match edge_cols(&names, &mut cx.b) {
         Ok(c) => c,
-        Err(message) => return cx.fatal(file, Some(1), None, message),
+        Err(message) => return cx.edge_fatal(file, Some(1), message),
     };
-    let mut rec = ByteRecord::new();
-    let mut props = Vec::new();
-    let mut faults = Vec::new();
-    while let Some(line) = next(cx, file, &mut reader, &mut rec) {
-        let loc = Loc {
-            file,
-            line,
-            col: None,
-            item: None,
+    cx.begin_edges(file, None);
+    let mut first = true;
+    loop {
+        let (bytes, line, last) = blocks.unread();
+        let env = cx.edge_env();
+        let run = |threads| {
+            let tuning = Tuning { threads, ..tuning };
+            parse_pieces(bytes, line, last, tuning, |p, last| {
+                parse_edges(p, last, &cols, &env)
+            })
         };
-        props.clear();
-        if let Some(row) = parse_edge_row(&rec, &cols, &cx.rules, &mut props, &mut faults) {
-            cx.add_edge(&loc, row, &mut props, &mut faults);
+        let (mut pieces, mut used, mut end) = run(tuning.threads);
+        if pieces.len() > 1
+            && EdgeBatch::distinct_new_types(pieces.iter().map(|p| &p.out)) > env.type_room
+        {
+            // Too many new types for the room left: only a sequential pass
+            // knows which row is the one too many.
+            (pieces, used, end) = run(1);
         }
-        cx.report(&loc, &mut faults);
-        if cx.sink.full() {
+        if std::mem::take(&mut first) && !last {
+            let rows: usize = pieces.iter().map(|p| p.out.ends.len()).sum();
+            cx.reserve_edges(blocks.estimate(rows, used));
+        }
+        for p in pieces {
+            cx.add_edges(file, p.out, p.first_line);
+        }
+        blocks.consume(used, end);
+        if last || cx.full() {
             return;
+        }
+        if let Err(e) = blocks.fill() {
+            return cx.edge_fatal(file, None, format!("cannot read the file: {e}"));
         }
     }
 }
@@ -389,8 +650,12 @@ mod tests {
     use super::*;
     use crate::model::GraphBuilder;
 
-    fn rec(fields: &[&str]) -> ByteRecord {
-        ByteRecord::from(fields.to_vec())
+    /// The record of `fields` joined by commas (none may hold a comma).
+    fn with_rec<T>(fields: &[&str], f: impl FnOnce(&Record<'_>) -> T) -> T {
+        let line = fields.join(",");
+        let mut buf = RecordBuf::default();
+        assert!(Scanner::new(line.as_bytes(), 1, true).next(&mut buf));
+        f(&Record::new(line.as_bytes(), &buf))
     }
 
     fn names(text: &str) -> Vec<String> {
@@ -403,12 +668,24 @@ mod tests {
         let rules = Rules::new(&mut b, None);
         let cols = node_cols(&names("id,kind,name,aliases,founded"), &mut b).unwrap();
         let (mut props, mut faults) = (Vec::new(), Vec::new());
-        let r = rec(&["tsmc", "Firm", "TSMC", "Taiwan Semi| TSM |", "1987"]);
-        let row = parse_node_row(&r, &cols, &rules, &mut props, &mut faults).unwrap();
-        assert_eq!((row.id, row.kind, row.name), ("tsmc", "Firm", "TSMC"));
-        assert_eq!(
-            row.aliases,
-            vec![Box::from("Taiwan Semi"), Box::from("TSM")]
+        with_rec(
+            &["tsmc", "Firm", "TSMC", "Taiwan Semi| TSM |", "1987"],
+            |r| {
+                let row = parse_node_row(
+                    r,
+                    &cols,
+                    &rules,
+                    &mut LastName::default(),
+                    &mut props,
+                    &mut faults,
+                )
+                .unwrap();
+                assert_eq!((row.id, row.kind, row.name), ("tsmc", "Firm", "TSMC"));
+                assert_eq!(
+                    row.aliases,
+                    vec![Box::from("Taiwan Semi"), Box::from("TSM")]
+                );
+            },
         );
         assert_eq!(props, vec![(b.prop_key("founded"), Value::Int(1987))]);
     }
@@ -419,17 +696,29 @@ mod tests {
         let rules = Rules::new(&mut b, None);
         let cols = node_cols(&names("id,kind,name"), &mut b).unwrap();
         let (mut props, mut faults) = (Vec::new(), Vec::new());
-        assert!(
-            parse_node_row(&rec(&["a", "Firm"]), &cols, &rules, &mut props, &mut faults).is_none()
-        );
+        assert!(with_rec(&["a", "Firm"], |r| parse_node_row(
+            r,
+            &cols,
+            &rules,
+            &mut LastName::default(),
+            &mut props,
+            &mut faults
+        )
+        .is_none()));
         assert_eq!(
             faults,
             ["row `a,Firm` has 2 fields, expected 3 (as in the header)"]
         );
         faults.clear();
-        assert!(
-            parse_node_row(&rec(&["", "", "x"]), &cols, &rules, &mut props, &mut faults).is_none()
-        );
+        assert!(with_rec(&["", "", "x"], |r| parse_node_row(
+            r,
+            &cols,
+            &rules,
+            &mut LastName::default(),
+            &mut props,
+            &mut faults
+        )
+        .is_none()));
         assert_eq!(faults.len(), 2, "{faults:?}");
     }
 
@@ -439,16 +728,16 @@ mod tests {
         let rules = Rules::new(&mut b, None);
         let cols = edge_cols(&names("from,to,type,share"), &mut b).unwrap();
         let (mut props, mut faults) = (Vec::new(), Vec::new());
-        assert!(
-            parse_edge_row(
-                &rec(&["a", "b", "T", "1.5"]),
-                &cols,
-                &rules,
-                &mut props,
-                &mut faults
-            )
-            .is_none()
-        );
+        let mut types = LastName::default();
+        assert!(with_rec(&["a", "b", "T", "1.5"], |r| parse_edge_row(
+            r,
+            &cols,
+            &rules,
+            &mut types,
+            &mut props,
+            &mut faults
+        )
+        .is_none()));
         assert_eq!(
             faults,
             ["share `1.5` is out of range; expected a number in (0, 1]"]

@@ -3,12 +3,12 @@
 //! file is classified by its name or, for CSV, by its header.
 
 use std::collections::HashSet;
-use std::fs::File;
-use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use crate::diag::Problem;
 
+use super::blocks::Blocks;
+use super::records::{Record, RecordBuf, Scanner};
 use super::report::Sink;
 
 /// What a data file holds.
@@ -181,18 +181,7 @@ fn class_by_name(path: &Path, given: bool) -> Option<Class> {
 
 /// Reads a CSV file's header and says whether it is a node or an edge file.
 fn classify_csv(path: &Path) -> Result<Class, String> {
-    let mut reader = csv_reader(path).map_err(|e| io_message(&e, "a readable CSV file"))?;
-    let mut header = csv::ByteRecord::new();
-    match reader.read_byte_record(&mut header) {
-        Ok(true) => {}
-        Ok(false) => {
-            return Err(format!(
-                "empty CSV file; expected a header: {NODE_HEADER} or {EDGE_HEADER}"
-            ));
-        }
-        Err(e) => return Err(format!("cannot read the CSV header: {e}")),
-    }
-    let names = header_names(&header)?;
+    let names = read_header(path)?;
     let starts =
         |want: &[&str]| names.len() >= want.len() && names.iter().zip(want).all(|(a, b)| a == b);
     if starts(&["id", "kind"]) {
@@ -207,10 +196,34 @@ fn classify_csv(path: &Path) -> Result<Class, String> {
     }
 }
 
+/// A CSV file's column names, reading no more of it than the header needs.
+fn read_header(path: &Path) -> Result<Vec<String>, String> {
+    let mut blocks =
+        Blocks::open(path, 1 << 12, 1 << 12).map_err(|e| io_message(&e, "a readable CSV file"))?;
+    let mut buf = RecordBuf::default();
+    loop {
+        let (bytes, line, last) = blocks.unread();
+        if Scanner::new(bytes, line, last).next(&mut buf) {
+            return header_names(Record::new(bytes, &buf).iter());
+        }
+        if last {
+            return Err(format!(
+                "empty CSV file; expected a header: {NODE_HEADER} or {EDGE_HEADER}"
+            ));
+        }
+        // A header longer than what was read: read on.
+        blocks.consume(0, line);
+        blocks
+            .fill()
+            .map_err(|e| format!("cannot read the CSV header: {e}"))?;
+    }
+}
+
 /// A header's column names, trimmed. Invalid UTF-8 is an error.
-pub(crate) fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, String> {
-    header
-        .iter()
+pub(crate) fn header_names<'r>(
+    fields: impl Iterator<Item = &'r [u8]>,
+) -> Result<Vec<String>, String> {
+    fields
         .enumerate()
         .map(|(i, field)| match std::str::from_utf8(field) {
             Ok(s) => Ok(s.trim().to_string()),
@@ -221,110 +234,6 @@ pub(crate) fn header_names(header: &csv::ByteRecord) -> Result<Vec<String>, Stri
             )),
         })
         .collect()
-}
-
-/// A CSV reader over a file (with its first bytes put back).
-pub(crate) type CsvReader = csv::Reader<Crlf<std::io::Chain<Cursor<Vec<u8>>, File>>>;
-
-/// The UTF-8 byte order mark some spreadsheet programs write.
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// A CSV reader over a file, with a leading byte order mark removed, no
-/// header handling (the caller reads the header as the first record, so
-/// line numbers stay the file's) and ragged rows let through (the caller
-/// reports them with both counts).
-pub(crate) fn csv_reader(path: &Path) -> std::io::Result<CsvReader> {
-    let mut file = File::open(path)?;
-    let mut head = [0u8; 3];
-    let mut n = 0;
-    while n < head.len() {
-        match file.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let prefix = if head[..n] == *BOM {
-        Vec::new()
-    } else {
-        head[..n].to_vec()
-    };
-    Ok(csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(Crlf::new(Cursor::new(prefix).chain(file))))
-}
-
-/// Turns `\r\n` into `\n` while streaming. The csv crate takes a record's
-/// position before it consumes the `\n` of the previous record's `\r\n`,
-/// so with CRLF files every line number after the header would be one
-/// short; with plain `\n` they are exact. (A `\r\n` inside a quoted field
-/// becomes `\n` too, which is what a name wants anyway.)
-pub(crate) struct Crlf<R> {
-    inner: R,
-    /// A `\r` that ended the last chunk, held until we know what follows.
-    pending_cr: bool,
-}
-
-impl<R: Read> Crlf<R> {
-    pub(crate) fn new(inner: R) -> Crlf<R> {
-        Crlf {
-            inner,
-            pending_cr: false,
-        }
-    }
-}
-
-impl<R: Read> Read for Crlf<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        if out.len() < 2 {
-            // Too small to look ahead; never the case for the csv reader.
-            if self.pending_cr && !out.is_empty() {
-                self.pending_cr = false;
-                out[0] = b'\r';
-                return Ok(1);
-            }
-            return self.inner.read(out);
-        }
-        loop {
-            let start = usize::from(self.pending_cr);
-            if self.pending_cr {
-                out[0] = b'\r';
-            }
-            let n = match self.inner.read(&mut out[start..]) {
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if n == 0 {
-                // End of input: a held `\r` is just a byte.
-                self.pending_cr = false;
-                return Ok(start);
-            }
-            let end = start + n;
-            self.pending_cr = false;
-            let mut w = 0;
-            for r in 0..end {
-                let b = out[r];
-                if b == b'\r' {
-                    if r + 1 == end {
-                        self.pending_cr = true;
-                        continue;
-                    }
-                    if out[r + 1] == b'\n' {
-                        continue;
-                    }
-                }
-                out[w] = b;
-                w += 1;
-            }
-            if w > 0 {
-                return Ok(w);
-            }
-        }
-    }
 }
 
 /// An I/O error in words, with what was expected.
@@ -339,32 +248,6 @@ pub(crate) fn io_message(e: &std::io::Error, expected: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Reads through `Crlf` in chunks of `size` bytes.
-    fn through(input: &[u8], size: usize) -> Vec<u8> {
-        let mut r = Crlf::new(input);
-        let mut out = Vec::new();
-        let mut buf = vec![0u8; size];
-        loop {
-            let n = r.read(&mut buf).expect("reading a slice cannot fail");
-            if n == 0 {
-                return out;
-            }
-            out.extend_from_slice(&buf[..n]);
-        }
-    }
-
-    #[test]
-    fn crlf_becomes_lf_across_chunk_boundaries() {
-        let input = b"a,b\r\nc\r\r\n\rd\r";
-        for size in 2..8 {
-            assert_eq!(
-                through(input, size),
-                b"a,b\nc\r\n\rd\r",
-                "chunk size {size}"
-            );
-        }
-    }
 
     #[test]
     fn classifies_by_name() {

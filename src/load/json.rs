@@ -33,7 +33,7 @@ pub(crate) struct Doc {
 
 /// Reads a JSON document, loads its nodes and returns its edges for later.
 /// Syntax errors and a wrong top-level shape fail the load.
-pub(crate) fn read(cx: &mut Ctx<'_>, file: usize, path: &Path) -> Option<Doc> {
+pub(crate) fn read(cx: &mut Ctx, file: usize, path: &Path) -> Option<Doc> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -134,7 +134,7 @@ pub(crate) fn read(cx: &mut Ctx<'_>, file: usize, path: &Path) -> Option<Doc> {
     Some(Doc { edges, at })
 }
 
-fn load_nodes(cx: &mut Ctx<'_>, file: usize, nodes: &[Json], at: &[(usize, usize)]) {
+fn load_nodes(cx: &mut Ctx, file: usize, nodes: &[Json], at: &[(usize, usize)]) {
     let mut named = Vec::new();
     let mut props = Vec::new();
     let mut faults = Vec::new();
@@ -159,7 +159,7 @@ fn load_nodes(cx: &mut Ctx<'_>, file: usize, nodes: &[Json], at: &[(usize, usize
             }
         }
         cx.report(&loc, &mut faults);
-        if cx.sink.full() {
+        if cx.full() {
             return;
         }
     }
@@ -167,10 +167,11 @@ fn load_nodes(cx: &mut Ctx<'_>, file: usize, nodes: &[Json], at: &[(usize, usize
 
 impl Doc {
     /// Loads the document's edges (after every file's nodes).
-    pub(crate) fn load_edges(self, cx: &mut Ctx<'_>, file: usize) {
+    pub(crate) fn load_edges(self, cx: &mut Ctx, file: usize) {
         let mut named = Vec::new();
         let mut props = Vec::new();
         let mut faults = Vec::new();
+        cx.begin_edges(file, Some(self.at.clone()));
         for (i, item) in self.edges.iter().enumerate() {
             let (line, col) = self.at.get(i).copied().unwrap_or((0, 0));
             let loc = Loc {
@@ -184,8 +185,8 @@ impl Doc {
                 intern(cx, &mut named, &mut props);
                 cx.add_edge(&loc, row, &mut props, &mut faults);
             }
-            cx.report(&loc, &mut faults);
-            if cx.sink.full() {
+            cx.report_edge(&loc, &mut faults);
+            if cx.full() {
                 return;
             }
         }
@@ -193,7 +194,7 @@ impl Doc {
 }
 
 /// Interns parsed property names into keys.
-fn intern(cx: &mut Ctx<'_>, named: &mut Vec<(&str, Value)>, props: &mut Vec<(PropKey, Value)>) {
+fn intern(cx: &mut Ctx, named: &mut Vec<(&str, Value)>, props: &mut Vec<(PropKey, Value)>) {
     props.clear();
     props.extend(named.drain(..).map(|(k, v)| (cx.b.prop_key(k), v)));
 }

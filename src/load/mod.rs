@@ -10,11 +10,16 @@
 //! limit) and no graph; the graph a [`load_into`] started from is never
 //! touched.
 
+mod blocks;
 mod csv;
+mod edges;
 mod files;
 mod json;
+mod records;
 mod report;
 mod rules;
+#[cfg(test)]
+mod scale_tests;
 mod schema;
 
 use std::collections::{HashMap, HashSet};
@@ -23,8 +28,12 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 
 use crate::diag::Problem;
-use crate::model::{EdgeTypeId, Graph, GraphBuilder, KindId, NodeId, PropKey, Schema, Value};
+use crate::model::{
+    EdgeId, EdgeTypeId, Graph, GraphBuilder, KindId, NodeId, Probe, PropKey, Schema, Value,
+};
 
+use blocks::Tuning;
+use edges::{EdgeBatch, EdgeEnv, EdgeWorker, Faults, Ty};
 use files::Class;
 use report::{Origin, Sink};
 use rules::Rules;
@@ -121,6 +130,15 @@ pub fn bundled_data_dir() -> PathBuf {
 }
 
 fn run(base: Option<&Graph>, paths: &[PathBuf], opts: &LoadOptions) -> Result<Loaded, LoadFailure> {
+    run_tuned(base, paths, opts, Tuning::default())
+}
+
+fn run_tuned(
+    base: Option<&Graph>,
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    tuning: Tuning,
+) -> Result<Loaded, LoadFailure> {
     let mut sink = Sink::new(opts.skip_bad_rows, opts.max_problems);
     let found = files::discover(paths, &mut sink);
     let names: Vec<String> = found.iter().map(|f| f.display.clone()).collect();
@@ -139,10 +157,11 @@ fn run(base: Option<&Graph>, paths: &[PathBuf], opts: &LoadOptions) -> Result<Lo
     }
     let rules = Rules::new(&mut b, schema);
     let mut cx = Ctx::new(b, rules, sink, names, base);
+    cx.tuning = tuning;
 
     let mut docs: Vec<Option<json::Doc>> = found.iter().map(|_| None).collect();
     for (i, f) in found.iter().enumerate() {
-        if cx.sink.full() {
+        if cx.full() {
             break;
         }
         match f.class {
@@ -152,7 +171,7 @@ fn run(base: Option<&Graph>, paths: &[PathBuf], opts: &LoadOptions) -> Result<Lo
         }
     }
     for (i, f) in found.iter().enumerate() {
-        if cx.sink.full() {
+        if cx.full() {
             break;
         }
         match f.class {
@@ -308,45 +327,85 @@ type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 /// The ids kinds and edge types are interned to are 16-bit.
 const MAX_INTERNED: usize = u16::MAX as usize;
 
+/// How many node ids "did you mean" may compare in one load (a million-node
+/// graph gets a suggestion for its first five unknown ids).
+const SUGGEST_BUDGET: usize = 5_000_000;
+
+/// Where the edges of one file start, and for JSON where its items are.
+#[derive(Debug)]
+struct EdgeSource {
+    first: usize,
+    file: usize,
+    /// JSON: (line, column) of each item of `edges`.
+    at: Option<Vec<(usize, usize)>>,
+}
+
+/// A problem of the edge phase, held until the load ends: duplicate edges
+/// are only found then, and all are reported in file order.
+#[derive(Debug)]
+struct Pending {
+    file: usize,
+    /// 0: none.
+    line: usize,
+    col: Option<usize>,
+    item: Option<(&'static str, usize)>,
+    /// A problem with the whole file (never skipped).
+    fatal: bool,
+    faults: Faults,
+}
+
+impl Pending {
+    fn key(&self) -> (usize, usize, usize) {
+        let line = if self.line == 0 {
+            usize::MAX
+        } else {
+            self.line
+        };
+        (self.file, line, self.col.unwrap_or(0))
+    }
+}
+
 /// The state of one load: the builder, the rules, where every node and
 /// edge came from (for "first defined at"), and the problems.
-pub(crate) struct Ctx<'g> {
+pub(crate) struct Ctx {
     pub b: GraphBuilder,
     pub rules: Rules,
     pub sink: Sink,
     pub files: Vec<String>,
-    base: Option<&'g Graph>,
     base_nodes: usize,
+    base_edges: usize,
     /// Origins of the nodes added by this load (index: node - base_nodes).
     node_origins: Vec<Origin>,
-    /// Every node's kind (base nodes too), for the endpoint checks.
-    node_kinds: Vec<KindId>,
     /// Ids of node rows that were rejected, so their edges are not reported
     /// again as dangling.
     rejected: HashSet<Box<str>>,
-    /// First origin of each (from, to, type) added by this load.
-    seen_edges: FxMap<(NodeId, NodeId, EdgeTypeId), Origin>,
-    /// The last endpoints resolved: edge files are usually grouped by one
-    /// end, and a repeated id then costs a string compare instead of a
-    /// lookup in the million-entry id index.
-    last_ends: [LastId; 2],
     /// Kinds and types interned without a schema, and how many exist.
     kinds: FxMap<Box<str>, KindId>,
     kind_count: usize,
+    /// The last kind declared by the schema that was looked up.
+    declared: rules::LastName<KindId>,
     types: FxMap<Box<str>, EdgeTypeId>,
     type_count: usize,
+    /// Problems of the edge phase, and how many of them fail the load.
+    pending: Vec<Pending>,
+    pending_failing: usize,
+    /// For each edge added by this load: its line (CSV) or item (JSON).
+    edge_rows: Vec<u32>,
+    edge_sources: Vec<EdgeSource>,
+    /// The unknown ids of the last JSON edge resolved.
+    unknown: Vec<(usize, Box<str>)>,
+    /// Block size and threads.
+    pub tuning: Tuning,
 }
 
-impl<'g> Ctx<'g> {
+impl Ctx {
     fn new(
         b: GraphBuilder,
         rules: Rules,
         sink: Sink,
         files: Vec<String>,
-        base: Option<&'g Graph>,
-    ) -> Ctx<'g> {
-        let node_kinds =
-            base.map_or_else(Vec::new, |g| g.nodes().map(|n| g.node_kind(n)).collect());
+        base: Option<&Graph>,
+    ) -> Ctx {
         let mut kinds = FxMap::default();
         let mut types = FxMap::default();
         if let Some(g) = base {
@@ -358,22 +417,31 @@ impl<'g> Ctx<'g> {
             }
         }
         Ctx {
+            base_nodes: b.node_count(),
+            base_edges: b.edge_count(),
             b,
             rules,
             sink,
             files,
-            base,
-            base_nodes: node_kinds.len(),
             node_origins: Vec::new(),
-            node_kinds,
             rejected: HashSet::new(),
-            seen_edges: FxMap::default(),
-            last_ends: Default::default(),
             kind_count: kinds.len(),
             kinds,
+            declared: rules::LastName::default(),
             type_count: types.len(),
             types,
+            pending: Vec::new(),
+            pending_failing: 0,
+            edge_rows: Vec::new(),
+            edge_sources: Vec::new(),
+            unknown: Vec::new(),
+            tuning: Tuning::default(),
         }
+    }
+
+    /// Whether it is no use going on: the problem limit is reached.
+    pub fn full(&self) -> bool {
+        self.sink.full_with(self.pending_failing)
     }
 
     /// Reports a row's faults (joined into one problem) and clears them.
@@ -381,19 +449,25 @@ impl<'g> Ctx<'g> {
         if faults.is_empty() {
             return;
         }
+        let p = self.problem(loc, &faults.join("; "));
+        faults.clear();
+        self.sink.row(p);
+    }
+
+    /// A problem at `loc` (a JSON item's message names the item).
+    fn problem(&self, loc: &Loc, text: &str) -> Problem {
         let mut message = match loc.item {
             Some((section, i)) => format!("{section}[{i}]: "),
             None => String::new(),
         };
-        message.push_str(&faults.join("; "));
-        faults.clear();
+        message.push_str(text);
         let file = self.files.get(loc.file).map_or("", String::as_str);
         let mut p = Problem::new(file, message);
         if loc.line > 0 {
             p.line = Some(loc.line);
             p.column = loc.col;
         }
-        self.sink.row(p);
+        p
     }
 
     /// A file-level problem (fails the load even when skipping rows).
@@ -403,6 +477,22 @@ impl<'g> Ctx<'g> {
         p.line = line;
         p.column = line.and(col);
         self.sink.fatal(p);
+    }
+
+    /// A file-level problem of the edge phase (held in file order).
+    pub fn edge_fatal(&mut self, file: usize, line: Option<usize>, message: String) {
+        self.pending_failing += 1;
+        self.pending.push(Pending {
+            file,
+            line: line.unwrap_or(0),
+            col: None,
+            item: None,
+            fatal: true,
+            faults: Faults {
+                list: vec![message],
+                unknown: Vec::new(),
+            },
+        });
     }
 
     /// Remembers that the node row with this id was rejected.
@@ -421,6 +511,19 @@ impl<'g> Ctx<'g> {
         props: &mut Vec<(PropKey, Value)>,
         faults: &mut Vec<String>,
     ) {
+        let probe = Probe::new(row.id);
+        self.add_node_probed(loc, row, &probe, props, faults);
+    }
+
+    /// [`Ctx::add_node`] with the id's probe computed beforehand.
+    pub fn add_node_probed(
+        &mut self,
+        loc: &Loc,
+        row: NodeRow<'_>,
+        probe: &Probe,
+        props: &mut Vec<(PropKey, Value)>,
+        faults: &mut Vec<String>,
+    ) {
         let kind = match self.kind(row.kind) {
             Ok(k) => k,
             Err(message) => {
@@ -436,12 +539,9 @@ impl<'g> Ctx<'g> {
         };
         match self
             .b
-            .add_node(row.id, kind, name, row.aliases, props.drain(..))
+            .add_node_probed(row.id, probe, kind, name, row.aliases, props.drain(..))
         {
-            Ok(_) => {
-                self.node_origins.push(loc.origin());
-                self.node_kinds.push(kind);
-            }
+            Ok(_) => self.node_origins.push(loc.origin()),
             Err(existing) => {
                 let first = self.node_origin(existing).describe(&self.files);
                 faults.push(format!(
@@ -462,10 +562,11 @@ impl<'g> Ctx<'g> {
     /// The kind of a row: declared (with a schema) or interned.
     fn kind(&mut self, name: &str) -> Result<KindId, String> {
         if self.rules.strict() {
+            let rules = &self.rules;
             return self
-                .rules
-                .kind(name)
-                .ok_or_else(|| self.rules.unknown_kind(name));
+                .declared
+                .get_or(name, |n| rules.kind(n))
+                .ok_or_else(|| rules.unknown_kind(name));
         }
         if let Some(k) = self.kinds.get(name) {
             return Ok(*k);
@@ -481,32 +582,76 @@ impl<'g> Ctx<'g> {
         Ok(k)
     }
 
-    /// The type of an edge row: declared (with a schema) or interned.
-    fn edge_type(&mut self, row: &EdgeRow<'_>) -> Result<EdgeTypeId, String> {
-        if let Some(t) = row.known {
-            return Ok(t);
+    /// Interns an edge type met without a schema (the caller checked the room).
+    fn intern_type(&mut self, name: &str) -> EdgeTypeId {
+        if let Some(t) = self.types.get(name) {
+            return *t;
         }
-        if self.rules.strict() {
-            return Err(self.rules.unknown_edge_type(row.ty));
-        }
-        if let Some(t) = self.types.get(row.ty) {
-            return Ok(*t);
-        }
-        if self.type_count >= MAX_INTERNED {
-            return Err(format!(
-                "edge type `{}` is one too many; expected at most {MAX_INTERNED} distinct types",
-                row.ty
-            ));
-        }
-        let t = self.b.edge_type(row.ty);
-        self.types.insert(row.ty.into(), t);
+        let t = self.b.edge_type(name);
+        self.types.insert(name.into(), t);
         self.type_count += 1;
-        Ok(t)
+        t
     }
 
-    /// Adds a parsed edge row: endpoints must exist (and have allowed
-    /// kinds), and it must not repeat an edge unless its type is `multi`.
-    /// Faults are left in `faults` for the caller to report.
+    /// What resolving edge rows reads (shared by the threads of a block).
+    pub fn edge_env(&self) -> EdgeEnv<'_> {
+        EdgeEnv {
+            b: &self.b,
+            rules: &self.rules,
+            rejected: &self.rejected,
+            types: &self.types,
+            skips_rows: self.sink.skips_rows(),
+            type_room: MAX_INTERNED.saturating_sub(self.type_count),
+        }
+    }
+
+    /// Starts the edges of a file (JSON: with where its items are).
+    pub fn begin_edges(&mut self, file: usize, at: Option<Vec<(usize, usize)>>) {
+        self.edge_sources.push(EdgeSource {
+            first: self.b.edge_count(),
+            file,
+            at,
+        });
+    }
+
+    /// Adds a batch of resolved CSV edge rows from `file` in order, and
+    /// holds its problems; `first_line` is its piece's first line.
+    pub fn add_edges(&mut self, file: usize, mut batch: EdgeBatch, first_line: usize) {
+        let new_types: Vec<EdgeTypeId> = std::mem::take(&mut batch.new_types)
+            .iter()
+            .map(|t| self.intern_type(t))
+            .collect();
+        self.edge_rows.extend(
+            batch
+                .lines
+                .iter()
+                .map(|l| u32::try_from(first_line + *l as usize).unwrap_or(u32::MAX)),
+        );
+        for p in std::mem::take(&mut batch.problems) {
+            if !self.sink.skips_rows() {
+                self.pending_failing += 1;
+            }
+            self.pending.push(Pending {
+                file,
+                line: first_line + p.line,
+                col: None,
+                item: None,
+                fatal: false,
+                faults: p.faults,
+            });
+        }
+        batch.add_to(&mut self.b, &new_types);
+    }
+
+    /// Makes room for about `edges` more edges.
+    pub fn reserve_edges(&mut self, edges: usize) {
+        self.b.reserve(0, 0, edges);
+        self.edge_rows.reserve(edges);
+    }
+
+    /// Adds a parsed edge row (JSON): endpoints must exist (and have
+    /// allowed kinds). Faults are left in `faults` for the caller to report
+    /// with [`Ctx::report_edge`]. Duplicates are found when the load ends.
     pub fn add_edge(
         &mut self,
         loc: &Loc,
@@ -514,148 +659,164 @@ impl<'g> Ctx<'g> {
         props: &mut Vec<(PropKey, Value)>,
         faults: &mut Vec<String>,
     ) {
-        let mut ends = [None, None];
-        let mut hidden = false;
-        for (i, (slot, (id, which))) in ends
-            .iter_mut()
-            .zip([(row.from, "from"), (row.to, "to")])
-            .enumerate()
-        {
-            *slot = self.last_ends[i].lookup(&self.b, id);
-            if slot.is_some() {
-                continue;
-            }
-            if self.rejected.contains(id) {
-                if self.sink.skips_rows() {
-                    faults.push(format!(
-                        "`{which}` node `{id}` was skipped (its row is bad)"
-                    ));
-                } else {
-                    // Its row is already reported; saying so again per edge is noise.
-                    hidden = true;
-                }
-            } else {
-                faults.push(format!("unknown node `{id}` in `{which}`; expected the id of a node defined in the data"));
-            }
-        }
-        let ty = match self.edge_type(&row) {
-            Ok(t) => Some(t),
-            Err(message) => {
-                faults.push(message);
-                None
-            }
+        let mut worker = EdgeWorker::default();
+        let mut found = Faults {
+            list: std::mem::take(faults),
+            unknown: Vec::new(),
         };
-        let ([Some(from), Some(to)], Some(ty)) = (ends, ty) else {
-            if hidden && faults.is_empty() {
-                props.clear();
-            }
-            return;
-        };
-        let mut multi = false;
-        if let Some(rule) = self.rules.edge_rule(ty) {
-            multi = rule.multi;
-            let checks = [
-                (from, row.from, "from", &rule.from, &rule.from_names),
-                (to, row.to, "to", &rule.to, &rule.to_names),
-            ];
-            for (n, id, which, allowed, names) in checks {
-                let kind = self.node_kinds.get(n.index()).copied();
-                if !allowed.is_empty() && !kind.is_some_and(|k| allowed.contains(&k)) {
-                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                    faults.push(format!(
-                        "{} edge `{}` -> `{}`: `{which}` node `{id}` is a {}; expected {}",
-                        row.ty,
-                        row.from,
-                        row.to,
-                        self.b.node_kind_name(n),
-                        or_list(&names)
-                    ));
-                }
-            }
-        }
-        let key = (from, to, ty);
-        if !multi && let Some(first) = self.first_edge(key) {
-            faults.push(format!(
-                "duplicate edge `{}` -[{}]-> `{}`; first defined at {} (declare multi = true for {} in the schema to allow parallel edges)",
-                row.from,
-                row.ty,
-                row.to,
-                first.describe(&self.files),
-                row.ty
-            ));
-        }
-        if !faults.is_empty() {
+        let resolved = worker.resolve(&self.edge_env(), &row, &mut found);
+        *faults = found.list;
+        self.unknown = found.unknown;
+        let Some((from, to, ty)) = resolved else {
             props.clear();
             return;
-        }
+        };
+        let ty = match ty {
+            Ty::Known(t) => t,
+            Ty::New(i) => {
+                let name = worker.new_types.get(i as usize).map_or("", |t| &**t);
+                self.intern_type(name)
+            }
+        };
         self.b.add_edge(from, to, ty, props.drain(..));
-        if !multi {
-            self.seen_edges.insert(key, loc.origin());
-        }
+        let row = loc.item.map_or(loc.line, |(_, i)| i);
+        self.edge_rows.push(u32::try_from(row).unwrap_or(u32::MAX));
     }
 
-    /// Where an edge with this key was first defined, if it was.
-    fn first_edge(&self, key: (NodeId, NodeId, EdgeTypeId)) -> Option<Origin> {
-        if let Some(o) = self.seen_edges.get(&key) {
-            return Some(*o);
+    /// Holds an edge row's faults (joined into one problem) and clears them.
+    pub fn report_edge(&mut self, loc: &Loc, faults: &mut Vec<String>) {
+        let unknown = std::mem::take(&mut self.unknown);
+        if faults.is_empty() {
+            return;
         }
-        let g = self.base?;
-        let (from, to, ty) = key;
-        if from.index() >= self.base_nodes || to.index() >= self.base_nodes {
-            return None;
+        if !self.sink.skips_rows() {
+            self.pending_failing += 1;
         }
-        let adj = g.out_adj();
-        let found = adj
-            .neighbors(from)
-            .iter()
-            .zip(adj.types(from))
-            .any(|(n, t)| *n == to && *t == ty);
-        found.then_some(Origin::BASE)
+        self.pending.push(Pending {
+            file: loc.file,
+            line: loc.line,
+            col: loc.col,
+            item: loc.item,
+            fatal: false,
+            faults: Faults {
+                list: std::mem::take(faults),
+                unknown,
+            },
+        });
     }
 
-    fn finish(self) -> Result<Loaded, LoadFailure> {
-        let Ctx {
-            b,
-            sink,
-            files,
-            seen_edges,
-            ..
-        } = self;
+    /// Where an edge of this load came from.
+    fn edge_loc(&self, e: EdgeId) -> Option<Loc> {
+        let row = *self
+            .edge_rows
+            .get(e.index().checked_sub(self.base_edges)?)? as usize;
+        let k = self
+            .edge_sources
+            .partition_point(|s| s.first <= e.index())
+            .checked_sub(1)?;
+        let source = &self.edge_sources[k];
+        Some(match &source.at {
+            None => Loc {
+                file: source.file,
+                line: row,
+                col: None,
+                item: None,
+            },
+            Some(at) => {
+                let (line, col) = at.get(row).copied().unwrap_or((0, 0));
+                Loc {
+                    file: source.file,
+                    line,
+                    col: Some(col),
+                    item: Some(("edges", row)),
+                }
+            }
+        })
+    }
+
+    /// Finds duplicate edges, reports every held problem in file order, and
+    /// freezes the graph (without the duplicates, when rows are skipped).
+    fn finish(mut self) -> Result<Loaded, LoadFailure> {
+        let b = std::mem::take(&mut self.b);
+        let g = b.finish();
+        let multi: Vec<bool> = g
+            .edge_types()
+            .map(|(t, _)| self.rules.edge_rule(t).is_some_and(|r| r.multi))
+            .collect();
+        let dups = edges::duplicates(&g, self.base_edges, &multi, self.tuning.threads);
+        for &(dup, first) in &dups {
+            let Some(loc) = self.edge_loc(dup) else {
+                continue;
+            };
+            let first_at = match self.edge_loc(first) {
+                Some(l) => l.origin().describe(&self.files),
+                None => Origin::BASE.describe(&self.files),
+            };
+            let (from, to) = g.edge_ends(dup);
+            let ty = g.edge_type_name(g.edge_type(dup));
+            self.pending.push(Pending {
+                file: loc.file,
+                line: loc.line,
+                col: loc.col,
+                item: loc.item,
+                fatal: false,
+                faults: Faults {
+                    list: vec![format!(
+                        "duplicate edge `{}` -[{ty}]-> `{}`; first defined at {first_at} (declare multi = true for {ty} in the schema to allow parallel edges)",
+                        g.node_key(from),
+                        g.node_key(to),
+                    )],
+                    unknown: Vec::new(),
+                },
+            });
+        }
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.sort_by_key(Pending::key);
+        let mut budget = SUGGEST_BUDGET;
+        for mut p in pending {
+            if self.sink.keeps(p.fatal) {
+                for (i, id) in &p.faults.unknown {
+                    if let (Some(near), Some(fault)) = (
+                        edges::near_id(&g, id, &mut budget),
+                        p.faults.list.get_mut(*i),
+                    ) {
+                        fault.push_str(&format!("; did you mean `{near}`?"));
+                    }
+                }
+            }
+            let loc = Loc {
+                file: p.file,
+                line: p.line,
+                col: p.col,
+                item: p.item,
+            };
+            let problem = self.problem(&loc, &p.faults.list.join("; "));
+            if p.fatal {
+                self.sink.fatal(problem);
+            } else {
+                self.sink.row(problem);
+            }
+        }
+        let Ctx { sink, files, .. } = self;
         if sink.failed() {
             return Err(failure(sink));
         }
-        // Free the duplicate index before `finish` builds the adjacency:
-        // both are as large as the edge list.
-        drop(seen_edges);
+        let graph = if dups.is_empty() {
+            g
+        } else {
+            let mut drop: Vec<EdgeId> = dups.iter().map(|(d, _)| *d).collect();
+            drop.sort_unstable();
+            drop.dedup();
+            let mut b = g.into_builder();
+            b.retain_edges(|e| drop.binary_search(&e).is_err());
+            b.finish()
+        };
         Ok(Loaded {
-            graph: b.finish(),
+            graph,
             skipped: sink.skipped,
             skipped_count: sink.skipped_count,
             files,
         })
-    }
-}
-
-/// A one-entry cache of id -> node (only hits are cached).
-#[derive(Debug, Default)]
-struct LastId {
-    text: String,
-    node: Option<NodeId>,
-}
-
-impl LastId {
-    #[inline]
-    fn lookup(&mut self, b: &GraphBuilder, id: &str) -> Option<NodeId> {
-        if self.node.is_some() && self.text == id {
-            return self.node;
-        }
-        let node = b.node(id);
-        if node.is_some() {
-            self.text.clear();
-            self.text.push_str(id);
-            self.node = node;
-        }
-        node
     }
 }
 

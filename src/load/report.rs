@@ -64,9 +64,20 @@ impl Sink {
         !self.problems.is_empty()
     }
 
-    /// Whether it is no use going on: the limit is reached.
-    pub fn full(&self) -> bool {
-        self.truncated
+    /// Whether it is no use going on: the limit is reached, or `more`
+    /// further problems that fail the load would pass it.
+    pub fn full_with(&self, more: usize) -> bool {
+        self.truncated || self.problems.len() + more > self.max
+    }
+
+    /// Whether a problem (one that fails the load, or a skipped row) would
+    /// be kept rather than only counted.
+    pub fn keeps(&self, fails: bool) -> bool {
+        if fails || !self.skip_rows {
+            self.problems.len() < self.max
+        } else {
+            self.skipped.len() < self.max
+        }
     }
 }
 
@@ -115,7 +126,7 @@ mod tests {
             s.row(Problem::new("f", format!("p{i}")));
         }
         assert_eq!(s.problems.len(), 2);
-        assert!(s.truncated && s.full() && s.failed());
+        assert!(s.truncated && s.full_with(0) && s.failed());
     }
 
     #[test]

@@ -164,6 +164,41 @@ impl Rules {
     }
 }
 
+/// Remembers the last name resolved and what it resolved to: the rows of
+/// a file usually repeat one kind or edge type, and a repeat then costs a
+/// string compare instead of a hash lookup.
+#[derive(Debug)]
+pub(crate) struct LastName<T> {
+    name: String,
+    value: Option<Option<T>>,
+}
+
+impl<T> Default for LastName<T> {
+    fn default() -> LastName<T> {
+        LastName {
+            name: String::new(),
+            value: None,
+        }
+    }
+}
+
+impl<T: Copy> LastName<T> {
+    /// What `name` resolves to, by `resolve` unless it was the last name.
+    #[inline]
+    pub fn get_or(&mut self, name: &str, resolve: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+        if let Some(v) = self.value
+            && self.name == name
+        {
+            return v;
+        }
+        let v = resolve(name);
+        self.name.clear();
+        self.name.push_str(name);
+        self.value = Some(v);
+        v
+    }
+}
+
 /// ` (A, B, C); did you mean `B`?` — at most 8 names listed.
 fn choices(name: &str, names: Vec<&str>) -> String {
     let mut out = String::new();

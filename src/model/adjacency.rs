@@ -15,39 +15,42 @@ pub struct Adjacency {
 }
 
 impl Adjacency {
-    /// Builds the adjacency of `node_count` nodes from `(this end, other end,
-    /// type)` per edge, edge ids being positions in the input. Entries of a
-    /// node keep edge order (a stable counting sort), so iteration is
-    /// deterministic.
+    /// Builds the adjacency of `node_count` nodes from the edges' ends
+    /// (`(from, to)`, edge ids being positions) and types, by `from` or, when
+    /// `incoming`, by `to`. Entries of a node keep edge order (a stable
+    /// counting sort), so iteration is deterministic.
     pub(crate) fn build(
         node_count: usize,
-        edge_count: usize,
-        ends: impl Fn(usize) -> (NodeId, NodeId, EdgeTypeId),
+        ends: &[(NodeId, NodeId)],
+        types: &[EdgeTypeId],
+        incoming: bool,
     ) -> Adjacency {
+        let orient = |(a, b): (NodeId, NodeId)| if incoming { (b, a) } else { (a, b) };
         let mut offsets = vec![0u32; node_count + 1];
-        for e in 0..edge_count {
-            offsets[ends(e).0.index() + 1] += 1;
+        for e in ends {
+            offsets[orient(*e).0.index() + 1] += 1;
         }
         for i in 0..node_count {
             offsets[i + 1] += offsets[i];
         }
         let mut cursor: Vec<u32> = offsets[..node_count].to_vec();
-        let mut nbrs = vec![NodeId(0); edge_count];
-        let mut edges = vec![EdgeId(0); edge_count];
-        let mut types = vec![EdgeTypeId(0); edge_count];
-        for e in 0..edge_count {
-            let (this, other, ty) = ends(e);
+        let m = ends.len();
+        let mut nbrs = vec![NodeId(0); m];
+        let mut edges = vec![EdgeId(0); m];
+        let mut tys = vec![EdgeTypeId(0); m];
+        for (e, (ends, ty)) in ends.iter().zip(types).enumerate() {
+            let (this, other) = orient(*ends);
             let slot = cursor[this.index()] as usize;
             cursor[this.index()] += 1;
             nbrs[slot] = other;
             edges[slot] = EdgeId(e as u32);
-            types[slot] = ty;
+            tys[slot] = *ty;
         }
         Adjacency {
             offsets,
             nbrs,
             edges,
-            types,
+            types: tys,
         }
     }
 

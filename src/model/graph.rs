@@ -1,36 +1,32 @@
-//! The graph store: a petgraph directed graph of typed nodes and edges, with
-//! indexes from id, name and alias to node, interned kinds, edge types and
-//! property keys, and a CSR adjacency for fast traversal.
+//! The graph store: typed nodes and edges in flat columns, indexes from id,
+//! name and alias to node, interned kinds, edge types and property keys, and
+//! a CSR adjacency in each direction for traversal.
 //!
 //! A [`Graph`] is immutable once built: the loader fills a [`GraphBuilder`]
 //! and calls [`GraphBuilder::finish`]. Merging more data (`:load`) goes back
 //! through [`Graph::to_builder`], so a failed load never touches the graph
 //! that was there before.
+//!
+//! Layout (sized for millions of nodes and tens of millions of edges):
+//! node ids live in one string arena behind an open-addressing hash table
+//! ([`KeyIndex`]), names in another arena; kinds are a column; aliases and
+//! properties are kept only for the nodes that have them. An edge is a
+//! `(from, to)` pair, a type and a `share` in four parallel columns (18
+//! bytes); its other properties sit in a flat arena that costs nothing per
+//! edge until some edge has one. The graph implements petgraph's visit
+//! traits (`model::visit`), so petgraph's algorithms run on it directly,
+//! without a copy.
 
 use indexmap::{IndexMap, IndexSet};
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 
 use super::adjacency::Adjacency;
+use super::fold::{FoldIndex, fold_into};
 use super::ids::{EdgeId, EdgeTypeId, KindId, NodeId, PropKey};
+use super::keys::{KeyIndex, Probe};
+use super::props::PropLists;
 use super::schema::{Direction, Role, Schema};
 use super::store::Pool;
 use super::value::{Stored, Value};
-
-/// What a node carries. Property keys are interned; values are compact.
-#[derive(Clone, Debug)]
-struct NodeData {
-    key: Box<str>,
-    name: Box<str>,
-    kind: KindId,
-    aliases: Box<[Box<str>]>,
-    props: Box<[(PropKey, Stored)]>,
-}
-
-/// What an edge carries inline; its properties live in a flat arena.
-#[derive(Clone, Copy, Debug)]
-struct EdgeData {
-    ty: EdgeTypeId,
-}
 
 /// Everything the analyses need to know about an edge type.
 #[derive(Clone, Debug)]
@@ -54,61 +50,91 @@ pub enum Lookup {
     Missing(Vec<NodeId>),
 }
 
-/// Node ids under one lower-cased key: usually one, so no allocation.
-#[derive(Clone, Debug)]
-enum Hits {
-    One(NodeId),
-    Many(Vec<NodeId>),
+/// Strings in one arena: string `i` ends at `ends[i]`.
+#[derive(Clone, Debug, Default)]
+struct StrColumn {
+    text: String,
+    ends: Vec<usize>,
 }
 
-impl Hits {
-    fn push(&mut self, n: NodeId) {
-        match self {
-            Hits::One(first) if *first != n => *self = Hits::Many(vec![*first, n]),
-            Hits::One(_) => {}
-            Hits::Many(v) => {
-                if !v.contains(&n) {
-                    v.push(n)
-                }
-            }
-        }
+impl StrColumn {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
     }
 
-    fn as_slice(&self) -> &[NodeId] {
-        match self {
-            Hits::One(n) => std::slice::from_ref(n),
-            Hits::Many(v) => v,
-        }
+    #[inline]
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
     }
-}
 
-fn add_hit(map: &mut IndexMap<Box<str>, Hits>, key: String, n: NodeId) {
-    match map.get_mut(key.as_str()) {
-        Some(h) => h.push(n),
-        None => {
-            map.insert(key.into_boxed_str(), Hits::One(n));
-        }
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
     }
 }
 
 /// The shared tables of builder and graph.
 #[derive(Clone, Debug, Default)]
 struct Tables {
-    g: DiGraph<NodeData, EdgeData, u32>,
+    /// Node ids; node `i` is key `i`.
+    keys: KeyIndex,
+    names: StrColumn,
+    node_kinds: Vec<KindId>,
+    /// Aliases of the nodes that have any, by node (pushed in node order).
+    aliases: Vec<(NodeId, Box<[Box<str>]>)>,
+    node_props: PropLists,
+    /// Edge `e` is `ends[e]`, of type `edge_type_of[e]`.
+    ends: Vec<(NodeId, NodeId)>,
+    edge_type_of: Vec<EdgeTypeId>,
+    /// Every edge's numeric `share`, NaN when it has none. A float share is
+    /// kept only here when it is the edge's one property; otherwise it is
+    /// also in `edge_props`, which then keeps the properties' order.
+    shares: Vec<f64>,
+    edge_props: PropLists,
+    /// The interned `share` key, once interned.
+    share_key: Option<PropKey>,
     kinds: IndexSet<Box<str>>,
     edge_types: Vec<EdgeTypeInfo>,
     edge_type_index: IndexMap<Box<str>, EdgeTypeId>,
     pool: Pool,
-    by_key: IndexMap<Box<str>, NodeId>,
-    edge_prop_start: Vec<u32>,
-    edge_props: Vec<(PropKey, Stored)>,
     schema: Option<Schema>,
+}
+
+impl Tables {
+    fn node_count(&self) -> usize {
+        self.node_kinds.len()
+    }
+
+    fn node_aliases(&self, n: NodeId) -> &[Box<str>] {
+        match self.aliases.binary_search_by_key(&n, |(m, _)| *m) {
+            Ok(i) => &self.aliases[i].1,
+            Err(_) => &[],
+        }
+    }
+
+    /// The edge's properties except a float `share` kept only in its column.
+    fn edge_prop_list(&self, e: EdgeId) -> &[(PropKey, Stored)] {
+        self.edge_props.get(e.index())
+    }
+
+    /// The share kept only in its column (see `shares`), if any.
+    fn column_share(&self, e: EdgeId) -> Option<(PropKey, Stored)> {
+        let s = *self.shares.get(e.index())?;
+        if s.is_nan() || !self.edge_prop_list(e).is_empty() {
+            return None;
+        }
+        Some((self.share_key?, Stored::Float(s)))
+    }
 }
 
 /// Accumulates nodes and edges; [`GraphBuilder::finish`] makes a [`Graph`].
 #[derive(Clone, Debug, Default)]
 pub struct GraphBuilder {
     t: Tables,
+    /// Reused for an edge's or node's properties while adding it.
+    scratch: Vec<(PropKey, Stored)>,
 }
 
 impl GraphBuilder {
@@ -162,28 +188,62 @@ impl GraphBuilder {
 
     /// Interns a property key.
     pub fn prop_key(&mut self, name: &str) -> PropKey {
-        self.t.pool.key(name)
+        let key = self.t.pool.key(name);
+        if name == "share" {
+            self.t.share_key = Some(key);
+        }
+        key
     }
 
     /// The node with this exact id, if already added.
     pub fn node(&self, id: &str) -> Option<NodeId> {
-        self.t.by_key.get(id).copied()
+        self.t.keys.get(id).map(NodeId)
+    }
+
+    /// The node with this id and its kind, the id's probe computed beforehand.
+    #[inline]
+    pub(crate) fn node_probed(&self, id: &str, probe: &Probe) -> Option<(NodeId, KindId)> {
+        self.t
+            .keys
+            .get_probed(id, probe)
+            .map(|(n, k)| (NodeId(n), KindId(k)))
+    }
+
+    /// Reads the id table where these probes will look, all at once, so
+    /// the cache misses overlap instead of coming one lookup at a time.
+    pub(crate) fn touch_ids<'p>(&self, probes: impl Iterator<Item = &'p Probe>) {
+        std::hint::black_box(self.t.keys.touch(probes));
     }
 
     /// The number of nodes added so far.
     pub fn node_count(&self) -> usize {
-        self.t.g.node_count()
+        self.t.node_count()
     }
 
     /// The number of edges added so far.
     pub fn edge_count(&self) -> usize {
-        self.t.g.edge_count()
+        self.t.ends.len()
     }
 
     /// The kind name of an added node.
     pub fn node_kind_name(&self, n: NodeId) -> &str {
-        let kind = self.t.g[NodeIndex::new(n.index())].kind;
+        let kind = self.t.node_kinds[n.index()];
         self.t.kinds.get_index(kind.index()).map_or("", |s| s)
+    }
+
+    /// Makes room for about `nodes` more nodes (with ids of about
+    /// `id_bytes` bytes in all) and `edges` more edges, so loading a large
+    /// graph does not repeatedly grow its columns.
+    pub fn reserve(&mut self, nodes: usize, id_bytes: usize, edges: usize) {
+        let t = &mut self.t;
+        t.keys.reserve(nodes, id_bytes);
+        t.names.text.reserve(id_bytes);
+        t.names.ends.reserve(nodes);
+        t.node_kinds.reserve(nodes);
+        t.ends.reserve(edges);
+        t.edge_type_of.reserve(edges);
+        t.shares.reserve(edges);
+        t.edge_props.reserve(edges);
     }
 
     /// Adds a node. Fails with the existing node's id when the id is taken.
@@ -195,22 +255,39 @@ impl GraphBuilder {
         aliases: Vec<Box<str>>,
         props: impl IntoIterator<Item = (PropKey, Value)>,
     ) -> Result<NodeId, NodeId> {
-        if let Some(existing) = self.node(id) {
-            return Err(existing);
+        self.add_node_probed(id, &Probe::new(id), kind, name, aliases, props)
+    }
+
+    /// [`GraphBuilder::add_node`] with the id's probe computed beforehand.
+    pub(crate) fn add_node_probed(
+        &mut self,
+        id: &str,
+        probe: &Probe,
+        kind: KindId,
+        name: &str,
+        aliases: Vec<Box<str>>,
+        props: impl IntoIterator<Item = (PropKey, Value)>,
+    ) -> Result<NodeId, NodeId> {
+        let n = NodeId(
+            self.t
+                .keys
+                .insert_probed(id, probe, kind.0)
+                .map_err(NodeId)?,
+        );
+        self.t.names.push(name);
+        self.t.node_kinds.push(kind);
+        if !aliases.is_empty() {
+            self.t.aliases.push((n, aliases.into_boxed_slice()));
         }
-        let props: Vec<(PropKey, Stored)> = props
-            .into_iter()
-            .filter_map(|(k, v)| self.t.pool.store(&v).map(|s| (k, s)))
-            .collect();
-        let data = NodeData {
-            key: id.into(),
-            name: name.into(),
-            kind,
-            aliases: aliases.into_boxed_slice(),
-            props: props.into_boxed_slice(),
-        };
-        let n = NodeId(self.t.g.add_node(data).index() as u32);
-        self.t.by_key.insert(id.into(), n);
+        self.scratch.clear();
+        for (k, v) in props {
+            if let Some(s) = self.t.pool.store(&v) {
+                self.scratch.push((k, s));
+            }
+        }
+        if !self.scratch.is_empty() {
+            self.t.node_props.push(n.index(), &self.scratch);
+        }
         Ok(n)
     }
 
@@ -223,102 +300,163 @@ impl GraphBuilder {
         ty: EdgeTypeId,
         props: impl IntoIterator<Item = (PropKey, Value)>,
     ) -> EdgeId {
-        if self.t.edge_prop_start.is_empty() {
-            self.t.edge_prop_start.push(0);
-        }
+        let e = EdgeId(self.t.ends.len() as u32);
+        let mut share = f64::NAN;
+        self.scratch.clear();
         for (k, v) in props {
             if let Some(s) = self.t.pool.store(&v) {
-                self.t.edge_props.push((k, s));
+                if Some(k) == self.t.share_key {
+                    share = match s {
+                        Stored::Float(f) => f,
+                        Stored::Int(i) => i as f64,
+                        _ => f64::NAN,
+                    };
+                }
+                self.scratch.push((k, s));
             }
         }
-        self.t.edge_prop_start.push(self.t.edge_props.len() as u32);
-        let e = self.t.g.add_edge(
-            NodeIndex::new(from.index()),
-            NodeIndex::new(to.index()),
-            EdgeData { ty },
-        );
-        EdgeId(e.index() as u32)
+        // A float share that is the edge's only property lives in its column alone.
+        let column_only = matches!(self.scratch.as_slice(),
+            [(k, Stored::Float(f))] if Some(*k) == self.t.share_key && !f.is_nan());
+        if !column_only && !self.scratch.is_empty() {
+            self.t.edge_props.push(e.index(), &self.scratch);
+        }
+        self.t.ends.push((from, to));
+        self.t.edge_type_of.push(ty);
+        self.t.shares.push(share);
+        e
     }
 
-    /// Freezes the builder: builds the name indexes and the adjacency.
+    /// Appends edges without properties other than a share (NaN: none), in
+    /// bulk: the loader's fast path. The three slices are parallel.
+    pub(crate) fn extend_edges(
+        &mut self,
+        ends: &[(NodeId, NodeId)],
+        types: &[EdgeTypeId],
+        shares: &[f64],
+    ) {
+        debug_assert!(ends.len() == types.len() && ends.len() == shares.len());
+        self.t.ends.extend_from_slice(ends);
+        self.t.edge_type_of.extend_from_slice(types);
+        self.t.shares.extend_from_slice(shares);
+    }
+
+    /// Keeps only the edges for which `keep` holds (renumbering the rest in
+    /// order): the loader drops duplicate edges this way when skipping bad rows.
+    pub(crate) fn retain_edges(&mut self, keep: impl Fn(EdgeId) -> bool) {
+        let t = &mut self.t;
+        let m = t.ends.len();
+        t.edge_props.retain(m, |i| keep(EdgeId(i as u32)));
+        let mut i = 0;
+        t.ends.retain(|_| (keep(EdgeId(i as u32)), i += 1).0);
+        i = 0;
+        t.edge_type_of
+            .retain(|_| (keep(EdgeId(i as u32)), i += 1).0);
+        i = 0;
+        t.shares.retain(|_| (keep(EdgeId(i as u32)), i += 1).0);
+    }
+
+    /// Freezes the builder: builds the name indexes and the adjacency (the
+    /// two directions and the indexes on separate threads for large graphs).
     pub fn finish(self) -> Graph {
-        let t = self.t;
-        let n = t.g.node_count();
-        let m = t.g.edge_count();
-        let mut by_name: IndexMap<Box<str>, Hits> = IndexMap::with_capacity(n);
-        let mut by_alias: IndexMap<Box<str>, Hits> = IndexMap::new();
-        let mut by_lower_key: IndexMap<Box<str>, Hits> = IndexMap::new();
+        let mut t = self.t;
+        t.keys.shrink_to_fit();
+        t.names.shrink_to_fit();
+        t.node_kinds.shrink_to_fit();
+        t.aliases.shrink_to_fit();
+        t.node_props.shrink_to_fit();
+        t.ends.shrink_to_fit();
+        t.edge_type_of.shrink_to_fit();
+        t.shares.shrink_to_fit();
+        t.edge_props.shrink_to_fit();
+        let n = t.node_count();
+        let parallel = t.ends.len() + n >= PARALLEL_FINISH;
+        let (out, inn, idx) = if parallel {
+            std::thread::scope(|s| {
+                let out = s.spawn(|| Adjacency::build(n, &t.ends, &t.edge_type_of, false));
+                let inn = s.spawn(|| Adjacency::build(n, &t.ends, &t.edge_type_of, true));
+                let idx = Indexes::build(&t);
+                (join(out), join(inn), idx)
+            })
+        } else {
+            (
+                Adjacency::build(n, &t.ends, &t.edge_type_of, false),
+                Adjacency::build(n, &t.ends, &t.edge_type_of, true),
+                Indexes::build(&t),
+            )
+        };
+        Graph { t, idx, out, inn }
+    }
+}
+
+/// Below this many nodes plus edges, `finish` stays on one thread.
+const PARALLEL_FINISH: usize = 1 << 16;
+
+/// Joins a scoped thread, passing a panic on (a bug, never bad input).
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
+/// The lookup indexes built by `finish`.
+#[derive(Clone, Debug, Default)]
+struct Indexes {
+    by_name: FoldIndex,
+    by_alias: FoldIndex,
+    /// Ids whose lower-cased form differs from the id.
+    by_lower_key: FoldIndex,
+    by_kind: Vec<Vec<NodeId>>,
+}
+
+impl Indexes {
+    fn build(t: &Tables) -> Indexes {
+        let n = t.node_count();
+        let nodes = (0..n as u32).map(NodeId);
+        let by_name = FoldIndex::build(nodes.clone().map(|v| (v, t.names.get(v.index()))));
+        let by_alias = FoldIndex::build(
+            t.aliases
+                .iter()
+                .flat_map(|(v, list)| list.iter().map(|a| (*v, &**a))),
+        );
+        let by_lower_key = FoldIndex::build(
+            t.keys
+                .iter()
+                .map(|(v, k)| (NodeId(v), k))
+                .filter(|(_, k)| has_upper(k)),
+        );
         let mut by_kind: Vec<Vec<NodeId>> = vec![Vec::new(); t.kinds.len()];
-        for (i, data) in t.g.node_weights().enumerate() {
-            let node = NodeId(i as u32);
-            add_hit(&mut by_name, data.name.to_lowercase(), node);
-            for a in data.aliases.iter() {
-                add_hit(&mut by_alias, a.to_lowercase(), node);
-            }
-            let lower = data.key.to_lowercase();
-            if *lower != *data.key {
-                add_hit(&mut by_lower_key, lower, node);
-            }
-            by_kind[data.kind.index()].push(node);
-        }
-        let mut ends = Vec::with_capacity(m);
-        for e in t.g.edge_references_raw() {
-            ends.push(e);
-        }
-        let out = Adjacency::build(n, m, |e| {
-            let (a, b, ty) = ends[e];
-            (a, b, ty)
-        });
-        let inn = Adjacency::build(n, m, |e| {
-            let (a, b, ty) = ends[e];
-            (b, a, ty)
-        });
-        let share_key = t.pool.find_key("share");
-        let mut shares = vec![f64::NAN; m];
-        if let Some(key) = share_key {
-            for (e, share) in shares.iter_mut().enumerate() {
-                let lo = t.edge_prop_start.get(e).copied().unwrap_or(0) as usize;
-                let hi = t.edge_prop_start.get(e + 1).copied().unwrap_or(0) as usize;
-                for (k, v) in &t.edge_props[lo..hi.max(lo)] {
-                    if *k == key {
-                        *share = match *v {
-                            Stored::Float(f) => f,
-                            Stored::Int(i) => i as f64,
-                            _ => f64::NAN,
-                        };
-                    }
-                }
+        for (v, k) in nodes.zip(&t.node_kinds) {
+            if let Some(list) = by_kind.get_mut(k.index()) {
+                list.push(v);
             }
         }
-        Graph {
-            t,
+        Indexes {
             by_name,
             by_alias,
             by_lower_key,
             by_kind,
-            out,
-            inn,
-            shares,
         }
     }
 }
 
-trait RawEdges {
-    fn edge_references_raw(&self) -> Vec<(NodeId, NodeId, EdgeTypeId)>;
+/// Whether lower-casing changes `text`.
+fn has_upper(text: &str) -> bool {
+    if text.is_ascii() {
+        text.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        text.to_lowercase() != text
+    }
 }
 
-impl RawEdges for DiGraph<NodeData, EdgeData, u32> {
-    fn edge_references_raw(&self) -> Vec<(NodeId, NodeId, EdgeTypeId)> {
-        self.raw_edges()
-            .iter()
-            .map(|e| {
-                (
-                    NodeId(e.source().index() as u32),
-                    NodeId(e.target().index() as u32),
-                    e.weight.ty,
-                )
-            })
-            .collect()
+/// Whether `text` lower-cases to `lower`, without allocating for ASCII.
+fn folds_to(text: &str, lower: &str) -> bool {
+    if text.is_ascii() {
+        text.len() == lower.len()
+            && text
+                .bytes()
+                .zip(lower.bytes())
+                .all(|(a, b)| a.to_ascii_lowercase() == b)
+    } else {
+        text.to_lowercase() == lower
     }
 }
 
@@ -326,13 +464,9 @@ impl RawEdges for DiGraph<NodeData, EdgeData, u32> {
 #[derive(Clone, Debug)]
 pub struct Graph {
     t: Tables,
-    by_name: IndexMap<Box<str>, Hits>,
-    by_alias: IndexMap<Box<str>, Hits>,
-    by_lower_key: IndexMap<Box<str>, Hits>,
-    by_kind: Vec<Vec<NodeId>>,
+    idx: Indexes,
     out: Adjacency,
     inn: Adjacency,
-    shares: Vec<f64>,
 }
 
 impl Default for Graph {
@@ -344,12 +478,12 @@ impl Default for Graph {
 impl Graph {
     /// The number of nodes.
     pub fn node_count(&self) -> usize {
-        self.t.g.node_count()
+        self.t.node_count()
     }
 
     /// The number of edges.
     pub fn edge_count(&self) -> usize {
-        self.t.g.edge_count()
+        self.t.ends.len()
     }
 
     /// Every node, in load order.
@@ -362,33 +496,29 @@ impl Graph {
         (0..self.edge_count() as u32).map(EdgeId)
     }
 
-    fn node(&self, n: NodeId) -> &NodeData {
-        &self.t.g[NodeIndex::new(n.index())]
-    }
-
     /// The node's id (its key in the data files).
     pub fn node_key(&self, n: NodeId) -> &str {
-        &self.node(n).key
+        self.t.keys.key(n.index())
     }
 
     /// The node's display name.
     pub fn node_name(&self, n: NodeId) -> &str {
-        &self.node(n).name
+        self.t.names.get(n.index())
     }
 
     /// The node's kind.
     pub fn node_kind(&self, n: NodeId) -> KindId {
-        self.node(n).kind
+        self.t.node_kinds[n.index()]
     }
 
     /// The name of the node's kind.
     pub fn node_kind_name(&self, n: NodeId) -> &str {
-        self.kind_name(self.node(n).kind)
+        self.kind_name(self.node_kind(n))
     }
 
     /// The node's aliases.
     pub fn node_aliases(&self, n: NodeId) -> &[Box<str>] {
-        &self.node(n).aliases
+        self.t.node_aliases(n)
     }
 
     /// A node property by name; `None` when absent.
@@ -399,21 +529,32 @@ impl Graph {
 
     /// A node property by interned key.
     pub fn node_prop_by_key(&self, n: NodeId, key: PropKey) -> Option<Value> {
-        let (_, v) = self.node(n).props.iter().find(|(k, _)| *k == key)?;
+        let (_, v) = self
+            .t
+            .node_props
+            .get(n.index())
+            .iter()
+            .find(|(k, _)| *k == key)?;
         Some(self.t.pool.load(*v))
     }
 
     /// A node's string property without allocating (None when absent or not a string).
     pub fn node_prop_str(&self, n: NodeId, key: &str) -> Option<&str> {
         let key = self.t.pool.find_key(key)?;
-        let (_, v) = self.node(n).props.iter().find(|(k, _)| *k == key)?;
+        let (_, v) = self
+            .t
+            .node_props
+            .get(n.index())
+            .iter()
+            .find(|(k, _)| *k == key)?;
         self.t.pool.str_of(*v)
     }
 
     /// Every property of a node, in stored order.
     pub fn node_props(&self, n: NodeId) -> Vec<(&str, Value)> {
-        self.node(n)
-            .props
+        self.t
+            .node_props
+            .get(n.index())
             .iter()
             .map(|(k, v)| (self.t.pool.key_name(*k), self.t.pool.load(*v)))
             .collect()
@@ -421,27 +562,12 @@ impl Graph {
 
     /// The edge's type.
     pub fn edge_type(&self, e: EdgeId) -> EdgeTypeId {
-        self.t.g[EdgeIndex::new(e.index())].ty
+        self.t.edge_type_of[e.index()]
     }
 
     /// The edge's `(from, to)`.
     pub fn edge_ends(&self, e: EdgeId) -> (NodeId, NodeId) {
-        let edge = &self.t.g.raw_edges()[e.index()];
-        (
-            NodeId(edge.source().index() as u32),
-            NodeId(edge.target().index() as u32),
-        )
-    }
-
-    fn edge_prop_slice(&self, e: EdgeId) -> &[(PropKey, Stored)] {
-        let lo = self.t.edge_prop_start.get(e.index()).copied().unwrap_or(0) as usize;
-        let hi = self
-            .t
-            .edge_prop_start
-            .get(e.index() + 1)
-            .copied()
-            .unwrap_or(0) as usize;
-        self.t.edge_props.get(lo..hi).unwrap_or(&[])
+        self.t.ends[e.index()]
     }
 
     /// An edge property by name; `None` when absent.
@@ -452,13 +578,20 @@ impl Graph {
 
     /// An edge property by interned key.
     pub fn edge_prop_by_key(&self, e: EdgeId, key: PropKey) -> Option<Value> {
-        let (_, v) = self.edge_prop_slice(e).iter().find(|(k, _)| *k == key)?;
+        if let Some((k, v)) = self.t.column_share(e) {
+            return (k == key).then(|| self.t.pool.load(v));
+        }
+        let (_, v) = self.t.edge_prop_list(e).iter().find(|(k, _)| *k == key)?;
         Some(self.t.pool.load(*v))
     }
 
     /// Every property of an edge, in stored order.
     pub fn edge_props(&self, e: EdgeId) -> Vec<(&str, Value)> {
-        self.edge_prop_slice(e)
+        if let Some((k, v)) = self.t.column_share(e) {
+            return vec![(self.t.pool.key_name(k), self.t.pool.load(v))];
+        }
+        self.t
+            .edge_prop_list(e)
             .iter()
             .map(|(k, v)| (self.t.pool.key_name(*k), self.t.pool.load(*v)))
             .collect()
@@ -467,7 +600,7 @@ impl Graph {
     /// The edge's numeric `share`, if it has one (a fast column for the analyses).
     #[inline]
     pub fn edge_share(&self, e: EdgeId) -> Option<f64> {
-        let s = self.shares[e.index()];
+        let s = self.t.shares[e.index()];
         (!s.is_nan()).then_some(s)
     }
 
@@ -512,7 +645,7 @@ impl Graph {
 
     /// The nodes of one kind, in load order.
     pub fn nodes_of_kind(&self, k: KindId) -> &[NodeId] {
-        self.by_kind.get(k.index()).map_or(&[], |v| v)
+        self.idx.by_kind.get(k.index()).map_or(&[], |v| v)
     }
 
     /// An edge type's name, role and direction.
@@ -546,14 +679,26 @@ impl Graph {
 
     /// The node with exactly this id.
     pub fn node_by_key(&self, id: &str) -> Option<NodeId> {
-        self.t.by_key.get(id).copied()
+        self.t.keys.get(id).map(NodeId)
     }
 
     /// The nodes whose name equals `name` case-insensitively.
     pub fn nodes_named(&self, name: &str) -> &[NodeId] {
-        self.by_name
-            .get(name.to_lowercase().as_str())
-            .map_or(&[], |h| h.as_slice())
+        self.named(&name.to_lowercase())
+    }
+
+    /// The nodes whose lower-cased name is `lower`.
+    fn named(&self, lower: &str) -> &[NodeId] {
+        self.idx
+            .by_name
+            .get(lower, |n, l| folds_to(self.node_name(n), l))
+    }
+
+    /// The nodes with an alias whose lower-cased form is `lower`.
+    fn aliased(&self, lower: &str) -> &[NodeId] {
+        self.idx.by_alias.get(lower, |n, l| {
+            self.node_aliases(n).iter().any(|a| folds_to(a, l))
+        })
     }
 
     /// Looks a node up by id, then name, then alias, case-insensitively
@@ -567,21 +712,19 @@ impl Graph {
         if let Some(n) = self.node_by_key(&lower) {
             ids.push(n);
         }
-        if let Some(h) = self.by_lower_key.get(lower.as_str()) {
-            for n in h.as_slice() {
-                if !ids.contains(n) {
-                    ids.push(*n);
-                }
+        let upper_keys = self
+            .idx
+            .by_lower_key
+            .get(&lower, |n, l| folds_to(self.node_key(n), l));
+        for n in upper_keys {
+            if !ids.contains(n) {
+                ids.push(*n);
             }
         }
         let levels = [
             ids,
-            self.by_name
-                .get(lower.as_str())
-                .map_or(Vec::new(), |h| h.as_slice().to_vec()),
-            self.by_alias
-                .get(lower.as_str())
-                .map_or(Vec::new(), |h| h.as_slice().to_vec()),
+            self.named(&lower).to_vec(),
+            self.aliased(&lower).to_vec(),
         ];
         for mut hits in levels {
             match hits.len() {
@@ -599,19 +742,19 @@ impl Graph {
     /// Up to three nodes whose id, name or alias is close to `lower`.
     fn suggest(&self, lower: &str) -> Vec<NodeId> {
         let mut scored: Vec<(f64, NodeId)> = Vec::new();
-        let mut consider = |key: &str, hits: &Hits| {
-            let score = strsim::jaro_winkler(lower, key);
+        let mut buf = String::new();
+        let mut consider = |text: &str, n: NodeId| {
+            let score = strsim::jaro_winkler(lower, fold_into(text, &mut buf));
             if score >= 0.8 {
-                for n in hits.as_slice() {
-                    scored.push((score, *n));
-                }
+                scored.push((score, n));
             }
         };
-        for (k, h) in self.by_name.iter().chain(self.by_alias.iter()) {
-            consider(k, h);
-        }
-        for (k, n) in &self.t.by_key {
-            consider(&k.to_lowercase(), &Hits::One(*n));
+        for n in self.nodes() {
+            consider(self.node_name(n), n);
+            for a in self.node_aliases(n) {
+                consider(a, n);
+            }
+            consider(self.node_key(n), n);
         }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut out = Vec::new();
@@ -628,7 +771,19 @@ impl Graph {
 
     /// A builder holding a copy of this graph, to merge more data into.
     pub fn to_builder(&self) -> GraphBuilder {
-        GraphBuilder { t: self.t.clone() }
+        GraphBuilder {
+            t: self.t.clone(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The builder this graph was made from, without copying (the loader
+    /// uses it to drop rows it rejects after the fact).
+    pub(crate) fn into_builder(self) -> GraphBuilder {
+        GraphBuilder {
+            t: self.t,
+            scratch: Vec::new(),
+        }
     }
 }
 

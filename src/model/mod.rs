@@ -2,12 +2,16 @@
 //! Everything above this module reads the graph through [`Graph`].
 
 mod adjacency;
+mod fold;
 mod graph;
 mod ids;
+mod keys;
 mod path;
+mod props;
 mod schema;
 mod store;
 mod value;
+mod visit;
 
 pub use adjacency::{Adjacency, TypeSet};
 pub use graph::{EdgeTypeInfo, Graph, GraphBuilder, Lookup};
@@ -15,3 +19,6 @@ pub use ids::{EdgeId, EdgeTypeId, KindId, NodeId, PropKey, StrId};
 pub use path::Path;
 pub use schema::{Direction, EdgeTypeDef, KindDef, Role, Schema};
 pub use value::{Date, PropType, Value};
+pub use visit::{EdgeRef, NodeSet};
+
+pub(crate) use keys::Probe;

@@ -1,0 +1,275 @@
+//! Reading a CSV file in blocks and parsing each block on every core.
+//!
+//! A file is read 16 MiB at a time (memory stays bounded whatever its
+//! size). A block is cut into one piece per thread at line breaks and the
+//! pieces are parsed by scoped threads; their results come back in file
+//! order, so everything downstream (problems, node and edge order) is the
+//! same as a sequential read. Cutting at a line break is only safe outside
+//! quotes: a block containing a `"` anywhere is parsed as one piece (on the
+//! calling thread), which keeps quoted fields with line breaks exact and
+//! costs only parallelism. Line numbers stay exact: each piece counts lines
+//! from its first byte and the results are rebased in order.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use super::records::find_byte;
+
+/// How much of a file is read at a time.
+pub(crate) const BLOCK: usize = 16 << 20;
+
+/// How a load reads and splits files: the block size and the number of
+/// threads (tests shrink both to exercise every cut).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tuning {
+    pub block: usize,
+    pub threads: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            block: BLOCK,
+            threads: threads(),
+        }
+    }
+}
+
+impl Tuning {
+    /// Below this, a block is not worth splitting between threads.
+    fn min_split(&self) -> usize {
+        self.block / 64
+    }
+}
+
+/// The UTF-8 byte order mark some spreadsheet programs write.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A file read in blocks: the bytes not yet parsed, and where they are.
+#[derive(Debug)]
+pub(crate) struct Blocks {
+    file: File,
+    buf: Vec<u8>,
+    /// Where the unread bytes start in `buf`.
+    start: usize,
+    /// The line of `buf[start]`.
+    line: usize,
+    eof: bool,
+    /// How much the next read asks for (doubles while a record spans blocks).
+    want: usize,
+    /// The usual read.
+    block: usize,
+    /// The file's size when opened.
+    size: u64,
+}
+
+impl Blocks {
+    /// Opens a file and reads its first `first` bytes (a leading BOM is
+    /// dropped); later blocks are `block` bytes.
+    pub(crate) fn open(path: &Path, first: usize, block: usize) -> io::Result<Blocks> {
+        let file = File::open(path)?;
+        let size = file.metadata()?.len();
+        let mut b = Blocks {
+            file,
+            size,
+            buf: Vec::new(),
+            start: 0,
+            line: 1,
+            eof: false,
+            want: first.max(BOM.len()),
+            block: block.max(1),
+        };
+        b.fill()?;
+        if b.buf.starts_with(BOM) {
+            b.start = BOM.len();
+        }
+        Ok(b)
+    }
+
+    /// About how many records the file holds, judging by `records` found
+    /// in its first `bytes` bytes.
+    pub(crate) fn estimate(&self, records: usize, bytes: usize) -> usize {
+        let est = self.size as f64 * records as f64 / bytes.max(1) as f64;
+        (est * 1.05) as usize + 16
+    }
+
+    /// The unread bytes, the line of their first byte, and whether they
+    /// run to the end of the file.
+    pub(crate) fn unread(&self) -> (&[u8], usize, bool) {
+        (&self.buf[self.start..], self.line, self.eof)
+    }
+
+    /// Marks `n` unread bytes as parsed; `line` is the line after them.
+    pub(crate) fn consume(&mut self, n: usize, line: usize) {
+        self.want = if n == 0 {
+            self.want.saturating_mul(2)
+        } else {
+            self.block
+        };
+        self.start += n;
+        self.line = line;
+    }
+
+    /// Reads the next block after the unread bytes (which move to the front).
+    pub(crate) fn fill(&mut self) -> io::Result<()> {
+        self.buf.drain(..self.start);
+        self.start = 0;
+        let want = self.want as u64;
+        let got = (&mut self.file).take(want).read_to_end(&mut self.buf)?;
+        if (got as u64) < want {
+            self.eof = true;
+        }
+        Ok(())
+    }
+}
+
+/// How many threads parse a block: the machine's parallelism, at most 8.
+pub(crate) fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+}
+
+/// What a piece's parse reports besides its result.
+#[derive(Debug)]
+pub(crate) struct Parsed<T> {
+    /// The piece's result.
+    pub out: T,
+    /// How many of its bytes were parsed (less than all only for the last
+    /// piece of a block that cuts a record short).
+    pub used: usize,
+    /// The line after the parsed bytes, counting from the piece's first line.
+    pub end_line: usize,
+}
+
+/// A result in file order, with the line its piece starts on.
+#[derive(Debug)]
+pub(crate) struct Piece<T> {
+    /// The piece's result.
+    pub out: T,
+    /// The line of the piece's first byte (add it to piece-relative lines).
+    pub first_line: usize,
+}
+
+/// Parses `bytes` (whole records from line `line`; a cut record at the end
+/// unless `last`) in pieces, one per thread, with `parse(piece, last)`. Returns the results in order, how many bytes were parsed and the
+/// line after them. Pieces are parsed with line numbers counting from 0;
+/// each [`Piece`] says what to add.
+pub(crate) fn parse_pieces<T: Send>(
+    bytes: &[u8],
+    line: usize,
+    last: bool,
+    tuning: Tuning,
+    parse: impl Fn(&[u8], bool) -> Parsed<T> + Sync,
+) -> (Vec<Piece<T>>, usize, usize) {
+    let cuts = cut_points(bytes, tuning.threads, tuning.min_split());
+    let parsed: Vec<Parsed<T>> = if cuts.len() == 1 {
+        vec![parse(bytes, last)]
+    } else {
+        std::thread::scope(|s| {
+            let mut from = 0;
+            let handles: Vec<_> = cuts
+                .iter()
+                .enumerate()
+                .map(|(k, &to)| {
+                    let piece = &bytes[from..to];
+                    from = to;
+                    let is_last = last && k + 1 == cuts.len();
+                    let parse = &parse;
+                    s.spawn(move || parse(piece, is_last))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let mut pieces = Vec::with_capacity(parsed.len());
+    let (mut used, mut first_line) = (0, line);
+    let mut from = 0;
+    for (p, to) in parsed.into_iter().zip(cuts) {
+        used = from + p.used;
+        from = to;
+        pieces.push(Piece {
+            out: p.out,
+            first_line,
+        });
+        first_line += p.end_line;
+    }
+    (pieces, used, first_line)
+}
+
+/// Where to cut `bytes` into pieces: just after line breaks near equal
+/// shares; one piece when it is small or holds a quote.
+fn cut_points(bytes: &[u8], threads: usize, min: usize) -> Vec<usize> {
+    if threads < 2 || bytes.len() < min || find_byte(bytes, b'"', 0).is_some() {
+        return vec![bytes.len()];
+    }
+    let mut cuts = Vec::with_capacity(threads);
+    let mut from = 0;
+    for k in 1..threads {
+        let target = (bytes.len() * k / threads).max(from);
+        match find_byte(bytes, b'\n', target) {
+            Some(at) if at + 1 < bytes.len() => {
+                cuts.push(at + 1);
+                from = at + 1;
+            }
+            _ => break,
+        }
+    }
+    cuts.push(bytes.len());
+    cuts.dedup();
+    cuts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_fall_after_line_breaks_and_never_inside_quotes() {
+        let line = b"a,b,c\n";
+        let bytes: Vec<u8> = line
+            .iter()
+            .copied()
+            .cycle()
+            .take(line.len() * 100_000)
+            .collect();
+        let cuts = cut_points(&bytes, 3, 1 << 18);
+        assert_eq!(cuts.len(), 3);
+        for c in &cuts[..2] {
+            assert_eq!(bytes[c - 1], b'\n');
+        }
+        assert_eq!(cuts[2], bytes.len());
+        let mut quoted = bytes.clone();
+        quoted[10] = b'"';
+        assert_eq!(cut_points(&quoted, 3, 1 << 18), [quoted.len()]);
+    }
+
+    #[test]
+    fn pieces_come_back_in_order_with_their_lines() {
+        let bytes: Vec<u8> = (0..100_000)
+            .flat_map(|i| format!("{i}\n").into_bytes())
+            .collect();
+        let tuning = Tuning {
+            block: 1 << 20,
+            threads: 4,
+        };
+        let (pieces, used, end) = parse_pieces(&bytes, 1, true, tuning, |piece, _| Parsed {
+            out: piece.to_vec(),
+            used: piece.len(),
+            end_line: piece.iter().filter(|b| **b == b'\n').count(),
+        });
+        assert_eq!((used, end), (bytes.len(), 100_001));
+        let joined: Vec<u8> = pieces.iter().flat_map(|p| p.out.clone()).collect();
+        assert_eq!(joined, bytes);
+        for p in &pieces {
+            let first: String = String::from_utf8_lossy(&p.out)
+                .lines()
+                .next()
+                .unwrap()
+                .into();
+            assert_eq!(first.parse::<usize>().unwrap() + 1, p.first_line);
+        }
+    }
+}

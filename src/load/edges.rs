@@ -1,0 +1,588 @@
+//! Edge rows: resolving them against the nodes loaded (on any thread),
+//! adding them in file order, and the duplicate check after the fact.
+//!
+//! An edge row is checked by [`EdgeWorker::resolve`] against a read-only
+//! [`EdgeEnv`] (the builder's id index, the rules, the rejected node ids),
+//! so the rows of a large file are resolved by several threads at once; the
+//! results ([`EdgeBatch`]) are added to the builder in file order. Edge
+//! types met for the first time without a schema are numbered per batch
+//! and interned when the batch is added, in the order a sequential read
+//! would have met them.
+//!
+//! Duplicate edges (same `from`, `to` and type, unless the type is
+//! `multi`) are found once every edge is in, on the finished graph's CSR:
+//! a scan per node with a marker array, instead of a hash set of every
+//! edge (which cost a third of a gigabyte on ten million edges). What a
+//! duplicate row is reported with is what a row-by-row check would say;
+//! problems are sorted back into file order before they are reported.
+
+use std::collections::HashSet;
+
+use crate::model::{
+    EdgeId, EdgeTypeId, Graph, GraphBuilder, KindId, NodeId, Probe, PropKey, Value,
+};
+
+use super::rules::{LastName, Rules};
+use super::{EdgeRow, FxMap};
+
+/// What resolving an edge row reads; shared by the threads of a block.
+#[derive(Clone, Copy)]
+pub(crate) struct EdgeEnv<'c> {
+    pub b: &'c GraphBuilder,
+    pub rules: &'c Rules,
+    pub rejected: &'c HashSet<Box<str>>,
+    /// Edge types interned so far without a schema.
+    pub types: &'c FxMap<Box<str>, EdgeTypeId>,
+    pub skips_rows: bool,
+    /// How many more edge types may be interned.
+    pub type_room: usize,
+}
+
+/// An edge's type: interned, or new in this batch (an index into
+/// [`EdgeWorker::new_types`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ty {
+    Known(EdgeTypeId),
+    New(u32),
+}
+
+/// How many edge rows are resolved together: their id lookups are issued
+/// back to back, so the cache misses of a row overlap those of the next
+/// (one miss at a time, the million-entry id table made the lookups most
+/// of the load's time).
+const BATCH: usize = 32;
+
+/// An edge row waiting in a batch: its text is in the worker's arena.
+#[derive(Debug, Default)]
+struct Queued {
+    line: usize,
+    /// `from`, `to` and `type` as spans of the arena.
+    spans: [(usize, usize); 3],
+    known: Option<EdgeTypeId>,
+    props: Vec<(PropKey, Value)>,
+}
+
+/// One thread's state while resolving edge rows.
+#[derive(Debug, Default)]
+pub(crate) struct EdgeWorker {
+    known: LastName<EdgeTypeId>,
+    /// Types first met by this worker (without a schema), in order.
+    pub new_types: Vec<Box<str>>,
+    text: String,
+    queue: Vec<Queued>,
+    /// How many of `queue` are in use.
+    queued: usize,
+    /// The last id looked up at each end, and its node and kind.
+    last: [(String, Option<(NodeId, KindId)>); 2],
+}
+
+/// The faults of a row, and which of them name an unknown node (a "did you
+/// mean" is added to those when the problem is reported).
+#[derive(Debug, Default)]
+pub(crate) struct Faults {
+    pub list: Vec<String>,
+    pub unknown: Vec<(usize, Box<str>)>,
+}
+
+impl EdgeWorker {
+    /// Queues a parsed edge row from `line` (taking its properties); true
+    /// when the batch is full and [`EdgeWorker::flush`] is due.
+    pub(crate) fn queue(
+        &mut self,
+        line: usize,
+        row: &EdgeRow<'_>,
+        props: &mut Vec<(PropKey, Value)>,
+    ) -> bool {
+        if self.queue.len() == self.queued {
+            self.queue.push(Queued::default());
+        }
+        let mut keep = |s: &str| {
+            let start = self.text.len();
+            self.text.push_str(s);
+            (start, self.text.len())
+        };
+        let spans = [keep(row.from), keep(row.to), keep(row.ty)];
+        let q = &mut self.queue[self.queued];
+        q.line = line;
+        q.spans = spans;
+        q.known = row.known;
+        std::mem::swap(&mut q.props, props);
+        props.clear();
+        self.queued += 1;
+        self.queued == BATCH
+    }
+
+    /// Resolves the queued rows, adding their edges and problems to `out`.
+    pub(crate) fn flush(&mut self, env: &EdgeEnv<'_>, out: &mut EdgeBatch) {
+        let n = std::mem::take(&mut self.queued);
+        let text = std::mem::take(&mut self.text);
+        let queue = &mut self.queue[..n];
+        let span = |(a, b): (usize, usize)| text.get(a..b).unwrap_or("");
+        let id = |q: &Queued, k: usize| span(q.spans[k]);
+        // Ids that repeat the row before's take its result; the others are
+        // looked up, their table slots read all at once first.
+        let mut probes: Vec<(usize, usize, Probe)> = Vec::with_capacity(2 * n);
+        for (i, q) in queue.iter().enumerate() {
+            for (k, last) in self.last.iter().enumerate() {
+                let same = match i {
+                    0 => last.1.is_some() && last.0 == id(q, k),
+                    _ => id(&queue[i - 1], k) == id(q, k),
+                };
+                if !same {
+                    probes.push((i, k, Probe::new(id(q, k))));
+                }
+            }
+        }
+        env.b.touch_ids(probes.iter().map(|p| &p.2));
+        let mut ends = [[None::<(NodeId, KindId)>; 2]; BATCH];
+        let mut looked = [[false; 2]; BATCH];
+        for &(i, k, ref probe) in &probes {
+            ends[i][k] = env.b.node_probed(id(&queue[i], k), probe);
+            looked[i][k] = true;
+        }
+        let mut before = [self.last[0].1, self.last[1].1];
+        for (row, looked) in ends.iter_mut().zip(&looked).take(n) {
+            for ((end, looked), before) in row.iter_mut().zip(looked).zip(&mut before) {
+                if !looked {
+                    *end = *before;
+                }
+                *before = *end;
+            }
+        }
+        let mut faults = Faults::default();
+        for (q, ends) in queue.iter_mut().zip(ends) {
+            let row = EdgeRow {
+                from: id(q, 0),
+                to: id(q, 1),
+                ty: id(q, 2),
+                known: q.known,
+            };
+            match self_check(
+                &mut self.known,
+                &mut self.new_types,
+                env,
+                &row,
+                ends,
+                &mut faults,
+            ) {
+                Some(edge) => out.push(edge, q.line, env.rules.share, &mut q.props),
+                None => {
+                    q.props.clear();
+                    if !faults.list.is_empty() {
+                        out.problems.push(RowProblem {
+                            line: q.line,
+                            faults: std::mem::take(&mut faults),
+                        });
+                    }
+                }
+            }
+        }
+        if let Some(q) = queue.last() {
+            for (k, (last, found)) in self.last.iter_mut().zip(before).enumerate() {
+                last.0.clear();
+                last.0.push_str(id(q, k));
+                last.1 = found;
+            }
+        }
+        self.text = text;
+        self.text.clear();
+    }
+
+    /// Checks one edge row (looking its ends up): both ends must exist (and
+    /// have the kinds the schema allows) and the type must be known or still
+    /// internable. Returns the edge, or `None` with the faults pushed (no
+    /// faults: a row silently dropped because an end's own row was rejected).
+    pub(crate) fn resolve(
+        &mut self,
+        env: &EdgeEnv<'_>,
+        row: &EdgeRow<'_>,
+        faults: &mut Faults,
+    ) -> Option<(NodeId, NodeId, Ty)> {
+        let ends = [row.from, row.to].map(|id| env.b.node_probed(id, &Probe::new(id)));
+        self_check(&mut self.known, &mut self.new_types, env, row, ends, faults)
+    }
+}
+
+/// The checks of [`EdgeWorker::resolve`] with the ends already looked up.
+fn self_check(
+    known: &mut LastName<EdgeTypeId>,
+    new_types: &mut Vec<Box<str>>,
+    env: &EdgeEnv<'_>,
+    row: &EdgeRow<'_>,
+    ends: [Option<(NodeId, KindId)>; 2],
+    faults: &mut Faults,
+) -> Option<(NodeId, NodeId, Ty)> {
+    for (end, (id, which)) in ends.iter().zip([(row.from, "from"), (row.to, "to")]) {
+        if end.is_some() {
+            continue;
+        }
+        if env.rejected.contains(id) {
+            // Unless rows are skipped, its row is already reported and
+            // saying so again per edge is noise.
+            if env.skips_rows {
+                faults.list.push(format!(
+                    "`{which}` node `{id}` was skipped (its row is bad)"
+                ));
+            }
+        } else {
+            faults.unknown.push((faults.list.len(), id.into()));
+            faults.list.push(format!(
+                "unknown node `{id}` in `{which}`; expected the id of a node defined in the data"
+            ));
+        }
+    }
+    let ty = edge_type(known, new_types, env, row, faults);
+    let ([Some((from, from_kind)), Some((to, to_kind))], Some(ty)) = (ends, ty) else {
+        return None;
+    };
+    if let Ty::Known(t) = ty
+        && let Some(rule) = env.rules.edge_rule(t)
+    {
+        let checks = [
+            (
+                from,
+                from_kind,
+                row.from,
+                "from",
+                &rule.from,
+                &rule.from_names,
+            ),
+            (to, to_kind, row.to, "to", &rule.to, &rule.to_names),
+        ];
+        for (n, kind, id, which, allowed, names) in checks {
+            if !allowed.is_empty() && !allowed.contains(&kind) {
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                faults.list.push(format!(
+                    "{} edge `{}` -> `{}`: `{which}` node `{id}` is a {}; expected {}",
+                    row.ty,
+                    row.from,
+                    row.to,
+                    env.b.node_kind_name(n),
+                    super::or_list(&names)
+                ));
+            }
+        }
+    }
+    faults.list.is_empty().then_some((from, to, ty))
+}
+
+/// The type of an edge row: declared (with a schema), interned, or new.
+fn edge_type(
+    known: &mut LastName<EdgeTypeId>,
+    new_types: &mut Vec<Box<str>>,
+    env: &EdgeEnv<'_>,
+    row: &EdgeRow<'_>,
+    faults: &mut Faults,
+) -> Option<Ty> {
+    if let Some(t) = row.known {
+        return Some(Ty::Known(t));
+    }
+    if env.rules.strict() {
+        faults.list.push(env.rules.unknown_edge_type(row.ty));
+        return None;
+    }
+    if let Some(t) = known.get_or(row.ty, |name| env.types.get(name).copied()) {
+        return Some(Ty::Known(t));
+    }
+    if let Some(i) = new_types.iter().position(|t| **t == *row.ty) {
+        return Some(Ty::New(i as u32));
+    }
+    if new_types.len() >= env.type_room {
+        faults.list.push(format!(
+            "edge type `{}` is one too many; expected at most {} distinct types",
+            row.ty,
+            super::MAX_INTERNED
+        ));
+        return None;
+    }
+    new_types.push(row.ty.into());
+    Some(Ty::New(new_types.len() as u32 - 1))
+}
+
+/// A problem with one row, its line relative to its piece of the file.
+#[derive(Debug)]
+pub(crate) struct RowProblem {
+    pub line: usize,
+    pub faults: Faults,
+}
+
+/// The edges of one piece of a file, in row order, ready to be added.
+#[derive(Debug, Default)]
+pub(crate) struct EdgeBatch {
+    pub ends: Vec<(NodeId, NodeId)>,
+    pub types: Vec<EdgeTypeId>,
+    /// NaN where an edge has no share (or its properties are in `props`).
+    pub shares: Vec<f64>,
+    /// The line of each edge, relative to the piece.
+    pub lines: Vec<u32>,
+    /// Edges whose type is new in this batch: (edge, index into `new_types`).
+    pub new_type_at: Vec<(u32, u32)>,
+    /// Edges with properties besides a float share: (edge, properties).
+    pub props: Vec<(u32, Vec<(PropKey, Value)>)>,
+    pub new_types: Vec<Box<str>>,
+    pub problems: Vec<RowProblem>,
+}
+
+impl EdgeBatch {
+    /// An empty batch with room for about `rows` edges.
+    pub(crate) fn with_capacity(rows: usize) -> EdgeBatch {
+        EdgeBatch {
+            ends: Vec::with_capacity(rows),
+            types: Vec::with_capacity(rows),
+            shares: Vec::with_capacity(rows),
+            lines: Vec::with_capacity(rows),
+            ..EdgeBatch::default()
+        }
+    }
+
+    /// Adds a resolved edge from line `line` with its properties.
+    pub(crate) fn push(
+        &mut self,
+        (from, to, ty): (NodeId, NodeId, Ty),
+        line: usize,
+        share_key: PropKey,
+        props: &mut Vec<(PropKey, Value)>,
+    ) {
+        let at = self.ends.len() as u32;
+        self.ends.push((from, to));
+        self.types.push(match ty {
+            Ty::Known(t) => t,
+            Ty::New(i) => {
+                self.new_type_at.push((at, i));
+                EdgeTypeId::from_index(0)
+            }
+        });
+        self.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+        let share = match props.as_slice() {
+            [] => f64::NAN,
+            [(k, Value::Float(f))] if *k == share_key && !f.is_nan() => *f,
+            _ => {
+                self.props.push((at, std::mem::take(props)));
+                f64::NAN
+            }
+        };
+        props.clear();
+        self.shares.push(share);
+    }
+
+    /// The number of distinct new types of all `batches` together.
+    pub(crate) fn distinct_new_types<'b>(batches: impl Iterator<Item = &'b EdgeBatch>) -> usize {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for b in batches {
+            seen.extend(b.new_types.iter().map(|t| &**t));
+        }
+        seen.len()
+    }
+
+    /// Adds the batch's edges to the builder, `types` mapping its new types
+    /// to interned ones.
+    pub(crate) fn add_to(mut self, b: &mut GraphBuilder, types: &[EdgeTypeId]) {
+        for &(at, i) in &self.new_type_at {
+            self.types[at as usize] = types[i as usize];
+        }
+        let mut from = 0;
+        for (at, props) in self.props {
+            let at = at as usize;
+            b.extend_edges(
+                &self.ends[from..at],
+                &self.types[from..at],
+                &self.shares[from..at],
+            );
+            let (f, t) = self.ends[at];
+            b.add_edge(f, t, self.types[at], props);
+            from = at + 1;
+        }
+        b.extend_edges(
+            &self.ends[from..],
+            &self.types[from..],
+            &self.shares[from..],
+        );
+    }
+}
+
+/// The edges that repeat an earlier one (same `from`, `to` and type, the
+/// type not `multi`), each with the first such edge, for edges numbered
+/// `since` and after (those of this load). Reads the out-adjacency: edges
+/// of a node come in edge order, so the first of a kind is never a
+/// duplicate.
+pub(crate) fn duplicates(
+    g: &Graph,
+    since: usize,
+    multi: &[bool],
+    threads: usize,
+) -> Vec<(EdgeId, EdgeId)> {
+    let n = g.node_count();
+    if g.edge_count() <= since {
+        return Vec::new();
+    }
+    let threads = threads.min(n.max(1));
+    let ranges = split_by_degree(g, threads);
+    let scan = |lo: usize, hi: usize| {
+        let mut found = Vec::new();
+        // mark[v] == u + 1: some edge u -> v (not multi) was seen.
+        let mut mark = vec![0u32; n];
+        let mut seen: FxMap<(NodeId, EdgeTypeId), EdgeId> = FxMap::default();
+        let adj = g.out_adj();
+        for u in lo..hi {
+            let node = NodeId::from_index(u);
+            let (nbrs, types, edges) = (adj.neighbors(node), adj.types(node), adj.edges(node));
+            if nbrs.len() > 64 {
+                // A hub: a map, so repeated pairs do not cost a scan each.
+                seen.clear();
+                for ((v, t), e) in nbrs.iter().zip(types).zip(edges) {
+                    if multi.get(t.index()).copied().unwrap_or(false) {
+                        continue;
+                    }
+                    match seen.get(&(*v, *t)) {
+                        Some(first) if e.index() >= since => found.push((*e, *first)),
+                        Some(_) => {}
+                        None => {
+                            seen.insert((*v, *t), *e);
+                        }
+                    }
+                }
+                continue;
+            }
+            for i in 0..nbrs.len() {
+                let (v, t) = (nbrs[i], types[i]);
+                if multi.get(t.index()).copied().unwrap_or(false) {
+                    continue;
+                }
+                if mark[v.index()] != u as u32 + 1 {
+                    mark[v.index()] = u as u32 + 1;
+                    continue;
+                }
+                if edges[i].index() < since {
+                    continue;
+                }
+                if let Some(j) = (0..i).find(|&j| nbrs[j] == v && types[j] == t) {
+                    found.push((edges[i], edges[j]));
+                }
+            }
+        }
+        found
+    };
+    let mut all: Vec<(EdgeId, EdgeId)> = if ranges.len() == 1 {
+        scan(0, n)
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|&(lo, hi)| {
+                    let scan = &scan;
+                    s.spawn(move || scan(lo, hi))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    all.sort_unstable();
+    all
+}
+
+/// Node ranges with about equal numbers of out-edges, one per thread.
+fn split_by_degree(g: &Graph, threads: usize) -> Vec<(usize, usize)> {
+    let n = g.node_count();
+    let m = g.edge_count();
+    if threads < 2 || m < 1 << 16 {
+        return vec![(0, n)];
+    }
+    let adj = g.out_adj();
+    let mut ranges = Vec::with_capacity(threads);
+    let (mut lo, mut acc) = (0, 0);
+    for u in 0..n {
+        acc += adj.degree(NodeId::from_index(u));
+        if acc * threads >= m * (ranges.len() + 1) && ranges.len() + 1 < threads {
+            ranges.push((lo, u + 1));
+            lo = u + 1;
+        }
+    }
+    ranges.push((lo, n));
+    ranges
+}
+
+/// A node id close to `id` (edit distance at most a third of its length,
+/// case ignored), for "did you mean". Compares at most `budget` ids in all
+/// (it is spent), so a load with many unknown ids stays fast.
+pub(crate) fn near_id<'g>(g: &'g Graph, id: &str, budget: &mut usize) -> Option<&'g str> {
+    if *budget < g.node_count() {
+        return None;
+    }
+    *budget -= g.node_count();
+    let lower = id.to_lowercase();
+    let len = lower.chars().count();
+    let limit = (len / 3).clamp(1, 3);
+    let mut best: Option<(usize, NodeId)> = None;
+    for n in g.nodes() {
+        let key = g.node_key(n);
+        if key.len().abs_diff(lower.len()) > limit {
+            continue;
+        }
+        let d = strsim::osa_distance(&lower, &key.to_lowercase());
+        if d <= limit && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, n));
+        }
+    }
+    best.map(|(_, n)| g.node_key(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(edges: &[(usize, usize, &str)]) -> (Graph, Vec<bool>) {
+        let mut b = GraphBuilder::new();
+        let k = b.kind("K");
+        let nodes: Vec<NodeId> = (0..4)
+            .map(|i| b.add_node(&format!("n{i}"), k, "", vec![], []).unwrap())
+            .collect();
+        let multi = vec![false, true];
+        let t = [b.edge_type("T"), b.edge_type("M")];
+        for &(x, y, ty) in edges {
+            let ty = if ty == "M" { t[1] } else { t[0] };
+            b.add_edge(nodes[x], nodes[y], ty, []);
+        }
+        (b.finish(), multi)
+    }
+
+    #[test]
+    fn duplicates_point_at_the_first_edge_and_skip_multi_types() {
+        let (g, multi) = graph(&[
+            (0, 1, "T"),
+            (0, 1, "M"),
+            (0, 1, "M"),
+            (1, 2, "T"),
+            (0, 1, "T"),
+            (0, 1, "T"),
+            (1, 0, "T"),
+        ]);
+        let e = EdgeId::from_index;
+        assert_eq!(duplicates(&g, 0, &multi, 2), [(e(4), e(0)), (e(5), e(0))]);
+        assert_eq!(duplicates(&g, 5, &multi, 2), [(e(5), e(0))]);
+    }
+
+    #[test]
+    fn hubs_find_duplicates_too() {
+        let mut edges: Vec<(usize, usize, &str)> = (0..100).map(|i| (0, 1 + i % 3, "M")).collect();
+        edges.push((0, 2, "T"));
+        edges.push((0, 2, "T"));
+        let (g, multi) = graph(&edges);
+        let e = EdgeId::from_index;
+        assert_eq!(duplicates(&g, 0, &multi, 2), [(e(101), e(100))]);
+    }
+
+    #[test]
+    fn near_ids_ignore_case_and_spend_the_budget() {
+        let (g, _) = graph(&[]);
+        let mut budget = 100;
+        assert_eq!(near_id(&g, "N2", &mut budget), Some("n2"));
+        assert_eq!(near_id(&g, "n22", &mut budget), Some("n2"));
+        assert_eq!(near_id(&g, "zzzz", &mut budget), None);
+        assert_eq!(budget, 88);
+        let mut none = 3;
+        assert_eq!(near_id(&g, "n2", &mut none), None);
+    }
+}
