@@ -11,6 +11,7 @@
 # Work files (graphs, venv, logs, results.json, report.md) go to
 # $BENCH_DIR (default target/bench). Exit status 1 when answers disagree.
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in benches/
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DIR="${BENCH_DIR:-$ROOT/target/bench}"

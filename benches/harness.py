@@ -394,7 +394,8 @@ def table(size, info, results, engines, verdicts):
     row = []
     for e in engines:
         r = results.get(e)
-        row.append(f"{r['rss_kb'] / 1024:.0f} MB" if r and r.get("rss_kb") else "—")
+        loaded = r and r.get("rss_kb") and r.get("load_ms")
+        row.append(f"{r['rss_kb'] / 1024:.0f} MB" if loaded else "—")
     lines.append("| peak RSS | " + " | ".join(row) + " |")
     for q in QUERIES:
         cells = [cell(results.get(e), q, verdicts) for e in engines]
@@ -467,8 +468,13 @@ def main():
                     help="Faultline's --budget (empty: the default)")
     ap.add_argument("--results", default=None, help="write all results as JSON here (appends sizes)")
     ap.add_argument("--log-dir", default=None)
+    ap.add_argument("--merge", action="store_true",
+                    help="keep other engines' stored results for the same data set (with --results)")
+    ap.add_argument("--report-only", action="store_true",
+                    help="run nothing: print the tables from --results (implies --merge)")
     args = ap.parse_args()
 
+    args.merge |= args.report_only
     sizes = [s for s in args.sizes.split(",") if s]
     engines = [e for e in args.engines.split(",") if e]
     unknown = [e for e in engines if e not in ALL_ENGINES]
@@ -493,8 +499,12 @@ def main():
         args.load_runs = load_runs_for(load_runs_spec, size)
         log_dir = os.path.join(log_root, size)
         os.makedirs(log_dir, exist_ok=True)
+        old = stored["sizes"].get(size, {})
         results = {}
-        for e in engines:
+        if args.merge and old.get("info") == info:
+            # Keep the other engines' results on the same data; rerun ours.
+            results = dict(old.get("results", {}))
+        for e in ([] if args.report_only else engines):
             print(f"[{size}] {e} ...", file=sys.stderr, flush=True)
             started = time.monotonic()
             if e == "faultline":
@@ -511,13 +521,14 @@ def main():
             results[e] = r
             status = r["error"] or "ok"
             print(f"[{size}] {e}: {status} ({time.monotonic() - started:.0f} s)", file=sys.stderr, flush=True)
+        shown = [e for e in ALL_ENGINES if e in results or e in engines]
         verdicts, mismatches = check(results, size)
         any_mismatch |= bool(mismatches)
         per_size_verdicts[size] = verdicts
-        text = table(size, info, results, engines, verdicts)
+        text = table(size, info, results, shown, verdicts)
         all_tables.append(text)
         print("\n" + text + "\n", flush=True)
-        stored["sizes"][size] = {"info": info, "engines": engines, "results": results,
+        stored["sizes"][size] = {"info": info, "engines": shown, "results": results,
                                  "mismatches": mismatches}
         if args.results:
             with open(args.results, "w") as f:

@@ -54,6 +54,41 @@ impl Hasher for Fx {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
+/// Node id -> index. Ids of up to 15 bytes (all the generator writes) are
+/// keys inline in a `u128` (bytes plus length), so a lookup touches one table
+/// slot and no heap string; longer ids go to a second map.
+#[derive(Default)]
+struct IdMap {
+    short: FxMap<u128, u32>,
+    long: FxMap<Box<[u8]>, u32>,
+}
+
+impl IdMap {
+    fn inline(id: &[u8]) -> Option<u128> {
+        (id.len() < 16).then(|| {
+            let mut bytes = [0u8; 16];
+            bytes[..id.len()].copy_from_slice(id);
+            bytes[15] = id.len() as u8;
+            u128::from_le_bytes(bytes)
+        })
+    }
+
+    /// Inserts; false when the id was there already.
+    fn insert(&mut self, id: &[u8], index: u32) -> bool {
+        match Self::inline(id) {
+            Some(key) => self.short.insert(key, index).is_none(),
+            None => self.long.insert(id.into(), index).is_none(),
+        }
+    }
+
+    fn get(&self, id: &[u8]) -> Option<u32> {
+        match Self::inline(id) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(id).copied(),
+        }
+    }
+}
+
 /// Node kinds the queries look at.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -113,7 +148,7 @@ impl Csr {
 
 /// The loaded graph: what Q1-Q7 need, nothing more.
 struct Graph {
-    ids: FxMap<Box<str>, u32>,
+    ids: IdMap,
     names: Vec<Box<str>>,
     kinds: Vec<Kind>,
     /// SUPPLIES supplier -> customer (downstream).
@@ -167,7 +202,7 @@ fn load(dir: &Path) -> Result<Graph, String> {
         }
     }
 
-    let mut ids: FxMap<Box<str>, u32> = FxMap::default();
+    let mut ids = IdMap::default();
     let mut names = Vec::new();
     let mut kinds = Vec::new();
     let mut record = csv::ByteRecord::new();
@@ -177,16 +212,17 @@ fn load(dir: &Path) -> Result<Graph, String> {
             .read_byte_record(&mut record)
             .map_err(|e| format!("{}: {e}", path.display()))?
         {
-            let text = |i: usize| std::str::from_utf8(record.get(i).unwrap_or_default());
-            let id = text(0).map_err(|e| format!("{}: {e}", path.display()))?;
+            let id = record.get(0).unwrap_or_default();
             let kind = match record.get(1).unwrap_or_default() {
                 b"Firm" => Kind::Firm,
                 b"Nation" => Kind::Nation,
                 _ => Kind::Other,
             };
-            let name = text(2).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name = std::str::from_utf8(record.get(2).unwrap_or_default())
+                .map_err(|e| format!("{}: {e}", path.display()))?;
             let index = names.len() as u32;
-            if ids.insert(id.into(), index).is_some() {
+            if !ids.insert(id, index) {
+                let id = String::from_utf8_lossy(id);
                 return Err(format!("{}: node id {id:?} defined twice", path.display()));
             }
             names.push(name.into());
@@ -199,6 +235,9 @@ fn load(dir: &Path) -> Result<Graph, String> {
     let mut membership = Vec::new();
     let mut impact = Vec::new();
     let mut nation_of = vec![Vec::new(); n];
+    // The last id seen in each endpoint column: edge files are often grouped
+    // by one endpoint (the generator's by customer), and a hit skips the map.
+    let mut last: [(Vec<u8>, u32); 2] = [(Vec::new(), 0), (Vec::new(), 0)];
     for path in &edge_files {
         let mut rdr = reader(path)?;
         let share_col = rdr
@@ -210,12 +249,20 @@ fn load(dir: &Path) -> Result<Graph, String> {
             .read_byte_record(&mut record)
             .map_err(|e| format!("{}: {e}", path.display()))?
         {
-            let end = |i: usize| -> Result<u32, String> {
-                let id = std::str::from_utf8(record.get(i).unwrap_or_default())
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-                ids.get(id)
-                    .copied()
-                    .ok_or_else(|| format!("{}: unknown node {id:?}", path.display()))
+            let mut end = |i: usize| -> Result<u32, String> {
+                let id = record.get(i).unwrap_or_default();
+                let (last_id, last_index) = &mut last[i];
+                if id == last_id.as_slice() && !id.is_empty() {
+                    return Ok(*last_index);
+                }
+                let index = ids.get(id).ok_or_else(|| {
+                    let id = String::from_utf8_lossy(id);
+                    format!("{}: unknown node {id:?}", path.display())
+                })?;
+                last_id.clear();
+                last_id.extend_from_slice(id);
+                *last_index = index;
+                Ok(index)
             };
             let (from, to) = (end(0)?, end(1)?);
             match record.get(2).unwrap_or_default() {
@@ -621,8 +668,7 @@ fn run() -> Result<(), String> {
     }
     let node = |id: &str| {
         g.ids
-            .get(id)
-            .copied()
+            .get(id.as_bytes())
             .ok_or_else(|| format!("no node {id:?}"))
     };
     let (s, t, nation) = (node(&params.s)?, node(&params.t)?, node(&params.nation)?);
