@@ -515,10 +515,19 @@ fn a_directory_with_the_ignore_marker_is_skipped() {
     std::fs::write(root.join("nodes.csv"), "id,kind,name\na,Firm,A\n").expect("write");
     std::fs::create_dir(root.join("raw")).expect("mkdir");
     std::fs::write(root.join("raw/data.csv"), "not,a,graph,file\n1,2,3,4\n").expect("write");
-    let err = faultline::load::load(&[root.to_path_buf()], &faultline::load::LoadOptions::default());
-    assert!(err.is_err(), "an unrecognized CSV is an error without the marker");
+    let err = faultline::load::load(
+        &[root.to_path_buf()],
+        &faultline::load::LoadOptions::default(),
+    );
+    assert!(
+        err.is_err(),
+        "an unrecognized CSV is an error without the marker"
+    );
     std::fs::write(root.join("raw/.faultline-ignore"), "").expect("write");
-    let loaded = faultline::load::load(&[root.to_path_buf()], &faultline::load::LoadOptions::default())
-        .expect("the marked directory is skipped");
+    let loaded = faultline::load::load(
+        &[root.to_path_buf()],
+        &faultline::load::LoadOptions::default(),
+    )
+    .expect("the marked directory is skipped");
     assert_eq!(loaded.graph.node_count(), 1);
 }
