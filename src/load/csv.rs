@@ -14,7 +14,7 @@ use crate::model::{GraphBuilder, PropKey, Value};
 
 use super::files::{CsvReader, EDGE_HEADER, NODE_HEADER, csv_reader, header_names, io_message};
 use super::rules::{Rules, cell_value, check_share};
-use super::{Ctx, EdgeRow, Loc, NodeRow};
+use super::{Ctx, EdgeRow, Loc, MAX_FIELD_BYTES, NodeRow};
 
 /// A property column: its position, interned key and name.
 #[derive(Debug)]
@@ -308,9 +308,48 @@ fn next(
     reader: &mut CsvReader,
     rec: &mut ByteRecord,
 ) -> Option<usize> {
+    let unclosed = |cx: &mut Ctx<'_>, reader: &CsvReader| match reader.get_ref().unclosed_quote() {
+        Some((line, col)) => {
+            cx.fatal(
+                file,
+                Some(line),
+                Some(col),
+                "this quote is never closed; expected a closing `\"` before the end of the file \
+                 (everything after it was read as one field)"
+                    .to_string(),
+            );
+            true
+        }
+        None => false,
+    };
     match reader.read_byte_record(rec) {
-        Ok(true) => Some(rec.position().map_or(0, |p| p.line() as usize)),
-        Ok(false) => None,
+        Ok(true) => {
+            let line = rec.position().map_or(0, |p| p.line() as usize);
+            let Some((i, long)) = rec
+                .iter()
+                .enumerate()
+                .find(|(_, f)| f.len() > MAX_FIELD_BYTES)
+            else {
+                return Some(line);
+            };
+            if !unclosed(cx, reader) {
+                cx.fatal(
+                    file,
+                    Some(line),
+                    None,
+                    format!(
+                        "field {} is {} bytes long; expected at most {MAX_FIELD_BYTES} bytes per field",
+                        i + 1,
+                        long.len()
+                    ),
+                );
+            }
+            None
+        }
+        Ok(false) => {
+            unclosed(cx, reader);
+            None
+        }
         Err(e) => {
             let line = e.position().map(|p| p.line() as usize);
             cx.fatal(file, line, None, format!("cannot read the file: {e}"));

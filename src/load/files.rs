@@ -262,10 +262,16 @@ pub(crate) fn csv_reader(path: &Path) -> std::io::Result<CsvReader> {
 /// so with CRLF files every line number after the header would be one
 /// short; with plain `\n` they are exact. (A `\r\n` inside a quoted field
 /// becomes `\n` too, which is what a name wants anyway.)
+///
+/// It also follows the quoting as the bytes pass (see [`Quotes`]): the csv
+/// crate reads a quote that is never closed as a field running to the end
+/// of the file, silently, so the loader asks this reader instead.
 pub(crate) struct Crlf<R> {
     inner: R,
     /// A `\r` that ended the last chunk, held until we know what follows.
     pending_cr: bool,
+    quotes: Quotes,
+    at_end: bool,
 }
 
 impl<R: Read> Crlf<R> {
@@ -273,6 +279,80 @@ impl<R: Read> Crlf<R> {
         Crlf {
             inner,
             pending_cr: false,
+            quotes: Quotes::default(),
+            at_end: false,
+        }
+    }
+
+    /// Once the whole file has been read: where a quoted field was opened
+    /// and never closed, as (line, column).
+    pub(crate) fn unclosed_quote(&self) -> Option<(usize, usize)> {
+        if !self.at_end {
+            return None;
+        }
+        self.quotes.open
+    }
+}
+
+/// Where the quoting of a CSV stream stands (RFC 4180 as the csv crate
+/// reads it: a `"` opens a quoted field only at the start of a field, `""`
+/// inside one is a quote, and a quote inside an unquoted field is text).
+#[derive(Debug)]
+struct Quotes {
+    state: QuoteState,
+    line: usize,
+    col: usize,
+    /// The (line, column) of the quote that opened the current quoted field.
+    open: Option<(usize, usize)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum QuoteState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A `"` inside a quoted field: a closing quote, or the first of `""`.
+    QuoteInQuoted,
+}
+
+impl Default for Quotes {
+    fn default() -> Quotes {
+        Quotes {
+            state: QuoteState::FieldStart,
+            line: 1,
+            col: 0,
+            open: None,
+        }
+    }
+}
+
+impl Quotes {
+    #[inline]
+    fn feed(&mut self, bytes: &[u8]) {
+        use QuoteState::*;
+        for &b in bytes {
+            // Columns count characters: UTF-8 continuation bytes do not.
+            if b & 0xC0 != 0x80 {
+                self.col += 1;
+            }
+            self.state = match (self.state, b) {
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (FieldStart, b'"') => {
+                    self.open = Some((self.line, self.col));
+                    Quoted
+                }
+                (QuoteInQuoted, b'"') => Quoted,
+                (_, b',' | b'\n' | b'\r') => FieldStart,
+                _ => Unquoted,
+            };
+            if self.state != Quoted && self.state != QuoteInQuoted {
+                self.open = None;
+            }
+            if b == b'\n' {
+                self.line += 1;
+                self.col = 0;
+            }
         }
     }
 }
@@ -284,9 +364,15 @@ impl<R: Read> Read for Crlf<R> {
             if self.pending_cr && !out.is_empty() {
                 self.pending_cr = false;
                 out[0] = b'\r';
+                self.quotes.feed(&out[..1]);
                 return Ok(1);
             }
-            return self.inner.read(out);
+            let n = self.inner.read(out)?;
+            if n == 0 && !out.is_empty() {
+                self.at_end = true;
+            }
+            self.quotes.feed(&out[..n]);
+            return Ok(n);
         }
         loop {
             let start = usize::from(self.pending_cr);
@@ -301,6 +387,8 @@ impl<R: Read> Read for Crlf<R> {
             if n == 0 {
                 // End of input: a held `\r` is just a byte.
                 self.pending_cr = false;
+                self.at_end = true;
+                self.quotes.feed(&out[..start]);
                 return Ok(start);
             }
             let end = start + n;
@@ -321,6 +409,7 @@ impl<R: Read> Read for Crlf<R> {
                 w += 1;
             }
             if w > 0 {
+                self.quotes.feed(&out[..w]);
                 return Ok(w);
             }
         }
