@@ -58,7 +58,7 @@ impl Diagnostic {
     pub fn new(code: &'static str, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
-            message: message.into(),
+            message: tidy_message(message.into()),
             span: None,
             expected: None,
             help: None,
@@ -94,18 +94,21 @@ impl Diagnostic {
             let pad = " ".repeat(gutter);
             out.push_str(&format!("{pad}--> {origin}:{line}:{col}\n"));
             out.push_str(&format!("{pad} |\n"));
-            out.push_str(&format!("{line} | {text}\n"));
-            let line_start = source[..span.start.min(source.len())]
-                .rfind('\n')
-                .map_or(0, |i| i + 1);
+            let line_start = line_start(source, span.start);
             let line_end = line_start + text.len();
-            let caret_from = text[..(span.start.min(line_end) - line_start).min(text.len())]
-                .chars()
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect::<String>();
+            let before = source
+                .get(line_start..span.start.min(line_end).max(line_start))
+                .unwrap_or("");
             let width = source
                 .get(span.start.min(line_end)..span.end.min(line_end))
                 .map_or(1, |s| s.chars().count().max(1));
+            let (shown, caret_at, width) = excerpt(text, before.chars().count(), width);
+            out.push_str(&format!("{line} | {shown}\n"));
+            let caret_from = shown
+                .chars()
+                .take(caret_at)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect::<String>();
             out.push_str(&format!("{pad} | {caret_from}{}", "^".repeat(width)));
             if let Some(expected) = &self.expected {
                 out.push_str(&format!(" expected {expected}"));
@@ -132,6 +135,105 @@ impl fmt::Display for Diagnostic {
 }
 
 impl std::error::Error for Diagnostic {}
+
+/// Lines longer than this many characters are shown as an excerpt around
+/// the fault (a one-line script of megabytes must not print megabytes).
+const MAX_SHOWN_LINE: usize = 160;
+/// Characters of context either side of the fault in an excerpt.
+const EXCERPT_CONTEXT: usize = 60;
+/// The longest caret drawn under an excerpt.
+const MAX_CARET: usize = 60;
+
+/// The byte offset where the line holding `offset` starts.
+fn line_start(source: &str, offset: usize) -> usize {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    source[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The source line as shown under a diagnostic, the caret's position in it
+/// (in characters) and the caret's width. Control characters other than
+/// tab become U+FFFD, so a query cannot send escape sequences to the
+/// terminal through its error message; a long line is cut to an excerpt
+/// around the fault with `…` at the cuts.
+fn excerpt(text: &str, at: usize, width: usize) -> (String, usize, usize) {
+    let clean = |c: char| {
+        if c.is_control() && c != '\t' {
+            '\u{FFFD}'
+        } else {
+            c
+        }
+    };
+    let total = text.chars().count();
+    if total <= MAX_SHOWN_LINE {
+        return (text.chars().map(clean).collect(), at, width);
+    }
+    let width = width.clamp(1, MAX_CARET);
+    let from = at.saturating_sub(EXCERPT_CONTEXT);
+    let to = (at + width + EXCERPT_CONTEXT).min(total);
+    let mut shown = String::new();
+    let mut caret_at = at - from;
+    if from > 0 {
+        shown.push('…');
+        caret_at += 1;
+    }
+    shown.extend(text.chars().skip(from).take(to - from).map(clean));
+    if to < total {
+        shown.push('…');
+    }
+    (shown, caret_at, width)
+}
+
+/// The longest part of a message between backticks (a value from the data
+/// or the query) that is shown whole.
+const MAX_QUOTED: usize = 80;
+/// The longest message kept whole.
+const MAX_MESSAGE: usize = 1000;
+
+/// Makes a message safe and short enough to print: control characters are
+/// escaped (`\u{1b}`), a value between backticks longer than
+/// [`MAX_QUOTED`] characters is cut with its length in bytes, and the whole
+/// message is cut at [`MAX_MESSAGE`] characters. Data files and queries can
+/// hold anything; their errors must still be one readable line.
+pub fn tidy_message(message: String) -> String {
+    let needs_work = message.len() > MAX_QUOTED || message.chars().any(char::is_control);
+    if !needs_work {
+        return message;
+    }
+    let mut out = String::with_capacity(message.len().min(MAX_MESSAGE + 64));
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let quoted = i % 2 == 1;
+        let long = quoted && part.chars().nth(MAX_QUOTED).is_some();
+        let shown = if long {
+            let mut cut: String = part.chars().take(MAX_QUOTED - 20).collect();
+            cut.push_str(&format!("… ({} bytes)", part.len()));
+            cut
+        } else {
+            part.to_string()
+        };
+        for c in shown.chars() {
+            if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+        if out.len() > 4 * MAX_MESSAGE {
+            break;
+        }
+    }
+    if out.chars().nth(MAX_MESSAGE).is_some() {
+        let total = message.len();
+        out = out.chars().take(MAX_MESSAGE).collect();
+        out.push_str(&format!("… (message cut; {total} bytes)"));
+    }
+    out
+}
 
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
@@ -172,7 +274,7 @@ impl Problem {
             file: file.into(),
             line: None,
             column: None,
-            message: message.into(),
+            message: tidy_message(message.into()),
         }
     }
 
@@ -218,6 +320,51 @@ mod tests {
             text,
             "error[E0201]: unknown kind `Frim`\n --> q.fql:1:10\n  |\n1 | match (f:Frim)\n  |          ^^^^ expected a kind of the graph\n  = help: did you mean `Firm`?\n"
         );
+    }
+
+    #[test]
+    fn long_lines_are_shown_as_an_excerpt_around_the_fault() {
+        let src = format!("match (n) return {}1{}", "(".repeat(5000), ")".repeat(5000));
+        let d = Diagnostic::new("E0103", "nested too deeply").at(Span::new(5017, 5018));
+        let text = d.render("<query>", &src);
+        assert!(text.len() < 600, "{} bytes: {text}", text.len());
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[3].starts_with("1 | …((((") && lines[3].ends_with(")))…"),
+            "{text}"
+        );
+        // The caret stands under the `1`.
+        let shown: Vec<char> = lines[3].chars().collect();
+        let caret_chars = lines[4].chars().take_while(|c| *c != '^').count();
+        assert_eq!(shown[caret_chars], '1', "{text}");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let src = "match (n) where n.name = \"\u{1b}[31mred\" return n";
+        let d = Diagnostic::new("E0201", "unknown node `\u{1b}[31mred`").at(Span::new(25, 36));
+        let text = d.render("<query>", src);
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(text.contains("unknown node `\\u{1b}[31mred`"), "{text}");
+        assert!(text.contains("\u{FFFD}[31mred"), "{text}");
+    }
+
+    #[test]
+    fn long_values_in_messages_are_cut_with_their_length() {
+        let value = "x".repeat(3_000_000);
+        let p = Problem::new(
+            "f.csv",
+            format!("`{value}` is not an int; expected an integer"),
+        );
+        assert!(p.message.len() < 200, "{}", p.message);
+        assert!(
+            p.message
+                .contains("… (3000000 bytes)` is not an int; expected an integer")
+        );
+        let d = Diagnostic::new("E0305", format!("bad \"{value}\""));
+        assert!(d.message.len() < 1100 && d.message.ends_with("(message cut; 3000006 bytes)"));
+        let short = "unknown kind `Frim`".to_string();
+        assert_eq!(tidy_message(short.clone()), short);
     }
 
     #[test]

@@ -319,6 +319,7 @@ impl Spur {
     ) -> Result<Option<FoundPath>, AnalysisError> {
         let s = &mut self.search;
         s.clear();
+        work.charge(1 + sources.len() as u64)?;
         for &src in sources {
             if !self.banned[src.index()] {
                 s.offer(src, 0.0, 0, None, None);
@@ -337,7 +338,7 @@ impl Spur {
             }
             let (banned, banned_edges) = (&self.banned, &self.banned_edges);
             let scanned = w.steps(label.node, |e, y| {
-                if !banned[y.index()] && !banned_edges.contains(&e) {
+                if !banned[y.index()] && banned_edges.binary_search(&e).is_err() {
                     let c = w.weight(e)?;
                     s.relax(i, e, y, c);
                 }
@@ -372,6 +373,10 @@ fn all(
         to_go[t.index()] = 0;
     }
     for d in 1..=max {
+        // A huge `max` must not spin once every node is placed.
+        if frontier.is_empty() {
+            break;
+        }
         let mut next = Vec::new();
         for &u in &frontier {
             let scanned = w.steps_back(u, |p| {
@@ -401,7 +406,8 @@ fn all(
                      found: &mut Vec<FoundPath>|
          -> Result<Vec<(EdgeId, NodeId)>, AnalysisError> {
             if to.contains(u) {
-                work.charge(1)?;
+                // Keeping a path costs its length (memory, not just time).
+                work.charge(1 + path.len() as u64)?;
                 found.push(FoundPath {
                     path: path.clone(),
                     cost,
@@ -466,15 +472,17 @@ fn yen(
         return Ok(Vec::new());
     };
     let mut seen: HashSet<Path> = HashSet::from([first.path.clone()]);
+    let mut started: HashSet<NodeId> = HashSet::from([first.path.nodes[0]]);
     let mut a = vec![first];
     let mut b: Vec<FoundPath> = Vec::new();
     while a.len() < k {
         let prev = a[a.len() - 1].path.clone();
         // The virtual source's spur: start anywhere no chosen path starts.
+        work.charge(1 + from.len() as u64)?;
         let starts: Vec<NodeId> = from
             .iter()
             .copied()
-            .filter(|s| !a.iter().any(|p| p.path.nodes[0] == *s))
+            .filter(|s| !started.contains(s))
             .collect();
         if let Some(p) = spur.search(w, &starts, to, max, work)?
             && seen.insert(p.path.clone())
@@ -492,6 +500,10 @@ fn yen(
                 .filter(|p| shares_root(&p.path))
                 .filter_map(|p| p.path.edges.get(i).copied())
                 .collect();
+            // Sorted for the search's binary lookups; finding them cost a
+            // pass over the paths chosen so far.
+            spur.banned_edges.sort_unstable();
+            work.charge(1 + (a.len() + i) as u64)?;
             spur.banned_end = a
                 .iter()
                 .any(|p| p.path.nodes.len() == i + 1 && shares_root(&p.path))
@@ -527,8 +539,11 @@ fn yen(
         let Some(best) = (0..b.len()).min_by(|&x, &y| order(&b[x], &b[y])) else {
             break;
         };
-        a.push(b.swap_remove(best));
-        work.charge(1)?;
+        // Picking the best candidate scanned them all.
+        work.charge(1 + b.len() as u64)?;
+        let chosen = b.swap_remove(best);
+        started.insert(chosen.path.nodes[0]);
+        a.push(chosen);
     }
     Ok(a)
 }

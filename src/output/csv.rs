@@ -1,5 +1,11 @@
 //! The `csv` format: a header and rows (RFC 4180 quoting by the csv crate),
 //! nodes by id, paths as text, floats at full precision.
+//!
+//! Cells that a spreadsheet would run as a formula (text starting with `=`,
+//! `@`, a tab or a carriage return, or with `+` or `-` when it is not a
+//! number) get a leading `'`, the usual defence against CSV injection: a
+//! node named `=cmd|' /C calc'!A0` must not run anything when an analyst
+//! opens the result in a spreadsheet. Numbers are never changed.
 
 use super::text::{Style, cell_text};
 use crate::model::Graph;
@@ -17,8 +23,42 @@ pub fn render(g: &Graph, result: &ResultSet) -> String {
     // Writing into a Vec cannot fail; a failure would only drop the row.
     let _ = w.write_record(&result.columns);
     for row in &result.rows {
-        let _ = w.write_record(row.iter().map(|c| cell_text(g, c, Style::Csv)));
+        let _ = w.write_record(row.iter().map(|c| defuse(cell_text(g, c, Style::Csv))));
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// The cell with a leading `'` when a spreadsheet would read it as a
+/// formula (see the module comment).
+fn defuse(text: String) -> String {
+    let formula = match text.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => text.parse::<f64>().is_err(),
+        _ => false,
+    };
+    if formula { format!("'{text}") } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defuse;
+
+    #[test]
+    fn formula_cells_are_defused_and_numbers_kept() {
+        for (cell, shown) in [
+            ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+            ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+            ("+1+2", "'+1+2"),
+            ("-2+3", "'-2+3"),
+            ("\t=1", "'\t=1"),
+            ("-0.25", "-0.25"),
+            ("+7", "+7"),
+            ("1e-3", "1e-3"),
+            ("TSMC", "TSMC"),
+            ("", ""),
+        ] {
+            assert_eq!(defuse(cell.to_string()), shown, "{cell:?}");
+        }
+    }
 }

@@ -7,6 +7,24 @@ use super::text::{Style, cell_text};
 use crate::model::{Graph, Value};
 use crate::result::{Cell, ResultSet};
 
+/// The text with control characters escaped (`\n`, `\u{1b}`): a table is
+/// for a terminal, and names from the data must neither break its rows nor
+/// send escape sequences. (CSV and JSON keep the text exact.)
+fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Renders a result as a table.
 pub fn render(g: &Graph, result: &ResultSet) -> String {
     let mut out = String::new();
@@ -14,10 +32,15 @@ pub fn render(g: &Graph, result: &ResultSet) -> String {
         let mut table = Table::new();
         table.load_style(presets::ASCII_MARKDOWN);
         table.set_content_arrangement(ContentArrangement::Disabled);
-        table.set_header(result.columns.iter().map(comfy_table::Cell::new));
+        table.set_header(
+            result
+                .columns
+                .iter()
+                .map(|c| comfy_table::Cell::new(printable(c))),
+        );
         for row in &result.rows {
             table.add_row(row.iter().map(|c| {
-                let text = cell_text(g, c, Style::Table);
+                let text = printable(&cell_text(g, c, Style::Table));
                 let cell = comfy_table::Cell::new(text);
                 if matches!(c, Cell::Value(Value::Int(_) | Value::Float(_))) {
                     cell.set_alignment(CellAlignment::Right)

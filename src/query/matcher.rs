@@ -113,7 +113,69 @@ impl BfsMemo {
 struct State {
     row: Vec<Cell>,
     bound: Vec<bool>,
-    used: Vec<EdgeId>,
+    used: Used,
+}
+
+/// The edges the current match uses, in order, with a mark per edge so
+/// that checking an edge costs O(1) however long the trail (a linear scan
+/// made an unbounded `*` quadratic in the trail's length, outside the budget).
+struct Used {
+    order: Vec<EdgeId>,
+    marks: Vec<bool>,
+}
+
+impl Used {
+    fn new(edges: usize) -> Used {
+        Used {
+            order: Vec::new(),
+            marks: vec![false; edges],
+        }
+    }
+
+    fn contains(&self, e: &EdgeId) -> bool {
+        self.marks.get(e.index()).copied().unwrap_or(false)
+    }
+
+    fn push(&mut self, e: EdgeId) {
+        if let Some(m) = self.marks.get_mut(e.index()) {
+            *m = true;
+        }
+        self.order.push(e);
+    }
+
+    fn pop(&mut self) {
+        if let Some(e) = self.order.pop()
+            && let Some(m) = self.marks.get_mut(e.index())
+        {
+            *m = false;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    fn truncate(&mut self, len: usize) {
+        while self.order.len() > len {
+            self.pop();
+        }
+    }
+}
+
+/// What a row costs to build and hold, in budget units: one per cell plus
+/// one per element of its lists and paths. Charging this (not 1 per row)
+/// keeps the memory of materialised rows within the budget when rows carry
+/// long trails.
+fn row_weight(row: &[Cell]) -> u64 {
+    fn weight(c: &Cell) -> u64 {
+        match c {
+            Cell::Value(Value::List(items)) => 1 + items.len() as u64,
+            Cell::Value(_) | Cell::Node(_) | Cell::Edge(_) => 1,
+            Cell::Path(p) => 1 + p.len() as u64,
+            Cell::List(items) => 1 + items.iter().map(weight).sum::<u64>(),
+        }
+    }
+    row.iter().map(weight).sum()
 }
 
 /// A visited set reused across BFS runs without clearing (generation stamps).
@@ -327,7 +389,13 @@ impl<'a> Matcher<'a> {
         let mut st = State {
             row: vec![Cell::NULL; self.slots],
             bound: vec![false; self.slots],
-            used: Vec::new(),
+            used: Used::new(
+                if self.ops.iter().any(|op| matches!(op, Op::Expand { .. })) {
+                    self.g.edge_count()
+                } else {
+                    0
+                },
+            ),
         };
         let mut out = Vec::new();
         if self.filters_pass(0, &st)? {
@@ -362,7 +430,9 @@ impl<'a> Matcher<'a> {
     /// Runs op `i` and everything after it.
     fn step(&self, i: usize, st: &mut State, out: &mut Vec<Vec<Cell>>) -> Result<(), Diagnostic> {
         let Some(op) = self.ops.get(i).copied() else {
-            self.work.charge(1).map_err(|e| self.interrupt(e))?;
+            self.work
+                .charge(row_weight(&st.row))
+                .map_err(|e| self.interrupt(e))?;
             out.push(st.row.clone());
             return Ok(());
         };
@@ -414,6 +484,9 @@ impl<'a> Matcher<'a> {
             }
             Op::Path { p } => {
                 let path = self.assemble(&self.patterns[p], st);
+                self.work
+                    .charge(1 + path.len() as u64)
+                    .map_err(|e| self.interrupt(e))?;
                 let slot = self.patterns[p].path_slot.unwrap_or(0);
                 self.bind(slot, Cell::Path(path), st);
                 self.next(i, st, out)?;
@@ -735,6 +808,10 @@ impl<'a> Matcher<'a> {
             if !this.target_ok(target, at, st)? {
                 return Ok(());
             }
+            // Copying the trail costs its length.
+            this.work
+                .charge(trail.len() as u64)
+                .map_err(|x| this.interrupt(x))?;
             let mut edges: Vec<Cell> = trail.iter().map(|e| Cell::Edge(*e)).collect();
             if reversed {
                 edges.reverse();

@@ -1,0 +1,877 @@
+//! The robustness catalogue (issue 8): one test per class of hostile input
+//! or runaway work, each asserting what the program does with it. The
+//! table in `tests/README.md` lists the same classes with their messages
+//! and exit codes.
+//!
+//! - runaway queries end with E0401 under the default budget, on a
+//!   generated graph of 3,020 nodes and 33,000 edges;
+//! - a cancel flag set from another thread ends a statement with E0402,
+//!   and so does Ctrl-C in the REPL;
+//! - nesting tens of thousands deep is E0103, long lines and long values
+//!   are cut in messages, integer overflow is an error;
+//! - hostile data files exit 2 with a located, one-line message;
+//! - nothing is lost: a failed `:load`, a failed export and a killed REPL
+//!   leave the graph, the file and the history as they were;
+//! - exports and CSV output escape what comes from the data.
+
+#![allow(clippy::unwrap_used, clippy::panic, clippy::print_stderr)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+use faultline::diag::Diagnostic;
+use faultline::limits::DEFAULT_BUDGET;
+use faultline::load::{LoadOptions, load};
+use faultline::model::Graph;
+use faultline::output::{Format, render};
+use faultline::result::ResultSet;
+use faultline::session::Session;
+
+// ------------------------------------------------------------- helpers
+
+fn mini_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini")
+}
+
+fn mini() -> Graph {
+    static GRAPH: OnceLock<Graph> = OnceLock::new();
+    GRAPH
+        .get_or_init(|| {
+            load(&[mini_dir()], &LoadOptions::default())
+                .expect("the mini fixture loads")
+                .graph
+        })
+        .clone()
+}
+
+/// Runs one statement; its result or error.
+fn run1(session: &mut Session, source: &str) -> Result<ResultSet, Diagnostic> {
+    let mut outcomes = session.execute(source, false);
+    assert!(!outcomes.is_empty(), "no statement in {source:.80}");
+    outcomes.pop().unwrap().result
+}
+
+/// Asserts that the statement fails with `code`; returns the diagnostic.
+fn fails_with(session: &mut Session, source: &str, code: &str) -> Diagnostic {
+    match run1(session, source) {
+        Ok(r) => panic!(
+            "expected {code} from `{source:.120}`, got {} rows",
+            r.rows.len()
+        ),
+        Err(d) => {
+            assert_eq!(d.code, code, "`{source:.120}`: {d}");
+            d
+        }
+    }
+}
+
+fn faultline(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));
+    cmd.args(args)
+        .env("FAULTLINE_DATA", mini_dir())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    match stdin {
+        None => cmd.stdin(Stdio::null()).output().expect("faultline runs"),
+        Some(bytes) => {
+            use std::io::Write;
+            cmd.stdin(Stdio::piped());
+            let mut child = cmd.spawn().expect("faultline runs");
+            let mut input = child.stdin.take().expect("a stdin pipe");
+            let bytes = bytes.to_vec();
+            let writer = std::thread::spawn(move || input.write_all(&bytes));
+            let out = child.wait_with_output().expect("faultline ends");
+            let _ = writer.join();
+            out
+        }
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+// ------------------------------------------------- the generated graph
+
+const BIG_SCHEMA: &str = r#"
+[kinds.Firm]
+props = {}
+
+[kinds.Nation]
+props = {}
+
+[edges.DEPENDS_ON]
+from = ["Firm"]
+to = ["Firm"]
+role = "dependency"
+direction = "forward"
+props = { share = "float" }
+
+[edges.LOCATED_IN]
+from = ["Firm"]
+to = ["Nation"]
+role = "membership"
+"#;
+
+/// 3,000 firms in 20 nations with 30,000 random DEPENDS_ON edges (a fixed
+/// linear congruential generator, so every run sees the same graph).
+fn big() -> Graph {
+    static GRAPH: OnceLock<Graph> = OnceLock::new();
+    GRAPH
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let firms = 3000u64;
+            let mut nodes = String::from("id,kind,name\n");
+            for i in 0..firms {
+                nodes.push_str(&format!("f{i},Firm,Firm {i}\n"));
+            }
+            for i in 0..20 {
+                nodes.push_str(&format!("n{i},Nation,Nation {i}\n"));
+            }
+            let mut edges = String::from("from,to,type,share\n");
+            let mut seen = std::collections::HashSet::new();
+            let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+            let mut next = || {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                x >> 33
+            };
+            while seen.len() < 30_000 {
+                let (a, b) = (next() % firms, next() % firms);
+                if a != b && seen.insert((a, b)) {
+                    let share = 0.05 + (next() % 900) as f64 / 1000.0;
+                    edges.push_str(&format!("f{a},f{b},DEPENDS_ON,{share}\n"));
+                }
+            }
+            for i in 0..firms {
+                edges.push_str(&format!("f{i},n{},LOCATED_IN,\n", i % 20));
+            }
+            write_files(
+                dir.path(),
+                &[
+                    ("schema.toml", BIG_SCHEMA.as_bytes()),
+                    ("nodes.csv", nodes.as_bytes()),
+                    ("edges.csv", edges.as_bytes()),
+                ],
+            );
+            let g = load(&[dir.path().to_path_buf()], &LoadOptions::default())
+                .expect("the generated graph loads")
+                .graph;
+            assert_eq!((g.node_count(), g.edge_count()), (3020, 33_000));
+            g
+        })
+        .clone()
+}
+
+/// Runaway statements hold up to a few hundred MB of rows before the
+/// budget stops them; one at a time keeps the test run's memory small.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Every statement must end with E0401 under the default budget.
+fn all_stop_on_the_budget(statements: &[&str]) {
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let mut session = Session::new(big());
+    assert_eq!(session.settings.budget, DEFAULT_BUDGET);
+    for s in statements {
+        let d = fails_with(&mut session, s, "E0401");
+        assert!(d.message.contains("work budget"), "{d}");
+    }
+}
+
+// ------------------------------------------------------ runaway queries
+
+#[test]
+fn all_paths_with_a_huge_max_stop_on_the_budget() {
+    all_stop_on_the_budget(&[
+        // Once spun 4 billion times over an empty frontier, uncharged.
+        r#"path all from "f1" to "f2" max 4000000000"#,
+        // Once held 2 GB of found paths, each charged 1 however long.
+        "path all from (a:Firm) to (b:Firm) max 50",
+    ]);
+}
+
+#[test]
+fn k_shortest_paths_with_a_huge_k_stop_on_the_budget() {
+    all_stop_on_the_budget(&[
+        // Once ran for minutes: each round rescanned every chosen path.
+        "path k 1000000 from (a:Firm) to (b:Firm)",
+        r#"path k 1000000 from "f1" to "f2" max 20"#,
+    ]);
+}
+
+#[test]
+fn unbounded_variable_length_patterns_stop_on_the_budget() {
+    all_stop_on_the_budget(&[
+        // Once grew past 20 GB: trails were copied and checked uncharged.
+        "match (a)-[*]->(b) return count(*)",
+        "match (a)-[*]-(b) return count(*)",
+        "match (a)-[r*]->(b) return count(*)",
+        "match p = (a)-[*]->(b) return count(*)",
+        "match (a)-[*]->(b)-[*]->(c) return count(*)",
+        "match (a)-[*1..1000]->(b) return a, b",
+        "match (a)-[*0..]-(b) return distinct a",
+        "match (a)-[*]->(b) return collect(a)",
+    ]);
+}
+
+#[test]
+fn cartesian_products_stop_on_the_budget() {
+    all_stop_on_the_budget(&[
+        "match (a), (b), (c) return count(*)",
+        "match (a), (b) return a, b order by a.name, b.name",
+        "match (a:Firm), (b:Firm), (c:Nation) where a.name < b.name return count(distinct c)",
+    ]);
+}
+
+#[test]
+fn analyses_over_every_node_stop_on_the_budget() {
+    all_stop_on_the_budget(&["chokepoints of (f:Firm)"]);
+}
+
+#[test]
+fn a_runaway_export_stops_and_leaves_the_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("x.dot");
+    std::fs::write(&target, "old").unwrap();
+    let statement = format!(
+        r#"export dot "{}" from match (a)-[*]->(b) return a"#,
+        target.display()
+    );
+    all_stop_on_the_budget(&[&statement]);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file is left behind");
+}
+
+#[test]
+fn the_budget_is_the_sessions_setting() {
+    let mut session = Session::new(big());
+    session.settings.budget = 1000;
+    fails_with(
+        &mut session,
+        "match (a:Firm)-->(b) return count(*)",
+        "E0401",
+    );
+    session.settings.budget = DEFAULT_BUDGET;
+    let r = run1(&mut session, "match (a:Firm)-->(b) return count(*)").unwrap();
+    assert_eq!(r.rows.len(), 1);
+}
+
+// ---------------------------------------------------------- cancellation
+
+/// Runs `statement` with no budget while another thread keeps setting the
+/// cancel flag (the session clears it when a statement starts, so one
+/// early set could be missed); the statement must end with E0402.
+fn cancelled(statement: &str) {
+    let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let mut session = Session::new(big());
+    session.settings.budget = u64::MAX;
+    let flag = session.cancel_flag();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let canceller = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                flag.cancel();
+            }
+        })
+    };
+    let result = run1(&mut session, statement);
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    canceller.join().unwrap();
+    match result {
+        Err(d) => assert_eq!(d.code, "E0402", "{statement}: {d}"),
+        Ok(r) => panic!("{statement} finished with {} rows", r.rows.len()),
+    }
+    // The session goes on.
+    let r = run1(&mut session, "match (n:Nation) return count(*)").unwrap();
+    assert_eq!(r.rows.len(), 1);
+}
+
+#[test]
+fn cancelling_from_another_thread_stops_a_match() {
+    // Never ends on its own (every trail of 33,000 edges), holds no rows.
+    cancelled(r#"match (a)-[*]-(b) where b.name = "nobody" return count(*)"#);
+}
+
+#[test]
+fn cancelling_from_another_thread_stops_an_analysis() {
+    cancelled(r#"path all from (a:Firm) to "f2" max 100"#);
+}
+
+#[test]
+fn ctrl_c_in_the_repl_cancels_the_statement_and_keeps_the_session() {
+    use rexpect::session::spawn_command;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));
+    cmd.args(["repl", "--data"])
+        .arg(mini_dir())
+        .env("FAULTLINE_HISTORY", dir.path().join("history"))
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(30_000)).unwrap();
+    let prompt = |p: &mut rexpect::session::PtySession| {
+        p.exp_string("faultline> ").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    prompt(&mut p);
+    p.send_line(":budget 1000000000000000").unwrap();
+    prompt(&mut p);
+    // Every walk of up to 30 hops on the mini graph, undirected: far more
+    // than anyone waits for.
+    p.send_line("match (a)-[*..30]-(b) where b.name = \"nobody\" return count(*)")
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    p.send_control('c').unwrap();
+    p.exp_string("E0402").unwrap();
+    prompt(&mut p);
+    p.send_line("match (n:Bloc) return n.name;").unwrap();
+    p.exp_string("European Union").unwrap();
+    prompt(&mut p);
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+}
+
+// ------------------------------------------------ nesting and big values
+
+fn nested(open: &str, close: &str, depth: usize, inner: &str) -> String {
+    format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))
+}
+
+fn deep_statements(depth: usize) -> Vec<String> {
+    vec![
+        format!("match (n) return {}", nested("(", ")", depth, "1")),
+        format!("match (n) return {}", nested("[", "]", depth, "1")),
+        format!("match (n) where {}true return n", "not ".repeat(depth)),
+        format!("match (n) return {}1", "- ".repeat(depth)),
+        format!("match (n) return 1{}", " + 1".repeat(depth)),
+        format!("match (n) return {}", nested("size([", "])", depth, "1")),
+        format!("{}stats", "with s: ".repeat(depth)),
+        format!("{}stats", "compare s: ".repeat(depth)),
+        format!("show {}\"US\"", "members of ".repeat(depth)),
+    ]
+}
+
+#[test]
+fn nesting_tens_of_thousands_deep_is_an_error_not_a_stack_overflow() {
+    let mut session = Session::new(mini());
+    for s in deep_statements(50_000) {
+        let d = fails_with(&mut session, &s, "E0103");
+        assert!(d.message.contains("nested too deeply"), "{d}");
+        // The rendered error is an excerpt, not the whole 100 KB line.
+        let rendered = d.render("<query>", &s);
+        assert!(rendered.len() < 1000, "{} bytes", rendered.len());
+    }
+}
+
+#[test]
+fn nesting_tens_of_thousands_deep_through_the_binary() {
+    // A command-line argument is at most 128 KB: 20,000 levels of brackets.
+    let query = format!("match (n) return {}", nested("(", ")", 20_000, "1"));
+    let out = faultline(&["query", &query], None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("error[E0103]: nested too deeply"),
+        "{err:.400}"
+    );
+    assert!(err.len() < 1000, "{} bytes", err.len());
+    // Scripts from stdin have no such limit: 50,000 levels of `not`.
+    let script = format!("match (n) where {}true return n;\n", "not ".repeat(50_000));
+    let out = faultline(&["run", "-"], Some(script.as_bytes()));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("E0103"));
+}
+
+#[test]
+fn integers_that_overflow_are_errors() {
+    let mut session = Session::new(mini());
+    for (s, code) in [
+        ("match (n) return 99999999999999999999999", "E0102"),
+        ("match (n) return -9223372036854775809", "E0102"),
+        ("match (n) return 9223372036854775807 + 1 limit 1", "E0303"),
+        ("match (n) return -9223372036854775807 - 2 limit 1", "E0303"),
+        ("match (n) return 4611686018427387904 * 2 limit 1", "E0303"),
+        ("match (n) return n limit 99999999999999999999", "E0104"),
+        ("upstream of \"TSMC\" depth 99999999999", "E0104"),
+    ] {
+        let d = run1(&mut session, s).expect_err(s);
+        assert_eq!(d.code, code, "{s}: {d}");
+    }
+    let r = run1(
+        &mut session,
+        "match (n:Bloc) return -9223372036854775808 as low",
+    )
+    .unwrap();
+    assert_eq!(r.rows.len(), 1);
+}
+
+#[test]
+fn very_long_strings_and_names_work_and_unterminated_ones_are_cut_in_errors() {
+    let mut session = Session::new(mini());
+    let long = "a".repeat(2_000_000);
+    let r = run1(
+        &mut session,
+        &format!("match (n) where n.name = \"{long}\" return n"),
+    )
+    .unwrap();
+    assert!(r.rows.is_empty());
+    let s = format!("match (n) where n.name = \"{long} return n");
+    let d = run1(&mut session, &s).unwrap_err();
+    let rendered = d.render("<query>", &s);
+    assert!(rendered.len() < 1000, "{rendered:.300}");
+    let s = format!("match (n) where n.name =~ \"({long}\" return n");
+    let d = run1(&mut session, &s).unwrap_err();
+    assert!(d.message.len() < 1200, "{:.300}", d.message);
+}
+
+// ------------------------------------------------------ hostile data files
+
+/// A data set of the base nodes plus `files`; `faultline check` on it.
+fn check(files: &[(&str, &[u8])]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[("base.csv", b"id,kind,name\na,Firm,A\n")]);
+    write_files(dir.path(), files);
+    let out = faultline(&["check", "--data", dir.path().to_str().unwrap()], None);
+    (out.status.code(), text(&out.stderr))
+}
+
+/// The file fails to load: exit 2, its name with a line, each problem one
+/// short line, and the `expect`ed words.
+fn rejected(files: &[(&str, &[u8])], file: &str, expect: &[&str]) {
+    let (code, err) = check(files);
+    assert_eq!(code, Some(2), "{file}: {err:.500}");
+    assert!(err.contains(&format!("{file}:")), "{err:.500}");
+    let first = err.lines().next().unwrap_or("");
+    let located = first
+        .split_once(&format!("{file}:"))
+        .is_some_and(|(_, rest)| rest.starts_with(|c: char| c.is_ascii_digit()));
+    assert!(located, "a line number after the file: {first:.300}");
+    for e in expect {
+        assert!(err.contains(e), "{file}: missing {e:?} in {err:.600}");
+    }
+    assert!(
+        err.lines().count() <= 102,
+        "{file}: at most 100 problems and a summary"
+    );
+    for line in err.lines() {
+        assert!(
+            line.len() < 1500,
+            "{file}: a {} byte line: {line:.200}",
+            line.len()
+        );
+    }
+    assert!(
+        !err.chars().any(|c| c.is_control() && c != '\n'),
+        "no control characters reach the terminal: {err:?}"
+    );
+}
+
+/// Bytes from a fixed generator: the same garbage every run.
+fn garbage(n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed;
+    (0..n)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 56) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn binary_garbage_is_rejected_with_a_location() {
+    for seed in 1..=5 {
+        let bytes = garbage(4000, seed);
+        rejected(&[("g.json", &bytes)], "g.json", &["invalid JSON"]);
+        rejected(&[("schema.toml", &bytes)], "schema.toml", &[]);
+        let mut csv = b"id,kind,name\n".to_vec();
+        csv.extend_from_slice(&bytes);
+        rejected(&[("g.csv", &csv)], "g.csv", &[]);
+    }
+}
+
+#[test]
+fn invalid_utf8_is_rejected_with_a_location() {
+    rejected(
+        &[("x.csv", b"id,kind,name\nb,Firm,B\xff\xfe\n")],
+        "x.csv",
+        &["x.csv:2", "not valid UTF-8"],
+    );
+    rejected(
+        &[("x.json", b"{\"nodes\": [{\"id\": \"b\xff\"}]}")],
+        "x.json",
+        &["x.json:1:", "invalid"],
+    );
+}
+
+#[test]
+fn truncated_and_misshapen_json_is_rejected_with_a_location() {
+    for (body, expect) in [
+        (
+            &b"{\"nodes\": [{\"id\": \"b\", \"kind\": \"Firm\", \"na"[..],
+            "EOF while parsing",
+        ),
+        (b"{\"nodes\": [", "EOF while parsing"),
+        (b"", "EOF while parsing"),
+        (b"[1, 2, 3]", "found an array; expected an object"),
+        (b"\"nodes\"", "found a string; expected an object"),
+        (b"{\"nodes\": 5}", "`nodes` is a number; expected an array"),
+        (b"{\"nodes\": [5]}", "expected"),
+        (
+            b"{\"edges\": [{\"from\": \"a\", \"to\": \"a\"}]}",
+            "`type` is missing",
+        ),
+        (b"{\"nodes\": [], \"extra\": 1}", "unknown key `extra`"),
+    ] {
+        rejected(&[("t.json", body)], "t.json", &[expect]);
+    }
+}
+
+#[test]
+fn ragged_rows_are_rejected_with_both_counts() {
+    rejected(
+        &[(
+            "r.csv",
+            b"id,kind,name,ticker\nb,Firm,B,BB\nc,Firm\nd,Firm,D,DD,extra\n",
+        )],
+        "r.csv",
+        &[
+            "r.csv:3:",
+            "has 2 fields, expected 4",
+            "r.csv:4:",
+            "has 5 fields, expected 4",
+        ],
+    );
+}
+
+#[test]
+fn escape_sequences_in_data_never_reach_the_terminal() {
+    rejected(
+        &[("e.csv", b"from,to,type\na,zz\x1b[2J\x07,X\n")],
+        "e.csv",
+        &["unknown node `zz\\u{1b}[2J\\u{7}`"],
+    );
+}
+
+#[test]
+fn bom_crlf_and_header_only_files_load() {
+    let (code, err) = check(&[
+        ("bom.csv", b"\xef\xbb\xbfid,kind,name\r\nc,Firm,C\r\n"),
+        ("e.csv", b"from,to,type\r\n"),
+        ("h.csv", b"id,kind,name\n"),
+        ("d.json", b"\xef\xbb\xbf{\"nodes\": [], \"edges\": []}\r\n"),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+// ------------------------------------------------------------ nothing lost
+
+#[test]
+fn a_failed_load_leaves_the_graph_as_it_was() {
+    let mut session = Session::new(mini());
+    let query = "match (n) return n.id order by n.id";
+    let before = run1(&mut session, query).unwrap();
+    let counts = (session.graph().node_count(), session.graph().edge_count());
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            // Good rows next to a bad one: none of them may land.
+            (
+                "more.csv",
+                b"id,kind,name\nnew1,Firm,New 1\nnew2,Firm,New 2\n",
+            ),
+            ("bad.csv", b"from,to,type\nnew1,nowhere,DEPENDS_ON\n"),
+        ],
+    );
+    let failure = session
+        .load_more(&[dir.path().to_path_buf()])
+        .expect_err("a dangling edge fails the load");
+    assert!(failure.to_string().contains("nowhere"), "{failure}");
+    assert_eq!(
+        (session.graph().node_count(), session.graph().edge_count()),
+        counts
+    );
+    assert_eq!(run1(&mut session, query).unwrap(), before);
+    // A good load afterwards still works.
+    std::fs::remove_file(dir.path().join("bad.csv")).unwrap();
+    assert_eq!(
+        session.load_more(&[dir.path().to_path_buf()]).unwrap(),
+        (2, 0)
+    );
+}
+
+#[test]
+fn a_failed_export_leaves_no_file_and_no_temporary() {
+    let mut session = Session::new(mini());
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/x.dot");
+    fails_with(
+        &mut session,
+        &format!("export dot \"{}\"", missing.display()),
+        "E0501",
+    );
+    let target = dir.path().join("x.json");
+    std::fs::write(&target, "old").unwrap();
+    session.settings.budget = 10;
+    fails_with(
+        &mut session,
+        &format!(
+            "export json \"{}\" from match (a)-->(b) return a",
+            target.display()
+        ),
+        "E0401",
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn repl_history_is_written_before_the_statement_runs() {
+    use rexpect::session::spawn_command;
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));
+    cmd.args(["repl", "--data"])
+        .arg(mini_dir())
+        .env("FAULTLINE_HISTORY", &history)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(30_000)).unwrap();
+    p.exp_string("faultline> ").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_line("match (n:Bloc) return n.name as lost_if_killed;")
+        .unwrap();
+    p.exp_string("European Union").unwrap();
+    p.exp_string("faultline> ").unwrap();
+    // The session dies without a goodbye.
+    p.process_mut()
+        .kill(rexpect::process::Signal::SIGKILL)
+        .unwrap();
+    let saved = std::fs::read_to_string(&history).unwrap();
+    assert!(saved.contains("lost_if_killed"), "{saved}");
+}
+
+// ----------------------------------------------------- escaping and safety
+
+/// Names that try to break out of DOT strings, XML, CSV and terminals.
+const HOSTILE_NODES: &[u8] = b"id,kind,name\n\
+q,Firm,\"say \"\"hi\"\"\"\n\
+inj,Firm,\"\"\"]; evil [shape=box\"\n\
+html,<script>Kind,<script>alert(1)</script>\n\
+nl,Firm,\"line one\nline two\"\n\
+calc,Firm,=cmd|' /C calc'!A0\n\
+at,Firm,@SUM(A1:A9)\n\
+amp,Firm,A & B <c> 'd' \\\\\"\n\
+esc,Firm,red\x1b[31m\n";
+
+const HOSTILE_EDGES: &[u8] = b"from,to,type\n\
+q,inj,\"EVIL\"\"];x\"\n\
+inj,html,<b>T</b>\n\
+html,nl,DEPENDS\n\
+nl,calc,DEPENDS\n\
+calc,at,DEPENDS\n\
+at,amp,DEPENDS\n\
+amp,esc,DEPENDS\n";
+
+/// The hostile names as loaded, by id.
+fn hostile() -> (tempfile::TempDir, Graph, Vec<(String, String)>) {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[("nodes.csv", HOSTILE_NODES), ("edges.csv", HOSTILE_EDGES)],
+    );
+    let g = load(&[dir.path().to_path_buf()], &LoadOptions::default())
+        .expect("hostile names are valid data")
+        .graph;
+    let names = g
+        .nodes()
+        .map(|n| (g.node_key(n).to_string(), g.node_name(n).to_string()))
+        .collect();
+    (dir, g, names)
+}
+
+#[test]
+fn json_and_graphml_exports_carry_hostile_names_exactly() {
+    let (_data, g, names) = hostile();
+    let mut session = Session::new(g);
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("h.json");
+    let graphml = dir.path().join("h.graphml");
+    run1(&mut session, &format!("export json \"{}\"", json.display())).unwrap();
+    run1(
+        &mut session,
+        &format!("export graphml \"{}\"", graphml.display()),
+    )
+    .unwrap();
+
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let nodes = doc["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), names.len());
+    for (id, name) in &names {
+        let node = nodes.iter().find(|n| n["id"] == id.as_str()).unwrap();
+        assert_eq!(node["name"].as_str(), Some(name.as_str()));
+    }
+    assert_eq!(doc["edges"].as_array().unwrap().len(), 7);
+
+    let xml = std::fs::read_to_string(&graphml).unwrap();
+    let tree = roxmltree::Document::parse(&xml).expect("well-formed GraphML");
+    let xml_nodes: Vec<_> = tree
+        .descendants()
+        .filter(|n| n.has_tag_name("node"))
+        .collect();
+    assert_eq!(xml_nodes.len(), names.len());
+    for (id, name) in &names {
+        let node = xml_nodes
+            .iter()
+            .find(|n| n.attribute("id") == Some(id.as_str()))
+            .unwrap();
+        let shown = node
+            .children()
+            .find(|d| d.attribute("key") == Some("name"))
+            .and_then(|d| d.text())
+            .unwrap_or("");
+        // XML 1.0 cannot hold control characters other than tab and
+        // newlines, not even as references: they are replaced.
+        let xml_safe: String = name
+            .chars()
+            .map(|c| {
+                if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                    '\u{FFFD}'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        assert_eq!(shown, xml_safe);
+    }
+    assert!(!xml.contains("<script>"), "markup from the data is escaped");
+    assert_eq!(
+        tree.descendants()
+            .filter(|n| n.has_tag_name("edge"))
+            .count(),
+        7
+    );
+}
+
+#[test]
+fn dot_export_of_hostile_names_draws_exactly_the_graph() {
+    let (_data, g, names) = hostile();
+    let mut session = Session::new(g);
+    let dir = tempfile::tempdir().unwrap();
+    let dot = dir.path().join("h.dot");
+    run1(&mut session, &format!("export dot \"{}\"", dot.display())).unwrap();
+    let text_out = std::fs::read_to_string(&dot).unwrap();
+    for line in text_out.lines() {
+        assert!(
+            !line.trim_start().starts_with("evil"),
+            "a name became a statement: {line}"
+        );
+    }
+    if !faultline::export::dot_available() {
+        eprintln!("Graphviz not installed: the layout check is skipped");
+        return;
+    }
+    // Graphviz reads it back with exactly our nodes and edges.
+    let out = Command::new("dot")
+        .args(["-Tjson0"])
+        .arg(&dot)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let laid: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let objects = laid["objects"].as_array().unwrap();
+    let drawn: Vec<&str> = objects
+        .iter()
+        .filter(|o| o.get("nodes").is_none())
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    let mut ids: Vec<&str> = names.iter().map(|(id, _)| id.as_str()).collect();
+    let mut drawn_sorted = drawn.clone();
+    ids.sort();
+    drawn_sorted.sort();
+    assert_eq!(drawn_sorted, ids);
+    assert_eq!(laid["edges"].as_array().map_or(0, Vec::len), 7);
+}
+
+#[test]
+fn csv_output_round_trips_hostile_names_and_defuses_formulas() {
+    let (data, _g, names) = hostile();
+    let out = faultline(
+        &[
+            "query",
+            "match (n) return n.id as id, n.name as name order by id",
+            "--format",
+            "csv",
+            "--data",
+            data.path().to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let mut rows = 0;
+    for record in reader.records() {
+        let record = record.unwrap();
+        let (id, name) = (&record[0], &record[1]);
+        let original = &names.iter().find(|(i, _)| i == id).unwrap().1;
+        let expected = if original.starts_with(['=', '@']) {
+            format!("'{original}")
+        } else {
+            original.clone()
+        };
+        assert_eq!(name, expected, "{id}");
+        rows += 1;
+    }
+    assert_eq!(rows, names.len());
+}
+
+#[test]
+fn table_output_escapes_control_characters_from_the_data() {
+    let (_data, g, _names) = hostile();
+    let mut session = Session::new(g);
+    let r = run1(
+        &mut session,
+        "match (n) where n.id in [\"nl\", \"esc\"] return n.name order by n.name",
+    )
+    .unwrap();
+    let table = render(session.graph(), &r, Format::Table);
+    assert!(!table.contains('\u{1b}'), "{table:?}");
+    assert!(table.contains("line one\\nline two"), "{table}");
+    assert!(table.contains("red\\u{1b}[31m"), "{table}");
+    assert_eq!(table.lines().count(), 5, "one line per row: {table}");
+}
+
+#[test]
+fn scripts_cannot_run_commands_or_load_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("ran");
+    for script in [
+        format!(":!touch {}\n", marker.display()),
+        format!("!touch {}\n", marker.display()),
+        format!("match (n) return system(\"touch {}\");\n", marker.display()),
+        ":load /etc\n".to_string(),
+        format!("export dot \"|touch {}\";\n", marker.display()),
+    ] {
+        let out = faultline(&["run", "-"], Some(script.as_bytes()));
+        assert_ne!(out.status.code(), Some(0), "{script}");
+        assert!(!marker.exists(), "{script} ran a command");
+    }
+}
