@@ -287,7 +287,8 @@ fn check_problems(got: &[String], want: &[(String, String)]) {
     assert_eq!(got.len(), want.len(), "{got:#?}");
     for (g, (at, text)) in got.iter().zip(want) {
         assert!(
-            g.starts_with(at) && g.contains(text),
+            // Messages show control characters escaped (`\n` for a newline).
+            g.starts_with(at) && g.contains(&text.replace('\n', "\\n")),
             "expected {at}...{text:?} in {g:?}"
         );
     }
