@@ -195,6 +195,7 @@ impl Session {
             scenarios: &mut self.scenarios,
             work: &work,
             source,
+            footprint: false,
         };
         let mut view = View::full();
         let mut stmt = stmt;
@@ -237,6 +238,7 @@ fn export_statement(
     let g = env.graph;
     let mut sub = match &ex.from {
         Some(inner) => {
+            env.footprint = true;
             let evaluated = query::execute(env, inner, view)?;
             let f = evaluated.footprint;
             Subgraph {

@@ -53,7 +53,16 @@ fn arcs(g: &Graph, via: &[Ident], span: Span) -> Result<(ArcSpec, TypeSet), Diag
 }
 
 /// The statement's own sets and returned nodes, with the arcs among them.
-fn footprint(g: &Graph, view: &View, types: &TypeSet, nodes: Vec<NodeId>) -> Footprint {
+fn footprint(
+    wanted: bool,
+    g: &Graph,
+    view: &View,
+    types: &TypeSet,
+    nodes: Vec<NodeId>,
+) -> Footprint {
+    if !wanted {
+        return Footprint::default();
+    }
     let mut f = Footprint {
         nodes,
         ..Footprint::default()
@@ -153,7 +162,7 @@ pub fn trace(
     let result = ResultSet::new(vec!["node".into(), "kind".into(), "depth".into()], rows);
     Ok(Evaluated {
         result,
-        footprint: footprint(g, view, &types, nodes),
+        footprint: footprint(env.footprint, g, view, &types, nodes),
     })
 }
 
@@ -203,7 +212,7 @@ pub fn exposure(
             vec![Cell::Node(r.node), float(r.direct), float(r.total), path]
         })
         .collect();
-    let mut fp = footprint(g, view, &types, nodes);
+    let mut fp = footprint(env.footprint, g, view, &types, nodes);
     fp.edges.extend(path_edges);
     fp.highlight = highlight;
     fp.normalize();
@@ -251,7 +260,7 @@ pub fn chokepoints(
     let result = ResultSet::new(vec!["node".into(), "kind".into(), "exposure".into()], rows);
     Ok(Evaluated {
         result,
-        footprint: footprint(g, view, &types, nodes),
+        footprint: footprint(env.footprint, g, view, &types, nodes),
     })
 }
 
@@ -391,6 +400,6 @@ pub fn compare(
     );
     Ok(Evaluated {
         result,
-        footprint: footprint(g, view, &types, nodes),
+        footprint: footprint(env.footprint, g, view, &types, nodes),
     })
 }

@@ -43,6 +43,9 @@ pub struct Env<'a> {
     pub work: &'a Work,
     /// The source text the statement's spans point into.
     pub source: &'a str,
+    /// Whether the caller needs each result's [`Footprint`] (only `export`
+    /// does; computing it for a million exposure rows is not free).
+    pub footprint: bool,
 }
 
 /// The nodes and edges a statement's result touches (what `export` writes).
