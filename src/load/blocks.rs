@@ -13,11 +13,17 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::records::find_byte;
 
 /// How much of a file is read at a time.
 pub(crate) const BLOCK: usize = 16 << 20;
+
+/// The longest record read (a block grows to hold one record at most this
+/// long), which keeps every offset within a piece in 32 bits.
+const MAX_RECORD: usize = 1 << 30;
 
 /// How a load reads and splits files: the block size and the number of
 /// threads (tests shrink both to exercise every cut).
@@ -115,6 +121,12 @@ impl Blocks {
     pub(crate) fn fill(&mut self) -> io::Result<()> {
         self.buf.drain(..self.start);
         self.start = 0;
+        if self.buf.len() > MAX_RECORD {
+            return Err(io::Error::other(format!(
+                "a record longer than {} MiB; expected shorter rows",
+                MAX_RECORD >> 20
+            )));
+        }
         let want = self.want as u64;
         let got = (&mut self.file).take(want).read_to_end(&mut self.buf)?;
         if (got as u64) < want {
@@ -162,9 +174,14 @@ pub(crate) fn parse_pieces<T: Send>(
     parse: impl Fn(&[u8], bool) -> Parsed<T> + Sync,
 ) -> (Vec<Piece<T>>, usize, usize) {
     let cuts = cut_points(bytes, tuning.threads, tuning.min_split());
-    let parsed: Vec<Parsed<T>> = if cuts.len() == 1 {
-        vec![parse(bytes, last)]
+    let parsed = if cuts.len() == 1 {
+        None
     } else {
+        // The threads first make sure no piece holds a quote (else a cut may
+        // have fallen inside a quoted field), in parallel; they parse only
+        // when none does, so a quote wastes nothing but the scan.
+        let quoted = AtomicBool::new(false);
+        let scanned = Barrier::new(cuts.len());
         std::thread::scope(|s| {
             let mut from = 0;
             let handles: Vec<_> = cuts
@@ -174,15 +191,26 @@ pub(crate) fn parse_pieces<T: Send>(
                     let piece = &bytes[from..to];
                     from = to;
                     let is_last = last && k + 1 == cuts.len();
-                    let parse = &parse;
-                    s.spawn(move || parse(piece, is_last))
+                    let (parse, quoted, scanned) = (&parse, &quoted, &scanned);
+                    s.spawn(move || {
+                        if find_byte(piece, b'"', 0).is_some() {
+                            quoted.store(true, Ordering::Relaxed);
+                        }
+                        scanned.wait();
+                        (!quoted.load(Ordering::Relaxed)).then(|| parse(piece, is_last))
+                    })
                 })
                 .collect();
-            handles
+            let parsed: Option<Vec<Parsed<T>>> = handles
                 .into_iter()
                 .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
+                .collect();
+            parsed
         })
+    };
+    let (parsed, cuts) = match parsed {
+        Some(p) => (p, cuts),
+        None => (vec![parse(bytes, last)], vec![bytes.len()]),
     };
     let mut pieces = Vec::with_capacity(parsed.len());
     let (mut used, mut first_line) = (0, line);
@@ -200,9 +228,9 @@ pub(crate) fn parse_pieces<T: Send>(
 }
 
 /// Where to cut `bytes` into pieces: just after line breaks near equal
-/// shares; one piece when it is small or holds a quote.
+/// shares; one piece when it is small.
 fn cut_points(bytes: &[u8], threads: usize, min: usize) -> Vec<usize> {
-    if threads < 2 || bytes.len() < min || find_byte(bytes, b'"', 0).is_some() {
+    if threads < 2 || bytes.len() < min {
         return vec![bytes.len()];
     }
     let mut cuts = Vec::with_capacity(threads);
@@ -227,23 +255,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cuts_fall_after_line_breaks_and_never_inside_quotes() {
-        let line = b"a,b,c\n";
-        let bytes: Vec<u8> = line
-            .iter()
-            .copied()
-            .cycle()
-            .take(line.len() * 100_000)
-            .collect();
+    fn cuts_fall_after_line_breaks() {
+        let bytes: Vec<u8> = b"a,b,c\n".repeat(100_000);
         let cuts = cut_points(&bytes, 3, 1 << 18);
         assert_eq!(cuts.len(), 3);
         for c in &cuts[..2] {
             assert_eq!(bytes[c - 1], b'\n');
         }
         assert_eq!(cuts[2], bytes.len());
-        let mut quoted = bytes.clone();
-        quoted[10] = b'"';
-        assert_eq!(cut_points(&quoted, 3, 1 << 18), [quoted.len()]);
+        assert_eq!(cut_points(&bytes, 3, bytes.len() + 1), [bytes.len()]);
+    }
+
+    #[test]
+    fn a_block_with_a_quote_is_parsed_whole() {
+        let mut bytes: Vec<u8> = b"a,b\n".repeat(1000);
+        bytes[2001] = b'"';
+        let tuning = Tuning {
+            block: 64,
+            threads: 3,
+        };
+        let (pieces, used, _) = parse_pieces(&bytes, 1, true, tuning, |piece, _| Parsed {
+            out: piece.len(),
+            used: piece.len(),
+            end_line: 0,
+        });
+        assert_eq!(
+            pieces.iter().map(|p| p.out).collect::<Vec<_>>(),
+            [bytes.len()]
+        );
+        assert_eq!(used, bytes.len());
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! that are appended to the builder in bulk.
 
 use std::path::Path;
+use std::sync::Mutex;
 
 use crate::model::{GraphBuilder, Probe, PropKey, Value};
 
@@ -337,27 +338,41 @@ fn open(
     }
 }
 
-/// A node row parsed by a thread, waiting to be added in order. Text is
-/// in the batch's arena as `(start, end)`.
-#[derive(Debug)]
+/// A span of a batch's text (pieces are far below 4 GiB: see `Blocks`).
+type Span = (u32, u32);
+
+fn span_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A node row parsed by a thread, waiting to be added in order: 36
+/// bytes, a million of them per large file.
+#[derive(Clone, Copy, Debug)]
 enum NodeOut {
     Good {
-        line: usize,
-        id: (usize, usize),
-        kind: (usize, usize),
-        name: (usize, usize),
-        /// Into the batch's alias spans.
-        aliases: (usize, usize),
-        /// Into the batch's properties.
-        props: (usize, usize),
-        probe: Probe,
+        line: u32,
+        id: Span,
+        name: Span,
+        /// Into the batch's kinds.
+        kind: u32,
+        /// Where the row's aliases and properties end in the batch's lists
+        /// (they start where the row before's end).
+        aliases_end: u32,
+        props_end: u32,
     },
     Bad {
-        line: usize,
-        /// The row's id, when readable (its edges are then not reported).
-        id: Option<(usize, usize)>,
-        faults: Vec<String>,
+        line: u32,
+        /// Into the batch's bad rows.
+        bad: u32,
     },
+}
+
+/// A rejected node row: its id (when readable: its edges are then not
+/// reported) and its faults.
+#[derive(Debug)]
+struct BadRow {
+    id: Option<Span>,
+    faults: Vec<String>,
 }
 
 /// The node rows of one piece of a file.
@@ -365,21 +380,53 @@ enum NodeOut {
 struct NodeBatch {
     rows: Vec<NodeOut>,
     text: String,
-    aliases: Vec<(usize, usize)>,
+    /// The distinct kind names of the piece.
+    kinds: Vec<Span>,
+    aliases: Vec<Span>,
     props: Vec<(PropKey, Value)>,
+    bad: Vec<BadRow>,
+    last_kind: Option<u32>,
 }
 
 impl NodeBatch {
-    fn keep(&mut self, s: &str) -> (usize, usize) {
-        let start = self.text.len();
+    fn keep(&mut self, s: &str) -> Span {
+        let start = span_u32(self.text.len());
         self.text.push_str(s);
-        (start, self.text.len())
+        (start, span_u32(self.text.len()))
+    }
+
+    fn text(&self, (a, b): Span) -> &str {
+        self.text.get(a as usize..b as usize).unwrap_or("")
+    }
+
+    /// The piece's index of a kind name (the rows of a file usually
+    /// repeat one kind, so the last one is tried first).
+    fn kind(&mut self, name: &str) -> u32 {
+        if let Some(k) = self.last_kind
+            && self
+                .kinds
+                .get(k as usize)
+                .is_some_and(|s| self.text(*s) == name)
+        {
+            return k;
+        }
+        let k = match self.kinds.iter().position(|s| self.text(*s) == name) {
+            Some(k) => span_u32(k),
+            None => {
+                let span = self.keep(name);
+                self.kinds.push(span);
+                span_u32(self.kinds.len() - 1)
+            }
+        };
+        self.last_kind = Some(k);
+        k
     }
 }
 
 /// Parses the node rows of a piece (lines counted from 0).
 fn parse_nodes(piece: &[u8], last: bool, cols: &NodeCols, rules: &Rules) -> Parsed<NodeBatch> {
     let mut out = NodeBatch::default();
+    out.rows.reserve(piece.len() / 24);
     let mut buf = RecordBuf::default();
     let mut s = Scanner::new(piece, 0, last);
     let mut faults = Vec::new();
@@ -390,23 +437,21 @@ fn parse_nodes(piece: &[u8], last: bool, cols: &NodeCols, rules: &Rules) -> Pars
             Some(t) => Record::in_text(t, &buf),
             None => Record::new(piece, &buf),
         };
-        let line = rec.line();
+        let line = span_u32(rec.line());
         let first = out.props.len();
         match parse_node_row(&rec, cols, rules, &mut kinds, &mut out.props, &mut faults) {
             Some(row) => {
-                let a0 = out.aliases.len();
                 for a in &row.aliases {
                     let span = out.keep(a);
                     out.aliases.push(span);
                 }
                 let row_out = NodeOut::Good {
                     line,
-                    probe: Probe::new(row.id),
                     id: out.keep(row.id),
-                    kind: out.keep(row.kind),
                     name: out.keep(row.name),
-                    aliases: (a0, out.aliases.len()),
-                    props: (first, out.props.len()),
+                    kind: out.kind(row.kind),
+                    aliases_end: span_u32(out.aliases.len()),
+                    props_end: span_u32(out.props.len()),
                 };
                 out.rows.push(row_out);
             }
@@ -414,10 +459,13 @@ fn parse_nodes(piece: &[u8], last: bool, cols: &NodeCols, rules: &Rules) -> Pars
                 out.props.truncate(first);
                 let id = rec.get(0).and_then(|b| std::str::from_utf8(b).ok());
                 let id = id.map(|id| out.keep(id.trim()));
-                out.rows.push(NodeOut::Bad {
-                    line,
+                out.bad.push(BadRow {
                     id,
                     faults: std::mem::take(&mut faults),
+                });
+                out.rows.push(NodeOut::Bad {
+                    line,
+                    bad: span_u32(out.bad.len() - 1),
                 });
             }
         }
@@ -433,76 +481,81 @@ fn parse_nodes(piece: &[u8], last: bool, cols: &NodeCols, rules: &Rules) -> Pars
 const TOUCH: usize = 32;
 
 /// Adds a batch of node rows in order; `first_line` is its piece's line.
-fn add_nodes(cx: &mut Ctx, file: usize, batch: NodeBatch, first_line: usize) {
+fn add_nodes(cx: &mut Ctx, file: usize, mut batch: NodeBatch, first_line: usize) {
     let mut props = Vec::new();
     let mut faults = Vec::new();
-    let NodeBatch {
-        rows,
-        text,
-        aliases,
-        props: mut all_props,
-    } = batch;
-    let ahead: Vec<Option<Probe>> = rows
-        .iter()
-        .map(|r| match r {
-            NodeOut::Good { probe, .. } => Some(*probe),
-            NodeOut::Bad { .. } => None,
-        })
-        .collect();
-    let text_of = |(a, b): (usize, usize)| text.get(a..b).unwrap_or("");
-    for (i, row) in rows.into_iter().enumerate() {
+    let mut probes = [None; TOUCH];
+    let (mut aliases_from, mut props_from) = (0, 0);
+    let rows = std::mem::take(&mut batch.rows);
+    for (i, row) in rows.iter().enumerate() {
         if i % TOUCH == 0 {
-            // Read the id table where the next rows go, all at once.
-            cx.b.touch_ids(ahead[i..].iter().take(TOUCH).flatten());
+            // Hash the next rows' ids and read the id table where they
+            // go, all at once.
+            for (slot, row) in probes.iter_mut().zip(
+                rows[i..]
+                    .iter()
+                    .chain(std::iter::repeat(&NodeOut::Bad { line: 0, bad: 0 })),
+            ) {
+                *slot = match row {
+                    NodeOut::Good { id, .. } => Some(Probe::new(batch.text(*id))),
+                    NodeOut::Bad { .. } => None,
+                };
+            }
+            cx.b.touch_ids(probes.iter().flatten());
         }
-        match row {
+        let line = |l: u32| first_line + l as usize;
+        match *row {
             NodeOut::Good {
-                line,
+                line: l,
                 id,
-                kind,
                 name,
-                aliases: (a0, a1),
-                props: (p0, p1),
-                probe,
+                kind,
+                aliases_end,
+                props_end,
             } => {
                 let loc = Loc {
                     file,
-                    line: first_line + line,
+                    line: line(l),
                     col: None,
                     item: None,
                 };
+                let (a1, p1) = (aliases_end as usize, props_end as usize);
                 props.clear();
                 props.extend(
-                    all_props[p0..p1]
+                    batch.props[props_from..p1]
                         .iter_mut()
                         .map(|(k, v)| (*k, std::mem::replace(v, Value::Null))),
                 );
+                let kind = batch.kinds.get(kind as usize).copied().unwrap_or((0, 0));
                 let row = NodeRow {
-                    id: text_of(id),
-                    kind: text_of(kind),
-                    name: text_of(name),
-                    aliases: aliases[a0..a1]
+                    id: batch.text(id),
+                    kind: batch.text(kind),
+                    name: batch.text(name),
+                    aliases: batch.aliases[aliases_from..a1]
                         .iter()
-                        .map(|s| Box::from(text_of(*s)))
+                        .map(|s| Box::from(batch.text(*s)))
                         .collect(),
                 };
+                (aliases_from, props_from) = (a1, p1);
+                let probe = probes[i % TOUCH].unwrap_or_else(|| Probe::new(row.id));
                 cx.add_node_probed(&loc, row, &probe, &mut props, &mut faults);
                 cx.report(&loc, &mut faults);
             }
-            NodeOut::Bad {
-                line,
-                id,
-                faults: mut row_faults,
-            } => {
-                if let Some(id) = id {
-                    cx.reject(text_of(id));
-                }
+            NodeOut::Bad { line: l, bad } => {
                 let loc = Loc {
                     file,
-                    line: first_line + line,
+                    line: line(l),
                     col: None,
                     item: None,
                 };
+                let Some(bad) = batch.bad.get_mut(bad as usize) else {
+                    continue;
+                };
+                let mut row_faults = std::mem::take(&mut bad.faults);
+                if let Some(id) = bad.id {
+                    let id = batch.text(id).to_string();
+                    cx.reject(&id);
+                }
                 cx.report(&loc, &mut row_faults);
             }
         }
@@ -554,9 +607,16 @@ pub(crate) fn load_nodes(cx: &mut Ctx, file: usize, path: &Path) {
     }
 }
 
-/// Parses and resolves the edge rows of a piece (lines counted from 0).
-fn parse_edges(piece: &[u8], last: bool, cols: &EdgeCols, env: &EdgeEnv<'_>) -> Parsed<EdgeBatch> {
-    let mut out = EdgeBatch::with_capacity(piece.len() / 24);
+/// Parses and resolves the edge rows of a piece (lines counted from 0)
+/// into `out` (empty; a batch reused, so its memory is not faulted in anew).
+fn parse_edges(
+    piece: &[u8],
+    last: bool,
+    cols: &EdgeCols,
+    env: &EdgeEnv<'_>,
+    mut out: EdgeBatch,
+) -> Parsed<EdgeBatch> {
+    out.reserve(piece.len() / 24);
     let mut worker = EdgeWorker::default();
     let mut types = LastName::default();
     let mut buf = RecordBuf::default();
@@ -611,13 +671,18 @@ pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
     };
     cx.begin_edges(file, None);
     let mut first = true;
+    let spare: Mutex<Vec<EdgeBatch>> = Mutex::new(Vec::new());
+    let take = || {
+        let mut spare = spare.lock().unwrap_or_else(|e| e.into_inner());
+        spare.pop().unwrap_or_default()
+    };
     loop {
         let (bytes, line, last) = blocks.unread();
         let env = cx.edge_env();
         let run = |threads| {
             let tuning = Tuning { threads, ..tuning };
             parse_pieces(bytes, line, last, tuning, |p, last| {
-                parse_edges(p, last, &cols, &env)
+                parse_edges(p, last, &cols, &env, take())
             })
         };
         let (mut pieces, mut used, mut end) = run(tuning.threads);
@@ -632,8 +697,9 @@ pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
             let rows: usize = pieces.iter().map(|p| p.out.ends.len()).sum();
             cx.reserve_edges(blocks.estimate(rows, used));
         }
-        for p in pieces {
-            cx.add_edges(file, p.out, p.first_line);
+        for mut p in pieces {
+            cx.add_edges(file, &mut p.out, p.first_line);
+            spare.lock().unwrap_or_else(|e| e.into_inner()).push(p.out);
         }
         blocks.consume(used, end);
         if last || cx.full() {

@@ -50,7 +50,7 @@ pub(crate) enum Ty {
 /// back to back, so the cache misses of a row overlap those of the next
 /// (one miss at a time, the million-entry id table made the lookups most
 /// of the load's time).
-const BATCH: usize = 32;
+const BATCH: usize = 64;
 
 /// An edge row waiting in a batch: its text is in the worker's arena.
 #[derive(Debug, Default)]
@@ -324,15 +324,12 @@ pub(crate) struct EdgeBatch {
 }
 
 impl EdgeBatch {
-    /// An empty batch with room for about `rows` edges.
-    pub(crate) fn with_capacity(rows: usize) -> EdgeBatch {
-        EdgeBatch {
-            ends: Vec::with_capacity(rows),
-            types: Vec::with_capacity(rows),
-            shares: Vec::with_capacity(rows),
-            lines: Vec::with_capacity(rows),
-            ..EdgeBatch::default()
-        }
+    /// Makes room for about `rows` edges.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.ends.reserve(rows);
+        self.types.reserve(rows);
+        self.shares.reserve(rows);
+        self.lines.reserve(rows);
     }
 
     /// Adds a resolved edge from line `line` with its properties.
@@ -376,12 +373,13 @@ impl EdgeBatch {
 
     /// Adds the batch's edges to the builder, `types` mapping its new types
     /// to interned ones.
-    pub(crate) fn add_to(mut self, b: &mut GraphBuilder, types: &[EdgeTypeId]) {
+    /// The batch is left empty, its memory kept for the next one.
+    pub(crate) fn add_to(&mut self, b: &mut GraphBuilder, types: &[EdgeTypeId]) {
         for &(at, i) in &self.new_type_at {
             self.types[at as usize] = types[i as usize];
         }
         let mut from = 0;
-        for (at, props) in self.props {
+        for (at, props) in self.props.drain(..) {
             let at = at as usize;
             b.extend_edges(
                 &self.ends[from..at],
@@ -397,6 +395,19 @@ impl EdgeBatch {
             &self.types[from..],
             &self.shares[from..],
         );
+        self.clear();
+    }
+
+    /// Empties the batch, keeping its memory.
+    pub(crate) fn clear(&mut self) {
+        self.ends.clear();
+        self.types.clear();
+        self.shares.clear();
+        self.lines.clear();
+        self.new_type_at.clear();
+        self.props.clear();
+        self.new_types.clear();
+        self.problems.clear();
     }
 }
 

@@ -615,8 +615,9 @@ impl Ctx {
     }
 
     /// Adds a batch of resolved CSV edge rows from `file` in order, and
-    /// holds its problems; `first_line` is its piece's first line.
-    pub fn add_edges(&mut self, file: usize, mut batch: EdgeBatch, first_line: usize) {
+    /// holds its problems; `first_line` is its piece's first line. The
+    /// batch is left empty (for reuse).
+    pub fn add_edges(&mut self, file: usize, batch: &mut EdgeBatch, first_line: usize) {
         let new_types: Vec<EdgeTypeId> = std::mem::take(&mut batch.new_types)
             .iter()
             .map(|t| self.intern_type(t))

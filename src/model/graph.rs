@@ -411,17 +411,21 @@ impl Indexes {
     fn build(t: &Tables) -> Indexes {
         let n = t.node_count();
         let nodes = (0..n as u32).map(NodeId);
-        let by_name = FoldIndex::build(nodes.clone().map(|v| (v, t.names.get(v.index()))));
+        let by_name = FoldIndex::build(nodes.clone().map(|v| (v, t.names.get(v.index()))), |v| {
+            std::iter::once(t.names.get(v.index()))
+        });
         let by_alias = FoldIndex::build(
             t.aliases
                 .iter()
                 .flat_map(|(v, list)| list.iter().map(|a| (*v, &**a))),
+            |v| t.node_aliases(v).iter().map(|a| &**a),
         );
         let by_lower_key = FoldIndex::build(
             t.keys
                 .iter()
                 .map(|(v, k)| (NodeId(v), k))
                 .filter(|(_, k)| has_upper(k)),
+            |v| std::iter::once(t.keys.key(v.index())),
         );
         let mut by_kind: Vec<Vec<NodeId>> = vec![Vec::new(); t.kinds.len()];
         for (v, k) in nodes.zip(&t.node_kinds) {
