@@ -68,7 +68,15 @@ pub(crate) struct Blocks {
     block: usize,
     /// The file's size when opened.
     size: u64,
+    /// The next block, read ahead while the current one was parsed: it
+    /// starts at `GAP` in `spare`, with what was read and asked for.
+    spare: Vec<u8>,
+    ahead: Option<(io::Result<usize>, usize)>,
 }
+
+/// Room kept before a block read ahead, for the record cut at the end of
+/// the block before (moved there instead of moving the block).
+const GAP: usize = 1 << 16;
 
 impl Blocks {
     /// Opens a file and reads its first `first` bytes (a leading BOM is
@@ -85,6 +93,8 @@ impl Blocks {
             eof: false,
             want: first.max(BOM.len()),
             block: block.max(1),
+            spare: Vec::new(),
+            ahead: None,
         };
         b.fill()?;
         if b.buf.starts_with(BOM) {
@@ -117,16 +127,70 @@ impl Blocks {
         self.line = line;
     }
 
+    /// Runs `f` on the unread bytes (as [`Blocks::unread`] gives them)
+    /// while another thread reads the next block, so reading the file
+    /// overlaps parsing it.
+    pub(crate) fn with_unread<R>(&mut self, f: impl FnOnce(&[u8], usize, bool) -> R) -> R {
+        if self.eof || self.ahead.is_some() {
+            return f(&self.buf[self.start..], self.line, self.eof);
+        }
+        let want = self.want;
+        let Blocks {
+            file,
+            buf,
+            spare,
+            start,
+            line,
+            ..
+        } = self;
+        let (r, read) = std::thread::scope(|s| {
+            let reader = s.spawn(move || {
+                spare.clear();
+                spare.resize(GAP, 0);
+                file.take(want as u64).read_to_end(spare)
+            });
+            let r = f(&buf[*start..], *line, false);
+            (
+                r,
+                reader
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        });
+        self.ahead = Some((read, want));
+        r
+    }
+
     /// Reads the next block after the unread bytes (which move to the front).
     pub(crate) fn fill(&mut self) -> io::Result<()> {
-        self.buf.drain(..self.start);
-        self.start = 0;
-        if self.buf.len() > MAX_RECORD {
+        let carry = self.buf.len() - self.start;
+        if carry > MAX_RECORD {
             return Err(io::Error::other(format!(
                 "a record longer than {} MiB; expected shorter rows",
                 MAX_RECORD >> 20
             )));
         }
+        if let Some((read, want)) = self.ahead.take() {
+            let got = read?;
+            if got < want {
+                self.eof = true;
+            }
+            if carry <= GAP {
+                let at = GAP - carry;
+                self.spare[at..GAP].copy_from_slice(&self.buf[self.start..]);
+                std::mem::swap(&mut self.buf, &mut self.spare);
+                self.start = at;
+            } else {
+                let mut joined = Vec::with_capacity(carry + got);
+                joined.extend_from_slice(&self.buf[self.start..]);
+                joined.extend_from_slice(&self.spare[GAP..]);
+                self.buf = joined;
+                self.start = 0;
+            }
+            return Ok(());
+        }
+        self.buf.drain(..self.start);
+        self.start = 0;
         let want = self.want as u64;
         let got = (&mut self.file).take(want).read_to_end(&mut self.buf)?;
         if (got as u64) < want {

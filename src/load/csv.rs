@@ -580,10 +580,12 @@ pub(crate) fn load_nodes(cx: &mut Ctx, file: usize, path: &Path) {
     };
     let mut first = true;
     loop {
-        let (bytes, line, last) = blocks.unread();
         let rules = &cx.rules;
-        let (pieces, used, end) = parse_pieces(bytes, line, last, tuning, |p, last| {
-            parse_nodes(p, last, &cols, rules)
+        let (pieces, used, end, last) = blocks.with_unread(|bytes, line, last| {
+            let (pieces, used, end) = parse_pieces(bytes, line, last, tuning, |p, last| {
+                parse_nodes(p, last, &cols, rules)
+            });
+            (pieces, used, end, last)
         });
         if std::mem::take(&mut first) && !last {
             let rows: usize = pieces.iter().map(|p| p.out.rows.len()).sum();
@@ -677,22 +679,24 @@ pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
         spare.pop().unwrap_or_default()
     };
     loop {
-        let (bytes, line, last) = blocks.unread();
         let env = cx.edge_env();
-        let run = |threads| {
-            let tuning = Tuning { threads, ..tuning };
-            parse_pieces(bytes, line, last, tuning, |p, last| {
-                parse_edges(p, last, &cols, &env, take())
-            })
-        };
-        let (mut pieces, mut used, mut end) = run(tuning.threads);
-        if pieces.len() > 1
-            && EdgeBatch::distinct_new_types(pieces.iter().map(|p| &p.out)) > env.type_room
-        {
-            // Too many new types for the room left: only a sequential pass
-            // knows which row is the one too many.
-            (pieces, used, end) = run(1);
-        }
+        let (pieces, used, end, last) = blocks.with_unread(|bytes, line, last| {
+            let run = |threads| {
+                let tuning = Tuning { threads, ..tuning };
+                parse_pieces(bytes, line, last, tuning, |p, last| {
+                    parse_edges(p, last, &cols, &env, take())
+                })
+            };
+            let (mut pieces, mut used, mut end) = run(tuning.threads);
+            if pieces.len() > 1
+                && EdgeBatch::distinct_new_types(pieces.iter().map(|p| &p.out)) > env.type_room
+            {
+                // Too many new types for the room left: only a sequential
+                // pass knows which row is the one too many.
+                (pieces, used, end) = run(1);
+            }
+            (pieces, used, end, last)
+        });
         if std::mem::take(&mut first) && !last {
             let rows: usize = pieces.iter().map(|p| p.out.ends.len()).sum();
             cx.reserve_edges(blocks.estimate(rows, used));
