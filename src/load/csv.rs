@@ -11,16 +11,16 @@
 //! that are appended to the builder in bulk.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use crate::model::{GraphBuilder, Probe, PropKey, Value};
+use crate::model::{EdgeSide, GraphBuilder, Probe, PropKey, Value};
 
-use super::blocks::{Blocks, Parsed, Tuning, parse_pieces};
-use super::edges::{EdgeBatch, EdgeEnv, EdgeWorker, Faults, RowProblem};
+use super::blocks::{Blocks, Parsed, Piece, Tuning, parse_pieces};
+use super::edges::{EdgeBatch, EdgeEnv, EdgeState, EdgeWorker, Faults, RowProblem};
 use super::files::{EDGE_HEADER, NODE_HEADER, header_names, io_message};
 use super::records::{Record, RecordBuf, Scanner};
 use super::rules::{LastName, Rules, cell_value, check_share};
-use super::{Ctx, EdgeRow, Loc, NodeRow};
+use super::{Ctx, EdgeRow, FxMap, Loc, NodeRow};
 
 /// A property column: its position, interned key and name.
 #[derive(Debug)]
@@ -386,6 +386,7 @@ struct NodeBatch {
     props: Vec<(PropKey, Value)>,
     bad: Vec<BadRow>,
     last_kind: Option<u32>,
+    kind_index: FxMap<Box<str>, u32>,
 }
 
 impl NodeBatch {
@@ -410,12 +411,14 @@ impl NodeBatch {
         {
             return k;
         }
-        let k = match self.kinds.iter().position(|s| self.text(*s) == name) {
-            Some(k) => span_u32(k),
+        let k = match self.kind_index.get(name) {
+            Some(k) => *k,
             None => {
                 let span = self.keep(name);
                 self.kinds.push(span);
-                span_u32(self.kinds.len() - 1)
+                let k = span_u32(self.kinds.len() - 1);
+                self.kind_index.insert(name.into(), k);
+                k
             }
         };
         self.last_kind = Some(k);
@@ -578,34 +581,55 @@ pub(crate) fn load_nodes(cx: &mut Ctx, file: usize, path: &Path) {
         Ok(c) => c,
         Err(message) => return cx.fatal(file, Some(1), None, message),
     };
+    let rules = Arc::clone(&cx.rules);
     let mut first = true;
+    // The block parsed last, added (on this thread, in order) while the
+    // threads parse the next one.
+    let mut held: Vec<Piece<NodeBatch>> = Vec::new();
     loop {
-        let rules = &cx.rules;
         let (pieces, used, end, last) = blocks.with_unread(|bytes, line, last| {
-            let (pieces, used, end) = parse_pieces(bytes, line, last, tuning, |p, last| {
-                parse_nodes(p, last, &cols, rules)
-            });
-            (pieces, used, end, last)
+            std::thread::scope(|s| {
+                let parser = s.spawn(|| {
+                    parse_pieces(bytes, line, last, tuning, |p, last| {
+                        parse_nodes(p, last, &cols, &rules)
+                    })
+                });
+                add_held(cx, file, &mut held);
+                let (pieces, used, end) = parser
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (pieces, used, end, last)
+            })
         });
+        if cx.full() {
+            return;
+        }
         if std::mem::take(&mut first) && !last {
             let rows: usize = pieces.iter().map(|p| p.out.rows.len()).sum();
             let ids: usize = pieces.iter().map(|p| p.out.text.len()).sum();
             let est = blocks.estimate(rows, used);
             cx.b.reserve(est, blocks.estimate(ids, used), 0);
         }
-        for p in pieces {
-            add_nodes(cx, file, p.out, p.first_line);
-            if cx.full() {
-                return;
-            }
-        }
+        held = pieces;
         blocks.consume(used, end);
         if last {
-            return;
+            break;
         }
         if let Err(e) = blocks.fill() {
+            add_held(cx, file, &mut held);
             return cx.fatal(file, None, None, format!("cannot read the file: {e}"));
         }
+    }
+    add_held(cx, file, &mut held);
+}
+
+/// Adds parsed node rows in order, stopping when the problems are too many.
+fn add_held(cx: &mut Ctx, file: usize, held: &mut Vec<Piece<NodeBatch>>) {
+    for p in held.drain(..) {
+        if cx.full() {
+            return;
+        }
+        add_nodes(cx, file, p.out, p.first_line);
     }
 }
 
@@ -650,7 +674,7 @@ fn parse_edges(
     }
     worker.flush(env, &mut out);
     out.problems.sort_by_key(|p| p.line);
-    out.new_types = worker.new_types;
+    out.new_types = worker.new_types.names;
     Parsed {
         out,
         used: s.pos(),
@@ -672,47 +696,93 @@ pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
         Err(message) => return cx.edge_fatal(file, Some(1), message),
     };
     cx.begin_edges(file, None);
-    let mut first = true;
+    // The threads resolve rows against the nodes while this thread appends
+    // the block before to the edges: the builder is borrowed in two halves.
+    let Ctx {
+        b,
+        rules,
+        rejected,
+        sink,
+        edges: state,
+        ..
+    } = cx;
+    let skips = sink.skips_rows();
+    let (nodes, mut side) = b.split();
     let spare: Mutex<Vec<EdgeBatch>> = Mutex::new(Vec::new());
     let take = || {
         let mut spare = spare.lock().unwrap_or_else(|e| e.into_inner());
         spare.pop().unwrap_or_default()
     };
+    let mut held: Vec<Piece<EdgeBatch>> = Vec::new();
+    let add_held =
+        |held: &mut Vec<Piece<EdgeBatch>>, side: &mut EdgeSide<'_>, state: &mut EdgeState| {
+            for mut p in held.drain(..) {
+                state.add_batch(side, skips, file, &mut p.out, p.first_line);
+                spare.lock().unwrap_or_else(|e| e.into_inner()).push(p.out);
+            }
+        };
+    let mut first = true;
     loop {
-        let env = cx.edge_env();
+        // Types interned by the block being appended are not in this copy:
+        // its rows met them as new, and appending finds them interned.
+        let types = state.types.clone();
+        let env = EdgeEnv {
+            nodes,
+            rules,
+            rejected,
+            types: &types,
+            skips_rows: skips,
+            type_room: state.room(),
+        };
         let (pieces, used, end, last) = blocks.with_unread(|bytes, line, last| {
-            let run = |threads| {
+            let parse = |env: &EdgeEnv<'_>, threads| {
                 let tuning = Tuning { threads, ..tuning };
                 parse_pieces(bytes, line, last, tuning, |p, last| {
-                    parse_edges(p, last, &cols, &env, take())
+                    parse_edges(p, last, &cols, env, take())
                 })
             };
-            let (mut pieces, mut used, mut end) = run(tuning.threads);
-            if pieces.len() > 1
-                && EdgeBatch::distinct_new_types(pieces.iter().map(|p| &p.out)) > env.type_room
+            let (mut pieces, mut used, mut end) = std::thread::scope(|s| {
+                let parser = s.spawn(|| parse(&env, tuning.threads));
+                add_held(&mut held, &mut side, state);
+                parser
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+            });
+            if EdgeBatch::new_types_beyond(pieces.iter().map(|p| &p.out), &state.types)
+                > state.room()
             {
-                // Too many new types for the room left: only a sequential
-                // pass knows which row is the one too many.
-                (pieces, used, end) = run(1);
+                // More new types than there is room for: only a sequential
+                // pass, knowing the room, can tell which row is one too many.
+                let types = state.types.clone();
+                let exact = EdgeEnv {
+                    types: &types,
+                    type_room: state.room(),
+                    ..env
+                };
+                (pieces, used, end) = parse(&exact, 1);
             }
             (pieces, used, end, last)
         });
-        if std::mem::take(&mut first) && !last {
-            let rows: usize = pieces.iter().map(|p| p.out.ends.len()).sum();
-            cx.reserve_edges(blocks.estimate(rows, used));
-        }
-        for mut p in pieces {
-            cx.add_edges(file, &mut p.out, p.first_line);
-            spare.lock().unwrap_or_else(|e| e.into_inner()).push(p.out);
-        }
-        blocks.consume(used, end);
-        if last || cx.full() {
+        if sink.full_with(state.pending_failing) {
             return;
         }
+        if std::mem::take(&mut first) && !last {
+            let rows: usize = pieces.iter().map(|p| p.out.ends.len()).sum();
+            let est = blocks.estimate(rows, used);
+            side.reserve(est);
+            state.rows.reserve(est);
+        }
+        held = pieces;
+        blocks.consume(used, end);
+        if last {
+            break;
+        }
         if let Err(e) = blocks.fill() {
-            return cx.edge_fatal(file, None, format!("cannot read the file: {e}"));
+            add_held(&mut held, &mut side, state);
+            return state.fatal(file, None, format!("cannot read the file: {e}"));
         }
     }
+    add_held(&mut held, &mut side, state);
 }
 
 #[cfg(test)]

@@ -345,3 +345,36 @@ fn skipping_bad_rows_in_pieces_drops_exactly_them() {
     assert_eq!(kept.len(), 1);
     assert_eq!(g.edge_share(kept[0].0), Some(0.5));
 }
+
+#[test]
+fn the_one_edge_type_too_many_is_found_across_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut nodes = File::new("id,kind");
+    nodes.row("a,K");
+    nodes.row("b,K");
+    nodes.save(dir.path(), "n.csv");
+    let mut edges = File::new("from,to,type");
+    let mut first_bad = 0;
+    for i in 0..MAX_INTERNED + 3 {
+        let line = edges.row(&format!("a,b,T{i}"));
+        if i == MAX_INTERNED {
+            first_bad = line;
+        }
+    }
+    edges.save(dir.path(), "e.csv");
+    let opts = LoadOptions::default();
+    // Blocks of 64 KiB: enough of them to cut the file many times, few
+    // enough that copying 65,535 interned types per block stays quick.
+    let tuning = Tuning {
+        block: 1 << 16,
+        threads: 3,
+    };
+    let small = load_with(dir.path(), &opts, tuning).unwrap_err();
+    assert_eq!(small, load_with(dir.path(), &opts, WHOLE).unwrap_err());
+    assert_eq!(small.problems.len(), 3, "{small}");
+    let want = format!(
+        "{}:{first_bad}: edge type `T{MAX_INTERNED}` is one too many",
+        dir.path().join("e.csv").display()
+    );
+    assert!(small.problems[0].to_string().starts_with(&want), "{small}");
+}
