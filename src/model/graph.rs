@@ -944,4 +944,51 @@ mod tests {
         assert_eq!(g.in_adj().neighbors(b), &[a]);
         assert_eq!(g.edge_type_name(g.edge_type(e)), "LOCATED_IN");
     }
+
+    #[test]
+    fn a_lone_float_share_lives_in_its_column_and_reads_the_same() {
+        let mut b = GraphBuilder::new();
+        let k = b.kind("K");
+        let t = b.edge_type("T");
+        let share = b.prop_key("share");
+        let note = b.prop_key("note");
+        let x = b.add_node("x", k, "X", vec![], []).unwrap();
+        let y = b.add_node("y", k, "Y", vec![], []).unwrap();
+        let only = b.add_edge(x, y, t, [(share, Value::Float(0.25))]);
+        let both = b.add_edge(
+            x,
+            y,
+            t,
+            [(note, Value::str("n")), (share, Value::Float(0.5))],
+        );
+        let int = b.add_edge(x, y, t, [(share, Value::Int(1))]);
+        let none = b.add_edge(x, y, t, []);
+        let g = b.finish();
+        assert_eq!(g.edge_props(only), [("share", Value::Float(0.25))]);
+        assert_eq!(g.edge_prop(only, "share"), Some(Value::Float(0.25)));
+        assert_eq!(g.edge_prop(only, "note"), None);
+        // Stored order is kept when the share is not alone.
+        assert_eq!(
+            g.edge_props(both),
+            [("note", Value::str("n")), ("share", Value::Float(0.5))]
+        );
+        // An integer share stays an integer, and is a share to the analyses.
+        assert!(matches!(g.edge_prop(int, "share"), Some(Value::Int(1))));
+        assert_eq!(g.edge_share(int), Some(1.0));
+        assert_eq!((g.edge_share(none), g.edge_props(none)), (None, vec![]));
+        let to_builder = g.to_builder().finish();
+        assert_eq!(to_builder.edge_props(both), g.edge_props(both));
+    }
+
+    #[test]
+    fn names_aliases_and_ids_are_found_case_insensitively() {
+        let g = tiny();
+        let tsmc = g.node_by_key("tsmc").unwrap();
+        assert_eq!(g.nodes_named("tsmc"), [tsmc]);
+        assert_eq!(g.nodes_named("TAIWAN").len(), 2);
+        assert!(g.nodes_named("nowhere").is_empty());
+        assert_eq!(g.lookup("twn"), Lookup::Found(g.node_by_key("tw").unwrap()));
+        assert_eq!(g.node_aliases(tsmc), [Box::from("Taiwan Semiconductor")]);
+        assert!(g.node_aliases(g.node_by_key("TW2").unwrap()).is_empty());
+    }
 }
