@@ -22,8 +22,10 @@ use super::records::find_byte;
 pub(crate) const BLOCK: usize = 16 << 20;
 
 /// The longest record read (a block grows to hold one record at most this
-/// long), which keeps every offset within a piece in 32 bits.
-const MAX_RECORD: usize = 1 << 30;
+/// long): far above what a row of fields of at most
+/// [`super::MAX_FIELD_BYTES`] needs, it bounds the memory a quote left open
+/// can take, and keeps every offset within a piece in 32 bits.
+pub(crate) const MAX_RECORD: usize = 64 << 20;
 
 /// How a load reads and splits files: the block size and the number of
 /// threads (tests shrink both to exercise every cut).
@@ -165,10 +167,11 @@ impl Blocks {
     pub(crate) fn fill(&mut self) -> io::Result<()> {
         let carry = self.buf.len() - self.start;
         if carry > MAX_RECORD {
-            return Err(io::Error::other(format!(
-                "a record longer than {} MiB; expected shorter rows",
-                MAX_RECORD >> 20
-            )));
+            // Told apart from other errors by its kind (see `csv::read_on`).
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "a record longer than the longest read",
+            ));
         }
         if let Some((read, want)) = self.ahead.take() {
             let got = read?;
@@ -215,6 +218,18 @@ pub(crate) struct Parsed<T> {
     pub used: usize,
     /// The line after the parsed bytes, counting from the piece's first line.
     pub end_line: usize,
+    /// A problem that ends the file (its line counting from the piece's
+    /// first line): rows after it are not read.
+    pub stop: Option<Stop>,
+}
+
+/// A problem that ends the reading of a file: a field over the size limit,
+/// a quote never closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Stop {
+    pub line: usize,
+    pub col: Option<usize>,
+    pub message: String,
 }
 
 /// A result in file order, with the line its piece starts on.
@@ -224,6 +239,9 @@ pub(crate) struct Piece<T> {
     pub out: T,
     /// The line of the piece's first byte (add it to piece-relative lines).
     pub first_line: usize,
+    /// A problem that ends the file, its line rebased (later pieces are
+    /// dropped).
+    pub stop: Option<Stop>,
 }
 
 /// Parses `bytes` (whole records from line `line`; a cut record at the end
@@ -282,11 +300,20 @@ pub(crate) fn parse_pieces<T: Send>(
     for (p, to) in parsed.into_iter().zip(cuts) {
         used = from + p.used;
         from = to;
+        let stop = p.stop.map(|s| Stop {
+            line: first_line + s.line,
+            ..s
+        });
+        let stops = stop.is_some();
         pieces.push(Piece {
             out: p.out,
             first_line,
+            stop,
         });
         first_line += p.end_line;
+        if stops {
+            break;
+        }
     }
     (pieces, used, first_line)
 }
@@ -342,6 +369,7 @@ mod tests {
             out: piece.len(),
             used: piece.len(),
             end_line: 0,
+            stop: None,
         });
         assert_eq!(
             pieces.iter().map(|p| p.out).collect::<Vec<_>>(),
@@ -363,6 +391,7 @@ mod tests {
             out: piece.to_vec(),
             used: piece.len(),
             end_line: piece.iter().filter(|b| **b == b'\n').count(),
+            stop: None,
         });
         assert_eq!((used, end), (bytes.len(), 100_001));
         let joined: Vec<u8> = pieces.iter().flat_map(|p| p.out.clone()).collect();

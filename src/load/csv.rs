@@ -15,12 +15,12 @@ use std::sync::{Arc, Mutex};
 
 use crate::model::{EdgeSide, GraphBuilder, Probe, PropKey, Value};
 
-use super::blocks::{Blocks, Parsed, Piece, Tuning, parse_pieces};
+use super::blocks::{Blocks, MAX_RECORD, Parsed, Piece, Stop, Tuning, parse_pieces};
 use super::edges::{EdgeBatch, EdgeEnv, EdgeState, EdgeWorker, Faults, RowProblem};
 use super::files::{EDGE_HEADER, NODE_HEADER, header_names, io_message};
 use super::records::{Record, RecordBuf, Scanner};
 use super::rules::{LastName, Rules, cell_value, check_share};
-use super::{Ctx, EdgeRow, FxMap, Loc, NodeRow};
+use super::{Ctx, EdgeRow, FxMap, Loc, MAX_FIELD_BYTES, NodeRow};
 
 /// A property column: its position, interned key and name.
 #[derive(Debug)]
@@ -297,16 +297,16 @@ pub(crate) fn parse_edge_row<'r>(
 }
 
 /// Opens a CSV file and reads its header; problems are fatal (reported
-/// through `fatal(line, message)`).
+/// through `fatal(line, column, message)`).
 fn open(
     path: &Path,
     block: usize,
-    mut fatal: impl FnMut(Option<usize>, String),
+    mut fatal: impl FnMut(Option<usize>, Option<usize>, String),
 ) -> Option<(Blocks, Vec<String>)> {
     let mut blocks = match Blocks::open(path, block, block) {
         Ok(b) => b,
         Err(e) => {
-            fatal(None, io_message(&e, "a readable CSV file"));
+            fatal(None, None, io_message(&e, "a readable CSV file"));
             return None;
         }
     };
@@ -316,23 +316,37 @@ fn open(
         let mut s = Scanner::new(bytes, line, last);
         if s.next(&mut buf) {
             let rec = Record::new(bytes, &buf);
+            if let Some(stop) = too_long(&rec) {
+                fatal(Some(stop.line), None, stop.message);
+                return None;
+            }
             let (names, header_line) = (header_names(rec.iter()), rec.line());
             let (used, after) = (s.pos(), s.line());
             blocks.consume(used, after);
             return match names {
                 Ok(n) => Some((blocks, n)),
                 Err(message) => {
-                    fatal(Some(header_line), message);
+                    fatal(Some(header_line), None, message);
                     None
                 }
             };
         }
+        if let Some(stop) = unclosed(&s) {
+            fatal(Some(stop.line), stop.col, stop.message);
+            return None;
+        }
         if last {
-            fatal(Some(1), "empty CSV file; expected a header".to_string());
+            fatal(
+                Some(1),
+                None,
+                "empty CSV file; expected a header".to_string(),
+            );
             return None;
         }
         if let Err(e) = blocks.fill() {
-            fatal(None, format!("cannot read the file: {e}"));
+            let (bytes, line, _) = blocks.unread();
+            let stop = read_error(&e, bytes, line);
+            fatal((stop.line > 0).then_some(stop.line), stop.col, stop.message);
             return None;
         }
     }
@@ -343,6 +357,68 @@ type Span = (u32, u32);
 
 fn span_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A record with a field over [`MAX_FIELD_BYTES`] ends the file: such a
+/// field is almost always a broken file, not data.
+fn too_long(rec: &Record<'_>) -> Option<Stop> {
+    let (i, len) = rec.longer_than(MAX_FIELD_BYTES)?;
+    Some(Stop {
+        line: rec.line(),
+        col: None,
+        message: format!(
+            "field {} is {len} bytes long; expected at most {MAX_FIELD_BYTES} bytes per field",
+            i + 1
+        ),
+    })
+}
+
+/// A quote the file ended inside of: where it opened.
+fn unclosed(s: &Scanner<'_>) -> Option<Stop> {
+    let (line, col) = s.unclosed()?;
+    Some(Stop {
+        line,
+        col: Some(col),
+        message: "this quote is never closed; expected a closing `\"` before the end of the file \
+                  (the rest of the file would be one field)"
+            .to_string(),
+    })
+}
+
+/// Why a block could not be read: an I/O error, or a record that grew past
+/// the longest read (a field far over the limit, or a quote left open).
+fn read_error(e: &std::io::Error, bytes: &[u8], line: usize) -> Stop {
+    if e.kind() != std::io::ErrorKind::InvalidData {
+        return Stop {
+            line: 0,
+            col: None,
+            message: format!("cannot read the file: {e}"),
+        };
+    }
+    let mut buf = RecordBuf::default();
+    let mut s = Scanner::new(bytes, line, true);
+    let found = s.next(&mut buf);
+    if let Some(stop) = found.then(|| too_long(&Record::new(bytes, &buf))).flatten() {
+        return stop;
+    }
+    match s.unclosed() {
+        Some((line, col)) => Stop {
+            line,
+            col: Some(col),
+            message: format!(
+                "this quote is not closed within {} MiB; expected a closing `\"` (a field holds at most {MAX_FIELD_BYTES} bytes)",
+                MAX_RECORD >> 20
+            ),
+        },
+        None => Stop {
+            line,
+            col: None,
+            message: format!(
+                "a row longer than {} MiB; expected at most {MAX_FIELD_BYTES} bytes per field",
+                MAX_RECORD >> 20
+            ),
+        },
+    }
 }
 
 /// A node row parsed by a thread, waiting to be added in order: 36
@@ -435,11 +511,16 @@ fn parse_nodes(piece: &[u8], last: bool, cols: &NodeCols, rules: &Rules) -> Pars
     let mut faults = Vec::new();
     let mut kinds = LastName::default();
     let text = std::str::from_utf8(piece).ok();
+    let mut stop = None;
     while s.next(&mut buf) {
         let rec = match text {
             Some(t) => Record::in_text(t, &buf),
             None => Record::new(piece, &buf),
         };
+        if let Some(long) = too_long(&rec) {
+            stop = Some(long);
+            break;
+        }
         let line = span_u32(rec.line());
         let first = out.props.len();
         match parse_node_row(&rec, cols, rules, &mut kinds, &mut out.props, &mut faults) {
@@ -477,6 +558,7 @@ fn parse_nodes(piece: &[u8], last: bool, cols: &NodeCols, rules: &Rules) -> Pars
         out,
         used: s.pos(),
         end_line: s.line(),
+        stop: stop.or_else(|| unclosed(&s)),
     }
 }
 
@@ -571,8 +653,8 @@ fn add_nodes(cx: &mut Ctx, file: usize, mut batch: NodeBatch, first_line: usize)
 /// Loads the nodes of a node file.
 pub(crate) fn load_nodes(cx: &mut Ctx, file: usize, path: &Path) {
     let tuning = cx.tuning;
-    let opened = open(path, tuning.block, |line, message| {
-        cx.fatal(file, line, None, message)
+    let opened = open(path, tuning.block, |line, col, message| {
+        cx.fatal(file, line, col, message)
     });
     let Some((mut blocks, names)) = opened else {
         return;
@@ -587,21 +669,21 @@ pub(crate) fn load_nodes(cx: &mut Ctx, file: usize, path: &Path) {
     // threads parse the next one.
     let mut held: Vec<Piece<NodeBatch>> = Vec::new();
     loop {
-        let (pieces, used, end, last) = blocks.with_unread(|bytes, line, last| {
+        let (pieces, used, end, last, stopped) = blocks.with_unread(|bytes, line, last| {
             std::thread::scope(|s| {
                 let parser = s.spawn(|| {
                     parse_pieces(bytes, line, last, tuning, |p, last| {
                         parse_nodes(p, last, &cols, &rules)
                     })
                 });
-                add_held(cx, file, &mut held);
+                let stopped = add_held(cx, file, &mut held);
                 let (pieces, used, end) = parser
                     .join()
                     .unwrap_or_else(|e| std::panic::resume_unwind(e));
-                (pieces, used, end, last)
+                (pieces, used, end, last, stopped)
             })
         });
-        if cx.full() {
+        if stopped || cx.full() {
             return;
         }
         if std::mem::take(&mut first) && !last {
@@ -610,27 +692,50 @@ pub(crate) fn load_nodes(cx: &mut Ctx, file: usize, path: &Path) {
             let est = blocks.estimate(rows, used);
             cx.b.reserve(est, blocks.estimate(ids, used), 0);
         }
+        let stops = ends_file(&pieces);
         held = pieces;
         blocks.consume(used, end);
-        if last {
+        if last || stops {
             break;
         }
         if let Err(e) = blocks.fill() {
-            add_held(cx, file, &mut held);
-            return cx.fatal(file, None, None, format!("cannot read the file: {e}"));
+            if !add_held(cx, file, &mut held) {
+                let (bytes, line, _) = blocks.unread();
+                let stop = read_error(&e, bytes, line);
+                cx.fatal(
+                    file,
+                    (stop.line > 0).then_some(stop.line),
+                    stop.col,
+                    stop.message,
+                );
+            }
+            return;
         }
     }
     add_held(cx, file, &mut held);
 }
 
+/// Whether the last piece parsed ends the file.
+fn ends_file<T>(pieces: &[Piece<T>]) -> bool {
+    pieces.last().is_some_and(|p| p.stop.is_some())
+}
+
 /// Adds parsed node rows in order, stopping when the problems are too many.
-fn add_held(cx: &mut Ctx, file: usize, held: &mut Vec<Piece<NodeBatch>>) {
+/// Returns whether a piece ended the file (its problem reported).
+fn add_held(cx: &mut Ctx, file: usize, held: &mut Vec<Piece<NodeBatch>>) -> bool {
     for p in held.drain(..) {
         if cx.full() {
-            return;
+            return true;
         }
         add_nodes(cx, file, p.out, p.first_line);
+        if let Some(stop) = p.stop {
+            if !cx.full() {
+                cx.fatal(file, Some(stop.line), stop.col, stop.message);
+            }
+            return true;
+        }
     }
+    false
 }
 
 /// Parses and resolves the edge rows of a piece (lines counted from 0)
@@ -650,11 +755,16 @@ fn parse_edges(
     let mut props = Vec::new();
     let mut faults = Vec::new();
     let text = std::str::from_utf8(piece).ok();
+    let mut stop = None;
     while s.next(&mut buf) {
         let rec = match text {
             Some(t) => Record::in_text(t, &buf),
             None => Record::new(piece, &buf),
         };
+        if let Some(long) = too_long(&rec) {
+            stop = Some(long);
+            break;
+        }
         props.clear();
         match parse_edge_row(&rec, cols, env.rules, &mut types, &mut props, &mut faults) {
             Some(row) => {
@@ -679,21 +789,22 @@ fn parse_edges(
         out,
         used: s.pos(),
         end_line: s.line(),
+        stop: stop.or_else(|| unclosed(&s)),
     }
 }
 
 /// Loads the edges of an edge file.
 pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
     let tuning = cx.tuning;
-    let opened = open(path, tuning.block, |line, message| {
-        cx.edge_fatal(file, line, message)
+    let opened = open(path, tuning.block, |line, col, message| {
+        cx.edge_fatal(file, line, col, message)
     });
     let Some((mut blocks, names)) = opened else {
         return;
     };
     let cols = match edge_cols(&names, &mut cx.b) {
         Ok(c) => c,
-        Err(message) => return cx.edge_fatal(file, Some(1), message),
+        Err(message) => return cx.edge_fatal(file, Some(1), None, message),
     };
     cx.begin_edges(file, None);
     // The threads resolve rows against the nodes while this thread appends
@@ -714,12 +825,18 @@ pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
         spare.pop().unwrap_or_default()
     };
     let mut held: Vec<Piece<EdgeBatch>> = Vec::new();
+    // Appends parsed rows in order; whether a piece ended the file.
     let add_held =
         |held: &mut Vec<Piece<EdgeBatch>>, side: &mut EdgeSide<'_>, state: &mut EdgeState| {
             for mut p in held.drain(..) {
                 state.add_batch(side, skips, file, &mut p.out, p.first_line);
                 spare.lock().unwrap_or_else(|e| e.into_inner()).push(p.out);
+                if let Some(stop) = p.stop {
+                    state.fatal(file, Some(stop.line), stop.col, stop.message);
+                    return true;
+                }
             }
+            false
         };
     let mut first = true;
     loop {
@@ -734,19 +851,20 @@ pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
             skips_rows: skips,
             type_room: state.room(),
         };
-        let (pieces, used, end, last) = blocks.with_unread(|bytes, line, last| {
+        let (pieces, used, end, last, stopped) = blocks.with_unread(|bytes, line, last| {
             let parse = |env: &EdgeEnv<'_>, threads| {
                 let tuning = Tuning { threads, ..tuning };
                 parse_pieces(bytes, line, last, tuning, |p, last| {
                     parse_edges(p, last, &cols, env, take())
                 })
             };
-            let (mut pieces, mut used, mut end) = std::thread::scope(|s| {
+            let (stopped, (mut pieces, mut used, mut end)) = std::thread::scope(|s| {
                 let parser = s.spawn(|| parse(&env, tuning.threads));
-                add_held(&mut held, &mut side, state);
-                parser
+                let stopped = add_held(&mut held, &mut side, state);
+                let parsed = parser
                     .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (stopped, parsed)
             });
             if EdgeBatch::new_types_beyond(pieces.iter().map(|p| &p.out), &state.types)
                 > state.room()
@@ -761,9 +879,9 @@ pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
                 };
                 (pieces, used, end) = parse(&exact, 1);
             }
-            (pieces, used, end, last)
+            (pieces, used, end, last, stopped)
         });
-        if sink.full_with(state.pending_failing) {
+        if stopped || sink.full_with(state.pending_failing) {
             return;
         }
         if std::mem::take(&mut first) && !last {
@@ -772,14 +890,24 @@ pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
             side.reserve(est);
             state.rows.reserve(est);
         }
+        let stops = ends_file(&pieces);
         held = pieces;
         blocks.consume(used, end);
-        if last {
+        if last || stops {
             break;
         }
         if let Err(e) = blocks.fill() {
-            add_held(&mut held, &mut side, state);
-            return state.fatal(file, None, format!("cannot read the file: {e}"));
+            if !add_held(&mut held, &mut side, state) {
+                let (bytes, line, _) = blocks.unread();
+                let stop = read_error(&e, bytes, line);
+                state.fatal(
+                    file,
+                    (stop.line > 0).then_some(stop.line),
+                    stop.col,
+                    stop.message,
+                );
+            }
+            return;
         }
     }
     add_held(&mut held, &mut side, state);
@@ -896,6 +1024,31 @@ mod tests {
             edge_cols(&names("from,to,type,x,x"), &mut b)
                 .unwrap_err()
                 .contains("`x` twice")
+        );
+    }
+
+    #[test]
+    fn a_record_past_the_longest_read_is_explained() {
+        let too_long = std::io::Error::new(std::io::ErrorKind::InvalidData, "x");
+        let open = b"a,\"no end\nb,c\n";
+        let stop = read_error(&too_long, open, 7);
+        assert_eq!((stop.line, stop.col), (7, Some(3)));
+        assert!(
+            stop.message
+                .starts_with("this quote is not closed within 64 MiB")
+        );
+        let mut long = b"a,".to_vec();
+        long.extend(std::iter::repeat_n(b'z', MAX_FIELD_BYTES + 1));
+        let stop = read_error(&too_long, &long, 7);
+        assert_eq!((stop.line, stop.col), (7, None));
+        assert!(
+            stop.message.starts_with("field 2 is 1048577 bytes long"),
+            "{stop:?}"
+        );
+        let other = std::io::Error::other("disk on fire");
+        assert_eq!(
+            read_error(&other, b"", 7).message,
+            "cannot read the file: disk on fire"
         );
     }
 }

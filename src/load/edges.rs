@@ -385,11 +385,17 @@ impl EdgeState {
     }
 
     /// Holds a file-level problem.
-    pub(crate) fn fatal(&mut self, file: usize, line: Option<usize>, message: String) {
+    pub(crate) fn fatal(
+        &mut self,
+        file: usize,
+        line: Option<usize>,
+        col: Option<usize>,
+        message: String,
+    ) {
         let p = Pending {
             file,
             line: line.unwrap_or(0),
-            col: None,
+            col: line.and(col),
             item: None,
             fatal: true,
             faults: Faults {

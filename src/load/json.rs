@@ -14,7 +14,7 @@ use serde_json::{Map, Value as Json};
 use crate::model::{PropKey, PropType, Value};
 
 use super::rules::{Rules, check_share};
-use super::{Ctx, EdgeRow, Loc, NodeRow};
+use super::{Ctx, EdgeRow, Loc, MAX_FIELD_BYTES, NodeRow};
 
 /// A 1-based (line, column).
 type LineCol = (usize, usize);
@@ -147,6 +147,13 @@ fn load_nodes(cx: &mut Ctx, file: usize, nodes: &[Json], at: &[(usize, usize)]) 
             item: Some(("nodes", i)),
         };
         named.clear();
+        if too_long(item, &mut faults) {
+            if let Some(id) = item.get("id").and_then(Json::as_str) {
+                cx.reject(id.trim());
+            }
+            cx.report(&loc, &mut faults);
+            continue;
+        }
         match parse_node(item, &cx.rules, &mut named, &mut faults) {
             Some(row) => {
                 intern(cx, &mut named, &mut props);
@@ -181,6 +188,11 @@ impl Doc {
                 item: Some(("edges", i)),
             };
             named.clear();
+            if too_long(item, &mut faults) {
+                // Edge problems are held and reported in file order.
+                cx.report_edge(&loc, &mut faults);
+                continue;
+            }
             if let Some(row) = parse_edge(item, &cx.rules, &mut named, &mut faults) {
                 intern(cx, &mut named, &mut props);
                 cx.add_edge(&loc, row, &mut props, &mut faults);
@@ -191,6 +203,30 @@ impl Doc {
             }
         }
     }
+}
+
+/// Whether the item holds a string (or key) longer than
+/// [`MAX_FIELD_BYTES`]; if so the fault says how long.
+fn too_long(item: &Json, faults: &mut Vec<String>) -> bool {
+    fn longest(v: &Json) -> usize {
+        match v {
+            Json::String(s) => s.len(),
+            Json::Array(items) => items.iter().map(longest).max().unwrap_or(0),
+            Json::Object(map) => map
+                .iter()
+                .map(|(k, v)| k.len().max(longest(v)))
+                .max()
+                .unwrap_or(0),
+            _ => 0,
+        }
+    }
+    let n = longest(item);
+    if n > MAX_FIELD_BYTES {
+        faults.push(format!(
+            "a string of {n} bytes; expected at most {MAX_FIELD_BYTES} bytes per value"
+        ));
+    }
+    n > MAX_FIELD_BYTES
 }
 
 /// Interns parsed property names into keys.

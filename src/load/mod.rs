@@ -325,6 +325,11 @@ impl Hasher for Fx {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
+/// The longest field a data file may hold (1 MiB): a CSV field, or a JSON
+/// string. Longer ones are almost always a broken file (a quote left open
+/// swallows the rest of it) and are reported, not loaded.
+pub const MAX_FIELD_BYTES: usize = 1 << 20;
+
 /// The ids kinds and edge types are interned to are 16-bit.
 const MAX_INTERNED: usize = u16::MAX as usize;
 
@@ -437,8 +442,14 @@ impl Ctx {
     }
 
     /// A file-level problem of the edge phase (held in file order).
-    pub fn edge_fatal(&mut self, file: usize, line: Option<usize>, message: String) {
-        self.edges.fatal(file, line, message);
+    pub fn edge_fatal(
+        &mut self,
+        file: usize,
+        line: Option<usize>,
+        col: Option<usize>,
+        message: String,
+    ) {
+        self.edges.fatal(file, line, col, message);
     }
 
     /// Remembers that the node row with this id was rejected.
