@@ -325,12 +325,12 @@ impl Hasher for Fx {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
+/// The ids kinds and edge types are interned to are 16-bit.
 /// The longest field a data file may hold (1 MiB): a CSV field, or a JSON
 /// string. Longer ones are almost always a broken file (a quote left open
 /// swallows the rest of it) and are reported, not loaded.
 pub const MAX_FIELD_BYTES: usize = 1 << 20;
 
-/// The ids kinds and edge types are interned to are 16-bit.
 const MAX_INTERNED: usize = u16::MAX as usize;
 
 /// How many node ids "did you mean" may compare in one load (a million-node
