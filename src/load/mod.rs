@@ -4,9 +4,17 @@
 //! A load runs in three phases over the files of every data set, so any
 //! file may refer to nodes of any other: all schemas (merged), then all
 //! nodes (CSV node files and the `nodes` of JSON documents), then all edges.
-//! Rows are parsed by pure functions ([`csv`], [`json`]) into borrowed rows;
-//! [`Ctx`] then resolves them against the builder (ids, kinds, duplicates)
-//! and adds them. A failed load returns every problem it found (up to a
+//!
+//! A CSV file is read in 16 MiB blocks (`blocks`), each cut at line
+//! breaks into one piece per core; the pieces are scanned (`records`) and
+//! parsed by pure functions (`csv`) on scoped threads, while the block
+//! before is added to the graph and the block after is read. Node rows are
+//! added in file order on the loading thread (first-come ids and kinds);
+//! edge rows are resolved on the threads too (`edges`) and appended in
+//! bulk. Duplicate edges are found once all edges are in, on the CSR, and
+//! every problem of the edge phase is held and sorted back into file order:
+//! the graph and the problems are exactly those of a row-by-row read, line
+//! numbers included. A failed load returns every problem it found (up to a
 //! limit) and no graph; the graph a [`load_into`] started from is never
 //! touched.
 
