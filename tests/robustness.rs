@@ -544,6 +544,57 @@ fn truncated_and_misshapen_json_is_rejected_with_a_location() {
 }
 
 #[test]
+fn enormous_fields_are_rejected_not_loaded() {
+    let mut csv = b"id,kind,name\nb,Firm,".to_vec();
+    csv.extend(std::iter::repeat_n(b'x', 3_000_000));
+    csv.push(b'\n');
+    rejected(
+        &[("big.csv", &csv)],
+        "big.csv",
+        &[
+            "big.csv:2:",
+            "field 3 is 3000000 bytes long",
+            "at most 1048576",
+        ],
+    );
+    let mut json = br#"{"nodes": [{"id": "b", "kind": "Firm", "name": ""#.to_vec();
+    json.extend(std::iter::repeat_n(b'x', 3_000_000));
+    json.extend_from_slice(br#""}]}"#);
+    rejected(
+        &[("big.json", &json)],
+        "big.json",
+        &[
+            "big.json:1:",
+            "nodes[0]",
+            "3000000 bytes",
+            "at most 1048576",
+        ],
+    );
+}
+
+#[test]
+fn a_quote_left_open_is_rejected_where_it_opens() {
+    // The csv crate reads it as one field running to the end of the file,
+    // which used to load silently with every later row lost.
+    let mut csv = b"id,kind,name\nb,Firm,\"Unclosed\n".to_vec();
+    for i in 0..500 {
+        csv.extend_from_slice(format!("c{i},Firm,C{i}\n").as_bytes());
+    }
+    rejected(
+        &[("q.csv", &csv)],
+        "q.csv",
+        &["q.csv:2:8:", "this quote is never closed"],
+    );
+    // Quoted newlines and doubled quotes, and a bare quote inside a field,
+    // are fine.
+    let (code, err) = check(&[(
+        "ok.csv",
+        b"id,kind,name\nb,Firm,\"multi\nline \"\"quoted\"\"\"\nc,Firm,5\" wafer\n",
+    )]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
 fn ragged_rows_are_rejected_with_both_counts() {
     rejected(
         &[(

@@ -13,11 +13,19 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::records::find_byte;
 
 /// How much of a file is read at a time.
 pub(crate) const BLOCK: usize = 16 << 20;
+
+/// The longest record read (a block grows to hold one record at most this
+/// long): far above what a row of fields of at most
+/// [`super::MAX_FIELD_BYTES`] needs, it bounds the memory a quote left open
+/// can take, and keeps every offset within a piece in 32 bits.
+pub(crate) const MAX_RECORD: usize = 64 << 20;
 
 /// How a load reads and splits files: the block size and the number of
 /// threads (tests shrink both to exercise every cut).
@@ -62,7 +70,15 @@ pub(crate) struct Blocks {
     block: usize,
     /// The file's size when opened.
     size: u64,
+    /// The next block, read ahead while the current one was parsed: it
+    /// starts at `GAP` in `spare`, with what was read and asked for.
+    spare: Vec<u8>,
+    ahead: Option<(io::Result<usize>, usize)>,
 }
+
+/// Room kept before a block read ahead, for the record cut at the end of
+/// the block before (moved there instead of moving the block).
+const GAP: usize = 1 << 16;
 
 impl Blocks {
     /// Opens a file and reads its first `first` bytes (a leading BOM is
@@ -79,6 +95,8 @@ impl Blocks {
             eof: false,
             want: first.max(BOM.len()),
             block: block.max(1),
+            spare: Vec::new(),
+            ahead: None,
         };
         b.fill()?;
         if b.buf.starts_with(BOM) {
@@ -111,8 +129,69 @@ impl Blocks {
         self.line = line;
     }
 
+    /// Runs `f` on the unread bytes (as [`Blocks::unread`] gives them)
+    /// while another thread reads the next block, so reading the file
+    /// overlaps parsing it.
+    pub(crate) fn with_unread<R>(&mut self, f: impl FnOnce(&[u8], usize, bool) -> R) -> R {
+        if self.eof || self.ahead.is_some() {
+            return f(&self.buf[self.start..], self.line, self.eof);
+        }
+        let want = self.want;
+        let Blocks {
+            file,
+            buf,
+            spare,
+            start,
+            line,
+            ..
+        } = self;
+        let (r, read) = std::thread::scope(|s| {
+            let reader = s.spawn(move || {
+                spare.clear();
+                spare.resize(GAP, 0);
+                file.take(want as u64).read_to_end(spare)
+            });
+            let r = f(&buf[*start..], *line, false);
+            (
+                r,
+                reader
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        });
+        self.ahead = Some((read, want));
+        r
+    }
+
     /// Reads the next block after the unread bytes (which move to the front).
     pub(crate) fn fill(&mut self) -> io::Result<()> {
+        let carry = self.buf.len() - self.start;
+        if carry > MAX_RECORD {
+            // Told apart from other errors by its kind (see `csv::read_on`).
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "a record longer than the longest read",
+            ));
+        }
+        if let Some((read, want)) = self.ahead.take() {
+            let got = read?;
+            if got < want {
+                self.eof = true;
+            }
+            if carry <= GAP {
+                let at = GAP - carry;
+                self.spare[at..GAP].copy_from_slice(&self.buf[self.start..]);
+                std::mem::swap(&mut self.buf, &mut self.spare);
+                self.start = at;
+            } else {
+                let mut joined = Vec::with_capacity(carry + got);
+                joined.extend_from_slice(&self.buf[self.start..]);
+                joined.extend_from_slice(&self.spare[GAP..]);
+                self.buf = joined;
+                self.start = 0;
+            }
+            return Ok(());
+        }
         self.buf.drain(..self.start);
         self.start = 0;
         let want = self.want as u64;
@@ -139,6 +218,18 @@ pub(crate) struct Parsed<T> {
     pub used: usize,
     /// The line after the parsed bytes, counting from the piece's first line.
     pub end_line: usize,
+    /// A problem that ends the file (its line counting from the piece's
+    /// first line): rows after it are not read.
+    pub stop: Option<Stop>,
+}
+
+/// A problem that ends the reading of a file: a field over the size limit,
+/// a quote never closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Stop {
+    pub line: usize,
+    pub col: Option<usize>,
+    pub message: String,
 }
 
 /// A result in file order, with the line its piece starts on.
@@ -148,6 +239,9 @@ pub(crate) struct Piece<T> {
     pub out: T,
     /// The line of the piece's first byte (add it to piece-relative lines).
     pub first_line: usize,
+    /// A problem that ends the file, its line rebased (later pieces are
+    /// dropped).
+    pub stop: Option<Stop>,
 }
 
 /// Parses `bytes` (whole records from line `line`; a cut record at the end
@@ -162,9 +256,14 @@ pub(crate) fn parse_pieces<T: Send>(
     parse: impl Fn(&[u8], bool) -> Parsed<T> + Sync,
 ) -> (Vec<Piece<T>>, usize, usize) {
     let cuts = cut_points(bytes, tuning.threads, tuning.min_split());
-    let parsed: Vec<Parsed<T>> = if cuts.len() == 1 {
-        vec![parse(bytes, last)]
+    let parsed = if cuts.len() == 1 {
+        None
     } else {
+        // The threads first make sure no piece holds a quote (else a cut may
+        // have fallen inside a quoted field), in parallel; they parse only
+        // when none does, so a quote wastes nothing but the scan.
+        let quoted = AtomicBool::new(false);
+        let scanned = Barrier::new(cuts.len());
         std::thread::scope(|s| {
             let mut from = 0;
             let handles: Vec<_> = cuts
@@ -174,15 +273,26 @@ pub(crate) fn parse_pieces<T: Send>(
                     let piece = &bytes[from..to];
                     from = to;
                     let is_last = last && k + 1 == cuts.len();
-                    let parse = &parse;
-                    s.spawn(move || parse(piece, is_last))
+                    let (parse, quoted, scanned) = (&parse, &quoted, &scanned);
+                    s.spawn(move || {
+                        if find_byte(piece, b'"', 0).is_some() {
+                            quoted.store(true, Ordering::Relaxed);
+                        }
+                        scanned.wait();
+                        (!quoted.load(Ordering::Relaxed)).then(|| parse(piece, is_last))
+                    })
                 })
                 .collect();
-            handles
+            let parsed: Option<Vec<Parsed<T>>> = handles
                 .into_iter()
                 .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
+                .collect();
+            parsed
         })
+    };
+    let (parsed, cuts) = match parsed {
+        Some(p) => (p, cuts),
+        None => (vec![parse(bytes, last)], vec![bytes.len()]),
     };
     let mut pieces = Vec::with_capacity(parsed.len());
     let (mut used, mut first_line) = (0, line);
@@ -190,19 +300,28 @@ pub(crate) fn parse_pieces<T: Send>(
     for (p, to) in parsed.into_iter().zip(cuts) {
         used = from + p.used;
         from = to;
+        let stop = p.stop.map(|s| Stop {
+            line: first_line + s.line,
+            ..s
+        });
+        let stops = stop.is_some();
         pieces.push(Piece {
             out: p.out,
             first_line,
+            stop,
         });
         first_line += p.end_line;
+        if stops {
+            break;
+        }
     }
     (pieces, used, first_line)
 }
 
 /// Where to cut `bytes` into pieces: just after line breaks near equal
-/// shares; one piece when it is small or holds a quote.
+/// shares; one piece when it is small.
 fn cut_points(bytes: &[u8], threads: usize, min: usize) -> Vec<usize> {
-    if threads < 2 || bytes.len() < min || find_byte(bytes, b'"', 0).is_some() {
+    if threads < 2 || bytes.len() < min {
         return vec![bytes.len()];
     }
     let mut cuts = Vec::with_capacity(threads);
@@ -227,23 +346,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cuts_fall_after_line_breaks_and_never_inside_quotes() {
-        let line = b"a,b,c\n";
-        let bytes: Vec<u8> = line
-            .iter()
-            .copied()
-            .cycle()
-            .take(line.len() * 100_000)
-            .collect();
+    fn cuts_fall_after_line_breaks() {
+        let bytes: Vec<u8> = b"a,b,c\n".repeat(100_000);
         let cuts = cut_points(&bytes, 3, 1 << 18);
         assert_eq!(cuts.len(), 3);
         for c in &cuts[..2] {
             assert_eq!(bytes[c - 1], b'\n');
         }
         assert_eq!(cuts[2], bytes.len());
-        let mut quoted = bytes.clone();
-        quoted[10] = b'"';
-        assert_eq!(cut_points(&quoted, 3, 1 << 18), [quoted.len()]);
+        assert_eq!(cut_points(&bytes, 3, bytes.len() + 1), [bytes.len()]);
+    }
+
+    #[test]
+    fn a_block_with_a_quote_is_parsed_whole() {
+        let mut bytes: Vec<u8> = b"a,b\n".repeat(1000);
+        bytes[2001] = b'"';
+        let tuning = Tuning {
+            block: 64,
+            threads: 3,
+        };
+        let (pieces, used, _) = parse_pieces(&bytes, 1, true, tuning, |piece, _| Parsed {
+            out: piece.len(),
+            used: piece.len(),
+            end_line: 0,
+            stop: None,
+        });
+        assert_eq!(
+            pieces.iter().map(|p| p.out).collect::<Vec<_>>(),
+            [bytes.len()]
+        );
+        assert_eq!(used, bytes.len());
     }
 
     #[test]
@@ -259,6 +391,7 @@ mod tests {
             out: piece.to_vec(),
             used: piece.len(),
             end_line: piece.iter().filter(|b| **b == b'\n').count(),
+            stop: None,
         });
         assert_eq!((used, end), (bytes.len(), 100_001));
         let joined: Vec<u8> = pieces.iter().flat_map(|p| p.out.clone()).collect();

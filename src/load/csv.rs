@@ -11,15 +11,16 @@
 //! that are appended to the builder in bulk.
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
-use crate::model::{GraphBuilder, Probe, PropKey, Value};
+use crate::model::{EdgeSide, GraphBuilder, Probe, PropKey, Value};
 
-use super::blocks::{Blocks, Parsed, Tuning, parse_pieces};
-use super::edges::{EdgeBatch, EdgeEnv, EdgeWorker, Faults, RowProblem};
+use super::blocks::{Blocks, MAX_RECORD, Parsed, Piece, Stop, Tuning, parse_pieces};
+use super::edges::{EdgeBatch, EdgeEnv, EdgeState, EdgeWorker, Faults, RowProblem};
 use super::files::{EDGE_HEADER, NODE_HEADER, header_names, io_message};
 use super::records::{Record, RecordBuf, Scanner};
 use super::rules::{LastName, Rules, cell_value, check_share};
-use super::{Ctx, EdgeRow, Loc, NodeRow};
+use super::{Ctx, EdgeRow, FxMap, Loc, MAX_FIELD_BYTES, NodeRow};
 
 /// A property column: its position, interned key and name.
 #[derive(Debug)]
@@ -296,16 +297,16 @@ pub(crate) fn parse_edge_row<'r>(
 }
 
 /// Opens a CSV file and reads its header; problems are fatal (reported
-/// through `fatal(line, message)`).
+/// through `fatal(line, column, message)`).
 fn open(
     path: &Path,
     block: usize,
-    mut fatal: impl FnMut(Option<usize>, String),
+    mut fatal: impl FnMut(Option<usize>, Option<usize>, String),
 ) -> Option<(Blocks, Vec<String>)> {
     let mut blocks = match Blocks::open(path, block, block) {
         Ok(b) => b,
         Err(e) => {
-            fatal(None, io_message(&e, "a readable CSV file"));
+            fatal(None, None, io_message(&e, "a readable CSV file"));
             return None;
         }
     };
@@ -315,49 +316,139 @@ fn open(
         let mut s = Scanner::new(bytes, line, last);
         if s.next(&mut buf) {
             let rec = Record::new(bytes, &buf);
+            if let Some(stop) = too_long(&rec) {
+                fatal(Some(stop.line), None, stop.message);
+                return None;
+            }
             let (names, header_line) = (header_names(rec.iter()), rec.line());
             let (used, after) = (s.pos(), s.line());
             blocks.consume(used, after);
             return match names {
                 Ok(n) => Some((blocks, n)),
                 Err(message) => {
-                    fatal(Some(header_line), message);
+                    fatal(Some(header_line), None, message);
                     None
                 }
             };
         }
+        if let Some(stop) = unclosed(&s) {
+            fatal(Some(stop.line), stop.col, stop.message);
+            return None;
+        }
         if last {
-            fatal(Some(1), "empty CSV file; expected a header".to_string());
+            fatal(
+                Some(1),
+                None,
+                "empty CSV file; expected a header".to_string(),
+            );
             return None;
         }
         if let Err(e) = blocks.fill() {
-            fatal(None, format!("cannot read the file: {e}"));
+            let (bytes, line, _) = blocks.unread();
+            let stop = read_error(&e, bytes, line);
+            fatal((stop.line > 0).then_some(stop.line), stop.col, stop.message);
             return None;
         }
     }
 }
 
-/// A node row parsed by a thread, waiting to be added in order. Text is
-/// in the batch's arena as `(start, end)`.
-#[derive(Debug)]
+/// A span of a batch's text (pieces are far below 4 GiB: see `Blocks`).
+type Span = (u32, u32);
+
+fn span_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A record with a field over [`MAX_FIELD_BYTES`] ends the file: such a
+/// field is almost always a broken file, not data.
+fn too_long(rec: &Record<'_>) -> Option<Stop> {
+    let (i, len) = rec.longer_than(MAX_FIELD_BYTES)?;
+    Some(Stop {
+        line: rec.line(),
+        col: None,
+        message: format!(
+            "field {} is {len} bytes long; expected at most {MAX_FIELD_BYTES} bytes per field",
+            i + 1
+        ),
+    })
+}
+
+/// A quote the file ended inside of: where it opened.
+fn unclosed(s: &Scanner<'_>) -> Option<Stop> {
+    let (line, col) = s.unclosed()?;
+    Some(Stop {
+        line,
+        col: Some(col),
+        message: "this quote is never closed; expected a closing `\"` before the end of the file \
+                  (the rest of the file would be one field)"
+            .to_string(),
+    })
+}
+
+/// Why a block could not be read: an I/O error, or a record that grew past
+/// the longest read (a field far over the limit, or a quote left open).
+fn read_error(e: &std::io::Error, bytes: &[u8], line: usize) -> Stop {
+    if e.kind() != std::io::ErrorKind::InvalidData {
+        return Stop {
+            line: 0,
+            col: None,
+            message: format!("cannot read the file: {e}"),
+        };
+    }
+    let mut buf = RecordBuf::default();
+    let mut s = Scanner::new(bytes, line, true);
+    let found = s.next(&mut buf);
+    if let Some(stop) = found.then(|| too_long(&Record::new(bytes, &buf))).flatten() {
+        return stop;
+    }
+    match s.unclosed() {
+        Some((line, col)) => Stop {
+            line,
+            col: Some(col),
+            message: format!(
+                "this quote is not closed within {} MiB; expected a closing `\"` (a field holds at most {MAX_FIELD_BYTES} bytes)",
+                MAX_RECORD >> 20
+            ),
+        },
+        None => Stop {
+            line,
+            col: None,
+            message: format!(
+                "a row longer than {} MiB; expected at most {MAX_FIELD_BYTES} bytes per field",
+                MAX_RECORD >> 20
+            ),
+        },
+    }
+}
+
+/// A node row parsed by a thread, waiting to be added in order: 36
+/// bytes, a million of them per large file.
+#[derive(Clone, Copy, Debug)]
 enum NodeOut {
     Good {
-        line: usize,
-        id: (usize, usize),
-        kind: (usize, usize),
-        name: (usize, usize),
-        /// Into the batch's alias spans.
-        aliases: (usize, usize),
-        /// Into the batch's properties.
-        props: (usize, usize),
-        probe: Probe,
+        line: u32,
+        id: Span,
+        name: Span,
+        /// Into the batch's kinds.
+        kind: u32,
+        /// Where the row's aliases and properties end in the batch's lists
+        /// (they start where the row before's end).
+        aliases_end: u32,
+        props_end: u32,
     },
     Bad {
-        line: usize,
-        /// The row's id, when readable (its edges are then not reported).
-        id: Option<(usize, usize)>,
-        faults: Vec<String>,
+        line: u32,
+        /// Into the batch's bad rows.
+        bad: u32,
     },
+}
+
+/// A rejected node row: its id (when readable: its edges are then not
+/// reported) and its faults.
+#[derive(Debug)]
+struct BadRow {
+    id: Option<Span>,
+    faults: Vec<String>,
 }
 
 /// The node rows of one piece of a file.
@@ -365,48 +456,86 @@ enum NodeOut {
 struct NodeBatch {
     rows: Vec<NodeOut>,
     text: String,
-    aliases: Vec<(usize, usize)>,
+    /// The distinct kind names of the piece.
+    kinds: Vec<Span>,
+    aliases: Vec<Span>,
     props: Vec<(PropKey, Value)>,
+    bad: Vec<BadRow>,
+    last_kind: Option<u32>,
+    kind_index: FxMap<Box<str>, u32>,
 }
 
 impl NodeBatch {
-    fn keep(&mut self, s: &str) -> (usize, usize) {
-        let start = self.text.len();
+    fn keep(&mut self, s: &str) -> Span {
+        let start = span_u32(self.text.len());
         self.text.push_str(s);
-        (start, self.text.len())
+        (start, span_u32(self.text.len()))
+    }
+
+    fn text(&self, (a, b): Span) -> &str {
+        self.text.get(a as usize..b as usize).unwrap_or("")
+    }
+
+    /// The piece's index of a kind name (the rows of a file usually
+    /// repeat one kind, so the last one is tried first).
+    fn kind(&mut self, name: &str) -> u32 {
+        if let Some(k) = self.last_kind
+            && self
+                .kinds
+                .get(k as usize)
+                .is_some_and(|s| self.text(*s) == name)
+        {
+            return k;
+        }
+        let k = match self.kind_index.get(name) {
+            Some(k) => *k,
+            None => {
+                let span = self.keep(name);
+                self.kinds.push(span);
+                let k = span_u32(self.kinds.len() - 1);
+                self.kind_index.insert(name.into(), k);
+                k
+            }
+        };
+        self.last_kind = Some(k);
+        k
     }
 }
 
 /// Parses the node rows of a piece (lines counted from 0).
 fn parse_nodes(piece: &[u8], last: bool, cols: &NodeCols, rules: &Rules) -> Parsed<NodeBatch> {
     let mut out = NodeBatch::default();
+    out.rows.reserve(piece.len() / 24);
     let mut buf = RecordBuf::default();
     let mut s = Scanner::new(piece, 0, last);
     let mut faults = Vec::new();
     let mut kinds = LastName::default();
     let text = std::str::from_utf8(piece).ok();
+    let mut stop = None;
     while s.next(&mut buf) {
         let rec = match text {
             Some(t) => Record::in_text(t, &buf),
             None => Record::new(piece, &buf),
         };
-        let line = rec.line();
+        if let Some(long) = too_long(&rec) {
+            stop = Some(long);
+            break;
+        }
+        let line = span_u32(rec.line());
         let first = out.props.len();
         match parse_node_row(&rec, cols, rules, &mut kinds, &mut out.props, &mut faults) {
             Some(row) => {
-                let a0 = out.aliases.len();
                 for a in &row.aliases {
                     let span = out.keep(a);
                     out.aliases.push(span);
                 }
                 let row_out = NodeOut::Good {
                     line,
-                    probe: Probe::new(row.id),
                     id: out.keep(row.id),
-                    kind: out.keep(row.kind),
                     name: out.keep(row.name),
-                    aliases: (a0, out.aliases.len()),
-                    props: (first, out.props.len()),
+                    kind: out.kind(row.kind),
+                    aliases_end: span_u32(out.aliases.len()),
+                    props_end: span_u32(out.props.len()),
                 };
                 out.rows.push(row_out);
             }
@@ -414,10 +543,13 @@ fn parse_nodes(piece: &[u8], last: bool, cols: &NodeCols, rules: &Rules) -> Pars
                 out.props.truncate(first);
                 let id = rec.get(0).and_then(|b| std::str::from_utf8(b).ok());
                 let id = id.map(|id| out.keep(id.trim()));
-                out.rows.push(NodeOut::Bad {
-                    line,
+                out.bad.push(BadRow {
                     id,
                     faults: std::mem::take(&mut faults),
+                });
+                out.rows.push(NodeOut::Bad {
+                    line,
+                    bad: span_u32(out.bad.len() - 1),
                 });
             }
         }
@@ -426,6 +558,7 @@ fn parse_nodes(piece: &[u8], last: bool, cols: &NodeCols, rules: &Rules) -> Pars
         out,
         used: s.pos(),
         end_line: s.line(),
+        stop: stop.or_else(|| unclosed(&s)),
     }
 }
 
@@ -433,76 +566,81 @@ fn parse_nodes(piece: &[u8], last: bool, cols: &NodeCols, rules: &Rules) -> Pars
 const TOUCH: usize = 32;
 
 /// Adds a batch of node rows in order; `first_line` is its piece's line.
-fn add_nodes(cx: &mut Ctx, file: usize, batch: NodeBatch, first_line: usize) {
+fn add_nodes(cx: &mut Ctx, file: usize, mut batch: NodeBatch, first_line: usize) {
     let mut props = Vec::new();
     let mut faults = Vec::new();
-    let NodeBatch {
-        rows,
-        text,
-        aliases,
-        props: mut all_props,
-    } = batch;
-    let ahead: Vec<Option<Probe>> = rows
-        .iter()
-        .map(|r| match r {
-            NodeOut::Good { probe, .. } => Some(*probe),
-            NodeOut::Bad { .. } => None,
-        })
-        .collect();
-    let text_of = |(a, b): (usize, usize)| text.get(a..b).unwrap_or("");
-    for (i, row) in rows.into_iter().enumerate() {
+    let mut probes = [None; TOUCH];
+    let (mut aliases_from, mut props_from) = (0, 0);
+    let rows = std::mem::take(&mut batch.rows);
+    for (i, row) in rows.iter().enumerate() {
         if i % TOUCH == 0 {
-            // Read the id table where the next rows go, all at once.
-            cx.b.touch_ids(ahead[i..].iter().take(TOUCH).flatten());
+            // Hash the next rows' ids and read the id table where they
+            // go, all at once.
+            for (slot, row) in probes.iter_mut().zip(
+                rows[i..]
+                    .iter()
+                    .chain(std::iter::repeat(&NodeOut::Bad { line: 0, bad: 0 })),
+            ) {
+                *slot = match row {
+                    NodeOut::Good { id, .. } => Some(Probe::new(batch.text(*id))),
+                    NodeOut::Bad { .. } => None,
+                };
+            }
+            cx.b.touch_ids(probes.iter().flatten());
         }
-        match row {
+        let line = |l: u32| first_line + l as usize;
+        match *row {
             NodeOut::Good {
-                line,
+                line: l,
                 id,
-                kind,
                 name,
-                aliases: (a0, a1),
-                props: (p0, p1),
-                probe,
+                kind,
+                aliases_end,
+                props_end,
             } => {
                 let loc = Loc {
                     file,
-                    line: first_line + line,
+                    line: line(l),
                     col: None,
                     item: None,
                 };
+                let (a1, p1) = (aliases_end as usize, props_end as usize);
                 props.clear();
                 props.extend(
-                    all_props[p0..p1]
+                    batch.props[props_from..p1]
                         .iter_mut()
                         .map(|(k, v)| (*k, std::mem::replace(v, Value::Null))),
                 );
+                let kind = batch.kinds.get(kind as usize).copied().unwrap_or((0, 0));
                 let row = NodeRow {
-                    id: text_of(id),
-                    kind: text_of(kind),
-                    name: text_of(name),
-                    aliases: aliases[a0..a1]
+                    id: batch.text(id),
+                    kind: batch.text(kind),
+                    name: batch.text(name),
+                    aliases: batch.aliases[aliases_from..a1]
                         .iter()
-                        .map(|s| Box::from(text_of(*s)))
+                        .map(|s| Box::from(batch.text(*s)))
                         .collect(),
                 };
+                (aliases_from, props_from) = (a1, p1);
+                let probe = probes[i % TOUCH].unwrap_or_else(|| Probe::new(row.id));
                 cx.add_node_probed(&loc, row, &probe, &mut props, &mut faults);
                 cx.report(&loc, &mut faults);
             }
-            NodeOut::Bad {
-                line,
-                id,
-                faults: mut row_faults,
-            } => {
-                if let Some(id) = id {
-                    cx.reject(text_of(id));
-                }
+            NodeOut::Bad { line: l, bad } => {
                 let loc = Loc {
                     file,
-                    line: first_line + line,
+                    line: line(l),
                     col: None,
                     item: None,
                 };
+                let Some(bad) = batch.bad.get_mut(bad as usize) else {
+                    continue;
+                };
+                let mut row_faults = std::mem::take(&mut bad.faults);
+                if let Some(id) = bad.id {
+                    let id = batch.text(id).to_string();
+                    cx.reject(&id);
+                }
                 cx.report(&loc, &mut row_faults);
             }
         }
@@ -515,8 +653,8 @@ fn add_nodes(cx: &mut Ctx, file: usize, batch: NodeBatch, first_line: usize) {
 /// Loads the nodes of a node file.
 pub(crate) fn load_nodes(cx: &mut Ctx, file: usize, path: &Path) {
     let tuning = cx.tuning;
-    let opened = open(path, tuning.block, |line, message| {
-        cx.fatal(file, line, None, message)
+    let opened = open(path, tuning.block, |line, col, message| {
+        cx.fatal(file, line, col, message)
     });
     let Some((mut blocks, names)) = opened else {
         return;
@@ -525,38 +663,91 @@ pub(crate) fn load_nodes(cx: &mut Ctx, file: usize, path: &Path) {
         Ok(c) => c,
         Err(message) => return cx.fatal(file, Some(1), None, message),
     };
+    let rules = Arc::clone(&cx.rules);
     let mut first = true;
+    // The block parsed last, added (on this thread, in order) while the
+    // threads parse the next one.
+    let mut held: Vec<Piece<NodeBatch>> = Vec::new();
     loop {
-        let (bytes, line, last) = blocks.unread();
-        let rules = &cx.rules;
-        let (pieces, used, end) = parse_pieces(bytes, line, last, tuning, |p, last| {
-            parse_nodes(p, last, &cols, rules)
+        let (pieces, used, end, last, stopped) = blocks.with_unread(|bytes, line, last| {
+            std::thread::scope(|s| {
+                let parser = s.spawn(|| {
+                    parse_pieces(bytes, line, last, tuning, |p, last| {
+                        parse_nodes(p, last, &cols, &rules)
+                    })
+                });
+                let stopped = add_held(cx, file, &mut held);
+                let (pieces, used, end) = parser
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (pieces, used, end, last, stopped)
+            })
         });
+        if stopped || cx.full() {
+            return;
+        }
         if std::mem::take(&mut first) && !last {
             let rows: usize = pieces.iter().map(|p| p.out.rows.len()).sum();
             let ids: usize = pieces.iter().map(|p| p.out.text.len()).sum();
             let est = blocks.estimate(rows, used);
             cx.b.reserve(est, blocks.estimate(ids, used), 0);
         }
-        for p in pieces {
-            add_nodes(cx, file, p.out, p.first_line);
-            if cx.full() {
-                return;
-            }
-        }
+        let stops = ends_file(&pieces);
+        held = pieces;
         blocks.consume(used, end);
-        if last {
-            return;
+        if last || stops {
+            break;
         }
         if let Err(e) = blocks.fill() {
-            return cx.fatal(file, None, None, format!("cannot read the file: {e}"));
+            if !add_held(cx, file, &mut held) {
+                let (bytes, line, _) = blocks.unread();
+                let stop = read_error(&e, bytes, line);
+                cx.fatal(
+                    file,
+                    (stop.line > 0).then_some(stop.line),
+                    stop.col,
+                    stop.message,
+                );
+            }
+            return;
         }
     }
+    add_held(cx, file, &mut held);
 }
 
-/// Parses and resolves the edge rows of a piece (lines counted from 0).
-fn parse_edges(piece: &[u8], last: bool, cols: &EdgeCols, env: &EdgeEnv<'_>) -> Parsed<EdgeBatch> {
-    let mut out = EdgeBatch::with_capacity(piece.len() / 24);
+/// Whether the last piece parsed ends the file.
+fn ends_file<T>(pieces: &[Piece<T>]) -> bool {
+    pieces.last().is_some_and(|p| p.stop.is_some())
+}
+
+/// Adds parsed node rows in order, stopping when the problems are too many.
+/// Returns whether a piece ended the file (its problem reported).
+fn add_held(cx: &mut Ctx, file: usize, held: &mut Vec<Piece<NodeBatch>>) -> bool {
+    for p in held.drain(..) {
+        if cx.full() {
+            return true;
+        }
+        add_nodes(cx, file, p.out, p.first_line);
+        if let Some(stop) = p.stop {
+            if !cx.full() {
+                cx.fatal(file, Some(stop.line), stop.col, stop.message);
+            }
+            return true;
+        }
+    }
+    false
+}
+
+/// Parses and resolves the edge rows of a piece (lines counted from 0)
+/// into `out` (empty; a batch reused, so its memory is not faulted in anew).
+fn parse_edges(
+    piece: &[u8],
+    last: bool,
+    cols: &EdgeCols,
+    env: &EdgeEnv<'_>,
+    mut out: EdgeBatch,
+) -> Parsed<EdgeBatch> {
+    out.reserve(piece.len() / 24);
     let mut worker = EdgeWorker::default();
     let mut types = LastName::default();
     let mut buf = RecordBuf::default();
@@ -564,11 +755,16 @@ fn parse_edges(piece: &[u8], last: bool, cols: &EdgeCols, env: &EdgeEnv<'_>) -> 
     let mut props = Vec::new();
     let mut faults = Vec::new();
     let text = std::str::from_utf8(piece).ok();
+    let mut stop = None;
     while s.next(&mut buf) {
         let rec = match text {
             Some(t) => Record::in_text(t, &buf),
             None => Record::new(piece, &buf),
         };
+        if let Some(long) = too_long(&rec) {
+            stop = Some(long);
+            break;
+        }
         props.clear();
         match parse_edge_row(&rec, cols, env.rules, &mut types, &mut props, &mut faults) {
             Some(row) => {
@@ -588,61 +784,133 @@ fn parse_edges(piece: &[u8], last: bool, cols: &EdgeCols, env: &EdgeEnv<'_>) -> 
     }
     worker.flush(env, &mut out);
     out.problems.sort_by_key(|p| p.line);
-    out.new_types = worker.new_types;
+    out.new_types = worker.new_types.names;
     Parsed {
         out,
         used: s.pos(),
         end_line: s.line(),
+        stop: stop.or_else(|| unclosed(&s)),
     }
 }
 
 /// Loads the edges of an edge file.
 pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
     let tuning = cx.tuning;
-    let opened = open(path, tuning.block, |line, message| {
-        cx.edge_fatal(file, line, message)
+    let opened = open(path, tuning.block, |line, col, message| {
+        cx.edge_fatal(file, line, col, message)
     });
     let Some((mut blocks, names)) = opened else {
         return;
     };
     let cols = match edge_cols(&names, &mut cx.b) {
         Ok(c) => c,
-        Err(message) => return cx.edge_fatal(file, Some(1), message),
+        Err(message) => return cx.edge_fatal(file, Some(1), None, message),
     };
     cx.begin_edges(file, None);
+    // The threads resolve rows against the nodes while this thread appends
+    // the block before to the edges: the builder is borrowed in two halves.
+    let Ctx {
+        b,
+        rules,
+        rejected,
+        sink,
+        edges: state,
+        ..
+    } = cx;
+    let skips = sink.skips_rows();
+    let (nodes, mut side) = b.split();
+    let spare: Mutex<Vec<EdgeBatch>> = Mutex::new(Vec::new());
+    let take = || {
+        let mut spare = spare.lock().unwrap_or_else(|e| e.into_inner());
+        spare.pop().unwrap_or_default()
+    };
+    let mut held: Vec<Piece<EdgeBatch>> = Vec::new();
+    // Appends parsed rows in order; whether a piece ended the file.
+    let add_held =
+        |held: &mut Vec<Piece<EdgeBatch>>, side: &mut EdgeSide<'_>, state: &mut EdgeState| {
+            for mut p in held.drain(..) {
+                state.add_batch(side, skips, file, &mut p.out, p.first_line);
+                spare.lock().unwrap_or_else(|e| e.into_inner()).push(p.out);
+                if let Some(stop) = p.stop {
+                    state.fatal(file, Some(stop.line), stop.col, stop.message);
+                    return true;
+                }
+            }
+            false
+        };
     let mut first = true;
     loop {
-        let (bytes, line, last) = blocks.unread();
-        let env = cx.edge_env();
-        let run = |threads| {
-            let tuning = Tuning { threads, ..tuning };
-            parse_pieces(bytes, line, last, tuning, |p, last| {
-                parse_edges(p, last, &cols, &env)
-            })
+        // Types interned by the block being appended are not in this copy:
+        // its rows met them as new, and appending finds them interned.
+        let types = state.types.clone();
+        let env = EdgeEnv {
+            nodes,
+            rules,
+            rejected,
+            types: &types,
+            skips_rows: skips,
+            type_room: state.room(),
         };
-        let (mut pieces, mut used, mut end) = run(tuning.threads);
-        if pieces.len() > 1
-            && EdgeBatch::distinct_new_types(pieces.iter().map(|p| &p.out)) > env.type_room
-        {
-            // Too many new types for the room left: only a sequential pass
-            // knows which row is the one too many.
-            (pieces, used, end) = run(1);
+        let (pieces, used, end, last, stopped) = blocks.with_unread(|bytes, line, last| {
+            let parse = |env: &EdgeEnv<'_>, threads| {
+                let tuning = Tuning { threads, ..tuning };
+                parse_pieces(bytes, line, last, tuning, |p, last| {
+                    parse_edges(p, last, &cols, env, take())
+                })
+            };
+            let (stopped, (mut pieces, mut used, mut end)) = std::thread::scope(|s| {
+                let parser = s.spawn(|| parse(&env, tuning.threads));
+                let stopped = add_held(&mut held, &mut side, state);
+                let parsed = parser
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (stopped, parsed)
+            });
+            if EdgeBatch::new_types_beyond(pieces.iter().map(|p| &p.out), &state.types)
+                > state.room()
+            {
+                // More new types than there is room for: only a sequential
+                // pass, knowing the room, can tell which row is one too many.
+                let types = state.types.clone();
+                let exact = EdgeEnv {
+                    types: &types,
+                    type_room: state.room(),
+                    ..env
+                };
+                (pieces, used, end) = parse(&exact, 1);
+            }
+            (pieces, used, end, last, stopped)
+        });
+        if stopped || sink.full_with(state.pending_failing) {
+            return;
         }
         if std::mem::take(&mut first) && !last {
             let rows: usize = pieces.iter().map(|p| p.out.ends.len()).sum();
-            cx.reserve_edges(blocks.estimate(rows, used));
+            let est = blocks.estimate(rows, used);
+            side.reserve(est);
+            state.rows.reserve(est);
         }
-        for p in pieces {
-            cx.add_edges(file, p.out, p.first_line);
-        }
+        let stops = ends_file(&pieces);
+        held = pieces;
         blocks.consume(used, end);
-        if last || cx.full() {
-            return;
+        if last || stops {
+            break;
         }
         if let Err(e) = blocks.fill() {
-            return cx.edge_fatal(file, None, format!("cannot read the file: {e}"));
+            if !add_held(&mut held, &mut side, state) {
+                let (bytes, line, _) = blocks.unread();
+                let stop = read_error(&e, bytes, line);
+                state.fatal(
+                    file,
+                    (stop.line > 0).then_some(stop.line),
+                    stop.col,
+                    stop.message,
+                );
+            }
+            return;
         }
     }
+    add_held(&mut held, &mut side, state);
 }
 
 #[cfg(test)]
@@ -756,6 +1024,31 @@ mod tests {
             edge_cols(&names("from,to,type,x,x"), &mut b)
                 .unwrap_err()
                 .contains("`x` twice")
+        );
+    }
+
+    #[test]
+    fn a_record_past_the_longest_read_is_explained() {
+        let too_long = std::io::Error::new(std::io::ErrorKind::InvalidData, "x");
+        let open = b"a,\"no end\nb,c\n";
+        let stop = read_error(&too_long, open, 7);
+        assert_eq!((stop.line, stop.col), (7, Some(3)));
+        assert!(
+            stop.message
+                .starts_with("this quote is not closed within 64 MiB")
+        );
+        let mut long = b"a,".to_vec();
+        long.extend(std::iter::repeat_n(b'z', MAX_FIELD_BYTES + 1));
+        let stop = read_error(&too_long, &long, 7);
+        assert_eq!((stop.line, stop.col), (7, None));
+        assert!(
+            stop.message.starts_with("field 2 is 1048577 bytes long"),
+            "{stop:?}"
+        );
+        let other = std::io::Error::other("disk on fire");
+        assert_eq!(
+            read_error(&other, b"", 7).message,
+            "cannot read the file: disk on fire"
         );
     }
 }

@@ -19,7 +19,7 @@
 use std::collections::HashSet;
 
 use crate::model::{
-    EdgeId, EdgeTypeId, Graph, GraphBuilder, KindId, NodeId, Probe, PropKey, Value,
+    EdgeId, EdgeSide, EdgeTypeId, Graph, KindId, NodeId, NodeView, Probe, PropKey, Value,
 };
 
 use super::rules::{LastName, Rules};
@@ -28,7 +28,7 @@ use super::{EdgeRow, FxMap};
 /// What resolving an edge row reads; shared by the threads of a block.
 #[derive(Clone, Copy)]
 pub(crate) struct EdgeEnv<'c> {
-    pub b: &'c GraphBuilder,
+    pub nodes: NodeView<'c>,
     pub rules: &'c Rules,
     pub rejected: &'c HashSet<Box<str>>,
     /// Edge types interned so far without a schema.
@@ -50,7 +50,7 @@ pub(crate) enum Ty {
 /// back to back, so the cache misses of a row overlap those of the next
 /// (one miss at a time, the million-entry id table made the lookups most
 /// of the load's time).
-const BATCH: usize = 32;
+const BATCH: usize = 64;
 
 /// An edge row waiting in a batch: its text is in the worker's arena.
 #[derive(Debug, Default)]
@@ -67,13 +67,20 @@ struct Queued {
 pub(crate) struct EdgeWorker {
     known: LastName<EdgeTypeId>,
     /// Types first met by this worker (without a schema), in order.
-    pub new_types: Vec<Box<str>>,
+    pub new_types: NewTypes,
     text: String,
     queue: Vec<Queued>,
     /// How many of `queue` are in use.
     queued: usize,
     /// The last id looked up at each end, and its node and kind.
     last: [(String, Option<(NodeId, KindId)>); 2],
+}
+
+/// Edge types met for the first time by a worker, in order.
+#[derive(Debug, Default)]
+pub(crate) struct NewTypes {
+    pub names: Vec<Box<str>>,
+    index: FxMap<Box<str>, u32>,
 }
 
 /// The faults of a row, and which of them name an unknown node (a "did you
@@ -133,11 +140,11 @@ impl EdgeWorker {
                 }
             }
         }
-        env.b.touch_ids(probes.iter().map(|p| &p.2));
+        env.nodes.touch_ids(probes.iter().map(|p| &p.2));
         let mut ends = [[None::<(NodeId, KindId)>; 2]; BATCH];
         let mut looked = [[false; 2]; BATCH];
         for &(i, k, ref probe) in &probes {
-            ends[i][k] = env.b.node_probed(id(&queue[i], k), probe);
+            ends[i][k] = env.nodes.node_probed(id(&queue[i], k), probe);
             looked[i][k] = true;
         }
         let mut before = [self.last[0].1, self.last[1].1];
@@ -198,7 +205,7 @@ impl EdgeWorker {
         row: &EdgeRow<'_>,
         faults: &mut Faults,
     ) -> Option<(NodeId, NodeId, Ty)> {
-        let ends = [row.from, row.to].map(|id| env.b.node_probed(id, &Probe::new(id)));
+        let ends = [row.from, row.to].map(|id| env.nodes.node_probed(id, &Probe::new(id)));
         self_check(&mut self.known, &mut self.new_types, env, row, ends, faults)
     }
 }
@@ -206,7 +213,7 @@ impl EdgeWorker {
 /// The checks of [`EdgeWorker::resolve`] with the ends already looked up.
 fn self_check(
     known: &mut LastName<EdgeTypeId>,
-    new_types: &mut Vec<Box<str>>,
+    new_types: &mut NewTypes,
     env: &EdgeEnv<'_>,
     row: &EdgeRow<'_>,
     ends: [Option<(NodeId, KindId)>; 2],
@@ -239,17 +246,10 @@ fn self_check(
         && let Some(rule) = env.rules.edge_rule(t)
     {
         let checks = [
-            (
-                from,
-                from_kind,
-                row.from,
-                "from",
-                &rule.from,
-                &rule.from_names,
-            ),
-            (to, to_kind, row.to, "to", &rule.to, &rule.to_names),
+            (from_kind, row.from, "from", &rule.from, &rule.from_names),
+            (to_kind, row.to, "to", &rule.to, &rule.to_names),
         ];
-        for (n, kind, id, which, allowed, names) in checks {
+        for (kind, id, which, allowed, names) in checks {
             if !allowed.is_empty() && !allowed.contains(&kind) {
                 let names: Vec<&str> = names.iter().map(String::as_str).collect();
                 faults.list.push(format!(
@@ -257,7 +257,7 @@ fn self_check(
                     row.ty,
                     row.from,
                     row.to,
-                    env.b.node_kind_name(n),
+                    env.nodes.kind_name(kind),
                     super::or_list(&names)
                 ));
             }
@@ -269,7 +269,7 @@ fn self_check(
 /// The type of an edge row: declared (with a schema), interned, or new.
 fn edge_type(
     known: &mut LastName<EdgeTypeId>,
-    new_types: &mut Vec<Box<str>>,
+    new_types: &mut NewTypes,
     env: &EdgeEnv<'_>,
     row: &EdgeRow<'_>,
     faults: &mut Faults,
@@ -284,10 +284,10 @@ fn edge_type(
     if let Some(t) = known.get_or(row.ty, |name| env.types.get(name).copied()) {
         return Some(Ty::Known(t));
     }
-    if let Some(i) = new_types.iter().position(|t| **t == *row.ty) {
-        return Some(Ty::New(i as u32));
+    if let Some(i) = new_types.index.get(row.ty) {
+        return Some(Ty::New(*i));
     }
-    if new_types.len() >= env.type_room {
+    if new_types.names.len() >= env.type_room {
         faults.list.push(format!(
             "edge type `{}` is one too many; expected at most {} distinct types",
             row.ty,
@@ -295,8 +295,151 @@ fn edge_type(
         ));
         return None;
     }
-    new_types.push(row.ty.into());
-    Some(Ty::New(new_types.len() as u32 - 1))
+    let i = new_types.names.len() as u32;
+    new_types.names.push(row.ty.into());
+    new_types.index.insert(row.ty.into(), i);
+    Some(Ty::New(i))
+}
+
+/// Where the edges of one file start, and for JSON where its items are.
+#[derive(Debug)]
+pub(crate) struct EdgeSource {
+    pub first: usize,
+    pub file: usize,
+    /// JSON: (line, column) of each item of `edges`.
+    pub at: Option<Vec<(usize, usize)>>,
+}
+
+/// A problem of the edge phase, held until the load ends: duplicate edges
+/// are only found then, and all are reported in file order.
+#[derive(Debug)]
+pub(crate) struct Pending {
+    pub file: usize,
+    /// 0: none.
+    pub line: usize,
+    pub col: Option<usize>,
+    pub item: Option<(&'static str, usize)>,
+    /// A problem with the whole file (never skipped).
+    pub fatal: bool,
+    pub faults: Faults,
+}
+
+impl Pending {
+    pub(crate) fn key(&self) -> (usize, usize, usize) {
+        let line = if self.line == 0 {
+            usize::MAX
+        } else {
+            self.line
+        };
+        (self.file, line, self.col.unwrap_or(0))
+    }
+}
+
+/// What the edge phase of a load keeps besides the edges: the types
+/// interned without a schema, the problems held until the end, and where
+/// each edge came from.
+#[derive(Debug, Default)]
+pub(crate) struct EdgeState {
+    pub types: FxMap<Box<str>, EdgeTypeId>,
+    pub type_count: usize,
+    /// Problems of the edge phase, and how many of them fail the load.
+    pub pending: Vec<Pending>,
+    pub pending_failing: usize,
+    /// For each edge added by this load: its line (CSV) or item (JSON).
+    pub rows: Vec<u32>,
+    pub sources: Vec<EdgeSource>,
+}
+
+impl EdgeState {
+    /// The state for a load whose graph already has these types.
+    pub(crate) fn new(types: FxMap<Box<str>, EdgeTypeId>) -> EdgeState {
+        EdgeState {
+            type_count: types.len(),
+            types,
+            ..EdgeState::default()
+        }
+    }
+
+    /// How many more edge types may be interned.
+    pub(crate) fn room(&self) -> usize {
+        super::MAX_INTERNED.saturating_sub(self.type_count)
+    }
+
+    /// Interns an edge type met without a schema (the caller checked the room).
+    pub(crate) fn intern_type(&mut self, name: &str, side: &mut EdgeSide<'_>) -> EdgeTypeId {
+        if let Some(t) = self.types.get(name) {
+            return *t;
+        }
+        let t = side.edge_type(name);
+        self.types.insert(name.into(), t);
+        self.type_count += 1;
+        t
+    }
+
+    /// Holds a problem (counting it when it fails the load).
+    pub(crate) fn hold(&mut self, p: Pending, skips_rows: bool) {
+        if p.fatal || !skips_rows {
+            self.pending_failing += 1;
+        }
+        self.pending.push(p);
+    }
+
+    /// Holds a file-level problem.
+    pub(crate) fn fatal(
+        &mut self,
+        file: usize,
+        line: Option<usize>,
+        col: Option<usize>,
+        message: String,
+    ) {
+        let p = Pending {
+            file,
+            line: line.unwrap_or(0),
+            col: line.and(col),
+            item: None,
+            fatal: true,
+            faults: Faults {
+                list: vec![message],
+                unknown: Vec::new(),
+            },
+        };
+        self.hold(p, false);
+    }
+
+    /// Adds a batch of resolved CSV edge rows from `file` in order and
+    /// holds its problems; `first_line` is its piece's first line. The
+    /// batch is left empty (for reuse).
+    pub(crate) fn add_batch(
+        &mut self,
+        side: &mut EdgeSide<'_>,
+        skips_rows: bool,
+        file: usize,
+        batch: &mut EdgeBatch,
+        first_line: usize,
+    ) {
+        let new_types: Vec<EdgeTypeId> = std::mem::take(&mut batch.new_types)
+            .iter()
+            .map(|t| self.intern_type(t, side))
+            .collect();
+        self.rows.extend(
+            batch
+                .lines
+                .iter()
+                .map(|l| u32::try_from(first_line + *l as usize).unwrap_or(u32::MAX)),
+        );
+        for p in std::mem::take(&mut batch.problems) {
+            let p = Pending {
+                file,
+                line: first_line + p.line,
+                col: None,
+                item: None,
+                fatal: false,
+                faults: p.faults,
+            };
+            self.hold(p, skips_rows);
+        }
+        batch.add_to(side, &new_types);
+    }
 }
 
 /// A problem with one row, its line relative to its piece of the file.
@@ -324,15 +467,12 @@ pub(crate) struct EdgeBatch {
 }
 
 impl EdgeBatch {
-    /// An empty batch with room for about `rows` edges.
-    pub(crate) fn with_capacity(rows: usize) -> EdgeBatch {
-        EdgeBatch {
-            ends: Vec::with_capacity(rows),
-            types: Vec::with_capacity(rows),
-            shares: Vec::with_capacity(rows),
-            lines: Vec::with_capacity(rows),
-            ..EdgeBatch::default()
-        }
+    /// Makes room for about `rows` edges.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.ends.reserve(rows);
+        self.types.reserve(rows);
+        self.shares.reserve(rows);
+        self.lines.reserve(rows);
     }
 
     /// Adds a resolved edge from line `line` with its properties.
@@ -365,23 +505,32 @@ impl EdgeBatch {
         self.shares.push(share);
     }
 
-    /// The number of distinct new types of all `batches` together.
-    pub(crate) fn distinct_new_types<'b>(batches: impl Iterator<Item = &'b EdgeBatch>) -> usize {
+    /// The number of distinct types new in `batches` and not in `known`.
+    pub(crate) fn new_types_beyond<'b>(
+        batches: impl Iterator<Item = &'b EdgeBatch>,
+        known: &FxMap<Box<str>, EdgeTypeId>,
+    ) -> usize {
         let mut seen: HashSet<&str> = HashSet::new();
         for b in batches {
-            seen.extend(b.new_types.iter().map(|t| &**t));
+            seen.extend(
+                b.new_types
+                    .iter()
+                    .map(|t| &**t)
+                    .filter(|t| !known.contains_key(*t)),
+            );
         }
         seen.len()
     }
 
     /// Adds the batch's edges to the builder, `types` mapping its new types
     /// to interned ones.
-    pub(crate) fn add_to(mut self, b: &mut GraphBuilder, types: &[EdgeTypeId]) {
+    /// The batch is left empty, its memory kept for the next one.
+    pub(crate) fn add_to(&mut self, b: &mut EdgeSide<'_>, types: &[EdgeTypeId]) {
         for &(at, i) in &self.new_type_at {
             self.types[at as usize] = types[i as usize];
         }
         let mut from = 0;
-        for (at, props) in self.props {
+        for (at, props) in self.props.drain(..) {
             let at = at as usize;
             b.extend_edges(
                 &self.ends[from..at],
@@ -397,6 +546,19 @@ impl EdgeBatch {
             &self.types[from..],
             &self.shares[from..],
         );
+        self.clear();
+    }
+
+    /// Empties the batch, keeping its memory.
+    pub(crate) fn clear(&mut self) {
+        self.ends.clear();
+        self.types.clear();
+        self.shares.clear();
+        self.lines.clear();
+        self.new_type_at.clear();
+        self.props.clear();
+        self.new_types.clear();
+        self.problems.clear();
     }
 }
 
@@ -532,6 +694,7 @@ pub(crate) fn near_id<'g>(g: &'g Graph, id: &str, budget: &mut usize) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::GraphBuilder;
 
     fn graph(edges: &[(usize, usize, &str)]) -> (Graph, Vec<bool>) {
         let mut b = GraphBuilder::new();

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::Problem;
 
+use super::MAX_FIELD_BYTES;
 use super::blocks::Blocks;
 use super::records::{Record, RecordBuf, Scanner};
 use super::report::Sink;
@@ -203,8 +204,22 @@ fn read_header(path: &Path) -> Result<Vec<String>, String> {
     let mut buf = RecordBuf::default();
     loop {
         let (bytes, line, last) = blocks.unread();
-        if Scanner::new(bytes, line, last).next(&mut buf) {
-            return header_names(Record::new(bytes, &buf).iter());
+        let mut s = Scanner::new(bytes, line, last);
+        if s.next(&mut buf) {
+            let rec = Record::new(bytes, &buf);
+            if let Some((i, len)) = rec.longer_than(MAX_FIELD_BYTES) {
+                return Err(format!(
+                    "header field {} is {len} bytes long; expected at most {MAX_FIELD_BYTES} bytes per field",
+                    i + 1
+                ));
+            }
+            return header_names(rec.iter());
+        }
+        if s.unclosed().is_some() {
+            return Err(
+                "a quote in the header is never closed; expected a closing `\"` before the end of the file"
+                    .to_string(),
+            );
         }
         if last {
             return Err(format!(

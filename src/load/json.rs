@@ -189,7 +189,8 @@ impl Doc {
             };
             named.clear();
             if too_long(item, &mut faults) {
-                cx.report(&loc, &mut faults);
+                // Edge problems are held and reported in file order.
+                cx.report_edge(&loc, &mut faults);
                 continue;
             }
             if let Some(row) = parse_edge(item, &cx.rules, &mut named, &mut faults) {

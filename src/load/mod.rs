@@ -4,9 +4,17 @@
 //! A load runs in three phases over the files of every data set, so any
 //! file may refer to nodes of any other: all schemas (merged), then all
 //! nodes (CSV node files and the `nodes` of JSON documents), then all edges.
-//! Rows are parsed by pure functions ([`csv`], [`json`]) into borrowed rows;
-//! [`Ctx`] then resolves them against the builder (ids, kinds, duplicates)
-//! and adds them. A failed load returns every problem it found (up to a
+//!
+//! A CSV file is read in 16 MiB blocks (`blocks`), each cut at line
+//! breaks into one piece per core; the pieces are scanned (`records`) and
+//! parsed by pure functions (`csv`) on scoped threads, while the block
+//! before is added to the graph and the block after is read. Node rows are
+//! added in file order on the loading thread (first-come ids and kinds);
+//! edge rows are resolved on the threads too (`edges`) and appended in
+//! bulk. Duplicate edges are found once all edges are in, on the CSR, and
+//! every problem of the edge phase is held and sorted back into file order:
+//! the graph and the problems are exactly those of a row-by-row read, line
+//! numbers included. A failed load returns every problem it found (up to a
 //! limit) and no graph; the graph a [`load_into`] started from is never
 //! touched.
 
@@ -26,6 +34,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diag::Problem;
 use crate::model::{
@@ -33,7 +42,7 @@ use crate::model::{
 };
 
 use blocks::Tuning;
-use edges::{EdgeBatch, EdgeEnv, EdgeWorker, Faults, Ty};
+use edges::{EdgeEnv, EdgeSource, EdgeState, EdgeWorker, Faults, Pending, Ty};
 use files::Class;
 use report::{Origin, Sink};
 use rules::Rules;
@@ -324,57 +333,24 @@ impl Hasher for Fx {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
-/// The ids kinds and edge types are interned to are 16-bit.
 /// The longest field a data file may hold (1 MiB): a CSV field, or a JSON
 /// string. Longer ones are almost always a broken file (a quote left open
 /// swallows the rest of it) and are reported, not loaded.
 pub const MAX_FIELD_BYTES: usize = 1 << 20;
 
+/// The ids kinds and edge types are interned to are 16-bit.
 const MAX_INTERNED: usize = u16::MAX as usize;
 
 /// How many node ids "did you mean" may compare in one load (a million-node
 /// graph gets a suggestion for its first five unknown ids).
 const SUGGEST_BUDGET: usize = 5_000_000;
 
-/// Where the edges of one file start, and for JSON where its items are.
-#[derive(Debug)]
-struct EdgeSource {
-    first: usize,
-    file: usize,
-    /// JSON: (line, column) of each item of `edges`.
-    at: Option<Vec<(usize, usize)>>,
-}
-
-/// A problem of the edge phase, held until the load ends: duplicate edges
-/// are only found then, and all are reported in file order.
-#[derive(Debug)]
-struct Pending {
-    file: usize,
-    /// 0: none.
-    line: usize,
-    col: Option<usize>,
-    item: Option<(&'static str, usize)>,
-    /// A problem with the whole file (never skipped).
-    fatal: bool,
-    faults: Faults,
-}
-
-impl Pending {
-    fn key(&self) -> (usize, usize, usize) {
-        let line = if self.line == 0 {
-            usize::MAX
-        } else {
-            self.line
-        };
-        (self.file, line, self.col.unwrap_or(0))
-    }
-}
-
 /// The state of one load: the builder, the rules, where every node and
 /// edge came from (for "first defined at"), and the problems.
 pub(crate) struct Ctx {
     pub b: GraphBuilder,
-    pub rules: Rules,
+    /// Shared with the threads that parse node rows.
+    pub rules: Arc<Rules>,
     pub sink: Sink,
     pub files: Vec<String>,
     base_nodes: usize,
@@ -389,14 +365,8 @@ pub(crate) struct Ctx {
     kind_count: usize,
     /// The last kind declared by the schema that was looked up.
     declared: rules::LastName<KindId>,
-    types: FxMap<Box<str>, EdgeTypeId>,
-    type_count: usize,
-    /// Problems of the edge phase, and how many of them fail the load.
-    pending: Vec<Pending>,
-    pending_failing: usize,
-    /// For each edge added by this load: its line (CSV) or item (JSON).
-    edge_rows: Vec<u32>,
-    edge_sources: Vec<EdgeSource>,
+    /// Edge types, held problems and edge origins.
+    pub edges: EdgeState,
     /// The unknown ids of the last JSON edge resolved.
     unknown: Vec<(usize, Box<str>)>,
     /// Block size and threads.
@@ -425,7 +395,7 @@ impl Ctx {
             base_nodes: b.node_count(),
             base_edges: b.edge_count(),
             b,
-            rules,
+            rules: Arc::new(rules),
             sink,
             files,
             node_origins: Vec::new(),
@@ -433,12 +403,7 @@ impl Ctx {
             kind_count: kinds.len(),
             kinds,
             declared: rules::LastName::default(),
-            type_count: types.len(),
-            types,
-            pending: Vec::new(),
-            pending_failing: 0,
-            edge_rows: Vec::new(),
-            edge_sources: Vec::new(),
+            edges: EdgeState::new(types),
             unknown: Vec::new(),
             tuning: Tuning::default(),
         }
@@ -446,7 +411,7 @@ impl Ctx {
 
     /// Whether it is no use going on: the problem limit is reached.
     pub fn full(&self) -> bool {
-        self.sink.full_with(self.pending_failing)
+        self.sink.full_with(self.edges.pending_failing)
     }
 
     /// Reports a row's faults (joined into one problem) and clears them.
@@ -485,19 +450,14 @@ impl Ctx {
     }
 
     /// A file-level problem of the edge phase (held in file order).
-    pub fn edge_fatal(&mut self, file: usize, line: Option<usize>, message: String) {
-        self.pending_failing += 1;
-        self.pending.push(Pending {
-            file,
-            line: line.unwrap_or(0),
-            col: None,
-            item: None,
-            fatal: true,
-            faults: Faults {
-                list: vec![message],
-                unknown: Vec::new(),
-            },
-        });
+    pub fn edge_fatal(
+        &mut self,
+        file: usize,
+        line: Option<usize>,
+        col: Option<usize>,
+        message: String,
+    ) {
+        self.edges.fatal(file, line, col, message);
     }
 
     /// Remembers that the node row with this id was rejected.
@@ -587,71 +547,25 @@ impl Ctx {
         Ok(k)
     }
 
-    /// Interns an edge type met without a schema (the caller checked the room).
-    fn intern_type(&mut self, name: &str) -> EdgeTypeId {
-        if let Some(t) = self.types.get(name) {
-            return *t;
-        }
-        let t = self.b.edge_type(name);
-        self.types.insert(name.into(), t);
-        self.type_count += 1;
-        t
-    }
-
     /// What resolving edge rows reads (shared by the threads of a block).
     pub fn edge_env(&self) -> EdgeEnv<'_> {
         EdgeEnv {
-            b: &self.b,
+            nodes: self.b.nodes(),
             rules: &self.rules,
             rejected: &self.rejected,
-            types: &self.types,
+            types: &self.edges.types,
             skips_rows: self.sink.skips_rows(),
-            type_room: MAX_INTERNED.saturating_sub(self.type_count),
+            type_room: self.edges.room(),
         }
     }
 
     /// Starts the edges of a file (JSON: with where its items are).
     pub fn begin_edges(&mut self, file: usize, at: Option<Vec<(usize, usize)>>) {
-        self.edge_sources.push(EdgeSource {
+        self.edges.sources.push(EdgeSource {
             first: self.b.edge_count(),
             file,
             at,
         });
-    }
-
-    /// Adds a batch of resolved CSV edge rows from `file` in order, and
-    /// holds its problems; `first_line` is its piece's first line.
-    pub fn add_edges(&mut self, file: usize, mut batch: EdgeBatch, first_line: usize) {
-        let new_types: Vec<EdgeTypeId> = std::mem::take(&mut batch.new_types)
-            .iter()
-            .map(|t| self.intern_type(t))
-            .collect();
-        self.edge_rows.extend(
-            batch
-                .lines
-                .iter()
-                .map(|l| u32::try_from(first_line + *l as usize).unwrap_or(u32::MAX)),
-        );
-        for p in std::mem::take(&mut batch.problems) {
-            if !self.sink.skips_rows() {
-                self.pending_failing += 1;
-            }
-            self.pending.push(Pending {
-                file,
-                line: first_line + p.line,
-                col: None,
-                item: None,
-                fatal: false,
-                faults: p.faults,
-            });
-        }
-        batch.add_to(&mut self.b, &new_types);
-    }
-
-    /// Makes room for about `edges` more edges.
-    pub fn reserve_edges(&mut self, edges: usize) {
-        self.b.reserve(0, 0, edges);
-        self.edge_rows.reserve(edges);
     }
 
     /// Adds a parsed edge row (JSON): endpoints must exist (and have
@@ -676,16 +590,17 @@ impl Ctx {
             props.clear();
             return;
         };
+        let (_, mut side) = self.b.split();
         let ty = match ty {
             Ty::Known(t) => t,
             Ty::New(i) => {
-                let name = worker.new_types.get(i as usize).map_or("", |t| &**t);
-                self.intern_type(name)
+                let name = worker.new_types.names.get(i as usize).map_or("", |t| &**t);
+                self.edges.intern_type(name, &mut side)
             }
         };
-        self.b.add_edge(from, to, ty, props.drain(..));
+        side.add_edge(from, to, ty, props.drain(..));
         let row = loc.item.map_or(loc.line, |(_, i)| i);
-        self.edge_rows.push(u32::try_from(row).unwrap_or(u32::MAX));
+        self.edges.rows.push(u32::try_from(row).unwrap_or(u32::MAX));
     }
 
     /// Holds an edge row's faults (joined into one problem) and clears them.
@@ -694,10 +609,7 @@ impl Ctx {
         if faults.is_empty() {
             return;
         }
-        if !self.sink.skips_rows() {
-            self.pending_failing += 1;
-        }
-        self.pending.push(Pending {
+        let p = Pending {
             file: loc.file,
             line: loc.line,
             col: loc.col,
@@ -707,19 +619,22 @@ impl Ctx {
                 list: std::mem::take(faults),
                 unknown,
             },
-        });
+        };
+        self.edges.hold(p, self.sink.skips_rows());
     }
 
     /// Where an edge of this load came from.
     fn edge_loc(&self, e: EdgeId) -> Option<Loc> {
         let row = *self
-            .edge_rows
+            .edges
+            .rows
             .get(e.index().checked_sub(self.base_edges)?)? as usize;
         let k = self
-            .edge_sources
+            .edges
+            .sources
             .partition_point(|s| s.first <= e.index())
             .checked_sub(1)?;
-        let source = &self.edge_sources[k];
+        let source = &self.edges.sources[k];
         Some(match &source.at {
             None => Loc {
                 file: source.file,
@@ -759,7 +674,7 @@ impl Ctx {
             };
             let (from, to) = g.edge_ends(dup);
             let ty = g.edge_type_name(g.edge_type(dup));
-            self.pending.push(Pending {
+            self.edges.pending.push(Pending {
                 file: loc.file,
                 line: loc.line,
                 col: loc.col,
@@ -775,7 +690,7 @@ impl Ctx {
                 },
             });
         }
-        let mut pending = std::mem::take(&mut self.pending);
+        let mut pending = std::mem::take(&mut self.edges.pending);
         pending.sort_by_key(Pending::key);
         let mut budget = SUGGEST_BUDGET;
         for mut p in pending {

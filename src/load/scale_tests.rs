@@ -346,3 +346,117 @@ fn skipping_bad_rows_in_pieces_drops_exactly_them() {
     assert_eq!(kept.len(), 1);
     assert_eq!(g.edge_share(kept[0].0), Some(0.5));
 }
+
+#[test]
+fn the_one_edge_type_too_many_is_found_across_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut nodes = File::new("id,kind");
+    nodes.row("a,K");
+    nodes.row("b,K");
+    nodes.save(dir.path(), "n.csv");
+    let mut edges = File::new("from,to,type");
+    let mut first_bad = 0;
+    for i in 0..MAX_INTERNED + 3 {
+        let line = edges.row(&format!("a,b,T{i}"));
+        if i == MAX_INTERNED {
+            first_bad = line;
+        }
+    }
+    edges.save(dir.path(), "e.csv");
+    let opts = LoadOptions::default();
+    // Blocks of 64 KiB: enough of them to cut the file many times, few
+    // enough that copying 65,535 interned types per block stays quick.
+    let tuning = Tuning {
+        block: 1 << 16,
+        threads: 3,
+    };
+    let small = load_with(dir.path(), &opts, tuning).unwrap_err();
+    assert_eq!(small, load_with(dir.path(), &opts, WHOLE).unwrap_err());
+    assert_eq!(small.problems.len(), 3, "{small}");
+    let want = format!(
+        "{}:{first_bad}: edge type `T{MAX_INTERNED}` is one too many",
+        dir.path().join("e.csv").display()
+    );
+    assert!(small.problems[0].to_string().starts_with(&want), "{small}");
+}
+
+/// Loads `files` (with a minimal schema-free node file) in pieces and
+/// whole; both must fail alike. Returns the problems as text.
+fn fails_alike(files: &[(&str, &[u8])]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let opts = LoadOptions::default();
+    let small = load_with(dir.path(), &opts, SMALL).unwrap_err();
+    assert_eq!(small, load_with(dir.path(), &opts, WHOLE).unwrap_err());
+    let root = format!("{}/", dir.path().display());
+    shown(&small.problems)
+        .iter()
+        .map(|p| p.replace(&root, ""))
+        .collect()
+}
+
+#[test]
+fn enormous_fields_are_rejected_not_loaded() {
+    let mut csv = b"id,kind,name\na,Firm,A\nb,Firm,".to_vec();
+    csv.extend(std::iter::repeat_n(b'x', 3_000_000));
+    csv.extend_from_slice(b"\nc,Firm,C\n");
+    let got = fails_alike(&[("big.csv", &csv)]);
+    assert_eq!(
+        got,
+        ["big.csv:3: field 3 is 3000000 bytes long; expected at most 1048576 bytes per field"]
+    );
+    let mut edges = b"from,to,type\n".to_vec();
+    edges.extend(std::iter::repeat_n(b'y', 2_000_000));
+    edges.extend_from_slice(b",a,T\n");
+    let got = fails_alike(&[("n.csv", b"id,kind\na,K\n"), ("e.csv", &edges)]);
+    assert_eq!(
+        got,
+        ["e.csv:2: field 1 is 2000000 bytes long; expected at most 1048576 bytes per field"]
+    );
+    let mut json = br#"{"nodes": [{"id": "b", "kind": "Firm", "name": ""#.to_vec();
+    json.extend(std::iter::repeat_n(b'x', 3_000_000));
+    json.extend_from_slice(br#""}]}"#);
+    let got = fails_alike(&[("big.json", &json)]);
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0].starts_with("big.json:1:") && got[0].contains("nodes[0]: a string of 3000000 bytes"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_quote_left_open_is_rejected_where_it_opens() {
+    let mut csv = b"id,kind,name\nb,Firm,\"Unclosed\n".to_vec();
+    for i in 0..500 {
+        csv.extend_from_slice(format!("c{i},Firm,C{i}\n").as_bytes());
+    }
+    let got = fails_alike(&[("q.csv", &csv)]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("q.csv:2:8: this quote is never closed"),
+        "{got:?}"
+    );
+    // In an edge file, after rows with problems of their own.
+    let edges = b"from,to,type\na,zz,T\n\n\"a,b,T\nb,a,T\n";
+    let got = fails_alike(&[("n.csv", b"id,kind\na,K\nb,K\n"), ("e.csv", edges)]);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[0].starts_with("e.csv:2: unknown node `zz`"), "{got:?}");
+    assert!(
+        got[1].starts_with("e.csv:4:1: this quote is never closed"),
+        "{got:?}"
+    );
+    // Quoted line breaks and doubled quotes, and a bare quote inside a
+    // field, are fine.
+    let dir = tempfile::tempdir().unwrap();
+    let ok = b"id,kind,name\nb,Firm,\"multi\nline \"\"quoted\"\"\"\nc,Firm,5\" wafer\nd,Firm,\"x\"";
+    std::fs::write(dir.path().join("ok.csv"), ok).unwrap();
+    let g = load_with(dir.path(), &LoadOptions::default(), SMALL)
+        .unwrap_or_else(|f| panic!("{f}"))
+        .graph;
+    assert_eq!(g.node_count(), 3);
+    assert_eq!(g.node_name(g.node_by_key("c").unwrap()), "5\" wafer");
+}

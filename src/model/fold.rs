@@ -33,38 +33,58 @@ pub(crate) struct FoldIndex {
 }
 
 impl FoldIndex {
-    /// Builds the index from `(node, text)` pairs, in any order.
-    pub(crate) fn build<'t>(pairs: impl Iterator<Item = (NodeId, &'t str)>) -> FoldIndex {
+    /// Builds the index from `(node, text)` pairs, in any order;
+    /// `texts(node)` gives every text a node was indexed under (to order
+    /// the rare run of equal hashes from different texts).
+    pub(crate) fn build<'t, I>(
+        pairs: impl Iterator<Item = (NodeId, &'t str)>,
+        texts: impl Fn(NodeId) -> I,
+    ) -> FoldIndex
+    where
+        I: Iterator<Item = &'t str>,
+    {
+        FoldIndex::build_by(pairs, texts, hash_bytes)
+    }
+
+    /// [`FoldIndex::build`] with the hash function given (tests collide it).
+    fn build_by<'t, I>(
+        pairs: impl Iterator<Item = (NodeId, &'t str)>,
+        texts: impl Fn(NodeId) -> I,
+        hash_bytes: impl Fn(&[u8]) -> u64,
+    ) -> FoldIndex
+    where
+        I: Iterator<Item = &'t str>,
+    {
         let mut buf = String::new();
-        let mut entries: Vec<(u64, NodeId, &str)> = pairs
-            .map(|(n, text)| (hash_bytes(fold_into(text, &mut buf).as_bytes()), n, text))
+        let mut entries: Vec<(u64, NodeId)> = pairs
+            .map(|(n, text)| (hash_bytes(fold_into(text, &mut buf).as_bytes()), n))
             .collect();
-        entries.sort_unstable_by_key(|(h, n, _)| (*h, *n));
+        entries.sort_unstable();
+        // A node filed twice under one hash (a name repeated as an alias,
+        // two aliases differing in case) is one hit.
+        entries.dedup();
         // Within a run of equal hashes, the nodes of two different texts (a
         // hash collision) must not interleave, or a text's nodes would not
         // be one slice: such a run is ordered by text, then node.
         let mut i = 0;
         while i < entries.len() {
-            let mut j = i + 1;
-            while j < entries.len() && entries[j].0 == entries[i].0 {
-                j += 1;
-            }
+            let h = entries[i].0;
+            let j = i + entries[i..].partition_point(|e| e.0 == h);
             if j - i > 1 {
-                let first = fold_into(entries[i].2, &mut buf).to_string();
-                let mut other = String::new();
-                if entries[i + 1..j]
-                    .iter()
-                    .any(|e| fold_into(e.2, &mut other) != first)
-                {
-                    entries[i..j].sort_by_cached_key(|(_, n, t)| (t.to_lowercase(), *n));
+                let text_of = |n: NodeId| {
+                    let mut b = String::new();
+                    texts(n)
+                        .map(|t| fold_into(t, &mut b).to_string())
+                        .find(|t| hash_bytes(t.as_bytes()) == h)
+                        .unwrap_or_default()
+                };
+                let first = text_of(entries[i].1);
+                if entries[i + 1..j].iter().any(|e| text_of(e.1) != first) {
+                    entries[i..j].sort_by_cached_key(|e| (text_of(e.1), e.1));
                 }
             }
             i = j;
         }
-        // A node filed twice under one text (two aliases that differ only
-        // in case) is one hit.
-        entries
-            .dedup_by(|b, a| a.0 == b.0 && a.1 == b.1 && a.2.to_lowercase() == b.2.to_lowercase());
         let hashes = entries.iter().map(|e| e.0).collect();
         let nodes = entries.iter().map(|e| e.1).collect();
         FoldIndex { hashes, nodes }
@@ -73,6 +93,15 @@ impl FoldIndex {
     /// The nodes indexed under `lower` (already lower-cased), in node order.
     /// `matches(node, lower)` confirms a candidate.
     pub(crate) fn get(&self, lower: &str, matches: impl Fn(NodeId, &str) -> bool) -> &[NodeId] {
+        self.get_by(lower, matches, hash_bytes)
+    }
+
+    fn get_by(
+        &self,
+        lower: &str,
+        matches: impl Fn(NodeId, &str) -> bool,
+        hash_bytes: impl Fn(&[u8]) -> u64,
+    ) -> &[NodeId] {
         let h = hash_bytes(lower.as_bytes());
         let lo = self.hashes.partition_point(|x| *x < h);
         let hi = lo + self.hashes[lo..].partition_point(|x| *x == h);
@@ -104,6 +133,7 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, t)| (NodeId(i as u32), *t)),
+            |n| std::iter::once(texts[n.index()]),
         )
     }
 
@@ -118,6 +148,26 @@ mod tests {
         assert_eq!(ids(idx.get("straße", matches)), [4]);
         assert!(idx.get("japan", matches).is_empty());
         assert_eq!(idx.len(), 5);
+    }
+
+    #[test]
+    fn colliding_hashes_keep_each_text_one_slice() {
+        let texts = ["b", "A", "c", "a", "B", "a"];
+        let same = |_: &[u8]| 7;
+        let idx = FoldIndex::build_by(
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (NodeId(i as u32), *t)),
+            |n| std::iter::once(texts[n.index()]),
+            same,
+        );
+        let matches = |n: NodeId, lower: &str| texts[n.index()].to_lowercase() == lower;
+        let ids = |s: &[NodeId]| s.iter().map(|n| n.index()).collect::<Vec<_>>();
+        assert_eq!(ids(idx.get_by("a", matches, same)), [1, 3, 5]);
+        assert_eq!(ids(idx.get_by("b", matches, same)), [0, 4]);
+        assert_eq!(ids(idx.get_by("c", matches, same)), [2]);
+        assert!(idx.get_by("d", matches, same).is_empty());
     }
 
     #[test]

@@ -173,17 +173,7 @@ impl GraphBuilder {
     /// Interns an edge type name (role `other`, direction forward unless the
     /// schema says otherwise).
     pub fn edge_type(&mut self, name: &str) -> EdgeTypeId {
-        if let Some(t) = self.t.edge_type_index.get(name) {
-            return *t;
-        }
-        let t = EdgeTypeId(self.t.edge_types.len() as u16);
-        self.t.edge_types.push(EdgeTypeInfo {
-            name: name.into(),
-            role: Role::Other,
-            direction: Direction::Forward,
-        });
-        self.t.edge_type_index.insert(name.into(), t);
-        t
+        self.split().1.edge_type(name)
     }
 
     /// Interns a property key.
@@ -198,15 +188,6 @@ impl GraphBuilder {
     /// The node with this exact id, if already added.
     pub fn node(&self, id: &str) -> Option<NodeId> {
         self.t.keys.get(id).map(NodeId)
-    }
-
-    /// The node with this id and its kind, the id's probe computed beforehand.
-    #[inline]
-    pub(crate) fn node_probed(&self, id: &str, probe: &Probe) -> Option<(NodeId, KindId)> {
-        self.t
-            .keys
-            .get_probed(id, probe)
-            .map(|(n, k)| (NodeId(n), KindId(k)))
     }
 
     /// Reads the id table where these probes will look, all at once, so
@@ -300,45 +281,39 @@ impl GraphBuilder {
         ty: EdgeTypeId,
         props: impl IntoIterator<Item = (PropKey, Value)>,
     ) -> EdgeId {
-        let e = EdgeId(self.t.ends.len() as u32);
-        let mut share = f64::NAN;
-        self.scratch.clear();
-        for (k, v) in props {
-            if let Some(s) = self.t.pool.store(&v) {
-                if Some(k) == self.t.share_key {
-                    share = match s {
-                        Stored::Float(f) => f,
-                        Stored::Int(i) => i as f64,
-                        _ => f64::NAN,
-                    };
-                }
-                self.scratch.push((k, s));
-            }
-        }
-        // A float share that is the edge's only property lives in its column alone.
-        let column_only = matches!(self.scratch.as_slice(),
-            [(k, Stored::Float(f))] if Some(*k) == self.t.share_key && !f.is_nan());
-        if !column_only && !self.scratch.is_empty() {
-            self.t.edge_props.push(e.index(), &self.scratch);
-        }
-        self.t.ends.push((from, to));
-        self.t.edge_type_of.push(ty);
-        self.t.shares.push(share);
-        e
+        self.split().1.add_edge(from, to, ty, props)
     }
 
-    /// Appends edges without properties other than a share (NaN: none), in
-    /// bulk: the loader's fast path. The three slices are parallel.
-    pub(crate) fn extend_edges(
-        &mut self,
-        ends: &[(NodeId, NodeId)],
-        types: &[EdgeTypeId],
-        shares: &[f64],
-    ) {
-        debug_assert!(ends.len() == types.len() && ends.len() == shares.len());
-        self.t.ends.extend_from_slice(ends);
-        self.t.edge_type_of.extend_from_slice(types);
-        self.t.shares.extend_from_slice(shares);
+    /// The node side of the builder, to read.
+    pub(crate) fn nodes(&self) -> NodeView<'_> {
+        NodeView {
+            keys: &self.t.keys,
+            kinds: &self.t.kinds,
+        }
+    }
+
+    /// The node side of the builder (to read) and its edge side (to
+    /// write), borrowed together: the loader resolves the ids of the next
+    /// edge rows while it appends the rows before.
+    pub(crate) fn split(&mut self) -> (NodeView<'_>, EdgeSide<'_>) {
+        let t = &mut self.t;
+        (
+            NodeView {
+                keys: &t.keys,
+                kinds: &t.kinds,
+            },
+            EdgeSide {
+                ends: &mut t.ends,
+                edge_type_of: &mut t.edge_type_of,
+                shares: &mut t.shares,
+                edge_props: &mut t.edge_props,
+                share_key: t.share_key,
+                edge_types: &mut t.edge_types,
+                edge_type_index: &mut t.edge_type_index,
+                pool: &mut t.pool,
+                scratch: &mut self.scratch,
+            },
+        )
     }
 
     /// Keeps only the edges for which `keep` holds (renumbering the rest in
@@ -389,6 +364,123 @@ impl GraphBuilder {
     }
 }
 
+/// The nodes of a builder, read-only: shared by the threads resolving
+/// edge rows.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NodeView<'b> {
+    keys: &'b KeyIndex,
+    kinds: &'b IndexSet<Box<str>>,
+}
+
+impl<'b> NodeView<'b> {
+    /// The node with this id and its kind, the id's probe computed beforehand.
+    #[inline]
+    pub(crate) fn node_probed(&self, id: &str, probe: &Probe) -> Option<(NodeId, KindId)> {
+        self.keys
+            .get_probed(id, probe)
+            .map(|(n, k)| (NodeId(n), KindId(k)))
+    }
+
+    /// Reads the id table where these probes will look, all at once, so
+    /// the cache misses overlap instead of coming one lookup at a time.
+    pub(crate) fn touch_ids<'p>(&self, probes: impl Iterator<Item = &'p Probe>) {
+        std::hint::black_box(self.keys.touch(probes));
+    }
+
+    /// A kind's name.
+    pub(crate) fn kind_name(&self, k: KindId) -> &'b str {
+        self.kinds.get_index(k.index()).map_or("", |s| s)
+    }
+}
+
+/// The edges of a builder, to append to (see [`GraphBuilder::split`]).
+#[derive(Debug)]
+pub(crate) struct EdgeSide<'b> {
+    ends: &'b mut Vec<(NodeId, NodeId)>,
+    edge_type_of: &'b mut Vec<EdgeTypeId>,
+    shares: &'b mut Vec<f64>,
+    edge_props: &'b mut PropLists,
+    share_key: Option<PropKey>,
+    edge_types: &'b mut Vec<EdgeTypeInfo>,
+    edge_type_index: &'b mut IndexMap<Box<str>, EdgeTypeId>,
+    pool: &'b mut Pool,
+    scratch: &'b mut Vec<(PropKey, Stored)>,
+}
+
+impl EdgeSide<'_> {
+    /// Interns an edge type (see [`GraphBuilder::edge_type`]).
+    pub(crate) fn edge_type(&mut self, name: &str) -> EdgeTypeId {
+        if let Some(t) = self.edge_type_index.get(name) {
+            return *t;
+        }
+        let t = EdgeTypeId(self.edge_types.len() as u16);
+        self.edge_types.push(EdgeTypeInfo {
+            name: name.into(),
+            role: Role::Other,
+            direction: Direction::Forward,
+        });
+        self.edge_type_index.insert(name.into(), t);
+        t
+    }
+
+    /// Makes room for `edges` more edges.
+    pub(crate) fn reserve(&mut self, edges: usize) {
+        self.ends.reserve(edges);
+        self.edge_type_of.reserve(edges);
+        self.shares.reserve(edges);
+        self.edge_props.reserve(edges);
+    }
+
+    /// Adds an edge (see [`GraphBuilder::add_edge`]).
+    pub(crate) fn add_edge(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        ty: EdgeTypeId,
+        props: impl IntoIterator<Item = (PropKey, Value)>,
+    ) -> EdgeId {
+        let e = EdgeId(self.ends.len() as u32);
+        let mut share = f64::NAN;
+        self.scratch.clear();
+        for (k, v) in props {
+            if let Some(s) = self.pool.store(&v) {
+                if Some(k) == self.share_key {
+                    share = match s {
+                        Stored::Float(f) => f,
+                        Stored::Int(i) => i as f64,
+                        _ => f64::NAN,
+                    };
+                }
+                self.scratch.push((k, s));
+            }
+        }
+        // A float share that is the edge's only property lives in its column alone.
+        let column_only = matches!(self.scratch.as_slice(),
+            [(k, Stored::Float(f))] if Some(*k) == self.share_key && !f.is_nan());
+        if !column_only && !self.scratch.is_empty() {
+            self.edge_props.push(e.index(), self.scratch);
+        }
+        self.ends.push((from, to));
+        self.edge_type_of.push(ty);
+        self.shares.push(share);
+        e
+    }
+
+    /// Appends edges without properties other than a share (NaN: none), in
+    /// bulk: the loader's fast path. The three slices are parallel.
+    pub(crate) fn extend_edges(
+        &mut self,
+        ends: &[(NodeId, NodeId)],
+        types: &[EdgeTypeId],
+        shares: &[f64],
+    ) {
+        debug_assert!(ends.len() == types.len() && ends.len() == shares.len());
+        self.ends.extend_from_slice(ends);
+        self.edge_type_of.extend_from_slice(types);
+        self.shares.extend_from_slice(shares);
+    }
+}
+
 /// Below this many nodes plus edges, `finish` stays on one thread.
 const PARALLEL_FINISH: usize = 1 << 16;
 
@@ -411,17 +503,21 @@ impl Indexes {
     fn build(t: &Tables) -> Indexes {
         let n = t.node_count();
         let nodes = (0..n as u32).map(NodeId);
-        let by_name = FoldIndex::build(nodes.clone().map(|v| (v, t.names.get(v.index()))));
+        let by_name = FoldIndex::build(nodes.clone().map(|v| (v, t.names.get(v.index()))), |v| {
+            std::iter::once(t.names.get(v.index()))
+        });
         let by_alias = FoldIndex::build(
             t.aliases
                 .iter()
                 .flat_map(|(v, list)| list.iter().map(|a| (*v, &**a))),
+            |v| t.node_aliases(v).iter().map(|a| &**a),
         );
         let by_lower_key = FoldIndex::build(
             t.keys
                 .iter()
                 .map(|(v, k)| (NodeId(v), k))
                 .filter(|(_, k)| has_upper(k)),
+            |v| std::iter::once(t.keys.key(v.index())),
         );
         let mut by_kind: Vec<Vec<NodeId>> = vec![Vec::new(); t.kinds.len()];
         for (v, k) in nodes.zip(&t.node_kinds) {
@@ -847,5 +943,52 @@ mod tests {
         assert_eq!(g.out_adj().neighbors(a), &[b]);
         assert_eq!(g.in_adj().neighbors(b), &[a]);
         assert_eq!(g.edge_type_name(g.edge_type(e)), "LOCATED_IN");
+    }
+
+    #[test]
+    fn a_lone_float_share_lives_in_its_column_and_reads_the_same() {
+        let mut b = GraphBuilder::new();
+        let k = b.kind("K");
+        let t = b.edge_type("T");
+        let share = b.prop_key("share");
+        let note = b.prop_key("note");
+        let x = b.add_node("x", k, "X", vec![], []).unwrap();
+        let y = b.add_node("y", k, "Y", vec![], []).unwrap();
+        let only = b.add_edge(x, y, t, [(share, Value::Float(0.25))]);
+        let both = b.add_edge(
+            x,
+            y,
+            t,
+            [(note, Value::str("n")), (share, Value::Float(0.5))],
+        );
+        let int = b.add_edge(x, y, t, [(share, Value::Int(1))]);
+        let none = b.add_edge(x, y, t, []);
+        let g = b.finish();
+        assert_eq!(g.edge_props(only), [("share", Value::Float(0.25))]);
+        assert_eq!(g.edge_prop(only, "share"), Some(Value::Float(0.25)));
+        assert_eq!(g.edge_prop(only, "note"), None);
+        // Stored order is kept when the share is not alone.
+        assert_eq!(
+            g.edge_props(both),
+            [("note", Value::str("n")), ("share", Value::Float(0.5))]
+        );
+        // An integer share stays an integer, and is a share to the analyses.
+        assert!(matches!(g.edge_prop(int, "share"), Some(Value::Int(1))));
+        assert_eq!(g.edge_share(int), Some(1.0));
+        assert_eq!((g.edge_share(none), g.edge_props(none)), (None, vec![]));
+        let to_builder = g.to_builder().finish();
+        assert_eq!(to_builder.edge_props(both), g.edge_props(both));
+    }
+
+    #[test]
+    fn names_aliases_and_ids_are_found_case_insensitively() {
+        let g = tiny();
+        let tsmc = g.node_by_key("tsmc").unwrap();
+        assert_eq!(g.nodes_named("tsmc"), [tsmc]);
+        assert_eq!(g.nodes_named("TAIWAN").len(), 2);
+        assert!(g.nodes_named("nowhere").is_empty());
+        assert_eq!(g.lookup("twn"), Lookup::Found(g.node_by_key("tw").unwrap()));
+        assert_eq!(g.node_aliases(tsmc), [Box::from("Taiwan Semiconductor")]);
+        assert!(g.node_aliases(g.node_by_key("TW2").unwrap()).is_empty());
     }
 }

@@ -34,13 +34,32 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
     h ^ (h >> 33)
 }
 
-/// Up to 8 bytes as a little-endian word, zero-padded.
+/// The first 8 bytes as a little-endian word, zero-padded. Short keys are
+/// read as two overlapping halves (no byte-by-byte copy: this runs for
+/// every id of every edge).
 #[inline]
 fn word(bytes: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    let n = bytes.len().min(8);
-    w[..n].copy_from_slice(&bytes[..n]);
-    u64::from_le_bytes(w)
+    let n = bytes.len();
+    if n >= 8 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[..8]);
+        u64::from_le_bytes(w)
+    } else if n >= 4 {
+        let lo = u64::from(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]));
+        let hi = u64::from(u32::from_le_bytes([
+            bytes[n - 4],
+            bytes[n - 3],
+            bytes[n - 2],
+            bytes[n - 1],
+        ]));
+        lo | hi << ((n - 4) * 8)
+    } else if n > 0 {
+        u64::from(bytes[0])
+            | u64::from(bytes[n / 2]) << (n / 2 * 8)
+            | u64::from(bytes[n - 1]) << ((n - 1) * 8)
+    } else {
+        0
+    }
 }
 
 /// One table slot; `node == 0` marks it empty (nodes are stored plus one, so
@@ -247,6 +266,16 @@ mod tests {
         assert_eq!(k.get(""), Some(2));
         assert_eq!(k.get("abcdefghi"), Some(4));
         assert_eq!(k.get("abcdefgh\0\0"), None);
+    }
+
+    #[test]
+    fn words_are_zero_padded_prefixes() {
+        let text = b"abcdefghijk";
+        for n in 0..=text.len() {
+            let mut w = [0u8; 8];
+            w[..n.min(8)].copy_from_slice(&text[..n.min(8)]);
+            assert_eq!(word(&text[..n]), u64::from_le_bytes(w), "length {n}");
+        }
     }
 
     #[test]

@@ -21,4 +21,5 @@ pub use schema::{Direction, EdgeTypeDef, KindDef, Role, Schema};
 pub use value::{Date, PropType, Value};
 pub use visit::{EdgeRef, NodeSet};
 
+pub(crate) use graph::{EdgeSide, NodeView};
 pub(crate) use keys::Probe;
