@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod cli;
 pub mod diag;
 pub mod export;
+pub mod hash;
 pub mod import;
 pub mod limits;
 pub mod load;

@@ -30,13 +30,13 @@ mod rules;
 mod scale_tests;
 mod schema;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diag::Problem;
+use crate::hash::FxMap;
 use crate::model::{
     EdgeId, EdgeTypeId, Graph, GraphBuilder, KindId, NodeId, Probe, PropKey, Schema, Value,
 };
@@ -280,58 +280,6 @@ pub(crate) struct EdgeRow<'r> {
     pub ty: &'r str,
     pub known: Option<EdgeTypeId>,
 }
-
-/// A fast hasher for the loader's integer-keyed maps (the duplicate-edge
-/// check sees every edge); a multiply-rotate in the style of rustc's FxHash.
-/// Not DoS-resistant, which does not matter for data the user loads.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Fx(u64);
-
-impl Fx {
-    #[inline]
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for Fx {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u16(&mut self, i: u16) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        // The high bits pick hashbrown's control byte; rotating mixes the
-        // well-spread high product bits into the low ones that pick buckets.
-        self.0.rotate_left(26)
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// The longest field a data file may hold (1 MiB): a CSV field, or a JSON
 /// string. Longer ones are almost always a broken file (a quote left open
