@@ -857,10 +857,18 @@ fn call(f: Func, args: &[CExpr], span: Span, cx: &Ctx) -> Result<Cell, Diagnosti
                     ));
                 }
             };
+            let full = cx.view.is_full();
             let count = |adj: &crate::model::Adjacency| {
-                adj.iter(*n)
-                    .filter(|(e, t, _)| ty.is_none_or(|ty| ty == *t) && cx.view.edge(g, *e))
-                    .count() as i64
+                // Under the full view only the types column is read (or
+                // nothing at all), which keeps this cheap over every node.
+                (match (full, ty) {
+                    (true, None) => adj.degree(*n),
+                    (true, Some(ty)) => adj.types(*n).iter().filter(|t| **t == ty).count(),
+                    (false, _) => adj
+                        .iter(*n)
+                        .filter(|(e, t, _)| ty.is_none_or(|ty| ty == *t) && cx.view.edge(g, *e))
+                        .count(),
+                }) as i64
             };
             let d = match f {
                 Func::InDegree => count(g.in_adj()),

@@ -13,6 +13,7 @@
 use std::cell::RefCell;
 
 use super::expr::{CExpr, Ctx, equals};
+use super::key::same_cell;
 use super::pattern::{CEdge, CNode, CPattern};
 use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
@@ -20,6 +21,9 @@ use crate::limits::Work;
 use crate::model::{EdgeId, EdgeTypeId, Graph, NodeId, Path, Value};
 use crate::result::Cell;
 use crate::syntax::ast::EdgeDir;
+
+/// Where the matcher hands each row it finds.
+pub type Sink<'s> = dyn FnMut(&[Cell]) -> Result<(), Diagnostic> + 's;
 
 /// One step along an edge: the edge, its type, the node it leads to.
 type Step = (EdgeId, EdgeTypeId, NodeId);
@@ -54,60 +58,19 @@ pub struct Matcher<'a> {
     stamps: RefCell<Stamps>,
     /// Per op: for a BFS expansion whose start node is not read afterwards,
     /// the slots its continuation depends on. Starts that share those slots
-    /// share one visited set: a multi-source BFS instead of one per start.
+    /// are collected and searched together (one multi-source BFS instead of
+    /// one per start) when the context changes or the match ends.
     shared: Vec<Option<Vec<usize>>>,
-    memos: Vec<RefCell<BfsMemo>>,
+    pending: Vec<RefCell<Pending>>,
 }
 
-/// The visited state shared by BFS runs in one context (see `shared`).
+/// The sources a shared BFS (see `shared`) has collected for one context,
+/// waiting to be searched together.
 #[derive(Default)]
-struct BfsMemo {
-    key: Option<String>,
-    best: Vec<u32>,
-    emitted: Vec<bool>,
-    touched: Vec<NodeId>,
-}
-
-impl BfsMemo {
-    fn enter(&mut self, key: String, n: usize) {
-        if self.key.as_ref() == Some(&key) {
-            return;
-        }
-        if self.best.len() < n {
-            self.best.resize(n, u32::MAX);
-            self.emitted.resize(n, false);
-        }
-        for t in self.touched.drain(..) {
-            self.best[t.index()] = u32::MAX;
-            self.emitted[t.index()] = false;
-        }
-        self.key = Some(key);
-    }
-
-    /// Records that `n` was reached at `depth`; true when that is a new best.
-    fn improve(&mut self, n: NodeId, depth: u32) -> bool {
-        let b = &mut self.best[n.index()];
-        if depth >= *b {
-            return false;
-        }
-        if *b == u32::MAX && !self.emitted[n.index()] {
-            self.touched.push(n);
-        }
-        *b = depth;
-        true
-    }
-
-    /// Marks `n` as an end node; true the first time.
-    fn emit(&mut self, n: NodeId) -> bool {
-        if self.emitted[n.index()] {
-            return false;
-        }
-        if self.best[n.index()] == u32::MAX {
-            self.touched.push(n);
-        }
-        self.emitted[n.index()] = true;
-        true
-    }
+struct Pending {
+    /// The context cells the sources belong to.
+    key: Option<Vec<Cell>>,
+    sources: Vec<NodeId>,
 }
 
 struct State {
@@ -116,31 +79,53 @@ struct State {
     used: Used,
 }
 
-/// The edges the current match uses, in order, with a mark per edge so
-/// that checking an edge costs O(1) however long the trail (a linear scan
-/// made an unbounded `*` quadratic in the trail's length, outside the budget).
+/// The edges the current match uses, in order. Short trails are checked by
+/// a scan; once a trail grows past [`SCAN_MAX`] edges, a mark per edge of the
+/// graph makes the check O(1) however long the trail (a scan made an
+/// unbounded `*` quadratic in the trail's length, outside the budget). The
+/// marks are allocated only then, so the common short match does not clear
+/// a flag per edge of a large graph.
 struct Used {
     order: Vec<EdgeId>,
     marks: Vec<bool>,
+    edges: usize,
 }
+
+/// The trail length up to which a scan beats the marks.
+const SCAN_MAX: usize = 16;
 
 impl Used {
     fn new(edges: usize) -> Used {
         Used {
             order: Vec::new(),
-            marks: vec![false; edges],
+            marks: Vec::new(),
+            edges,
         }
     }
 
     fn contains(&self, e: &EdgeId) -> bool {
-        self.marks.get(e.index()).copied().unwrap_or(false)
+        if self.marks.is_empty() {
+            self.order.contains(e)
+        } else {
+            self.marks.get(e.index()).copied().unwrap_or(false)
+        }
     }
 
     fn push(&mut self, e: EdgeId) {
-        if let Some(m) = self.marks.get_mut(e.index()) {
+        self.order.push(e);
+        if self.marks.is_empty() {
+            if self.order.len() <= SCAN_MAX {
+                return;
+            }
+            self.marks = vec![false; self.edges];
+            for u in &self.order {
+                if let Some(m) = self.marks.get_mut(u.index()) {
+                    *m = true;
+                }
+            }
+        } else if let Some(m) = self.marks.get_mut(e.index()) {
             *m = true;
         }
-        self.order.push(e);
     }
 
     fn pop(&mut self) {
@@ -153,6 +138,25 @@ impl Used {
 
     fn len(&self) -> usize {
         self.order.len()
+    }
+
+    /// Empties the trail, returning it for [`Used::resume`].
+    fn suspend(&mut self) -> Vec<EdgeId> {
+        let order = std::mem::take(&mut self.order);
+        for e in &order {
+            if let Some(m) = self.marks.get_mut(e.index()) {
+                *m = false;
+            }
+        }
+        order
+    }
+
+    /// Puts back a trail taken by [`Used::suspend`] (the trail is empty).
+    fn resume(&mut self, order: Vec<EdgeId>) {
+        self.truncate(0);
+        for e in order {
+            self.push(e);
+        }
     }
 
     fn truncate(&mut self, len: usize) {
@@ -206,6 +210,16 @@ impl Stamps {
             *m = self.generation;
             true
         }
+    }
+}
+
+/// The direction to follow an edge written `dir` when the plan walks it
+/// from its right end to its left (`reversed`).
+fn step_dir(dir: EdgeDir, reversed: bool) -> EdgeDir {
+    match (dir, reversed) {
+        (EdgeDir::Out, true) => EdgeDir::In,
+        (EdgeDir::In, true) => EdgeDir::Out,
+        (d, _) => d,
     }
 }
 
@@ -276,6 +290,20 @@ fn plan_shared(
                 }
             }
             let from_slot = patterns[p].nodes[from].slot;
+            if used.contains(&from_slot) {
+                return None;
+            }
+            // The op's own checks read the target (when bound before) and
+            // the expressions of the edge's and target's properties.
+            let Op::Expand { k, to, .. } = ops[i] else {
+                return None;
+            };
+            let (edge, target) = (&patterns[p].edges[k], &patterns[p].nodes[to]);
+            used.push(target.slot);
+            let exprs = edge.props.iter().chain(&target.props).map(|(_, e)| e);
+            for e in exprs.chain(&target.id_eq).chain(&target.name_eq) {
+                e.slots(&mut used);
+            }
             if used.contains(&from_slot) {
                 return None;
             }
@@ -365,9 +393,9 @@ impl<'a> Matcher<'a> {
             filters_at[at].push(f);
         }
         let shared = plan_shared(patterns, &ops, &filters_at, &bound_after, live_out);
-        let memos = ops
+        let pending = ops
             .iter()
-            .map(|_| RefCell::new(BfsMemo::default()))
+            .map(|_| RefCell::new(Pending::default()))
             .collect();
         Matcher {
             g,
@@ -380,12 +408,14 @@ impl<'a> Matcher<'a> {
             span,
             stamps: RefCell::new(Stamps::default()),
             shared,
-            memos,
+            pending,
         }
     }
 
-    /// Runs the match; each row holds every slot (unbound slots are null).
-    pub fn run(&self) -> Result<Vec<Vec<Cell>>, Diagnostic> {
+    /// Runs the match, handing each row to `sink` as it is found; a row
+    /// holds every slot (unbound slots are null). Rows are not kept here, so
+    /// an aggregating sink needs memory per group, not per row.
+    pub fn run(&self, sink: &mut Sink<'_>) -> Result<(), Diagnostic> {
         let mut st = State {
             row: vec![Cell::NULL; self.slots],
             bound: vec![false; self.slots],
@@ -397,11 +427,14 @@ impl<'a> Matcher<'a> {
                 },
             ),
         };
-        let mut out = Vec::new();
         if self.filters_pass(0, &st)? {
-            self.step(0, &mut st, &mut out)?;
+            self.step(0, &mut st, sink)?;
         }
-        Ok(out)
+        // In op order: flushing one shared BFS may feed a later one.
+        for i in 0..self.ops.len() {
+            self.flush(i, &mut st, sink)?;
+        }
+        Ok(())
     }
 
     fn interrupt(&self, e: crate::limits::Interrupt) -> Diagnostic {
@@ -428,13 +461,12 @@ impl<'a> Matcher<'a> {
     }
 
     /// Runs op `i` and everything after it.
-    fn step(&self, i: usize, st: &mut State, out: &mut Vec<Vec<Cell>>) -> Result<(), Diagnostic> {
+    fn step(&self, i: usize, st: &mut State, out: &mut Sink<'_>) -> Result<(), Diagnostic> {
         let Some(op) = self.ops.get(i).copied() else {
             self.work
                 .charge(row_weight(&st.row))
                 .map_err(|e| self.interrupt(e))?;
-            out.push(st.row.clone());
-            return Ok(());
+            return out(&st.row);
         };
         match op {
             Op::Scan { p, i: n } => {
@@ -470,11 +502,7 @@ impl<'a> Matcher<'a> {
                 };
                 let edge = &pat.edges[k];
                 let reversed = to < from;
-                let dir = match (edge.dir, reversed) {
-                    (EdgeDir::Out, true) => EdgeDir::In,
-                    (EdgeDir::In, true) => EdgeDir::Out,
-                    (d, _) => d,
-                };
+                let dir = step_dir(edge.dir, reversed);
                 let target = &pat.nodes[to];
                 match edge.quant {
                     None => self.expand_one(i, a, edge, dir, target, st, out),
@@ -496,7 +524,7 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn next(&self, i: usize, st: &mut State, out: &mut Vec<Vec<Cell>>) -> Result<(), Diagnostic> {
+    fn next(&self, i: usize, st: &mut State, out: &mut Sink<'_>) -> Result<(), Diagnostic> {
         if self.filters_pass(i + 1, st)? {
             self.step(i + 1, st, out)?;
         }
@@ -640,12 +668,18 @@ impl<'a> Matcher<'a> {
         dir: EdgeDir,
         target: &CNode,
         st: &mut State,
-        out: &mut Vec<Vec<Cell>>,
+        out: &mut Sink<'_>,
     ) -> Result<(), Diagnostic> {
         let edge_bound = st.bound[edge.slot];
         let target_bound = st.bound[target.slot];
+        self.work
+            .charge(self.degree(a, dir) as u64 + 1)
+            .map_err(|x| self.interrupt(x))?;
         for (e, t, n) in self.adjacent(a, dir) {
-            self.work.charge(1).map_err(|x| self.interrupt(x))?;
+            // The type first: it rejects most edges of a mixed adjacency.
+            if edge.types.as_ref().is_some_and(|s| !s.contains(t)) {
+                continue;
+            }
             if (edge_bound && st.row[edge.slot] != Cell::Edge(e)) || st.used.contains(&e) {
                 continue;
             }
@@ -679,7 +713,9 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    /// Reachability by BFS: each end node once, at its fewest hops.
+    /// Reachability by BFS: each end node once. A shared op only records
+    /// `a` as a source of its context (see `shared`); the search runs in
+    /// [`Matcher::flush`].
     #[allow(clippy::too_many_arguments)]
     fn expand_bfs(
         &self,
@@ -689,79 +725,140 @@ impl<'a> Matcher<'a> {
         dir: EdgeDir,
         target: &CNode,
         st: &mut State,
-        out: &mut Vec<Vec<Cell>>,
+        out: &mut Sink<'_>,
     ) -> Result<(), Diagnostic> {
-        let (min, max) = edge.quant.unwrap_or((1, Some(1)));
-        let mut ends: Vec<NodeId> = Vec::new();
         if let Some(ctx) = &self.shared[i] {
-            let key = format!("{:?}", ctx.iter().map(|s| &st.row[*s]).collect::<Vec<_>>());
-            let mut memo = self.memos[i].borrow_mut();
-            memo.enter(key, self.g.node_count());
-            if !memo.improve(a, 0) {
-                return Ok(()); // explored from here already, with as much depth left
+            let same = {
+                let pending = self.pending[i].borrow();
+                pending.key.as_ref().is_some_and(|k| {
+                    k.len() == ctx.len()
+                        && k.iter().zip(ctx).all(|(c, s)| same_cell(c, &st.row[*s]))
+                })
+            };
+            if !same {
+                self.flush(i, st, out)?;
+                let mut pending = self.pending[i].borrow_mut();
+                pending.key = Some(ctx.iter().map(|s| st.row[*s].clone()).collect());
             }
-            if min == 0 && memo.emit(a) {
-                ends.push(a);
-            }
-            let mut frontier = vec![a];
-            let mut depth = 0u32;
-            while !frontier.is_empty() && max.is_none_or(|m| depth < m) {
-                depth += 1;
-                let mut next = Vec::new();
-                for &u in &frontier {
-                    self.work
-                        .charge(self.degree(u, dir) as u64 + 1)
-                        .map_err(|x| self.interrupt(x))?;
-                    for (e, t, n) in self.adjacent(u, dir) {
-                        if !self.edge_ok(edge, e, t, n, st)? {
-                            continue;
-                        }
-                        if memo.emit(n) {
-                            ends.push(n);
-                        }
-                        if memo.improve(n, depth) {
-                            next.push(n);
-                        }
-                    }
+            self.pending[i].borrow_mut().sources.push(a);
+            return Ok(());
+        }
+        let ends = self.bfs(&[a], edge, dir, st)?;
+        self.emit_ends(i, ends, target, st, out)
+    }
+
+    /// Runs shared op `i`'s pending search: its context's cells are put
+    /// back in their slots for the continuation (which reads no other slot
+    /// bound before op `i`), then restored. The trail of the match that
+    /// triggered the flush is set aside meanwhile: the sources' own trails
+    /// are gone, so edges before and after a shared BFS are not checked
+    /// against each other.
+    fn flush(&self, i: usize, st: &mut State, out: &mut Sink<'_>) -> Result<(), Diagnostic> {
+        let (Some(ctx), Op::Expand { p, k, from, to, .. }) = (&self.shared[i], self.ops[i]) else {
+            return Ok(());
+        };
+        let (key, sources) = {
+            let mut pending = self.pending[i].borrow_mut();
+            (pending.key.take(), std::mem::take(&mut pending.sources))
+        };
+        let Some(key) = key else { return Ok(()) };
+        if sources.is_empty() {
+            return Ok(());
+        }
+        let pat = &self.patterns[p];
+        let edge = &pat.edges[k];
+        let dir = step_dir(edge.dir, to < from);
+        let mut saved = Vec::with_capacity(ctx.len());
+        for (slot, cell) in ctx.iter().zip(key) {
+            saved.push((
+                *slot,
+                std::mem::replace(&mut st.row[*slot], cell),
+                st.bound[*slot],
+            ));
+            st.bound[*slot] = true;
+        }
+        let trail = st.used.suspend();
+        let result = self
+            .bfs(&sources, edge, dir, st)
+            .and_then(|ends| self.emit_ends(i, ends, &pat.nodes[to], st, out));
+        st.used.resume(trail);
+        for (slot, cell, bound) in saved {
+            st.row[slot] = cell;
+            st.bound[slot] = bound;
+        }
+        result
+    }
+
+    /// The nodes `min..=max` steps from any of `sources` (each once, in the
+    /// order found). Sources are not marked at the start when `min` is 1,
+    /// so a source counts as an end only when some source reaches it.
+    fn bfs(
+        &self,
+        sources: &[NodeId],
+        edge: &CEdge,
+        dir: EdgeDir,
+        st: &State,
+    ) -> Result<Vec<NodeId>, Diagnostic> {
+        let (min, max) = edge.quant.unwrap_or((1, Some(1)));
+        let mut stamps = self.stamps.borrow_mut();
+        stamps.start(self.g.node_count());
+        let mut ends = Vec::new();
+        let mut frontier: Vec<NodeId> = Vec::with_capacity(sources.len());
+        for &a in sources {
+            if min > 0 || stamps.mark(a) {
+                frontier.push(a);
+                if min == 0 {
+                    ends.push(a);
                 }
-                frontier = next;
-            }
-        } else {
-            if min == 0 {
-                ends.push(a);
-            }
-            let mut stamps = self.stamps.borrow_mut();
-            stamps.start(self.g.node_count());
-            stamps.mark(a);
-            let mut frontier = vec![a];
-            let mut depth = 0u32;
-            let mut start_reached = min == 0;
-            while !frontier.is_empty() && max.is_none_or(|m| depth < m) {
-                depth += 1;
-                let mut next = Vec::new();
-                for &u in &frontier {
-                    self.work
-                        .charge(self.degree(u, dir) as u64 + 1)
-                        .map_err(|x| self.interrupt(x))?;
-                    for (e, t, n) in self.adjacent(u, dir) {
-                        if !self.edge_ok(edge, e, t, n, st)? {
-                            continue;
-                        }
-                        if n == a && !start_reached {
-                            start_reached = true;
-                            ends.push(a);
-                        }
-                        if stamps.mark(n) {
-                            next.push(n);
-                            ends.push(n);
-                        }
-                    }
-                }
-                frontier = next;
             }
         }
+        if min > 0 {
+            frontier.sort_unstable();
+            frontier.dedup();
+        }
+        let plain = self.view.is_full() && edge.props.is_empty();
+        let mut depth = 0u32;
+        let mut next = Vec::new();
+        while !frontier.is_empty() && max.is_none_or(|m| depth < m) {
+            depth += 1;
+            for &u in &frontier {
+                self.work
+                    .charge(self.degree(u, dir) as u64 + 1)
+                    .map_err(|x| self.interrupt(x))?;
+                for (e, t, n) in self.adjacent(u, dir) {
+                    let ok = if plain {
+                        edge.types.as_ref().is_none_or(|s| s.contains(t))
+                    } else {
+                        self.edge_ok(edge, e, t, n, st)?
+                    };
+                    if ok && stamps.mark(n) {
+                        next.push(n);
+                        ends.push(n);
+                    }
+                }
+            }
+            std::mem::swap(&mut frontier, &mut next);
+            next.clear();
+        }
+        Ok(ends)
+    }
+
+    /// Binds each end in turn (the edge slot to an empty list: its trail
+    /// is not observable) and runs the rest of the match.
+    fn emit_ends(
+        &self,
+        i: usize,
+        ends: Vec<NodeId>,
+        target: &CNode,
+        st: &mut State,
+        out: &mut Sink<'_>,
+    ) -> Result<(), Diagnostic> {
+        let Op::Expand { p, k, .. } = self.ops[i] else {
+            return Ok(());
+        };
+        let edge_slot = self.patterns[p].edges[k].slot;
         let target_bound = st.bound[target.slot];
-        self.bind(edge.slot, Cell::List(Vec::new()), st);
+        self.bind(edge_slot, Cell::List(Vec::new()), st);
         for n in ends {
             if !self.target_ok(target, n, st)? {
                 continue;
@@ -774,7 +871,7 @@ impl<'a> Matcher<'a> {
                 self.unbind(target.slot, st);
             }
         }
-        self.unbind(edge.slot, st);
+        self.unbind(edge_slot, st);
         Ok(())
     }
 
@@ -790,7 +887,7 @@ impl<'a> Matcher<'a> {
         target: &CNode,
         reversed: bool,
         st: &mut State,
-        out: &mut Vec<Vec<Cell>>,
+        out: &mut Sink<'_>,
     ) -> Result<(), Diagnostic> {
         let (min, max) = edge.quant.unwrap_or((1, Some(1)));
         let target_bound = st.bound[target.slot];
@@ -803,7 +900,7 @@ impl<'a> Matcher<'a> {
                     at: NodeId,
                     trail: &[EdgeId],
                     st: &mut State,
-                    out: &mut Vec<Vec<Cell>>|
+                    out: &mut Sink<'_>|
          -> Result<(), Diagnostic> {
             if !this.target_ok(target, at, st)? {
                 return Ok(());

@@ -9,6 +9,7 @@
 mod analyses;
 mod explore;
 pub mod expr;
+mod key;
 mod matcher;
 mod nodeset;
 mod pattern;
@@ -183,6 +184,7 @@ fn run_match(
         &projection.slots(),
         span,
     );
-    let rows = matcher.run()?;
-    projection.run(g, view, env.work, rows, span)
+    let mut collected = projection.collector(g, view, env.work, span);
+    matcher.run(&mut |row: &[Cell]| collected.push(row))?;
+    projection.run(collected)
 }

@@ -101,14 +101,13 @@ pub fn resolve_nodeset(env: &Env, set: &NodeSet, view: &View) -> Result<Vec<Node
                 &[slot],
                 set.span,
             );
-            let mut out: Vec<NodeId> = m
-                .run()?
-                .into_iter()
-                .filter_map(|row| match row.get(slot) {
-                    Some(Cell::Node(n)) => Some(*n),
-                    _ => None,
-                })
-                .collect();
+            let mut out: Vec<NodeId> = Vec::new();
+            m.run(&mut |row: &[Cell]| {
+                if let Some(Cell::Node(n)) = row.get(slot) {
+                    out.push(*n);
+                }
+                Ok(())
+            })?;
             out.sort();
             out.dedup();
             Ok(out)

@@ -2,16 +2,18 @@
 //! items (as in Cypher), `distinct`, `order by`, `skip` and `limit`.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use indexmap::IndexMap;
 
 use super::expr::{AggFunc, AggSpec, CExpr, Compiler, Ctx, Params};
+use super::key::{CellKey, RowKey};
 use super::scope::Scope;
 use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
+use crate::hash::{Fx, FxSet};
 use crate::limits::Work;
-use crate::model::{Graph, Value};
+use crate::model::{Graph, NodeSet, Value};
 use crate::result::{Cell, ResultSet};
 use crate::syntax::ast::{Expr, ExprKind, Literal, Return};
 
@@ -166,20 +168,42 @@ impl Projection {
                 .all(|a| a.distinct || matches!(a.func, AggFunc::Min | AggFunc::Max))
     }
 
-    /// Projects the bindings into the result.
-    pub fn run(
-        &self,
-        g: &Graph,
-        view: &View,
-        work: &Work,
-        rows: Vec<Vec<Cell>>,
+    /// A collector for this projection's input rows: it keeps the rows
+    /// when there are no aggregates, and otherwise folds each row into its
+    /// group as it arrives.
+    pub fn collector<'p>(
+        &'p self,
+        g: &'p Graph,
+        view: &'p View,
+        work: &'p Work,
         span: Span,
-    ) -> Result<ResultSet, Diagnostic> {
+    ) -> Collector<'p> {
+        Collector {
+            proj: self,
+            g,
+            view,
+            work,
+            span,
+            rows: Vec::new(),
+            groups: IndexMap::default(),
+        }
+    }
+
+    /// Fresh accumulators for one group.
+    fn new_accs(&self, g: &Graph) -> Vec<Acc> {
+        let single_group = self.is_agg.iter().all(|a| *a);
+        let node_bits = single_group.then(|| g.node_count());
+        self.aggs.iter().map(|a| Acc::new(a, node_bits)).collect()
+    }
+
+    /// Projects the collected bindings into the result.
+    pub fn run(&self, collected: Collector<'_>) -> Result<ResultSet, Diagnostic> {
+        let (g, view) = (collected.g, collected.view);
         // Each output row: (binding row, aggregate values, projected values).
         let mut out: Vec<OutRow> = Vec::new();
         let grouping = !self.aggs.is_empty();
         if !grouping {
-            for row in rows {
+            for row in collected.rows {
                 let cx = Ctx {
                     g,
                     view,
@@ -195,40 +219,13 @@ impl Projection {
                 }
             }
         } else {
-            let mut groups: IndexMap<String, (Vec<Cell>, Vec<Vec<Cell>>)> = IndexMap::new();
-            for row in rows {
-                let cx = Ctx {
-                    g,
-                    view,
-                    row: &row,
-                    aggs: &[],
-                    cols: &[],
-                };
-                let mut keys = Vec::new();
-                for (e, agg) in self.items.iter().zip(&self.is_agg) {
-                    if !agg {
-                        keys.push(e.eval(&cx)?);
-                    }
-                }
-                let k = format!("{keys:?}");
-                groups
-                    .entry(k)
-                    .or_insert_with(|| (row.clone(), Vec::new()))
-                    .1
-                    .push(row);
-            }
+            let mut groups = collected.groups;
             if groups.is_empty() && self.is_agg.iter().all(|a| *a) {
-                groups.insert(String::new(), (Vec::new(), Vec::new()));
+                let accs = self.new_accs(g);
+                groups.insert(RowKey(Vec::new()), (Vec::new(), accs));
             }
-            for (_, (rep, members)) in groups {
-                work.charge(members.len() as u64)
-                    .map_err(|e| super::interrupted(e, span))?;
-                let agg_values: Result<Vec<Cell>, Diagnostic> = self
-                    .aggs
-                    .iter()
-                    .map(|a| aggregate(g, view, a, &members))
-                    .collect();
-                let agg_values = agg_values?;
+            for (_, (rep, accs)) in groups {
+                let agg_values: Vec<Cell> = accs.into_iter().map(Acc::finish).collect();
                 let cx = Ctx {
                     g,
                     view,
@@ -242,8 +239,8 @@ impl Projection {
             }
         }
         if self.distinct {
-            let mut seen = HashSet::new();
-            out.retain(|(_, _, values)| seen.insert(format!("{values:?}")));
+            let mut seen = FxSet::default();
+            out.retain(|(_, _, values)| seen.insert(RowKey(values.clone())));
         }
         if !self.order.is_empty() {
             let mut keyed: Vec<(Vec<Cell>, OutRow)> = Vec::with_capacity(out.len());
@@ -316,89 +313,202 @@ pub fn cell_cmp(g: &Graph, a: &Cell, b: &Cell) -> Ordering {
     }
 }
 
-fn aggregate(
-    g: &Graph,
-    view: &View,
-    spec: &AggSpec,
-    rows: &[Vec<Cell>],
-) -> Result<Cell, Diagnostic> {
-    if spec.func == AggFunc::CountStar {
-        return Ok(Cell::Value(Value::Int(rows.len() as i64)));
+/// The rows of one group so far: its first binding row and one
+/// accumulator per aggregate.
+type Group = (Vec<Cell>, Vec<Acc>);
+
+/// Takes the match's rows one at a time (see [`Projection::collector`]).
+pub struct Collector<'p> {
+    proj: &'p Projection,
+    g: &'p Graph,
+    view: &'p View,
+    work: &'p Work,
+    span: Span,
+    rows: Vec<Vec<Cell>>,
+    groups: IndexMap<RowKey, Group, BuildHasherDefault<Fx>>,
+}
+
+impl Collector<'_> {
+    /// Takes one binding row.
+    pub fn push(&mut self, row: &[Cell]) -> Result<(), Diagnostic> {
+        let proj = self.proj;
+        if proj.aggs.is_empty() {
+            self.rows.push(row.to_vec());
+            return Ok(());
+        }
+        let cx = Ctx {
+            g: self.g,
+            view: self.view,
+            row,
+            aggs: &[],
+            cols: &[],
+        };
+        let mut keys = Vec::new();
+        for (e, agg) in proj.items.iter().zip(&proj.is_agg) {
+            if !agg {
+                keys.push(e.eval(&cx)?);
+            }
+        }
+        let (_, accs) = self
+            .groups
+            .entry(RowKey(keys))
+            .or_insert_with(|| (row.to_vec(), proj.new_accs(self.g)));
+        for (spec, acc) in proj.aggs.iter().zip(accs) {
+            acc.add(spec, &cx)?;
+        }
+        self.work
+            .charge(1)
+            .map_err(|e| super::interrupted(e, self.span))
     }
-    let mut values = Vec::with_capacity(rows.len());
-    let mut seen: HashMap<String, ()> = HashMap::new();
-    if let Some(arg) = &spec.arg {
-        for row in rows {
-            let v = arg.eval(&Ctx {
-                g,
-                view,
-                row,
-                aggs: &[],
-                cols: &[],
-            })?;
-            if v.is_null() {
-                continue;
-            }
-            if spec.distinct && seen.insert(format!("{v:?}"), ()).is_some() {
-                continue;
-            }
-            values.push(v);
+}
+
+/// One aggregate's running state.
+struct Acc {
+    /// The values seen, for `distinct`.
+    seen: Option<Seen>,
+    state: AccState,
+}
+
+/// The values a `distinct` aggregate has seen. Nodes go to a bitset when
+/// there is a single group (its size is bounded by the graph's, once), which
+/// makes `count(distinct n)` over a million reached nodes a bit per node
+/// rather than a hashed cell.
+struct Seen {
+    keys: FxSet<CellKey>,
+    nodes: Option<NodeSet>,
+}
+
+impl Seen {
+    /// Whether `v` is new (and records it).
+    fn insert(&mut self, v: &Cell) -> bool {
+        match (&mut self.nodes, v) {
+            (Some(nodes), Cell::Node(n)) => nodes.insert(*n),
+            _ => self.keys.insert(CellKey(v.clone())),
         }
     }
-    let type_error = |what: &str| {
-        Diagnostic::new("E0301", format!("{what} needs numbers"))
-            .at(spec.span)
-            .expected("numeric values (int or float)")
-    };
-    Ok(match spec.func {
-        AggFunc::CountStar | AggFunc::Count => Cell::Value(Value::Int(values.len() as i64)),
-        AggFunc::Sum | AggFunc::Avg => {
-            let mut int_sum: Option<i64> = Some(0);
-            let mut float_sum = 0.0;
-            for v in &values {
+}
+
+enum AccState {
+    Count(i64),
+    Sum {
+        int: Option<i64>,
+        float: f64,
+        n: usize,
+        avg: bool,
+    },
+    Best {
+        best: Option<Cell>,
+        min: bool,
+    },
+    Collect(Vec<Cell>),
+}
+
+impl Acc {
+    /// `node_bits`: the graph's node count when the aggregate has a single
+    /// group (no grouping keys), so a node bitset may serve `distinct`.
+    fn new(spec: &AggSpec, node_bits: Option<usize>) -> Acc {
+        let state = match spec.func {
+            AggFunc::CountStar | AggFunc::Count => AccState::Count(0),
+            AggFunc::Sum | AggFunc::Avg => AccState::Sum {
+                int: Some(0),
+                float: 0.0,
+                n: 0,
+                avg: spec.func == AggFunc::Avg,
+            },
+            AggFunc::Min | AggFunc::Max => AccState::Best {
+                best: None,
+                min: spec.func == AggFunc::Min,
+            },
+            AggFunc::Collect => AccState::Collect(Vec::new()),
+        };
+        Acc {
+            seen: spec.distinct.then(|| Seen {
+                keys: FxSet::default(),
+                nodes: node_bits.map(NodeSet::with_capacity),
+            }),
+            state,
+        }
+    }
+
+    /// Folds in the row `cx` holds: its argument, unless null or (with
+    /// `distinct`) seen before.
+    fn add(&mut self, spec: &AggSpec, cx: &Ctx) -> Result<(), Diagnostic> {
+        if spec.func == AggFunc::CountStar {
+            if let AccState::Count(n) = &mut self.state {
+                *n += 1;
+            }
+            return Ok(());
+        }
+        let Some(arg) = &spec.arg else { return Ok(()) };
+        let v = arg.eval(cx)?;
+        if v.is_null() {
+            return Ok(());
+        }
+        if let Some(seen) = &mut self.seen
+            && !seen.insert(&v)
+        {
+            return Ok(());
+        }
+        match &mut self.state {
+            AccState::Count(n) => *n += 1,
+            AccState::Sum { int, float, n, avg } => {
                 match v {
                     Cell::Value(Value::Int(i)) => {
-                        int_sum = int_sum.and_then(|s| s.checked_add(*i));
-                        float_sum += *i as f64;
+                        *int = int.and_then(|s| s.checked_add(i));
+                        *float += i as f64;
                     }
                     Cell::Value(Value::Float(f)) => {
-                        int_sum = None;
-                        float_sum += f;
+                        *int = None;
+                        *float += f;
                     }
                     _ => {
-                        return Err(type_error(if spec.func == AggFunc::Sum {
-                            "sum()"
-                        } else {
-                            "avg()"
-                        }));
+                        return Err(Diagnostic::new(
+                            "E0301",
+                            format!("{} needs numbers", if *avg { "avg()" } else { "sum()" }),
+                        )
+                        .at(spec.span)
+                        .expected("numeric values (int or float)"));
+                    }
+                }
+                *n += 1;
+            }
+            AccState::Best { best, min } => {
+                let keep_old = best.as_ref().is_some_and(|a| {
+                    let o = cell_cmp(cx.g, a, &v);
+                    if *min {
+                        o != Ordering::Greater
+                    } else {
+                        o != Ordering::Less
+                    }
+                });
+                if !keep_old {
+                    *best = Some(v);
+                }
+            }
+            AccState::Collect(values) => values.push(v),
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Cell {
+        match self.state {
+            AccState::Count(n) => Cell::Value(Value::Int(n)),
+            AccState::Sum { int, float, n, avg } => {
+                if avg {
+                    if n == 0 {
+                        Cell::NULL
+                    } else {
+                        Cell::Value(Value::Float(float / n as f64))
+                    }
+                } else {
+                    match int {
+                        Some(s) => Cell::Value(Value::Int(s)),
+                        None => Cell::Value(Value::Float(float)),
                     }
                 }
             }
-            if spec.func == AggFunc::Avg {
-                if values.is_empty() {
-                    Cell::NULL
-                } else {
-                    Cell::Value(Value::Float(float_sum / values.len() as f64))
-                }
-            } else {
-                match int_sum {
-                    Some(s) => Cell::Value(Value::Int(s)),
-                    None => Cell::Value(Value::Float(float_sum)),
-                }
-            }
+            AccState::Best { best, .. } => best.unwrap_or(Cell::NULL),
+            AccState::Collect(values) => Cell::List(values),
         }
-        AggFunc::Min | AggFunc::Max => {
-            let best = values.into_iter().reduce(|a, b| {
-                let o = cell_cmp(g, &a, &b);
-                let keep_a = if spec.func == AggFunc::Min {
-                    o != Ordering::Greater
-                } else {
-                    o != Ordering::Less
-                };
-                if keep_a { a } else { b }
-            });
-            best.unwrap_or(Cell::NULL)
-        }
-        AggFunc::Collect => Cell::List(values),
-    })
+    }
 }
