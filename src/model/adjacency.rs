@@ -65,6 +65,14 @@ impl Adjacency {
         &self.nbrs[self.range(node)]
     }
 
+    /// The edge types and neighbours of `node` (one offset lookup), for
+    /// traversals that need no edge ids.
+    #[inline]
+    pub fn typed_neighbors(&self, node: NodeId) -> (&[EdgeTypeId], &[NodeId]) {
+        let r = self.range(node);
+        (&self.types[r.clone()], &self.nbrs[r])
+    }
+
     /// The edge types parallel to [`Adjacency::neighbors`].
     #[inline]
     pub fn types(&self, node: NodeId) -> &[EdgeTypeId] {

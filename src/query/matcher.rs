@@ -55,7 +55,7 @@ pub struct Matcher<'a> {
     filters_at: Vec<Vec<&'a CExpr>>,
     slots: usize,
     span: Span,
-    stamps: RefCell<Stamps>,
+    visited: RefCell<Visited>,
     /// Per op: for a BFS expansion whose start node is not read afterwards,
     /// the slots its continuation depends on. Starts that share those slots
     /// are collected and searched together (one multi-source BFS instead of
@@ -182,33 +182,40 @@ fn row_weight(row: &[Cell]) -> u64 {
     row.iter().map(weight).sum()
 }
 
-/// A visited set reused across BFS runs without clearing (generation stamps).
+/// A visited bitset reused across BFS runs (an eighth of a byte per node,
+/// so a search over a million nodes stays in cache); cleared through the
+/// list of what was marked, or wholesale when that list is long.
 #[derive(Default)]
-struct Stamps {
-    marks: Vec<u32>,
-    generation: u32,
+struct Visited {
+    bits: Vec<u64>,
 }
 
-impl Stamps {
+impl Visited {
     fn start(&mut self, n: usize) {
-        if self.marks.len() < n {
-            self.marks.resize(n, 0);
-        }
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            self.marks.iter_mut().for_each(|m| *m = 0);
-            self.generation = 1;
+        let words = n.div_ceil(64);
+        if self.bits.len() < words {
+            self.bits.resize(words, 0);
         }
     }
 
     /// Marks a node; returns whether it was unmarked.
+    #[inline]
     fn mark(&mut self, n: NodeId) -> bool {
-        let m = &mut self.marks[n.index()];
-        if *m == self.generation {
-            false
+        let (w, b) = (n.index() / 64, n.index() % 64);
+        let word = &mut self.bits[w];
+        let fresh = *word & (1 << b) == 0;
+        *word |= 1 << b;
+        fresh
+    }
+
+    /// Unmarks everything, given every node marked since the last clear.
+    fn clear(&mut self, marked: &[NodeId]) {
+        if marked.len() > self.bits.len() / 8 {
+            self.bits.iter_mut().for_each(|w| *w = 0);
         } else {
-            *m = self.generation;
-            true
+            for n in marked {
+                self.bits[n.index() / 64] = 0;
+            }
         }
     }
 }
@@ -406,7 +413,7 @@ impl<'a> Matcher<'a> {
             filters_at,
             slots,
             span,
-            stamps: RefCell::new(Stamps::default()),
+            visited: RefCell::new(Visited::default()),
             shared,
             pending,
         }
@@ -800,12 +807,12 @@ impl<'a> Matcher<'a> {
         st: &State,
     ) -> Result<Vec<NodeId>, Diagnostic> {
         let (min, max) = edge.quant.unwrap_or((1, Some(1)));
-        let mut stamps = self.stamps.borrow_mut();
-        stamps.start(self.g.node_count());
+        let mut visited = self.visited.borrow_mut();
+        visited.start(self.g.node_count());
         let mut ends = Vec::new();
         let mut frontier: Vec<NodeId> = Vec::with_capacity(sources.len());
         for &a in sources {
-            if min > 0 || stamps.mark(a) {
+            if min > 0 || visited.mark(a) {
                 frontier.push(a);
                 if min == 0 {
                     ends.push(a);
@@ -816,31 +823,82 @@ impl<'a> Matcher<'a> {
             frontier.sort_unstable();
             frontier.dedup();
         }
+        let result = self.bfs_levels(frontier, edge, dir, max, st, &mut visited, &mut ends);
+        // Every marked node is an end (sources are marked only when they are).
+        visited.clear(&ends);
+        result.map(|()| ends)
+    }
+
+    /// The BFS proper: level by level up to `max` steps, each newly marked
+    /// node pushed to `ends`.
+    #[allow(clippy::too_many_arguments)]
+    fn bfs_levels(
+        &self,
+        mut frontier: Vec<NodeId>,
+        edge: &CEdge,
+        dir: EdgeDir,
+        max: Option<u32>,
+        st: &State,
+        visited: &mut Visited,
+        ends: &mut Vec<NodeId>,
+    ) -> Result<(), Diagnostic> {
+        // With nothing hidden and no property to check, only the types and
+        // neighbour columns are read.
         let plain = self.view.is_full() && edge.props.is_empty();
+        let types = edge.types.as_ref();
+        let sides = [
+            (
+                matches!(dir, EdgeDir::Out | EdgeDir::Either),
+                self.g.out_adj(),
+            ),
+            (
+                matches!(dir, EdgeDir::In | EdgeDir::Either),
+                self.g.in_adj(),
+            ),
+        ];
+        let either = dir == EdgeDir::Either;
         let mut depth = 0u32;
         let mut next = Vec::new();
         while !frontier.is_empty() && max.is_none_or(|m| depth < m) {
             depth += 1;
             for &u in &frontier {
-                self.work
-                    .charge(self.degree(u, dir) as u64 + 1)
-                    .map_err(|x| self.interrupt(x))?;
-                for (e, t, n) in self.adjacent(u, dir) {
-                    let ok = if plain {
-                        edge.types.as_ref().is_none_or(|s| s.contains(t))
-                    } else {
-                        self.edge_ok(edge, e, t, n, st)?
-                    };
-                    if ok && stamps.mark(n) {
-                        next.push(n);
-                        ends.push(n);
+                let mut scanned = 1u64;
+                for (side, (on, adj)) in sides.iter().enumerate() {
+                    if !on {
+                        continue;
+                    }
+                    if plain {
+                        let (ts, ns) = adj.typed_neighbors(u);
+                        scanned += ns.len() as u64;
+                        for (t, &n) in ts.iter().zip(ns) {
+                            if types.is_some_and(|s| !s.contains(*t)) {
+                                continue;
+                            }
+                            if visited.mark(n) {
+                                next.push(n);
+                                ends.push(n);
+                            }
+                        }
+                        continue;
+                    }
+                    for (e, t, n) in adj.iter(u) {
+                        scanned += 1;
+                        // A self-loop is listed once for `Either`.
+                        if either && side == 1 && n == u {
+                            continue;
+                        }
+                        if self.edge_ok(edge, e, t, n, st)? && visited.mark(n) {
+                            next.push(n);
+                            ends.push(n);
+                        }
                     }
                 }
+                self.work.charge(scanned).map_err(|x| self.interrupt(x))?;
             }
             std::mem::swap(&mut frontier, &mut next);
             next.clear();
         }
-        Ok(ends)
+        Ok(())
     }
 
     /// Binds each end in turn (the edge slot to an empty list: its trail
