@@ -186,6 +186,7 @@ impl Projection {
                     row: &row,
                     aggs: &[],
                     cols: &[],
+                    work,
                 };
                 let values: Result<Vec<Cell>, Diagnostic> =
                     self.items.iter().map(|e| e.eval(&cx)).collect();
@@ -203,6 +204,7 @@ impl Projection {
                     row: &row,
                     aggs: &[],
                     cols: &[],
+                    work,
                 };
                 let mut keys = Vec::new();
                 for (e, agg) in self.items.iter().zip(&self.is_agg) {
@@ -226,7 +228,7 @@ impl Projection {
                 let agg_values: Result<Vec<Cell>, Diagnostic> = self
                     .aggs
                     .iter()
-                    .map(|a| aggregate(g, view, a, &members))
+                    .map(|a| aggregate(g, view, work, a, &members))
                     .collect();
                 let agg_values = agg_values?;
                 let cx = Ctx {
@@ -235,6 +237,7 @@ impl Projection {
                     row: &rep,
                     aggs: &agg_values,
                     cols: &[],
+                    work,
                 };
                 let values: Result<Vec<Cell>, Diagnostic> =
                     self.items.iter().map(|e| e.eval(&cx)).collect();
@@ -254,6 +257,7 @@ impl Projection {
                     row: &entry.0,
                     aggs: &entry.1,
                     cols: &entry.2,
+                    work,
                 };
                 let keys: Result<Vec<Cell>, Diagnostic> =
                     self.order.iter().map(|(e, _)| e.eval(&cx)).collect();
@@ -319,6 +323,7 @@ pub fn cell_cmp(g: &Graph, a: &Cell, b: &Cell) -> Ordering {
 fn aggregate(
     g: &Graph,
     view: &View,
+    work: &Work,
     spec: &AggSpec,
     rows: &[Vec<Cell>],
 ) -> Result<Cell, Diagnostic> {
@@ -335,6 +340,7 @@ fn aggregate(
                 row,
                 aggs: &[],
                 cols: &[],
+                work,
             })?;
             if v.is_null() {
                 continue;
