@@ -287,7 +287,8 @@ impl<R: Read> Crlf<R> {
     /// Once the whole file has been read: where a quoted field was opened
     /// and never closed, as (line, column).
     pub(crate) fn unclosed_quote(&self) -> Option<(usize, usize)> {
-        if !self.at_end {
+        // A quote just read at the very end closes its field.
+        if !self.at_end || self.quotes.state != QuoteState::Quoted {
             return None;
         }
         self.quotes.open
@@ -452,6 +453,35 @@ mod tests {
                 b"a,b\nc\r\n\rd\r",
                 "chunk size {size}"
             );
+        }
+    }
+
+    /// Where `Crlf` says a quote was left open, reading in chunks of `size`.
+    fn unclosed(input: &[u8], size: usize) -> Option<(usize, usize)> {
+        let mut r = Crlf::new(input);
+        let mut buf = vec![0u8; size];
+        while r.read(&mut buf).expect("reading a slice cannot fail") > 0 {}
+        r.unclosed_quote()
+    }
+
+    #[test]
+    fn a_quote_left_open_is_found_where_it_opens() {
+        for size in [1, 2, 3, 7, 64] {
+            let closed: &[&[u8]] = &[
+                b"a,\"b\"\n",
+                b"a,\"multi\r\nline \"\"q\"\"\"\n",
+                b"a,5\" wafer\n",
+                b"a, \"x\n",
+                b"\"\"",
+                b"a,\"b\"",
+                b"a,\"b\"c\"\n",
+            ];
+            for input in closed {
+                assert_eq!(unclosed(input, size), None, "{input:?} in chunks of {size}");
+            }
+            assert_eq!(unclosed(b"id\na,\"open\nb,c\n", size), Some((2, 3)));
+            assert_eq!(unclosed(b"\"", size), Some((1, 1)));
+            assert_eq!(unclosed("é,\"x".as_bytes(), size), Some((1, 3)));
         }
     }
 
