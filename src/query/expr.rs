@@ -430,8 +430,9 @@ pub struct Ctx<'a> {
 /// What compiling a regular expression costs, in budget units: about the
 /// time of a thousand edge expansions.
 const REGEX_COMPILE_UNITS: u64 = 1000;
-/// How many compiled per-row patterns are kept (per thread).
-const REGEX_CACHE: usize = 1024;
+/// How many compiled per-row patterns are kept (per thread). A compiled
+/// pattern may take up to the 1 MB size limit, so the cache stays small.
+const REGEX_CACHE: usize = 256;
 
 thread_local! {
     /// Patterns that are not constants (`a.name =~ b.pattern`) are compiled
