@@ -268,6 +268,9 @@ fn the_budget_is_the_sessions_setting() {
         "match (a:Firm)-->(b) return count(*)",
         "E0401",
     );
+    // `show` charges a row per property and edge of each card.
+    session.settings.budget = 50_000;
+    fails_with(&mut session, "show (n)", "E0401");
     session.settings.budget = DEFAULT_BUDGET;
     let r = run1(&mut session, "match (a:Firm)-->(b) return count(*)").unwrap();
     assert_eq!(r.rows.len(), 1);
