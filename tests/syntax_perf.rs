@@ -39,3 +39,18 @@ fn one_megabyte_script() {
         src.len()
     );
 }
+
+/// Inputs that once made the fuzzer's `parse` target time out (a line of
+/// about a hundred `~`, under AddressSanitizer), and relatives: each is an
+/// error (`--` would start a comment, so no `-` here), found without
+/// backtracking through the rest.
+#[test]
+fn runs_of_junk_are_rejected_at_once() {
+    for junk in ["~", "~~", "!", "+", "match (a)-[", "\"", "$"] {
+        let src = junk.repeat(20_000);
+        let err = parse_script(&src)
+            .map(|s| s.len())
+            .map_err(|d| d.to_string());
+        assert!(err.is_err(), "{junk:?} repeated parsed: {err:?}");
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::{Env, Evaluated, Footprint};
 use crate::analysis::View;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Span};
 use crate::model::{Graph, Value};
 use crate::result::{Cell, ResultSet};
 use crate::syntax::ast::NodeSet;
@@ -17,12 +17,18 @@ fn int(i: usize) -> Cell {
 
 /// `show NODESET`: a card per node — id, kind, aliases, properties, then
 /// its edges grouped by type and direction.
-pub fn show(env: &Env, set: &NodeSet, view: &View) -> Result<Evaluated, Diagnostic> {
+pub fn show(env: &Env, set: &NodeSet, view: &View, span: Span) -> Result<Evaluated, Diagnostic> {
     let g = env.graph;
     let nodes = super::resolve_nodeset(env, set, view)?;
     let mut rows = Vec::new();
     let mut footprint = Footprint::default();
     for n in nodes {
+        // A card costs a row per property and per edge: `show (n)` on a
+        // large graph must stop on the budget, not run out of memory.
+        let card = 3 + g.out_adj().degree(n) + g.in_adj().degree(n);
+        env.work
+            .charge(card as u64)
+            .map_err(|e| super::interrupted(e, span))?;
         footprint.nodes.push(n);
         let node = Cell::Node(n);
         rows.push(vec![node.clone(), text("id"), text(g.node_key(n))]);

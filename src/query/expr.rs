@@ -11,6 +11,7 @@ use regex::Regex;
 use super::scope::{Scope, closest};
 use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
+use crate::limits::Work;
 use crate::model::{Graph, Value};
 use crate::result::Cell;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Literal, UnaryOp};
@@ -421,6 +422,43 @@ pub struct Ctx<'a> {
     pub aggs: &'a [Cell],
     /// Projected columns (order by).
     pub cols: &'a [Cell],
+    /// The statement's budget: work an expression does beyond a constant
+    /// (compiling a pattern that differs per row) is charged here.
+    pub work: &'a Work,
+}
+
+/// What compiling a regular expression costs, in budget units: about the
+/// time of a thousand edge expansions.
+const REGEX_COMPILE_UNITS: u64 = 1000;
+/// How many compiled per-row patterns are kept (per thread). A compiled
+/// pattern may take up to the 1 MB size limit, so the cache stays small.
+const REGEX_CACHE: usize = 256;
+
+thread_local! {
+    /// Patterns that are not constants (`a.name =~ b.pattern`) are compiled
+    /// per row; rows often repeat them.
+    static PATTERNS: std::cell::RefCell<std::collections::HashMap<String, Regex>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Whether `s` matches the per-row pattern `p`, compiling it (charged) when
+/// it is not cached.
+fn dynamic_match(p: &str, s: &str, span: Span, work: &Work) -> Result<bool, Diagnostic> {
+    if let Some(hit) = PATTERNS.with(|c| c.borrow().get(p).map(|re| re.is_match(s))) {
+        return Ok(hit);
+    }
+    work.charge(REGEX_COMPILE_UNITS)
+        .map_err(|e| super::interrupted(e, span))?;
+    let re = compile_regex(p, span)?;
+    let hit = re.is_match(s);
+    PATTERNS.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= REGEX_CACHE {
+            cache.clear();
+        }
+        cache.insert(p.to_string(), re);
+    });
+    Ok(hit)
 }
 
 fn truth(c: &Cell) -> Option<bool> {
@@ -524,7 +562,7 @@ impl CExpr {
                     (Cell::Value(Value::Str(s)), Cell::Value(Value::Str(p))) => {
                         let matched = match cached {
                             Some(re) => re.is_match(s),
-                            None => compile_regex(p, *span)?.is_match(s),
+                            None => dynamic_match(p, s, *span, cx.work)?,
                         };
                         Cell::Value(Value::Bool(matched))
                     }

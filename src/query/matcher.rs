@@ -455,6 +455,7 @@ impl<'a> Matcher<'a> {
             row: &st.row,
             aggs: &[],
             cols: &[],
+            work: self.work,
         }
     }
 

@@ -130,7 +130,7 @@ pub fn execute(env: &mut Env, stmt: &Statement, view: &View) -> Result<Evaluated
             let footprint = Footprint::of_result(g, &result);
             Ok(Evaluated { result, footprint })
         }
-        StatementKind::Show(set) => explore::show(env, set, view),
+        StatementKind::Show(set) => explore::show(env, set, view, stmt.span),
         StatementKind::Schema => Ok(explore::schema(g)),
         StatementKind::Stats => Ok(explore::stats(g, view)),
         StatementKind::Path(p) => analyses::path(env, p, view, stmt.span),

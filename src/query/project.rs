@@ -198,7 +198,7 @@ impl Projection {
 
     /// Projects the collected bindings into the result.
     pub fn run(&self, collected: Collector<'_>) -> Result<ResultSet, Diagnostic> {
-        let (g, view) = (collected.g, collected.view);
+        let (g, view, work) = (collected.g, collected.view, collected.work);
         // Each output row: (binding row, aggregate values, projected values).
         let mut out: Vec<OutRow> = Vec::new();
         let grouping = !self.aggs.is_empty();
@@ -210,6 +210,7 @@ impl Projection {
                     row: &row,
                     aggs: &[],
                     cols: &[],
+                    work,
                 };
                 let values: Result<Vec<Cell>, Diagnostic> =
                     self.items.iter().map(|e| e.eval(&cx)).collect();
@@ -232,6 +233,7 @@ impl Projection {
                     row: &rep,
                     aggs: &agg_values,
                     cols: &[],
+                    work,
                 };
                 let values: Result<Vec<Cell>, Diagnostic> =
                     self.items.iter().map(|e| e.eval(&cx)).collect();
@@ -251,6 +253,7 @@ impl Projection {
                     row: &entry.0,
                     aggs: &entry.1,
                     cols: &entry.2,
+                    work,
                 };
                 let keys: Result<Vec<Cell>, Diagnostic> =
                     self.order.iter().map(|(e, _)| e.eval(&cx)).collect();
@@ -342,6 +345,7 @@ impl Collector<'_> {
             row,
             aggs: &[],
             cols: &[],
+            work: self.work,
         };
         let mut keys = Vec::new();
         for (e, agg) in proj.items.iter().zip(&proj.is_agg) {
