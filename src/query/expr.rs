@@ -12,7 +12,7 @@ use super::scope::{Scope, closest};
 use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
 use crate::limits::Work;
-use crate::model::{Graph, Value};
+use crate::model::{Graph, NodeId, Value};
 use crate::result::Cell;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Literal, UnaryOp};
 
@@ -814,6 +814,13 @@ fn call(f: Func, args: &[CExpr], span: Span, cx: &Ctx) -> Result<Cell, Diagnosti
         }
         return Ok(Cell::NULL);
     }
+    if matches!(f, Func::Degree | Func::InDegree | Func::OutDegree)
+        && let Some(Cell::Node(n)) = args.first().map(|a| a.eval(cx)).transpose()?
+    {
+        // Often run once per node of a large graph: no argument vector.
+        let ty = args.get(1).map(|a| a.eval(cx)).transpose()?;
+        return degree(f, n, ty.as_ref(), span, cx);
+    }
     let vals: Result<Vec<Cell>, Diagnostic> = args.iter().map(|a| a.eval(cx)).collect();
     let vals = vals?;
     let first = vals.first().cloned().unwrap_or(Cell::NULL);
@@ -881,43 +888,49 @@ fn call(f: Func, args: &[CExpr], span: Span, cx: &Ctx) -> Result<Cell, Diagnosti
         }
         (Func::Abs | Func::Round, _) => return Err(wrong("a number")),
         (Func::Degree | Func::InDegree | Func::OutDegree, Cell::Node(n)) => {
-            let ty = match vals.get(1) {
-                None => None,
-                Some(Cell::Value(Value::Str(t))) => match g.edge_type_id(t) {
-                    Some(t) => Some(t),
-                    None => return Ok(Cell::Value(Value::Int(0))),
-                },
-                Some(_) => {
-                    return Err(type_error(
-                        span,
-                        "the edge type must be a string",
-                        "a string such as \"SUPPLIES\"",
-                    ));
-                }
-            };
-            let full = cx.view.is_full();
-            let count = |adj: &crate::model::Adjacency| {
-                // Under the full view only the types column is read (or
-                // nothing at all), which keeps this cheap over every node.
-                (match (full, ty) {
-                    (true, None) => adj.degree(*n),
-                    (true, Some(ty)) => adj.types(*n).iter().filter(|t| **t == ty).count(),
-                    (false, _) => adj
-                        .iter(*n)
-                        .filter(|(e, t, _)| ty.is_none_or(|ty| ty == *t) && cx.view.edge(g, *e))
-                        .count(),
-                }) as i64
-            };
-            let d = match f {
-                Func::InDegree => count(g.in_adj()),
-                Func::OutDegree => count(g.out_adj()),
-                _ => count(g.in_adj()) + count(g.out_adj()),
-            };
-            Cell::Value(Value::Int(d))
+            degree(f, *n, vals.get(1), span, cx)?
         }
         (Func::Degree | Func::InDegree | Func::OutDegree, _) => return Err(wrong("a node")),
         (Func::Coalesce, _) => first,
     })
+}
+
+/// `degree(n [, type])` and its in/out variants.
+fn degree(f: Func, n: NodeId, ty: Option<&Cell>, span: Span, cx: &Ctx) -> Result<Cell, Diagnostic> {
+    let g = cx.g;
+    let ty = match ty {
+        None => None,
+        Some(Cell::Value(Value::Str(t))) => match g.edge_type_id(t) {
+            Some(t) => Some(t),
+            None => return Ok(Cell::Value(Value::Int(0))),
+        },
+        Some(_) => {
+            return Err(type_error(
+                span,
+                "the edge type must be a string",
+                "a string such as \"SUPPLIES\"",
+            ));
+        }
+    };
+    let full = cx.view.is_full();
+    let count = |adj: &crate::model::Adjacency| {
+        // Under the full view only the types column is read (or nothing at
+        // all), which keeps this cheap over every node.
+        (match (full, ty) {
+            (true, None) => adj.degree(n),
+            (true, Some(ty)) => adj.types(n).iter().filter(|t| **t == ty).count(),
+            (false, _) => adj
+                .iter(n)
+                .filter(|(e, t, _)| ty.is_none_or(|ty| ty == *t) && cx.view.edge(g, *e))
+                .count(),
+        }) as i64
+    };
+    let d = match f {
+        Func::InDegree => count(g.in_adj()),
+        Func::OutDegree => count(g.out_adj()),
+        _ => count(g.in_adj()) + count(g.out_adj()),
+    };
+    Ok(Cell::Value(Value::Int(d)))
 }
 
 fn func_name(f: Func) -> &'static str {
