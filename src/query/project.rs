@@ -353,10 +353,14 @@ impl Collector<'_> {
                 keys.push(e.eval(&cx)?);
             }
         }
-        let (_, accs) = self
-            .groups
-            .entry(RowKey(keys))
-            .or_insert_with(|| (row.to_vec(), proj.new_accs(self.g)));
+        let (_, accs) = if keys.is_empty() && !self.groups.is_empty() {
+            // The one group of a keyless aggregate: no hashing per row.
+            &mut self.groups[0]
+        } else {
+            self.groups
+                .entry(RowKey(keys))
+                .or_insert_with(|| (row.to_vec(), proj.new_accs(self.g)))
+        };
         for (spec, acc) in proj.aggs.iter().zip(accs) {
             acc.add(spec, &cx)?;
         }
