@@ -272,23 +272,28 @@ pub fn paths(
     let mut from: Vec<NodeId> = q.from.iter().copied().filter(|n| view.node(*n)).collect();
     from.sort_unstable();
     from.dedup();
+    if from.is_empty() {
+        return Ok(Vec::new());
+    }
+    if q.mode == PathMode::Shortest && !walker.weighted() {
+        // Fewest hops: a bidirectional breadth-first search finds the same
+        // path as the label search without expanding a hub's whole fan-out
+        // (nor allocating per-node arrays for each statement).
+        let to: Vec<NodeId> = q.to.iter().copied().filter(|n| view.node(*n)).collect();
+        return Ok(hops::fewest_hops(&walker, &from, &to, q.max, work)?
+            .into_iter()
+            .collect());
+    }
     let mut to = NodeSet::new(g.node_count());
     for &n in q.to {
         if view.node(n) {
             to.insert(n);
         }
     }
-    if from.is_empty() || to.is_empty() {
+    if to.is_empty() {
         return Ok(Vec::new());
     }
     match q.mode {
-        // Fewest hops: a bidirectional breadth-first search finds the same
-        // path as the label search without expanding a hub's whole fan-out.
-        PathMode::Shortest if !walker.weighted() => {
-            Ok(hops::fewest_hops(&walker, &from, to.nodes(), q.max, work)?
-                .into_iter()
-                .collect())
-        }
         PathMode::Shortest => {
             let mut s = Spur::new(g.node_count(), walker.weighted() && q.max.is_some());
             Ok(s.search(&walker, &from, &to, q.max, work)?

@@ -41,8 +41,7 @@ struct Entry {
 
 /// One side of the search: the nodes reached, level after level.
 struct Side {
-    /// Per node: 0 unreached, else index + 1 into `entries`. Zeroed, so a
-    /// huge graph's array is mapped lazily and only touched pages cost.
+    /// Per node: 0 unreached, else index + 1 into `entries`.
     slot: Vec<u32>,
     entries: Vec<Entry>,
     /// Where each level starts in `entries` (the last level runs to the end).
@@ -52,13 +51,22 @@ struct Side {
 }
 
 impl Side {
-    fn new(n: usize) -> Side {
+    /// A side over `slot`, which must be all zero.
+    fn with_slots(slot: Vec<u32>) -> Side {
         Side {
-            slot: vec![0; n],
+            slot,
             entries: Vec::new(),
             starts: vec![0],
             degree: 0,
         }
+    }
+
+    /// The slots, zeroed again (only the reached nodes were set).
+    fn release(&mut self) -> Vec<u32> {
+        for e in &self.entries {
+            self.slot[e.node.index()] = 0;
+        }
+        std::mem::take(&mut self.slot)
     }
 
     #[inline]
@@ -121,9 +129,17 @@ fn degree(w: &Walker, u: NodeId) -> u64 {
     d
 }
 
+thread_local! {
+    /// The two sides' node slots, kept between searches (all zero when not
+    /// in use): a search on a million-node graph then costs what it
+    /// touches, not two fresh arrays of the whole graph.
+    static SLOTS: std::cell::Cell<Option<(Vec<u32>, Vec<u32>)>> =
+        const { std::cell::Cell::new(None) };
+}
+
 /// The fewest-hops path from `from` (sorted, deduplicated, visible) to
-/// `to` (visible, no duplicates) with at most `max` hops: the label
-/// search's path, found by a bidirectional breadth-first search.
+/// `to` (visible) with at most `max` hops: the label search's path, found
+/// by a bidirectional breadth-first search.
 pub(super) fn fewest_hops(
     w: &Walker,
     from: &[NodeId],
@@ -131,13 +147,40 @@ pub(super) fn fewest_hops(
     max: Option<u32>,
     work: &Work,
 ) -> Result<Option<FoundPath>, AnalysisError> {
-    work.charge(1 + from.len() as u64)?;
     let n = w.g.node_count();
-    let mut fwd = Side::new(n);
-    let mut bwd = Side::new(n);
+    // Taken, not borrowed: a nested search (none today) would just
+    // allocate its own.
+    let (mut f, mut b) = SLOTS.with(|c| c.take()).unwrap_or_default();
+    for v in [&mut f, &mut b] {
+        if v.len() < n {
+            // Fresh zeroed memory is mapped lazily: the first search pays
+            // for the pages it touches, not for writing the whole array.
+            *v = vec![0; n];
+        }
+    }
+    let mut fwd = Side::with_slots(f);
+    let mut bwd = Side::with_slots(b);
+    let found = search(w, from, to, max, work, &mut fwd, &mut bwd);
+    let slots = (fwd.release(), bwd.release());
+    SLOTS.with(|c| c.set(Some(slots)));
+    found
+}
+
+fn search(
+    w: &Walker,
+    from: &[NodeId],
+    to: &[NodeId],
+    max: Option<u32>,
+    work: &Work,
+    fwd: &mut Side,
+    bwd: &mut Side,
+) -> Result<Option<FoundPath>, AnalysisError> {
+    work.charge(1 + from.len() as u64)?;
     for &t in to {
-        bwd.add(t, 0, t, EdgeId(0));
-        bwd.degree += degree(w, t);
+        if !bwd.reached(t) {
+            bwd.add(t, 0, t, EdgeId(0));
+            bwd.degree += degree(w, t);
+        }
     }
     for &s in from {
         if bwd.reached(s) {
