@@ -120,13 +120,16 @@ impl Side {
     }
 }
 
-/// The degree a step scan of `u` walks, forward or backward.
-fn degree(w: &Walker, u: NodeId) -> u64 {
-    let mut d = w.g.out_adj().degree(u) as u64;
-    if w.undirected {
-        d += w.g.in_adj().degree(u) as u64;
-    }
-    d
+/// The entries a step scan of `u` walks: forward (`steps`) or backward
+/// (`steps_back`).
+fn degree(w: &Walker, u: NodeId, forward: bool) -> u64 {
+    let (along, against) = (w.g.out_adj().degree(u), w.g.in_adj().degree(u));
+    let d = match (w.undirected, forward) {
+        (true, _) => along + against,
+        (false, true) => along,
+        (false, false) => against,
+    };
+    d as u64
 }
 
 thread_local! {
@@ -179,7 +182,7 @@ fn search(
     for &t in to {
         if !bwd.reached(t) {
             bwd.add(t, 0, t, EdgeId(0));
-            bwd.degree += degree(w, t);
+            bwd.degree += degree(w, t, false);
         }
     }
     for &s in from {
@@ -191,7 +194,7 @@ fn search(
             }));
         }
         fwd.add(s, 0, s, EdgeId(0));
-        fwd.degree += degree(w, s);
+        fwd.degree += degree(w, s, true);
     }
     let (mut a, mut b) = (0u32, 0u32);
     loop {
@@ -210,7 +213,7 @@ fn search(
                 let scanned = w.steps(x, |e, y| {
                     if !fwd.reached(y) {
                         fwd.add(y, a + 1, x, e);
-                        fwd.degree += degree(w, y);
+                        fwd.degree += degree(w, y, true);
                         met |= bwd.reached(y);
                     }
                     Ok(())
@@ -227,7 +230,7 @@ fn search(
                 let scanned = w.steps_back(y, |e, p| {
                     if !bwd.reached(p) {
                         bwd.add(p, b + 1, y, e);
-                        bwd.degree += degree(w, p);
+                        bwd.degree += degree(w, p, false);
                         met |= fwd.reached(p);
                     }
                 });

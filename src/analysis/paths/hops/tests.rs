@@ -77,7 +77,8 @@ fn hub_to_target_three_hops_matches_label_search() {
     );
 }
 
-/// A small budget interrupts the search instead of running on.
+/// A small budget interrupts the search instead of running on, and the
+/// interrupted search leaves its kept node slots clean for the next one.
 #[test]
 fn budget_interrupts() {
     let mut f = Fixture::new();
