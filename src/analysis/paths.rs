@@ -3,9 +3,11 @@
 //! direction when undirected.
 //!
 //! - shortest: the least-cost path (cost = hops, or the sum of the weight
-//!   property with `weighted`), Dijkstra from every source at once; with a
-//!   hop bound and real weights, label-setting over (cost, hops) so the
-//!   answer is the cheapest path of at most `max` hops.
+//!   property with `weighted`). By hops, a bidirectional breadth-first
+//!   search (`paths/hops.rs`) that returns exactly the label search's path; with
+//!   weights, Dijkstra from every source at once; with a hop bound and real
+//!   weights, label-setting over (cost, hops) so the answer is the cheapest
+//!   path of at most `max` hops.
 //! - all: every simple path of at most `max` hops (default 6), by a
 //!   depth-first search pruned with each node's hop distance to the targets.
 //! - k shortest: Yen's algorithm over the same search, with a virtual source
@@ -192,8 +194,10 @@ impl<'a> Walker<'a> {
         Ok(scanned)
     }
 
-    /// The steps into `u` (the reverse of [`Walker::steps`]).
-    fn steps_back(&self, u: NodeId, mut f: impl FnMut(NodeId)) -> u64 {
+    /// The steps into `u` (the reverse of [`Walker::steps`]): `(edge,
+    /// previous node)`, in-edges first, then (when undirected) out-edges,
+    /// each in load order.
+    fn steps_back(&self, u: NodeId, mut f: impl FnMut(EdgeId, NodeId)) -> u64 {
         let mut scanned = 1;
         let sides = if self.undirected { 2 } else { 1 };
         for side in 0..sides {
@@ -210,7 +214,7 @@ impl<'a> Walker<'a> {
                 if self.check && (self.view.edge_hidden(e) || !self.view.node(n)) {
                     continue;
                 }
-                f(n);
+                f(e, n);
             }
         }
         scanned
@@ -268,13 +272,25 @@ pub fn paths(
     let mut from: Vec<NodeId> = q.from.iter().copied().filter(|n| view.node(*n)).collect();
     from.sort_unstable();
     from.dedup();
+    if from.is_empty() {
+        return Ok(Vec::new());
+    }
+    if q.mode == PathMode::Shortest && !walker.weighted() {
+        // Fewest hops: a bidirectional breadth-first search finds the same
+        // path as the label search without expanding a hub's whole fan-out
+        // (nor allocating per-node arrays for each statement).
+        let to: Vec<NodeId> = q.to.iter().copied().filter(|n| view.node(*n)).collect();
+        return Ok(hops::fewest_hops(&walker, &from, &to, q.max, work)?
+            .into_iter()
+            .collect());
+    }
     let mut to = NodeSet::new(g.node_count());
     for &n in q.to {
         if view.node(n) {
             to.insert(n);
         }
     }
-    if from.is_empty() || to.is_empty() {
+    if to.is_empty() {
         return Ok(Vec::new());
     }
     match q.mode {
@@ -379,7 +395,7 @@ fn all(
         }
         let mut next = Vec::new();
         for &u in &frontier {
-            let scanned = w.steps_back(u, |p| {
+            let scanned = w.steps_back(u, |_, p| {
                 if to_go[p.index()] == u32::MAX {
                     to_go[p.index()] = d;
                     next.push(p);
@@ -548,6 +564,33 @@ fn yen(
     Ok(a)
 }
 
+/// The label search's shortest path whatever the weighting: the reference
+/// the fewest-hops search is tested against.
+#[cfg(test)]
+fn shortest_by_labels(
+    g: &Graph,
+    view: &View,
+    q: &PathQuery,
+    work: &Work,
+) -> Result<Option<FoundPath>, AnalysisError> {
+    let walker = Walker::new(g, view, q);
+    let mut from: Vec<NodeId> = q.from.iter().copied().filter(|n| view.node(*n)).collect();
+    from.sort_unstable();
+    from.dedup();
+    let mut to = NodeSet::new(g.node_count());
+    for &n in q.to {
+        if view.node(n) {
+            to.insert(n);
+        }
+    }
+    if from.is_empty() || to.is_empty() {
+        return Ok(None);
+    }
+    let mut s = Spur::new(g.node_count(), walker.weighted() && q.max.is_some());
+    s.search(&walker, &from, &to, q.max, work)
+}
+
+mod hops;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;
