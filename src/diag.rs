@@ -194,8 +194,8 @@ const MAX_MESSAGE: usize = 1000;
 
 /// Makes a message safe and short enough to print: control characters are
 /// escaped (`\u{1b}`), a value between backticks longer than
-/// [`MAX_QUOTED`] characters is cut with its length in bytes, and the whole
-/// message is cut at [`MAX_MESSAGE`] characters. Data files and queries can
+/// `MAX_QUOTED` characters is cut with its length in bytes, and the whole
+/// message is cut at `MAX_MESSAGE` characters. Data files and queries can
 /// hold anything; their errors must still be one readable line.
 pub fn tidy_message(message: String) -> String {
     let needs_work = message.len() > MAX_QUOTED || message.chars().any(char::is_control);

@@ -8,7 +8,9 @@
 //! edge is used twice (trail semantics). A variable-length edge whose
 //! trails cannot be observed (unnamed, no path variable, and a result that
 //! ignores multiplicity) is expanded by BFS with a visited set instead of
-//! enumerating trails.
+//! enumerating trails; when its start is not read afterwards, the starts
+//! met in one context are collected and searched together (see `shared`).
+//! Rows go to a [`Sink`] as they are found; nothing here keeps them.
 
 use std::cell::RefCell;
 
