@@ -309,12 +309,16 @@ fn best_inside(
             }
         }
     }
-    s.heap.clear();
-    for &u in m {
-        if walks.cost[u as usize] < f64::INFINITY {
-            s.heap.push(Entry(walks.cost[u as usize], u));
-        }
-    }
+    // Heapify the starts in one go (linear) rather than push them one by
+    // one: in a giant component nearly every member has an exit.
+    let mut starts = std::mem::take(&mut s.heap).into_vec();
+    starts.clear();
+    starts.extend(
+        m.iter()
+            .filter(|&&u| walks.cost[u as usize] < f64::INFINITY)
+            .map(|&u| Entry(walks.cost[u as usize], u)),
+    );
+    s.heap = starts.into();
     while let Some(Entry(cost, u)) = s.heap.pop() {
         if done[u as usize] {
             continue;
