@@ -18,8 +18,8 @@
 //! leave v's component), from one LU decomposition: O(|C|^3).
 //!
 //! A larger cyclic component C is scored candidate by candidate: the mass
-//! entering C is pushed around C with v absorbing, until less than 1e-13 of
-//! it is still moving (a guaranteed bound), costing a few sweeps over C's
+//! entering C is pushed around C with v absorbing, until less than 1e-13
+//! of it is still moving (a guaranteed bound), costing some sweeps over C's
 //! arcs per candidate. With `top K` the expected visits x(v) ≥ h(v) serve
 //! as upper bounds, and only candidates whose bound can still reach the
 //! K-th best score are scored (the others cannot appear in the answer).
@@ -153,32 +153,59 @@ struct Pending {
 impl Mix {
     /// The mean hitting probability of local node `u` (in a large
     /// component): push the entering mass around the component with `u`
-    /// absorbing until less than [`TOLERANCE`] of it still moves.
+    /// absorbing until less than [`TOLERANCE`] of it is left (see [`push`]).
     fn exact(&self, u: usize, work: &Work) -> Result<f64, Interrupt> {
         let p = &self.blocks[self.pending[u] as usize];
         let target = self.pos[u] as usize;
         let mut residual = p.entries.clone();
-        let mut absorbed = 0.0;
-        loop {
-            work.charge(p.block.cost())?;
-            let mut moving = 0.0;
-            for i in 0..residual.len() {
-                let r = std::mem::take(&mut residual[i]);
-                if r == 0.0 {
-                    continue;
-                }
-                if i == target {
-                    absorbed += r;
-                    continue;
-                }
-                for (j, w) in p.block.arcs(i) {
-                    residual[j] += w * r;
-                    moving += w * r;
-                }
+        let absorbed = push(&p.block, &mut residual, None, Some(target), work)?;
+        Ok(absorbed + residual[target])
+    }
+}
+
+/// Pushes the mass in `residual` (per member) along the block's arcs until
+/// less than [`TOLERANCE`] of it is left; mass reaching `target` is
+/// absorbed there (the total absorbed is returned), and with `visits`
+/// every push is also counted as visits. What is left changes the absorbed
+/// mass (or a hitting probability) by at most its total, since each unit
+/// hits the target with a probability in [0, 1].
+///
+/// Sweeps go from the last member to the first: Tarjan lists members in
+/// reverse discovery order, and mass flows along the arcs, mostly in
+/// discovery order, so more of it moves on within a sweep (about a tenth
+/// fewer sweeps on the benchmark's supply graphs). Over-relaxation (passing
+/// on more than the mass) was tried and dropped: along a chain of heavy
+/// arcs in sweep order it multiplies the mass at every hop.
+fn push(
+    block: &Block,
+    residual: &mut [f64],
+    mut visits: Option<&mut [f64]>,
+    target: Option<usize>,
+    work: &Work,
+) -> Result<f64, Interrupt> {
+    let mut absorbed = 0.0;
+    loop {
+        work.charge(block.cost())?;
+        let mut moving = 0.0;
+        for i in (0..residual.len()).rev() {
+            let r = std::mem::take(&mut residual[i]);
+            if r == 0.0 {
+                continue;
             }
-            if moving < TOLERANCE {
-                return Ok(absorbed + residual[target]);
+            if Some(i) == target {
+                absorbed += r;
+                continue;
             }
+            if let Some(v) = visits.as_deref_mut() {
+                v[i] += r;
+            }
+            for (j, w) in block.arcs(i) {
+                residual[j] += w * r;
+                moving += w * r;
+            }
+        }
+        if moving < TOLERANCE {
+            return Ok(absorbed);
         }
     }
 }
@@ -302,31 +329,16 @@ fn dense_visits(
 }
 
 /// Expected visits inside a transient block given the entries `b`: push
-/// the mass around until less than [`TOLERANCE`] of it is unpushed.
+/// the mass around until less than [`TOLERANCE`] of it is left, then count
+/// what is left as visits where it is.
 fn pushed_visits(block: &Block, b: &[f64], work: &Work) -> Result<Vec<f64>, Interrupt> {
     let mut visits = vec![0.0; b.len()];
     let mut residual = b.to_vec();
-    loop {
-        work.charge(block.cost())?;
-        let mut moving = 0.0;
-        for i in 0..residual.len() {
-            let r = std::mem::take(&mut residual[i]);
-            if r == 0.0 {
-                continue;
-            }
-            visits[i] += r;
-            for (j, w) in block.arcs(i) {
-                residual[j] += w * r;
-                moving += w * r;
-            }
-        }
-        if moving < TOLERANCE {
-            for (v, r) in visits.iter_mut().zip(&residual) {
-                *v += r;
-            }
-            return Ok(visits);
-        }
+    push(block, &mut residual, Some(&mut visits), None, work)?;
+    for (v, r) in visits.iter_mut().zip(&residual) {
+        *v += r;
     }
+    Ok(visits)
 }
 
 #[cfg(test)]

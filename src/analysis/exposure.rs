@@ -20,6 +20,8 @@
 //!    the sum of `-ln w`: in the same component order, an acyclic node takes
 //!    its best arc (a dynamic programme, exact in one pass), a cyclic
 //!    component runs Dijkstra inside itself from its members' best exits.
+//!    On a large component the search runs on a second thread, beside
+//!    step 3's iteration.
 //!    Under `depth N`: label-setting over (cost, hops), backwards from the
 //!    arcs into T, so only walks of at most N arcs count.
 
@@ -231,7 +233,6 @@ fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<(Vec<f64>, Wa
             continue;
         }
         work.charge(m.iter().map(|&u| 1 + l.degree(u) as u64).sum())?;
-        best_inside(l, &sccs, c, &mut walks, &mut done, &mut inside);
         let ext: Vec<f64> = m
             .iter()
             .map(|&u| {
@@ -243,7 +244,29 @@ fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<(Vec<f64>, Wa
                 l.into_stop[u as usize] + outside
             })
             .collect();
-        if ext.iter().all(|x| *x == 0.0) {
+        let zero = ext.iter().all(|x| *x == 0.0);
+        if m.len() > dense_max && m.len() >= PARALLEL_MIN && !zero {
+            // The walks and the totals of a large component are independent:
+            // search the walks on a second thread while this one iterates.
+            let sccs = &sccs;
+            let x = std::thread::scope(|scope| {
+                let walks = &mut walks;
+                let done = &mut done;
+                let inside = &mut inside;
+                let search = scope.spawn(move || best_inside(l, sccs, c, walks, done, inside));
+                let x = bracket(&Block::new(l, sccs, c), &ext, None, work);
+                if let Err(panic) = search.join() {
+                    std::panic::resume_unwind(panic);
+                }
+                x
+            })?;
+            for (&u, v) in m.iter().zip(x) {
+                total[u as usize] = v.clamp(0.0, 1.0);
+            }
+            continue;
+        }
+        best_inside(l, &sccs, c, &mut walks, &mut done, &mut inside);
+        if zero {
             continue;
         }
         let dense = if m.len() <= dense_max {
@@ -262,6 +285,11 @@ fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<(Vec<f64>, Wa
     }
     Ok((total, walks))
 }
+
+/// Components from this many members search their walks on a second
+/// thread while their totals are solved (below, a thread costs more than
+/// it saves).
+const PARALLEL_MIN: usize = 10_000;
 
 /// Scratch space for [`best_inside`]: a component's internal arcs grouped
 /// by provider (a CSR rebuilt per component), and the heap.
@@ -309,12 +337,16 @@ fn best_inside(
             }
         }
     }
-    s.heap.clear();
-    for &u in m {
-        if walks.cost[u as usize] < f64::INFINITY {
-            s.heap.push(Entry(walks.cost[u as usize], u));
-        }
-    }
+    // Heapify the starts in one go (linear) rather than push them one by
+    // one: in a giant component nearly every member has an exit.
+    let mut starts = std::mem::take(&mut s.heap).into_vec();
+    starts.clear();
+    starts.extend(
+        m.iter()
+            .filter(|&&u| walks.cost[u as usize] < f64::INFINITY)
+            .map(|&u| Entry(walks.cost[u as usize], u)),
+    );
+    s.heap = starts.into();
     while let Some(Entry(cost, u)) = s.heap.pop() {
         if done[u as usize] {
             continue;

@@ -193,29 +193,40 @@ pub fn exposure(
     let g = env.graph;
     let (rows, mut nodes, types) = exposure_rows(env, x, view, span)?;
     let top = x.top.map_or(usize::MAX, |k| k as usize);
+    // The footprint (rows, their paths) only when an export wants it: with
+    // a million rows, collecting and sorting their path edges costs more
+    // than shaping the rows.
+    let wanted = env.footprint;
     let mut highlight = Vec::new();
-    let mut path_edges: Vec<crate::model::EdgeId> = Vec::new();
     let rows: Vec<Vec<Cell>> = rows
         .into_iter()
         .take(top)
         .map(|r| {
-            nodes.push(r.node);
             let path = match r.path {
                 Some(p) => {
-                    nodes.extend(&p.nodes);
-                    path_edges.extend(&p.edges);
-                    highlight.extend(&p.edges);
+                    if wanted {
+                        nodes.push(r.node);
+                        nodes.extend(&p.nodes);
+                        highlight.extend(&p.edges);
+                    }
                     Cell::Path(p)
                 }
-                None => Cell::NULL,
+                None => {
+                    if wanted {
+                        nodes.push(r.node);
+                    }
+                    Cell::NULL
+                }
             };
             vec![Cell::Node(r.node), float(r.direct), float(r.total), path]
         })
         .collect();
-    let mut fp = footprint(env.footprint, g, view, &types, nodes);
-    fp.edges.extend(path_edges);
-    fp.highlight = highlight;
-    fp.normalize();
+    let mut fp = footprint(wanted, g, view, &types, nodes);
+    if wanted {
+        fp.edges.extend(&highlight);
+        fp.highlight = highlight;
+        fp.normalize();
+    }
     let result = ResultSet::new(
         vec![
             "node".into(),

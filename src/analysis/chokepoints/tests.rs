@@ -122,6 +122,64 @@ fn zero_weight_arcs_list_upstream_nodes_with_score_zero() {
     );
 }
 
+#[test]
+fn iterative_scores_on_a_long_leaky_ring_match_the_closed_form() {
+    // s depends on r0; each r_i passes 0.9 on to r_{i+1} (the ring closes)
+    // and leaks the rest. From r0, r_k is hit with 0.9^k.
+    let n = 40;
+    let mut f = Fixture::new();
+    let s = f.node("s");
+    let ring: Vec<NodeId> = (0..n).map(|i| f.node(&format!("r{i:02}"))).collect();
+    f.dep(s, ring[0], None);
+    for i in 0..n {
+        f.dep(ring[i], ring[(i + 1) % n], Some(0.9));
+    }
+    let g = f.finish();
+    let spec = ArcSpec::new(&g, None);
+    let work = Work::unlimited();
+    for top in [None, Some(3)] {
+        let got = chokepoints_with(&g, &View::full(), &spec, &[s], top, 0, &work).unwrap();
+        assert_eq!(got.len(), top.unwrap_or(n));
+        for (k, c) in got.iter().enumerate() {
+            assert_eq!(c.node, ring[k]);
+            assert!(
+                (c.score - 0.9f64.powi(k as i32)).abs() < 1e-12,
+                "{k}: {}",
+                c.score
+            );
+        }
+    }
+}
+
+#[test]
+fn a_long_ring_of_heavy_arcs_scores_its_top_exactly() {
+    // As above, on a ring of 10,010 nodes (over-relaxed pushes once blew
+    // up along such a ring).
+    let n = 10_010;
+    let mut f = Fixture::new();
+    let s = f.node("s");
+    let ring: Vec<NodeId> = (0..n).map(|i| f.node(&format!("r{i:05}"))).collect();
+    f.dep(s, ring[0], None);
+    for i in 0..n {
+        f.dep(ring[i], ring[(i + 1) % n], Some(0.9));
+    }
+    let g = f.finish();
+    let spec = ArcSpec::new(&g, None);
+    let work = Work::unlimited();
+    for top in [1, 4] {
+        let got = chokepoints(&g, &View::full(), &spec, &[s], Some(top), &work).unwrap();
+        assert_eq!(got.len(), top);
+        for (k, c) in got.iter().enumerate() {
+            assert_eq!(c.node, ring[k]);
+            assert!(
+                (c.score - 0.9f64.powi(k as i32)).abs() < 1e-12,
+                "{k}: {}",
+                c.score
+            );
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 

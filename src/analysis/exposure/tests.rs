@@ -25,6 +25,36 @@ fn close(a: f64, b: f64) {
 }
 
 #[test]
+fn a_component_large_enough_for_the_second_thread_gets_its_walks() {
+    // A ring r0 -> r1 -> ... -> r(n-1) -> r0; the even nodes put half on
+    // the next node and half on t, the odd ones all on the next node. Every
+    // total is 1; an even node's best walk is its arc to t, an odd node's
+    // goes through the next node (found by the search inside the ring).
+    let n = PARALLEL_MIN + 10;
+    let mut f = Fixture::new();
+    let t = f.node("t");
+    let ring: Vec<NodeId> = (0..n).map(|i| f.node(&format!("r{i:05}"))).collect();
+    for i in 0..n {
+        if i % 2 == 0 {
+            f.dep(ring[i], ring[i + 1], Some(0.5));
+            f.dep(ring[i], t, Some(0.5));
+        } else {
+            f.dep(ring[i], ring[(i + 1) % n], None);
+        }
+    }
+    let g = f.finish();
+    let rows = run(&g, &ring, &[t], None);
+    assert_eq!(rows.len(), n);
+    for (i, &r) in ring.iter().enumerate() {
+        let row = row(&rows, r);
+        close(row.total, 1.0);
+        let path = row.path.as_ref().expect("a walk into T");
+        assert_eq!(path.edges.len(), 1 + i % 2, "r{i}");
+        assert_eq!(path.nodes.last(), Some(&t));
+    }
+}
+
+#[test]
 fn two_cycle_with_shares_has_its_closed_form() {
     // a: 0.5 on b, 0.5 on t. b: 0.8 on a, the rest unknown.
     // total(a) = 0.5 + 0.5 total(b), total(b) = 0.8 total(a): a = 5/6, b = 2/3.
