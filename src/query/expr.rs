@@ -918,7 +918,7 @@ fn degree(f: Func, n: NodeId, ty: Option<&Cell>, span: Span, cx: &Ctx) -> Result
         // all), which keeps this cheap over every node.
         (match (full, ty) {
             (true, None) => adj.degree(n),
-            (true, Some(ty)) => adj.types(n).iter().filter(|t| **t == ty).count(),
+            (true, Some(ty)) => adj.degree_of_type(n, ty),
             (false, _) => adj
                 .iter(n)
                 .filter(|(e, t, _)| ty.is_none_or(|ty| ty == *t) && cx.view.edge(g, *e))
