@@ -66,6 +66,8 @@ proptest! {
             ("(f:Firm {id: 'F0'})-[{e}:SUPPLIES*{q}]->(g:Firm) where f <> g", "g"),
             // Backwards from every firm.
             ("(g:Firm)<-[{e}:SUPPLIES*{q}]-(f:Firm)", "f"),
+            // Two in a row: the second's starts come from the first's flush.
+            ("(a:Firm {id: 'F1'})-[{e}:SUPPLIES*{q}]->(b:Firm)-[:SUPPLIES*1..2]->(c:Firm)", "c"),
         ] {
             let q = format!("{min}..{max}");
             let bfs = shape.replace("{e}", "").replace("{q}", &q);
