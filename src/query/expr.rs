@@ -814,12 +814,23 @@ fn call(f: Func, args: &[CExpr], span: Span, cx: &Ctx) -> Result<Cell, Diagnosti
         }
         return Ok(Cell::NULL);
     }
-    if matches!(f, Func::Degree | Func::InDegree | Func::OutDegree)
-        && let Some(Cell::Node(n)) = args.first().map(|a| a.eval(cx)).transpose()?
-    {
-        // Often run once per node of a large graph: no argument vector.
-        let ty = args.get(1).map(|a| a.eval(cx)).transpose()?;
-        return degree(f, n, ty.as_ref(), span, cx);
+    if matches!(f, Func::Degree | Func::InDegree | Func::OutDegree) {
+        // Often run once per node of a large graph: no argument vector,
+        // each argument evaluated once.
+        let first = args.first().map(|a| a.eval(cx)).transpose()?;
+        return match first {
+            Some(Cell::Node(n)) => {
+                let ty = args.get(1).map(|a| a.eval(cx)).transpose()?;
+                degree(f, n, ty.as_ref(), span, cx)
+            }
+            None => Ok(Cell::NULL),
+            Some(c) if c.is_null() => Ok(Cell::NULL),
+            Some(other) => Err(type_error(
+                span,
+                format!("{} cannot take {}", func_name(f), describe(cx.g, &other)),
+                "a node",
+            )),
+        };
     }
     let vals: Result<Vec<Cell>, Diagnostic> = args.iter().map(|a| a.eval(cx)).collect();
     let vals = vals?;
@@ -887,9 +898,7 @@ fn call(f: Func, args: &[CExpr], span: Span, cx: &Ctx) -> Result<Cell, Diagnosti
             }
         }
         (Func::Abs | Func::Round, _) => return Err(wrong("a number")),
-        (Func::Degree | Func::InDegree | Func::OutDegree, Cell::Node(n)) => {
-            degree(f, *n, vals.get(1), span, cx)?
-        }
+        // Handled above, before the arguments are collected.
         (Func::Degree | Func::InDegree | Func::OutDegree, _) => return Err(wrong("a node")),
         (Func::Coalesce, _) => first,
     })

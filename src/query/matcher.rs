@@ -289,9 +289,8 @@ fn plan_shared(
                 return None;
             };
             let mut used: Vec<usize> = live_out.to_vec();
-            for (j, op) in ops.iter().enumerate().skip(i + 1) {
+            for op in ops.iter().skip(i + 1) {
                 op_reads(patterns, *op, &mut used);
-                let _ = j;
             }
             for fs in filters_at.iter().skip(i + 1) {
                 for f in fs {
@@ -299,9 +298,6 @@ fn plan_shared(
                 }
             }
             let from_slot = patterns[p].nodes[from].slot;
-            if used.contains(&from_slot) {
-                return None;
-            }
             // The op's own checks read the target (when bound before) and
             // the expressions of the edge's and target's properties.
             let Op::Expand { k, to, .. } = ops[i] else {

@@ -214,10 +214,8 @@ impl Projection {
                 };
                 let values: Result<Vec<Cell>, Diagnostic> =
                     self.items.iter().map(|e| e.eval(&cx)).collect();
-                out.push((Vec::new(), Vec::new(), values?));
-                if let Some(last) = out.last_mut() {
-                    last.0 = row;
-                }
+                let values = values?;
+                out.push((row, Vec::new(), values));
             }
         } else {
             let mut groups = collected.groups;
