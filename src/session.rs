@@ -200,7 +200,7 @@ impl Session {
         let mut view = View::full();
         let mut stmt = stmt;
         // `with NAME: export ...` exports the scenario's view.
-        while let StatementKind::With { scenario, body } = &stmt.kind {
+        while let StatementKind::With { scenario, body, .. } = &stmt.kind {
             if !matches!(
                 body.kind,
                 StatementKind::Export(_) | StatementKind::With { .. }
