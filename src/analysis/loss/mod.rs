@@ -182,11 +182,7 @@ pub fn loss(
         v1.into_iter()
             .map(|r| {
                 let path = r.path.map(|mut p| {
-                    if let Some(&last) = p.nodes.last() {
-                        for (e, n) in hits.tail(last) {
-                            p.push(e, n);
-                        }
-                    }
+                    hits.extend_path(&mut p);
                     p
                 });
                 LossRow {
@@ -237,13 +233,7 @@ pub fn loss(
                                 p.push(e, v);
                                 cut = Some(e);
                             }
-                            _ => {
-                                if let Some(&last) = p.nodes.last() {
-                                    for (e, v) in hits.tail(last) {
-                                        p.push(e, v);
-                                    }
-                                }
-                            }
+                            _ => hits.extend_path(&mut p),
                         }
                         (Some(p), cut)
                     }
@@ -264,6 +254,10 @@ pub fn loss(
         out
     };
     work.charge(out.len() as u64)?;
+    if fast {
+        // v1's rows come in this order already.
+        return Ok(out);
+    }
     out.sort_unstable_by(|a, b| {
         b.loss
             .total_cmp(&a.loss)
