@@ -20,7 +20,7 @@
 use indexmap::{IndexMap, IndexSet};
 
 use super::adjacency::Adjacency;
-use super::fold::FoldIndex;
+use super::fold::{FoldIndex, fold};
 use super::ids::{EdgeId, EdgeTypeId, KindId, NodeId, PropKey};
 use super::keys::{KeyIndex, Probe};
 use super::props::PropLists;
@@ -780,7 +780,12 @@ impl Graph {
 
     /// The nodes whose name equals `name` case-insensitively.
     pub fn nodes_named(&self, name: &str) -> &[NodeId] {
-        self.named(&name.to_lowercase())
+        self.named(&fold(name))
+    }
+
+    /// The nodes with an alias equal to `alias` case-insensitively.
+    pub fn nodes_aliased(&self, alias: &str) -> &[NodeId] {
+        self.aliased(&fold(alias))
     }
 
     /// The nodes whose lower-cased name is `lower`.

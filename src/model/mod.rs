@@ -14,6 +14,7 @@ mod value;
 mod visit;
 
 pub use adjacency::{Adjacency, TypeSet};
+pub use fold::fold;
 pub use graph::{EdgeTypeInfo, Graph, GraphBuilder, Lookup};
 pub use ids::{EdgeId, EdgeTypeId, KindId, NodeId, PropKey, StrId};
 pub use path::Path;
