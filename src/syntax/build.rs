@@ -482,7 +482,7 @@ impl Builder {
                     }
                     None => ExprKind::Binary(bin, Box::new(lhs), Box::new(rhs)),
                 };
-                Ok((Expr { kind, span }, deeper(dl.max(dr) + 1, span)?, false))
+                Ok((Expr { kind, span }, deeper(dl.max(dr), span)?, false))
             })
             .parse(flat.into_iter())
             .map(|(e, d, _)| (e, d))
