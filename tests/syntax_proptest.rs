@@ -395,6 +395,7 @@ fn statement() -> impl Strategy<Value = Statement> {
                         format,
                         file,
                         clusters,
+                        ended: !clusters,
                         from: from.map(Box::new),
                     })
                 }),

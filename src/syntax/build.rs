@@ -1081,6 +1081,7 @@ impl Builder {
             format: ExportFormat::Dot,
             file: String::new(),
             clusters: false,
+            ended: false,
             from: None,
         };
         for p in pair.into_inner() {
@@ -1096,6 +1097,7 @@ impl Builder {
                 }
                 Rule::string => export.file = self.string(&p)?,
                 Rule::clusters => export.clusters = true,
+                Rule::show_ended => export.ended = true,
                 Rule::statement => export.from = Some(Box::new(self.statement(p)?)),
                 _ => {}
             }
