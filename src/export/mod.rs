@@ -33,10 +33,12 @@ mod write;
 #[cfg(test)]
 mod testkit;
 
-pub use dot::{DotOptions, to_dot};
+pub use dot::{DotOptions, to_dot, to_dot_at};
 pub use error::ExportError;
 pub use graphml::to_graphml;
 pub use json::to_json;
 pub use render::{ImageFormat, dot_available, render_with_graphviz};
 pub use subgraph::Subgraph;
-pub use write::write_atomic;
+#[cfg(unix)]
+pub use write::install_signal_cleanup;
+pub use write::{remove_pending_temps, write_atomic};

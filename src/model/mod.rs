@@ -11,17 +11,20 @@ mod path;
 mod props;
 mod schema;
 mod store;
+mod validity;
 mod value;
 mod visit;
 
 pub use adjacency::{Adjacency, TypeSet};
 pub use facts::ModelFacts;
+pub use fold::fold;
 pub use graph::{EdgeTypeInfo, Graph, GraphBuilder, Lookup};
 pub use ids::{EdgeId, EdgeTypeId, KindId, NodeId, PropKey, StrId};
 pub use path::Path;
 pub use schema::{
     Direction, EdgeTypeDef, Flow, KindDef, Mode, NeedsSupply, Role, Schema, Scope, ShockKind,
 };
+pub use validity::Interval;
 pub use value::{Date, PropType, Value};
 pub use visit::{EdgeRef, NodeSet};
 
