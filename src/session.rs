@@ -173,6 +173,12 @@ impl Session {
         Ok(())
     }
 
+    /// Removes a parameter, returning its value (embedding code that sets
+    /// parameters for one call and restores the previous ones after).
+    pub fn remove_param(&mut self, name: &str) -> Option<Value> {
+        self.params.shift_remove(name.trim_start_matches('$'))
+    }
+
     /// The parameters, in the order they were set.
     pub fn params(&self) -> &Params {
         &self.params
@@ -239,7 +245,7 @@ impl Session {
         let mut view: Cow<View> = Cow::Borrowed(&dated);
         let mut scenarios = Vec::new();
         // `with NAME: export ...` exports the scenario's view.
-        while let StatementKind::With { scenario, body } = &stmt.kind {
+        while let StatementKind::With { scenario, body, .. } = &stmt.kind {
             if !matches!(
                 body.kind,
                 StatementKind::Export(_) | StatementKind::With { .. }
