@@ -194,6 +194,8 @@ pub(crate) fn parse_node_row<'r>(
         faults.push("`kind` is empty; expected a kind".to_string());
     }
     let typed_kind = kind.and_then(|k| kinds.get_or(k, |k| rules.kind(k)));
+    // `props` may hold the rows before this one (a batch's arena).
+    let first = props.len();
     for col in &cols.props {
         let Some(cell) = field(rec, col.index, &col.name, faults) else {
             continue;
@@ -207,7 +209,7 @@ pub(crate) fn parse_node_row<'r>(
             Err(e) => faults.push(format!("property `{}`: {e}", col.name)),
         }
     }
-    faults.extend(rules.interval_fault(props));
+    faults.extend(rules.interval_fault(&props[first..]));
     let (Some(id), Some(kind)) = (id, kind) else {
         return None;
     };
@@ -262,6 +264,7 @@ pub(crate) fn parse_edge_row<'r>(
     {
         faults.push(rules.unknown_edge_type(t));
     }
+    let first = props.len();
     for col in &cols.props {
         let Some(cell) = field(rec, col.index, &col.name, faults) else {
             continue;
@@ -283,7 +286,7 @@ pub(crate) fn parse_edge_row<'r>(
             Err(e) => faults.push(format!("property `{}`: {e}", col.name)),
         }
     }
-    faults.extend(rules.interval_fault(props));
+    faults.extend(rules.interval_fault(&props[first..]));
     let (Some(from), Some(to), Some(ty)) = (from, to, ty) else {
         return None;
     };
