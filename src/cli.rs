@@ -111,6 +111,10 @@ pub struct ExecArgs {
     /// Work budget per statement, in expanded edges.
     #[arg(long, value_name = "N")]
     pub budget: Option<u64>,
+    /// Memory budget per statement (bytes, or e.g. `512M`, `4G`; default a
+    /// quarter of the machine's memory).
+    #[arg(long, value_name = "SIZE", value_parser = crate::limits::parse_memory_size)]
+    pub memory_budget: Option<u64>,
     /// Print how long each statement took (to stderr).
     #[arg(long)]
     pub timing: bool,
@@ -369,6 +373,9 @@ fn start_session(data: &DataArgs, exec: &ExecArgs) -> Result<Session, CliError> 
     }
     if let Some(budget) = exec.budget {
         session.settings.budget = budget;
+    }
+    if let Some(bytes) = exec.memory_budget {
+        session.settings.memory_budget = bytes;
     }
     session.settings.format = match exec.format {
         Format::Table => OutputFormat::Table,

@@ -32,6 +32,8 @@ pub struct Settings {
     pub row_limit: usize,
     /// Print timings.
     pub timing: bool,
+    /// The memory budget per statement, in bytes.
+    pub memory_budget: u64,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             budget: DEFAULT_BUDGET,
             row_limit: DEFAULT_ROW_LIMIT,
             timing: false,
+            memory_budget: crate::limits::default_memory_budget(),
         }
     }
 }
@@ -188,7 +191,8 @@ impl Session {
     }
 
     fn run(&mut self, source: &str, stmt: &Statement) -> Result<ResultSet, Diagnostic> {
-        let work = Work::new(self.settings.budget, self.cancel.clone());
+        let work = Work::new(self.settings.budget, self.cancel.clone())
+            .with_memory_budget(self.settings.memory_budget);
         let mut env = Env {
             graph: &self.graph,
             params: &self.params,

@@ -24,8 +24,9 @@ use faultline::diag::Diagnostic;
 use faultline::limits::DEFAULT_BUDGET;
 use faultline::load::{LoadOptions, load};
 use faultline::model::Graph;
+use faultline::model::Value;
 use faultline::output::{Format, render};
-use faultline::result::ResultSet;
+use faultline::result::{Cell, ResultSet};
 use faultline::session::Session;
 
 // ------------------------------------------------------------- helpers
@@ -1008,4 +1009,120 @@ fn exports_refuse_devices_fifos_links_and_read_only_files() {
     let long = dir.path().join(format!("{}.dot", "x".repeat(246)));
     run1(&mut session, &format!("export dot \"{}\"", long.display())).unwrap();
     assert!(long.is_file());
+}
+
+/// A graph of three firms, one named with `len` bytes of `0`/`1`.
+fn long_name_graph(len: usize) -> (tempfile::TempDir, Graph) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut x: u64 = 7;
+    let name: String = (0..len)
+        .map(|_| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            if x >> 63 == 1 { '1' } else { '0' }
+        })
+        .collect();
+    let nodes = format!("id,kind,name\nlong,Firm,{name}\nb,Firm,B\nc,Firm,C\n");
+    write_files(dir.path(), &[("nodes.csv", nodes.as_bytes())]);
+    let g = load(&[dir.path().to_path_buf()], &LoadOptions::default())
+        .unwrap()
+        .graph;
+    (dir, g)
+}
+
+#[test]
+fn a_costly_regex_on_a_huge_string_is_charged_before_it_runs() {
+    let (_dir, g) = long_name_graph(1_000_000);
+    let mut session = Session::new(g);
+    // Once 20 s and more for one row; now refused before it starts.
+    let d = fails_with(
+        &mut session,
+        r#"match (a) where a.name =~ "[01]*1[01]{2000}" return count(*)"#,
+        "E0401",
+    );
+    assert!(d.message.contains("work budget"), "{d}");
+    // A pattern the lazy DFA handles is linear and runs.
+    let r = run1(
+        &mut session,
+        r#"match (a) where a.name =~ "[01]*" return count(*)"#,
+    )
+    .unwrap();
+    assert_eq!(r.rows[0][0], Cell::Value(Value::Int(1)));
+}
+
+#[test]
+fn regexes_are_compiled_with_size_and_nesting_limits() {
+    let mut session = Session::new(mini());
+    let deep = format!("{}a{}", "(".repeat(200), ")".repeat(200));
+    let d = fails_with(
+        &mut session,
+        &format!("match (a) where a.name =~ \"{deep}\" return a"),
+        "E0305",
+    );
+    assert!(d.message.contains("nest"), "{d}");
+    let d = fails_with(
+        &mut session,
+        r#"match (a) where a.name =~ "\\w{1000}\\w{1000}\\w{1000}" return a"#,
+        "E0305",
+    );
+    assert!(d.message.contains("limit"), "{d}");
+}
+
+#[test]
+fn big_in_lists_are_charged_per_item() {
+    let mut session = Session::new(mini());
+    session.settings.budget = 20_000;
+    let list: Vec<String> = (0..100_000).map(|i| format!("\"n{i}\"")).collect();
+    let d = fails_with(
+        &mut session,
+        &format!(
+            "match (a), (b) where a.name in [{}] return count(*)",
+            list.join(",")
+        ),
+        "E0401",
+    );
+    assert!(d.message.contains("work budget"), "{d}");
+}
+
+#[test]
+fn memory_budget_stops_collected_lists_and_sort_buffers() {
+    let mut session = Session::new(mini());
+    session.settings.memory_budget = 64 << 10;
+    for statement in [
+        "match (a), (b), (c) return collect(a.name + b.id)",
+        "match (a), (b), (c) return a.name, b.name, c.name order by a.name",
+        "match (a), (b), (c) return a, b, c",
+    ] {
+        let d = fails_with(&mut session, statement, "E0404");
+        assert!(d.message.contains("memory budget of 0 MiB"), "{d}");
+        assert!(d.to_string().contains("--memory-budget"), "{d}");
+    }
+    session.settings.memory_budget = 64 << 20;
+    run1(&mut session, "match (a), (b) return collect(a.name + b.id)").unwrap();
+}
+
+#[test]
+fn a_pattern_of_80000_hops_plans_in_linear_memory() {
+    let mut session = Session::new(mini());
+    let statement = format!("match (a){} return count(*)", "-->()".repeat(80_000));
+    // The plan once kept the bound slots after every step: 80,000 x
+    // 160,000 flags, and the process died.
+    let r = run1(&mut session, &statement).unwrap();
+    assert_eq!(r.rows[0][0], Cell::Value(Value::Int(0)));
+}
+
+#[test]
+fn sum_overflow_is_an_error_like_plus() {
+    let mut session = Session::new(mini());
+    let d = fails_with(
+        &mut session,
+        "match (a) return sum(9223372036854775807)",
+        "E0303",
+    );
+    assert!(d.message.contains("overflow"), "{d}");
+    let r = run1(&mut session, "match (a) return avg(9223372036854775807)").unwrap();
+    assert!(
+        matches!(r.rows[0][0], Cell::Value(Value::Float(_))),
+        "{:?}",
+        r.rows
+    );
 }

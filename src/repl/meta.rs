@@ -45,6 +45,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "budget",
         ":budget N           work budget per statement (expanded edges and rows)",
     ),
+    (
+        "memory-budget",
+        ":memory-budget SIZE memory budget per statement (e.g. 512M, 4G)",
+    ),
     ("limit", ":limit N            most rows shown per result"),
     ("scenarios", ":scenarios          list defined scenarios"),
     ("quit", ":quit               leave (also Ctrl-D)"),
@@ -137,6 +141,19 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
                 "usage: :budget N   (a positive integer; now {})",
                 session.settings.budget
             ),
+        },
+        "memory-budget" if arg.is_empty() => {
+            println!(
+                "memory budget: {} MiB",
+                session.settings.memory_budget >> 20
+            )
+        }
+        "memory-budget" => match crate::limits::parse_memory_size(arg) {
+            Ok(bytes) => {
+                session.settings.memory_budget = bytes;
+                println!("memory budget: {} MiB", bytes >> 20);
+            }
+            Err(e) => eprintln!("usage: :memory-budget SIZE   ({e})"),
         },
         "limit" => match arg.replace('_', "").parse::<usize>() {
             Ok(n) if n > 0 => {
