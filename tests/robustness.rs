@@ -1126,3 +1126,118 @@ fn sum_overflow_is_an_error_like_plus() {
         r.rows
     );
 }
+
+/// Bytes a terminal must never receive raw: C0 controls other than newline
+/// and tab, DEL, C1 controls and bidirectional overrides.
+fn raw_controls(bytes: &[u8]) -> Vec<char> {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .filter(|&c| c != '\n' && c != '\t' && faultline::diag::unsafe_for_terminal(c))
+        .collect()
+}
+
+#[test]
+fn hostile_terminal_no_command_sends_raw_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let esc_kind = "Firm\u{1b}]0;pwned\u{7}";
+    let nodes = format!(
+        "id,kind,name\n\
+         a\u{1b}[2J,{esc_kind},Evil\u{1b}[31m\u{9b}31m\u{202e}name\n\
+         b,Firm,Plain\r\n\
+         c,Nation,Title\u{1b}]2;x\u{7}\n"
+    );
+    let edges = "from,to,type\na\u{1b}[2J,b,DEPENDS\u{1b}[5m\nb,c,LOCATED_IN\n";
+    write_files(
+        &data,
+        &[
+            ("nodes.csv", nodes.as_bytes()),
+            ("edges.csv", edges.as_bytes()),
+        ],
+    );
+    let bad = dir.path().join("bad\u{1b}[2J");
+    write_files(
+        &bad,
+        &[(
+            "n\u{1b}[1m.csv",
+            "id,kind,name\nx,Firm,X\u{1b}[1m\nx,Firm,Y\n".as_bytes(),
+        )],
+    );
+    let script = dir.path().join("s\u{1b}[1m.fql");
+    std::fs::write(
+        &script,
+        "match (a) return a.name;\nshow \"Evil\u{1b}[31m\";\n",
+    )
+    .unwrap();
+    let export = dir.path().join("out\u{1b}[1m.dot");
+    let d = data.to_str().unwrap();
+    let statements = [
+        "match (a) return a, a.name, a.id, labels(a)",
+        "match (a)-[r]->(b) return a, type(r), b",
+        "show \"Evil\u{1b}[31m\u{9b}31m\u{202e}name\"",
+        "show \"Evil\u{1b}[31m\"",
+        "show \"a\u{1b}[2J\"",
+        "schema",
+        "stats",
+        "upstream of \"b\"",
+        "path from \"a\u{1b}[2J\" to \"c\"",
+        "match (a:Firm\u{1b}) return a",
+        "return \"\u{1b}[1mliteral\u{9b}\"",
+        "match (a) where a.name =~ \"\u{1b}[(\" return a",
+        &format!("export dot \"{}\"", export.display()),
+    ];
+    let mut runs: Vec<Vec<String>> = vec![
+        vec!["check".into(), "--data".into(), d.into()],
+        vec![
+            "check".into(),
+            "--data".into(),
+            bad.to_str().unwrap().into(),
+        ],
+        vec![
+            "run".into(),
+            script.to_str().unwrap().into(),
+            "--data".into(),
+            d.into(),
+        ],
+    ];
+    for format in ["table", "json", "csv"] {
+        for s in statements {
+            runs.push(vec![
+                "query".into(),
+                s.into(),
+                "--data".into(),
+                d.into(),
+                "--format".into(),
+                format.into(),
+            ]);
+        }
+    }
+    for args in &runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = faultline(&args, None);
+        if args[0] == "check" && args[2] == d {
+            assert!(
+                out.status.success(),
+                "the hostile data loads: {}",
+                text(&out.stderr)
+            );
+        }
+        if args.last() == Some(&"csv") {
+            // CSV on a pipe is data, kept exact; only stderr is checked.
+            assert!(
+                raw_controls(&out.stderr).is_empty(),
+                "{args:?}: {}",
+                text(&out.stderr)
+            );
+            continue;
+        }
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let raw = raw_controls(bytes);
+            assert!(
+                raw.is_empty(),
+                "{args:?} sent {raw:?} raw on {stream}:\n{}",
+                text(bytes)
+            );
+        }
+    }
+}
