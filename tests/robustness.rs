@@ -1241,3 +1241,53 @@ fn hostile_terminal_no_command_sends_raw_control_characters() {
         }
     }
 }
+
+#[test]
+fn duplicate_json_keys_are_rejected_where_they_repeat() {
+    rejected(
+        &[(
+            "d.json",
+            br#"{"nodes": [{"id": "a", "kind": "Firm"}],
+"nodes": [{"id": "b", "kind": "Firm"}]}"#,
+        )],
+        "d.json",
+        &["d.json:2:", "duplicate key `nodes`"],
+    );
+    rejected(
+        &[(
+            "i.json",
+            br#"{"nodes": [{"id": "a", "kind": "Firm", "id": "b"}]}"#,
+        )],
+        "i.json",
+        &["i.json:1:", "duplicate key `id`"],
+    );
+}
+
+#[test]
+fn json_nulls_in_lists_and_big_integers_are_rejected_not_changed() {
+    rejected(
+        &[(
+            "n.json",
+            br#"{"nodes": [{"id": "a", "kind": "Firm", "props": {"tags": ["x", null]}}]}"#,
+        )],
+        "n.json",
+        &["n.json:1:12", "null"],
+    );
+    rejected(
+        &[(
+            "b.json",
+            br#"{"nodes": [{"id": "a", "kind": "Firm", "props": {"n": 99999999999999999999999}}]}"#,
+        )],
+        "b.json",
+        &[
+            "b.json:1:12",
+            "`99999999999999999999999` is an integer beyond 64 bits",
+        ],
+    );
+    // Floats written with an exponent, and strings of digits, stay as they are.
+    let (code, err) = check(&[(
+        "ok.json",
+        br#"{"nodes": [{"id": "zz", "kind": "Firm", "name": "123456789012345678901234", "props": {"n": 1.5e30}}]}"#,
+    )]);
+    assert_eq!(code, Some(0), "{err}");
+}
