@@ -20,6 +20,8 @@ use super::{Ctx, EdgeRow, Loc, MAX_FIELD_BYTES, NodeRow};
 
 /// A 1-based (line, column).
 type LineCol = (usize, usize);
+/// A byte range (start, end) in a document's text.
+type Range = (usize, usize);
 
 const NODE_KEYS: &str = "id, kind, name, aliases or props";
 const EDGE_KEYS: &str = "from, to, type or props";
@@ -215,7 +217,7 @@ pub(crate) fn read(cx: &mut Ctx, file: usize, path: &Path) -> Option<Doc> {
             ok = false;
         }
     }
-    let mut take = |key: &str, what: &str| -> Option<(Vec<(usize, usize)>, Vec<LineCol>)> {
+    let mut take = |key: &str, what: &str| -> Option<(Vec<Range>, Vec<LineCol>)> {
         let Some(section) = at(key) else {
             return Some((Vec::new(), Vec::new()));
         };
