@@ -1291,3 +1291,79 @@ fn json_nulls_in_lists_and_big_integers_are_rejected_not_changed() {
     )]);
     assert_eq!(code, Some(0), "{err}");
 }
+
+#[test]
+fn lone_carriage_return_files_report_the_right_line() {
+    rejected(
+        &[("cr.csv", b"id,kind,name\rb,Firm,B\rc,Firm\rd,Firm,D\r")],
+        "cr.csv",
+        &["cr.csv:3:", "has 2 fields"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_dangling_link_in_the_data_is_reported_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.csv");
+    if !Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        return;
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(["check", "--data", fifo.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Not a timing assert: a run that blocks is killed so the test fails
+    // instead of hanging.
+    let mut ended = false;
+    for _ in 0..600 {
+        if child.try_wait().unwrap().is_some() {
+            ended = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    if !ended {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(ended, "faultline blocked reading a FIFO");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("FIFO"), "{}", text(&out.stderr));
+
+    let data = tempfile::tempdir().unwrap();
+    write_files(data.path(), &[("a.csv", b"id,kind,name\na,Firm,A\n")]);
+    std::os::unix::fs::symlink(data.path().join("gone.csv"), data.path().join("b.csv")).unwrap();
+    let out = faultline(&["check", "--data", data.path().to_str().unwrap()], None);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("b.csv") && err.contains("does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
+fn quoted_csv_fields_keep_unicode_whitespace() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "n.csv",
+            "id,kind,name\na,Firm,\"\u{a0}A\u{3000}\"\nb,Firm, B \n".as_bytes(),
+        )],
+    );
+    let g = load(&[dir.path().to_path_buf()], &LoadOptions::default())
+        .unwrap()
+        .graph;
+    let names: Vec<&str> = g.nodes().map(|n| g.node_name(n)).collect();
+    assert!(names.contains(&"\u{a0}A\u{3000}"), "{names:?}");
+    assert!(names.contains(&"B"), "{names:?}");
+}

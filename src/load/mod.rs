@@ -237,7 +237,7 @@ fn read_schema(path: &Path, display: &str, into: &mut Option<Schema>, sink: &mut
 /// A file that is not UTF-8, located at the first bad byte.
 pub(crate) fn not_utf8(display: &str, bytes: &[u8], valid_up_to: usize) -> Problem {
     let before = &bytes[..valid_up_to.min(bytes.len())];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line = records::line_ends(before) + 1;
     let bad = bytes.get(valid_up_to).copied().unwrap_or(0);
     Problem::new(
         display,
