@@ -117,6 +117,10 @@ pub struct ExecArgs {
     /// quarter of the machine's memory).
     #[arg(long, value_name = "SIZE", value_parser = crate::limits::parse_memory_size)]
     pub memory_budget: Option<u64>,
+    /// Most rows a result shows (default 10000); a result cut short says so
+    /// (in the table, the JSON `message`, or on stderr for CSV).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
     /// Print how long each statement took (to stderr).
     #[arg(long)]
     pub timing: bool,
@@ -370,11 +374,18 @@ fn start_session(data: &DataArgs, exec: &ExecArgs) -> Result<Session, CliError> 
     let mut session = Session::new(loaded.graph);
     for (name, value) in &exec.params {
         session
-            .set_param(name, parse_param_value(value))
+            .set_param(
+                name,
+                parse_param_value(value)
+                    .map_err(|e| CliError::Usage(format!("--param {name}: {e}")))?,
+            )
             .map_err(CliError::Usage)?;
     }
     if let Some(budget) = exec.budget {
         session.settings.budget = budget;
+    }
+    if let Some(limit) = exec.limit {
+        session.settings.row_limit = usize::try_from(limit).unwrap_or(usize::MAX);
     }
     if let Some(bytes) = exec.memory_budget {
         session.settings.memory_budget = bytes;

@@ -71,12 +71,27 @@ pub struct Session {
 
 /// Parses a parameter value as typed on the command line or in `:param`:
 /// an FQL literal (`42`, `-1.5`, `true`, `null`, `"quoted"`), else the text
-/// itself as a string.
-pub fn parse_param_value(text: &str) -> Value {
+/// itself as a string. An integer beyond 64 bits is an error, not a
+/// float that silently lost its digits.
+pub fn parse_param_value(text: &str) -> Result<Value, String> {
     let t = text.trim();
     if let Ok(i) = t.parse::<i64>() {
-        return Value::Int(i);
+        return Ok(Value::Int(i));
     }
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "`{t}` is an integer beyond 64 bits; expected an integer from {} to {} \
+             (quote it for a string, or write it with an exponent such as 1e23 for a float)",
+            i64::MIN,
+            i64::MAX
+        ));
+    }
+    Ok(parse_param_text(t))
+}
+
+/// The non-integer forms of [`parse_param_value`].
+fn parse_param_text(t: &str) -> Value {
     if let Ok(f) = t.parse::<f64>()
         && f.is_finite()
         && t.bytes().any(|b| b.is_ascii_digit())
@@ -222,8 +237,9 @@ impl Session {
         if result.rows.len() > limit {
             let total = result.rows.len();
             result.rows.truncate(limit);
-            let notice =
-                format!("showing the first {limit} of {total} rows (change with :limit N)");
+            let notice = format!(
+                "showing the first {limit} of {total} rows (change with --limit N, or :limit N in the REPL)"
+            );
             result.message = Some(match result.message.take() {
                 Some(m) => format!("{m}\n{notice}"),
                 None => notice,

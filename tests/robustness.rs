@@ -1367,3 +1367,54 @@ fn quoted_csv_fields_keep_unicode_whitespace() {
     assert!(names.contains(&"\u{a0}A\u{3000}"), "{names:?}");
     assert!(names.contains(&"B"), "{names:?}");
 }
+
+#[test]
+fn csv_headers_are_defused_and_the_row_cap_can_be_raised() {
+    let mut session = Session::new(mini());
+    let r = run1(
+        &mut session,
+        "match (a) return a.name as `=HYPERLINK(1)` limit 1",
+    )
+    .unwrap();
+    let csv = render(session.graph(), &r, Format::Csv);
+    assert!(csv.starts_with("'=HYPERLINK(1)\n"), "{csv}");
+    let all = faultline(
+        &[
+            "query",
+            "match (a), (b) return a.id, b.id",
+            "--format",
+            "csv",
+            "--limit",
+            "3",
+        ],
+        None,
+    );
+    assert_eq!(all.status.code(), Some(0));
+    assert_eq!(text(&all.stdout).lines().count(), 4, "a header and 3 rows");
+    assert!(
+        text(&all.stderr).contains("--limit N"),
+        "{}",
+        text(&all.stderr)
+    );
+    let out = faultline(&["query", "return 1", "--limit", "0"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_param_beyond_64_bits_is_an_error_not_a_float() {
+    let out = faultline(
+        &["query", "return $x", "--param", "x=99999999999999999999999"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--param x") && err.contains("beyond 64 bits"),
+        "{err}"
+    );
+    let out = faultline(
+        &["query", "match (a) return $x limit 1", "--param", "x=1e23"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}

@@ -117,7 +117,13 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
                 eprintln!("usage: :param NAME VALUE   (e.g. :param firm \"NVIDIA\")");
                 return Flow::Continue;
             };
-            let value = parse_param_value(value);
+            let value = match parse_param_value(value) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Flow::Continue;
+                }
+            };
             match session.set_param(pname, value.clone()) {
                 Ok(()) => println!("${} = {}", pname.trim_start_matches('$'), value),
                 Err(e) => eprintln!("{e}"),
