@@ -213,6 +213,17 @@ pub fn escape_for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A value for a message: whole when short, else its first characters,
+/// `…` and its length in bytes (for values quoted other than with
+/// backticks, which [`tidy_message`] cuts by itself).
+pub fn cut_value(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.chars().nth(MAX_QUOTED).is_none() {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let head: String = value.chars().take(MAX_QUOTED - 20).collect();
+    std::borrow::Cow::Owned(format!("{head}… ({} bytes)", value.len()))
+}
+
 /// The longest part of a message between backticks (a value from the data
 /// or the query) that is shown whole.
 const MAX_QUOTED: usize = 80;

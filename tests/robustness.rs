@@ -1418,3 +1418,22 @@ fn a_param_beyond_64_bits_is_an_error_not_a_float() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
+
+#[test]
+fn long_values_in_errors_are_cut_with_their_length() {
+    let mut session = Session::new(mini());
+    let long = "x".repeat(500);
+    for statement in [
+        format!("match (a) return 1 + \"{long}\""),
+        format!("show \"{long}\""),
+        format!("match (a) where a.name =~ \"({long}\" return a"),
+    ] {
+        let d = run1(&mut session, &statement).unwrap_err();
+        let shown = d.to_string();
+        assert!(
+            shown.contains("(500 bytes)") || shown.contains("(501 bytes)"),
+            "{shown}"
+        );
+        assert!(shown.len() < 400, "{shown}");
+    }
+}

@@ -489,7 +489,10 @@ fn compile_regex(pattern: &str, span: Span) -> Result<Pattern, Diagnostic> {
         let reason = reason.strip_prefix("error: ").unwrap_or(reason);
         Diagnostic::new(
             "E0305",
-            format!("invalid regular expression \"{pattern}\": {reason}"),
+            format!(
+                "invalid regular expression \"{}\": {reason}",
+                crate::diag::cut_value(pattern)
+            ),
         )
         .at(span)
         .expected("a valid regular expression (Rust regex syntax)")
@@ -594,7 +597,7 @@ fn list_items(c: &Cell) -> Option<Vec<Cell>> {
 
 fn describe(g: &Graph, c: &Cell) -> String {
     match c {
-        Cell::Value(Value::Str(s)) => format!("string \"{s}\""),
+        Cell::Value(Value::Str(s)) => format!("string \"{}\"", crate::diag::cut_value(s)),
         Cell::Value(v) => format!("{} {v}", v.type_name()),
         Cell::Node(n) => format!("node {}", g.node_key(*n)),
         Cell::Edge(_) => "an edge".to_string(),
