@@ -64,6 +64,15 @@ pub fn parse_memory_size(text: &str) -> Result<u64, String> {
 #[derive(Clone, Debug, Default)]
 pub struct CancelFlag(Arc<AtomicBool>);
 
+/// Two flags are equal when they are the same flag (shared).
+impl PartialEq for CancelFlag {
+    fn eq(&self, other: &CancelFlag) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for CancelFlag {}
+
 impl CancelFlag {
     /// A new, unset flag.
     pub fn new() -> CancelFlag {

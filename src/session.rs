@@ -67,6 +67,11 @@ pub struct Session {
     /// User settings.
     pub settings: Settings,
     cancel: CancelFlag,
+    /// The text of each scenario's definition, in order, so `:load` can
+    /// define them again over the merged graph.
+    scenario_sources: Vec<(String, String)>,
+    /// Notices for the user from the last `:load` (scenarios dropped).
+    notices: Vec<String>,
 }
 
 /// Parses a parameter value as typed on the command line or in `:param`:
@@ -141,7 +146,15 @@ impl Session {
             scenarios: Scenarios::new(),
             settings: Settings::default(),
             cancel: CancelFlag::new(),
+            scenario_sources: Vec::new(),
+            notices: Vec::new(),
         }
+    }
+
+    /// Notices from the last `:load` (scenarios that could not be defined
+    /// again over the merged graph), emptied by the call.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     /// The graph.
@@ -172,16 +185,47 @@ impl Session {
         &self.scenarios
     }
 
-    /// Merges more data into the graph (`:load`). On failure the graph is
-    /// unchanged. Scenarios are kept (their ids stay valid: merging only adds).
+    /// Merges more data into the graph (`:load`). On failure, or when the
+    /// cancel flag is set (Ctrl-C), the graph is unchanged. Scenarios are
+    /// defined again over the merged graph (a `cut` between two firms also
+    /// cuts edges the new data adds); one that no longer can be (a name now
+    /// ambiguous) is dropped with a notice ([`Session::take_notices`]).
     pub fn load_more(&mut self, paths: &[PathBuf]) -> Result<(usize, usize), LoadFailure> {
-        let loaded = load::load_into(&self.graph, paths, &LoadOptions::default())?;
+        self.cancel.reset();
+        let opts = LoadOptions {
+            cancel: Some(self.cancel.clone()),
+            ..LoadOptions::default()
+        };
+        let loaded = load::load_into(&self.graph, paths, &opts)?;
         let added = (
             loaded.graph.node_count() - self.graph.node_count(),
             loaded.graph.edge_count() - self.graph.edge_count(),
         );
         self.graph = loaded.graph;
+        self.refresh_scenarios();
         Ok(added)
+    }
+
+    /// Defines every scenario again, in the order they were defined.
+    fn refresh_scenarios(&mut self) {
+        let sources = std::mem::take(&mut self.scenario_sources);
+        self.scenarios.clear();
+        for (name, text) in sources {
+            let outcomes = self.execute(&text, false);
+            if let Some(Err(d)) = outcomes.last().map(|o| &o.result) {
+                self.notices.push(format!(
+                    "scenario {name} was dropped: it cannot be defined over the merged graph: {d}"
+                ));
+            }
+        }
+    }
+
+    /// Records a scenario's definition (replacing an earlier one of the
+    /// same name).
+    fn remember_scenario(&mut self, name: &str, text: &str) {
+        self.scenario_sources.retain(|(n, _)| n != name);
+        self.scenario_sources
+            .push((name.to_string(), text.to_string()));
     }
 
     /// Runs every statement of `source` in order. Stops at the first error
@@ -191,7 +235,17 @@ impl Session {
         for span in split_statements(source) {
             self.cancel.reset();
             let started = Instant::now();
-            let result = parse_statement(source, span).and_then(|stmt| self.run(source, &stmt));
+            let parsed = parse_statement(source, span);
+            let result = match &parsed {
+                Ok(stmt) => self.run(source, stmt),
+                Err(d) => Err(d.clone()),
+            };
+            if let (Ok(stmt), Ok(_)) = (&parsed, &result)
+                && let StatementKind::Scenario(s) = &stmt.kind
+            {
+                let text = source.get(span.start..span.end).unwrap_or("");
+                self.remember_scenario(&s.name.name, text);
+            }
             let failed = result.is_err();
             outcomes.push(Outcome {
                 span,

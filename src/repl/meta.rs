@@ -82,6 +82,9 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
             }
             match session.load_more(&[PathBuf::from(arg)]) {
                 Ok((nodes, edges)) => {
+                    for notice in session.take_notices() {
+                        eprintln!("{notice}");
+                    }
                     let g = session.graph();
                     println!(
                         "loaded {arg}: +{nodes} nodes, +{edges} edges (now {} nodes, {} edges)",
