@@ -78,3 +78,20 @@ fn terminal_safe_json(text: String) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe_json;
+
+    #[test]
+    fn c1_del_and_bidi_are_escaped_and_the_json_means_the_same() {
+        let value = serde_json::json!({"s": "a\u{9b}31m\u{7f}\u{202e}b\u{1b}"});
+        let text = terminal_safe_json(value.to_string());
+        assert!(
+            !text.chars().any(crate::diag::unsafe_for_terminal),
+            "{text:?}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+        assert_eq!(back, value);
+    }
+}
