@@ -16,6 +16,8 @@ pub enum Cell {
     Path(Path),
     /// A list that holds graph elements (`collect(n)`, `nodes(p)`).
     List(Vec<Cell>),
+    /// A map (`{k: v}`, `properties(n)`), keys in written order.
+    Map(Vec<(std::sync::Arc<str>, Cell)>),
 }
 
 impl Cell {
@@ -38,6 +40,10 @@ impl Cell {
             Cell::Value(v) => value_bytes(v),
             Cell::Path(p) => 4 * (p.nodes.len() + p.edges.len()) as u64,
             Cell::List(items) => items.iter().map(Cell::approx_bytes).sum(),
+            Cell::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| 16 + k.len() as u64 + v.approx_bytes())
+                .sum(),
             Cell::Node(_) | Cell::Edge(_) => 0,
         }
     }

@@ -3,6 +3,7 @@
 //! [`Session::execute`], so a statement behaves the same everywhere.
 //! Nothing here prints: outcomes are returned for the caller to render.
 
+use std::borrow::Cow;
 use std::path::{Path as FsPath, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -11,8 +12,9 @@ use crate::diag::{Diagnostic, Span};
 use crate::export::{self, DotOptions, ImageFormat, Subgraph};
 use crate::limits::{CancelFlag, DEFAULT_BUDGET, Work};
 use crate::load::{self, LoadFailure, LoadOptions};
-use crate::model::{Graph, Value};
+use crate::model::{Date, Graph, Value};
 use crate::output::Format;
+use crate::query::time::Timeline;
 use crate::query::{self, Env, Params, Scenarios};
 use crate::result::ResultSet;
 use crate::syntax::ast::{ExportFormat, ExportStmt, Statement, StatementKind};
@@ -72,6 +74,9 @@ pub struct Session {
     scenario_sources: Vec<(String, String)>,
     /// Notices for the user from the last `:load` (scenarios dropped).
     notices: Vec<String>,
+    /// The date statements see (`--at`, `:at`; default today).
+    date: Date,
+    timeline: Timeline,
 }
 
 /// Parses a parameter value as typed on the command line or in `:param`:
@@ -148,6 +153,8 @@ impl Session {
             cancel: CancelFlag::new(),
             scenario_sources: Vec::new(),
             notices: Vec::new(),
+            date: Date::today(),
+            timeline: Timeline::new(Date::today()),
         }
     }
 
@@ -155,6 +162,28 @@ impl Session {
     /// again over the merged graph), emptied by the call.
     pub fn take_notices(&mut self) -> Vec<String> {
         std::mem::take(&mut self.notices)
+    }
+
+    /// The date statements see the graph at (time.md).
+    pub fn date(&self) -> Date {
+        self.date
+    }
+
+    /// Today's date (the local date when the session started).
+    pub fn today(&self) -> Date {
+        self.timeline.today()
+    }
+
+    /// Sets the date statements see (`--at`, `:at`); a partial date means
+    /// its first day.
+    pub fn set_date(&mut self, date: Date) {
+        self.date = date.first_day();
+    }
+
+    /// What the first message says about dates: `None` when the data has
+    /// no validity intervals.
+    pub fn date_note(&self) -> Option<String> {
+        query::time::validity_note(&self.graph, self.date, self.today())
     }
 
     /// The graph.
@@ -173,6 +202,12 @@ impl Session {
         self.params
             .insert(name.trim_start_matches('$').to_string(), value);
         Ok(())
+    }
+
+    /// Removes a parameter, returning its value (embedding code that sets
+    /// parameters for one call and restores the previous ones after).
+    pub fn remove_param(&mut self, name: &str) -> Option<Value> {
+        self.params.shift_remove(name.trim_start_matches('$'))
     }
 
     /// The parameters, in the order they were set.
@@ -202,6 +237,7 @@ impl Session {
             loaded.graph.edge_count() - self.graph.edge_count(),
         );
         self.graph = loaded.graph;
+        self.timeline.clear();
         self.refresh_scenarios();
         Ok(added)
     }
@@ -269,22 +305,46 @@ impl Session {
             work: &work,
             source,
             footprint: false,
+            date: self.date,
+            timeline: &self.timeline,
         };
-        let mut view = View::full();
         let mut stmt = stmt;
+        // `at DATE: ...` sets the date of the whole statement.
+        if let StatementKind::At { date, body } = &stmt.kind {
+            env.date = query::time::resolve_date(&env, date)?.first_day();
+            stmt = body;
+        }
+        let dated = self.timeline.view(&self.graph, env.date);
+        let mut view: Cow<View> = Cow::Borrowed(&dated);
+        let mut scenarios = Vec::new();
         // `with NAME: export ...` exports the scenario's view.
-        while let StatementKind::With { scenario, body } = &stmt.kind {
+        while let StatementKind::With { scenario, body, .. } = &stmt.kind {
             if !matches!(
                 body.kind,
                 StatementKind::Export(_) | StatementKind::With { .. }
             ) {
                 break;
             }
-            view = query::scenario_view(&env, scenario, &view)?;
+            view = Cow::Owned(query::scenario_view(&env, scenario, &view)?);
+            scenarios.push(scenario);
             stmt = body;
         }
+        // `export ... with ended` also shows what the date hides: the same
+        // scenarios over the undated graph.
+        let mut undated = None;
+        if let StatementKind::Export(ex) = &stmt.kind
+            && ex.ended
+        {
+            let mut plain = View::full();
+            for s in scenarios {
+                plain = query::scenario_view(&env, s, &plain)?;
+            }
+            undated = Some(plain);
+        }
         let mut result = match &stmt.kind {
-            StatementKind::Export(ex) => export_statement(&mut env, ex, &view, stmt.span)?,
+            StatementKind::Export(ex) => {
+                export_statement(&mut env, ex, &view, undated.as_ref(), stmt.span)?
+            }
             _ => query::execute(&mut env, stmt, &view)?.result,
         };
         let limit = self.settings.row_limit;
@@ -303,10 +363,14 @@ impl Session {
     }
 }
 
+/// `export ...`; with `undated` (`with ended`), also what the date hides:
+/// the whole undated graph, or the edges of the result's nodes that only
+/// the date hides, with their other ends.
 fn export_statement(
     env: &mut Env,
     ex: &ExportStmt,
     view: &View,
+    undated: Option<&View>,
     span: Span,
 ) -> Result<ResultSet, Diagnostic> {
     let g = env.graph;
@@ -315,14 +379,27 @@ fn export_statement(
             env.footprint = true;
             let evaluated = query::execute(env, inner, view)?;
             let f = evaluated.footprint;
-            Subgraph {
+            let mut sub = Subgraph {
                 nodes: f.nodes,
                 edges: f.edges,
                 highlight: f.highlight,
                 title: None,
+            };
+            if let Some(plain) = undated {
+                let mut ended = Vec::new();
+                for &n in &sub.nodes {
+                    let out = g.out_adj().iter(n).map(|(e, _, _)| e);
+                    for e in out.chain(g.in_adj().iter(n).map(|(e, _, _)| e)) {
+                        if !view.edge(g, e) && plain.edge(g, e) {
+                            ended.push(e);
+                        }
+                    }
+                }
+                sub.edges.extend(ended);
             }
+            sub
         }
-        None => Subgraph::whole(g, view),
+        None => Subgraph::whole(g, undated.unwrap_or(view)),
     };
     sub.normalize(g);
     let path = FsPath::new(&ex.file);
@@ -330,9 +407,11 @@ fn export_statement(
     let opts = DotOptions {
         clusters: ex.clusters,
     };
+    let day = undated.map(|_| env.date);
     match ex.format {
         ExportFormat::Dot => {
-            export::write_atomic(path, export::to_dot(g, &sub, &opts).as_bytes()).map_err(fail)?
+            export::write_atomic(path, export::to_dot_at(g, &sub, &opts, day).as_bytes())
+                .map_err(fail)?
         }
         ExportFormat::Json => {
             export::write_atomic(path, export::to_json(g, &sub).as_bytes()).map_err(fail)?
@@ -341,12 +420,12 @@ fn export_statement(
             export::write_atomic(path, export::to_graphml(g, &sub).as_bytes()).map_err(fail)?
         }
         ExportFormat::Svg => {
-            export::render_with_graphviz(&export::to_dot(g, &sub, &opts), ImageFormat::Svg, path)
-                .map_err(fail)?
+            let dot = export::to_dot_at(g, &sub, &opts, day);
+            export::render_with_graphviz(&dot, ImageFormat::Svg, path).map_err(fail)?
         }
         ExportFormat::Png => {
-            export::render_with_graphviz(&export::to_dot(g, &sub, &opts), ImageFormat::Png, path)
-                .map_err(fail)?
+            let dot = export::to_dot_at(g, &sub, &opts, day);
+            export::render_with_graphviz(&dot, ImageFormat::Png, path).map_err(fail)?
         }
     }
     Ok(ResultSet::message(format!(

@@ -77,6 +77,10 @@ pub const KEYWORDS: &[&str] = &[
     "members",
     "clusters",
     "count",
+    "at",
+    "changes",
+    "between",
+    "ended",
 ];
 
 /// Splits `line` into `(kind, start, end)` byte ranges.
