@@ -34,6 +34,8 @@ pub struct Settings {
     pub row_limit: usize,
     /// Print timings.
     pub timing: bool,
+    /// The memory budget per statement, in bytes.
+    pub memory_budget: u64,
 }
 
 impl Default for Settings {
@@ -43,6 +45,7 @@ impl Default for Settings {
             budget: DEFAULT_BUDGET,
             row_limit: DEFAULT_ROW_LIMIT,
             timing: false,
+            memory_budget: crate::limits::default_memory_budget(),
         }
     }
 }
@@ -66,6 +69,11 @@ pub struct Session {
     /// User settings.
     pub settings: Settings,
     cancel: CancelFlag,
+    /// The text of each scenario's definition, in order, so `:load` can
+    /// define them again over the merged graph.
+    scenario_sources: Vec<(String, String)>,
+    /// Notices for the user from the last `:load` (scenarios dropped).
+    notices: Vec<String>,
     /// The date statements see (`--at`, `:at`; default today).
     date: Date,
     timeline: Timeline,
@@ -73,12 +81,27 @@ pub struct Session {
 
 /// Parses a parameter value as typed on the command line or in `:param`:
 /// an FQL literal (`42`, `-1.5`, `true`, `null`, `"quoted"`), else the text
-/// itself as a string.
-pub fn parse_param_value(text: &str) -> Value {
+/// itself as a string. An integer beyond 64 bits is an error, not a
+/// float that silently lost its digits.
+pub fn parse_param_value(text: &str) -> Result<Value, String> {
     let t = text.trim();
     if let Ok(i) = t.parse::<i64>() {
-        return Value::Int(i);
+        return Ok(Value::Int(i));
     }
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "`{t}` is an integer beyond 64 bits; expected an integer from {} to {} \
+             (quote it for a string, or write it with an exponent such as 1e23 for a float)",
+            i64::MIN,
+            i64::MAX
+        ));
+    }
+    Ok(parse_param_text(t))
+}
+
+/// The non-integer forms of [`parse_param_value`].
+fn parse_param_text(t: &str) -> Value {
     if let Ok(f) = t.parse::<f64>()
         && f.is_finite()
         && t.bytes().any(|b| b.is_ascii_digit())
@@ -128,9 +151,17 @@ impl Session {
             scenarios: Scenarios::new(),
             settings: Settings::default(),
             cancel: CancelFlag::new(),
+            scenario_sources: Vec::new(),
+            notices: Vec::new(),
             date: Date::today(),
             timeline: Timeline::new(Date::today()),
         }
+    }
+
+    /// Notices from the last `:load` (scenarios that could not be defined
+    /// again over the merged graph), emptied by the call.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     /// The date statements see the graph at (time.md).
@@ -189,17 +220,48 @@ impl Session {
         &self.scenarios
     }
 
-    /// Merges more data into the graph (`:load`). On failure the graph is
-    /// unchanged. Scenarios are kept (their ids stay valid: merging only adds).
+    /// Merges more data into the graph (`:load`). On failure, or when the
+    /// cancel flag is set (Ctrl-C), the graph is unchanged. Scenarios are
+    /// defined again over the merged graph (a `cut` between two firms also
+    /// cuts edges the new data adds); one that no longer can be (a name now
+    /// ambiguous) is dropped with a notice ([`Session::take_notices`]).
     pub fn load_more(&mut self, paths: &[PathBuf]) -> Result<(usize, usize), LoadFailure> {
-        let loaded = load::load_into(&self.graph, paths, &LoadOptions::default())?;
+        self.cancel.reset();
+        let opts = LoadOptions {
+            cancel: Some(self.cancel.clone()),
+            ..LoadOptions::default()
+        };
+        let loaded = load::load_into(&self.graph, paths, &opts)?;
         let added = (
             loaded.graph.node_count() - self.graph.node_count(),
             loaded.graph.edge_count() - self.graph.edge_count(),
         );
         self.graph = loaded.graph;
         self.timeline.clear();
+        self.refresh_scenarios();
         Ok(added)
+    }
+
+    /// Defines every scenario again, in the order they were defined.
+    fn refresh_scenarios(&mut self) {
+        let sources = std::mem::take(&mut self.scenario_sources);
+        self.scenarios.clear();
+        for (name, text) in sources {
+            let outcomes = self.execute(&text, false);
+            if let Some(Err(d)) = outcomes.last().map(|o| &o.result) {
+                self.notices.push(format!(
+                    "scenario {name} was dropped: it cannot be defined over the merged graph: {d}"
+                ));
+            }
+        }
+    }
+
+    /// Records a scenario's definition (replacing an earlier one of the
+    /// same name).
+    fn remember_scenario(&mut self, name: &str, text: &str) {
+        self.scenario_sources.retain(|(n, _)| n != name);
+        self.scenario_sources
+            .push((name.to_string(), text.to_string()));
     }
 
     /// Runs every statement of `source` in order. Stops at the first error
@@ -209,7 +271,17 @@ impl Session {
         for span in split_statements(source) {
             self.cancel.reset();
             let started = Instant::now();
-            let result = parse_statement(source, span).and_then(|stmt| self.run(source, &stmt));
+            let parsed = parse_statement(source, span);
+            let result = match &parsed {
+                Ok(stmt) => self.run(source, stmt),
+                Err(d) => Err(d.clone()),
+            };
+            if let (Ok(stmt), Ok(_)) = (&parsed, &result)
+                && let StatementKind::Scenario(s) = &stmt.kind
+            {
+                let text = source.get(span.start..span.end).unwrap_or("");
+                self.remember_scenario(&s.name.name, text);
+            }
             let failed = result.is_err();
             outcomes.push(Outcome {
                 span,
@@ -224,7 +296,8 @@ impl Session {
     }
 
     fn run(&mut self, source: &str, stmt: &Statement) -> Result<ResultSet, Diagnostic> {
-        let work = Work::new(self.settings.budget, self.cancel.clone());
+        let work = Work::new(self.settings.budget, self.cancel.clone())
+            .with_memory_budget(self.settings.memory_budget);
         let mut env = Env {
             graph: &self.graph,
             params: &self.params,
@@ -278,8 +351,9 @@ impl Session {
         if result.rows.len() > limit {
             let total = result.rows.len();
             result.rows.truncate(limit);
-            let notice =
-                format!("showing the first {limit} of {total} rows (change with :limit N)");
+            let notice = format!(
+                "showing the first {limit} of {total} rows (change with --limit N, or :limit N in the REPL)"
+            );
             result.message = Some(match result.message.take() {
                 Some(m) => format!("{m}\n{notice}"),
                 None => notice,

@@ -127,13 +127,15 @@ fn field<'r>(
     }
 }
 
-/// [`str::trim`], with a shortcut for the usual field that needs none.
+/// Trims ASCII whitespace (spaces, tabs, line ends) around a field, with a
+/// shortcut for the usual field that needs none. Unicode spaces (U+00A0,
+/// U+3000, ...) are data and kept, quoted or not.
 #[inline]
 fn trim(s: &str) -> &str {
     let b = s.as_bytes();
     match (b.first(), b.last()) {
-        (Some(&f), Some(&l)) if f > b' ' && f < 0x80 && l > b' ' && l < 0x80 => s,
-        _ => s.trim(),
+        (Some(&f), Some(&l)) if f > b' ' && l > b' ' => s,
+        _ => s.trim_matches(|c: char| c.is_ascii_whitespace()),
     }
 }
 
