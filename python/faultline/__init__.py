@@ -148,8 +148,8 @@ class Graph:
         results: List[Result] = []
         for o in outcomes:
             if o[0] == "ok":
-                _, columns, data, message, elapsed, text = o
-                results.append(Result(columns, data, message, elapsed, text))
+                _, columns, native, message, elapsed, text = o
+                results.append(Result(columns, native, message, elapsed, text))
             else:
                 _, code, message, line, column, rendered, expected, help, text = o
                 raise QueryError(

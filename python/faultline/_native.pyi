@@ -46,6 +46,13 @@ class Path:
 
 _Outcome = Tuple[Any, ...]
 
+class NativeResult:
+    """One statement's rows, kept in Rust until a column is asked for."""
+
+    def __len__(self) -> int: ...
+    def column(self, j: int, mode: str) -> Tuple[str, Any]:
+        """Column `j` as `(kind, data)`; `mode` is "object", "name" or "id"."""
+
 class NativeGraph:
     @staticmethod
     def load(

@@ -1,0 +1,121 @@
+"""Python over the CLI: the benchmark queries (benches/bench.fql) through
+`faultline.Graph.query` against the same statements in `faultline run`, on
+one generated graph; then `Result.to_pandas()` of a million rows.
+
+    cargo run --release --example gen -- --nodes 100000 --edges 1000000 --out target/bench/data/medium
+    target/pyvenv/bin/python benches/python_overhead.py target/bench/data/medium [--runs 5]
+
+For each query: the fastest of the CLI's own `time:` per statement (parse
+and evaluation, no output) over RUNS processes, and the fastest wall time of
+`g.query(...)` in Python (the call, parameters, the worker thread and the
+Result wrapper; rows stay in Rust until asked for) over RUNS calls. The
+Python figure is wall time around more work than the CLI's `time:`, so the
+overhead is an upper bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+import faultline
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUDGET = 10**12
+
+
+def read_params(data: str) -> dict:
+    params = {}
+    with open(os.path.join(data, "params.txt")) as f:
+        for line in f:
+            if "=" in line:
+                key, value = line.strip().split("=", 1)
+                params[key] = int(value) if value.lstrip("-").isdigit() else value
+    return params
+
+
+def statements() -> list:
+    with open(os.path.join(ROOT, "benches", "bench.fql")) as f:
+        text = "\n".join(l for l in f.read().splitlines() if not l.startswith("--"))
+    return [s.strip() for s in text.split(";") if s.strip()]
+
+
+def cli_run(data: str, params: dict) -> list:
+    """One `faultline run` of every query: each statement's `time:` in s."""
+    exe = os.path.join(ROOT, "target", "release", "faultline")
+    cmd = [exe, "run", os.path.join(ROOT, "benches", "bench.fql"), "--timing", "--format", "json",
+           "--keep-going", "--data", data, "--budget", str(BUDGET)]
+    for k, v in params.items():
+        cmd += ["--param", f"{k}={v}"]
+    run = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return [float(m) / 1000 for m in re.findall(r"^time: ([0-9.]+) ms", run.stderr, re.M)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    params = read_params(args.data)
+    started = time.perf_counter()
+    g = faultline.open(args.data)
+    print(f"python load: {time.perf_counter() - started:.2f} s ({g})")
+    stmts = statements()
+    # Interleaved (a CLI process, then each query once in Python, RUNS
+    # times), so both see the same load on a shared machine; the fastest
+    # run of each is compared.
+    cli: list = [[] for _ in stmts]
+    py: list = [[] for _ in stmts]
+    for _ in range(args.runs):
+        for i, t in enumerate(cli_run(args.data, params)):
+            cli[i].append(t)
+        for i, stmt in enumerate(stmts):
+            used = {k: v for k, v in params.items() if f"${k}" in stmt}
+            t0 = time.perf_counter()
+            g.query(stmt, budget=BUDGET, **used)
+            py[i].append(time.perf_counter() - t0)
+    print("| query | CLI min (ms) | Python min (ms) | overhead | CLI median | Python median |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for i in range(len(stmts)):
+        c, p = min(cli[i]), min(py[i])
+        print(f"| Q{i + 1} | {c * 1000:.1f} | {p * 1000:.1f} | {100 * (p / c - 1):+.1f}% "
+              f"| {statistics.median(cli[i]) * 1000:.1f} | {statistics.median(py[i]) * 1000:.1f} |")
+
+    # A million rows into pandas.
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        print("pandas is not installed: skipping to_pandas()")
+        return
+    million = "match (a)-[e]->(b) return a.id as source, b.id as target, e.share as share limit 1000000"
+    t0 = time.perf_counter()
+    r = g.query(million, budget=BUDGET)
+    t1 = time.perf_counter()
+    df = r.to_pandas()
+    t2 = time.perf_counter()
+    nodes = g.query("match (a)-[e]->(b) return a, b limit 1000000", budget=BUDGET)
+    t3 = time.perf_counter()
+    nf = nodes.to_pandas()
+    t4 = time.perf_counter()
+    print(f"query of {len(r)} rows (ids and shares): {t1 - t0:.2f} s; to_pandas(): {t2 - t1:.2f} s "
+          f"({df.dtypes.to_dict()})")
+    print(f"query of {len(nodes)} rows (two node columns): {t3 - t2:.2f} s; to_pandas(): {t4 - t3:.2f} s")
+    t5 = time.perf_counter()
+    rows = nodes.rows
+    print(f".rows of those {len(rows)} rows (Node objects): {time.perf_counter() - t5:.2f} s")
+    try:
+        import polars  # noqa: F401
+    except ImportError:
+        return
+    t6 = time.perf_counter()
+    r.to_polars()
+    print(f"to_polars() of the {len(r)} rows (ids and shares): {time.perf_counter() - t6:.2f} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
