@@ -3,12 +3,13 @@
 one generated graph; then `Result.to_pandas()` of a million rows.
 
     cargo run --release --example gen -- --nodes 100000 --edges 1000000 --out target/bench/data/medium
-    target/pyvenv/bin/python benches/python_overhead.py target/bench/data/medium [--runs 5]
+    target/pyvenv/bin/python benches/python_overhead.py target/bench/data/medium [--runs 5] [--rounds 2]
 
 For each query: the fastest of the CLI's own `time:` per statement (parse
-and evaluation, no output) over RUNS processes, and the fastest wall time of
-`g.query(...)` in Python (the call, parameters, the worker thread and the
-Result wrapper; rows stay in Rust until asked for) over RUNS calls. The
+and evaluation, no output; `faultline run -` of the queries repeated RUNS
+times) and the fastest wall time of `g.query(...)` in Python (the call,
+parameters, the worker thread and the Result wrapper; rows stay in Rust
+until asked for), over ROUNDS rounds that alternate the two. The
 Python figure is wall time around more work than the CLI's `time:`, so the
 overhead is an upper bound.
 """
@@ -45,46 +46,52 @@ def statements() -> list:
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
-def cli_run(data: str, params: dict) -> list:
-    """One `faultline run` of every query: each statement's `time:` in s."""
+def cli_run(data: str, params: dict, stmts: list, reps: int) -> list:
+    """One `faultline run` of the queries, repeated `reps` times in order:
+    each statement's `time:` in s, per query."""
     exe = os.path.join(ROOT, "target", "release", "faultline")
-    cmd = [exe, "run", os.path.join(ROOT, "benches", "bench.fql"), "--timing", "--format", "json",
-           "--keep-going", "--data", data, "--budget", str(BUDGET)]
+    script = ";\n".join(stmts * reps) + ";\n"
+    cmd = [exe, "run", "-", "--timing", "--format", "json", "--keep-going",
+           "--data", data, "--budget", str(BUDGET)]
     for k, v in params.items():
         cmd += ["--param", f"{k}={v}"]
-    run = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    return [float(m) / 1000 for m in re.findall(r"^time: ([0-9.]+) ms", run.stderr, re.M)]
+    run = subprocess.run(cmd, input=script, capture_output=True, text=True, check=True)
+    times = [float(m) / 1000 for m in re.findall(r"^time: ([0-9.]+) ms", run.stderr, re.M)]
+    return [times[i::len(stmts)] for i in range(len(stmts))]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data")
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=5, help="repetitions of each query per round")
+    ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
     params = read_params(args.data)
     started = time.perf_counter()
     g = faultline.open(args.data)
     print(f"python load: {time.perf_counter() - started:.2f} s ({g})")
     stmts = statements()
-    # Interleaved (a CLI process, then each query once in Python, RUNS
-    # times), so both see the same load on a shared machine; the fastest
-    # run of each is compared.
+    # Both sides run the queries in the same order, RUNS times, in one
+    # process with one load (so caches built on first use are warm for
+    # both); rounds alternate CLI and Python so both see the same load on a
+    # shared machine. The fastest run of each query is compared.
     cli: list = [[] for _ in stmts]
     py: list = [[] for _ in stmts]
-    for _ in range(args.runs):
-        for i, t in enumerate(cli_run(args.data, params)):
-            cli[i].append(t)
-        for i, stmt in enumerate(stmts):
-            used = {k: v for k, v in params.items() if f"${k}" in stmt}
-            t0 = time.perf_counter()
-            g.query(stmt, budget=BUDGET, **used)
-            py[i].append(time.perf_counter() - t0)
+    for _ in range(args.rounds):
+        for i, times in enumerate(cli_run(args.data, params, stmts, args.runs)):
+            cli[i].extend(times)
+        for _ in range(args.runs):
+            for i, stmt in enumerate(stmts):
+                used = {k: v for k, v in params.items() if f"${k}" in stmt}
+                t0 = time.perf_counter()
+                g.query(stmt, budget=BUDGET, **used)
+                py[i].append(time.perf_counter() - t0)
     print("| query | CLI min (ms) | Python min (ms) | overhead | CLI median | Python median |")
     print("|---|---:|---:|---:|---:|---:|")
     for i in range(len(stmts)):
         c, p = min(cli[i]), min(py[i])
-        print(f"| Q{i + 1} | {c * 1000:.1f} | {p * 1000:.1f} | {100 * (p / c - 1):+.1f}% "
-              f"| {statistics.median(cli[i]) * 1000:.1f} | {statistics.median(py[i]) * 1000:.1f} |")
+        print(f"| Q{i + 1} | {c * 1000:.2f} | {p * 1000:.2f} | {100 * (p / c - 1):+.1f}% "
+              f"| {statistics.median(cli[i]) * 1000:.2f} | {statistics.median(py[i]) * 1000:.2f} |")
 
     # A million rows into pandas.
     try:
