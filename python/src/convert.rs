@@ -3,7 +3,7 @@
 //! A column of only integers, floats or booleans goes out as one `bytes`
 //! buffer in native byte order (NumPy reads it without a per-value copy);
 //! a column of only strings as a list of `str`; anything else as a list of
-//! Python objects (None, lists, `datetime.date`, [`Node`], [`Edge`],
+//! Python objects (None, lists, dicts, `datetime.date`, [`Node`], [`Edge`],
 //! [`Path`]).
 
 use std::collections::HashMap;
@@ -14,7 +14,7 @@ use faultline::output::path_text;
 use faultline::result::{Cell, ResultSet};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 /// A node in a result: its id, name and kind.
 #[pyclass(module = "faultline", frozen, get_all, eq, hash)]
@@ -218,6 +218,13 @@ impl<'py, 'g> Maker<'py, 'g> {
                 }
                 list.into_any()
             }
+            Cell::Map(entries) => {
+                let dict = PyDict::new(py);
+                for (k, v) in entries {
+                    dict.set_item(&**k, self.cell(v)?)?;
+                }
+                dict.into_any()
+            }
         })
     }
 }
@@ -289,6 +296,13 @@ impl<'py> Maker<'py, '_> {
                     list.append(self.plain(item, by_id)?)?;
                 }
                 list.into_any()
+            }
+            Cell::Map(entries) => {
+                let dict = PyDict::new(py);
+                for (k, v) in entries {
+                    dict.set_item(&**k, self.plain(v, by_id)?)?;
+                }
+                dict.into_any()
             }
         })
     }

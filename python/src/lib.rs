@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex};
 
 use faultline::diag::line_col;
 use faultline::load::{self, LoadFailure, LoadOptions, bundled_data_dir};
-use faultline::model::Graph;
+use faultline::model::{Date, Graph};
 use faultline::session::{Outcome, Session};
-use pyo3::exceptions::{PyOSError, PyRuntimeError};
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
@@ -92,6 +92,15 @@ fn load_error(py: Python<'_>, failure: &LoadFailure) -> PyErr {
     build().unwrap_or_else(|e| e)
 }
 
+/// A date as `--at` takes it.
+fn parse_date(text: &str) -> PyResult<Date> {
+    Date::parse(text.trim()).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "bad date `{text}`: expected YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)"
+        ))
+    })
+}
+
 /// The paths to load: the bundled graph when none are given.
 fn data_paths(paths: Option<Vec<PathBuf>>) -> Vec<PathBuf> {
     match paths {
@@ -107,17 +116,19 @@ impl NativeGraph {
     /// `(file, line, column, message)` and how many rows were skipped.
     /// Raises `faultline.LoadError` when the data does not load.
     #[staticmethod]
-    #[pyo3(signature = (paths=None, skip_bad_rows=false))]
+    #[pyo3(signature = (paths=None, skip_bad_rows=false, at=None))]
     #[allow(clippy::type_complexity)]
     fn load(
         py: Python<'_>,
         paths: Option<Vec<PathBuf>>,
         skip_bad_rows: bool,
+        at: Option<&str>,
     ) -> PyResult<(
         NativeGraph,
         Vec<(String, Option<usize>, Option<usize>, String)>,
         usize,
     )> {
+        let date = at.map(parse_date).transpose()?;
         let paths = data_paths(paths);
         let opts = LoadOptions {
             skip_bad_rows,
@@ -134,6 +145,9 @@ impl NativeGraph {
         let mut session = Session::new(loaded.graph);
         // Python callers get every row; slicing is theirs to do.
         session.settings.row_limit = usize::MAX;
+        if let Some(d) = date {
+            session.set_date(d);
+        }
         Ok((
             NativeGraph {
                 session: Mutex::new(session),
@@ -150,6 +164,22 @@ impl NativeGraph {
         let session: &mut Session = &mut guard;
         py.detach(|| session.load_more(&paths))
             .map_err(|f| load_error(py, &f))
+    }
+
+    /// The date statements see the graph at (`YYYY-MM-DD`; today unless
+    /// set), and the note about dates the CLI prints first (None when the
+    /// data has no validity intervals).
+    fn date(&self) -> PyResult<(String, Option<String>)> {
+        let session = self.lock()?;
+        Ok((session.date().to_string(), session.date_note()))
+    }
+
+    /// Sets the date statements see (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a
+    /// partial date means its first day), as `--at` and `:at` do.
+    fn set_date(&self, at: &str) -> PyResult<()> {
+        let date = parse_date(at)?;
+        self.lock()?.set_date(date);
+        Ok(())
     }
 
     /// Node and edge counts.

@@ -18,6 +18,7 @@ import faultline
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "mini"
+TIME = ROOT / "tests" / "fixtures" / "time"
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +77,21 @@ def test_node_lookup_and_load_more(mini, tmp_path):
     assert mini.node_count == before + 1
 
 
-def test_open_at_is_not_supported_yet():
-    with pytest.raises(NotImplementedError, match="dated data"):
-        faultline.open(MINI, at="2024-01-01")
+def test_open_at_a_date(tmp_path):
+    # TSMC stopped shipping to HiSilicon on 2020-09-15 (valid_to 2020-09-14).
+    q = 'match (:Firm {name: "HiSilicon"})-[r:DEPENDS_ON]->(t) return t.name order by t.name'
+    before = faultline.open(TIME, at="2020-09-14")
+    after = faultline.open(TIME, at=datetime.date(2020, 9, 15))
+    assert before.at == "2020-09-14" and after.at == "2020-09-15"
+    assert "TSMC" in before.query(q).column(0)
+    assert "TSMC" not in after.query(q).column(0)
+    after.at = "2020"  # a partial date means its first day
+    assert after.at == "2020-01-01" and "TSMC" in after.query(q).column(0)
+    assert after.date_note and faultline.open(MINI).date_note is None
+    with pytest.raises(ValueError, match="bad date"):
+        faultline.open(TIME, at="2020-02-30")
+    with pytest.raises(ValueError, match="bad date"):
+        after.at = "soon"
 
 
 def test_a_bad_data_set_raises_load_error_with_locations(tmp_path):
@@ -126,6 +139,13 @@ def test_lists_and_collect(mini):
     )
     (name, firms, k), = r.rows
     assert name == "United States" and isinstance(firms, list) and len(firms) == k
+
+
+def test_maps_are_dicts(mini):
+    r = mini.query("match (f:Firm {id: 'nvidia'}) return {name: f.name, node: f, xs: [1, 2]} as m")
+    (m,), = r.rows
+    assert m["name"] == "NVIDIA" and m["node"].id == "nvidia" and m["xs"] == [1, 2]
+    assert r.to_pandas()["m"][0] == {"name": "NVIDIA", "node": "NVIDIA", "xs": [1, 2]}
 
 
 def test_path_statement_gives_path_objects(mini):
