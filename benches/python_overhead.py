@@ -69,12 +69,13 @@ def main() -> None:
     ap.add_argument("data")
     ap.add_argument("--runs", type=int, default=5, help="repetitions of each query per round")
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--frames-only", action="store_true", help="only the million-row DataFrames")
     args = ap.parse_args()
     params = read_params(args.data)
     started = time.perf_counter()
     g = faultline.open(args.data)
     print(f"python load: {time.perf_counter() - started:.2f} s ({g})")
-    stmts = statements()
+    stmts = [] if args.frames_only else statements()
     # Both sides run the queries in the same order, RUNS times, in one
     # process with one load (so caches built on first use are warm for
     # both); rounds alternate CLI and Python so both see the same load on a
@@ -83,7 +84,7 @@ def main() -> None:
     py: list = [[] for _ in stmts]
     extra: list = [[] for _ in stmts]  # wall time of the call minus the engine's own time
     engine: list = [[] for _ in stmts]
-    for _ in range(args.rounds):
+    for _ in range(args.rounds if stmts else 0):
         for i, times in enumerate(cli_run(args.data, params, stmts, args.runs)):
             cli[i].extend(times)
         for _ in range(args.runs):
@@ -96,44 +97,52 @@ def main() -> None:
                 py[i].append(wall)
                 engine[i].append(r.elapsed)
                 extra[i].append(wall - r.elapsed)
+    if stmts:
+        print_table(cli, py, extra, engine)
+    frames(g)
+
+
+def print_table(cli: list, py: list, extra: list, engine: list) -> None:
     print("| query | CLI min (ms) | Python min (ms) | CLI median | Python median "
           "| Python's own cost, min / median (ms) | median as % of the engine's median |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for i in range(len(stmts)):
+    for i in range(len(cli)):
         own, eng = statistics.median(extra[i]), statistics.median(engine[i])
         print(f"| Q{i + 1} | {min(cli[i]) * 1000:.2f} | {min(py[i]) * 1000:.2f} "
               f"| {statistics.median(cli[i]) * 1000:.2f} | {statistics.median(py[i]) * 1000:.2f} "
               f"| {min(extra[i]) * 1000:.3f} / {own * 1000:.3f} | {100 * own / eng:.2f}% |")
 
-    # A million rows into pandas.
+
+def frames(g: "faultline.Graph") -> None:
+    """A million rows into pandas and polars."""
     try:
         import pandas  # noqa: F401
     except ImportError:
         print("pandas is not installed: skipping to_pandas()")
         return
     million = "match (a)-[e]->(b) return a.id as source, b.id as target, e.share as share limit 1000000"
-    t0 = time.perf_counter()
-    r = g.query(million, budget=BUDGET)
-    t1 = time.perf_counter()
-    df = r.to_pandas()
-    t2 = time.perf_counter()
-    nodes = g.query("match (a)-[e]->(b) return a, b limit 1000000", budget=BUDGET)
-    t3 = time.perf_counter()
-    nf = nodes.to_pandas()
-    t4 = time.perf_counter()
-    print(f"query of {len(r)} rows (ids and shares): {t1 - t0:.2f} s; to_pandas(): {t2 - t1:.2f} s "
-          f"({df.dtypes.to_dict()})")
-    print(f"query of {len(nodes)} rows (two node columns): {t3 - t2:.2f} s; to_pandas(): {t4 - t3:.2f} s")
-    t5 = time.perf_counter()
-    rows = nodes.rows
-    print(f".rows of those {len(rows)} rows (Node objects): {time.perf_counter() - t5:.2f} s")
+    two_nodes = "match (a)-[e]->(b) return a, b limit 1000000"
+
+    def timed(label, f):
+        # Wall time and this process's CPU time (all threads): on a busy
+        # machine the CPU time is what the step costs, the wall time what
+        # it took there.
+        wall, cpu = time.perf_counter(), time.process_time()
+        out = f()
+        print(f"{label}: {time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f} s CPU")
+        return out
+
+    r = timed("query, 1M rows (two id columns, a float column)", lambda: g.query(million, budget=BUDGET))
+    df = timed(f"to_pandas() of its {len(r)} rows", r.to_pandas)
+    print(f"  dtypes: {dict(df.dtypes.astype(str))}")
+    nodes = timed("query, 1M rows (two node columns)", lambda: g.query(two_nodes, budget=BUDGET))
+    timed(f"to_pandas() of its {len(nodes)} rows (nodes by name)", nodes.to_pandas)
+    timed(".rows of those rows (Node objects in tuples)", lambda: nodes.rows)
     try:
         import polars  # noqa: F401
     except ImportError:
         return
-    t6 = time.perf_counter()
-    r.to_polars()
-    print(f"to_polars() of the {len(r)} rows (ids and shares): {time.perf_counter() - t6:.2f} s")
+    timed(f"to_polars() of the {len(r)} rows (ids and shares)", r.to_polars)
 
 
 if __name__ == "__main__":
