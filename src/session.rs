@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::analysis::View;
@@ -63,7 +64,7 @@ pub struct Outcome {
 
 /// Graph, parameters, scenarios and settings.
 pub struct Session {
-    graph: Graph,
+    graph: Arc<Graph>,
     params: Params,
     scenarios: Scenarios,
     /// User settings.
@@ -146,7 +147,7 @@ impl Session {
     /// A session over a loaded graph.
     pub fn new(graph: Graph) -> Session {
         Session {
-            graph,
+            graph: Arc::new(graph),
             params: Params::new(),
             scenarios: Scenarios::new(),
             settings: Settings::default(),
@@ -189,6 +190,13 @@ impl Session {
     /// The graph.
     pub fn graph(&self) -> &Graph {
         &self.graph
+    }
+
+    /// The graph, shared: embedding code keeps it to read the nodes of a
+    /// result after the session has moved on (a later `load_more` replaces
+    /// the session's graph but not this one).
+    pub fn shared_graph(&self) -> Arc<Graph> {
+        Arc::clone(&self.graph)
     }
 
     /// The flag that cancels the running statement (Ctrl-C).
@@ -236,7 +244,7 @@ impl Session {
             loaded.graph.node_count() - self.graph.node_count(),
             loaded.graph.edge_count() - self.graph.edge_count(),
         );
-        self.graph = loaded.graph;
+        self.graph = Arc::new(loaded.graph);
         self.timeline.clear();
         self.refresh_scenarios();
         Ok(added)
