@@ -32,6 +32,9 @@ pub struct Settings {
     pub row_limit: usize,
     /// Print timings.
     pub timing: bool,
+    /// Columns a table is fitted to in the REPL (`:width N`); `None`: the
+    /// terminal's width.
+    pub width: Option<usize>,
 }
 
 impl Default for Settings {
@@ -41,6 +44,7 @@ impl Default for Settings {
             budget: DEFAULT_BUDGET,
             row_limit: DEFAULT_ROW_LIMIT,
             timing: false,
+            width: None,
         }
     }
 }
