@@ -15,7 +15,7 @@ use crate::model::{Graph, Value};
 use crate::output::Format;
 use crate::query::{self, Env, Params, Scenarios};
 use crate::result::ResultSet;
-use crate::syntax::ast::{ExportFormat, ExportStmt, Statement, StatementKind};
+use crate::syntax::ast::{ExportFormat, ExportStmt, GraphLayout, Statement, StatementKind};
 use crate::syntax::{parse_statement, split_statements};
 
 /// The default cap on rows shown per result.
@@ -215,7 +215,9 @@ impl Session {
             stmt = body;
         }
         let mut result = match &stmt.kind {
-            StatementKind::Export(ex) => export_statement(&mut env, ex, &view, stmt.span)?,
+            StatementKind::Export(ex) => {
+                export_statement(&mut env, ex, &view, stmt.span, &self.cancel)?
+            }
             _ => query::execute(&mut env, stmt, &view)?.result,
         };
         let limit = self.settings.row_limit;
@@ -238,6 +240,7 @@ fn export_statement(
     ex: &ExportStmt,
     view: &View,
     span: Span,
+    cancel: &CancelFlag,
 ) -> Result<ResultSet, Diagnostic> {
     let g = env.graph;
     let mut sub = match &ex.from {
@@ -259,6 +262,16 @@ fn export_statement(
     let fail = |e: export::ExportError| Diagnostic::new("E0501", e.to_string()).at(span);
     let opts = DotOptions {
         clusters: ex.clusters,
+        layout: ex.layout.map(|l| match l {
+            GraphLayout::Dot => export::Layout::Dot,
+            GraphLayout::Sfdp => export::Layout::Sfdp,
+            GraphLayout::Neato => export::Layout::Neato,
+        }),
+        labels: ex.labels,
+    };
+    let limits = export::RenderLimits {
+        timeout: export::DEFAULT_RENDER_TIMEOUT,
+        cancel: cancel.clone(),
     };
     match ex.format {
         ExportFormat::Dot => {
@@ -270,21 +283,29 @@ fn export_statement(
         ExportFormat::Graphml => {
             export::write_atomic(path, export::to_graphml(g, &sub).as_bytes()).map_err(fail)?
         }
-        ExportFormat::Svg => {
-            export::render_with_graphviz(&export::to_dot(g, &sub, &opts), ImageFormat::Svg, path)
-                .map_err(fail)?
-        }
-        ExportFormat::Png => {
-            export::render_with_graphviz(&export::to_dot(g, &sub, &opts), ImageFormat::Png, path)
+        ExportFormat::Svg | ExportFormat::Png => {
+            let image = if ex.format == ExportFormat::Svg {
+                ImageFormat::Svg
+            } else {
+                ImageFormat::Png
+            };
+            export::render_limited(&export::to_dot(g, &sub, &opts), image, path, &limits)
                 .map_err(fail)?
         }
     }
-    Ok(ResultSet::message(format!(
+    let mut message = format!(
         "exported {} node{} and {} edge{} to {}",
         sub.nodes.len(),
         if sub.nodes.len() == 1 { "" } else { "s" },
         sub.edges.len(),
         if sub.edges.len() == 1 { "" } else { "s" },
         ex.file
-    )))
+    );
+    if matches!(ex.format, ExportFormat::Svg | ExportFormat::Png)
+        && let Some(note) = export::readability_note(sub.nodes.len())
+    {
+        message.push('\n');
+        message.push_str(&note);
+    }
+    Ok(ResultSet::message(message))
 }

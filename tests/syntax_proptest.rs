@@ -346,13 +346,21 @@ fn statement() -> impl Strategy<Value = Statement> {
                 select(formats.to_vec()),
                 any::<String>(),
                 any::<bool>(),
+                prop::option::of(select(vec![
+                    GraphLayout::Dot,
+                    GraphLayout::Sfdp,
+                    GraphLayout::Neato
+                ])),
+                prop::option::of(any::<bool>()),
                 prop::option::of(inner)
             )
-                .prop_map(|(format, file, clusters, from)| {
+                .prop_map(|(format, file, clusters, layout, labels, from)| {
                     StatementKind::Export(ExportStmt {
                         format,
                         file,
                         clusters,
+                        layout,
+                        labels,
                         from: from.map(Box::new),
                     })
                 }),

@@ -33,10 +33,13 @@ mod write;
 #[cfg(test)]
 mod testkit;
 
-pub use dot::{DotOptions, to_dot};
+pub use dot::{DotOptions, Layout, labels_fit, readability_note, to_dot};
 pub use error::ExportError;
 pub use graphml::to_graphml;
 pub use json::to_json;
-pub use render::{ImageFormat, dot_available, render_with_graphviz};
+pub use render::{
+    DEFAULT_RENDER_TIMEOUT, ImageFormat, RenderLimits, dot_available, render_limited,
+    render_with_graphviz,
+};
 pub use subgraph::Subgraph;
 pub use write::write_atomic;

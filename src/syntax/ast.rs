@@ -410,7 +410,29 @@ pub enum ExportFormat {
     Png,
 }
 
-/// `export FORMAT "FILE" [with clusters] [from STATEMENT]`
+/// A Graphviz layout engine named by `layout`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphLayout {
+    /// `dot`: layered.
+    Dot,
+    /// `sfdp`: force-directed, scalable.
+    Sfdp,
+    /// `neato`: spring model.
+    Neato,
+}
+
+impl GraphLayout {
+    /// The engine's name as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GraphLayout::Dot => "dot",
+            GraphLayout::Sfdp => "sfdp",
+            GraphLayout::Neato => "neato",
+        }
+    }
+}
+
+/// `export FORMAT "FILE" [with clusters] [layout L] [labels on|off] [from STATEMENT]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportStmt {
     /// The format.
@@ -419,6 +441,10 @@ pub struct ExportStmt {
     pub file: String,
     /// `with clusters` (DOT/SVG/PNG: cluster nodes by nation).
     pub clusters: bool,
+    /// `layout dot|sfdp|neato` (DOT/SVG/PNG); `None`: chosen by size.
+    pub layout: Option<GraphLayout>,
+    /// `labels on|off` (edge labels); `None`: only while readable.
+    pub labels: Option<bool>,
     /// The statement whose result is exported; `None`: the whole graph.
     pub from: Option<Box<Statement>>,
 }

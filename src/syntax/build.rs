@@ -721,6 +721,8 @@ impl Builder {
             format: ExportFormat::Dot,
             file: String::new(),
             clusters: false,
+            layout: None,
+            labels: None,
             from: None,
         };
         for p in pair.into_inner() {
@@ -736,11 +738,46 @@ impl Builder {
                 }
                 Rule::string => export.file = self.string(&p)?,
                 Rule::clusters => export.clusters = true,
+                Rule::export_layout => export.layout = Some(self.export_layout(&p)?),
+                Rule::export_labels => export.labels = Some(self.export_labels(&p)?),
                 Rule::statement => export.from = Some(Box::new(self.statement(p)?)),
                 _ => {}
             }
         }
         Ok(export)
+    }
+}
+
+impl Builder {
+    /// `layout dot|sfdp|neato`.
+    fn export_layout(&self, pair: &P<'_>) -> Result<GraphLayout> {
+        let word = self.find(pair, Rule::word)?;
+        Ok(match word.as_str().to_ascii_lowercase().as_str() {
+            "dot" => GraphLayout::Dot,
+            "sfdp" => GraphLayout::Sfdp,
+            "neato" => GraphLayout::Neato,
+            other => {
+                return Err(
+                    Diagnostic::new("E0104", format!("unknown layout `{other}`"))
+                        .at(self.span(&word))
+                        .expected("dot (layered), sfdp (large graphs) or neato"),
+                );
+            }
+        })
+    }
+
+    /// `labels on|off`.
+    fn export_labels(&self, pair: &P<'_>) -> Result<bool> {
+        let word = self.find(pair, Rule::word)?;
+        match word.as_str().to_ascii_lowercase().as_str() {
+            "on" => Ok(true),
+            "off" => Ok(false),
+            other => Err(
+                Diagnostic::new("E0104", format!("unknown labels setting `{other}`"))
+                    .at(self.span(&word))
+                    .expected("on or off"),
+            ),
+        }
     }
 }
 

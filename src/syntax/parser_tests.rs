@@ -1041,3 +1041,28 @@ fn printing_is_canonical() {
         "match (n) return (a + b) * c"
     );
 }
+
+#[test]
+fn export_layout_and_labels_options() {
+    let StatementKind::Export(e) =
+        one("export svg 'g.svg' with clusters LAYOUT sfdp labels Off from stats").kind
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (e.clusters, e.layout, e.labels, e.from.is_some()),
+        (true, Some(GraphLayout::Sfdp), Some(false), true)
+    );
+    let StatementKind::Export(e) = one("export png 'g.png' labels on layout neato").kind else {
+        panic!()
+    };
+    assert_eq!((e.layout, e.labels), (Some(GraphLayout::Neato), Some(true)));
+    roundtrip("export svg \"g.svg\" with clusters layout dot labels on from stats");
+    check_error(
+        "export svg 'g' layout circo",
+        "E0104",
+        (1, 23),
+        "dot (layered)",
+    );
+    check_error("export svg 'g' labels maybe", "E0104", (1, 23), "on or off");
+}

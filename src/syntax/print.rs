@@ -478,6 +478,12 @@ impl Display for ExportStmt {
         if self.clusters {
             f.write_str(" with clusters")?;
         }
+        if let Some(layout) = self.layout {
+            write!(f, " layout {}", layout.as_str())?;
+        }
+        if let Some(labels) = self.labels {
+            f.write_str(if labels { " labels on" } else { " labels off" })?;
+        }
         if let Some(s) = &self.from {
             write!(f, " from {s}")?;
         }
