@@ -21,6 +21,20 @@ use crate::syntax::{parse_statement, split_statements};
 /// The default cap on rows shown per result.
 pub const DEFAULT_ROW_LIMIT: usize = 10_000;
 
+/// Budget units per node and edge of the loaded graph (see [`budget_for`]).
+pub const BUDGET_PER_ITEM: u64 = 100;
+
+/// The default work budget for a graph: [`BUDGET_PER_ITEM`] units per node
+/// and edge, and never less than [`DEFAULT_BUDGET`]. An analysis over the
+/// whole graph (a traversal, an exposure solve, a chokepoint sweep) spends a
+/// small multiple of the graph's size, so it runs at the default on any
+/// graph; a runaway enumeration (a cartesian product, all paths) grows
+/// faster than the graph and still stops.
+pub fn budget_for(g: &Graph) -> u64 {
+    let items = (g.node_count() as u64).saturating_add(g.edge_count() as u64);
+    items.saturating_mul(BUDGET_PER_ITEM).max(DEFAULT_BUDGET)
+}
+
 /// Settings a user can change (`--format`, `:format`, `:budget`, ...).
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -121,11 +135,15 @@ pub fn check_param_name(name: &str) -> Result<(), String> {
 impl Session {
     /// A session over a loaded graph.
     pub fn new(graph: Graph) -> Session {
+        let settings = Settings {
+            budget: budget_for(&graph),
+            ..Settings::default()
+        };
         Session {
             graph,
             params: Params::new(),
             scenarios: Scenarios::new(),
-            settings: Settings::default(),
+            settings,
             cancel: CancelFlag::new(),
         }
     }
@@ -166,6 +184,10 @@ impl Session {
             loaded.graph.node_count() - self.graph.node_count(),
             loaded.graph.edge_count() - self.graph.edge_count(),
         );
+        // A budget the user did not set follows the graph's size.
+        if self.settings.budget == budget_for(&self.graph) {
+            self.settings.budget = budget_for(&loaded.graph);
+        }
         self.graph = loaded.graph;
         Ok(added)
     }
@@ -214,12 +236,22 @@ impl Session {
             view = query::scenario_view(&env, scenario, &view)?;
             stmt = body;
         }
-        let mut result = match &stmt.kind {
+        let outcome = match &stmt.kind {
             StatementKind::Export(ex) => {
-                export_statement(&mut env, ex, &view, stmt.span, &self.cancel)?
+                export_statement(&mut env, ex, &view, stmt.span, &self.cancel)
             }
-            _ => query::execute(&mut env, stmt, &view)?.result,
+            _ => query::execute(&mut env, stmt, &view).map(|e| e.result),
         };
+        let mut result = outcome.map_err(|mut d| {
+            if d.code == "E0401" {
+                d.message.push_str(&format!(
+                    " (it stopped after {} units; the default for this graph is {})",
+                    work.used(),
+                    budget_for(&self.graph)
+                ));
+            }
+            d
+        })?;
         let limit = self.settings.row_limit;
         if result.rows.len() > limit {
             let total = result.rows.len();
@@ -308,4 +340,47 @@ fn export_statement(
         message.push_str(&note);
     }
     Ok(ResultSet::message(message))
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+    use crate::model::GraphBuilder;
+
+    /// A ring of `n` firms, each depending on the next.
+    fn ring(n: usize) -> Graph {
+        let mut b = GraphBuilder::new();
+        let firm = b.kind("Firm");
+        let dep = b.edge_type("DEPENDS_ON");
+        let ids: Vec<_> = (0..n)
+            .map(|i| {
+                b.add_node(&format!("f{i}"), firm, &format!("F{i}"), vec![], [])
+                    .expect("fresh id")
+            })
+            .collect();
+        for i in 0..n {
+            b.add_edge(ids[i], ids[(i + 1) % n], dep, []);
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn the_default_budget_scales_with_the_graph() {
+        assert_eq!(budget_for(&ring(10)), DEFAULT_BUDGET);
+        let big = ring(100_000);
+        assert_eq!(budget_for(&big), 200_000 * BUDGET_PER_ITEM);
+        let mut s = Session::new(big);
+        assert_eq!(s.settings.budget, 200_000 * BUDGET_PER_ITEM);
+        // A whole-graph traversal runs at the default...
+        let out = s.execute("downstream of \"f0\" via DEPENDS_ON", false);
+        assert!(out[0].result.is_ok(), "{:?}", out[0].result);
+        let mut small = Session::new(ring(1_000));
+        let out = small.execute("exposure of (f:Firm) to \"f0\" via DEPENDS_ON top 3", false);
+        assert!(out[0].result.is_ok(), "{:?}", out[0].result);
+        // ...while a runaway enumeration still stops, saying how far it got.
+        let out = s.execute("match (a), (b) return count(*)", false);
+        let err = out[0].result.as_ref().expect_err("10^10 rows stop");
+        assert_eq!(err.code, "E0401");
+        assert!(err.message.contains("it stopped after"), "{}", err.message);
+    }
 }
