@@ -315,6 +315,9 @@ fn export_statement(
         ExportFormat::Graphml => {
             export::write_atomic(path, export::to_graphml(g, &sub).as_bytes()).map_err(fail)?
         }
+        ExportFormat::Html => {
+            export::write_atomic(path, export::to_html(g, &sub).as_bytes()).map_err(fail)?
+        }
         ExportFormat::Svg | ExportFormat::Png => {
             let image = if ex.format == ExportFormat::Svg {
                 ImageFormat::Svg

@@ -331,6 +331,7 @@ fn statement() -> impl Strategy<Value = Statement> {
         ExportFormat::Graphml,
         ExportFormat::Svg,
         ExportFormat::Png,
+        ExportFormat::Html,
     ];
     leaf.prop_recursive(3, 6, 1, move |inner| {
         prop_oneof![

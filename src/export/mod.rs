@@ -24,6 +24,7 @@ mod dot;
 mod error;
 mod escape;
 mod graphml;
+mod html;
 mod json;
 mod render;
 mod style;
@@ -36,6 +37,7 @@ mod testkit;
 pub use dot::{DotOptions, Layout, labels_fit, readability_note, to_dot};
 pub use error::ExportError;
 pub use graphml::to_graphml;
+pub use html::to_html;
 pub use json::to_json;
 pub use render::{
     DEFAULT_RENDER_TIMEOUT, ImageFormat, RenderLimits, dot_available, render_limited,

@@ -408,6 +408,8 @@ pub enum ExportFormat {
     Svg,
     /// PNG rendered by Graphviz.
     Png,
+    /// A self-contained interactive HTML page.
+    Html,
 }
 
 /// A Graphviz layout engine named by `layout`.

@@ -733,6 +733,7 @@ impl Builder {
                         Rule::kw_graphml => ExportFormat::Graphml,
                         Rule::kw_svg => ExportFormat::Svg,
                         Rule::kw_png => ExportFormat::Png,
+                        Rule::kw_html => ExportFormat::Html,
                         _ => ExportFormat::Dot,
                     }
                 }

@@ -467,6 +467,7 @@ impl Display for ExportFormat {
             ExportFormat::Graphml => "graphml",
             ExportFormat::Svg => "svg",
             ExportFormat::Png => "png",
+            ExportFormat::Html => "html",
         })
     }
 }
