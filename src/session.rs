@@ -267,6 +267,31 @@ impl Session {
     }
 }
 
+/// `export chart "FILE.svg" from STATEMENT`: a bar chart of the rows.
+fn chart_statement(
+    env: &mut Env,
+    ex: &ExportStmt,
+    view: &View,
+    span: Span,
+) -> Result<ResultSet, Diagnostic> {
+    let Some(inner) = &ex.from else {
+        return Err(Diagnostic::new("E0501", "a chart needs rows to draw")
+            .at(span)
+            .expected("`from` and a statement, e.g. `export chart \"x.svg\" from exposure of (f:Firm) to \"Taiwan\" top 10`"));
+    };
+    let result = query::execute(env, inner, view)?.result;
+    let svg = export::to_chart(env.graph, &result, &inner.to_string())
+        .map_err(|e| Diagnostic::new("E0501", e).at(inner.span))?;
+    export::write_atomic(FsPath::new(&ex.file), svg.as_bytes())
+        .map_err(|e| Diagnostic::new("E0501", e.to_string()).at(span))?;
+    let bars = result.rows.len().min(export::MAX_BARS);
+    Ok(ResultSet::message(format!(
+        "exported a chart of {bars} row{} to {}",
+        if bars == 1 { "" } else { "s" },
+        ex.file
+    )))
+}
+
 fn export_statement(
     env: &mut Env,
     ex: &ExportStmt,
@@ -274,6 +299,9 @@ fn export_statement(
     span: Span,
     cancel: &CancelFlag,
 ) -> Result<ResultSet, Diagnostic> {
+    if ex.format == ExportFormat::Chart {
+        return chart_statement(env, ex, view, span);
+    }
     let g = env.graph;
     let mut sub = match &ex.from {
         Some(inner) => {
@@ -318,6 +346,7 @@ fn export_statement(
         ExportFormat::Html => {
             export::write_atomic(path, export::to_html(g, &sub).as_bytes()).map_err(fail)?
         }
+        ExportFormat::Chart => return chart_statement(env, ex, view, span),
         ExportFormat::Svg | ExportFormat::Png => {
             let image = if ex.format == ExportFormat::Svg {
                 ImageFormat::Svg

@@ -332,6 +332,7 @@ fn statement() -> impl Strategy<Value = Statement> {
         ExportFormat::Svg,
         ExportFormat::Png,
         ExportFormat::Html,
+        ExportFormat::Chart,
     ];
     leaf.prop_recursive(3, 6, 1, move |inner| {
         prop_oneof![

@@ -20,6 +20,7 @@
 //! distinct: DOT ids spell such characters out (`\u{1}`), GraphML ids that
 //! would collide after replacement get a `~2`, `~3`... suffix.
 
+mod chart;
 mod dot;
 mod error;
 mod escape;
@@ -34,6 +35,7 @@ mod write;
 #[cfg(test)]
 mod testkit;
 
+pub use chart::{MAX_BARS, to_chart};
 pub use dot::{DotOptions, Layout, labels_fit, readability_note, to_dot};
 pub use error::ExportError;
 pub use graphml::to_graphml;

@@ -49,7 +49,7 @@ const TOPICS: &[(&str, &str)] = &[
     ("stats", "stats   node and edge counts by kind and type\n"),
     (
         "export",
-        "export dot|json|graphml|svg|png|html \"FILE\" [with clusters] [layout dot|sfdp|neato] [labels on|off] [from STATEMENT]\n  example: export dot \"nvidia.dot\" from upstream of \"NVIDIA\" depth 2\n",
+        "export dot|json|graphml|svg|png|html|chart \"FILE\" [with clusters] [layout dot|sfdp|neato] [labels on|off] [from STATEMENT]\n  example: export dot \"nvidia.dot\" from upstream of \"NVIDIA\" depth 2\n",
     ),
     (
         "nodeset",

@@ -75,6 +75,7 @@ pub const KEYWORDS: &[&str] = &[
     "svg",
     "png",
     "html",
+    "chart",
     "layout",
     "labels",
     "members",

@@ -410,6 +410,8 @@ pub enum ExportFormat {
     Png,
     /// A self-contained interactive HTML page.
     Html,
+    /// An SVG bar chart of the rows.
+    Chart,
 }
 
 /// A Graphviz layout engine named by `layout`.

@@ -734,6 +734,7 @@ impl Builder {
                         Rule::kw_svg => ExportFormat::Svg,
                         Rule::kw_png => ExportFormat::Png,
                         Rule::kw_html => ExportFormat::Html,
+                        Rule::kw_chart => ExportFormat::Chart,
                         _ => ExportFormat::Dot,
                     }
                 }

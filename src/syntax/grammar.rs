@@ -129,7 +129,7 @@ pub(crate) fn words(rule: Rule) -> &'static str {
         schema_stmt | kw_schema => "`schema`",
         stats_stmt | kw_stats => "`stats`",
         export_stmt | kw_export => "`export`",
-        export_format => "an export format (dot, json, graphml, svg, png, html)",
+        export_format => "an export format (dot, json, graphml, svg, png, html, chart)",
         clusters => "`with clusters`",
         export_option => "`with clusters`, `layout` or `labels`",
         export_layout | kw_layout => "`layout dot|sfdp|neato`",
@@ -167,6 +167,7 @@ pub(crate) fn words(rule: Rule) -> &'static str {
         kw_svg => "`svg`",
         kw_png => "`png`",
         kw_html => "`html`",
+        kw_chart => "`chart`",
         // Silent rules: pest never reports them, but every rule has words.
         WHITESPACE | line_comment => "whitespace",
         ident_char | ident_body => "a name",

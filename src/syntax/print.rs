@@ -468,6 +468,7 @@ impl Display for ExportFormat {
             ExportFormat::Svg => "svg",
             ExportFormat::Png => "png",
             ExportFormat::Html => "html",
+            ExportFormat::Chart => "chart",
         })
     }
 }
