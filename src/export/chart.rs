@@ -12,6 +12,7 @@
 
 use std::fmt::Write as _;
 
+use super::escape::push_markup_text;
 use crate::model::{Graph, Value};
 use crate::output::{Style, cell_text};
 use crate::result::{Cell, ResultSet};
@@ -163,19 +164,10 @@ fn cut(text: &str, max: usize) -> String {
     s
 }
 
-/// Text for SVG (XML) content: entities, control characters replaced.
+/// Text for SVG (XML) content.
 fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
+    push_markup_text(s, &mut out);
     out
 }
 

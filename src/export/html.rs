@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::model::Graph;
 
+use super::escape::push_markup_text;
 use super::json::Props;
 use super::style::kind_style;
 use super::subgraph::{Ordered, Subgraph};
@@ -119,7 +120,7 @@ pub fn to_html(g: &Graph, sub: &Subgraph) -> String {
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     out.push_str("<title>");
-    push_html_text(title, &mut out);
+    push_markup_text(title, &mut out);
     out.push_str("</title>\n<style>\n");
     out.push_str(VIEWER_CSS);
     out.push_str("</style>\n</head>\n<body>\n<div id=\"fl-root\">\n");
@@ -134,20 +135,6 @@ pub fn to_html(g: &Graph, sub: &Subgraph) -> String {
     out.push_str(VIEWER_JS);
     out.push_str("</script>\n</body>\n</html>\n");
     out
-}
-
-/// Text for HTML content: `&`, `<`, `>` and quotes as entities.
-fn push_html_text(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]
