@@ -3,6 +3,7 @@
 //! [`Session::execute`], so a statement behaves the same everywhere.
 //! Nothing here prints: outcomes are returned for the caller to render.
 
+use std::borrow::Cow;
 use std::path::{Path as FsPath, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -11,8 +12,9 @@ use crate::diag::{Diagnostic, Span};
 use crate::export::{self, DotOptions, ImageFormat, Subgraph};
 use crate::limits::{CancelFlag, DEFAULT_BUDGET, Work};
 use crate::load::{self, LoadFailure, LoadOptions};
-use crate::model::{Graph, Value};
+use crate::model::{Date, Graph, Value};
 use crate::output::Format;
+use crate::query::time::Timeline;
 use crate::query::{self, Env, Params, Scenarios};
 use crate::result::ResultSet;
 use crate::syntax::ast::{ExportFormat, ExportStmt, GraphLayout, Statement, StatementKind};
@@ -82,6 +84,9 @@ pub struct Session {
     /// User settings.
     pub settings: Settings,
     cancel: CancelFlag,
+    /// The date statements see (`--at`, `:at`; default today).
+    date: Date,
+    timeline: Timeline,
 }
 
 /// Parses a parameter value as typed on the command line or in `:param`:
@@ -145,7 +150,31 @@ impl Session {
             scenarios: Scenarios::new(),
             settings,
             cancel: CancelFlag::new(),
+            date: Date::today(),
+            timeline: Timeline::new(Date::today()),
         }
+    }
+
+    /// The date statements see the graph at (time.md).
+    pub fn date(&self) -> Date {
+        self.date
+    }
+
+    /// Today's date (the local date when the session started).
+    pub fn today(&self) -> Date {
+        self.timeline.today()
+    }
+
+    /// Sets the date statements see (`--at`, `:at`); a partial date means
+    /// its first day.
+    pub fn set_date(&mut self, date: Date) {
+        self.date = date.first_day();
+    }
+
+    /// What the first message says about dates: `None` when the data has
+    /// no validity intervals.
+    pub fn date_note(&self) -> Option<String> {
+        query::time::validity_note(&self.graph, self.date, self.today())
     }
 
     /// The graph.
@@ -164,6 +193,12 @@ impl Session {
         self.params
             .insert(name.trim_start_matches('$').to_string(), value);
         Ok(())
+    }
+
+    /// Removes a parameter, returning its value (embedding code that sets
+    /// parameters for one call and restores the previous ones after).
+    pub fn remove_param(&mut self, name: &str) -> Option<Value> {
+        self.params.shift_remove(name.trim_start_matches('$'))
     }
 
     /// The parameters, in the order they were set.
@@ -189,6 +224,7 @@ impl Session {
             self.settings.budget = budget_for(&loaded.graph);
         }
         self.graph = loaded.graph;
+        self.timeline.clear();
         Ok(added)
     }
 
@@ -222,24 +258,51 @@ impl Session {
             work: &work,
             source,
             footprint: false,
+            date: self.date,
+            timeline: &self.timeline,
         };
-        let mut view = View::full();
         let mut stmt = stmt;
+        // `at DATE: ...` sets the date of the whole statement.
+        if let StatementKind::At { date, body } = &stmt.kind {
+            env.date = query::time::resolve_date(&env, date)?.first_day();
+            stmt = body;
+        }
+        let dated = self.timeline.view(&self.graph, env.date);
+        let mut view: Cow<View> = Cow::Borrowed(&dated);
+        let mut scenarios = Vec::new();
         // `with NAME: export ...` exports the scenario's view.
-        while let StatementKind::With { scenario, body } = &stmt.kind {
+        while let StatementKind::With { scenario, body, .. } = &stmt.kind {
             if !matches!(
                 body.kind,
                 StatementKind::Export(_) | StatementKind::With { .. }
             ) {
                 break;
             }
-            view = query::scenario_view(&env, scenario, &view)?;
+            view = Cow::Owned(query::scenario_view(&env, scenario, &view)?);
+            scenarios.push(scenario);
             stmt = body;
         }
-        let outcome = match &stmt.kind {
-            StatementKind::Export(ex) => {
-                export_statement(&mut env, ex, &view, stmt.span, &self.cancel)
+        // `export ... with ended` also shows what the date hides: the same
+        // scenarios over the undated graph.
+        let mut undated = None;
+        if let StatementKind::Export(ex) = &stmt.kind
+            && ex.ended
+        {
+            let mut plain = View::full();
+            for s in scenarios {
+                plain = query::scenario_view(&env, s, &plain)?;
             }
+            undated = Some(plain);
+        }
+        let outcome = match &stmt.kind {
+            StatementKind::Export(ex) => export_statement(
+                &mut env,
+                ex,
+                &view,
+                undated.as_ref(),
+                stmt.span,
+                &self.cancel,
+            ),
             _ => query::execute(&mut env, stmt, &view).map(|e| e.result),
         };
         let mut result = outcome.map_err(|mut d| {
@@ -292,10 +355,14 @@ fn chart_statement(
     )))
 }
 
+/// `export ...`; with `undated` (`with ended`), also what the date hides:
+/// the whole undated graph, or the edges of the result's nodes that only
+/// the date hides, with their other ends.
 fn export_statement(
     env: &mut Env,
     ex: &ExportStmt,
     view: &View,
+    undated: Option<&View>,
     span: Span,
     cancel: &CancelFlag,
 ) -> Result<ResultSet, Diagnostic> {
@@ -308,14 +375,27 @@ fn export_statement(
             env.footprint = true;
             let evaluated = query::execute(env, inner, view)?;
             let f = evaluated.footprint;
-            Subgraph {
+            let mut sub = Subgraph {
                 nodes: f.nodes,
                 edges: f.edges,
                 highlight: f.highlight,
                 title: None,
+            };
+            if let Some(plain) = undated {
+                let mut ended = Vec::new();
+                for &n in &sub.nodes {
+                    let out = g.out_adj().iter(n).map(|(e, _, _)| e);
+                    for e in out.chain(g.in_adj().iter(n).map(|(e, _, _)| e)) {
+                        if !view.edge(g, e) && plain.edge(g, e) {
+                            ended.push(e);
+                        }
+                    }
+                }
+                sub.edges.extend(ended);
             }
+            sub
         }
-        None => Subgraph::whole(g, view),
+        None => Subgraph::whole(g, undated.unwrap_or(view)),
     };
     sub.normalize(g);
     let path = FsPath::new(&ex.file);
@@ -333,9 +413,11 @@ fn export_statement(
         timeout: export::DEFAULT_RENDER_TIMEOUT,
         cancel: cancel.clone(),
     };
+    let day = undated.map(|_| env.date);
     match ex.format {
         ExportFormat::Dot => {
-            export::write_atomic(path, export::to_dot(g, &sub, &opts).as_bytes()).map_err(fail)?
+            export::write_atomic(path, export::to_dot_at(g, &sub, &opts, day).as_bytes())
+                .map_err(fail)?
         }
         ExportFormat::Json => {
             export::write_atomic(path, export::to_json(g, &sub).as_bytes()).map_err(fail)?
@@ -353,8 +435,8 @@ fn export_statement(
             } else {
                 ImageFormat::Png
             };
-            export::render_limited(&export::to_dot(g, &sub, &opts), image, path, &limits)
-                .map_err(fail)?
+            let dot = export::to_dot_at(g, &sub, &opts, day);
+            export::render_limited(&dot, image, path, &limits).map_err(fail)?
         }
     }
     let mut message = format!(

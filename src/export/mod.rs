@@ -36,7 +36,7 @@ mod write;
 mod testkit;
 
 pub use chart::{MAX_BARS, to_chart};
-pub use dot::{DotOptions, Layout, labels_fit, readability_note, to_dot};
+pub use dot::{DotOptions, Layout, labels_fit, readability_note, to_dot, to_dot_at};
 pub use error::ExportError;
 pub use graphml::to_graphml;
 pub use html::to_html;
@@ -46,4 +46,6 @@ pub use render::{
     render_with_graphviz,
 };
 pub use subgraph::Subgraph;
-pub use write::write_atomic;
+#[cfg(unix)]
+pub use write::install_signal_cleanup;
+pub use write::{remove_pending_temps, write_atomic};

@@ -39,11 +39,6 @@ impl Pending {
         self.lines > 0
     }
 
-    /// The prompt for the next line.
-    pub fn prompt(&self) -> &'static str {
-        if self.is_open() { CONTINUATION } else { PROMPT }
-    }
-
     /// Forgets the half-typed statement (Ctrl-C).
     pub fn clear(&mut self) {
         self.text.clear();
@@ -118,7 +113,7 @@ mod tests {
     fn a_statement_over_lines_waits_for_its_semicolon() {
         let mut p = Pending::default();
         assert_eq!(p.push("match (f:Firm)"), Step::More);
-        assert_eq!(p.prompt(), CONTINUATION);
+        assert!(p.is_open());
         assert_eq!(p.push("return f.name"), Step::More, "complete but no `;`");
         assert_eq!(p.push(":Firm) -- a line starting with a colon"), Step::More);
         assert_eq!(p.push("order by f.name // later"), Step::More);
@@ -130,7 +125,7 @@ mod tests {
                     .into()
             )
         );
-        assert_eq!(p.prompt(), PROMPT);
+        assert!(!p.is_open());
     }
 
     #[test]

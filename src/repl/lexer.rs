@@ -81,6 +81,10 @@ pub const KEYWORDS: &[&str] = &[
     "members",
     "clusters",
     "count",
+    "at",
+    "changes",
+    "between",
+    "ended",
 ];
 
 /// Splits `line` into `(kind, start, end)` byte ranges.

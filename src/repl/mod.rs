@@ -92,9 +92,21 @@ pub fn run(mut session: Session) -> u8 {
         g.kinds().count(),
         g.edge_types().count()
     );
+    if let Some(note) = session.date_note() {
+        println!("{note}");
+    }
     let mut pending = Pending::default();
     loop {
-        let line = match rl.readline(pending.prompt()) {
+        // A continuation prompt inside a statement; otherwise the prompt
+        // shows the date when it is not today.
+        let prompt = if pending.is_open() {
+            input::CONTINUATION.to_string()
+        } else if session.date() == session.today() {
+            input::PROMPT.to_string()
+        } else {
+            format!("faultline@{}> ", session.date())
+        };
+        let line = match rl.readline(&prompt) {
             Ok(line) => line,
             Err(ReadlineError::Interrupted) => {
                 pending.clear();
