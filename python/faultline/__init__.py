@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import builtins
 import datetime
-import html
 import os
-import shutil
-import tempfile
 from typing import Any, Iterable, List, Mapping, Optional, Union
 
 from ._errors import Error, LoadError, Problem, QueryError
@@ -42,7 +39,8 @@ __all__ = [
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-# Export formats by file extension; "html" is an SVG wrapped in a page.
+# Export formats by file extension; `chart` (an SVG chart of the rows) only
+# by name.
 _EXPORT_FORMATS = {
     ".dot": "dot",
     ".gv": "dot",
@@ -52,6 +50,7 @@ _EXPORT_FORMATS = {
     ".png": "png",
     ".html": "html",
 }
+_FORMATS = set(_EXPORT_FORMATS.values()) | {"chart"}
 
 
 def open(
@@ -256,53 +255,28 @@ class Graph:
         """Writes the subgraph of ``statement``'s result (the whole graph when
         None) to ``path``, in the format its extension names: ``.dot``,
         ``.json``, ``.graphml``, ``.svg`` and ``.png`` (these two need
-        Graphviz's ``dot``), or ``.html`` (the SVG in a page). ``format``
-        overrides the extension. In a notebook the returned :class:`Export`
-        of an SVG or HTML file shows inline. ``with NAME: STATEMENT`` exports
+        Graphviz's ``dot``), or ``.html`` (the interactive view).
+        ``format`` overrides the extension; ``format="chart"`` draws the
+        rows as an SVG chart. In a notebook the returned :class:`Export` of
+        an SVG, chart or HTML file shows inline. ``with NAME: STATEMENT`` exports
         the scenario's view."""
         target = os.fspath(path)
         fmt = format or _EXPORT_FORMATS.get(os.path.splitext(target)[1].lower())
-        if fmt not in set(_EXPORT_FORMATS.values()):
+        if fmt not in _FORMATS:
             raise ValueError(
                 f"cannot tell the export format of {target!r}: expected a file ending in "
                 + ", ".join(sorted(_EXPORT_FORMATS))
-                + " or format=..."
+                + " or format= one of "
+                + ", ".join(sorted(_FORMATS))
             )
-        written = target
-        if fmt == "html":
-            fd, written = tempfile.mkstemp(suffix=".svg")
-            os.close(fd)
         inner = (statement or "").strip().rstrip(";").strip()
-        text = f"export {'svg' if fmt == 'html' else fmt} {_fql_string(written)}"
+        text = f"export {fmt} {_fql_string(target)}"
         if clusters:
             text += " clusters"
         if inner:
             text += f" from {inner}"
-        try:
-            merged = dict(params or {})
-            merged.update(kwparams)
-            result = self._execute(text, "<export>", merged, budget)[-1]
-            if fmt == "html":
-                _write_html(written, target, inner or "the whole graph")
-        finally:
-            if fmt == "html" and os.path.exists(written):
-                os.remove(written)
-        message = result.message
-        if fmt == "html" and message:
-            message = message.replace(written, target)
+        merged = dict(params or {})
+        merged.update(kwparams)
+        message = self._execute(text, "<export>", merged, budget)[-1].message
         return Export(target, fmt, message)
 
-
-def _write_html(svg_path: str, target: str, title: str) -> None:
-    with builtins.open(svg_path, encoding="utf-8") as f:
-        svg = f.read()
-    start = svg.find("<svg")
-    page = (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title></head>\n<body>\n"
-        f"<h3>{html.escape(title)}</h3>\n{svg[start:] if start >= 0 else svg}\n</body></html>\n"
-    )
-    tmp = target + ".tmp"
-    with builtins.open(tmp, "w", encoding="utf-8") as f:
-        f.write(page)
-    shutil.move(tmp, target)

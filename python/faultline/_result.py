@@ -226,11 +226,11 @@ class Export:
             return f.read()
 
     def _repr_svg_(self) -> Optional[str]:
-        return self._read() if self.format == "svg" else None
+        return self._read() if self.format in ("svg", "chart") else None
 
     def _repr_html_(self) -> Optional[str]:
         if self.format == "html":
             return self._read()
-        if self.format == "svg":
+        if self.format in ("svg", "chart"):
             return None
         return f"<pre>{html.escape(self.message or os.fspath(self))}</pre>"

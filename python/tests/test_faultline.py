@@ -414,14 +414,20 @@ def test_a_scenario_export(mini, tmp_path):
     assert '"tsmc"' not in (tmp_path / "s.json").read_text()
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
-def test_svg_and_html_exports_show_inline(mini, tmp_path):
-    svg = mini.export("upstream of 'nvidia'", tmp_path / "up.svg")
-    assert "<svg" in svg._repr_svg_()
+def test_html_and_chart_exports_show_inline(mini, tmp_path):
     page = mini.export("upstream of 'nvidia'", tmp_path / "up.html")
     text = (tmp_path / "up.html").read_text()
-    assert text.startswith("<!DOCTYPE html>") and "<svg" in text
-    assert page._repr_html_() == text and str(tmp_path / "up.html") in page.message
+    assert "<html" in text.lower() and page._repr_html_() == text
+    chart = mini.export("chokepoints of 'nvidia' top 3", tmp_path / "c.svg", format="chart")
+    assert chart.format == "chart" and "<svg" in chart._repr_svg_()
+    with pytest.raises(ValueError, match="format= one of"):
+        mini.export("stats", tmp_path / "x.svg", format="pdf")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
+def test_svg_exports_show_inline(mini, tmp_path):
+    svg = mini.export("upstream of 'nvidia'", tmp_path / "up.svg")
+    assert "<svg" in svg._repr_svg_() and str(tmp_path / "up.svg") in svg.message
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
 
 
