@@ -91,3 +91,15 @@ pub fn help(topic: &str) -> String {
     out.push_str("\nKeys: Tab completes, Ctrl-R searches history, Ctrl-C cancels (or clears the line), Ctrl-D leaves.\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_statement_has_a_topic_in_the_vocabulary_s_order() {
+        let topics: Vec<&str> = super::topics().collect();
+        assert_eq!(
+            &topics[..crate::syntax::vocab::STATEMENTS.len()],
+            crate::syntax::vocab::STATEMENTS
+        );
+    }
+}

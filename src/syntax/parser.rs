@@ -162,23 +162,6 @@ fn expected_words(rules: &[Rule]) -> String {
     }
 }
 
-/// The statement keywords, for "did you mean" on a misspelt statement.
-const STATEMENT_WORDS: [&str; 13] = [
-    "match",
-    "path",
-    "upstream",
-    "downstream",
-    "exposure",
-    "chokepoints",
-    "scenario",
-    "with",
-    "compare",
-    "show",
-    "schema",
-    "stats",
-    "export",
-];
-
 /// "did you mean `match`?" when the word at `pos` is a near miss of an
 /// expected keyword.
 fn did_you_mean(rules: &[Rule], text: &str, pos: usize) -> Option<String> {
@@ -190,7 +173,7 @@ fn did_you_mean(rules: &[Rule], text: &str, pos: usize) -> Option<String> {
     let mut candidates: Vec<&str> = Vec::new();
     for rule in rules {
         if matches!(rule, Rule::statement | Rule::statement_input) {
-            candidates.extend(STATEMENT_WORDS);
+            candidates.extend(super::vocab::STATEMENTS);
         } else if let Some(word) = words(*rule)
             .strip_prefix('`')
             .and_then(|w| w.strip_suffix('`'))
