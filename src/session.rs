@@ -67,33 +67,13 @@ pub struct Session {
 }
 
 /// Parses a parameter value as typed on the command line or in `:param`:
-/// an FQL literal (`42`, `-1.5`, `true`, `null`, `"quoted"`), else the text
-/// itself as a string.
+/// an FQL literal ([`crate::syntax::parse_literal`]: `42`, `-1.5`, `true`,
+/// `null`, `"a\nb"`, `'abc'`), else the text itself as a string.
 pub fn parse_param_value(text: &str) -> Value {
-    let t = text.trim();
-    if let Ok(i) = t.parse::<i64>() {
-        return Value::Int(i);
+    match crate::syntax::parse_literal(text) {
+        Some(literal) => crate::query::expr::literal_value(&literal),
+        None => Value::str(text.trim()),
     }
-    if let Ok(f) = t.parse::<f64>()
-        && f.is_finite()
-        && t.bytes().any(|b| b.is_ascii_digit())
-    {
-        return Value::Float(f);
-    }
-    match t {
-        "true" => return Value::Bool(true),
-        "false" => return Value::Bool(false),
-        "null" => return Value::Null,
-        _ => {}
-    }
-    if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
-        return Value::str(
-            &t[1..t.len() - 1]
-                .replace("\\\"", "\"")
-                .replace("\\\\", "\\"),
-        );
-    }
-    Value::str(t)
 }
 
 /// Checks a parameter name: letters, digits and `_`, not starting with a digit.
@@ -283,4 +263,38 @@ fn export_statement(
         if sub.edges.len() == 1 { "" } else { "s" },
         ex.file
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameter_values_are_fql_literals() {
+        assert_eq!(parse_param_value("'abc'"), Value::str("abc"));
+        assert_eq!(parse_param_value("\"a\\nb\""), Value::str("a\nb"));
+        assert_eq!(
+            parse_param_value(" \"say \\\"hi\\\"\" "),
+            Value::str("say \"hi\"")
+        );
+        assert_eq!(parse_param_value("42"), Value::Int(42));
+        assert_eq!(parse_param_value("-1.5"), Value::Float(-1.5));
+        assert_eq!(parse_param_value("TRUE"), Value::Bool(true));
+        assert_eq!(parse_param_value("null"), Value::Null);
+        assert_eq!(
+            parse_param_value("TSMC"),
+            Value::str("TSMC"),
+            "not a literal: the text"
+        );
+        assert_eq!(parse_param_value("'open"), Value::str("'open"));
+        assert_eq!(parse_param_value("1980x"), Value::str("1980x"));
+    }
+
+    #[test]
+    fn a_repl_parameter_binds_the_literal_s_value() {
+        let mut s = Session::new(crate::model::Graph::default());
+        s.set_param("x", parse_param_value("'abc'"))
+            .expect("a valid name");
+        assert_eq!(s.params().get("x"), Some(&Value::str("abc")));
+    }
 }
