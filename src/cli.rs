@@ -206,7 +206,10 @@ where
 }
 
 /// Reports an error on stderr and picks the exit status.
-#[allow(clippy::print_stderr)]
+#[allow(
+    clippy::print_stderr,
+    reason = "the command line reports to standard error"
+)]
 fn fail(e: CliError) -> ExitCode {
     let mut err = io::stderr().lock();
     let _ = match e {
@@ -328,7 +331,10 @@ fn cmd_query(statements: &str, data: &DataArgs, exec: &ExecArgs) -> Result<ExitC
 
 /// Loads the data (timed with `--timing`) and sets up a session with the
 /// command line's parameters, budget and format.
-#[allow(clippy::print_stderr)]
+#[allow(
+    clippy::print_stderr,
+    reason = "the command line reports to standard error"
+)]
 fn start_session(data: &DataArgs, exec: &ExecArgs) -> Result<Session, CliError> {
     let started = Instant::now();
     let loaded = load_data(data)?;

@@ -66,7 +66,10 @@ pub fn exposure(
 }
 
 /// [`exposure`] with the dense solver's size limit as a parameter.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the arguments are the algorithm's state, passed flat on a hot path"
+)]
 pub(crate) fn exposure_with(
     g: &Graph,
     view: &View,
@@ -390,7 +393,10 @@ fn rounds(l: &Local, n: u32, work: &Work) -> Result<Vec<f64>, Interrupt> {
 /// With `depth N`: label-setting over (cost, hops) backwards from the arcs
 /// into T, so a walk of at most N arcs wins even when a longer one weighs
 /// more.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the arguments are the algorithm's state, passed flat on a hot path"
+)]
 fn bounded_walks(
     g: &Graph,
     view: &View,
@@ -459,5 +465,8 @@ fn bounded_walks(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "tests fail by panicking on a wrong result"
+)]
 mod tests;

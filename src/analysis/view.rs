@@ -129,7 +129,10 @@ impl Bits {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "tests fail by panicking on a wrong result"
+)]
 mod tests {
     use super::*;
 

@@ -803,7 +803,10 @@ impl Builder<'_> {
         Ok(out)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     fn uses_chips(
         &mut self,
         t: &Table,

@@ -326,7 +326,10 @@ fn plan_shared(
 impl<'a> Matcher<'a> {
     /// Plans the match. `bfs_ok`: the result ignores multiplicity, so
     /// unobservable variable-length edges may use BFS.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     pub fn new(
         g: &'a Graph,
         view: &'a View,
@@ -665,7 +668,10 @@ impl<'a> Matcher<'a> {
         self.node_ok(target, n, st)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     fn expand_one(
         &self,
         i: usize,
@@ -722,7 +728,10 @@ impl<'a> Matcher<'a> {
     /// Reachability by BFS: each end node once. A shared op only records
     /// `a` as a source of its context (see `shared`); the search runs in
     /// [`Matcher::flush`].
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     fn expand_bfs(
         &self,
         i: usize,
@@ -830,7 +839,10 @@ impl<'a> Matcher<'a> {
 
     /// The BFS proper: level by level up to `max` steps, each newly marked
     /// node pushed to `ends`.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     fn bfs_levels(
         &self,
         mut frontier: Vec<NodeId>,
@@ -934,7 +946,10 @@ impl<'a> Matcher<'a> {
 
     /// Every trail of `min..=max` edges from `a` (iterative DFS, so deep
     /// trails cannot overflow the stack).
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     fn expand_trails(
         &self,
         i: usize,

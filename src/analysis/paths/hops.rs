@@ -169,6 +169,10 @@ pub(super) fn fewest_hops(
     found
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "an invariant, named in the expect message"
+)]
 fn search(
     w: &Walker,
     from: &[NodeId],
@@ -300,5 +304,8 @@ fn search(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(
+    clippy::unwrap_used,
+    reason = "tests fail by panicking on a wrong result"
+)]
 mod tests;
