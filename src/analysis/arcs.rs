@@ -253,10 +253,6 @@ impl Iterator for Arcs<'_> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "tests fail by panicking on a wrong result"
-)]
 mod tests {
     use super::*;
     use crate::analysis::testing::Fixture;

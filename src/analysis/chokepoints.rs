@@ -345,8 +345,4 @@ fn pushed_visits(block: &Block, b: &[f64], work: &Work) -> Result<Vec<f64>, Inte
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "tests fail by panicking on a wrong result"
-)]
 mod tests;

@@ -103,10 +103,6 @@ pub fn members_of(
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "tests fail by panicking on a wrong result"
-)]
 mod tests {
     use super::*;
     use crate::analysis::testing::Fixture;

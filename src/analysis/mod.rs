@@ -29,10 +29,6 @@ mod traverse;
 mod view;
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "tests fail by panicking on a wrong result"
-)]
 mod testing;
 
 pub use arcs::{ArcSpec, Arcs, Norm};

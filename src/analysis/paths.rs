@@ -592,8 +592,4 @@ fn shortest_by_labels(
 
 mod hops;
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "tests fail by panicking on a wrong result"
-)]
 mod tests;

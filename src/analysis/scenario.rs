@@ -103,10 +103,6 @@ fn hide(view: &mut View, edges: Vec<EdgeId>) -> usize {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "tests fail by panicking on a wrong result"
-)]
 mod tests {
     use super::*;
     use crate::analysis::exposure::exposure;

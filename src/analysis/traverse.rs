@@ -85,10 +85,6 @@ fn reach(
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "tests fail by panicking on a wrong result"
-)]
 mod tests {
     use super::*;
     use crate::analysis::testing::Fixture;

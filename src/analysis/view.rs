@@ -129,10 +129,6 @@ impl Bits {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "tests fail by panicking on a wrong result"
-)]
 mod tests {
     use super::*;
 

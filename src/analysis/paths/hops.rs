@@ -304,8 +304,4 @@ fn search(
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    reason = "tests fail by panicking on a wrong result"
-)]
 mod tests;
