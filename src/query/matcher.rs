@@ -14,6 +14,8 @@
 
 use std::cell::RefCell;
 
+use fixedbitset::FixedBitSet;
+
 use super::expr::{CExpr, Ctx, equals};
 use super::key::same_cell;
 use super::pattern::{CEdge, CNode, CPattern};
@@ -189,34 +191,29 @@ fn row_weight(row: &[Cell]) -> u64 {
 /// list of what was marked, or wholesale when that list is long.
 #[derive(Default)]
 struct Visited {
-    bits: Vec<u64>,
+    bits: FixedBitSet,
 }
 
 impl Visited {
     fn start(&mut self, n: usize) {
-        let words = n.div_ceil(64);
-        if self.bits.len() < words {
-            self.bits.resize(words, 0);
+        if self.bits.len() < n {
+            self.bits.grow(n);
         }
     }
 
     /// Marks a node; returns whether it was unmarked.
     #[inline]
     fn mark(&mut self, n: NodeId) -> bool {
-        let (w, b) = (n.index() / 64, n.index() % 64);
-        let word = &mut self.bits[w];
-        let fresh = *word & (1 << b) == 0;
-        *word |= 1 << b;
-        fresh
+        !self.bits.put(n.index())
     }
 
     /// Unmarks everything, given every node marked since the last clear.
     fn clear(&mut self, marked: &[NodeId]) {
-        if marked.len() > self.bits.len() / 8 {
-            self.bits.iter_mut().for_each(|w| *w = 0);
+        if marked.len() > self.bits.len() / 512 {
+            self.bits.clear();
         } else {
             for n in marked {
-                self.bits[n.index() / 64] = 0;
+                self.bits.set(n.index(), false);
             }
         }
     }
