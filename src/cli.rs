@@ -376,25 +376,16 @@ fn run_source(
     let mut err = io::stderr().lock();
     let mut failed = false;
     for o in outcomes {
-        match &o.result {
-            Ok(result) => {
-                let format = session.settings.format;
-                out.write_all(crate::output::render(session.graph(), result, format).as_bytes())?;
-                if format == OutputFormat::Csv
-                    && let Some(message) = &result.message
-                {
-                    let _ = writeln!(err, "{message}");
-                }
-            }
-            Err(d) => {
-                failed = true;
-                out.flush()?;
-                let _ = err.write_all(d.render(origin, source).as_bytes());
-            }
-        }
-        if exec.timing {
-            let _ = writeln!(err, "time: {:.3} ms", o.elapsed.as_secs_f64() * 1000.0);
-        }
+        failed |= o.result.is_err();
+        let (format, timing) = (session.settings.format, exec.timing);
+        o.write(
+            session.graph(),
+            format,
+            timing,
+            (origin, source),
+            &mut out,
+            &mut err,
+        )?;
     }
     out.flush()?;
     Ok(if failed {

@@ -56,6 +56,43 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
+impl Outcome {
+    /// Writes the outcome as every front end shows it: a result rendered in
+    /// `format` on `out` (a CSV result's message on `err`, since CSV has no
+    /// place for it), an error with the source line and a caret on `err`
+    /// (after flushing `out`, so the two interleave in order), and with
+    /// `timing` the time taken on `err`. `origin` names the source in
+    /// errors (a script's path, `<query>`, `<input>`).
+    pub fn write(
+        &self,
+        graph: &Graph,
+        format: Format,
+        timing: bool,
+        (origin, source): (&str, &str),
+        out: &mut impl std::io::Write,
+        err: &mut impl std::io::Write,
+    ) -> std::io::Result<()> {
+        match &self.result {
+            Ok(result) => {
+                out.write_all(crate::output::render(graph, result, format).as_bytes())?;
+                if format == Format::Csv
+                    && let Some(message) = &result.message
+                {
+                    writeln!(err, "{message}")?;
+                }
+            }
+            Err(d) => {
+                out.flush()?;
+                err.write_all(d.render(origin, source).as_bytes())?;
+            }
+        }
+        if timing {
+            writeln!(err, "time: {:.3} ms", self.elapsed.as_secs_f64() * 1000.0)?;
+        }
+        Ok(())
+    }
+}
+
 /// Graph, parameters, scenarios and settings.
 pub struct Session {
     graph: Graph,

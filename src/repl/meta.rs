@@ -63,18 +63,7 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
         .map_or((command, ""), |(n, a)| (n, a.trim()));
     match name {
         "help" | "h" | "?" => print!("{}", super::help::help(arg)),
-        "schema" | "stats" => {
-            let outcomes = session.execute(name, false);
-            for o in outcomes {
-                match o.result {
-                    Ok(r) => print!(
-                        "{}",
-                        crate::output::render(session.graph(), &r, session.settings.format)
-                    ),
-                    Err(d) => eprint!("{}", d.render("<input>", name)),
-                }
-            }
-        }
+        "schema" | "stats" => super::execute(session, name),
         "load" => {
             if arg.is_empty() {
                 eprintln!("usage: :load PATH (a directory or a file of the data format)");

@@ -135,24 +135,19 @@ pub fn run(mut session: Session) -> u8 {
     0
 }
 
-/// Runs statements and prints results, errors (with the caret) and timings.
-#[allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "the REPL talks to the terminal"
-)]
-fn execute(session: &mut Session, source: &str) {
+/// Runs statements and shows their outcomes ([`crate::session::Outcome::write`]).
+pub(crate) fn execute(session: &mut Session, source: &str) {
     let outcomes = session.execute(source, false);
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    let (format, timing) = (session.settings.format, session.settings.timing);
     for o in outcomes {
-        match &o.result {
-            Ok(result) => print!(
-                "{}",
-                crate::output::render(session.graph(), result, session.settings.format)
-            ),
-            Err(d) => eprint!("{}", d.render("<input>", source)),
-        }
-        if session.settings.timing {
-            eprintln!("time: {:.3} ms", o.elapsed.as_secs_f64() * 1000.0);
-        }
+        let _ = o.write(
+            session.graph(),
+            format,
+            timing,
+            ("<input>", source),
+            &mut out,
+            &mut err,
+        );
     }
 }
