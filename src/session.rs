@@ -15,7 +15,7 @@ use crate::model::{Graph, Value};
 use crate::output::Format;
 use crate::query::{self, Env, Params, Scenarios};
 use crate::result::ResultSet;
-use crate::syntax::ast::{ExportFormat, ExportStmt, Statement, StatementKind};
+use crate::syntax::ast::{ExportFormat, ExportStmt, Statement};
 use crate::syntax::{parse_statement, split_statements};
 
 /// The default cap on rows shown per result.
@@ -213,24 +213,9 @@ impl Session {
             work: &work,
             source,
             footprint: false,
+            export: Some(&export_statement),
         };
-        let mut view = View::full();
-        let mut stmt = stmt;
-        // `with NAME: export ...` exports the scenario's view.
-        while let StatementKind::With { scenario, body } = &stmt.kind {
-            if !matches!(
-                body.kind,
-                StatementKind::Export(_) | StatementKind::With { .. }
-            ) {
-                break;
-            }
-            view = query::scenario_view(&env, scenario, &view)?;
-            stmt = body;
-        }
-        let mut result = match &stmt.kind {
-            StatementKind::Export(ex) => export_statement(&mut env, ex, &view, stmt.span)?,
-            _ => query::execute(&mut env, stmt, &view)?.result,
-        };
+        let mut result = query::execute(&mut env, stmt, &View::full())?.result;
         let limit = self.settings.row_limit;
         if result.rows.len() > limit {
             let total = result.rows.len();
@@ -246,25 +231,22 @@ impl Session {
     }
 }
 
+/// Writes an `export` statement's subgraph: what its `from` statement
+/// touched, or the whole view.
 fn export_statement(
-    env: &mut Env,
+    g: &Graph,
     ex: &ExportStmt,
+    footprint: Option<query::Footprint>,
     view: &View,
     span: Span,
 ) -> Result<ResultSet, Diagnostic> {
-    let g = env.graph;
-    let mut sub = match &ex.from {
-        Some(inner) => {
-            env.footprint = true;
-            let evaluated = query::execute(env, inner, view)?;
-            let f = evaluated.footprint;
-            Subgraph {
-                nodes: f.nodes,
-                edges: f.edges,
-                highlight: f.highlight,
-                title: None,
-            }
-        }
+    let mut sub = match footprint {
+        Some(f) => Subgraph {
+            nodes: f.nodes,
+            edges: f.edges,
+            highlight: f.highlight,
+            title: None,
+        },
         None => Subgraph::whole(g, view),
     };
     sub.normalize(g);
