@@ -27,6 +27,9 @@ fn table(text: &str) -> BTreeMap<String, BTreeSet<String>> {
             continue;
         };
         let module = ticked(module).remove(0);
+        if module.contains('/') {
+            continue; // a crate of its own (python/), not a module of src/
+        }
         let allowed: BTreeSet<String> = if allowed.trim() == "all of the above" {
             rows.keys().cloned().collect()
         } else {

@@ -30,6 +30,7 @@ mod rules;
 #[cfg(test)]
 mod scale_tests;
 mod schema;
+mod validity;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -49,6 +50,7 @@ use report::{Origin, Sink};
 use rules::Rules;
 
 pub use schema::parse_schema;
+pub use validity::{hidden_at, interval_warnings};
 
 /// How to load.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -627,7 +629,8 @@ impl Ctx {
             .edge_types()
             .map(|(t, _)| self.rules.edge_rule(t).is_some_and(|r| r.multi))
             .collect();
-        let dups = edges::duplicates(&g, self.base_edges, &multi, self.tuning.threads);
+        let candidates = edges::duplicates(&g, self.base_edges, &multi, self.tuning.threads);
+        let dups = edges::overlapping(&g, &candidates);
         for &(dup, first) in &dups {
             let Some(loc) = self.edge_loc(dup) else {
                 continue;
@@ -638,14 +641,18 @@ impl Ctx {
             };
             let (from, to) = g.edge_ends(dup);
             let ty = g.edge_type_name(g.edge_type(dup));
-            self.hold_fault(
-                &loc,
-                format!(
-                    "duplicate edge `{}` -[{ty}]-> `{}`; first defined at {first_at} (declare multi = true for {ty} in the schema to allow parallel edges)",
-                    g.node_key(from),
-                    g.node_key(to),
+            let (from, to) = (g.node_key(from), g.node_key(to));
+            let message = match (g.edge_validity(dup), g.edge_validity(first)) {
+                (None, None) => format!(
+                    "duplicate edge `{from}` -[{ty}]-> `{to}`; first defined at {first_at} (declare multi = true for {ty} in the schema to allow parallel edges)"
                 ),
-            );
+                (mine, theirs) => format!(
+                    "edge `{from}` -[{ty}]-> `{to}` valid {} overlaps the same edge valid {} at {first_at}; expected intervals that do not overlap (or multi = true for {ty} in the schema)",
+                    mine.unwrap_or_default().describe(),
+                    theirs.unwrap_or_default().describe(),
+                ),
+            };
+            self.hold_fault(&loc, message);
         }
         let model_faults = model_rules::check(&g, self.base_edges);
         for (e, fault) in &model_faults {

@@ -11,6 +11,7 @@ mod path;
 mod props;
 mod schema;
 mod store;
+mod validity;
 mod value;
 mod visit;
 
@@ -23,6 +24,7 @@ pub use path::Path;
 pub use schema::{
     Direction, EdgeTypeDef, Flow, KindDef, Mode, NeedsSupply, Role, Schema, Scope, ShockKind,
 };
+pub use validity::Interval;
 pub use value::{Date, PropType, Value};
 pub use visit::{EdgeRef, NodeSet};
 

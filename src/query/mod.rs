@@ -7,30 +7,35 @@
 //! [`Scenarios`]; nothing here prints or writes files.
 
 mod analyses;
+mod cypher;
+pub mod cypher_expr;
 mod explore;
 pub mod expr;
+pub mod functions;
 mod key;
+mod loss;
 mod matcher;
 mod nodeset;
 mod pattern;
 mod project;
 pub mod scope;
+pub mod time;
 
 use indexmap::IndexMap;
 
-pub use analyses::scenario_view;
 pub use expr::Params;
+pub use loss::scenario_view;
 pub use nodeset::resolve_nodeset;
 
 use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
 use crate::limits::{Interrupt, Work};
-use crate::model::{EdgeId, Graph, NodeId};
+use crate::model::{Date, EdgeId, Graph, NodeId};
 use crate::result::{Cell, ResultSet};
 use crate::syntax::ast::{ExportStmt, MatchStmt, Statement, StatementKind};
 
 /// Named scenarios (views), in definition order.
-pub type Scenarios = IndexMap<String, View>;
+pub type Scenarios = IndexMap<String, crate::analysis::Scenario>;
 
 /// What a statement runs against.
 pub struct Env<'a> {
@@ -47,6 +52,10 @@ pub struct Env<'a> {
     /// Whether the caller needs each result's [`Footprint`] (only `export`
     /// does; computing it for a million exposure rows is not free).
     pub footprint: bool,
+    /// The date the statement sees the graph at (time.md).
+    pub date: Date,
+    /// Today and the cached views of dates.
+    pub timeline: &'a time::Timeline,
     /// Writes an `export` statement's subgraph (the session's, which sees
     /// the writers); `None` where exporting is not offered.
     pub export: Option<&'a ExportFn>,
@@ -85,6 +94,7 @@ impl Footprint {
                 self.highlight.extend(&p.edges);
             }
             Cell::List(items) => items.iter().for_each(|i| self.add_cell(g, i)),
+            Cell::Map(entries) => entries.iter().for_each(|(_, v)| self.add_cell(g, v)),
         }
     }
 
@@ -145,14 +155,34 @@ pub fn execute(env: &mut Env, stmt: &Statement, view: &View) -> Result<Evaluated
         StatementKind::Path(p) => analyses::path(env, p, view, stmt.span),
         StatementKind::Upstream(t) => analyses::trace(env, t, view, stmt.span, true),
         StatementKind::Downstream(t) => analyses::trace(env, t, view, stmt.span, false),
-        StatementKind::Exposure(x) => analyses::exposure(env, x, view, stmt.span),
-        StatementKind::Chokepoints(c) => analyses::chokepoints(env, c, view, stmt.span),
-        StatementKind::Scenario(s) => analyses::define_scenario(env, s, view, stmt.span),
-        StatementKind::With { scenario, body } => {
-            let scenario_view = analyses::scenario_view(env, scenario, view)?;
-            execute(env, body, &scenario_view)
+        StatementKind::Exposure(x) | StatementKind::Impact(x) => {
+            loss::exposure(env, x, view, &[], stmt.span)
         }
-        StatementKind::Compare { scenario, body } => analyses::compare(env, scenario, body, view),
+        StatementKind::Chokepoints(c) => loss::chokepoints(env, c, view, &[], stmt.span),
+        StatementKind::Scenario(s) => loss::define_scenario(env, s, view, stmt.span),
+        StatementKind::With { .. } => loss::with(env, stmt, view),
+        StatementKind::Compare {
+            scenario,
+            substituting,
+            body,
+        } => loss::compare(env, scenario, *substituting, body, view),
+        StatementKind::At { .. } => Err(time::nested_at(stmt.span)),
+        StatementKind::CompareAt {
+            before,
+            after,
+            body,
+        } if std::ptr::eq(view, &*env.timeline.view(g, env.date)) => {
+            time::compare_at(env, before, after, body)
+        }
+        StatementKind::CompareAt { .. } => Err(time::nested_at(stmt.span)),
+        StatementKind::Changes { from, to, of } => {
+            time::changes(env, from, to, of.as_ref(), stmt.span)
+        }
+        StatementKind::Query(q) => {
+            let result = cypher::run_query(env, q, view, stmt.span)?;
+            let footprint = Footprint::of_result(g, &result);
+            Ok(Evaluated { result, footprint })
+        }
         StatementKind::Export(ex) => {
             let write = match env.export {
                 Some(write) if !env.footprint => write,

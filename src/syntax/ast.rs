@@ -37,21 +37,52 @@ pub enum StatementKind {
     Exposure(ExposureStmt),
     /// `chokepoints of ...`
     Chokepoints(ChokepointsStmt),
+    /// `impact of SHOCK on ...` (an exposure written the other way round)
+    Impact(ExposureStmt),
     /// `scenario NAME = OP, ...`
     Scenario(ScenarioStmt),
-    /// `with NAME: STATEMENT`
+    /// `with NAME [substituting]: STATEMENT`
     With {
         /// The scenario's name.
         scenario: Ident,
+        /// `substituting`: the scenario's lost arcs are re-weighed away.
+        substituting: bool,
         /// The statement run under the scenario's view.
         body: Box<Statement>,
     },
-    /// `compare NAME: exposure ...`
+    /// `compare NAME [substituting]: exposure ...`
     Compare {
         /// The scenario's name.
         scenario: Ident,
+        /// `substituting`.
+        substituting: bool,
         /// The statement compared (resolution checks it is an `exposure`).
         body: Box<Statement>,
+    },
+    /// `at DATE: STATEMENT` (time.md)
+    At {
+        /// The date the statement sees the graph at.
+        date: DateLit,
+        /// The statement.
+        body: Box<Statement>,
+    },
+    /// `compare at DATE1 and DATE2: exposure ... | chokepoints ...`
+    CompareAt {
+        /// The first date (`before`).
+        before: DateLit,
+        /// The second date (`after`).
+        after: DateLit,
+        /// The statement compared.
+        body: Box<Statement>,
+    },
+    /// `changes between DATE1 and DATE2 [of NODESET]`
+    Changes {
+        /// The start of the window.
+        from: DateLit,
+        /// The end of the window.
+        to: DateLit,
+        /// Only changes touching these nodes.
+        of: Option<NodeSet>,
     },
     /// `show NODESET`
     Show(NodeSet),
@@ -61,6 +92,67 @@ pub enum StatementKind {
     Stats,
     /// `export FORMAT "FILE" [with clusters] [from STATEMENT]`
     Export(ExportStmt),
+    /// A Cypher query of several clauses (`unwind`, `with`, `optional
+    /// match`, `union`, a `return` alone).
+    Query(Query),
+}
+
+/// A read-only Cypher query: parts joined by `union [all]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    /// The parts, each ending in `return`.
+    pub parts: Vec<Vec<Clause>>,
+    /// Between part `i` and `i + 1`: `union all` (true) or `union` (false).
+    pub union_all: Vec<bool>,
+}
+
+/// One clause of a Cypher query.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Clause {
+    /// `[optional] match PATTERN, ... [where EXPR]`
+    Match {
+        /// `optional match`.
+        optional: bool,
+        /// The patterns.
+        patterns: Vec<Pattern>,
+        /// The `where` clause.
+        filter: Option<Expr>,
+    },
+    /// `unwind EXPR as NAME`
+    Unwind {
+        /// The list.
+        expr: Expr,
+        /// The variable.
+        alias: Ident,
+    },
+    /// `with ITEMS [order by ...] [skip] [limit] [where EXPR]`
+    With {
+        /// The projection.
+        proj: Return,
+        /// The filter on the projected rows.
+        filter: Option<Expr>,
+    },
+    /// `return ...`
+    Return(Return),
+}
+
+/// A date as written: `2022-10-07` (unquoted), a string or a parameter;
+/// checked against the calendar when the statement runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DateLit {
+    /// An unquoted date or a string: its text, and where it is.
+    Text(String, Span),
+    /// A `$parameter` (its name without `$`), and where it is.
+    Param(String, Span),
+}
+
+impl DateLit {
+    /// Where the date is written.
+    pub fn span(&self) -> Span {
+        match self {
+            DateLit::Text(_, s) | DateLit::Param(_, s) => *s,
+        }
+    }
 }
 
 /// `match PATTERN, ... [where EXPR] return ...`
@@ -79,6 +171,8 @@ pub struct MatchStmt {
 pub struct Return {
     /// `distinct` given.
     pub distinct: bool,
+    /// `*` given: every variable in scope, then the items.
+    pub star: bool,
     /// The returned items.
     pub items: Vec<ReturnItem>,
     /// `order by` keys, in order.
@@ -247,6 +341,21 @@ pub enum BinOp {
     Div,
     /// `%`
     Mod,
+    /// `^`
+    Pow,
+}
+
+/// `all`, `any`, `none`, `single`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantifier {
+    /// Every element.
+    All,
+    /// At least one.
+    Any,
+    /// No element.
+    None,
+    /// Exactly one.
+    Single,
 }
 
 /// Expression forms.
@@ -284,6 +393,45 @@ pub enum ExprKind {
     },
     /// `count(*)`
     CountStar,
+    /// `{k: e, ...}`
+    Map(Vec<(Ident, Expr)>),
+    /// `case [subject] when ... then ... [else ...] end`
+    Case {
+        /// The value compared with each `when` (simple form).
+        subject: Option<Box<Expr>>,
+        /// `when` / `then` pairs.
+        whens: Vec<(Expr, Expr)>,
+        /// `else`.
+        default: Option<Box<Expr>>,
+    },
+    /// `[x in list where p | e]`
+    ListComp {
+        /// The element variable.
+        var: Ident,
+        /// The list.
+        list: Box<Expr>,
+        /// `where p`.
+        filter: Option<Box<Expr>>,
+        /// `| e`.
+        map: Option<Box<Expr>>,
+    },
+    /// `all(x in list where p)` and the other quantifiers.
+    Quantified {
+        /// Which quantifier.
+        quant: Quantifier,
+        /// The element variable.
+        var: Ident,
+        /// The list.
+        list: Box<Expr>,
+        /// The predicate (`None`: the element itself).
+        filter: Option<Box<Expr>>,
+    },
+    /// `e[i]`
+    Index(Box<Expr>, Box<Expr>),
+    /// `e[a..b]`
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
+    /// `n:A:B`
+    HasLabels(Box<Expr>, Vec<Ident>),
 }
 
 /// A NODESET (spec: *Node sets*).
@@ -360,9 +508,24 @@ pub struct ExposureStmt {
     pub depth: Option<u32>,
     /// `top K`.
     pub top: Option<u32>,
+    /// `by territory|jurisdiction`.
+    pub by: Option<ByScope>,
+    /// `by share`: v1's reach.
+    pub by_share: bool,
+    /// `excluding members`.
+    pub excluding_members: bool,
 }
 
-/// `chokepoints of NODESET [via ...] [top K]`
+/// `by territory` or `by jurisdiction`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ByScope {
+    /// Where production happens.
+    Territory,
+    /// Who controls it.
+    Jurisdiction,
+}
+
+/// `chokepoints of NODESET [by ...] [via ...] [kinds K, ...] [weighted by PROP] [top K]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChokepointsStmt {
     /// The set whose upstream is scored.
@@ -371,6 +534,12 @@ pub struct ChokepointsStmt {
     pub via: Vec<Ident>,
     /// `top K` (default 10).
     pub top: Option<u32>,
+    /// `by territory|jurisdiction`.
+    pub by: Option<ByScope>,
+    /// `kinds K1, K2`: candidates of these kinds only.
+    pub kinds: Vec<Ident>,
+    /// `weighted by PROP`.
+    pub weighted: Option<Ident>,
 }
 
 /// `scenario NAME = OP, ...`
@@ -387,10 +556,16 @@ pub struct ScenarioStmt {
 pub enum ScenarioOp {
     /// `remove NODESET`
     Remove(NodeSet),
-    /// `cut A from B`: removes arcs from T(A) to T(B).
-    Cut(NodeSet, NodeSet),
-    /// `decouple A and B`: cut both ways.
-    Decouple(NodeSet, NodeSet),
+    /// `cut A from B [by ...]`: A's side loses supply from B's side.
+    Cut(NodeSet, NodeSet, Option<ByScope>),
+    /// `decouple A and B [by ...]`: cut both ways.
+    Decouple(NodeSet, NodeSet, Option<ByScope>),
+    /// `shock SET by F`: hits SET's closure with severity F.
+    Shock(NodeSet, f64),
+    /// `policy P`: the restriction P defines.
+    Policy(NodeSet),
+    /// `risk R`: the hits R defines.
+    Risk(NodeSet),
     /// A bare name: an earlier scenario, composed in.
     Use(Ident),
 }
