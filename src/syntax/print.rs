@@ -634,6 +634,8 @@ impl Display for ExportFormat {
             ExportFormat::Graphml => "graphml",
             ExportFormat::Svg => "svg",
             ExportFormat::Png => "png",
+            ExportFormat::Html => "html",
+            ExportFormat::Chart => "chart",
         })
     }
 }
@@ -644,6 +646,15 @@ impl Display for ExportStmt {
         string(f, &self.file)?;
         if self.clusters {
             f.write_str(" with clusters")?;
+        }
+        if self.ended {
+            f.write_str(" with ended")?;
+        }
+        if let Some(layout) = self.layout {
+            write!(f, " layout {}", layout.as_str())?;
+        }
+        if let Some(labels) = self.labels {
+            f.write_str(if labels { " labels on" } else { " labels off" })?;
         }
         if let Some(s) = &self.from {
             write!(f, " from {s}")?;
