@@ -234,7 +234,10 @@ where
 /// On SIGTERM and SIGHUP (and SIGINT outside the REPL, where Ctrl-C is not
 /// a cancel key) removes the temporary file of an export being written,
 /// then exits with 128 + the signal number.
-#[allow(clippy::print_stderr)]
+#[allow(
+    clippy::print_stderr,
+    reason = "the command line reports to standard error"
+)]
 fn install_export_cleanup(repl: bool) {
     #[cfg(unix)]
     {
@@ -253,7 +256,10 @@ fn install_export_cleanup(repl: bool) {
 }
 
 /// Reports an error on stderr and picks the exit status.
-#[allow(clippy::print_stderr)]
+#[allow(
+    clippy::print_stderr,
+    reason = "the command line reports to standard error"
+)]
 fn fail(e: CliError) -> ExitCode {
     let mut err = io::stderr().lock();
     let _ = match e {
@@ -379,7 +385,10 @@ fn cmd_query(statements: &str, data: &DataArgs, exec: &ExecArgs) -> Result<ExitC
 
 /// Loads the data (timed with `--timing`) and sets up a session with the
 /// command line's parameters, budget and format.
-#[allow(clippy::print_stderr)]
+#[allow(
+    clippy::print_stderr,
+    reason = "the command line reports to standard error"
+)]
 fn start_session(data: &DataArgs, exec: &ExecArgs) -> Result<Session, CliError> {
     let started = Instant::now();
     let loaded = load_data(data)?;

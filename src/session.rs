@@ -119,28 +119,14 @@ pub fn parse_param_value(text: &str) -> Result<Value, String> {
     Ok(parse_param_text(t))
 }
 
-/// The non-integer forms of [`parse_param_value`].
+/// The non-integer forms of [`parse_param_value`]: an FQL literal
+/// ([`crate::syntax::parse_literal`]: `-1.5`, `true`, `null`, `"a\nb"`,
+/// `'abc'`), else the text itself.
 fn parse_param_text(t: &str) -> Value {
-    if let Ok(f) = t.parse::<f64>()
-        && f.is_finite()
-        && t.bytes().any(|b| b.is_ascii_digit())
-    {
-        return Value::Float(f);
+    match crate::syntax::parse_literal(t) {
+        Some(literal) => crate::query::expr::literal_value(&literal),
+        None => Value::str(t),
     }
-    match t {
-        "true" => return Value::Bool(true),
-        "false" => return Value::Bool(false),
-        "null" => return Value::Null,
-        _ => {}
-    }
-    if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
-        return Value::str(
-            &t[1..t.len() - 1]
-                .replace("\\\"", "\"")
-                .replace("\\\\", "\\"),
-        );
-    }
-    Value::str(t)
 }
 
 /// Checks a parameter name: letters, digits and `_`, not starting with a digit.
@@ -339,6 +325,7 @@ impl Session {
             work: &work,
             source,
             footprint: false,
+            export: None,
             date: self.date,
             timeline: &self.timeline,
         };
@@ -578,5 +565,23 @@ mod budget_tests {
         let err = out[0].result.as_ref().expect_err("10^10 rows stop");
         assert_eq!(err.code, "E0401");
         assert!(err.message.contains("it stopped after"), "{}", err.message);
+    }
+}
+
+#[cfg(test)]
+mod literal_tests {
+    use super::*;
+
+    #[test]
+    fn parameter_values_are_fql_literals() {
+        let v = |t: &str| parse_param_value(t).expect("a value");
+        assert_eq!(v("'abc'"), Value::str("abc"));
+        assert_eq!(v("\"a\\nb\""), Value::str("a\nb"));
+        assert_eq!(v("42"), Value::Int(42));
+        assert_eq!(v("-1.5"), Value::Float(-1.5));
+        assert_eq!(v("TRUE"), Value::Bool(true));
+        assert_eq!(v("null"), Value::Null);
+        assert_eq!(v("TSMC"), Value::str("TSMC"), "not a literal: the text");
+        assert_eq!(v("'open"), Value::str("'open"));
     }
 }

@@ -253,7 +253,6 @@ impl Iterator for Arcs<'_> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::analysis::testing::Fixture;

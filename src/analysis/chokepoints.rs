@@ -304,7 +304,10 @@ fn closed(l: &Local, sccs: &Sccs, c: usize) -> bool {
 /// Expected visits to each member of transient component `c` given the
 /// expected entries `b`, and each member's G(v, v), by LU; `None` if the
 /// matrix is numerically singular.
-#[allow(clippy::type_complexity)]
+#[allow(
+    clippy::type_complexity,
+    reason = "one local shape, named where it is built"
+)]
 fn dense_visits(
     l: &Local,
     sccs: &Sccs,
@@ -342,5 +345,4 @@ fn pushed_visits(block: &Block, b: &[f64], work: &Work) -> Result<Vec<f64>, Inte
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests;

@@ -103,7 +103,6 @@ pub fn members_of(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::analysis::testing::Fixture;

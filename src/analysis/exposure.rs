@@ -66,7 +66,10 @@ pub fn exposure(
 }
 
 /// [`exposure`] with the dense solver's size limit as a parameter.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the arguments are the algorithm's state, passed flat on a hot path"
+)]
 pub(crate) fn exposure_with(
     g: &Graph,
     view: &View,
@@ -95,7 +98,10 @@ pub(crate) fn exposure_in(
     exposure_in_with(g, view, arcs, of, t, depth, DENSE_MAX, work)
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the arguments are the algorithm's state, passed flat on a hot path"
+)]
 fn exposure_in_with(
     g: &Graph,
     view: &View,
@@ -471,7 +477,10 @@ fn rounds(l: &Local, n: u32, work: &Work) -> Result<Vec<f64>, Interrupt> {
 /// With `depth N`: label-setting over (cost, hops) backwards from the arcs
 /// into T, so a walk of at most N arcs wins even when a longer one weighs
 /// more.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the arguments are the algorithm's state, passed flat on a hot path"
+)]
 fn bounded_walks(
     g: &Graph,
     view: &View,
@@ -540,5 +549,4 @@ fn bounded_walks(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests;

@@ -30,7 +30,6 @@ mod traverse;
 mod view;
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod testing;
 
 pub use arcs::{ArcSpec, Arcs, Norm};

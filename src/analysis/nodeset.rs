@@ -1,13 +1,13 @@
-//! A set of nodes as a dense mask plus the member list: O(1) membership for
-//! the traversals, and the members in insertion order without a scan of the
-//! whole graph.
+//! A set of nodes as the model's bitset plus the member list: O(1)
+//! membership for the traversals, and the members in insertion order
+//! without a scan of the whole graph.
 
-use crate::model::NodeId;
+use crate::model::{self, NodeId};
 
 /// A set of nodes of one graph.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodeSet {
-    mask: Vec<bool>,
+    mask: model::NodeSet,
     list: Vec<NodeId>,
 }
 
@@ -15,7 +15,7 @@ impl NodeSet {
     /// The empty set over a graph of `node_count` nodes.
     pub fn new(node_count: usize) -> NodeSet {
         NodeSet {
-            mask: vec![false; node_count],
+            mask: model::NodeSet::with_capacity(node_count),
             list: Vec::new(),
         }
     }
@@ -23,21 +23,17 @@ impl NodeSet {
     /// Whether `n` is in the set.
     #[inline]
     pub fn contains(&self, n: NodeId) -> bool {
-        self.mask.get(n.index()).copied().unwrap_or(false)
+        self.mask.contains(n)
     }
 
     /// Adds `n`; returns whether it was new.
     #[inline]
     pub fn insert(&mut self, n: NodeId) -> bool {
-        if n.index() >= self.mask.len() {
-            self.mask.resize(n.index() + 1, false);
+        let new = self.mask.insert(n);
+        if new {
+            self.list.push(n);
         }
-        if self.mask[n.index()] {
-            return false;
-        }
-        self.mask[n.index()] = true;
-        self.list.push(n);
-        true
+        new
     }
 
     /// The members in insertion order.

@@ -624,5 +624,4 @@ fn shortest_by_labels(
 
 mod hops;
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests;

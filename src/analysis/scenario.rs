@@ -103,7 +103,6 @@ fn hide(view: &mut View, edges: Vec<EdgeId>) -> usize {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::analysis::exposure::exposure;

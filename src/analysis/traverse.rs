@@ -85,7 +85,6 @@ fn reach(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::analysis::testing::Fixture;

@@ -1,6 +1,8 @@
 //! Scenario views: a filter over node and edge ids, never a copy of the
 //! graph. The loaded graph never changes; a scenario hides nodes and edges.
 
+use fixedbitset::FixedBitSet;
+
 use crate::model::{Date, EdgeId, Graph, NodeId};
 
 /// Which nodes and edges a statement may see. The full view hides nothing
@@ -97,44 +99,34 @@ impl View {
     }
 }
 
-/// A growable bitset; empty means "nothing set" at no cost. It keeps its
-/// count of set bits, so "is anything hidden" is O(1): the traversals ask it
-/// once per node.
+/// A growable bitset ([`FixedBitSet`]); empty means "nothing set" at no
+/// cost. It keeps its count of set bits, so "is anything hidden" is O(1):
+/// the traversals ask it once per node.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Bits {
-    words: Vec<u64>,
+    words: FixedBitSet,
     ones: usize,
 }
 
 impl Bits {
     #[inline]
     fn get(&self, i: usize) -> bool {
-        self.words
-            .get(i / 64)
-            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+        self.words.contains(i)
     }
 
     /// Sets bit `i`; returns whether it was newly set.
     fn set(&mut self, i: usize) -> bool {
-        if self.words.len() <= i / 64 {
-            self.words.resize(i / 64 + 1, 0);
+        if i >= self.words.len() {
+            self.words.grow(i + 1);
         }
-        let word = &mut self.words[i / 64];
-        let bit = 1 << (i % 64);
-        let new = *word & bit == 0;
-        *word |= bit;
+        let new = !self.words.put(i);
         self.ones += usize::from(new);
         new
     }
 
     fn union(&mut self, other: &Bits) {
-        if self.words.len() < other.words.len() {
-            self.words.resize(other.words.len(), 0);
-        }
-        for (a, b) in self.words.iter_mut().zip(&other.words) {
-            *a |= b;
-        }
-        self.ones = self.words.iter().map(|w| w.count_ones() as usize).sum();
+        self.words.union_with(&other.words);
+        self.ones = self.words.count_ones(..);
     }
 
     #[inline]
@@ -148,7 +140,6 @@ impl Bits {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -14,7 +14,7 @@ pub const THRESHOLD: f64 = 0.75;
 
 /// How far below the best suggestion another may score and still be listed
 /// (`TSMCC` suggests `TSMC`, not also `SMIC`).
-pub const MARGIN: f64 = 0.1;
+pub const MARGIN: f64 = 0.15;
 
 /// How many characters of the name and of each candidate are compared.
 pub const MAX_CHARS: usize = 64;

@@ -59,6 +59,10 @@ struct EdgeEntry<'a> {
 }
 
 /// Writes the subgraph as a self-contained HTML page with the viewer.
+#[allow(
+    clippy::expect_used,
+    reason = "an invariant, named in the expect message"
+)]
 pub fn to_html(g: &Graph, sub: &Subgraph) -> String {
     let ord = Ordered::new(g, sub);
     let index: std::collections::HashMap<_, usize> =

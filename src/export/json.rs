@@ -19,6 +19,10 @@ use crate::model::{Graph, Value};
 use super::subgraph::{Ordered, Subgraph};
 
 /// Writes the subgraph as a JSON document in the load format.
+#[allow(
+    clippy::expect_used,
+    reason = "an invariant, named in the expect message"
+)]
 pub fn to_json(g: &Graph, sub: &Subgraph) -> String {
     let ord = Ordered::new(g, sub);
     let mut buf: Vec<u8> = Vec::with_capacity(64 + ord.nodes.len() * 96 + ord.edges.len() * 80);
@@ -50,6 +54,10 @@ pub fn to_json(g: &Graph, sub: &Subgraph) -> String {
     String::from_utf8(buf).expect("serde_json writes UTF-8 and so do the literals around it")
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "an invariant, named in the expect message"
+)]
 fn put(buf: &mut Vec<u8>, item: &impl Serialize) {
     serde_json::to_writer(buf, item).expect(
         "serializing strings, finite numbers and string-keyed maps into memory cannot fail",

@@ -221,6 +221,10 @@ impl TempFile {
 
     /// Writes, flushes to disk, keeps an existing file's permissions,
     /// checks the target again and renames.
+    #[allow(
+        clippy::expect_used,
+        reason = "an invariant, named in the expect message"
+    )]
     fn finish(mut self, bytes: &[u8], target: &Path) -> Result<(), ExportError> {
         let mut file = self
             .file

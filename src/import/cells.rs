@@ -80,6 +80,10 @@ pub(crate) fn split_multi(cell: &str) -> Vec<String> {
         .collect()
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "an invariant, named in the expect message"
+)]
 static CONFIDENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.*?)\s*#([A-Za-z_-]+)\s*$").expect("constant regex is valid"));
 
@@ -103,10 +107,18 @@ pub(crate) fn strip_wrapping_quotes(value: &str) -> (String, bool) {
     }
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "an invariant, named in the expect message"
+)]
 static MARKET_SIZE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(trillion|billion|million)\b(.*)$")
         .expect("constant regex is valid")
 });
+#[allow(
+    clippy::expect_used,
+    reason = "an invariant, named in the expect message"
+)]
 static YEAR_IN_PARENS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\((\d{4})\)").expect("constant regex is valid"));
 

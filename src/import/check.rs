@@ -203,27 +203,26 @@ mod tests {
         cur
     }
 
-    fn problems(set: &Path, cur: &Path) -> String {
-        check_set(set, cur, &[]).expect("checks").join("\n")
+    /// The problems of a set with the usual schema and these files,
+    /// against [`curated`].
+    fn problems(nodes: &str, edges: &str) -> String {
+        let cur = curated();
+        let set = tempfile::tempdir().expect("tempdir");
+        write(set.path(), "schema.toml", SET_SCHEMA);
+        write(set.path(), "nodes/i.csv", nodes);
+        write(set.path(), "edges/e.csv", edges);
+        check_set(set.path(), cur.path(), &[])
+            .expect("checks")
+            .join("\n")
     }
 
     #[test]
     fn the_loader_finds_what_is_invalid() {
-        let cur = curated();
-        let set = tempfile::tempdir().expect("tempdir");
-        write(set.path(), "schema.toml", SET_SCHEMA);
-        write(
-            set.path(),
-            "nodes/i.csv",
+        let p = problems(
             "id,kind,name,aliases,q,source,as_of\ni1,Input,One,,1.5,S,2025\ni2,Input,Two,,abc,S,2025\nacme,Firm,Dup,,,S,2025\n",
-        );
-        write(
-            set.path(),
-            "edges/e.csv",
             "from,to,type,share,source,as_of\ni1,acme,FIRM_SHARE,0.5,S,2025\ni1,acme,FIRM_SHARE,0.5,S,2025\n\
              i1,ghost,FIRM_SHARE,0.5,S,2025\ni1,acme,FIRM_SHARE,1.5,S,2025\ni1,us,FIRM_SHARE,,S,2025\ni1,us,NOPE,,S,2025\n",
         );
-        let p = problems(set.path(), cur.path());
         for expected in [
             "nodes/i.csv:3:",
             "`abc`",
@@ -241,20 +240,10 @@ mod tests {
 
     #[test]
     fn the_importer_adds_provenance_and_declaration_rules() {
-        let cur = curated();
-        let set = tempfile::tempdir().expect("tempdir");
-        write(set.path(), "schema.toml", SET_SCHEMA);
-        write(
-            set.path(),
-            "nodes/i.csv",
+        let p = problems(
             "id,kind,name,aliases,q,z,source,as_of\ni1,Input,One,,1.5,,S,2025\ni2,Input,Two,,,1,S,\n",
-        );
-        write(
-            set.path(),
-            "edges/e.csv",
             "from,to,type,share,source,as_of\ni1,acme,FIRM_SHARE,0.5,,2025\n",
         );
-        let p = problems(set.path(), cur.path());
         for expected in [
             "node i2: no as_of",
             "node i2: property z is not declared",
@@ -267,20 +256,11 @@ mod tests {
 
     #[test]
     fn a_clean_set_has_no_problems() {
-        let cur = curated();
-        let set = tempfile::tempdir().expect("tempdir");
-        write(set.path(), "schema.toml", SET_SCHEMA);
-        write(
-            set.path(),
-            "nodes/i.csv",
+        let p = problems(
             "id,kind,name,aliases,source,as_of\ni1,Input,One,,S,2025\n",
-        );
-        write(
-            set.path(),
-            "edges/e.csv",
             "from,to,type,share,source,as_of\ni1,acme,FIRM_SHARE,1.0,S,2025\n",
         );
-        assert_eq!(problems(set.path(), cur.path()), "");
+        assert_eq!(p, "");
     }
 
     #[test]
@@ -288,7 +268,9 @@ mod tests {
         let cur = curated();
         let set = tempfile::tempdir().expect("tempdir");
         write(set.path(), "schema.toml", "[kinds.Firm]\nprops = {}\n");
-        let p = problems(set.path(), cur.path());
+        let p = check_set(set.path(), cur.path(), &[])
+            .expect("checks")
+            .join("\n");
         assert!(p.contains("kind Firm is already declared"), "{p}");
     }
 }

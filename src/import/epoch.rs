@@ -23,7 +23,7 @@ use super::cells::{
     NumberError, name_key, parse_number, round_sig, slug, split_multi, strip_confidence,
     strip_wrapping_quotes,
 };
-use super::outgraph::{EdgeSpec, KindSpec, OutEdge, OutGraph, OutNode, Prop, SchemaSpec};
+use super::outgraph::{OutEdge, OutGraph, OutNode, Prop};
 use super::raw::{Col, Row, Table};
 use super::resolve::{Resolved, Resolver};
 use super::{ImportError, Report, keep_names_unambiguous};
@@ -46,197 +46,9 @@ const TIMELINES: &str = "Epoch AI, Data on Frontier AI Data Centers (data_center
 /// GPU-supplier values that name no firm.
 const NO_SUPPLIER: &[&str] = &["", "unknown", "anonymized"];
 
-const SRC: &[(&str, &str)] = &[("source", "string"), ("as_of", "string")];
-
-/// What the Epoch import declares.
-pub(crate) const SCHEMA: SchemaSpec = SchemaSpec {
-    title: "Epoch AI (GPU clusters, ML hardware, frontier data centers), imported: kinds and edge types it adds",
-    kinds: &[
-        KindSpec {
-            name: "Facility",
-            doc: "A GPU cluster (gpu_clusters.csv) or a frontier AI data center (data_centers.csv):\n\
-                  facility_type says which. Floats for every count and rate: several exceed\n\
-                  64-bit integers (ops_32bit, projected_ops_8bit).",
-            props: &[
-                ("facility_type", "string"),
-                ("epoch_name", "string"),
-                ("status", "string"),
-                ("certainty", "string"),
-                ("certainty_note", "string"),
-                ("single_cluster", "string"),
-                ("h100_equivalents", "float"),
-                ("chips_total", "float"),
-                ("first_operational", "string"),
-                ("first_operational_note", "string"),
-                ("decommissioned", "string"),
-                ("power_mw", "float"),
-                ("hardware_cost_usd", "float"),
-                ("reported_cost_usd", "float"),
-                ("location", "string"),
-                ("sector", "string"),
-                ("users", "string"),
-                ("hardware_note", "string"),
-                ("note", "string"),
-                ("max_ops", "float"),
-                ("ops_8bit", "float"),
-                ("ops_16bit", "float"),
-                ("ops_32bit", "float"),
-                ("energy_efficiency", "float"),
-                ("rank_when_first_operational", "float"),
-                ("largest_when_first_operational", "string"),
-                ("fraction_of_largest_when_first_operational", "float"),
-                ("possible_duplicate", "bool"),
-                ("possible_duplicate_of", "string"),
-                ("include_in_standard_analysis", "bool"),
-                ("noteworthy", "bool"),
-                ("builds_upon", "string"),
-                ("superseded_by", "string"),
-                ("handle", "string"),
-                ("project", "string"),
-                ("project_confidence", "string"),
-                ("address", "string"),
-                ("latitude", "string"),
-                ("longitude", "string"),
-                ("capital_cost_usd_bn", "float"),
-                ("investors", "string"),
-                ("construction_companies", "string"),
-                ("energy_companies", "string"),
-                ("projected_date", "string"),
-                ("projected_power_mw", "float"),
-                ("projected_h100_equivalents", "float"),
-                ("projected_capital_cost_usd_bn", "float"),
-                ("projected_ops_8bit", "float"),
-                ("source", "string"),
-                ("as_of", "string"),
-            ],
-        },
-        KindSpec {
-            name: "Accelerator",
-            doc: "An ML accelerator (GPU, TPU, ASIC...) from ml_hardware.csv, or one a cluster\n\
-                  names that ml_hardware.csv lacks (in_ml_hardware = false).",
-            props: &[
-                ("epoch_name", "string"),
-                ("in_ml_hardware", "bool"),
-                ("accelerator_type", "string"),
-                ("manufacturer", "string"),
-                ("foundry", "string"),
-                ("release_date", "string"),
-                ("release_price_usd", "float"),
-                ("process_nm", "float"),
-                ("die_size_mm2", "float"),
-                ("transistors_millions", "float"),
-                ("tdp_w", "float"),
-                ("memory_bytes", "float"),
-                ("memory_bandwidth_bps", "float"),
-                ("fp64_flops", "float"),
-                ("fp32_flops", "float"),
-                ("fp16_flops", "float"),
-                ("tf32_flops", "float"),
-                ("tensor_fp16_flops", "float"),
-                ("fp8_flops", "float"),
-                ("fp4_flops", "float"),
-                ("int8_ops", "float"),
-                ("max_performance", "float"),
-                ("energy_efficiency", "float"),
-                ("price_performance", "float"),
-                ("datasheet", "string"),
-                ("source", "string"),
-                ("as_of", "string"),
-            ],
-        },
-    ],
-    edges: &[
-        EdgeSpec {
-            name: "OWNED_BY",
-            doc: "A facility belongs to its owner (like SUBSIDIARY_OF): exposure to a firm or to\n\
-                  the nation it is located in includes the facilities it owns; `members of`\n\
-                  a firm lists them. confidence: Epoch's tag, when given.",
-            from: &["Facility"],
-            to: &["Firm"],
-            role: "membership",
-            direction: None,
-            props: &[
-                ("confidence", "string"),
-                ("source", "string"),
-                ("as_of", "string"),
-            ],
-        },
-        EdgeSpec {
-            name: "SITED_IN",
-            doc: "A facility is physically in a nation (curated LOCATED_IN is Firm -> Nation).",
-            from: &["Facility"],
-            to: &["Nation"],
-            role: "membership",
-            direction: None,
-            props: SRC,
-        },
-        EdgeSpec {
-            name: "USES_CHIP",
-            doc: "A facility depends on the accelerators it runs; share = the chip's fraction of\n\
-                  the cluster's chips when several are listed with quantities.",
-            from: &["Facility"],
-            to: &["Accelerator"],
-            role: "dependency",
-            direction: Some("forward"),
-            props: &[
-                ("share", "float"),
-                ("quantity", "float"),
-                ("source", "string"),
-                ("as_of", "string"),
-            ],
-        },
-        EdgeSpec {
-            name: "DESIGNED_BY",
-            doc: "An accelerator belongs to its designer (Epoch's 'Manufacturer'): export controls follow the designer's jurisdiction, so a US-designed chip is in T(United States).",
-            from: &["Accelerator"],
-            to: &["Firm"],
-            role: "membership",
-            direction: None,
-            props: SRC,
-        },
-        EdgeSpec {
-            name: "FABBED_BY",
-            doc: "An accelerator depends on the foundry that makes its dies.",
-            from: &["Accelerator"],
-            to: &["Firm"],
-            role: "dependency",
-            direction: Some("forward"),
-            props: SRC,
-        },
-        EdgeSpec {
-            name: "USED_BY",
-            doc: "A data center's compute is used by a firm. Role other (the firm's dependence\n\
-                  is not quantified and often speculative); confidence: Epoch's tag.",
-            from: &["Facility"],
-            to: &["Firm"],
-            role: "other",
-            direction: None,
-            props: &[
-                ("confidence", "string"),
-                ("source", "string"),
-                ("as_of", "string"),
-            ],
-        },
-        EdgeSpec {
-            name: "POWERED_BY",
-            doc: "A data center depends on the energy company that supplies it.",
-            from: &["Facility"],
-            to: &["Firm"],
-            role: "dependency",
-            direction: Some("forward"),
-            props: SRC,
-        },
-        EdgeSpec {
-            name: "BUILDS_UPON",
-            doc: "A cluster phase extends an earlier one (Epoch's 'Builds Upon').",
-            from: &["Facility"],
-            to: &["Facility"],
-            role: "other",
-            direction: None,
-            props: SRC,
-        },
-    ],
-};
+/// The set's `schema.toml`, written as it stands: the kinds and edge types
+/// the set adds, each with why (the loader checks it like any schema).
+pub(crate) const SCHEMA: &str = include_str!("epoch-schema.toml");
 
 /// The raw tables.
 #[derive(Debug)]
@@ -803,7 +615,10 @@ impl Builder<'_> {
         Ok(out)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     fn uses_chips(
         &mut self,
         t: &Table,

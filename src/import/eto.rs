@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 
 use super::cells::{name_key, parse_market_size, percent_to_share, round_sig, round_to, slug};
-use super::outgraph::{EdgeSpec, KindSpec, OutEdge, OutGraph, OutNode, Prop, SchemaSpec};
+use super::outgraph::{OutEdge, OutGraph, OutNode, Prop};
 use super::raw::Table;
 use super::resolve::{Lookup, Resolved, Resolver};
 use super::{ImportError, Report, keep_names_unambiguous};
@@ -36,133 +36,9 @@ pub(crate) const NAMESPACES: &[&str] = &["eto-provider", "eto-input"];
 /// Region codes ETO uses as "country" providers that are no nation.
 const REGIONS: &[(&str, &str)] = &[("EUR", "Europe")];
 
-const SRC: &[(&str, &str)] = &[("source", "string"), ("as_of", "string")];
-
-/// What the ETO import declares.
-pub(crate) const SCHEMA: SchemaSpec = SchemaSpec {
-    title: "ETO Advanced Semiconductor Supply Chain Dataset (CSET), imported: kinds and edge types it adds",
-    kinds: &[
-        KindSpec {
-            name: "Input",
-            doc: "A supply-chain input from ETO's taxonomy: a process, tool, material, design\n\
-                  resource or the finished chip (input_type), with ETO's id (eto_id), the\n\
-                  stage(s) it serves (stage: given for processes, derived for the rest) and\n\
-                  the global market size where ETO gives one.",
-            props: &[
-                ("eto_id", "string"),
-                ("eto_name", "string"),
-                ("input_type", "string"),
-                ("stage", "string"),
-                ("description", "string"),
-                ("year", "int"),
-                ("market_size", "string"),
-                ("market_size_usd_bn", "float"),
-                ("market_size_year", "string"),
-                ("market_share_source", "string"),
-                ("source", "string"),
-                ("as_of", "string"),
-            ],
-        },
-        KindSpec {
-            name: "Stage",
-            doc: "A stage of chip production (Design, Fabrication, ATP).",
-            props: &[
-                ("eto_id", "string"),
-                ("eto_name", "string"),
-                ("description", "string"),
-                ("market_size", "string"),
-                ("market_size_usd_bn", "float"),
-                ("market_size_year", "string"),
-                ("market_share_caption", "string"),
-                ("market_share_source", "string"),
-                ("source", "string"),
-                ("as_of", "string"),
-            ],
-        },
-    ],
-    edges: &[
-        EdgeSpec {
-            name: "FEEDS",
-            doc: "ETO 'goes into': `from` goes into `to`, so `to` (the consumer) depends on `from`.\n\
-                  No share: ETO does not say how much each feeder matters.",
-            from: &["Input"],
-            to: &["Input"],
-            role: "dependency",
-            direction: Some("reverse"),
-            props: SRC,
-        },
-        EdgeSpec {
-            name: "TYPE_OF",
-            doc: "ETO 'is type of': `from` is a sub-type of `to`. The parent category depends on\n\
-                  its sub-types (their providers supply the parent's market); share = the\n\
-                  sub-type's market size / the parent's, when both are known for the same year.",
-            from: &["Input"],
-            to: &["Input"],
-            role: "dependency",
-            direction: Some("reverse"),
-            props: &[
-                ("share", "float"),
-                ("share_basis", "string"),
-                ("source", "string"),
-                ("as_of", "string"),
-            ],
-        },
-        EdgeSpec {
-            name: "COUNTRY_SHARE",
-            doc: "Market share by country (or region): `from` depends on `to` for `share` of its\n\
-                  market. The same market is also given by firm (FIRM_SHARE): use `via` to pick one.",
-            from: &["Input", "Stage"],
-            to: &["Nation", "Bloc"],
-            role: "dependency",
-            direction: Some("forward"),
-            props: &[
-                ("share", "float"),
-                ("eto_provider", "string"),
-                ("source", "string"),
-                ("as_of", "string"),
-            ],
-        },
-        EdgeSpec {
-            name: "FIRM_SHARE",
-            doc: "Market share by firm: `from` depends on `to` for `share` of its market.\n\
-                  The same market is also given by country (COUNTRY_SHARE): use `via` to pick one.",
-            from: &["Input", "Stage"],
-            to: &["Firm"],
-            role: "dependency",
-            direction: Some("forward"),
-            props: &[
-                ("share", "float"),
-                ("eto_provider", "string"),
-                ("source", "string"),
-                ("as_of", "string"),
-            ],
-        },
-        EdgeSpec {
-            name: "IN_STAGE",
-            doc: "An input (a process) belongs to a stage of production.",
-            from: &["Input"],
-            to: &["Stage"],
-            role: "membership",
-            direction: None,
-            props: SRC,
-        },
-        EdgeSpec {
-            name: "DETAILED_BY",
-            doc: "A curated technology is described in more detail by an ETO input or stage. Role other:\n\
-                  it links the curated graph to ETO's detail for `path`, `match` and `show`\n\
-                  without changing curated exposure results.",
-            from: &["Technology"],
-            to: &["Input", "Stage"],
-            role: "other",
-            direction: None,
-            props: &[
-                ("basis", "string"),
-                ("source", "string"),
-                ("as_of", "string"),
-            ],
-        },
-    ],
-};
+/// The set's `schema.toml`, written as it stands: the kinds and edge types
+/// the set adds, each with why (the loader checks it like any schema).
+pub(crate) const SCHEMA: &str = include_str!("eto-schema.toml");
 
 /// The raw tables.
 #[derive(Debug)]

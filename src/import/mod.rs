@@ -40,7 +40,7 @@ use crate::diag::Problem;
 
 pub use check::{check, check_set};
 
-use outgraph::{OutGraph, SchemaSpec};
+use outgraph::OutGraph;
 use resolve::{EntityIndex, EntityMap, Resolver};
 
 /// The mapping table, relative to the curated graph directory.
@@ -236,15 +236,15 @@ pub fn import(
         map: EntityMap::load(&curated.join(ENTITY_MAP))?,
     };
     let mut rep = Report::default();
-    let (graph, schema, namespaces): (OutGraph, &SchemaSpec, &[&str]) = match set {
+    let (graph, schema, namespaces): (OutGraph, &str, &[&str]) = match set {
         DataSet::Eto => (
             eto::build(&eto::EtoRaw::read(src)?, &resolver, &mut rep)?,
-            &eto::SCHEMA,
+            eto::SCHEMA,
             eto::NAMESPACES,
         ),
         DataSet::Epoch => (
             epoch::build(&epoch::EpochRaw::read(src)?, &resolver, &mut rep)?,
-            &epoch::SCHEMA,
+            epoch::SCHEMA,
             epoch::NAMESPACES,
         ),
     };
@@ -462,6 +462,18 @@ pub(crate) fn keep_names_unambiguous(
 mod tests {
     use super::outgraph::OutNode;
     use super::*;
+
+    #[test]
+    fn each_set_s_schema_loads_and_declares_only_what_it_adds() {
+        for text in [eto::SCHEMA, epoch::SCHEMA] {
+            let schema = crate::load::parse_schema(text, "schema.toml").expect("a valid schema");
+            assert!(!schema.edges.is_empty());
+            assert!(
+                schema.kinds.get("Firm").is_none_or(|k| k.props.is_empty()),
+                "curated kinds are used, not declared"
+            );
+        }
+    }
 
     #[test]
     fn data_set_names_and_order() {

@@ -201,34 +201,6 @@ impl OutGraph {
     }
 }
 
-/// A kind this data set declares in its `schema.toml`.
-#[derive(Debug)]
-pub(crate) struct KindSpec {
-    pub name: &'static str,
-    pub doc: &'static str,
-    pub props: &'static [(&'static str, &'static str)],
-}
-
-/// An edge type this data set declares in its `schema.toml`.
-#[derive(Debug)]
-pub(crate) struct EdgeSpec {
-    pub name: &'static str,
-    pub doc: &'static str,
-    pub from: &'static [&'static str],
-    pub to: &'static [&'static str],
-    pub role: &'static str,
-    pub direction: Option<&'static str>,
-    pub props: &'static [(&'static str, &'static str)],
-}
-
-/// What a data set declares: written as its `schema.toml`.
-#[derive(Debug)]
-pub(crate) struct SchemaSpec {
-    pub title: &'static str,
-    pub kinds: &'static [KindSpec],
-    pub edges: &'static [EdgeSpec],
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

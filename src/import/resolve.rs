@@ -204,8 +204,18 @@ impl EntityIndex {
 #[cfg(test)]
 #[derive(Default)]
 pub(crate) struct IndexBuilder {
-    #[allow(clippy::type_complexity)] // a test helper's plain rows
-    nodes: Vec<(String, String, String, Vec<String>, Option<String>, bool)>,
+    nodes: Vec<TestNode>,
+}
+
+/// A node for [`IndexBuilder`].
+#[cfg(test)]
+struct TestNode {
+    id: String,
+    kind: String,
+    name: String,
+    aliases: Vec<String>,
+    iso3: Option<String>,
+    linked: bool,
 }
 
 #[cfg(test)]
@@ -229,16 +239,14 @@ impl IndexBuilder {
         iso3: Option<&str>,
         linked: bool,
     ) {
-        let aliases = aliases.iter().map(|a| a.to_string()).collect();
-        let node = (
-            id.into(),
-            kind.into(),
-            name.into(),
-            aliases,
-            iso3.map(str::to_string),
+        self.nodes.push(TestNode {
+            id: id.into(),
+            kind: kind.into(),
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            iso3: iso3.map(str::to_string),
             linked,
-        );
-        self.nodes.push(node);
+        });
     }
 
     /// The index.
@@ -246,16 +254,16 @@ impl IndexBuilder {
         use crate::model::{GraphBuilder, Value};
         let mut b = GraphBuilder::new();
         let iso3 = b.prop_key("iso3");
-        let mut nodes: Vec<_> = self.nodes.iter().collect();
-        nodes.sort_by_key(|n| n.5);
-        for (id, kind, name, aliases, code, _) in nodes {
-            let kind = b.kind(kind);
-            let aliases = aliases.iter().map(|a| a.as_str().into()).collect();
-            let props = code.iter().map(|c| (iso3, Value::str(c)));
-            b.add_node(id, kind, name, aliases, props)
+        let mut nodes: Vec<&TestNode> = self.nodes.iter().collect();
+        nodes.sort_by_key(|n| n.linked);
+        for n in nodes {
+            let kind = b.kind(&n.kind);
+            let aliases = n.aliases.iter().map(|a| a.as_str().into()).collect();
+            let props = n.iso3.iter().map(|c| (iso3, Value::str(c)));
+            b.add_node(&n.id, kind, &n.name, aliases, props)
                 .expect("test ids are unique");
         }
-        let linked_from = self.nodes.iter().filter(|n| !n.5).count();
+        let linked_from = self.nodes.iter().filter(|n| !n.linked).count();
         EntityIndex::new(b.finish(), linked_from)
     }
 }

@@ -5,6 +5,8 @@
 
 use std::sync::OnceLock;
 
+use fixedbitset::FixedBitSet;
+
 use super::ids::{EdgeId, EdgeTypeId, NodeId};
 
 /// One direction (out or in) of the graph's adjacency.
@@ -131,10 +133,10 @@ impl Adjacency {
     }
 }
 
-/// A set of edge types, as a bitset over [`EdgeTypeId`]s.
+/// A set of edge types, as a bitset ([`FixedBitSet`]) over [`EdgeTypeId`]s.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TypeSet {
-    bits: Vec<u64>,
+    bits: FixedBitSet,
 }
 
 impl TypeSet {
@@ -145,23 +147,21 @@ impl TypeSet {
 
     /// Adds a type.
     pub fn insert(&mut self, t: EdgeTypeId) {
-        let (w, b) = (t.index() / 64, t.index() % 64);
-        if self.bits.len() <= w {
-            self.bits.resize(w + 1, 0);
+        if t.index() >= self.bits.len() {
+            self.bits.grow(t.index() + 1);
         }
-        self.bits[w] |= 1 << b;
+        self.bits.insert(t.index());
     }
 
     /// Whether the set holds `t`.
     #[inline]
     pub fn contains(&self, t: EdgeTypeId) -> bool {
-        let (w, b) = (t.index() / 64, t.index() % 64);
-        self.bits.get(w).is_some_and(|word| word & (1 << b) != 0)
+        self.bits.contains(t.index())
     }
 
     /// Whether the set is empty.
     pub fn is_empty(&self) -> bool {
-        self.bits.iter().all(|w| *w == 0)
+        self.bits.is_clear()
     }
 }
 

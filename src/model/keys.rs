@@ -177,6 +177,10 @@ impl KeyIndex {
     }
 
     /// [`KeyIndex::insert`] with the probe already computed and a payload.
+    #[allow(
+        clippy::expect_used,
+        reason = "an invariant, named in the expect message"
+    )]
     pub(crate) fn insert_probed(&mut self, key: &str, p: &Probe, data: u16) -> Result<u32, u32> {
         self.grow_for(self.len() + 1);
         let mask = self.slots.len() - 1;

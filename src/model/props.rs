@@ -36,6 +36,10 @@ impl PropLists {
         self.start.push(end);
     }
 
+    #[allow(
+        clippy::expect_used,
+        reason = "an invariant, named in the expect message"
+    )]
     fn end(&self) -> u32 {
         u32::try_from(self.items.len())
             .expect("fewer than 2^32 properties (their 24 bytes each would exhaust memory first)")

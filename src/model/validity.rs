@@ -165,7 +165,6 @@ fn push<I: Ord + Copy>(list: &mut Vec<(I, Interval)>, id: I, i: Interval) {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

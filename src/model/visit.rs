@@ -20,6 +20,7 @@
 //! assert_eq!(tarjan_scc(&g).len(), 1);
 //! ```
 
+use fixedbitset::FixedBitSet;
 use petgraph::Direction as PgDirection;
 use petgraph::visit::{
     self, Data, EdgeCount, EdgeIndexable, GraphBase, GraphProp, IntoEdgeReferences, IntoEdges,
@@ -82,55 +83,49 @@ impl EdgeIndexable for Graph {
     }
 }
 
-/// A set of nodes as a bitset: petgraph's visit map for [`Graph`], and a
-/// compact `visited` set for any traversal.
+/// A set of nodes as a bitset ([`FixedBitSet`]): petgraph's visit map for
+/// [`Graph`], and a compact `visited` set for any traversal.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodeSet {
-    bits: Vec<u64>,
+    bits: FixedBitSet,
 }
 
 impl NodeSet {
     /// An empty set sized for `nodes` nodes (it grows as needed).
     pub fn with_capacity(nodes: usize) -> NodeSet {
         NodeSet {
-            bits: vec![0; nodes.div_ceil(64)],
+            bits: FixedBitSet::with_capacity(nodes),
         }
     }
 
     /// Adds `n`; returns whether it was new.
     #[inline]
     pub fn insert(&mut self, n: NodeId) -> bool {
-        let (w, b) = (n.index() / 64, n.index() % 64);
-        if self.bits.len() <= w {
-            self.bits.resize(w + 1, 0);
+        if n.index() >= self.bits.len() {
+            self.bits.grow(n.index() + 1);
         }
-        let new = self.bits[w] & (1 << b) == 0;
-        self.bits[w] |= 1 << b;
-        new
+        !self.bits.put(n.index())
     }
 
     /// Removes `n`; returns whether it was there.
     #[inline]
     pub fn remove(&mut self, n: NodeId) -> bool {
-        let (w, b) = (n.index() / 64, n.index() % 64);
-        let Some(word) = self.bits.get_mut(w) else {
-            return false;
-        };
-        let was = *word & (1 << b) != 0;
-        *word &= !(1 << b);
+        let was = self.bits.contains(n.index());
+        if was {
+            self.bits.set(n.index(), false);
+        }
         was
     }
 
     /// Whether `n` is in the set.
     #[inline]
     pub fn contains(&self, n: NodeId) -> bool {
-        let (w, b) = (n.index() / 64, n.index() % 64);
-        self.bits.get(w).is_some_and(|word| word & (1 << b) != 0)
+        self.bits.contains(n.index())
     }
 
     /// Empties the set, keeping its memory.
     pub fn clear(&mut self) {
-        self.bits.iter_mut().for_each(|w| *w = 0);
+        self.bits.clear();
     }
 }
 
@@ -153,7 +148,7 @@ impl Visitable for Graph {
     }
     fn reset_map(&self, map: &mut NodeSet) {
         map.clear();
-        map.bits.resize(Graph::node_count(self).div_ceil(64), 0);
+        map.bits.grow(Graph::node_count(self));
     }
 }
 

@@ -77,30 +77,6 @@ impl Func {
     }
 }
 
-const FUNCTION_NAMES: &[&str] = &[
-    "id",
-    "kind",
-    "name",
-    "type",
-    "length",
-    "nodes",
-    "lower",
-    "upper",
-    "coalesce",
-    "size",
-    "abs",
-    "round",
-    "degree",
-    "in_degree",
-    "out_degree",
-    "count",
-    "sum",
-    "avg",
-    "min",
-    "max",
-    "collect",
-];
-
 /// An aggregate function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AggFunc {
@@ -341,7 +317,7 @@ impl Compiler<'_> {
                         Diagnostic::new("E0204", format!("unknown function `{}`", name.name))
                             .at(name.span)
                             .expected("a function of FQL");
-                    if let Some(c) = closest(&lower, FUNCTION_NAMES.iter().copied()) {
+                    if let Some(c) = closest(&lower, crate::syntax::vocab::functions()) {
                         d = d.help(format!("did you mean `{c}`?"));
                     }
                     return Err(d);
@@ -1215,5 +1191,17 @@ fn func_name(f: Func) -> &'static str {
         Func::Degree => "degree()",
         Func::InDegree => "in_degree()",
         Func::OutDegree => "out_degree()",
+    }
+}
+
+#[cfg(test)]
+mod vocab_tests {
+    use super::Func;
+
+    #[test]
+    fn every_scalar_function_of_the_vocabulary_is_known() {
+        for f in crate::syntax::vocab::SCALAR_FUNCTIONS {
+            assert!(Func::lookup(f).is_some(), "{f}");
+        }
     }
 }

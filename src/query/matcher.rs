@@ -14,6 +14,8 @@
 
 use std::cell::RefCell;
 
+use fixedbitset::FixedBitSet;
+
 use super::expr::{CExpr, Ctx, equals};
 use super::key::same_cell;
 use super::pattern::{CEdge, CNode, CPattern};
@@ -190,34 +192,29 @@ fn row_weight(row: &[Cell]) -> u64 {
 /// list of what was marked, or wholesale when that list is long.
 #[derive(Default)]
 struct Visited {
-    bits: Vec<u64>,
+    bits: FixedBitSet,
 }
 
 impl Visited {
     fn start(&mut self, n: usize) {
-        let words = n.div_ceil(64);
-        if self.bits.len() < words {
-            self.bits.resize(words, 0);
+        if self.bits.len() < n {
+            self.bits.grow(n);
         }
     }
 
     /// Marks a node; returns whether it was unmarked.
     #[inline]
     fn mark(&mut self, n: NodeId) -> bool {
-        let (w, b) = (n.index() / 64, n.index() % 64);
-        let word = &mut self.bits[w];
-        let fresh = *word & (1 << b) == 0;
-        *word |= 1 << b;
-        fresh
+        !self.bits.put(n.index())
     }
 
     /// Unmarks everything, given every node marked since the last clear.
     fn clear(&mut self, marked: &[NodeId]) {
-        if marked.len() > self.bits.len() / 8 {
-            self.bits.iter_mut().for_each(|w| *w = 0);
+        if marked.len() > self.bits.len() / 512 {
+            self.bits.clear();
         } else {
             for n in marked {
-                self.bits[n.index() / 64] = 0;
+                self.bits.set(n.index(), false);
             }
         }
     }
@@ -327,7 +324,10 @@ fn plan_shared(
 impl<'a> Matcher<'a> {
     /// Plans the match. `bfs_ok`: the result ignores multiplicity, so
     /// unobservable variable-length edges may use BFS.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     pub fn new(
         g: &'a Graph,
         view: &'a View,
@@ -347,7 +347,10 @@ impl<'a> Matcher<'a> {
 
     /// Plans a match whose `bound` slots hold values before it starts (a
     /// later `match` clause of a Cypher query); run it with [`Matcher::run_seeded`].
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     pub fn plan(
         g: &'a Graph,
         view: &'a View,
@@ -706,7 +709,10 @@ impl<'a> Matcher<'a> {
         self.node_ok(target, n, st)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     fn expand_one(
         &self,
         i: usize,
@@ -763,7 +769,10 @@ impl<'a> Matcher<'a> {
     /// Reachability by BFS: each end node once. A shared op only records
     /// `a` as a source of its context (see `shared`); the search runs in
     /// [`Matcher::flush`].
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     fn expand_bfs(
         &self,
         i: usize,
@@ -871,7 +880,10 @@ impl<'a> Matcher<'a> {
 
     /// The BFS proper: level by level up to `max` steps, each newly marked
     /// node pushed to `ends`.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     fn bfs_levels(
         &self,
         mut frontier: Vec<NodeId>,
@@ -975,7 +987,10 @@ impl<'a> Matcher<'a> {
 
     /// Every trail of `min..=max` edges from `a` (iterative DFS, so deep
     /// trails cannot overflow the stack).
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     fn expand_trails(
         &self,
         i: usize,

@@ -32,7 +32,7 @@ use crate::diag::{Diagnostic, Span};
 use crate::limits::{Interrupt, Work};
 use crate::model::{Date, EdgeId, Graph, NodeId};
 use crate::result::{Cell, ResultSet};
-use crate::syntax::ast::{MatchStmt, Statement, StatementKind};
+use crate::syntax::ast::{ExportStmt, MatchStmt, Statement, StatementKind};
 
 /// Named scenarios (views), in definition order.
 pub type Scenarios = IndexMap<String, crate::analysis::Scenario>;
@@ -56,7 +56,16 @@ pub struct Env<'a> {
     pub date: Date,
     /// Today and the cached views of dates.
     pub timeline: &'a time::Timeline,
+    /// Writes an `export` statement's subgraph (the session's, which sees
+    /// the writers); `None` where exporting is not offered.
+    pub export: Option<&'a ExportFn>,
 }
+
+/// Writes what an `export` statement names: the graph, the statement, the
+/// footprint of its `from` statement (`None`: the whole view), the view, and
+/// the statement's span for errors.
+pub type ExportFn =
+    dyn Fn(&Graph, &ExportStmt, Option<Footprint>, &View, Span) -> Result<ResultSet, Diagnostic>;
 
 /// The nodes and edges a statement's result touches (what `export` writes).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -177,12 +186,33 @@ pub fn execute(env: &mut Env, stmt: &Statement, view: &View) -> Result<Evaluated
             let footprint = Footprint::of_result(g, &result);
             Ok(Evaluated { result, footprint })
         }
-        StatementKind::Export(_) => Err(Diagnostic::new(
-            "E0501",
-            "`export` cannot be nested inside another statement",
-        )
-        .at(stmt.span)
-        .expected("`export` at the start of a statement")),
+        StatementKind::Export(ex) => {
+            let write = match env.export {
+                Some(write) if !env.footprint => write,
+                _ => {
+                    return Err(Diagnostic::new(
+                        "E0501",
+                        "`export` cannot be nested inside another statement",
+                    )
+                    .at(stmt.span)
+                    .expected("`export` at the start of a statement"));
+                }
+            };
+            let footprint = match &ex.from {
+                Some(inner) => {
+                    env.footprint = true;
+                    let evaluated = execute(env, inner, view);
+                    env.footprint = false;
+                    Some(evaluated?.footprint)
+                }
+                None => None,
+            };
+            let result = write(g, ex, footprint, view, stmt.span)?;
+            Ok(Evaluated {
+                result,
+                footprint: Footprint::default(),
+            })
+        }
     }
 }
 

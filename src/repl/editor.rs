@@ -13,30 +13,6 @@ use super::lexer::{KEYWORDS, Tok, tokens};
 use super::meta::COMMANDS;
 use crate::model::Graph;
 
-const FUNCTIONS: &[&str] = &[
-    "id",
-    "kind",
-    "name",
-    "type",
-    "length",
-    "nodes",
-    "lower",
-    "upper",
-    "coalesce",
-    "size",
-    "abs",
-    "round",
-    "degree",
-    "in_degree",
-    "out_degree",
-    "count",
-    "sum",
-    "avg",
-    "min",
-    "max",
-    "collect",
-];
-
 /// Completion vocabulary and colour setting.
 pub struct FqlHelper {
     kinds: Vec<String>,
@@ -169,8 +145,9 @@ impl FqlHelper {
         }
         let words = KEYWORDS
             .iter()
-            .map(|k| k.to_string())
-            .chain(FUNCTIONS.iter().map(|f| f.to_string()));
+            .copied()
+            .chain(crate::syntax::vocab::functions())
+            .map(String::from);
         (word_start, prefixed(words, word, true))
     }
 
@@ -313,5 +290,20 @@ mod tests {
         );
         assert_eq!(texts(&h, ":for").1, vec!["format"]);
         assert_eq!(texts(&h, ":format j").1, vec!["json"]);
+    }
+
+    #[test]
+    fn highlights_by_the_parser_s_lexical_rules() {
+        let mut h = helper();
+        h.color = true;
+        let keyword = |w: &str| format!("\x1b[1;34m{w}\x1b[0m");
+        let line = h.highlight("match (a)--(b) return a", 0).into_owned();
+        assert!(line.contains(&keyword("return")), "{line:?}");
+        assert!(!line.contains("\x1b[2m"), "no comment in {line:?}");
+        let line = h
+            .highlight("match (`a--b`) return a -- note", 0)
+            .into_owned();
+        assert!(line.contains(&keyword("return")), "{line:?}");
+        assert!(line.ends_with("\x1b[2m-- note\x1b[0m"), "{line:?}");
     }
 }

@@ -1,5 +1,11 @@
-//! A small tokenizer for highlighting and completion. It never fails: any
-//! input splits into tokens, so half-typed statements colour sensibly.
+//! The REPL's view of FQL's one lexer ([`crate::syntax::pieces`]) and
+//! vocabulary ([`crate::syntax::vocab`]): tokens that cover every byte of
+//! the line (whitespace included), so the highlighter can rebuild it, and
+//! the keywords to colour and complete.
+
+use std::sync::LazyLock;
+
+use crate::syntax::{Piece, pieces, vocab};
 
 /// What a token is, as far as colouring and completion care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,130 +20,34 @@ pub enum Tok {
     Param,
     /// `--` or `//` comment.
     Comment,
-    /// Anything else (punctuation, operators, whitespace).
+    /// Anything else (punctuation, operators, backquoted names, whitespace).
     Other,
 }
 
-/// The FQL keywords (lower case).
-pub const KEYWORDS: &[&str] = &[
-    "match",
-    "where",
-    "return",
-    "distinct",
-    "order",
-    "by",
-    "asc",
-    "desc",
-    "skip",
-    "limit",
-    "as",
-    "and",
-    "or",
-    "xor",
-    "not",
-    "in",
-    "is",
-    "null",
-    "true",
-    "false",
-    "starts",
-    "ends",
-    "with",
-    "contains",
-    "path",
-    "shortest",
-    "all",
-    "from",
-    "to",
-    "via",
-    "max",
-    "undirected",
-    "weighted",
-    "upstream",
-    "downstream",
-    "of",
-    "depth",
-    "exposure",
-    "top",
-    "chokepoints",
-    "scenario",
-    "remove",
-    "cut",
-    "decouple",
-    "compare",
-    "show",
-    "schema",
-    "stats",
-    "export",
-    "dot",
-    "json",
-    "graphml",
-    "svg",
-    "png",
-    "html",
-    "chart",
-    "layout",
-    "labels",
-    "members",
-    "clusters",
-    "count",
-    "at",
-    "changes",
-    "between",
-    "ended",
-];
+/// The FQL keywords (lower case), from the grammar.
+pub static KEYWORDS: LazyLock<&'static [&'static str]> = LazyLock::new(vocab::keywords);
 
-/// Splits `line` into `(kind, start, end)` byte ranges.
+/// Splits `line` into `(kind, start, end)` byte ranges covering all of it.
 pub fn tokens(line: &str) -> Vec<(Tok, usize, usize)> {
-    let bytes = line.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = i;
-        let c = bytes[i];
-        let kind =
-            if (c == b'-' && bytes.get(i + 1) == Some(&b'-') && bytes.get(i + 2) != Some(&b'>'))
-                || (c == b'/' && bytes.get(i + 1) == Some(&b'/'))
-            {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                Tok::Comment
-            } else if c == b'"' || c == b'\'' {
-                i += 1;
-                while i < bytes.len() && bytes[i] != c {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i = (i + 1).min(bytes.len());
-                Tok::Str
-            } else if c.is_ascii_digit() {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'.') {
-                    if bytes[i] == b'.' && bytes.get(i + 1) == Some(&b'.') {
-                        break;
-                    }
-                    i += 1;
-                }
-                Tok::Number
-            } else if c == b'$' {
-                i += 1;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                Tok::Param
-            } else if c.is_ascii_alphabetic() || c == b'_' {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                Tok::Word
-            } else {
-                // Skip one whole UTF-8 character.
-                i += line[i..].chars().next().map_or(1, char::len_utf8);
-                Tok::Other
-            };
-        out.push((kind, start, i.min(bytes.len())));
+    let mut at = 0;
+    for (piece, start, end) in pieces(line) {
+        if start > at {
+            out.push((Tok::Other, at, start));
+        }
+        let tok = match piece {
+            Piece::Word => Tok::Word,
+            Piece::Number => Tok::Number,
+            Piece::Param => Tok::Param,
+            Piece::Str { .. } => Tok::Str,
+            Piece::Comment => Tok::Comment,
+            Piece::Quoted { .. } | Piece::Other => Tok::Other,
+        };
+        out.push((tok, start, end));
+        at = end;
+    }
+    if at < line.len() {
+        out.push((Tok::Other, at, line.len()));
     }
     out
 }
@@ -170,11 +80,23 @@ mod tests {
                 Tok::Comment
             ]
         );
+        let rebuilt: String = tokens(line).iter().map(|t| &line[t.1..t.2]).collect();
+        assert_eq!(rebuilt, line);
     }
 
     #[test]
-    fn arrows_are_not_comments() {
+    fn arrows_and_undirected_edges_are_not_comments() {
         assert!(tokens("(a)-->(b)").iter().all(|t| t.0 != Tok::Comment));
+        assert!(
+            tokens("match (a)--(b) return a")
+                .iter()
+                .all(|t| t.0 != Tok::Comment)
+        );
+        assert!(
+            tokens("match (`x--y`) return 1")
+                .iter()
+                .all(|t| t.0 != Tok::Comment)
+        );
         assert!(
             tokens("*1..3")
                 .iter()

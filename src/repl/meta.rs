@@ -72,7 +72,11 @@ fn describe_date(session: &Session) -> String {
 }
 
 /// Runs one `:` command (without the colon).
-#[allow(clippy::print_stdout, clippy::print_stderr)]
+#[allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the REPL talks to the terminal"
+)]
 pub fn run(session: &mut Session, command: &str) -> Flow {
     let command = command.trim();
     let (name, arg) = command

@@ -44,7 +44,11 @@ pub fn use_color() -> bool {
 }
 
 /// Runs the REPL until Ctrl-D or `:quit`. Returns the process exit code.
-#[allow(clippy::print_stdout, clippy::print_stderr)]
+#[allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the REPL talks to the terminal"
+)]
 pub fn run(mut session: Session) -> u8 {
     let color = use_color();
     let config = Config::builder()
@@ -151,7 +155,11 @@ pub fn run(mut session: Session) -> u8 {
 }
 
 /// Runs statements and prints results, errors (with the caret) and timings.
-#[allow(clippy::print_stdout, clippy::print_stderr)]
+#[allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the REPL talks to the terminal"
+)]
 fn execute(session: &mut Session, source: &str) {
     let outcomes = {
         let _progress = progress::Progress::start();

@@ -724,7 +724,8 @@ impl Builder {
         Ok((items, depth + 1))
     }
 
-    fn literal(&self, pair: P<'_>) -> Result<Literal> {
+    /// A literal's value (`pair` is the literal's one inner pair).
+    pub(crate) fn literal(&self, pair: P<'_>) -> Result<Literal> {
         let span = self.span(&pair);
         let text = pair.as_str();
         Ok(match pair.as_rule() {

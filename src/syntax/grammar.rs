@@ -50,7 +50,10 @@ pub(crate) fn words(rule: Rule) -> &'static str {
     match rule {
         EOI => "the end of the statement",
         statement_input | statement => {
-            "a statement (match, path, upstream, downstream, exposure, chokepoints, scenario, with, compare, show, schema, stats, export)"
+            static STATEMENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+                format!("a statement ({})", super::vocab::statement_list())
+            });
+            &STATEMENT
         }
         match_stmt | kw_match => "`match`",
         where_clause | inline_where | kw_where => "`where`",

@@ -23,6 +23,8 @@ pub(crate) enum TokKind {
     Quoted { terminated: bool },
     /// `;`
     Semicolon,
+    /// A `//` or `--` comment, up to the end of its line (only when asked for).
+    Comment,
     /// Any other single character.
     Punct(char),
 }
@@ -39,12 +41,28 @@ pub(crate) struct Tok {
 pub(crate) struct Scanner<'s> {
     src: &'s str,
     pos: usize,
+    /// Report comments as [`TokKind::Comment`] instead of skipping them.
+    comments: bool,
 }
 
 impl<'s> Scanner<'s> {
     /// A scanner at the start of `src`.
     pub(crate) fn new(src: &'s str) -> Scanner<'s> {
-        Scanner { src, pos: 0 }
+        Scanner {
+            src,
+            pos: 0,
+            comments: false,
+        }
+    }
+
+    /// Whether a comment (`//`, or `--` where it is no edge) starts here.
+    fn at_comment(&self) -> bool {
+        let b = self.bytes();
+        match b.get(self.pos) {
+            Some(b'/') => b.get(self.pos + 1) == Some(&b'/'),
+            Some(b'-') => b.get(self.pos + 1) == Some(&b'-') && is_dash_comment(b, self.pos),
+            _ => false,
+        }
     }
 
     fn bytes(&self) -> &'s [u8] {
@@ -58,12 +76,7 @@ impl<'s> Scanner<'s> {
             match b.get(self.pos) {
                 Some(b' ' | b'\t' | b'\r' | b'\n') => self.pos += 1,
                 Some(0xEF) if self.src[self.pos..].starts_with('\u{FEFF}') => self.pos += 3,
-                Some(b'/') if b.get(self.pos + 1) == Some(&b'/') => self.skip_line(),
-                Some(b'-')
-                    if b.get(self.pos + 1) == Some(&b'-') && is_dash_comment(b, self.pos) =>
-                {
-                    self.skip_line()
-                }
+                Some(_) if !self.comments && self.at_comment() => self.skip_line(),
                 _ => return,
             }
         }
@@ -125,6 +138,10 @@ impl Iterator for Scanner<'_> {
         let start = self.pos;
         let c = *b.get(start)?;
         let kind = match c {
+            _ if self.comments && self.at_comment() => {
+                self.skip_line();
+                TokKind::Comment
+            }
             b'"' | b'\'' => TokKind::Str {
                 terminated: self.scan_quoted(c),
             },
@@ -154,6 +171,79 @@ impl Iterator for Scanner<'_> {
             end: self.pos,
         })
     }
+}
+
+/// What a piece of FQL text is, for colouring and completion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece {
+    /// A keyword, name or function (see [`super::vocab`] to tell them apart).
+    Word,
+    /// A number (`12`, `1.5`).
+    Number,
+    /// A parameter (`$name`).
+    Param,
+    /// A string literal; `terminated` is false when the text ended first.
+    Str {
+        /// Whether the closing quote was found.
+        terminated: bool,
+    },
+    /// A backquoted name; `terminated` as for strings.
+    Quoted {
+        /// Whether the closing backquote was found.
+        terminated: bool,
+    },
+    /// A `//` or `--` comment.
+    Comment,
+    /// Punctuation and operators.
+    Other,
+}
+
+/// Splits `src` into `(piece, start, end)` byte ranges by the parser's own
+/// lexical rules: `--` starts a comment only where it is no edge
+/// (`(a)--(b)` is code), and nothing inside a string or a backquoted name is
+/// a comment. Whitespace is left out. Never fails: half-typed input splits
+/// too.
+pub fn pieces(src: &str) -> Vec<(Piece, usize, usize)> {
+    let mut scanner = Scanner::new(src);
+    scanner.comments = true;
+    let mut out: Vec<(Piece, usize, usize)> = Vec::new();
+    for tok in scanner {
+        let text = &src[tok.start..tok.end];
+        let digit = text.bytes().next().is_some_and(|b| b.is_ascii_digit());
+        let piece = match tok.kind {
+            TokKind::Word if digit => Piece::Number,
+            TokKind::Word => Piece::Word,
+            TokKind::Str { terminated } => Piece::Str { terminated },
+            TokKind::Quoted { terminated } => Piece::Quoted { terminated },
+            TokKind::Comment => Piece::Comment,
+            TokKind::Semicolon | TokKind::Punct(_) => Piece::Other,
+        };
+        let n = out.len();
+        // `1.5` is one number; `$p` one parameter.
+        let glued = |i: usize| out.get(i).is_some_and(|p| p.2 == tok.start);
+        if piece == Piece::Number
+            && n >= 2
+            && glued(n - 1)
+            && out[n - 2].0 == Piece::Number
+            && out[n - 2].2 == out[n - 1].1
+            && &src[out[n - 1].1..out[n - 1].2] == "."
+        {
+            out.truncate(n - 1);
+            out[n - 2].2 = tok.end;
+            continue;
+        }
+        if tok.kind == TokKind::Word
+            && !digit
+            && n >= 1
+            && glued(n - 1)
+            && &src[out[n - 1].1..out[n - 1].2] == "$"
+        {
+            out[n - 1] = (Piece::Param, out[n - 1].1, tok.end);
+            continue;
+        }
+        out.push((piece, tok.start, tok.end));
+    }
+    out
 }
 
 /// Splits a script into statements on `;` outside strings, backquoted names
@@ -309,6 +399,33 @@ mod tests {
         let src = "match (a)--(b)-->(c) return a; stats";
         assert_eq!(pieces(src), vec!["match (a)--(b)-->(c) return a", "stats"]);
         assert_eq!(pieces("stats -- x; y"), vec!["stats"]);
+    }
+
+    fn classes(src: &str) -> Vec<(Piece, &str)> {
+        super::pieces(src)
+            .into_iter()
+            .map(|(p, a, b)| (p, &src[a..b]))
+            .collect()
+    }
+
+    #[test]
+    fn pieces_follow_the_grammar_on_dashes() {
+        let p = classes("match (a)--(b) return a");
+        assert!(p.iter().all(|(k, _)| *k != Piece::Comment), "{p:?}");
+        assert!(p.contains(&(Piece::Word, "return")));
+        let p = classes("match (`a--b`) return 1 -- note");
+        assert_eq!(p[2], (Piece::Quoted { terminated: true }, "`a--b`"));
+        assert_eq!(p.last(), Some(&(Piece::Comment, "-- note")));
+        assert!(classes("(a)-->(b) // c").contains(&(Piece::Comment, "// c")));
+    }
+
+    #[test]
+    fn pieces_glue_numbers_and_parameters() {
+        let p = classes("where n.x > 1.5 and $p in [1..3] and 'open");
+        assert!(p.contains(&(Piece::Number, "1.5")), "{p:?}");
+        assert!(p.contains(&(Piece::Param, "$p")));
+        assert!(p.contains(&(Piece::Number, "1")) && p.contains(&(Piece::Number, "3")));
+        assert_eq!(p.last(), Some(&(Piece::Str { terminated: false }, "'open")));
     }
 
     #[test]

@@ -16,7 +16,8 @@ mod lexer;
 mod parser;
 mod print;
 mod spans;
+pub mod vocab;
 
-pub use lexer::{MAX_DEPTH, split_statements};
-pub use parser::{is_complete, parse_script, parse_statement};
+pub use lexer::{MAX_DEPTH, Piece, pieces, split_statements};
+pub use parser::{is_complete, parse_literal, parse_script, parse_statement};
 pub use spans::{same_modulo_spans, strip_expr_spans, strip_spans};

@@ -6,7 +6,7 @@
 //! 1 MB script never becomes one huge pest run. Spans are always offsets
 //! into the whole source.
 
-use super::ast::Statement;
+use super::ast::{Literal, Statement};
 use super::build::Builder;
 use super::grammar::{FqlParser, Rule, words};
 use super::lexer::{Scanner, TokKind, end_of_tokens, precheck, split_statements, too_deep};
@@ -162,23 +162,6 @@ fn expected_words(rules: &[Rule]) -> String {
     }
 }
 
-/// The statement keywords, for "did you mean" on a misspelt statement.
-const STATEMENT_WORDS: [&str; 13] = [
-    "match",
-    "path",
-    "upstream",
-    "downstream",
-    "exposure",
-    "chokepoints",
-    "scenario",
-    "with",
-    "compare",
-    "show",
-    "schema",
-    "stats",
-    "export",
-];
-
 /// "did you mean `match`?" when the word at `pos` is a near miss of an
 /// expected keyword.
 fn did_you_mean(rules: &[Rule], text: &str, pos: usize) -> Option<String> {
@@ -190,7 +173,7 @@ fn did_you_mean(rules: &[Rule], text: &str, pos: usize) -> Option<String> {
     let mut candidates: Vec<&str> = Vec::new();
     for rule in rules {
         if matches!(rule, Rule::statement | Rule::statement_input) {
-            candidates.extend(STATEMENT_WORDS);
+            candidates.extend(super::vocab::STATEMENTS);
         } else if let Some(word) = words(*rule)
             .strip_prefix('`')
             .and_then(|w| w.strip_suffix('`'))
@@ -201,6 +184,34 @@ fn did_you_mean(rules: &[Rule], text: &str, pos: usize) -> Option<String> {
     }
     crate::diag::closest(&found, candidates.into_iter().filter(|c| *c != found))
         .map(|best| format!("did you mean `{best}`?"))
+}
+
+/// Parses `text` as one FQL literal, as parameter values typed on the
+/// command line (`--param`) or in the REPL (`:param`) are read: `42`,
+/// `-1.5`, `true`, `null`, `"a\nb"`, `'abc'` with FQL's own escapes and
+/// case rules. `None` when the text is not exactly one literal.
+pub fn parse_literal(text: &str) -> Option<Literal> {
+    let t = text.trim();
+    if let Ok(i) = t.parse::<i64>() {
+        return Some(Literal::Int(i));
+    }
+    let (negative, body) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, t),
+    };
+    let pair = FqlParser::parse(Rule::literal, body).ok()?.next()?;
+    if pair.as_span().end() != body.len() {
+        return None;
+    }
+    let literal = Builder { offset: 0 }
+        .literal(pair.into_inner().next()?)
+        .ok()?;
+    match (negative, literal) {
+        (false, l) => Some(l),
+        (true, Literal::Int(i)) => i.checked_neg().map(Literal::Int),
+        (true, Literal::Float(f)) => Some(Literal::Float(-f)),
+        (true, _) => None,
+    }
 }
 
 #[cfg(test)]

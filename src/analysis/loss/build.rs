@@ -246,7 +246,10 @@ impl Build<'_> {
     }
 
     /// One group's weighted sum into the open choice, times `scale`.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the arguments are the algorithm's state, passed flat on a hot path"
+    )]
     fn group(
         &self,
         b: &mut Built,

@@ -19,7 +19,6 @@ mod shock;
 mod system;
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests;
 
 pub use build::CutRule;

@@ -169,6 +169,10 @@ pub(super) fn fewest_hops(
     found
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "an invariant, named in the expect message"
+)]
 fn search(
     w: &Walker,
     from: &[NodeId],
@@ -300,5 +304,4 @@ fn search(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests;
