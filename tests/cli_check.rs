@@ -242,14 +242,22 @@ fn import_prints_a_summary_and_details_with_verbose() {
     let dir = tempfile::tempdir().expect("temp dir");
     let src = concat!(env!("CARGO_MANIFEST_DIR"), "/graph-data/sources/epoch");
     let out = dir.path().join("epoch");
-    let quiet = faultline(&["import", "epoch", src, path(&out)]);
+    let curated = concat!(env!("CARGO_MANIFEST_DIR"), "/graph-data");
+    let import = |verbose: bool| {
+        let mut args = vec!["import", "epoch", src, path(&out), "--curated", curated];
+        if verbose {
+            args.push("--verbose");
+        }
+        faultline(&args)
+    };
+    let quiet = import(false);
     assert!(quiet.status.success(), "{}", text(&quiet.stderr));
     let quiet = text(&quiet.stdout);
     assert!(quiet.lines().count() <= 20, "a summary:\n{quiet}");
     assert!(quiet.contains("epoch unmatched: "), "{quiet}");
     assert!(quiet.contains("--verbose lists them"), "{quiet}");
     assert!(quiet.contains("imported epoch into"), "{quiet}");
-    let verbose = faultline(&["import", "epoch", src, path(&out), "--verbose"]);
+    let verbose = import(true);
     assert!(verbose.status.success(), "{}", text(&verbose.stderr));
     let verbose = text(&verbose.stdout);
     assert!(verbose.lines().count() > 100, "every item:\n{verbose}");
