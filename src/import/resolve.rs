@@ -204,8 +204,12 @@ impl EntityIndex {
 #[cfg(test)]
 #[derive(Default)]
 pub(crate) struct IndexBuilder {
-    nodes: Vec<(String, String, String, Vec<String>, Option<String>, bool)>,
+    nodes: Vec<HandNode>,
 }
+
+/// `(id, kind, name, aliases, iso3, linked)`.
+#[cfg(test)]
+type HandNode = (String, String, String, Vec<String>, Option<String>, bool);
 
 #[cfg(test)]
 impl IndexBuilder {
