@@ -131,8 +131,10 @@ pub fn compare_at(
     // `top` applies to the compared rows.
     let mut whole = body.clone();
     let (column, top) = match &mut whole.kind {
-        StatementKind::Exposure(x) => ("total", x.top.take()),
-        StatementKind::Chokepoints(c) => ("exposure", c.top.replace(u32::MAX).or(Some(10))),
+        StatementKind::Exposure(x) | StatementKind::Impact(x) => {
+            (if x.by_share { "total" } else { "loss" }, x.top.take())
+        }
+        StatementKind::Chokepoints(c) => ("loss", c.top.replace(u32::MAX).or(Some(10))),
         _ => {
             return Err(Diagnostic::new(
                 "E0222",
