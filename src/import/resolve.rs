@@ -201,10 +201,14 @@ impl EntityIndex {
 
 /// An index built by hand, for tests: nodes as `(id, kind, name, aliases,
 /// iso3)`, the linked ones after the curated ones.
+/// A node of an [`IndexBuilder`]: id, kind, name, aliases, iso3, curated.
+#[cfg(test)]
+type BuiltNode = (String, String, String, Vec<String>, Option<String>, bool);
+
 #[cfg(test)]
 #[derive(Default)]
 pub(crate) struct IndexBuilder {
-    nodes: Vec<(String, String, String, Vec<String>, Option<String>, bool)>,
+    nodes: Vec<BuiltNode>,
 }
 
 #[cfg(test)]
