@@ -130,24 +130,22 @@ pub fn compare_at(
     // Each side runs without `top`, so a node's value exists at both dates;
     // `top` applies to the compared rows.
     let mut whole = body.clone();
-    let (column, top) = match &mut whole.kind {
-        StatementKind::Exposure(x) | StatementKind::Impact(x) => {
-            (if x.by_share { "total" } else { "loss" }, x.top.take())
-        }
-        StatementKind::Chokepoints(c) => ("loss", c.top.replace(u32::MAX).or(Some(10))),
+    let top = match &mut whole.kind {
+        StatementKind::Exposure(x) | StatementKind::Impact(x) => x.top.take(),
+        StatementKind::Chokepoints(c) => c.top.replace(u32::MAX).or(Some(10)),
         _ => {
             return Err(Diagnostic::new(
                 "E0222",
-                "`compare at` works on an `exposure` or `chokepoints` statement",
+                "`compare at` works on an `exposure`, `impact` or `chokepoints` statement",
             )
             .at(body.span)
-            .expected("`exposure of ... to ...` or `chokepoints of ...`"));
+            .expected("`exposure of ... to ...`, `impact of ...` or `chokepoints of ...`"));
         }
     };
     let bview = env.timeline.view(g, d1);
-    let b = values(&super::execute(env, &whole, &bview)?.result, column);
+    let b = values(&super::execute(env, &whole, &bview)?.result);
     let aview = env.timeline.view(g, d2);
-    let a = values(&super::execute(env, &whole, &aview)?.result, column);
+    let a = values(&super::execute(env, &whole, &aview)?.result);
     let is_choke = matches!(whole.kind, StatementKind::Chokepoints(_));
     let mut nodes: Vec<NodeId> = if is_choke {
         // The chokepoints of either date's top K.
@@ -209,8 +207,13 @@ pub fn compare_at(
 
 /// The (node, value) pairs of a result: its first column's nodes and the
 /// named column's numbers, in result order.
-fn values(result: &ResultSet, column: &str) -> Vec<(NodeId, f64)> {
-    let Some(c) = result.columns.iter().position(|n| n == column) else {
+fn values(result: &ResultSet) -> Vec<(NodeId, f64)> {
+    // The statement's measure: `total` (exposure by the v1 rule), else
+    // `loss` (v2 exposure, impact, chokepoints), else `exposure`.
+    let Some(c) = ["total", "loss", "exposure"]
+        .iter()
+        .find_map(|name| result.columns.iter().position(|n| n == name))
+    else {
         return Vec::new();
     };
     result
