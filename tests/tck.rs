@@ -193,8 +193,12 @@ fn cell_val(g: &Graph, c: &Cell) -> Val {
             Val::Path(Box::new(first), steps)
         }
         Cell::List(items) => Val::List(items.iter().map(|i| cell_val(g, i)).collect()),
-        #[allow(unreachable_patterns)]
-        _ => Val::Str(format!("{c:?}")),
+        Cell::Map(entries) => Val::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), cell_val(g, v)))
+                .collect(),
+        ),
     }
 }
 

@@ -595,10 +595,16 @@ impl CExpr {
             CExpr::Prop(target, key, span) => match target.eval(cx)? {
                 Cell::Node(n) => match &**key {
                     "id" => Cell::Value(Value::str(cx.g.node_key(n))),
+                    // A node without a name (a Cypher node with no `name`) reads null.
+                    "name" if cx.g.node_name(n).is_empty() => Cell::NULL,
                     "name" => Cell::Value(Value::str(cx.g.node_name(n))),
                     k => Cell::Value(cx.g.node_prop(n, k).unwrap_or(Value::Null)),
                 },
                 Cell::Edge(e) => Cell::Value(cx.g.edge_prop(e, key).unwrap_or(Value::Null)),
+                Cell::Map(entries) => entries
+                    .iter()
+                    .find(|(k, _)| **k == **key)
+                    .map_or(Cell::NULL, |(_, v)| v.clone()),
                 c if c.is_null() => Cell::NULL,
                 other => {
                     return Err(type_error(
