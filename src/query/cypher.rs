@@ -130,8 +130,14 @@ fn run_part(
                 let before = scope.len();
                 let mut bound: Vec<bool> = vec![true; before];
                 let mut filters = Vec::new();
-                let pats =
-                    pattern::compile_patterns(g, patterns, &mut scope, env.params, &mut filters)?;
+                let pats = pattern::compile_patterns_in(
+                    g,
+                    patterns,
+                    &mut scope,
+                    env.params,
+                    &mut filters,
+                    true,
+                )?;
                 if let Some(w) = filter {
                     let mut c = Compiler {
                         scope: &scope,
@@ -213,6 +219,10 @@ fn run_part(
                 for (item, column) in ret.items.iter().zip(&rs.columns) {
                     let kind = match &item.expr.kind {
                         ExprKind::Var(v) => scope.get(v).map_or(VarKind::Value, |(_, k)| k),
+                        // Plainly not a node or an edge: matching it is a type conflict.
+                        ExprKind::Literal(_) | ExprKind::List(_) | ExprKind::Map(_) => {
+                            VarKind::Data
+                        }
                         _ => VarKind::Value,
                     };
                     next.shadow(column, kind);

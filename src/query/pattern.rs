@@ -131,11 +131,36 @@ pub fn compile_node(
     scope: &mut Scope,
     params: &Params,
 ) -> Result<(CNode, Option<CExpr>), Diagnostic> {
+    compile_node_in(g, n, scope, params, false)
+}
+
+/// Kinds or edge types the graph lacks: in a Cypher query they match
+/// nothing (Cypher's answer) rather than fail.
+fn known<T>(resolved: Result<T, Diagnostic>, lenient: bool, empty: T) -> Result<T, Diagnostic> {
+    match resolved {
+        Err(d) if lenient && matches!(d.code, "E0201" | "E0202") => Ok(empty),
+        other => other,
+    }
+}
+
+fn compile_node_in(
+    g: &Graph,
+    n: &NodePattern,
+    scope: &mut Scope,
+    params: &Params,
+    lenient: bool,
+) -> Result<(CNode, Option<CExpr>), Diagnostic> {
     let slot = match &n.var {
         Some(v) => scope.declare(&v.name, VarKind::Node, v.span)?,
         None => scope.hidden(),
     };
-    let kinds = resolve_kinds(g, &n.kinds)?;
+    let kinds = if lenient {
+        // Each known kind still counts; unknown ones add nothing.
+        let known_kinds: Vec<KindId> = n.kinds.iter().filter_map(|k| g.kind_id(&k.name)).collect();
+        (!n.kinds.is_empty()).then_some(known_kinds)
+    } else {
+        resolve_kinds(g, &n.kinds)?
+    };
     let mut c = Compiler {
         scope,
         params,
@@ -166,6 +191,7 @@ fn compile_edge(
     e: &EdgePattern,
     scope: &mut Scope,
     params: &Params,
+    lenient: bool,
 ) -> Result<CEdge, Diagnostic> {
     let slot = match &e.var {
         Some(v) => {
@@ -181,7 +207,16 @@ fn compile_edge(
     let types = if e.types.is_empty() {
         None
     } else {
-        Some(resolve_types(g, &e.types)?.into_iter().collect())
+        let known_types: Vec<_> = e
+            .types
+            .iter()
+            .filter_map(|t| g.edge_type_id(&t.name))
+            .collect();
+        Some(
+            known(resolve_types(g, &e.types), lenient, known_types)?
+                .into_iter()
+                .collect(),
+        )
     };
     let quant = e.quant.map(|q| (q.min, q.max));
     let mut c = Compiler {
@@ -213,6 +248,19 @@ pub fn compile_patterns(
     params: &Params,
     filters: &mut Vec<CExpr>,
 ) -> Result<Vec<CPattern>, Diagnostic> {
+    compile_patterns_in(g, patterns, scope, params, filters, false)
+}
+
+/// [`compile_patterns`]; `lenient`: unknown kinds and edge types match
+/// nothing instead of failing (Cypher queries).
+pub fn compile_patterns_in(
+    g: &Graph,
+    patterns: &[Pattern],
+    scope: &mut Scope,
+    params: &Params,
+    filters: &mut Vec<CExpr>,
+    lenient: bool,
+) -> Result<Vec<CPattern>, Diagnostic> {
     declare(patterns, scope)?;
     let mut out = Vec::new();
     for p in patterns {
@@ -222,12 +270,12 @@ pub fn compile_patterns(
         };
         let mut nodes = Vec::new();
         let mut edges = Vec::new();
-        let (first, f) = compile_node(g, &p.start, scope, params)?;
+        let (first, f) = compile_node_in(g, &p.start, scope, params, lenient)?;
         nodes.push(first);
         filters.extend(f);
         for (e, n) in &p.steps {
-            edges.push(compile_edge(g, e, scope, params)?);
-            let (node, f) = compile_node(g, n, scope, params)?;
+            edges.push(compile_edge(g, e, scope, params, lenient)?);
+            let (node, f) = compile_node_in(g, n, scope, params, lenient)?;
             nodes.push(node);
             filters.extend(f);
         }

@@ -17,6 +17,8 @@ pub enum VarKind {
     Path,
     /// Any value (bound by `unwind`, `with` or a comprehension).
     Value,
+    /// A literal, list or map projected by `with`: never a graph element.
+    Data,
 }
 
 impl VarKind {
@@ -27,6 +29,7 @@ impl VarKind {
             VarKind::EdgeList => "a list of edges",
             VarKind::Path => "a path",
             VarKind::Value => "a value",
+            VarKind::Data => "a value that is not a node or an edge",
         }
     }
 }
