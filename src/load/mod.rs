@@ -23,12 +23,14 @@ mod csv;
 mod edges;
 mod files;
 mod json;
+mod model_rules;
 mod records;
 mod report;
 mod rules;
 #[cfg(test)]
 mod scale_tests;
 mod schema;
+mod validity;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -48,6 +50,7 @@ use report::{Origin, Sink};
 use rules::Rules;
 
 pub use schema::parse_schema;
+pub use validity::{hidden_at, interval_warnings};
 
 /// How to load.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -602,6 +605,21 @@ impl Ctx {
         })
     }
 
+    /// Holds one row problem of an edge found after the edges were added.
+    fn hold_fault(&mut self, loc: &Loc, fault: String) {
+        self.edges.pending.push(Pending {
+            file: loc.file,
+            line: loc.line,
+            col: loc.col,
+            item: loc.item,
+            fatal: false,
+            faults: Faults {
+                list: vec![fault],
+                unknown: Vec::new(),
+            },
+        });
+    }
+
     /// Finds duplicate edges, reports every held problem in file order, and
     /// freezes the graph (without the duplicates, when rows are skipped).
     fn finish(mut self) -> Result<Loaded, LoadFailure> {
@@ -611,7 +629,8 @@ impl Ctx {
             .edge_types()
             .map(|(t, _)| self.rules.edge_rule(t).is_some_and(|r| r.multi))
             .collect();
-        let dups = edges::duplicates(&g, self.base_edges, &multi, self.tuning.threads);
+        let candidates = edges::duplicates(&g, self.base_edges, &multi, self.tuning.threads);
+        let dups = edges::overlapping(&g, &candidates);
         for &(dup, first) in &dups {
             let Some(loc) = self.edge_loc(dup) else {
                 continue;
@@ -622,21 +641,24 @@ impl Ctx {
             };
             let (from, to) = g.edge_ends(dup);
             let ty = g.edge_type_name(g.edge_type(dup));
-            self.edges.pending.push(Pending {
-                file: loc.file,
-                line: loc.line,
-                col: loc.col,
-                item: loc.item,
-                fatal: false,
-                faults: Faults {
-                    list: vec![format!(
-                        "duplicate edge `{}` -[{ty}]-> `{}`; first defined at {first_at} (declare multi = true for {ty} in the schema to allow parallel edges)",
-                        g.node_key(from),
-                        g.node_key(to),
-                    )],
-                    unknown: Vec::new(),
-                },
-            });
+            let (from, to) = (g.node_key(from), g.node_key(to));
+            let message = match (g.edge_validity(dup), g.edge_validity(first)) {
+                (None, None) => format!(
+                    "duplicate edge `{from}` -[{ty}]-> `{to}`; first defined at {first_at} (declare multi = true for {ty} in the schema to allow parallel edges)"
+                ),
+                (mine, theirs) => format!(
+                    "edge `{from}` -[{ty}]-> `{to}` valid {} overlaps the same edge valid {} at {first_at}; expected intervals that do not overlap (or multi = true for {ty} in the schema)",
+                    mine.unwrap_or_default().describe(),
+                    theirs.unwrap_or_default().describe(),
+                ),
+            };
+            self.hold_fault(&loc, message);
+        }
+        let model_faults = model_rules::check(&g, self.base_edges);
+        for (e, fault) in &model_faults {
+            if let Some(loc) = self.edge_loc(*e) {
+                self.hold_fault(&loc, fault.clone());
+            }
         }
         let mut pending = std::mem::take(&mut self.edges.pending);
         pending.sort_by_key(Pending::key);
@@ -669,10 +691,11 @@ impl Ctx {
         if sink.failed() {
             return Err(failure(sink));
         }
-        let graph = if dups.is_empty() {
+        let graph = if dups.is_empty() && model_faults.is_empty() {
             g
         } else {
             let mut drop: Vec<EdgeId> = dups.iter().map(|(d, _)| *d).collect();
+            drop.extend(model_faults.iter().map(|(e, _)| *e));
             drop.sort_unstable();
             drop.dedup();
             let mut b = g.into_builder();
