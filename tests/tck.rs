@@ -486,6 +486,7 @@ fn tck_read_only_scenarios() {
     let deviations = deviations();
     let todo = todo();
     let mut fixed = Vec::new();
+    let mut failing = Vec::new();
     assert!(deviations.len() <= 15, "at most 15 deviations");
     let mut per_feature: BTreeMap<(String, String), Tally> = BTreeMap::new();
     let mut per_group: BTreeMap<String, Tally> = BTreeMap::new();
@@ -507,6 +508,9 @@ fn tck_read_only_scenarios() {
                 *reasons.entry(format!("cannot run: {short}")).or_default() += 1
             }
             Outcome::Failed(why) => {
+                if !deviations.contains_key(&sc.id) {
+                    failing.push(sc.id.clone());
+                }
                 if !deviations.contains_key(&sc.id) && !todo.contains(&sc.id) {
                     unlisted.push(sc.id.clone());
                 }
@@ -555,6 +559,16 @@ fn tck_read_only_scenarios() {
     reasons.sort_by(|a, b| b.1.cmp(&a.1));
     for (r, n) in reasons.iter().take(40) {
         println!("{n:>5}  {r}");
+    }
+    // `TCK_WRITE_TODO=1` rewrites the list from this run.
+    if std::env::var("TCK_WRITE_TODO").is_ok() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tck/todo.txt");
+        let head = "# TCK scenarios that run and still fail: work left for issue 18, not deviations.\n\
+                    # One scenario id a line; tests/tck.rs fails on any failure listed neither here\n\
+                    # nor in deviations.txt. TCK_WRITE_TODO=1 cargo test --test tck rewrites it.\n";
+        let text = format!("{head}{}\n", failing.join("\n"));
+        std::fs::write(&path, text).expect("tests/tck/todo.txt is writable");
+        unlisted.clear();
     }
     if !fixed.is_empty() {
         println!(

@@ -189,6 +189,25 @@ pub(super) fn type_error(
         .expected(expected)
 }
 
+/// A constant operand of `and`, `or`, `xor`, `not` that is neither a
+/// boolean nor null is rejected before anything runs.
+fn not_boolean_constant(c: &CExpr, span: Span, op: &str) -> Result<(), Diagnostic> {
+    match c {
+        CExpr::Const(Cell::Value(Value::Bool(_) | Value::Null)) => Ok(()),
+        CExpr::Const(Cell::Value(v)) => Err(type_error(
+            span,
+            format!("`{op}` needs booleans, got {} {v}", v.type_name()),
+            "a boolean or null",
+        )),
+        CExpr::Map(_) => Err(type_error(
+            span,
+            format!("`{op}` needs booleans, got a map"),
+            "a boolean or null",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A constant from a literal.
 pub fn literal_value(lit: &Literal) -> Value {
     match lit {
@@ -268,7 +287,11 @@ impl Compiler<'_> {
                 Arc::from(key.name.as_str()),
                 key.span,
             ),
-            ExprKind::Unary(UnaryOp::Not, inner) => CExpr::Not(Box::new(self.compile(inner)?)),
+            ExprKind::Unary(UnaryOp::Not, inner) => {
+                let inner = self.compile(inner)?;
+                not_boolean_constant(&inner, e.span, "not")?;
+                CExpr::Not(Box::new(inner))
+            }
             ExprKind::Unary(UnaryOp::Neg, inner) => {
                 CExpr::Neg(Box::new(self.compile(inner)?), e.span)
             }
@@ -281,12 +304,14 @@ impl Compiler<'_> {
                 };
                 CExpr::Regex(Box::new(l), Box::new(r), cached, e.span)
             }
-            ExprKind::Binary(op, l, r) => CExpr::Bin(
-                *op,
-                Box::new(self.compile(l)?),
-                Box::new(self.compile(r)?),
-                e.span,
-            ),
+            ExprKind::Binary(op, l, r) => {
+                let (l, r) = (self.compile(l)?, self.compile(r)?);
+                if matches!(op, BinOp::And | BinOp::Or | BinOp::Xor) {
+                    not_boolean_constant(&l, e.span, op_text(*op))?;
+                    not_boolean_constant(&r, e.span, op_text(*op))?;
+                }
+                CExpr::Bin(*op, Box::new(l), Box::new(r), e.span)
+            }
             ExprKind::IsNull { expr, negated } => {
                 CExpr::IsNull(Box::new(self.compile(expr)?), *negated)
             }
@@ -828,23 +853,13 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
     };
     Ok(match op {
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-            let comparable = matches!(
-                (x, y),
-                (
-                    Value::Int(_) | Value::Float(_),
-                    Value::Int(_) | Value::Float(_)
-                ) | (Value::Str(_), Value::Str(_))
-                    | (Value::Date(_), Value::Date(_))
-                    | (Value::Bool(_), Value::Bool(_))
-            );
             // Values of different types are not comparable: null, as in Cypher.
-            if !comparable {
+            let Some(ord) = compare_values(x, y) else {
                 return Ok(Cell::NULL);
-            }
+            };
             if x.as_f64().is_some_and(f64::is_nan) || y.as_f64().is_some_and(f64::is_nan) {
                 return Ok(Cell::Value(Value::Bool(false)));
             }
-            let ord = x.sort_cmp(y);
             Cell::Value(Value::Bool(match op {
                 BinOp::Lt => ord.is_lt(),
                 BinOp::Le => ord.is_le(),
@@ -862,6 +877,28 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
         },
         _ => Cell::Value(arith(op, x, y, span).ok_or_else(mismatch)??),
     })
+}
+
+/// Cypher's comparability: numbers with numbers, strings, dates and
+/// booleans with their own type, lists element by element (the first
+/// unequal pair decides, an incomparable or null pair gives `None`).
+fn compare_values(x: &Value, y: &Value) -> Option<std::cmp::Ordering> {
+    match (x, y) {
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_))
+        | (Value::Str(_), Value::Str(_))
+        | (Value::Date(_), Value::Date(_))
+        | (Value::Bool(_), Value::Bool(_)) => Some(x.sort_cmp(y)),
+        (Value::List(a), Value::List(b)) => {
+            for (p, q) in a.iter().zip(b.iter()) {
+                if p == q && !matches!(p, Value::Null) {
+                    continue;
+                }
+                return compare_values(p, q).filter(|o| o.is_ne());
+            }
+            Some(a.len().cmp(&b.len()))
+        }
+        _ => None,
+    }
 }
 
 fn op_text(op: BinOp) -> &'static str {
@@ -926,6 +963,17 @@ fn arith(op: BinOp, x: &Value, y: &Value, span: Span) -> Option<Result<Value, Di
         (Value::Str(a), Value::Str(b)) if op == BinOp::Add => Ok(Value::str(&format!("{a}{b}"))),
         (Value::List(a), Value::List(b)) if op == BinOp::Add => Ok(Value::List(
             a.iter().chain(b.iter()).cloned().collect::<Vec<_>>().into(),
+        )),
+        // `list + x` appends, `x + list` prepends.
+        (Value::List(a), _) if op == BinOp::Add => Ok(Value::List(
+            a.iter().chain([y]).cloned().collect::<Vec<_>>().into(),
+        )),
+        (_, Value::List(b)) if op == BinOp::Add => Ok(Value::List(
+            [x].into_iter()
+                .chain(b.iter())
+                .cloned()
+                .collect::<Vec<_>>()
+                .into(),
         )),
         _ => return None,
     })

@@ -115,13 +115,26 @@ impl Projection {
             let compiled = match texts.iter().position(|t| t == text) {
                 Some(i) => CExpr::Column(i),
                 None => {
+                    let before = aggs.len();
                     let mut c = Compiler {
                         scope,
                         params,
                         aliases: Some(&aliases),
                         aggs: Some(&mut aggs),
                     };
-                    c.compile(&key.expr)?
+                    let compiled = c.compile(&key.expr)?;
+                    // Cypher: an aggregate in `order by` must be one the
+                    // projection computes; a new one would regroup the rows.
+                    if aggs.len() > before && !is_agg.iter().any(|a| *a) {
+                        return Err(Diagnostic::new(
+                            "E0306",
+                            "`order by` cannot aggregate when the projection does not",
+                        )
+                        .at(key.expr.span)
+                        .expected("an expression of the projected rows")
+                        .help("aggregate in the projection and sort by its alias"));
+                    }
+                    compiled
                 }
             };
             order.push((compiled, key.descending));
