@@ -34,6 +34,8 @@ pub struct Settings {
     pub row_limit: usize,
     /// Print timings.
     pub timing: bool,
+    /// Treat warnings (an unknown kind or edge type) as errors.
+    pub strict: bool,
 }
 
 impl Default for Settings {
@@ -43,6 +45,7 @@ impl Default for Settings {
             budget: DEFAULT_BUDGET,
             row_limit: DEFAULT_ROW_LIMIT,
             timing: false,
+            strict: false,
         }
     }
 }
@@ -56,6 +59,8 @@ pub struct Outcome {
     pub result: Result<ResultSet, Diagnostic>,
     /// How long it took (parse and evaluation).
     pub elapsed: Duration,
+    /// Warnings (the statement ran; with `strict` the first is the error).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Graph, parameters, scenarios and settings.
@@ -209,12 +214,22 @@ impl Session {
         for span in split_statements(source) {
             self.cancel.reset();
             let started = Instant::now();
-            let result = parse_statement(source, span).and_then(|stmt| self.run(source, &stmt));
+            let mut warnings = Vec::new();
+            let mut result = parse_statement(source, span)
+                .and_then(|stmt| self.run(source, &stmt, &mut warnings));
+            if self.settings.strict
+                && result.is_ok()
+                && let Some(first) = warnings.first().cloned()
+            {
+                warnings.clear();
+                result = Err(first);
+            }
             let failed = result.is_err();
             outcomes.push(Outcome {
                 span,
                 result,
                 elapsed: started.elapsed(),
+                warnings,
             });
             if failed && !keep_going {
                 break;
@@ -223,7 +238,12 @@ impl Session {
         outcomes
     }
 
-    fn run(&mut self, source: &str, stmt: &Statement) -> Result<ResultSet, Diagnostic> {
+    fn run(
+        &mut self,
+        source: &str,
+        stmt: &Statement,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<ResultSet, Diagnostic> {
         let work = Work::new(self.settings.budget, self.cancel.clone());
         let mut env = Env {
             graph: &self.graph,
@@ -234,6 +254,7 @@ impl Session {
             footprint: false,
             date: self.date,
             timeline: &self.timeline,
+            warnings: Vec::new(),
         };
         let mut stmt = stmt;
         // `at DATE: ...` sets the date of the whole statement.
@@ -256,7 +277,11 @@ impl Session {
         }
         let mut result = match &stmt.kind {
             StatementKind::Export(ex) => export_statement(&mut env, ex, &view, stmt.span)?,
-            _ => query::execute(&mut env, stmt, &view)?.result,
+            _ => {
+                let evaluated = query::execute(&mut env, stmt, &view);
+                warnings.append(&mut env.warnings);
+                evaluated?.result
+            }
         };
         let limit = self.settings.row_limit;
         if result.rows.len() > limit {

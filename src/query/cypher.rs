@@ -58,7 +58,7 @@ pub fn run_query(
 }
 
 /// `return *` / `with *`: every named variable, by name, then the items.
-fn expand_star(ret: &Return, scope: &Scope, span: Span) -> Return {
+pub(super) fn expand_star(ret: &Return, scope: &Scope, span: Span) -> Return {
     if !ret.star {
         return ret.clone();
     }
@@ -136,7 +136,7 @@ fn run_part(
                     &mut scope,
                     env.params,
                     &mut filters,
-                    true,
+                    Some(&mut env.warnings),
                 )?;
                 if let Some(w) = filter {
                     let mut c = Compiler {

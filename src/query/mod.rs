@@ -55,6 +55,9 @@ pub struct Env<'a> {
     pub date: Date,
     /// Today and the cached views of dates.
     pub timeline: &'a time::Timeline,
+    /// Warnings of the statement (an unknown kind or edge type in a
+    /// pattern: Cypher's answer, no rows, plus a did-you-mean).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The nodes and edges a statement's result touches (what `export` writes).
@@ -188,7 +191,15 @@ fn run_match(
     let g = env.graph;
     let mut scope = scope::Scope::default();
     let mut filters = Vec::new();
-    let patterns = pattern::compile_patterns(g, &m.patterns, &mut scope, env.params, &mut filters)?;
+    let patterns = pattern::compile_patterns_in(
+        g,
+        &m.patterns,
+        &mut scope,
+        env.params,
+        &mut filters,
+        Some(&mut env.warnings),
+    )?;
+    let star = cypher::expand_star(&m.ret, &scope, span);
     if let Some(w) = &m.filter {
         let mut c = expr::Compiler {
             scope: &scope,
@@ -198,7 +209,7 @@ fn run_match(
         };
         filters.push(c.compile(w)?);
     }
-    let projection = project::Projection::compile(&m.ret, &scope, env.params, env.source)?;
+    let projection = project::Projection::compile(&star, &scope, env.params, env.source)?;
     let matcher = matcher::Matcher::new(
         g,
         view,

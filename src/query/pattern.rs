@@ -131,35 +131,37 @@ pub fn compile_node(
     scope: &mut Scope,
     params: &Params,
 ) -> Result<(CNode, Option<CExpr>), Diagnostic> {
-    compile_node_in(g, n, scope, params, false)
+    compile_node_in(g, n, scope, params, None)
 }
 
-/// Kinds or edge types the graph lacks: in a Cypher query they match
-/// nothing (Cypher's answer) rather than fail.
-fn known<T>(resolved: Result<T, Diagnostic>, lenient: bool, empty: T) -> Result<T, Diagnostic> {
-    match resolved {
-        Err(d) if lenient && matches!(d.code, "E0201" | "E0202") => Ok(empty),
-        other => other,
-    }
-}
+/// Where warnings go; `None`: unknown names are errors.
+type Warnings<'w> = Option<&'w mut Vec<Diagnostic>>;
 
 fn compile_node_in(
     g: &Graph,
     n: &NodePattern,
     scope: &mut Scope,
     params: &Params,
-    lenient: bool,
+    warnings: Warnings<'_>,
 ) -> Result<(CNode, Option<CExpr>), Diagnostic> {
     let slot = match &n.var {
         Some(v) => scope.declare(&v.name, VarKind::Node, v.span)?,
         None => scope.hidden(),
     };
-    let kinds = if lenient {
-        // Each known kind still counts; unknown ones add nothing.
-        let known_kinds: Vec<KindId> = n.kinds.iter().filter_map(|k| g.kind_id(&k.name)).collect();
-        (!n.kinds.is_empty()).then_some(known_kinds)
-    } else {
-        resolve_kinds(g, &n.kinds)?
+    let kinds = match warnings {
+        Some(w) => {
+            // Each known kind still counts; an unknown one adds nothing
+            // (and a warning with its did-you-mean).
+            let mut known_kinds = Vec::new();
+            for k in &n.kinds {
+                match resolve_kinds(g, std::slice::from_ref(k)) {
+                    Ok(ids) => known_kinds.extend(ids.into_iter().flatten()),
+                    Err(d) => w.push(d),
+                }
+            }
+            (!n.kinds.is_empty()).then_some(known_kinds)
+        }
+        None => resolve_kinds(g, &n.kinds)?,
     };
     let mut c = Compiler {
         scope,
@@ -191,7 +193,7 @@ fn compile_edge(
     e: &EdgePattern,
     scope: &mut Scope,
     params: &Params,
-    lenient: bool,
+    warnings: Warnings<'_>,
 ) -> Result<CEdge, Diagnostic> {
     let slot = match &e.var {
         Some(v) => {
@@ -207,16 +209,20 @@ fn compile_edge(
     let types = if e.types.is_empty() {
         None
     } else {
-        let known_types: Vec<_> = e
-            .types
-            .iter()
-            .filter_map(|t| g.edge_type_id(&t.name))
-            .collect();
-        Some(
-            known(resolve_types(g, &e.types), lenient, known_types)?
-                .into_iter()
-                .collect(),
-        )
+        let ids = match warnings {
+            Some(w) => {
+                let mut known_types = Vec::new();
+                for t in &e.types {
+                    match resolve_types(g, std::slice::from_ref(t)) {
+                        Ok(ids) => known_types.extend(ids),
+                        Err(d) => w.push(d),
+                    }
+                }
+                known_types
+            }
+            None => resolve_types(g, &e.types)?,
+        };
+        Some(ids.into_iter().collect())
     };
     let quant = e.quant.map(|q| (q.min, q.max));
     let mut c = Compiler {
@@ -240,26 +246,16 @@ fn compile_edge(
     })
 }
 
-/// Compiles the patterns of a `match`; inline filters are appended to `filters`.
-pub fn compile_patterns(
-    g: &Graph,
-    patterns: &[Pattern],
-    scope: &mut Scope,
-    params: &Params,
-    filters: &mut Vec<CExpr>,
-) -> Result<Vec<CPattern>, Diagnostic> {
-    compile_patterns_in(g, patterns, scope, params, filters, false)
-}
-
-/// [`compile_patterns`]; `lenient`: unknown kinds and edge types match
-/// nothing instead of failing (Cypher queries).
+/// Compiles the patterns of a `match`; inline filters are appended to
+/// `filters`. With `warnings`, unknown kinds and edge types
+/// match nothing and are reported there instead of failing (Cypher's answer).
 pub fn compile_patterns_in(
     g: &Graph,
     patterns: &[Pattern],
     scope: &mut Scope,
     params: &Params,
     filters: &mut Vec<CExpr>,
-    lenient: bool,
+    mut warnings: Warnings<'_>,
 ) -> Result<Vec<CPattern>, Diagnostic> {
     declare(patterns, scope)?;
     let mut out = Vec::new();
@@ -270,12 +266,12 @@ pub fn compile_patterns_in(
         };
         let mut nodes = Vec::new();
         let mut edges = Vec::new();
-        let (first, f) = compile_node_in(g, &p.start, scope, params, lenient)?;
+        let (first, f) = compile_node_in(g, &p.start, scope, params, warnings.as_deref_mut())?;
         nodes.push(first);
         filters.extend(f);
         for (e, n) in &p.steps {
-            edges.push(compile_edge(g, e, scope, params, lenient)?);
-            let (node, f) = compile_node_in(g, n, scope, params, lenient)?;
+            edges.push(compile_edge(g, e, scope, params, warnings.as_deref_mut())?);
+            let (node, f) = compile_node_in(g, n, scope, params, warnings.as_deref_mut())?;
             nodes.push(node);
             filters.extend(f);
         }

@@ -144,6 +144,9 @@ pub fn run(mut session: Session) -> u8 {
 fn execute(session: &mut Session, source: &str) {
     let outcomes = session.execute(source, false);
     for o in outcomes {
+        for w in &o.warnings {
+            eprint!("{}", w.render_warning("<input>", source));
+        }
         match &o.result {
             Ok(result) => print!(
                 "{}",
