@@ -8,7 +8,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use regex::Regex;
 
-use super::scope::{Scope, closest};
+use super::scope::{Scope, VarKind, closest};
 use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
 use crate::limits::Work;
@@ -359,6 +359,16 @@ impl Compiler<'_> {
                 {
                     return self.compile_function(f, name, *distinct, args, e.span);
                 }
+                if lower == "length"
+                    && let Some(ExprKind::Var(v)) = args.first().map(|a| &a.kind)
+                    && let Some((_, kind @ (VarKind::Node | VarKind::Edge))) = self.scope.get(v)
+                {
+                    return Err(type_error(
+                        e.span,
+                        format!("length() cannot take `{v}`, {}", kind.noun()),
+                        "a path or a list",
+                    ));
+                }
                 let Some((func, min, max)) = Func::lookup(&lower) else {
                     let mut d =
                         Diagnostic::new("E0204", format!("unknown function `{}`", name.name))
@@ -621,7 +631,9 @@ impl CExpr {
                 Cell::Node(n) => match &**key {
                     "id" => Cell::Value(Value::str(cx.g.node_key(n))),
                     // A node without a name (a Cypher node with no `name`) reads null.
-                    "name" if cx.g.node_name(n).is_empty() => Cell::NULL,
+                    "name" if cx.g.node_name(n).is_empty() => {
+                        Cell::Value(cx.g.node_prop(n, "name").unwrap_or(Value::Null))
+                    }
                     "name" => Cell::Value(Value::str(cx.g.node_name(n))),
                     k => Cell::Value(cx.g.node_prop(n, k).unwrap_or(Value::Null)),
                 },

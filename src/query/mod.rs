@@ -7,6 +7,7 @@
 //! [`Scenarios`]; nothing here prints or writes files.
 
 mod analyses;
+mod checks;
 mod cypher;
 pub mod cypher_expr;
 mod explore;
@@ -199,7 +200,7 @@ fn run_match(
         &mut filters,
         Some(&mut env.warnings),
     )?;
-    let star = cypher::expand_star(&m.ret, &scope, span);
+    let star = cypher::expand_star(&m.ret, &scope, span)?;
     if let Some(w) = &m.filter {
         let mut c = expr::Compiler {
             scope: &scope,

@@ -72,6 +72,7 @@ impl Projection {
         params: &Params,
         source: &str,
     ) -> Result<Projection, Diagnostic> {
+        super::checks::check_projection(ret)?;
         let mut aggs = Vec::new();
         let mut items = Vec::new();
         let mut columns = Vec::new();

@@ -22,7 +22,8 @@ pub enum VarKind {
 }
 
 impl VarKind {
-    fn noun(self) -> &'static str {
+    /// The kind in words (`a node`).
+    pub fn noun(self) -> &'static str {
         match self {
             VarKind::Node => "a node",
             VarKind::Edge => "an edge",

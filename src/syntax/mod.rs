@@ -19,4 +19,4 @@ mod spans;
 
 pub use lexer::{MAX_DEPTH, split_statements};
 pub use parser::{is_complete, parse_script, parse_statement};
-pub use spans::{same_modulo_spans, strip_expr_spans, strip_spans};
+pub use spans::{same_expr_modulo_spans, same_modulo_spans, strip_expr_spans, strip_spans};
