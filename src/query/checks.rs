@@ -49,6 +49,7 @@ fn children(e: &Expr) -> Vec<&Expr> {
             vec![t]
         }
         ExprKind::HasLabels(t, _) => vec![t],
+        ExprKind::PatternPred(_) => Vec::new(),
         ExprKind::Binary(_, l, r) | ExprKind::Index(l, r) => vec![l, r],
         ExprKind::Map(entries) => entries.iter().map(|(_, v)| v).collect(),
         ExprKind::Case {

@@ -327,7 +327,8 @@ impl Compiler<'_> {
             | ExprKind::Quantified { .. }
             | ExprKind::Index(..)
             | ExprKind::Slice(..)
-            | ExprKind::HasLabels(..) => return self.compile_ext(e),
+            | ExprKind::HasLabels(..)
+            | ExprKind::PatternPred(_) => return self.compile_ext(e),
             ExprKind::Call {
                 name,
                 distinct,

@@ -239,6 +239,7 @@ fn expr(e: &mut Expr) {
             expr(a);
             from.iter_mut().chain(to.iter_mut()).for_each(|e| expr(e));
         }
+        ExprKind::PatternPred(p) => pattern(p),
         ExprKind::HasLabels(a, labels) => {
             expr(a);
             labels.iter_mut().for_each(ident);
