@@ -6,14 +6,16 @@
 //! Output goes through explicit writers so a closed pipe (`faultline check |
 //! head -1`) ends the program quietly instead of panicking in `println!`.
 
+use std::borrow::Cow;
 use std::ffi::OsString;
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::diag::escape_for_terminal;
 use crate::load::{LoadFailure, LoadOptions, Loaded, bundled_data_dir, load};
 use crate::model::Date;
 use crate::output::Format as OutputFormat;
@@ -124,6 +126,14 @@ pub struct ExecArgs {
     /// Work budget per statement, in expanded edges.
     #[arg(long, value_name = "N")]
     pub budget: Option<u64>,
+    /// Memory budget per statement (bytes, or e.g. `512M`, `4G`; default a
+    /// quarter of the machine's memory).
+    #[arg(long, value_name = "SIZE", value_parser = crate::limits::parse_memory_size)]
+    pub memory_budget: Option<u64>,
+    /// Most rows a result shows (default 10000); a result cut short says so
+    /// (in the table, the JSON `message`, or on stderr for CSV).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
     /// Print how long each statement took (to stderr).
     #[arg(long)]
     pub timing: bool,
@@ -384,11 +394,21 @@ fn start_session(data: &DataArgs, exec: &ExecArgs) -> Result<Session, CliError> 
     }
     for (name, value) in &exec.params {
         session
-            .set_param(name, parse_param_value(value))
+            .set_param(
+                name,
+                parse_param_value(value)
+                    .map_err(|e| CliError::Usage(format!("--param {name}: {e}")))?,
+            )
             .map_err(CliError::Usage)?;
     }
     if let Some(budget) = exec.budget {
         session.settings.budget = budget;
+    }
+    if let Some(limit) = exec.limit {
+        session.settings.row_limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    }
+    if let Some(bytes) = exec.memory_budget {
+        session.settings.memory_budget = bytes;
     }
     session.settings.format = match exec.format {
         Format::Table => OutputFormat::Table,
@@ -422,11 +442,24 @@ fn run_source(
         match &o.result {
             Ok(result) => {
                 let format = session.settings.format;
-                out.write_all(crate::output::render(session.graph(), result, format).as_bytes())?;
+                let text = crate::output::render(session.graph(), result, format);
+                if format == OutputFormat::Csv && io::stdout().is_terminal() {
+                    // CSV keeps the data exact for files and pipes; on a
+                    // terminal control characters are shown escaped.
+                    for line in text.split_inclusive('\n') {
+                        let body = line.strip_suffix('\n').unwrap_or(line);
+                        out.write_all(escape_for_terminal(body).as_bytes())?;
+                        out.write_all(&line.as_bytes()[body.len()..])?;
+                    }
+                } else {
+                    out.write_all(text.as_bytes())?;
+                }
                 if format == OutputFormat::Csv
                     && let Some(message) = &result.message
                 {
-                    let _ = writeln!(err, "{message}");
+                    for line in message.lines() {
+                        let _ = writeln!(err, "{}", escape_for_terminal(line));
+                    }
                 }
             }
             Err(d) => {
@@ -520,9 +553,10 @@ fn cmd_check(data: &DataArgs) -> Result<ExitCode, CliError> {
 /// sorted by name, in two aligned columns.
 pub fn write_counts(out: &mut impl Write, loaded: &Loaded) -> io::Result<()> {
     let g = &loaded.graph;
-    let mut kinds: Vec<(&str, usize)> = g
+    // Kind and edge-type names come from the data: escaped for the terminal.
+    let mut kinds: Vec<(Cow<str>, usize)> = g
         .kinds()
-        .map(|(k, name)| (name, g.nodes_of_kind(k).len()))
+        .map(|(k, name)| (escape_for_terminal(name), g.nodes_of_kind(k).len()))
         .collect();
     kinds.sort();
     let mut per_type = vec![0usize; g.edge_types().count()];
@@ -531,9 +565,9 @@ pub fn write_counts(out: &mut impl Write, loaded: &Loaded) -> io::Result<()> {
             *n += 1;
         }
     }
-    let mut types: Vec<(&str, usize)> = g
+    let mut types: Vec<(Cow<str>, usize)> = g
         .edge_types()
-        .map(|(t, info)| (&*info.name, per_type[t.index()]))
+        .map(|(t, info)| (escape_for_terminal(&info.name), per_type[t.index()]))
         .collect();
     types.sort();
     let width = kinds
@@ -572,17 +606,21 @@ fn write_validity(out: &mut impl Write, loaded: &Loaded, at: Option<Date>) -> io
     if !g.has_validity() {
         return Ok(());
     }
-    let today = Date::today();
-    let day = at.map_or(today, Date::first_day);
+    let day = at.map_or_else(Date::today, Date::first_day);
     let (hidden_nodes, hidden_edges) = crate::load::hidden_at(g, day);
+    let (dated_nodes, dated_edges) = (g.nodes_with_validity().len(), g.edges_with_validity().len());
+    // Without --at the line names no date, so that it reads the same any day.
+    let when = match at {
+        Some(_) => format!("at {day}"),
+        None => "today".to_string(),
+    };
     writeln!(
         out,
-        "validity: {} nodes and {} edges have dates; at {day}{}: {} nodes and {} edges hidden",
-        g.nodes_with_validity().len(),
-        g.edges_with_validity().len(),
-        if day == today { " (today)" } else { "" },
-        hidden_nodes,
-        hidden_edges,
+        "validity: {dated_nodes} node{} and {dated_edges} edge{} have dates; {when}, {hidden_nodes} node{} and {hidden_edges} edge{} are hidden (--at DATE sees another day)",
+        plural(dated_nodes),
+        plural(dated_edges),
+        plural(hidden_nodes),
+        plural(hidden_edges),
     )?;
     for w in crate::load::interval_warnings(g) {
         writeln!(out, "warning: {w}")?;

@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::analysis::View;
@@ -36,6 +37,8 @@ pub struct Settings {
     pub timing: bool,
     /// Treat warnings (an unknown kind or edge type) as errors.
     pub strict: bool,
+    /// The memory budget per statement, in bytes.
+    pub memory_budget: u64,
 }
 
 impl Default for Settings {
@@ -46,6 +49,7 @@ impl Default for Settings {
             row_limit: DEFAULT_ROW_LIMIT,
             timing: false,
             strict: false,
+            memory_budget: crate::limits::default_memory_budget(),
         }
     }
 }
@@ -65,12 +69,17 @@ pub struct Outcome {
 
 /// Graph, parameters, scenarios and settings.
 pub struct Session {
-    graph: Graph,
+    graph: Arc<Graph>,
     params: Params,
     scenarios: Scenarios,
     /// User settings.
     pub settings: Settings,
     cancel: CancelFlag,
+    /// The text of each scenario's definition, in order, so `:load` can
+    /// define them again over the merged graph.
+    scenario_sources: Vec<(String, String)>,
+    /// Notices for the user from the last `:load` (scenarios dropped).
+    notices: Vec<String>,
     /// The date statements see (`--at`, `:at`; default today).
     date: Date,
     timeline: Timeline,
@@ -78,12 +87,27 @@ pub struct Session {
 
 /// Parses a parameter value as typed on the command line or in `:param`:
 /// an FQL literal (`42`, `-1.5`, `true`, `null`, `"quoted"`), else the text
-/// itself as a string.
-pub fn parse_param_value(text: &str) -> Value {
+/// itself as a string. An integer beyond 64 bits is an error, not a
+/// float that silently lost its digits.
+pub fn parse_param_value(text: &str) -> Result<Value, String> {
     let t = text.trim();
     if let Ok(i) = t.parse::<i64>() {
-        return Value::Int(i);
+        return Ok(Value::Int(i));
     }
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "`{t}` is an integer beyond 64 bits; expected an integer from {} to {} \
+             (quote it for a string, or write it with an exponent such as 1e23 for a float)",
+            i64::MIN,
+            i64::MAX
+        ));
+    }
+    Ok(parse_param_text(t))
+}
+
+/// The non-integer forms of [`parse_param_value`].
+fn parse_param_text(t: &str) -> Value {
     if let Ok(f) = t.parse::<f64>()
         && f.is_finite()
         && t.bytes().any(|b| b.is_ascii_digit())
@@ -128,14 +152,22 @@ impl Session {
     /// A session over a loaded graph.
     pub fn new(graph: Graph) -> Session {
         Session {
-            graph,
+            graph: Arc::new(graph),
             params: Params::new(),
             scenarios: Scenarios::new(),
             settings: Settings::default(),
             cancel: CancelFlag::new(),
+            scenario_sources: Vec::new(),
+            notices: Vec::new(),
             date: Date::today(),
             timeline: Timeline::new(Date::today()),
         }
+    }
+
+    /// Notices from the last `:load` (scenarios that could not be defined
+    /// again over the merged graph), emptied by the call.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     /// The date statements see the graph at (time.md).
@@ -163,6 +195,13 @@ impl Session {
     /// The graph.
     pub fn graph(&self) -> &Graph {
         &self.graph
+    }
+
+    /// The graph, shared: embedding code keeps it to read the nodes of a
+    /// result after the session has moved on (a later `load_more` replaces
+    /// the session's graph but not this one).
+    pub fn shared_graph(&self) -> Arc<Graph> {
+        Arc::clone(&self.graph)
     }
 
     /// The flag that cancels the running statement (Ctrl-C).
@@ -194,17 +233,48 @@ impl Session {
         &self.scenarios
     }
 
-    /// Merges more data into the graph (`:load`). On failure the graph is
-    /// unchanged. Scenarios are kept (their ids stay valid: merging only adds).
+    /// Merges more data into the graph (`:load`). On failure, or when the
+    /// cancel flag is set (Ctrl-C), the graph is unchanged. Scenarios are
+    /// defined again over the merged graph (a `cut` between two firms also
+    /// cuts edges the new data adds); one that no longer can be (a name now
+    /// ambiguous) is dropped with a notice ([`Session::take_notices`]).
     pub fn load_more(&mut self, paths: &[PathBuf]) -> Result<(usize, usize), LoadFailure> {
-        let loaded = load::load_into(&self.graph, paths, &LoadOptions::default())?;
+        self.cancel.reset();
+        let opts = LoadOptions {
+            cancel: Some(self.cancel.clone()),
+            ..LoadOptions::default()
+        };
+        let loaded = load::load_into(&self.graph, paths, &opts)?;
         let added = (
             loaded.graph.node_count() - self.graph.node_count(),
             loaded.graph.edge_count() - self.graph.edge_count(),
         );
-        self.graph = loaded.graph;
+        self.graph = Arc::new(loaded.graph);
         self.timeline.clear();
+        self.refresh_scenarios();
         Ok(added)
+    }
+
+    /// Defines every scenario again, in the order they were defined.
+    fn refresh_scenarios(&mut self) {
+        let sources = std::mem::take(&mut self.scenario_sources);
+        self.scenarios.clear();
+        for (name, text) in sources {
+            let outcomes = self.execute(&text, false);
+            if let Some(Err(d)) = outcomes.last().map(|o| &o.result) {
+                self.notices.push(format!(
+                    "scenario {name} was dropped: it cannot be defined over the merged graph: {d}"
+                ));
+            }
+        }
+    }
+
+    /// Records a scenario's definition (replacing an earlier one of the
+    /// same name).
+    fn remember_scenario(&mut self, name: &str, text: &str) {
+        self.scenario_sources.retain(|(n, _)| n != name);
+        self.scenario_sources
+            .push((name.to_string(), text.to_string()));
     }
 
     /// Runs every statement of `source` in order. Stops at the first error
@@ -215,14 +285,23 @@ impl Session {
             self.cancel.reset();
             let started = Instant::now();
             let mut warnings = Vec::new();
-            let mut result = parse_statement(source, span)
-                .and_then(|stmt| self.run(source, &stmt, &mut warnings));
+            let parsed = parse_statement(source, span);
+            let mut result = match &parsed {
+                Ok(stmt) => self.run(source, stmt, &mut warnings),
+                Err(d) => Err(d.clone()),
+            };
             if self.settings.strict
                 && result.is_ok()
                 && let Some(first) = warnings.first().cloned()
             {
                 warnings.clear();
                 result = Err(first);
+            }
+            if let (Ok(stmt), Ok(_)) = (&parsed, &result)
+                && let StatementKind::Scenario(s) = &stmt.kind
+            {
+                let text = source.get(span.start..span.end).unwrap_or("");
+                self.remember_scenario(&s.name.name, text);
             }
             let failed = result.is_err();
             outcomes.push(Outcome {
@@ -244,7 +323,8 @@ impl Session {
         stmt: &Statement,
         warnings: &mut Vec<Diagnostic>,
     ) -> Result<ResultSet, Diagnostic> {
-        let work = Work::new(self.settings.budget, self.cancel.clone());
+        let work = Work::new(self.settings.budget, self.cancel.clone())
+            .with_memory_budget(self.settings.memory_budget);
         let mut env = Env {
             graph: &self.graph,
             params: &self.params,
@@ -264,8 +344,9 @@ impl Session {
         }
         let dated = self.timeline.view(&self.graph, env.date);
         let mut view: Cow<View> = Cow::Borrowed(&dated);
+        let mut scenarios = Vec::new();
         // `with NAME: export ...` exports the scenario's view.
-        while let StatementKind::With { scenario, body } = &stmt.kind {
+        while let StatementKind::With { scenario, body, .. } = &stmt.kind {
             if !matches!(
                 body.kind,
                 StatementKind::Export(_) | StatementKind::With { .. }
@@ -273,10 +354,25 @@ impl Session {
                 break;
             }
             view = Cow::Owned(query::scenario_view(&env, scenario, &view)?);
+            scenarios.push(scenario);
             stmt = body;
         }
+        // `export ... with ended` also shows what the date hides: the same
+        // scenarios over the undated graph.
+        let mut undated = None;
+        if let StatementKind::Export(ex) = &stmt.kind
+            && ex.ended
+        {
+            let mut plain = View::full();
+            for s in scenarios {
+                plain = query::scenario_view(&env, s, &plain)?;
+            }
+            undated = Some(plain);
+        }
         let mut result = match &stmt.kind {
-            StatementKind::Export(ex) => export_statement(&mut env, ex, &view, stmt.span)?,
+            StatementKind::Export(ex) => {
+                export_statement(&mut env, ex, &view, undated.as_ref(), stmt.span)?
+            }
             _ => {
                 let evaluated = query::execute(&mut env, stmt, &view);
                 warnings.append(&mut env.warnings);
@@ -287,8 +383,9 @@ impl Session {
         if result.rows.len() > limit {
             let total = result.rows.len();
             result.rows.truncate(limit);
-            let notice =
-                format!("showing the first {limit} of {total} rows (change with :limit N)");
+            let notice = format!(
+                "showing the first {limit} of {total} rows (change with --limit N, or :limit N in the REPL)"
+            );
             result.message = Some(match result.message.take() {
                 Some(m) => format!("{m}\n{notice}"),
                 None => notice,
@@ -298,10 +395,14 @@ impl Session {
     }
 }
 
+/// `export ...`; with `undated` (`with ended`), also what the date hides:
+/// the whole undated graph, or the edges of the result's nodes that only
+/// the date hides, with their other ends.
 fn export_statement(
     env: &mut Env,
     ex: &ExportStmt,
     view: &View,
+    undated: Option<&View>,
     span: Span,
 ) -> Result<ResultSet, Diagnostic> {
     let g = env.graph;
@@ -310,14 +411,27 @@ fn export_statement(
             env.footprint = true;
             let evaluated = query::execute(env, inner, view)?;
             let f = evaluated.footprint;
-            Subgraph {
+            let mut sub = Subgraph {
                 nodes: f.nodes,
                 edges: f.edges,
                 highlight: f.highlight,
                 title: None,
+            };
+            if let Some(plain) = undated {
+                let mut ended = Vec::new();
+                for &n in &sub.nodes {
+                    let out = g.out_adj().iter(n).map(|(e, _, _)| e);
+                    for e in out.chain(g.in_adj().iter(n).map(|(e, _, _)| e)) {
+                        if !view.edge(g, e) && plain.edge(g, e) {
+                            ended.push(e);
+                        }
+                    }
+                }
+                sub.edges.extend(ended);
             }
+            sub
         }
-        None => Subgraph::whole(g, view),
+        None => Subgraph::whole(g, undated.unwrap_or(view)),
     };
     sub.normalize(g);
     let path = FsPath::new(&ex.file);
@@ -325,9 +439,11 @@ fn export_statement(
     let opts = DotOptions {
         clusters: ex.clusters,
     };
+    let day = undated.map(|_| env.date);
     match ex.format {
         ExportFormat::Dot => {
-            export::write_atomic(path, export::to_dot(g, &sub, &opts).as_bytes()).map_err(fail)?
+            export::write_atomic(path, export::to_dot_at(g, &sub, &opts, day).as_bytes())
+                .map_err(fail)?
         }
         ExportFormat::Json => {
             export::write_atomic(path, export::to_json(g, &sub).as_bytes()).map_err(fail)?
@@ -336,12 +452,12 @@ fn export_statement(
             export::write_atomic(path, export::to_graphml(g, &sub).as_bytes()).map_err(fail)?
         }
         ExportFormat::Svg => {
-            export::render_with_graphviz(&export::to_dot(g, &sub, &opts), ImageFormat::Svg, path)
-                .map_err(fail)?
+            let dot = export::to_dot_at(g, &sub, &opts, day);
+            export::render_with_graphviz(&dot, ImageFormat::Svg, path).map_err(fail)?
         }
         ExportFormat::Png => {
-            export::render_with_graphviz(&export::to_dot(g, &sub, &opts), ImageFormat::Png, path)
-                .map_err(fail)?
+            let dot = export::to_dot_at(g, &sub, &opts, day);
+            export::render_with_graphviz(&dot, ImageFormat::Png, path).map_err(fail)?
         }
     }
     Ok(ResultSet::message(format!(

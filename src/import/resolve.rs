@@ -203,7 +203,7 @@ impl EntityIndex {
 /// iso3)`, the linked ones after the curated ones.
 #[cfg(test)]
 #[derive(Default)]
-#[allow(clippy::type_complexity, reason = "a test fixture's tuple")]
+#[allow(clippy::type_complexity)]
 pub(crate) struct IndexBuilder {
     nodes: Vec<(String, String, String, Vec<String>, Option<String>, bool)>,
 }

@@ -11,18 +11,7 @@ use crate::result::{Cell, ResultSet};
 /// for a terminal, and names from the data must neither break its rows nor
 /// send escape sequences. (CSV and JSON keep the text exact.)
 fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::diag::escape_for_terminal(text).into_owned()
 }
 
 /// Renders a result as a table.
@@ -55,7 +44,8 @@ pub fn render(g: &Graph, result: &ResultSet) -> String {
         out.push_str(&format!("({n} row{})\n", if n == 1 { "" } else { "s" }));
     }
     if let Some(message) = &result.message {
-        out.push_str(message);
+        let lines: Vec<String> = message.split('\n').map(printable).collect();
+        out.push_str(&lines.join("\n"));
         out.push('\n');
     }
     out

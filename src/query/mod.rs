@@ -14,6 +14,7 @@ mod explore;
 pub mod expr;
 pub mod functions;
 mod key;
+mod loss;
 mod matcher;
 mod nodeset;
 mod pattern;
@@ -23,8 +24,8 @@ pub mod time;
 
 use indexmap::IndexMap;
 
-pub use analyses::scenario_view;
 pub use expr::Params;
+pub use loss::scenario_view;
 pub use nodeset::resolve_nodeset;
 
 use crate::analysis::View;
@@ -35,7 +36,7 @@ use crate::result::{Cell, ResultSet};
 use crate::syntax::ast::{MatchStmt, Statement, StatementKind};
 
 /// Named scenarios (views), in definition order.
-pub type Scenarios = IndexMap<String, View>;
+pub type Scenarios = IndexMap<String, crate::analysis::Scenario>;
 
 /// What a statement runs against.
 pub struct Env<'a> {
@@ -130,6 +131,9 @@ pub fn interrupted(e: Interrupt, span: Span) -> Diagnostic {
         Interrupt::Budget { .. } => Diagnostic::new("E0401", e.to_string())
             .at(span)
             .help("raise it with `--budget N` on the command line or `:budget N` in the REPL"),
+        Interrupt::Memory { .. } => Diagnostic::new("E0404", e.to_string())
+            .at(span)
+            .help("raise it with `--memory-budget SIZE` on the command line or `:memory-budget SIZE` in the REPL"),
         Interrupt::Cancelled => Diagnostic::new("E0402", "statement cancelled").at(span),
     }
 }
@@ -149,14 +153,17 @@ pub fn execute(env: &mut Env, stmt: &Statement, view: &View) -> Result<Evaluated
         StatementKind::Path(p) => analyses::path(env, p, view, stmt.span),
         StatementKind::Upstream(t) => analyses::trace(env, t, view, stmt.span, true),
         StatementKind::Downstream(t) => analyses::trace(env, t, view, stmt.span, false),
-        StatementKind::Exposure(x) => analyses::exposure(env, x, view, stmt.span),
-        StatementKind::Chokepoints(c) => analyses::chokepoints(env, c, view, stmt.span),
-        StatementKind::Scenario(s) => analyses::define_scenario(env, s, view, stmt.span),
-        StatementKind::With { scenario, body } => {
-            let scenario_view = analyses::scenario_view(env, scenario, view)?;
-            execute(env, body, &scenario_view)
+        StatementKind::Exposure(x) | StatementKind::Impact(x) => {
+            loss::exposure(env, x, view, &[], stmt.span)
         }
-        StatementKind::Compare { scenario, body } => analyses::compare(env, scenario, body, view),
+        StatementKind::Chokepoints(c) => loss::chokepoints(env, c, view, &[], stmt.span),
+        StatementKind::Scenario(s) => loss::define_scenario(env, s, view, stmt.span),
+        StatementKind::With { .. } => loss::with(env, stmt, view),
+        StatementKind::Compare {
+            scenario,
+            substituting,
+            body,
+        } => loss::compare(env, scenario, *substituting, body, view),
         StatementKind::At { .. } => Err(time::nested_at(stmt.span)),
         StatementKind::CompareAt {
             before,

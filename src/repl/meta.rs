@@ -45,6 +45,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "budget",
         ":budget N           work budget per statement (expanded edges and rows)",
     ),
+    (
+        "memory-budget",
+        ":memory-budget SIZE memory budget per statement (e.g. 512M, 4G)",
+    ),
     ("limit", ":limit N            most rows shown per result"),
     ("scenarios", ":scenarios          list defined scenarios"),
     (
@@ -91,6 +95,9 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
             }
             match session.load_more(&[PathBuf::from(arg)]) {
                 Ok((nodes, edges)) => {
+                    for notice in session.take_notices() {
+                        eprintln!("{notice}");
+                    }
                     let g = session.graph();
                     println!(
                         "loaded {arg}: +{nodes} nodes, +{edges} edges (now {} nodes, {} edges)",
@@ -126,7 +133,13 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
                 eprintln!("usage: :param NAME VALUE   (e.g. :param firm \"NVIDIA\")");
                 return Flow::Continue;
             };
-            let value = parse_param_value(value);
+            let value = match parse_param_value(value) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Flow::Continue;
+                }
+            };
             match session.set_param(pname, value.clone()) {
                 Ok(()) => println!("${} = {}", pname.trim_start_matches('$'), value),
                 Err(e) => eprintln!("{e}"),
@@ -151,6 +164,19 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
                 session.settings.budget
             ),
         },
+        "memory-budget" if arg.is_empty() => {
+            println!(
+                "memory budget: {} MiB",
+                session.settings.memory_budget >> 20
+            )
+        }
+        "memory-budget" => match crate::limits::parse_memory_size(arg) {
+            Ok(bytes) => {
+                session.settings.memory_budget = bytes;
+                println!("memory budget: {} MiB", bytes >> 20);
+            }
+            Err(e) => eprintln!("usage: :memory-budget SIZE   ({e})"),
+        },
         "limit" => match arg.replace('_', "").parse::<usize>() {
             Ok(n) if n > 0 => {
                 session.settings.row_limit = n;
@@ -166,9 +192,8 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
             if session.scenarios().is_empty() {
                 println!("no scenarios (define one with: scenario NAME = remove \"Taiwan\")");
             }
-            for (name, view) in session.scenarios() {
-                let (n, e) = view.hidden_counts();
-                println!("{name}: removes {n} nodes and {e} edges");
+            for (name, scenario) in session.scenarios() {
+                println!("{name}: {}", scenario.describe());
             }
         }
         "at" => {
