@@ -78,6 +78,10 @@ pub enum Command {
         /// The curated graph to resolve names against (default: the bundled graph).
         #[arg(long, value_name = "DIR")]
         curated: Option<PathBuf>,
+        /// List every skipped, adjusted and unmatched item and every note
+        /// (without it: counts and the first unmatched entities).
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Validate data and print node counts by kind and edge counts by type.
     Check {
@@ -221,7 +225,8 @@ where
             src,
             out,
             curated,
-        }) => cmd_import(&set, src, out, curated),
+            verbose,
+        }) => cmd_import(&set, src, out, curated, verbose),
     };
     match outcome {
         Ok(code) => code,
@@ -480,13 +485,19 @@ fn run_source(
     })
 }
 
-/// `faultline import SET [SRC OUT]`: runs an importer and prints what it
-/// skipped, adjusted or could not match, then a summary.
+/// Unmatched entities listed without `--verbose`.
+const IMPORT_UNMATCHED_SHOWN: usize = 10;
+
+/// `faultline import SET [SRC OUT] [--verbose]`: runs an importer and
+/// prints a summary: counts of what it skipped, adjusted, could not match
+/// and noted, the first unmatched entities, and what it wrote; `--verbose`
+/// lists every item.
 fn cmd_import(
     set: &str,
     src: Option<PathBuf>,
     out: Option<PathBuf>,
     curated: Option<PathBuf>,
+    verbose: bool,
 ) -> Result<ExitCode, CliError> {
     use crate::import::{DataSet, import};
     let curated = curated.unwrap_or_else(bundled_data_dir);
@@ -511,14 +522,22 @@ fn cmd_import(
         let out = out.clone().unwrap_or_else(|| d.default_output(&curated));
         match import(d, &src, &out, &curated) {
             Ok(r) => {
-                for (title, lines) in [
-                    ("skipped or adjusted", &r.skipped),
-                    ("unmatched", &r.unmatched),
-                    ("notes", &r.notes),
+                for (title, lines, shown) in [
+                    ("skipped or adjusted", &r.skipped, 0),
+                    ("unmatched", &r.unmatched, IMPORT_UNMATCHED_SHOWN),
+                    ("notes", &r.notes, 0),
                 ] {
                     writeln!(stdout, "{} {title}: {}", d.name(), lines.len())?;
-                    for l in lines.iter() {
+                    let shown = if verbose { lines.len() } else { shown };
+                    for l in lines.iter().take(shown) {
                         writeln!(stdout, "  {l}")?;
+                    }
+                    if lines.len() > shown {
+                        writeln!(
+                            stdout,
+                            "  ({} more; --verbose lists them)",
+                            lines.len() - shown
+                        )?;
                     }
                 }
                 writeln!(

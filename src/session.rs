@@ -18,11 +18,25 @@ use crate::output::Format;
 use crate::query::time::Timeline;
 use crate::query::{self, Env, Params, Scenarios};
 use crate::result::ResultSet;
-use crate::syntax::ast::{ExportFormat, ExportStmt, Statement, StatementKind};
+use crate::syntax::ast::{ExportFormat, ExportStmt, GraphLayout, Statement, StatementKind};
 use crate::syntax::{parse_statement, split_statements};
 
 /// The default cap on rows shown per result.
 pub const DEFAULT_ROW_LIMIT: usize = 10_000;
+
+/// Budget units per node and edge of the loaded graph (see [`budget_for`]).
+pub const BUDGET_PER_ITEM: u64 = 100;
+
+/// The default work budget for a graph: [`BUDGET_PER_ITEM`] units per node
+/// and edge, and never less than [`DEFAULT_BUDGET`]. An analysis over the
+/// whole graph (a traversal, an exposure solve, a chokepoint sweep) spends a
+/// small multiple of the graph's size, so it runs at the default on any
+/// graph; a runaway enumeration (a cartesian product, all paths) grows
+/// faster than the graph and still stops.
+pub fn budget_for(g: &Graph) -> u64 {
+    let items = (g.node_count() as u64).saturating_add(g.edge_count() as u64);
+    items.saturating_mul(BUDGET_PER_ITEM).max(DEFAULT_BUDGET)
+}
 
 /// Settings a user can change (`--format`, `:format`, `:budget`, ...).
 #[derive(Clone, Debug)]
@@ -39,6 +53,9 @@ pub struct Settings {
     pub strict: bool,
     /// The memory budget per statement, in bytes.
     pub memory_budget: u64,
+    /// Columns a table is fitted to in the REPL (`:width N`); `None`: the
+    /// terminal's width.
+    pub width: Option<usize>,
 }
 
 impl Default for Settings {
@@ -50,6 +67,7 @@ impl Default for Settings {
             timing: false,
             strict: false,
             memory_budget: crate::limits::default_memory_budget(),
+            width: None,
         }
     }
 }
@@ -151,11 +169,15 @@ pub fn check_param_name(name: &str) -> Result<(), String> {
 impl Session {
     /// A session over a loaded graph.
     pub fn new(graph: Graph) -> Session {
+        let settings = Settings {
+            budget: budget_for(&graph),
+            ..Settings::default()
+        };
         Session {
             graph: Arc::new(graph),
             params: Params::new(),
             scenarios: Scenarios::new(),
-            settings: Settings::default(),
+            settings,
             cancel: CancelFlag::new(),
             scenario_sources: Vec::new(),
             notices: Vec::new(),
@@ -249,6 +271,10 @@ impl Session {
             loaded.graph.node_count() - self.graph.node_count(),
             loaded.graph.edge_count() - self.graph.edge_count(),
         );
+        // A budget the user did not set follows the graph's size.
+        if self.settings.budget == budget_for(&self.graph) {
+            self.settings.budget = budget_for(&loaded.graph);
+        }
         self.graph = Arc::new(loaded.graph);
         self.timeline.clear();
         self.refresh_scenarios();
@@ -369,16 +395,31 @@ impl Session {
             }
             undated = Some(plain);
         }
-        let mut result = match &stmt.kind {
-            StatementKind::Export(ex) => {
-                export_statement(&mut env, ex, &view, undated.as_ref(), stmt.span)?
-            }
+        let outcome = match &stmt.kind {
+            StatementKind::Export(ex) => export_statement(
+                &mut env,
+                ex,
+                &view,
+                undated.as_ref(),
+                stmt.span,
+                &self.cancel,
+            ),
             _ => {
                 let evaluated = query::execute(&mut env, stmt, &view);
                 warnings.append(&mut env.warnings);
-                evaluated?.result
+                evaluated.map(|e| e.result)
             }
         };
+        let mut result = outcome.map_err(|mut d| {
+            if d.code == "E0401" {
+                d.message.push_str(&format!(
+                    " (it stopped after {} units; the default for this graph is {})",
+                    work.used(),
+                    budget_for(&self.graph)
+                ));
+            }
+            d
+        })?;
         let limit = self.settings.row_limit;
         if result.rows.len() > limit {
             let total = result.rows.len();
@@ -395,6 +436,31 @@ impl Session {
     }
 }
 
+/// `export chart "FILE.svg" from STATEMENT`: a bar chart of the rows.
+fn chart_statement(
+    env: &mut Env,
+    ex: &ExportStmt,
+    view: &View,
+    span: Span,
+) -> Result<ResultSet, Diagnostic> {
+    let Some(inner) = &ex.from else {
+        return Err(Diagnostic::new("E0501", "a chart needs rows to draw")
+            .at(span)
+            .expected("`from` and a statement, e.g. `export chart \"x.svg\" from exposure of (f:Firm) to \"Taiwan\" top 10`"));
+    };
+    let result = query::execute(env, inner, view)?.result;
+    let svg = export::to_chart(env.graph, &result, &inner.to_string())
+        .map_err(|e| Diagnostic::new("E0501", e).at(inner.span))?;
+    export::write_atomic(FsPath::new(&ex.file), svg.as_bytes())
+        .map_err(|e| Diagnostic::new("E0501", e.to_string()).at(span))?;
+    let bars = result.rows.len().min(export::MAX_BARS);
+    Ok(ResultSet::message(format!(
+        "exported a chart of {bars} row{} to {}",
+        if bars == 1 { "" } else { "s" },
+        ex.file
+    )))
+}
+
 /// `export ...`; with `undated` (`with ended`), also what the date hides:
 /// the whole undated graph, or the edges of the result's nodes that only
 /// the date hides, with their other ends.
@@ -404,7 +470,11 @@ fn export_statement(
     view: &View,
     undated: Option<&View>,
     span: Span,
+    cancel: &CancelFlag,
 ) -> Result<ResultSet, Diagnostic> {
+    if ex.format == ExportFormat::Chart {
+        return chart_statement(env, ex, view, span);
+    }
     let g = env.graph;
     let mut sub = match &ex.from {
         Some(inner) => {
@@ -438,6 +508,16 @@ fn export_statement(
     let fail = |e: export::ExportError| Diagnostic::new("E0501", e.to_string()).at(span);
     let opts = DotOptions {
         clusters: ex.clusters,
+        layout: ex.layout.map(|l| match l {
+            GraphLayout::Dot => export::Layout::Dot,
+            GraphLayout::Sfdp => export::Layout::Sfdp,
+            GraphLayout::Neato => export::Layout::Neato,
+        }),
+        labels: ex.labels,
+    };
+    let limits = export::RenderLimits {
+        timeout: export::DEFAULT_RENDER_TIMEOUT,
+        cancel: cancel.clone(),
     };
     let day = undated.map(|_| env.date);
     match ex.format {
@@ -451,21 +531,76 @@ fn export_statement(
         ExportFormat::Graphml => {
             export::write_atomic(path, export::to_graphml(g, &sub).as_bytes()).map_err(fail)?
         }
-        ExportFormat::Svg => {
-            let dot = export::to_dot_at(g, &sub, &opts, day);
-            export::render_with_graphviz(&dot, ImageFormat::Svg, path).map_err(fail)?
+        ExportFormat::Html => {
+            export::write_atomic(path, export::to_html(g, &sub).as_bytes()).map_err(fail)?
         }
-        ExportFormat::Png => {
+        ExportFormat::Chart => return chart_statement(env, ex, view, span),
+        ExportFormat::Svg | ExportFormat::Png => {
+            let image = if ex.format == ExportFormat::Svg {
+                ImageFormat::Svg
+            } else {
+                ImageFormat::Png
+            };
             let dot = export::to_dot_at(g, &sub, &opts, day);
-            export::render_with_graphviz(&dot, ImageFormat::Png, path).map_err(fail)?
+            export::render_limited(&dot, image, path, &limits).map_err(fail)?
         }
     }
-    Ok(ResultSet::message(format!(
+    let mut message = format!(
         "exported {} node{} and {} edge{} to {}",
         sub.nodes.len(),
         if sub.nodes.len() == 1 { "" } else { "s" },
         sub.edges.len(),
         if sub.edges.len() == 1 { "" } else { "s" },
         ex.file
-    )))
+    );
+    if matches!(ex.format, ExportFormat::Svg | ExportFormat::Png)
+        && let Some(note) = export::readability_note(sub.nodes.len())
+    {
+        message.push('\n');
+        message.push_str(&note);
+    }
+    Ok(ResultSet::message(message))
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+    use crate::model::GraphBuilder;
+
+    /// A ring of `n` firms, each depending on the next.
+    fn ring(n: usize) -> Graph {
+        let mut b = GraphBuilder::new();
+        let firm = b.kind("Firm");
+        let dep = b.edge_type("DEPENDS_ON");
+        let ids: Vec<_> = (0..n)
+            .map(|i| {
+                b.add_node(&format!("f{i}"), firm, &format!("F{i}"), vec![], [])
+                    .expect("fresh id")
+            })
+            .collect();
+        for i in 0..n {
+            b.add_edge(ids[i], ids[(i + 1) % n], dep, []);
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn the_default_budget_scales_with_the_graph() {
+        assert_eq!(budget_for(&ring(10)), DEFAULT_BUDGET);
+        let big = ring(100_000);
+        assert_eq!(budget_for(&big), 200_000 * BUDGET_PER_ITEM);
+        let mut s = Session::new(big);
+        assert_eq!(s.settings.budget, 200_000 * BUDGET_PER_ITEM);
+        // A whole-graph traversal runs at the default...
+        let out = s.execute("downstream of \"f0\" via DEPENDS_ON", false);
+        assert!(out[0].result.is_ok(), "{:?}", out[0].result);
+        let mut small = Session::new(ring(1_000));
+        let out = small.execute("exposure of (f:Firm) to \"f0\" via DEPENDS_ON top 3", false);
+        assert!(out[0].result.is_ok(), "{:?}", out[0].result);
+        // ...while a runaway enumeration still stops, saying how far it got.
+        let out = s.execute("match (a), (b) return count(*)", false);
+        let err = out[0].result.as_ref().expect_err("10^10 rows stop");
+        assert_eq!(err.code, "E0401");
+        assert!(err.message.contains("it stopped after"), "{}", err.message);
+    }
 }

@@ -205,6 +205,7 @@ impl EntityIndex {
 #[derive(Default)]
 #[allow(clippy::type_complexity)]
 pub(crate) struct IndexBuilder {
+    #[allow(clippy::type_complexity)] // a test helper's plain rows
     nodes: Vec<(String, String, String, Vec<String>, Option<String>, bool)>,
 }
 

@@ -50,6 +50,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
         ":memory-budget SIZE memory budget per statement (e.g. 512M, 4G)",
     ),
     ("limit", ":limit N            most rows shown per result"),
+    (
+        "width",
+        ":width N|auto       columns a table fits (long cells cut with …); auto: the terminal's",
+    ),
     ("scenarios", ":scenarios          list defined scenarios"),
     (
         "at",
@@ -80,10 +84,7 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
             let outcomes = session.execute(name, false);
             for o in outcomes {
                 match o.result {
-                    Ok(r) => print!(
-                        "{}",
-                        crate::output::render(session.graph(), &r, session.settings.format)
-                    ),
+                    Ok(r) => print!("{}", super::show(session, &r)),
                     Err(d) => eprint!("{}", d.render("<input>", name)),
                 }
             }
@@ -187,6 +188,21 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
                 "usage: :limit N   (a positive integer; now {})",
                 session.settings.row_limit
             ),
+        },
+        "width" => match arg.parse::<usize>() {
+            _ if arg == "auto" => {
+                session.settings.width = None;
+                println!("width: the terminal's");
+            }
+            Ok(n) if n >= 20 => {
+                session.settings.width = Some(n);
+                println!("width: {n} columns");
+            }
+            _ if arg.is_empty() => match session.settings.width {
+                Some(n) => println!("width: {n} columns"),
+                None => println!("width: the terminal's"),
+            },
+            _ => eprintln!("usage: :width N|auto   (N at least 20 columns)"),
         },
         "scenarios" => {
             if session.scenarios().is_empty() {
