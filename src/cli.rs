@@ -124,6 +124,9 @@ pub struct ExecArgs {
     /// Go on after a failed statement (the exit status is still 1).
     #[arg(long)]
     pub keep_going: bool,
+    /// Make warnings (an unknown kind or edge type in a pattern) errors.
+    #[arg(long)]
+    pub strict: bool,
     /// Work budget per statement, in expanded edges.
     #[arg(long, value_name = "N")]
     pub budget: Option<u64>,
@@ -427,6 +430,7 @@ fn start_session(data: &DataArgs, exec: &ExecArgs) -> Result<Session, CliError> 
         Format::Csv => OutputFormat::Csv,
     };
     session.settings.timing = exec.timing;
+    session.settings.strict = exec.strict;
     Ok(session)
 }
 
@@ -443,6 +447,12 @@ fn run_source(
     let mut err = io::stderr().lock();
     let mut failed = false;
     for o in outcomes {
+        if !o.warnings.is_empty() {
+            out.flush()?;
+            for w in &o.warnings {
+                let _ = err.write_all(w.render_warning(origin, source).as_bytes());
+            }
+        }
         match &o.result {
             Ok(result) => {
                 let format = session.settings.format;

@@ -87,6 +87,15 @@ impl Diagnostic {
         self
     }
 
+    /// Renders as a warning (`warning[E0201]: ...`): the statement ran.
+    pub fn render_warning(&self, origin: &str, source: &str) -> String {
+        let text = self.render(origin, source);
+        match text.strip_prefix("error") {
+            Some(rest) => format!("warning{rest}"),
+            None => text,
+        }
+    }
+
     /// Renders against the source it refers to. `origin` names it (a script
     /// path, or `<query>`).
     pub fn render(&self, origin: &str, source: &str) -> String {

@@ -49,6 +49,8 @@ pub struct Settings {
     pub row_limit: usize,
     /// Print timings.
     pub timing: bool,
+    /// Treat warnings (an unknown kind or edge type) as errors.
+    pub strict: bool,
     /// The memory budget per statement, in bytes.
     pub memory_budget: u64,
     /// Columns a table is fitted to in the REPL (`:width N`); `None`: the
@@ -63,6 +65,7 @@ impl Default for Settings {
             budget: DEFAULT_BUDGET,
             row_limit: DEFAULT_ROW_LIMIT,
             timing: false,
+            strict: false,
             memory_budget: crate::limits::default_memory_budget(),
             width: None,
         }
@@ -78,6 +81,8 @@ pub struct Outcome {
     pub result: Result<ResultSet, Diagnostic>,
     /// How long it took (parse and evaluation).
     pub elapsed: Duration,
+    /// Warnings (the statement ran; with `strict` the first is the error).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Graph, parameters, scenarios and settings.
@@ -291,11 +296,19 @@ impl Session {
         for span in split_statements(source) {
             self.cancel.reset();
             let started = Instant::now();
+            let mut warnings = Vec::new();
             let parsed = parse_statement(source, span);
-            let result = match &parsed {
-                Ok(stmt) => self.run(source, stmt),
+            let mut result = match &parsed {
+                Ok(stmt) => self.run(source, stmt, &mut warnings),
                 Err(d) => Err(d.clone()),
             };
+            if self.settings.strict
+                && result.is_ok()
+                && let Some(first) = warnings.first().cloned()
+            {
+                warnings.clear();
+                result = Err(first);
+            }
             if let (Ok(stmt), Ok(_)) = (&parsed, &result)
                 && let StatementKind::Scenario(s) = &stmt.kind
             {
@@ -307,6 +320,7 @@ impl Session {
                 span,
                 result,
                 elapsed: started.elapsed(),
+                warnings,
             });
             if failed && !keep_going {
                 break;
@@ -315,7 +329,12 @@ impl Session {
         outcomes
     }
 
-    fn run(&mut self, source: &str, stmt: &Statement) -> Result<ResultSet, Diagnostic> {
+    fn run(
+        &mut self,
+        source: &str,
+        stmt: &Statement,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<ResultSet, Diagnostic> {
         let work = Work::new(self.settings.budget, self.cancel.clone())
             .with_memory_budget(self.settings.memory_budget);
         let mut env = Env {
@@ -328,6 +347,7 @@ impl Session {
             export: None,
             date: self.date,
             timeline: &self.timeline,
+            warnings: Vec::new(),
         };
         let mut stmt = stmt;
         // `at DATE: ...` sets the date of the whole statement.
@@ -371,7 +391,11 @@ impl Session {
                 stmt.span,
                 &self.cancel,
             ),
-            _ => query::execute(&mut env, stmt, &view).map(|e| e.result),
+            _ => {
+                let evaluated = query::execute(&mut env, stmt, &view);
+                warnings.append(&mut env.warnings);
+                evaluated.map(|e| e.result)
+            }
         };
         let mut result = outcome.map_err(|mut d| {
             if d.code == "E0401" {

@@ -17,7 +17,7 @@ use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
 use crate::hash::FxSet;
 use crate::result::{Cell, ResultSet};
-use crate::syntax::ast::{Clause, Expr, ExprKind, Ident, Query, Return, ReturnItem};
+use crate::syntax::ast::{Clause, Expr, ExprKind, Ident, Literal, Query, Return, ReturnItem};
 
 /// Runs a query: its parts, joined by `union`.
 pub fn run_query(
@@ -58,12 +58,17 @@ pub fn run_query(
 }
 
 /// `return *` / `with *`: every named variable, by name, then the items.
-fn expand_star(ret: &Return, scope: &Scope, span: Span) -> Return {
+pub(super) fn expand_star(ret: &Return, scope: &Scope, span: Span) -> Result<Return, Diagnostic> {
     if !ret.star {
-        return ret.clone();
+        return Ok(ret.clone());
     }
-    let mut names: Vec<&str> = scope.names().filter(|n| !n.starts_with(' ')).collect();
+    let mut names: Vec<&str> = scope.names().collect();
     names.sort_unstable();
+    if names.is_empty() {
+        return Err(Diagnostic::new("E0306", "`*` with no variables in scope")
+            .at(span)
+            .expected("a variable to project (name a pattern element)"));
+    }
     let mut items: Vec<ReturnItem> = names
         .into_iter()
         .map(|n| ReturnItem {
@@ -78,11 +83,11 @@ fn expand_star(ret: &Return, scope: &Scope, span: Span) -> Return {
         })
         .collect();
     items.extend(ret.items.iter().cloned());
-    Return {
+    Ok(Return {
         star: false,
         items,
         ..ret.clone()
-    }
+    })
 }
 
 /// Projects `rows` through `ret`.
@@ -94,14 +99,7 @@ fn project(
     view: &View,
     span: Span,
 ) -> Result<(Return, ResultSet), Diagnostic> {
-    let ret = expand_star(ret, scope, span);
-    if ret.items.is_empty() {
-        return Err(
-            Diagnostic::new("E0306", "`return *` with no variables in scope")
-                .at(span)
-                .expected("at least one variable or item"),
-        );
-    }
+    let ret = expand_star(ret, scope, span)?;
     let projection = Projection::compile(&ret, scope, env.params, env.source)?;
     let mut collected = projection.collector(env.graph, view, env.work, span);
     for row in &rows {
@@ -130,8 +128,14 @@ fn run_part(
                 let before = scope.len();
                 let mut bound: Vec<bool> = vec![true; before];
                 let mut filters = Vec::new();
-                let pats =
-                    pattern::compile_patterns(g, patterns, &mut scope, env.params, &mut filters)?;
+                let pats = pattern::compile_patterns_in(
+                    g,
+                    patterns,
+                    &mut scope,
+                    env.params,
+                    &mut filters,
+                    Some(&mut env.warnings),
+                )?;
                 if let Some(w) = filter {
                     let mut c = Compiler {
                         scope: &scope,
@@ -208,11 +212,27 @@ fn run_part(
                 rows = out;
             }
             Clause::With { proj, filter } => {
+                if let Some(item) = proj
+                    .items
+                    .iter()
+                    .find(|i| i.alias.is_none() && !matches!(i.expr.kind, ExprKind::Var(_)))
+                {
+                    return Err(
+                        Diagnostic::new("E0306", "`with` needs a name for an expression")
+                            .at(item.expr.span)
+                            .expected("`EXPR as NAME` (only a variable names itself)"),
+                    );
+                }
                 let (ret, rs) = project(env, proj, &scope, rows, view, span)?;
                 let mut next = Scope::default();
                 for (item, column) in ret.items.iter().zip(&rs.columns) {
                     let kind = match &item.expr.kind {
                         ExprKind::Var(v) => scope.get(v).map_or(VarKind::Value, |(_, k)| k),
+                        // Plainly not a node or an edge: matching it is a type conflict.
+                        ExprKind::Literal(Literal::Null) => VarKind::Value,
+                        ExprKind::Literal(_) | ExprKind::List(_) | ExprKind::Map(_) => {
+                            VarKind::Data
+                        }
                         _ => VarKind::Value,
                     };
                     next.shadow(column, kind);

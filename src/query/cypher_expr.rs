@@ -5,15 +5,17 @@
 
 use std::sync::Arc;
 
+use super::expr::Params;
 use super::expr::{
     CExpr, Compiler, Ctx, bool_cell, describe, equals, list_items, truth, type_error,
 };
 use super::functions::{self, Fun};
-use super::scope::VarKind;
+use super::matcher::Matcher;
+use super::scope::{Scope, VarKind};
 use crate::diag::{Diagnostic, Span};
 use crate::model::Value;
 use crate::result::Cell;
-use crate::syntax::ast::{Expr, ExprKind, Ident, Quantifier};
+use crate::syntax::ast::{Expr, ExprKind, Ident, Pattern, Quantifier};
 
 /// An element variable's slot and what is done with each element.
 #[derive(Clone, Debug)]
@@ -52,6 +54,20 @@ pub enum Ext {
     HasLabels(CExpr, Vec<Arc<str>>),
     /// A Cypher function.
     Call(Fun, Vec<CExpr>, Span),
+    /// A pattern as a condition, compiled per evaluation against the
+    /// scope it was written in.
+    Exists {
+        /// The pattern.
+        pattern: Box<Pattern>,
+        /// The scope around it.
+        scope: Box<Scope>,
+        /// Parameter values.
+        params: Box<Params>,
+        /// The outer slots it reads.
+        reads: Vec<usize>,
+        /// Where.
+        span: Span,
+    },
 }
 
 impl Compiler<'_> {
@@ -89,6 +105,46 @@ impl Compiler<'_> {
                 to.as_deref().map(|x| self.compile(x)).transpose()?,
                 e.span,
             ),
+            ExprKind::PatternPred(p) => {
+                if self.aggs.is_some() {
+                    return Err(Diagnostic::new(
+                        "E0306",
+                        "a pattern is a condition here only in `where`",
+                    )
+                    .at(e.span)
+                    .expected("a `where` clause (or a `match` for its rows)"));
+                }
+                let nodes = std::iter::once(&p.start).chain(p.steps.iter().map(|(_, n)| n));
+                let named = nodes
+                    .clone()
+                    .filter_map(|n| n.var.as_ref())
+                    .chain(p.steps.iter().filter_map(|(e, _)| e.var.as_ref()));
+                if let Some(v) = named.clone().find(|v| self.scope.get(&v.name).is_none()) {
+                    return Err(Diagnostic::new(
+                        "E0203",
+                        format!(
+                            "a pattern condition cannot introduce the variable `{}`",
+                            v.name
+                        ),
+                    )
+                    .at(v.span)
+                    .expected("a variable bound before, or no name"));
+                }
+                let mut reads: Vec<usize> = nodes
+                    .filter_map(|n| n.var.as_ref())
+                    .chain(p.steps.iter().filter_map(|(e, _)| e.var.as_ref()))
+                    .filter_map(|v| self.scope.get(&v.name).map(|(s, _)| s))
+                    .collect();
+                reads.sort_unstable();
+                reads.dedup();
+                Ext::Exists {
+                    pattern: p.clone(),
+                    scope: Box::new(self.scope.clone()),
+                    params: Box::new(self.params.clone()),
+                    reads,
+                    span: e.span,
+                }
+            }
             ExprKind::HasLabels(a, labels) => Ext::HasLabels(
                 self.compile(a)?,
                 labels.iter().map(|l| Arc::from(l.name.as_str())).collect(),
@@ -289,6 +345,58 @@ impl Ext {
                     "a node",
                 )),
             },
+            Ext::Exists {
+                pattern,
+                scope,
+                params,
+                reads,
+                span,
+            } => {
+                if reads
+                    .iter()
+                    .any(|s| cx.row.get(*s).is_none_or(Cell::is_null))
+                {
+                    return Ok(Cell::NULL);
+                }
+                let mut sc = (**scope).clone();
+                let mut filters = Vec::new();
+                let mut warnings = Vec::new();
+                let pats = super::pattern::compile_patterns_in(
+                    cx.g,
+                    std::slice::from_ref(&**pattern),
+                    &mut sc,
+                    params,
+                    &mut filters,
+                    Some(&mut warnings),
+                )?;
+                let n = sc.len().max(cx.row.len());
+                let mut bound = vec![false; n];
+                for s in reads {
+                    bound[*s] = true;
+                }
+                let m = Matcher::plan(
+                    cx.g,
+                    cx.view,
+                    cx.work,
+                    &pats,
+                    &filters,
+                    n,
+                    true,
+                    &[],
+                    *span,
+                    bound.clone(),
+                );
+                let mut found = false;
+                let run = m.run_seeded(cx.row, &bound, &mut |_| {
+                    found = true;
+                    // Stops the match: one row answers the question.
+                    Err(Diagnostic::new("E0000", "found"))
+                });
+                match run {
+                    Err(d) if !(found && d.code == "E0000") => Err(d),
+                    _ => Ok(bool_cell(Some(found))),
+                }
+            }
             Ext::Call(f, args, span) => {
                 let vals = args
                     .iter()
@@ -301,6 +409,10 @@ impl Ext {
 
     /// The slots the form reads.
     pub fn slots(&self, out: &mut Vec<usize>) {
+        if let Ext::Exists { reads, .. } = self {
+            out.extend(reads);
+            return;
+        }
         let own = match self {
             Ext::Comp(c) => Some(c.slot),
             _ => None,
@@ -332,6 +444,7 @@ impl Ext {
             Ext::Slice(a, f, t, _) => std::iter::once(a).chain(f.iter()).chain(t.iter()).collect(),
             Ext::HasLabels(a, _) => vec![a],
             Ext::Call(_, args, _) => args.iter().collect(),
+            Ext::Exists { .. } => Vec::new(),
         }
     }
 }

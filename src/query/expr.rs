@@ -8,7 +8,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use regex::Regex;
 
-use super::scope::{Scope, closest};
+use super::scope::{Scope, VarKind, closest};
 use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
 use crate::limits::Work;
@@ -165,6 +165,25 @@ pub(super) fn type_error(
         .expected(expected)
 }
 
+/// A constant operand of `and`, `or`, `xor`, `not` that is neither a
+/// boolean nor null is rejected before anything runs.
+fn not_boolean_constant(c: &CExpr, span: Span, op: &str) -> Result<(), Diagnostic> {
+    match c {
+        CExpr::Const(Cell::Value(Value::Bool(_) | Value::Null)) => Ok(()),
+        CExpr::Const(Cell::Value(v)) => Err(type_error(
+            span,
+            format!("`{op}` needs booleans, got {} {v}", v.type_name()),
+            "a boolean or null",
+        )),
+        CExpr::Map(_) => Err(type_error(
+            span,
+            format!("`{op}` needs booleans, got a map"),
+            "a boolean or null",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A constant from a literal.
 pub fn literal_value(lit: &Literal) -> Value {
     match lit {
@@ -244,7 +263,11 @@ impl Compiler<'_> {
                 Arc::from(key.name.as_str()),
                 key.span,
             ),
-            ExprKind::Unary(UnaryOp::Not, inner) => CExpr::Not(Box::new(self.compile(inner)?)),
+            ExprKind::Unary(UnaryOp::Not, inner) => {
+                let inner = self.compile(inner)?;
+                not_boolean_constant(&inner, e.span, "not")?;
+                CExpr::Not(Box::new(inner))
+            }
             ExprKind::Unary(UnaryOp::Neg, inner) => {
                 CExpr::Neg(Box::new(self.compile(inner)?), e.span)
             }
@@ -259,12 +282,14 @@ impl Compiler<'_> {
                 };
                 CExpr::Regex(Box::new(l), Box::new(r), cached, e.span)
             }
-            ExprKind::Binary(op, l, r) => CExpr::Bin(
-                *op,
-                Box::new(self.compile(l)?),
-                Box::new(self.compile(r)?),
-                e.span,
-            ),
+            ExprKind::Binary(op, l, r) => {
+                let (l, r) = (self.compile(l)?, self.compile(r)?);
+                if matches!(op, BinOp::And | BinOp::Or | BinOp::Xor) {
+                    not_boolean_constant(&l, e.span, op_text(*op))?;
+                    not_boolean_constant(&r, e.span, op_text(*op))?;
+                }
+                CExpr::Bin(*op, Box::new(l), Box::new(r), e.span)
+            }
             ExprKind::IsNull { expr, negated } => {
                 CExpr::IsNull(Box::new(self.compile(expr)?), *negated)
             }
@@ -280,7 +305,8 @@ impl Compiler<'_> {
             | ExprKind::Quantified { .. }
             | ExprKind::Index(..)
             | ExprKind::Slice(..)
-            | ExprKind::HasLabels(..) => return self.compile_ext(e),
+            | ExprKind::HasLabels(..)
+            | ExprKind::PatternPred(_) => return self.compile_ext(e),
             ExprKind::Call {
                 name,
                 distinct,
@@ -311,6 +337,16 @@ impl Compiler<'_> {
                     && let Some(f) = super::functions::lookup(&lower)
                 {
                     return self.compile_function(f, name, *distinct, args, e.span);
+                }
+                if lower == "length"
+                    && let Some(ExprKind::Var(v)) = args.first().map(|a| &a.kind)
+                    && let Some((_, kind @ (VarKind::Node | VarKind::Edge))) = self.scope.get(v)
+                {
+                    return Err(type_error(
+                        e.span,
+                        format!("length() cannot take `{v}`, {}", kind.noun()),
+                        "a path or a list",
+                    ));
                 }
                 let Some((func, min, max)) = Func::lookup(&lower) else {
                     let mut d =
@@ -669,10 +705,18 @@ impl CExpr {
             CExpr::Prop(target, key, span) => match target.eval(cx)? {
                 Cell::Node(n) => match &**key {
                     "id" => Cell::Value(charged_str(cx.g.node_key(n), cx.work, *span)?),
+                    // A node without a name (a Cypher node with no `name`) reads null.
+                    "name" if cx.g.node_name(n).is_empty() => {
+                        Cell::Value(cx.g.node_prop(n, "name").unwrap_or(Value::Null))
+                    }
                     "name" => Cell::Value(charged_str(cx.g.node_name(n), cx.work, *span)?),
                     k => Cell::Value(cx.g.node_prop(n, k).unwrap_or(Value::Null)),
                 },
                 Cell::Edge(e) => Cell::Value(cx.g.edge_prop(e, key).unwrap_or(Value::Null)),
+                Cell::Map(entries) => entries
+                    .iter()
+                    .find(|(k, _)| **k == **key)
+                    .map_or(Cell::NULL, |(_, v)| v.clone()),
                 c if c.is_null() => Cell::NULL,
                 other => {
                     return Err(type_error(
@@ -933,23 +977,13 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
     };
     Ok(match op {
         BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-            let comparable = matches!(
-                (x, y),
-                (
-                    Value::Int(_) | Value::Float(_),
-                    Value::Int(_) | Value::Float(_)
-                ) | (Value::Str(_), Value::Str(_))
-                    | (Value::Date(_), Value::Date(_))
-                    | (Value::Bool(_), Value::Bool(_))
-            );
             // Values of different types are not comparable: null, as in Cypher.
-            if !comparable {
+            let Some(ord) = compare_values(x, y) else {
                 return Ok(Cell::NULL);
-            }
+            };
             if x.as_f64().is_some_and(f64::is_nan) || y.as_f64().is_some_and(f64::is_nan) {
                 return Ok(Cell::Value(Value::Bool(false)));
             }
-            let ord = x.sort_cmp(y);
             Cell::Value(Value::Bool(match op {
                 BinOp::Lt => ord.is_lt(),
                 BinOp::Le => ord.is_le(),
@@ -967,6 +1001,28 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
         },
         _ => Cell::Value(arith(op, x, y, span).ok_or_else(mismatch)??),
     })
+}
+
+/// Cypher's comparability: numbers with numbers, strings, dates and
+/// booleans with their own type, lists element by element (the first
+/// unequal pair decides, an incomparable or null pair gives `None`).
+fn compare_values(x: &Value, y: &Value) -> Option<std::cmp::Ordering> {
+    match (x, y) {
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_))
+        | (Value::Str(_), Value::Str(_))
+        | (Value::Date(_), Value::Date(_))
+        | (Value::Bool(_), Value::Bool(_)) => Some(x.sort_cmp(y)),
+        (Value::List(a), Value::List(b)) => {
+            for (p, q) in a.iter().zip(b.iter()) {
+                if p == q && !matches!(p, Value::Null) {
+                    continue;
+                }
+                return compare_values(p, q).filter(|o| o.is_ne());
+            }
+            Some(a.len().cmp(&b.len()))
+        }
+        _ => None,
+    }
 }
 
 fn op_text(op: BinOp) -> &'static str {
@@ -1031,6 +1087,17 @@ fn arith(op: BinOp, x: &Value, y: &Value, span: Span) -> Option<Result<Value, Di
         (Value::Str(a), Value::Str(b)) if op == BinOp::Add => Ok(Value::str(&format!("{a}{b}"))),
         (Value::List(a), Value::List(b)) if op == BinOp::Add => Ok(Value::List(
             a.iter().chain(b.iter()).cloned().collect::<Vec<_>>().into(),
+        )),
+        // `list + x` appends, `x + list` prepends.
+        (Value::List(a), _) if op == BinOp::Add => Ok(Value::List(
+            a.iter().chain([y]).cloned().collect::<Vec<_>>().into(),
+        )),
+        (_, Value::List(b)) if op == BinOp::Add => Ok(Value::List(
+            [x].into_iter()
+                .chain(b.iter())
+                .cloned()
+                .collect::<Vec<_>>()
+                .into(),
         )),
         _ => return None,
     })

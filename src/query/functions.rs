@@ -82,13 +82,15 @@ pub enum Fun {
     Pi,
     /// `e()`
     E,
+    /// `rand()`: a float in [0, 1) (a per-thread xorshift sequence).
+    Rand,
 }
 
 impl Fun {
     /// Fewest and most arguments.
     pub fn arity(self) -> (usize, usize) {
         match self {
-            Fun::Pi | Fun::E => (0, 0),
+            Fun::Pi | Fun::E | Fun::Rand => (0, 0),
             Fun::Replace => (3, 3),
             Fun::Substring | Fun::Range => (2, 3),
             Fun::Left | Fun::Right | Fun::Split => (2, 2),
@@ -142,6 +144,7 @@ pub fn lookup(lower: &str) -> Option<Fun> {
         "radians" => Fun::Trig(f64::to_radians),
         "pi" => Fun::Pi,
         "e" => Fun::E,
+        "rand" => Fun::Rand,
         _ => return None,
     })
 }
@@ -194,7 +197,7 @@ fn num(c: &Cell) -> Option<f64> {
 pub fn call(f: Fun, args: &[Cell], span: Span, cx: &Ctx) -> Result<Cell, Diagnostic> {
     let g = cx.g;
     let first = args.first().cloned().unwrap_or(Cell::NULL);
-    if !matches!(f, Fun::Pi | Fun::E) && args.iter().any(Cell::is_null) {
+    if !matches!(f, Fun::Pi | Fun::E | Fun::Rand) && args.iter().any(Cell::is_null) {
         return Ok(Cell::NULL);
     }
     let wrong = |expected: &str| {
@@ -406,6 +409,23 @@ pub fn call(f: Fun, args: &[Cell], span: Span, cx: &Ctx) -> Result<Cell, Diagnos
         }
         Fun::Pi => Cell::Value(Value::Float(std::f64::consts::PI)),
         Fun::E => Cell::Value(Value::Float(std::f64::consts::E)),
+        Fun::Rand => Cell::Value(Value::Float(next_random())),
+    })
+}
+
+thread_local! {
+    static RANDOM: std::cell::Cell<u64> = const { std::cell::Cell::new(0x9E37_79B9_7F4A_7C15) };
+}
+
+/// The next float of the thread's xorshift64* sequence, in [0, 1).
+fn next_random() -> f64 {
+    RANDOM.with(|r| {
+        let mut x = r.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        r.set(x);
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
     })
 }
 

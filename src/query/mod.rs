@@ -7,6 +7,7 @@
 //! [`Scenarios`]; nothing here prints or writes files.
 
 mod analyses;
+mod checks;
 mod cypher;
 pub mod cypher_expr;
 mod explore;
@@ -59,6 +60,9 @@ pub struct Env<'a> {
     /// Writes an `export` statement's subgraph (the session's, which sees
     /// the writers); `None` where exporting is not offered.
     pub export: Option<&'a ExportFn>,
+    /// Warnings of the statement (an unknown kind or edge type in a
+    /// pattern: Cypher's answer, no rows, plus a did-you-mean).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Writes what an `export` statement names: the graph, the statement, the
@@ -225,7 +229,15 @@ fn run_match(
     let g = env.graph;
     let mut scope = scope::Scope::default();
     let mut filters = Vec::new();
-    let patterns = pattern::compile_patterns(g, &m.patterns, &mut scope, env.params, &mut filters)?;
+    let patterns = pattern::compile_patterns_in(
+        g,
+        &m.patterns,
+        &mut scope,
+        env.params,
+        &mut filters,
+        Some(&mut env.warnings),
+    )?;
+    let star = cypher::expand_star(&m.ret, &scope, span)?;
     if let Some(w) = &m.filter {
         let mut c = expr::Compiler {
             scope: &scope,
@@ -235,7 +247,7 @@ fn run_match(
         };
         filters.push(c.compile(w)?);
     }
-    let projection = project::Projection::compile(&m.ret, &scope, env.params, env.source)?;
+    let projection = project::Projection::compile(&star, &scope, env.params, env.source)?;
     let matcher = matcher::Matcher::new(
         g,
         view,

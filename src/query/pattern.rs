@@ -131,11 +131,38 @@ pub fn compile_node(
     scope: &mut Scope,
     params: &Params,
 ) -> Result<(CNode, Option<CExpr>), Diagnostic> {
+    compile_node_in(g, n, scope, params, None)
+}
+
+/// Where warnings go; `None`: unknown names are errors.
+type Warnings<'w> = Option<&'w mut Vec<Diagnostic>>;
+
+fn compile_node_in(
+    g: &Graph,
+    n: &NodePattern,
+    scope: &mut Scope,
+    params: &Params,
+    warnings: Warnings<'_>,
+) -> Result<(CNode, Option<CExpr>), Diagnostic> {
     let slot = match &n.var {
         Some(v) => scope.declare(&v.name, VarKind::Node, v.span)?,
         None => scope.hidden(),
     };
-    let kinds = resolve_kinds(g, &n.kinds)?;
+    let kinds = match warnings {
+        Some(w) => {
+            // Each known kind still counts; an unknown one adds nothing
+            // (and a warning with its did-you-mean).
+            let mut known_kinds = Vec::new();
+            for k in &n.kinds {
+                match resolve_kinds(g, std::slice::from_ref(k)) {
+                    Ok(ids) => known_kinds.extend(ids.into_iter().flatten()),
+                    Err(d) => w.push(d),
+                }
+            }
+            (!n.kinds.is_empty()).then_some(known_kinds)
+        }
+        None => resolve_kinds(g, &n.kinds)?,
+    };
     let mut c = Compiler {
         scope,
         params,
@@ -166,6 +193,7 @@ fn compile_edge(
     e: &EdgePattern,
     scope: &mut Scope,
     params: &Params,
+    warnings: Warnings<'_>,
 ) -> Result<CEdge, Diagnostic> {
     let slot = match &e.var {
         Some(v) => {
@@ -181,7 +209,20 @@ fn compile_edge(
     let types = if e.types.is_empty() {
         None
     } else {
-        Some(resolve_types(g, &e.types)?.into_iter().collect())
+        let ids = match warnings {
+            Some(w) => {
+                let mut known_types = Vec::new();
+                for t in &e.types {
+                    match resolve_types(g, std::slice::from_ref(t)) {
+                        Ok(ids) => known_types.extend(ids),
+                        Err(d) => w.push(d),
+                    }
+                }
+                known_types
+            }
+            None => resolve_types(g, &e.types)?,
+        };
+        Some(ids.into_iter().collect())
     };
     let quant = e.quant.map(|q| (q.min, q.max));
     let mut c = Compiler {
@@ -205,13 +246,16 @@ fn compile_edge(
     })
 }
 
-/// Compiles the patterns of a `match`; inline filters are appended to `filters`.
-pub fn compile_patterns(
+/// Compiles the patterns of a `match`; inline filters are appended to
+/// `filters`. With `warnings`, unknown kinds and edge types
+/// match nothing and are reported there instead of failing (Cypher's answer).
+pub fn compile_patterns_in(
     g: &Graph,
     patterns: &[Pattern],
     scope: &mut Scope,
     params: &Params,
     filters: &mut Vec<CExpr>,
+    mut warnings: Warnings<'_>,
 ) -> Result<Vec<CPattern>, Diagnostic> {
     declare(patterns, scope)?;
     let mut out = Vec::new();
@@ -222,12 +266,12 @@ pub fn compile_patterns(
         };
         let mut nodes = Vec::new();
         let mut edges = Vec::new();
-        let (first, f) = compile_node(g, &p.start, scope, params)?;
+        let (first, f) = compile_node_in(g, &p.start, scope, params, warnings.as_deref_mut())?;
         nodes.push(first);
         filters.extend(f);
         for (e, n) in &p.steps {
-            edges.push(compile_edge(g, e, scope, params)?);
-            let (node, f) = compile_node(g, n, scope, params)?;
+            edges.push(compile_edge(g, e, scope, params, warnings.as_deref_mut())?);
+            let (node, f) = compile_node_in(g, n, scope, params, warnings.as_deref_mut())?;
             nodes.push(node);
             filters.extend(f);
         }

@@ -72,6 +72,7 @@ impl Projection {
         params: &Params,
         source: &str,
     ) -> Result<Projection, Diagnostic> {
+        super::checks::check_projection(ret)?;
         let mut aggs = Vec::new();
         let mut items = Vec::new();
         let mut columns = Vec::new();
@@ -115,13 +116,26 @@ impl Projection {
             let compiled = match texts.iter().position(|t| t == text) {
                 Some(i) => CExpr::Column(i),
                 None => {
+                    let before = aggs.len();
                     let mut c = Compiler {
                         scope,
                         params,
                         aliases: Some(&aliases),
                         aggs: Some(&mut aggs),
                     };
-                    c.compile(&key.expr)?
+                    let compiled = c.compile(&key.expr)?;
+                    // Cypher: an aggregate in `order by` must be one the
+                    // projection computes; a new one would regroup the rows.
+                    if aggs.len() > before && !is_agg.iter().any(|a| *a) {
+                        return Err(Diagnostic::new(
+                            "E0306",
+                            "`order by` cannot aggregate when the projection does not",
+                        )
+                        .at(key.expr.span)
+                        .expected("an expression of the projected rows")
+                        .help("aggregate in the projection and sort by its alias"));
+                    }
+                    compiled
                 }
             };
             order.push((compiled, key.descending));
@@ -298,19 +312,51 @@ impl Projection {
 /// Sort order of cells: values by type then value, nodes by name then id;
 /// null sorts last (first when descending), as in Cypher.
 pub fn cell_cmp(g: &Graph, a: &Cell, b: &Cell) -> Ordering {
+    // Cypher's orderability: maps, nodes, edges, lists, paths, strings,
+    // (dates), booleans, numbers (NaN above every number), null last.
     fn rank(c: &Cell) -> u8 {
         match c {
-            Cell::Value(Value::Null) => 9,
-            Cell::Value(_) => 0,
+            Cell::Map(_) => 0,
             Cell::Node(_) => 1,
             Cell::Edge(_) => 2,
-            Cell::Path(_) => 3,
-            Cell::List(_) => 4,
-            Cell::Map(_) => 5,
+            Cell::List(_) | Cell::Value(Value::List(_)) => 3,
+            Cell::Path(_) => 4,
+            Cell::Value(Value::Str(_)) => 5,
+            Cell::Value(Value::Date(_)) => 6,
+            Cell::Value(Value::Bool(_)) => 7,
+            Cell::Value(Value::Int(_) | Value::Float(_)) => 8,
+            Cell::Value(Value::Null) => 9,
         }
     }
+    let (ra, rb) = (rank(a), rank(b));
+    if ra != rb {
+        return ra.cmp(&rb);
+    }
+    if ra == 3 {
+        let (x, y) = (
+            super::expr::list_items(a).unwrap_or_default(),
+            super::expr::list_items(b).unwrap_or_default(),
+        );
+        for (p, q) in x.iter().zip(&y) {
+            let o = cell_cmp(g, p, q);
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        return x.len().cmp(&y.len());
+    }
     match (a, b) {
-        (Cell::Value(Value::Null), _) | (_, Cell::Value(Value::Null)) => rank(a).cmp(&rank(b)),
+        (Cell::Value(Value::Null), _) | (_, Cell::Value(Value::Null)) => Ordering::Equal,
+        (Cell::Value(x @ Value::Float(_)), Cell::Value(y))
+        | (Cell::Value(x), Cell::Value(y @ Value::Float(_))) => {
+            let (p, q) = (x.as_f64().unwrap_or(0.0), y.as_f64().unwrap_or(0.0));
+            match (p.is_nan(), q.is_nan()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Greater,
+                (false, true) => Ordering::Less,
+                _ => p.partial_cmp(&q).unwrap_or(Ordering::Equal),
+            }
+        }
         (Cell::Value(x), Cell::Value(y)) => x.sort_cmp(y),
         (Cell::Node(x), Cell::Node(y)) => g
             .node_name(*x)

@@ -17,16 +17,20 @@ pub enum VarKind {
     Path,
     /// Any value (bound by `unwind`, `with` or a comprehension).
     Value,
+    /// A literal, list or map projected by `with`: never a graph element.
+    Data,
 }
 
 impl VarKind {
-    fn noun(self) -> &'static str {
+    /// The kind in words (`a node`).
+    pub fn noun(self) -> &'static str {
         match self {
             VarKind::Node => "a node",
             VarKind::Edge => "an edge",
             VarKind::EdgeList => "a list of edges",
             VarKind::Path => "a path",
             VarKind::Value => "a value",
+            VarKind::Data => "a value that is not a node or an edge",
         }
     }
 }

@@ -166,6 +166,9 @@ fn execute(session: &mut Session, source: &str) {
         session.execute(source, false)
     };
     for o in outcomes {
+        for w in &o.warnings {
+            eprint!("{}", w.render_warning("<input>", source));
+        }
         match &o.result {
             Ok(result) => print!("{}", show(session, result)),
             Err(d) => eprint!("{}", d.render("<input>", source)),

@@ -432,6 +432,8 @@ pub enum ExprKind {
     Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
     /// `n:A:B`
     HasLabels(Box<Expr>, Vec<Ident>),
+    /// `(a)-[:T]->(b)` as a condition: whether it matches.
+    PatternPred(Box<Pattern>),
 }
 
 /// A NODESET (spec: *Node sets*).

@@ -583,6 +583,16 @@ impl Builder {
                 ))
             }
             Rule::count_star => leaf(ExprKind::CountStar),
+            Rule::pattern_pred => {
+                let pattern = self.pattern(inner)?;
+                Ok((
+                    Expr {
+                        kind: ExprKind::PatternPred(Box::new(pattern)),
+                        span,
+                    },
+                    1,
+                ))
+            }
             Rule::prop_map => {
                 let entries = self.prop_map(inner)?;
                 Ok((

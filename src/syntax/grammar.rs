@@ -225,5 +225,6 @@ pub(crate) fn words(rule: Rule) -> &'static str {
         kw_any => "`any`",
         kw_none => "`none`",
         kw_single => "`single`",
+        pattern_pred => "a pattern `(a)-->(b)`",
     }
 }

@@ -20,4 +20,4 @@ pub mod vocab;
 
 pub use lexer::{MAX_DEPTH, Piece, pieces, split_statements};
 pub use parser::{is_complete, parse_literal, parse_script, parse_statement};
-pub use spans::{same_modulo_spans, strip_expr_spans, strip_spans};
+pub use spans::{same_expr_modulo_spans, same_modulo_spans, strip_expr_spans, strip_spans};

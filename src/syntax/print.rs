@@ -292,6 +292,7 @@ impl Display for Expr {
                 }
                 f.write_char(']')
             }
+            ExprKind::PatternPred(p) => p.fmt(f),
             ExprKind::HasLabels(e, labels) => {
                 e.fmt_at(f, POSTFIX)?;
                 for l in labels {

@@ -129,6 +129,14 @@ pub fn strip_expr_spans(e: &mut Expr) {
     expr(e);
 }
 
+/// `a` and `b` are the same expression, ignoring spans.
+pub fn same_expr_modulo_spans(a: &Expr, b: &Expr) -> bool {
+    let (mut a, mut b) = (a.clone(), b.clone());
+    expr(&mut a);
+    expr(&mut b);
+    a == b
+}
+
 /// `a` and `b` are the same tree, ignoring spans.
 pub fn same_modulo_spans(a: &Statement, b: &Statement) -> bool {
     let (mut a, mut b) = (a.clone(), b.clone());
@@ -237,6 +245,7 @@ fn expr(e: &mut Expr) {
             expr(a);
             from.iter_mut().chain(to.iter_mut()).for_each(|e| expr(e));
         }
+        ExprKind::PatternPred(p) => pattern(p),
         ExprKind::HasLabels(a, labels) => {
             expr(a);
             labels.iter_mut().for_each(ident);

@@ -37,10 +37,12 @@ fn cells(line: &str) -> Vec<String> {
     let mut chars = inner.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' if chars.peek() == Some(&'|') => {
-                cur.push('|');
-                chars.next();
-            }
+            // Gherkin's table escapes: `\|`, `\\`, `\n`.
+            '\\' if matches!(chars.peek(), Some('|' | '\\' | 'n')) => match chars.next() {
+                Some('n') => cur.push('\n'),
+                Some(c) => cur.push(c),
+                None => {}
+            },
             '|' => out.push(std::mem::take(&mut cur).trim().to_string()),
             _ => cur.push(c),
         }

@@ -188,7 +188,9 @@ impl Setup {
             let mut props: Vec<(PropKey, Value)> = Vec::new();
             for (k, v) in &n.props {
                 match (k.as_str(), v) {
-                    ("name", Val::Str(s)) => name = s.clone(),
+                    ("name", Val::Str(s)) if !s.is_empty() => name = s.clone(),
+                    // The empty name reads as null; `''` stays a property.
+                    ("name", Val::Str(_)) => props.push((b.prop_key(k), Value::str(""))),
                     ("name", Val::Null) => {}
                     ("name", _) => return Err("a `name` that is not a string".into()),
                     ("id", _) => {
