@@ -141,14 +141,14 @@ fn the_seed_article_is_cited_only_for_what_it_names() {
     assert!(cited > 0, "the article is still cited for what it names");
     // A node the article does not name does not cite it either.
     for n in g.nodes() {
-        if let Some(Value::Str(source)) = g.node_prop(n, "source") {
-            if source.contains("Seed article") {
-                assert!(
-                    named.contains(g.node_key(n)),
-                    "node {} cites the seed article, which never names it",
-                    g.node_key(n)
-                );
-            }
+        if let Some(Value::Str(source)) = g.node_prop(n, "source")
+            && source.contains("Seed article")
+        {
+            assert!(
+                named.contains(g.node_key(n)),
+                "node {} cites the seed article, which never names it",
+                g.node_key(n)
+            );
         }
     }
 }
