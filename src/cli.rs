@@ -15,6 +15,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::load::{LoadFailure, LoadOptions, Loaded, bundled_data_dir, load};
+use crate::model::Date;
 use crate::output::Format as OutputFormat;
 use crate::session::{Session, parse_param_value};
 
@@ -94,6 +95,15 @@ pub struct DataArgs {
     /// Skip bad rows (and list them on stderr) instead of refusing the data.
     #[arg(long)]
     pub skip_bad_rows: bool,
+    /// See the graph as it stood on this date (YYYY, YYYY-MM or
+    /// YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE", value_parser = parse_at)]
+    pub at: Option<Date>,
+}
+
+/// Parses `--at DATE`.
+fn parse_at(text: &str) -> Result<Date, String> {
+    crate::query::time::parse_date(text).map_err(|expected| format!("expected {expected}"))
 }
 
 /// How statements run and print (`run`, `query`).
@@ -310,7 +320,11 @@ pub fn read_script(script: &str) -> Result<(String, String), CliError> {
 /// `faultline` / `faultline repl`.
 fn cmd_repl(data: &DataArgs) -> Result<ExitCode, CliError> {
     let loaded = load_data(data)?;
-    Ok(ExitCode::from(crate::repl::run(Session::new(loaded.graph))))
+    let mut session = Session::new(loaded.graph);
+    if let Some(at) = data.at {
+        session.set_date(at);
+    }
+    Ok(ExitCode::from(crate::repl::run(session)))
 }
 
 /// `faultline run SCRIPT`.
@@ -340,6 +354,9 @@ fn start_session(data: &DataArgs, exec: &ExecArgs) -> Result<Session, CliError> 
         );
     }
     let mut session = Session::new(loaded.graph);
+    if let Some(at) = data.at {
+        session.set_date(at);
+    }
     for (name, value) in &exec.params {
         session
             .set_param(name, parse_param_value(value))
@@ -462,6 +479,7 @@ fn cmd_check(data: &DataArgs) -> Result<ExitCode, CliError> {
     let loaded = load_data(data)?;
     let mut out = io::stdout().lock();
     write_counts(&mut out, &loaded)?;
+    write_validity(&mut out, &loaded, data.at)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -511,6 +529,31 @@ pub fn write_counts(out: &mut impl Write, loaded: &Loaded) -> io::Result<()> {
     writeln!(out, "{:<width$}edges", "edge type")?;
     for (name, n) in &types {
         writeln!(out, "{name:<width$}{n}")?;
+    }
+    Ok(())
+}
+
+/// The `check` report on validity: what is visible at the date, and a
+/// warning per edge whose interval reaches beyond either end's.
+fn write_validity(out: &mut impl Write, loaded: &Loaded, at: Option<Date>) -> io::Result<()> {
+    let g = &loaded.graph;
+    if !g.has_validity() {
+        return Ok(());
+    }
+    let today = Date::today();
+    let day = at.map_or(today, Date::first_day);
+    let (hidden_nodes, hidden_edges) = crate::load::hidden_at(g, day);
+    writeln!(
+        out,
+        "validity: {} nodes and {} edges have dates; at {day}{}: {} nodes and {} edges hidden",
+        g.nodes_with_validity().len(),
+        g.edges_with_validity().len(),
+        if day == today { " (today)" } else { "" },
+        hidden_nodes,
+        hidden_edges,
+    )?;
+    for w in crate::load::interval_warnings(g) {
+        writeln!(out, "warning: {w}")?;
     }
     Ok(())
 }

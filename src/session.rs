@@ -3,6 +3,7 @@
 //! [`Session::execute`], so a statement behaves the same everywhere.
 //! Nothing here prints: outcomes are returned for the caller to render.
 
+use std::borrow::Cow;
 use std::path::{Path as FsPath, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -11,8 +12,9 @@ use crate::diag::{Diagnostic, Span};
 use crate::export::{self, DotOptions, ImageFormat, Subgraph};
 use crate::limits::{CancelFlag, DEFAULT_BUDGET, Work};
 use crate::load::{self, LoadFailure, LoadOptions};
-use crate::model::{Graph, Value};
+use crate::model::{Date, Graph, Value};
 use crate::output::Format;
+use crate::query::time::Timeline;
 use crate::query::{self, Env, Params, Scenarios};
 use crate::result::ResultSet;
 use crate::syntax::ast::{ExportFormat, ExportStmt, Statement, StatementKind};
@@ -64,6 +66,9 @@ pub struct Session {
     /// User settings.
     pub settings: Settings,
     cancel: CancelFlag,
+    /// The date statements see (`--at`, `:at`; default today).
+    date: Date,
+    timeline: Timeline,
 }
 
 /// Parses a parameter value as typed on the command line or in `:param`:
@@ -123,7 +128,31 @@ impl Session {
             scenarios: Scenarios::new(),
             settings: Settings::default(),
             cancel: CancelFlag::new(),
+            date: Date::today(),
+            timeline: Timeline::new(Date::today()),
         }
+    }
+
+    /// The date statements see the graph at (time.md).
+    pub fn date(&self) -> Date {
+        self.date
+    }
+
+    /// Today's date (the local date when the session started).
+    pub fn today(&self) -> Date {
+        self.timeline.today()
+    }
+
+    /// Sets the date statements see (`--at`, `:at`); a partial date means
+    /// its first day.
+    pub fn set_date(&mut self, date: Date) {
+        self.date = date.first_day();
+    }
+
+    /// What the first message says about dates: `None` when the data has
+    /// no validity intervals.
+    pub fn date_note(&self) -> Option<String> {
+        query::time::validity_note(&self.graph, self.date, self.today())
     }
 
     /// The graph.
@@ -163,6 +192,7 @@ impl Session {
             loaded.graph.edge_count() - self.graph.edge_count(),
         );
         self.graph = loaded.graph;
+        self.timeline.clear();
         Ok(added)
     }
 
@@ -196,9 +226,17 @@ impl Session {
             work: &work,
             source,
             footprint: false,
+            date: self.date,
+            timeline: &self.timeline,
         };
-        let mut view = View::full();
         let mut stmt = stmt;
+        // `at DATE: ...` sets the date of the whole statement.
+        if let StatementKind::At { date, body } = &stmt.kind {
+            env.date = query::time::resolve_date(&env, date)?.first_day();
+            stmt = body;
+        }
+        let dated = self.timeline.view(&self.graph, env.date);
+        let mut view: Cow<View> = Cow::Borrowed(&dated);
         // `with NAME: export ...` exports the scenario's view.
         while let StatementKind::With { scenario, body } = &stmt.kind {
             if !matches!(
@@ -207,7 +245,7 @@ impl Session {
             ) {
                 break;
             }
-            view = query::scenario_view(&env, scenario, &view)?;
+            view = Cow::Owned(query::scenario_view(&env, scenario, &view)?);
             stmt = body;
         }
         let mut result = match &stmt.kind {

@@ -3,8 +3,11 @@
 //! compared with the `.out` file beside it.
 //!
 //! Header lines at the top of a script set the run:
-//! `-- data: PATH` (default `tests/fixtures/mini`) and `-- args: ...`
-//! (extra command-line arguments, e.g. `--format json --keep-going`).
+//! `-- data: PATH` (default `tests/fixtures/mini`), `-- args: ...`
+//! (extra command-line arguments, e.g. `--format json --keep-going`) and
+//! `-- at: DATE` (the date statements see, `--at DATE`; scripts over data
+//! with validity dates set it so that their output does not depend on the
+//! day they run).
 //! Set `UPDATE_EXPECT=1` to rewrite the `.out` files, then review the diff.
 
 use std::fs;
@@ -36,6 +39,8 @@ fn run_script(root: &Path, script: &Path) -> String {
         };
         if let Some(d) = rest.strip_prefix("data: ") {
             data = d.trim().to_string();
+        } else if let Some(d) = rest.strip_prefix("at: ") {
+            args.extend(["--at".to_string(), d.trim().to_string()]);
         } else if let Some(a) = rest.strip_prefix("args: ") {
             args.extend(a.split_whitespace().map(String::from));
         }

@@ -1,7 +1,7 @@
 //! Scenario views: a filter over node and edge ids, never a copy of the
 //! graph. The loaded graph never changes; a scenario hides nodes and edges.
 
-use crate::model::{EdgeId, Graph, NodeId};
+use crate::model::{Date, EdgeId, Graph, NodeId};
 
 /// Which nodes and edges a statement may see. The full view hides nothing
 /// and costs nothing to query.
@@ -15,6 +15,25 @@ impl View {
     /// The view that hides nothing.
     pub fn full() -> View {
         View::default()
+    }
+
+    /// The graph as it stands on `day` (a full date; time.md): every node
+    /// and edge whose validity interval leaves `day` out is hidden (and an
+    /// edge with them, through its ends). Items without an interval are
+    /// always visible, so a graph without validity gets the full view.
+    pub fn at(g: &Graph, day: Date) -> View {
+        let mut view = View::full();
+        for (n, interval) in g.nodes_with_validity() {
+            if !interval.contains(day) {
+                view.hide_node(*n);
+            }
+        }
+        for (e, interval) in g.edges_with_validity() {
+            if !interval.contains(day) {
+                view.hide_edge(*e);
+            }
+        }
+        view
     }
 
     /// Whether the node is visible.

@@ -207,6 +207,7 @@ pub(crate) fn parse_node_row<'r>(
             Err(e) => faults.push(format!("property `{}`: {e}", col.name)),
         }
     }
+    faults.extend(rules.interval_fault(props));
     let (Some(id), Some(kind)) = (id, kind) else {
         return None;
     };
@@ -282,6 +283,7 @@ pub(crate) fn parse_edge_row<'r>(
             Err(e) => faults.push(format!("property `{}`: {e}", col.name)),
         }
     }
+    faults.extend(rules.interval_fault(props));
     let (Some(from), Some(to), Some(ty)) = (from, to, ty) else {
         return None;
     };

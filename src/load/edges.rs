@@ -645,6 +645,35 @@ pub(crate) fn duplicates(
     all
 }
 
+/// The true duplicates among `candidates` (edges with the same `from`,
+/// `to` and type as an earlier one, from [`duplicates`]): a repeat is
+/// allowed when its `input` differs or its validity interval overlaps no
+/// earlier edge's of the same group. Each is paired with the earliest edge
+/// it collides with. Groups are tiny, so every pair is compared.
+pub(crate) fn overlapping(g: &Graph, candidates: &[(EdgeId, EdgeId)]) -> Vec<(EdgeId, EdgeId)> {
+    let mut by_first: Vec<(EdgeId, EdgeId)> = candidates.iter().map(|&(d, f)| (f, d)).collect();
+    by_first.sort_unstable();
+    let input = g.prop_key("input");
+    let collide = |a: EdgeId, b: EdgeId| {
+        let same_input = input.is_none_or(|k| g.edge_prop_by_key(a, k) == g.edge_prop_by_key(b, k));
+        let (ia, ib) = (g.edge_validity(a), g.edge_validity(b));
+        same_input && ia.unwrap_or_default().overlaps(&ib.unwrap_or_default())
+    };
+    let mut out = Vec::new();
+    for group in by_first.chunk_by(|a, b| a.0 == b.0) {
+        let members: Vec<EdgeId> = std::iter::once(group[0].0)
+            .chain(group.iter().map(|p| p.1))
+            .collect();
+        for (j, &e) in members.iter().enumerate().skip(1) {
+            if let Some(&earlier) = members[..j].iter().find(|&&o| collide(e, o)) {
+                out.push((e, earlier));
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
 /// Node ranges with about equal numbers of out-edges, one per thread.
 fn split_by_degree(g: &Graph, threads: usize) -> Vec<(usize, usize)> {
     let n = g.node_count();

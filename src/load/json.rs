@@ -381,6 +381,11 @@ fn props<'r, 'q>(
         }
         named.push((key, v));
     }
+    let get = |k: &str| named.iter().find(|(n, _)| *n == k).map(|(_, v)| v);
+    faults.extend(super::rules::reversed_interval(
+        get("valid_from"),
+        get("valid_to"),
+    ));
 }
 
 /// Parses a node item. On a fault, returns `None` with the faults pushed.

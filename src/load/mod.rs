@@ -29,6 +29,7 @@ mod rules;
 #[cfg(test)]
 mod scale_tests;
 mod schema;
+mod validity;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -48,6 +49,7 @@ use report::{Origin, Sink};
 use rules::Rules;
 
 pub use schema::parse_schema;
+pub use validity::{hidden_at, interval_warnings};
 
 /// How to load.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -611,7 +613,8 @@ impl Ctx {
             .edge_types()
             .map(|(t, _)| self.rules.edge_rule(t).is_some_and(|r| r.multi))
             .collect();
-        let dups = edges::duplicates(&g, self.base_edges, &multi, self.tuning.threads);
+        let candidates = edges::duplicates(&g, self.base_edges, &multi, self.tuning.threads);
+        let dups = edges::overlapping(&g, &candidates);
         for &(dup, first) in &dups {
             let Some(loc) = self.edge_loc(dup) else {
                 continue;
@@ -622,6 +625,17 @@ impl Ctx {
             };
             let (from, to) = g.edge_ends(dup);
             let ty = g.edge_type_name(g.edge_type(dup));
+            let (from, to) = (g.node_key(from), g.node_key(to));
+            let message = match (g.edge_validity(dup), g.edge_validity(first)) {
+                (None, None) => format!(
+                    "duplicate edge `{from}` -[{ty}]-> `{to}`; first defined at {first_at} (declare multi = true for {ty} in the schema to allow parallel edges)"
+                ),
+                (mine, theirs) => format!(
+                    "edge `{from}` -[{ty}]-> `{to}` valid {} overlaps the same edge valid {} at {first_at}; expected intervals that do not overlap (or multi = true for {ty} in the schema)",
+                    mine.unwrap_or_default().describe(),
+                    theirs.unwrap_or_default().describe(),
+                ),
+            };
             self.edges.pending.push(Pending {
                 file: loc.file,
                 line: loc.line,
@@ -629,11 +643,7 @@ impl Ctx {
                 item: loc.item,
                 fatal: false,
                 faults: Faults {
-                    list: vec![format!(
-                        "duplicate edge `{}` -[{ty}]-> `{}`; first defined at {first_at} (declare multi = true for {ty} in the schema to allow parallel edges)",
-                        g.node_key(from),
-                        g.node_key(to),
-                    )],
+                    list: vec![message],
                     unknown: Vec::new(),
                 },
             });

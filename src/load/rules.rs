@@ -36,6 +36,39 @@ pub(crate) struct Rules {
     edges: Vec<Option<EdgeRule>>,
     /// The interned `share` key, range-checked on edges.
     pub share: PropKey,
+    /// The interned `valid_from` and `valid_to` keys: dates on any node or
+    /// edge, whatever the schema says.
+    pub valid: (PropKey, PropKey),
+}
+
+/// The type of `valid_from` and `valid_to`.
+static DATE: PropType = PropType::Date;
+
+/// Whether a property is `valid_from` or `valid_to` (by name).
+pub(crate) fn is_validity(name: &str) -> bool {
+    name == "valid_from" || name == "valid_to"
+}
+
+/// The fault of an interval whose last day comes before its first.
+pub(crate) fn reversed_interval(from: Option<&Value>, to: Option<&Value>) -> Option<String> {
+    let (Some(Value::Date(f)), Some(Value::Date(t))) = (from, to) else {
+        return None;
+    };
+    let interval = crate::model::Interval {
+        from: Some(*f),
+        to: Some(*t),
+    };
+    interval.is_reversed().then(|| {
+        format!("`valid_to` {t} is before `valid_from` {f}; expected an interval whose end is not before its start")
+    })
+}
+
+impl Rules {
+    /// The fault of a row whose interval is reversed (interned keys).
+    pub fn interval_fault(&self, props: &[(PropKey, Value)]) -> Option<String> {
+        let get = |k: PropKey| props.iter().find(|(p, _)| *p == k).map(|(_, v)| v);
+        reversed_interval(get(self.valid.0), get(self.valid.1))
+    }
 }
 
 impl Rules {
@@ -43,6 +76,7 @@ impl Rules {
     /// hold it (`GraphBuilder::set_schema` interns its kinds and types).
     pub fn new(b: &mut GraphBuilder, schema: Option<Schema>) -> Rules {
         let share = b.prop_key("share");
+        let valid = (b.prop_key("valid_from"), b.prop_key("valid_to"));
         let mut rules = Rules {
             schema: None,
             kind_ids: Vec::new(),
@@ -50,6 +84,7 @@ impl Rules {
             edge_ids: Vec::new(),
             edges: Vec::new(),
             share,
+            valid,
         };
         let Some(schema) = schema else {
             return rules;
@@ -116,12 +151,18 @@ impl Rules {
 
     /// The declared type of a node property.
     pub fn node_prop(&self, kind: KindId, key: PropKey) -> Option<&PropType> {
+        if key == self.valid.0 || key == self.valid.1 {
+            return Some(&DATE);
+        }
         let props = self.node_props.get(kind.index())?;
         props.iter().find(|(k, _)| *k == key).map(|(_, t)| t)
     }
 
     /// The declared type of an edge property.
     pub fn edge_prop(&self, t: EdgeTypeId, key: PropKey) -> Option<&PropType> {
+        if key == self.valid.0 || key == self.valid.1 {
+            return Some(&DATE);
+        }
         let rule = self.edge_rule(t)?;
         rule.props.iter().find(|(k, _)| *k == key).map(|(_, t)| t)
     }
@@ -129,11 +170,17 @@ impl Rules {
     /// The declared type of a node property, by names (JSON rows, whose
     /// property keys are interned after parsing).
     pub fn node_prop_by_name(&self, kind: &str, prop: &str) -> Option<&PropType> {
+        if is_validity(prop) {
+            return Some(&DATE);
+        }
         self.schema.as_ref()?.node_prop_type(kind, prop)
     }
 
     /// The declared type of an edge property, by names.
     pub fn edge_prop_by_name(&self, edge_type: &str, prop: &str) -> Option<&PropType> {
+        if is_validity(prop) {
+            return Some(&DATE);
+        }
         self.schema.as_ref()?.edge_prop_type(edge_type, prop)
     }
 

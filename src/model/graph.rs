@@ -26,6 +26,7 @@ use super::keys::{KeyIndex, Probe};
 use super::props::PropLists;
 use super::schema::{Direction, Role, Schema};
 use super::store::Pool;
+use super::validity::{Interval, Validity};
 use super::value::{Stored, Value};
 
 /// Everything the analyses need to know about an edge type.
@@ -95,6 +96,9 @@ struct Tables {
     edge_props: PropLists,
     /// The interned `share` key, once interned.
     share_key: Option<PropKey>,
+    /// `valid_from` and `valid_to` values live only in `validity`.
+    valid_keys: Option<(PropKey, PropKey)>,
+    validity: Validity,
     kinds: IndexSet<Box<str>>,
     edge_types: Vec<EdgeTypeInfo>,
     edge_type_index: IndexMap<Box<str>, EdgeTypeId>,
@@ -182,6 +186,9 @@ impl GraphBuilder {
         if name == "share" {
             self.t.share_key = Some(key);
         }
+        if (name == "valid_from" || name == "valid_to") && self.t.valid_keys.is_none() {
+            self.t.valid_keys = Some((self.t.pool.key("valid_from"), self.t.pool.key("valid_to")));
+        }
         key
     }
 
@@ -261,13 +268,20 @@ impl GraphBuilder {
             self.t.aliases.push((n, aliases.into_boxed_slice()));
         }
         self.scratch.clear();
+        let mut interval = Interval::default();
         for (k, v) in props {
+            if divert(self.t.valid_keys, k, &v, &mut interval) {
+                continue;
+            }
             if let Some(s) = self.t.pool.store(&v) {
                 self.scratch.push((k, s));
             }
         }
         if !self.scratch.is_empty() {
             self.t.node_props.push(n.index(), &self.scratch);
+        }
+        if interval != Interval::default() {
+            self.t.validity.push_node(n, interval);
         }
         Ok(n)
     }
@@ -308,6 +322,8 @@ impl GraphBuilder {
                 shares: &mut t.shares,
                 edge_props: &mut t.edge_props,
                 share_key: t.share_key,
+                valid_keys: t.valid_keys,
+                validity: &mut t.validity,
                 edge_types: &mut t.edge_types,
                 edge_type_index: &mut t.edge_type_index,
                 pool: &mut t.pool,
@@ -322,6 +338,7 @@ impl GraphBuilder {
         let t = &mut self.t;
         let m = t.ends.len();
         t.edge_props.retain(m, |i| keep(EdgeId(i as u32)));
+        t.validity.retain_edges(m, &keep);
         let mut i = 0;
         t.ends.retain(|_| (keep(EdgeId(i as u32)), i += 1).0);
         i = 0;
@@ -344,6 +361,7 @@ impl GraphBuilder {
         t.edge_type_of.shrink_to_fit();
         t.shares.shrink_to_fit();
         t.edge_props.shrink_to_fit();
+        t.validity.shrink_to_fit();
         let n = t.node_count();
         let parallel = t.ends.len() + n >= PARALLEL_FINISH;
         let (out, inn, idx) = if parallel {
@@ -401,6 +419,8 @@ pub(crate) struct EdgeSide<'b> {
     shares: &'b mut Vec<f64>,
     edge_props: &'b mut PropLists,
     share_key: Option<PropKey>,
+    valid_keys: Option<(PropKey, PropKey)>,
+    validity: &'b mut Validity,
     edge_types: &'b mut Vec<EdgeTypeInfo>,
     edge_type_index: &'b mut IndexMap<Box<str>, EdgeTypeId>,
     pool: &'b mut Pool,
@@ -442,7 +462,11 @@ impl EdgeSide<'_> {
         let e = EdgeId(self.ends.len() as u32);
         let mut share = f64::NAN;
         self.scratch.clear();
+        let mut interval = Interval::default();
         for (k, v) in props {
+            if divert(self.valid_keys, k, &v, &mut interval) {
+                continue;
+            }
             if let Some(s) = self.pool.store(&v) {
                 if Some(k) == self.share_key {
                     share = match s {
@@ -463,6 +487,9 @@ impl EdgeSide<'_> {
         self.ends.push((from, to));
         self.edge_type_of.push(ty);
         self.shares.push(share);
+        if interval != Interval::default() {
+            self.validity.push_edge(e, interval);
+        }
         e
     }
 
@@ -479,6 +506,28 @@ impl EdgeSide<'_> {
         self.edge_type_of.extend_from_slice(types);
         self.shares.extend_from_slice(shares);
     }
+}
+
+/// Takes a `valid_from` / `valid_to` date into `interval` (they live in
+/// the validity column, not among the properties); false for any other
+/// property.
+fn divert(
+    keys: Option<(PropKey, PropKey)>,
+    k: PropKey,
+    v: &Value,
+    interval: &mut Interval,
+) -> bool {
+    let (Some((from, to)), Value::Date(d)) = (keys, v) else {
+        return false;
+    };
+    if k == from {
+        interval.from = Some(*d);
+    } else if k == to {
+        interval.to = Some(*d);
+    } else {
+        return false;
+    }
+    true
 }
 
 /// Below this many nodes plus edges, `finish` stays on one thread.
@@ -531,6 +580,14 @@ impl Indexes {
             by_lower_key,
             by_kind,
         }
+    }
+}
+
+/// Appends an interval's bounds as `valid_from` / `valid_to` properties.
+fn push_interval(props: &mut Vec<(&str, Value)>, interval: Option<&Interval>) {
+    if let Some(i) = interval {
+        props.extend(i.from.map(|d| ("valid_from", Value::Date(d))));
+        props.extend(i.to.map(|d| ("valid_to", Value::Date(d))));
     }
 }
 
@@ -625,6 +682,9 @@ impl Graph {
 
     /// A node property by interned key.
     pub fn node_prop_by_key(&self, n: NodeId, key: PropKey) -> Option<Value> {
+        if let Some(v) = self.validity_prop(self.t.validity.node(n), key) {
+            return v;
+        }
         let (_, v) = self
             .t
             .node_props
@@ -646,14 +706,56 @@ impl Graph {
         self.t.pool.str_of(*v)
     }
 
-    /// Every property of a node, in stored order.
+    /// Every property of a node, in stored order (`valid_from` and
+    /// `valid_to` last).
     pub fn node_props(&self, n: NodeId) -> Vec<(&str, Value)> {
-        self.t
+        let mut props: Vec<(&str, Value)> = self
+            .t
             .node_props
             .get(n.index())
             .iter()
             .map(|(k, v)| (self.t.pool.key_name(*k), self.t.pool.load(*v)))
-            .collect()
+            .collect();
+        push_interval(&mut props, self.t.validity.node(n));
+        props
+    }
+
+    /// `valid_from` / `valid_to` of an interval, when `key` is one of them:
+    /// `Some(None)` when the item has no such bound.
+    fn validity_prop(&self, interval: Option<&Interval>, key: PropKey) -> Option<Option<Value>> {
+        let (from, to) = self.t.valid_keys?;
+        if key == from {
+            Some(interval.and_then(|i| i.from).map(Value::Date))
+        } else if key == to {
+            Some(interval.and_then(|i| i.to).map(Value::Date))
+        } else {
+            None
+        }
+    }
+
+    /// Whether any node or edge has a validity interval.
+    pub fn has_validity(&self) -> bool {
+        !self.t.validity.is_empty()
+    }
+
+    /// A node's validity interval, if it has one.
+    pub fn node_validity(&self, n: NodeId) -> Option<Interval> {
+        self.t.validity.node(n).copied()
+    }
+
+    /// An edge's validity interval, if it has one.
+    pub fn edge_validity(&self, e: EdgeId) -> Option<Interval> {
+        self.t.validity.edge(e).copied()
+    }
+
+    /// The nodes that have a validity interval, in id order.
+    pub fn nodes_with_validity(&self) -> &[(NodeId, Interval)] {
+        &self.t.validity.nodes
+    }
+
+    /// The edges that have a validity interval, in id order.
+    pub fn edges_with_validity(&self) -> &[(EdgeId, Interval)] {
+        &self.t.validity.edges
     }
 
     /// The edge's type.
@@ -674,6 +776,9 @@ impl Graph {
 
     /// An edge property by interned key.
     pub fn edge_prop_by_key(&self, e: EdgeId, key: PropKey) -> Option<Value> {
+        if let Some(v) = self.validity_prop(self.t.validity.edge(e), key) {
+            return v;
+        }
         if let Some((k, v)) = self.t.column_share(e) {
             return (k == key).then(|| self.t.pool.load(v));
         }
@@ -683,14 +788,17 @@ impl Graph {
 
     /// Every property of an edge, in stored order.
     pub fn edge_props(&self, e: EdgeId) -> Vec<(&str, Value)> {
-        if let Some((k, v)) = self.t.column_share(e) {
-            return vec![(self.t.pool.key_name(k), self.t.pool.load(v))];
-        }
-        self.t
-            .edge_prop_list(e)
-            .iter()
-            .map(|(k, v)| (self.t.pool.key_name(*k), self.t.pool.load(*v)))
-            .collect()
+        let mut props: Vec<(&str, Value)> = match self.t.column_share(e) {
+            Some((k, v)) => vec![(self.t.pool.key_name(k), self.t.pool.load(v))],
+            None => self
+                .t
+                .edge_prop_list(e)
+                .iter()
+                .map(|(k, v)| (self.t.pool.key_name(*k), self.t.pool.load(*v)))
+                .collect(),
+        };
+        push_interval(&mut props, self.t.validity.edge(e));
+        props
     }
 
     /// The edge's numeric `share`, if it has one (a fast column for the analyses).

@@ -10,6 +10,7 @@ mod path;
 mod props;
 mod schema;
 mod store;
+mod validity;
 mod value;
 mod visit;
 
@@ -18,6 +19,7 @@ pub use graph::{EdgeTypeInfo, Graph, GraphBuilder, Lookup};
 pub use ids::{EdgeId, EdgeTypeId, KindId, NodeId, PropKey, StrId};
 pub use path::Path;
 pub use schema::{Direction, EdgeTypeDef, KindDef, Role, Schema};
+pub use validity::Interval;
 pub use value::{Date, PropType, Value};
 pub use visit::{EdgeRef, NodeSet};
 

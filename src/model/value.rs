@@ -47,11 +47,96 @@ impl Date {
         if parts.next().is_some() {
             return None;
         }
-        Some(Date {
-            year,
-            month: month.unwrap_or(0),
-            day: day.unwrap_or(0),
-        })
+        let (month, day) = (month.unwrap_or(0), day.unwrap_or(0));
+        if day != 0 && day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Date { year, month, day })
+    }
+
+    /// Whether `text` has a date's shape (`YYYY-MM-DD`) but names a day
+    /// the calendar does not have (`2023-02-31`).
+    pub fn is_impossible(text: &str) -> bool {
+        let b = text.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || Date::parse(text).is_some() {
+            return false;
+        }
+        Date::parse(&text[..7]).is_some()
+            && text[8..].bytes().all(|c| c.is_ascii_digit())
+            && (1..=31).contains(&text[8..].parse::<u8>().unwrap_or(0))
+    }
+
+    /// Today in the local time zone (the default date of queries).
+    pub fn today() -> Date {
+        use chrono::Datelike;
+        let d = chrono::Local::now().date_naive();
+        Date {
+            year: d.year(),
+            month: d.month() as u8,
+            day: d.day() as u8,
+        }
+    }
+
+    /// The first day this date covers (`2020` -> `2020-01-01`).
+    pub fn first_day(self) -> Date {
+        Date {
+            year: self.year,
+            month: self.month.max(1),
+            day: self.day.max(1),
+        }
+    }
+
+    /// The last day this date covers (`2020-02` -> `2020-02-29`).
+    pub fn last_day(self) -> Date {
+        let month = if self.month == 0 { 12 } else { self.month };
+        let day = if self.day == 0 {
+            days_in_month(self.year, month)
+        } else {
+            self.day
+        };
+        Date {
+            year: self.year,
+            month,
+            day,
+        }
+    }
+
+    /// The day after this one (a full date; `2020-09-14` -> `2020-09-15`).
+    pub fn next_day(self) -> Date {
+        let d = self.last_day();
+        if d.day < days_in_month(d.year, d.month) {
+            Date {
+                day: d.day + 1,
+                ..d
+            }
+        } else if d.month < 12 {
+            Date {
+                month: d.month + 1,
+                day: 1,
+                ..d
+            }
+        } else {
+            Date {
+                year: d.year + 1,
+                month: 1,
+                day: 1,
+            }
+        }
+    }
+
+    /// Whether the date has day precision.
+    pub fn is_full(self) -> bool {
+        self.day != 0
+    }
+}
+
+/// The number of days in a month of the Gregorian calendar.
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
@@ -260,9 +345,13 @@ impl PropType {
                 "false" => Ok(Value::Bool(false)),
                 _ => Err("true or false".to_string()),
             },
-            PropType::Date => Date::parse(text.trim())
-                .map(Value::Date)
-                .ok_or_else(|| "a date (YYYY, YYYY-MM or YYYY-MM-DD)".to_string()),
+            PropType::Date => Date::parse(text.trim()).map(Value::Date).ok_or_else(|| {
+                if Date::is_impossible(text.trim()) {
+                    "a day of the calendar (YYYY-MM-DD; that month has fewer days)".to_string()
+                } else {
+                    "a date (YYYY, YYYY-MM or YYYY-MM-DD)".to_string()
+                }
+            }),
             PropType::List(inner) => {
                 let items: Result<Vec<Value>, String> =
                     text.split('|').map(|p| inner.parse_text(p)).collect();
@@ -341,6 +430,19 @@ mod tests {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
         assert!(Date::parse("2023").unwrap() < Date::parse("2023-01").unwrap());
+        for impossible in ["2023-02-29", "2023-02-31", "2024-04-31", "1900-02-29"] {
+            assert_eq!(Date::parse(impossible), None, "{impossible}");
+            assert!(Date::is_impossible(impossible), "{impossible}");
+        }
+        assert!(Date::parse("2024-02-29").is_some() && Date::parse("2000-02-29").is_some());
+        assert!(!Date::is_impossible("2023-13-01") && !Date::is_impossible("2023-02-32"));
+        let d = |s: &str| Date::parse(s).unwrap();
+        assert_eq!(d("2020").last_day(), d("2020-12-31"));
+        assert_eq!(d("2024-02").last_day(), d("2024-02-29"));
+        assert_eq!(d("2020-02").first_day(), d("2020-02-01"));
+        assert_eq!(d("2020-09-14").next_day(), d("2020-09-15"));
+        assert_eq!(d("2020-12-31").next_day(), d("2021-01-01"));
+        assert_eq!(d("2021-02-28").next_day(), d("2021-03-01"));
     }
 
     #[test]

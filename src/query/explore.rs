@@ -44,37 +44,43 @@ pub fn show(env: &Env, set: &NodeSet, view: &View, span: Span) -> Result<Evaluat
         for (key, value) in g.node_props(n) {
             rows.push(vec![node.clone(), text(key), Cell::Value(value)]);
         }
-        let mut edges: Vec<(String, String, crate::model::EdgeId, crate::model::NodeId)> =
-            Vec::new();
+        type Line = (
+            String,
+            String,
+            crate::model::EdgeId,
+            crate::model::NodeId,
+            String,
+        );
+        let mut edges: Vec<Line> = Vec::new();
+        // Edges hidden by the date are listed too, marked `(ended ...)`.
+        let mut consider = |label: String, e, other| {
+            let mark = if view.edge(g, e) {
+                String::new()
+            } else {
+                match super::time::outside_mark(g, e, other, env.date) {
+                    Some(mark) => mark,
+                    None => return,
+                }
+            };
+            edges.push((label, g.node_name(other).to_string(), e, other, mark));
+        };
         for (e, t, other) in g.out_adj().iter(n) {
-            if view.edge(g, e) {
-                edges.push((
-                    format!("-[{}]->", g.edge_type_name(t)),
-                    g.node_name(other).to_string(),
-                    e,
-                    other,
-                ));
-            }
+            consider(format!("-[{}]->", g.edge_type_name(t)), e, other);
         }
         for (e, t, other) in g.in_adj().iter(n) {
-            if view.edge(g, e) {
-                edges.push((
-                    format!("<-[{}]-", g.edge_type_name(t)),
-                    g.node_name(other).to_string(),
-                    e,
-                    other,
-                ));
-            }
+            consider(format!("<-[{}]-", g.edge_type_name(t)), e, other);
         }
         edges.sort();
-        for (label, _, e, other) in edges {
+        for (label, _, e, other, mark) in edges {
             let label = match g.edge_share(e) {
-                Some(s) => format!("{label} share {s}"),
-                None => label,
+                Some(s) => format!("{label} share {s}{mark}"),
+                None => format!("{label}{mark}"),
             };
             rows.push(vec![node.clone(), text(&label), Cell::Node(other)]);
-            footprint.edges.push(e);
-            footprint.nodes.push(other);
+            if mark.is_empty() {
+                footprint.edges.push(e);
+                footprint.nodes.push(other);
+            }
         }
     }
     footprint.normalize();

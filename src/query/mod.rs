@@ -15,6 +15,7 @@ mod nodeset;
 mod pattern;
 mod project;
 pub mod scope;
+pub mod time;
 
 use indexmap::IndexMap;
 
@@ -25,7 +26,7 @@ pub use nodeset::resolve_nodeset;
 use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
 use crate::limits::{Interrupt, Work};
-use crate::model::{EdgeId, Graph, NodeId};
+use crate::model::{Date, EdgeId, Graph, NodeId};
 use crate::result::{Cell, ResultSet};
 use crate::syntax::ast::{MatchStmt, Statement, StatementKind};
 
@@ -47,6 +48,10 @@ pub struct Env<'a> {
     /// Whether the caller needs each result's [`Footprint`] (only `export`
     /// does; computing it for a million exposure rows is not free).
     pub footprint: bool,
+    /// The date the statement sees the graph at (time.md).
+    pub date: Date,
+    /// Today and the cached views of dates.
+    pub timeline: &'a time::Timeline,
 }
 
 /// The nodes and edges a statement's result touches (what `export` writes).
@@ -144,6 +149,18 @@ pub fn execute(env: &mut Env, stmt: &Statement, view: &View) -> Result<Evaluated
             execute(env, body, &scenario_view)
         }
         StatementKind::Compare { scenario, body } => analyses::compare(env, scenario, body, view),
+        StatementKind::At { .. } => Err(time::nested_at(stmt.span)),
+        StatementKind::CompareAt {
+            before,
+            after,
+            body,
+        } if std::ptr::eq(view, &*env.timeline.view(g, env.date)) => {
+            time::compare_at(env, before, after, body)
+        }
+        StatementKind::CompareAt { .. } => Err(time::nested_at(stmt.span)),
+        StatementKind::Changes { from, to, of } => {
+            time::changes(env, from, to, of.as_ref(), stmt.span)
+        }
         StatementKind::Export(_) => Err(Diagnostic::new(
             "E0501",
             "`export` cannot be nested inside another statement",

@@ -77,6 +77,9 @@ pub const KEYWORDS: &[&str] = &[
     "members",
     "clusters",
     "count",
+    "at",
+    "changes",
+    "between",
 ];
 
 /// Splits `line` into `(kind, start, end)` byte ranges.

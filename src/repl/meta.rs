@@ -47,8 +47,21 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ),
     ("limit", ":limit N            most rows shown per result"),
     ("scenarios", ":scenarios          list defined scenarios"),
+    (
+        "at",
+        ":at DATE|today      the date statements see the graph at (YYYY[-MM[-DD]])",
+    ),
     ("quit", ":quit               leave (also Ctrl-D)"),
 ];
+
+/// `2020-01-01`, or `2026-12-03 (today)`.
+fn describe_date(session: &Session) -> String {
+    if session.date() == session.today() {
+        format!("{} (today)", session.date())
+    } else {
+        session.date().to_string()
+    }
+}
 
 /// Runs one `:` command (without the colon).
 #[allow(clippy::print_stdout, clippy::print_stderr)]
@@ -156,6 +169,24 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
             for (name, view) in session.scenarios() {
                 let (n, e) = view.hidden_counts();
                 println!("{name}: removes {n} nodes and {e} edges");
+            }
+        }
+        "at" => {
+            if arg.is_empty() {
+                println!("at: {}", describe_date(session));
+                return Flow::Continue;
+            }
+            let date = if arg.eq_ignore_ascii_case("today") {
+                Ok(session.today())
+            } else {
+                crate::query::time::parse_date(arg)
+            };
+            match date {
+                Ok(d) => {
+                    session.set_date(d);
+                    println!("at: {}", describe_date(session));
+                }
+                Err(expected) => eprintln!("usage: :at DATE|today   (`{arg}` is not {expected})"),
             }
         }
         "quit" | "q" | "exit" => return Flow::Quit,

@@ -89,9 +89,17 @@ pub fn run(mut session: Session) -> u8 {
         g.kinds().count(),
         g.edge_types().count()
     );
+    if let Some(note) = session.date_note() {
+        println!("{note}");
+    }
     loop {
-        let prompt = "faultline> ";
-        match rl.readline(prompt) {
+        // The prompt shows the date when it is not today.
+        let prompt = if session.date() == session.today() {
+            "faultline> ".to_string()
+        } else {
+            format!("faultline@{}> ", session.date())
+        };
+        match rl.readline(&prompt) {
             Ok(line) => {
                 let input = line.trim();
                 if input.is_empty() {

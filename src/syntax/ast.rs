@@ -53,6 +53,31 @@ pub enum StatementKind {
         /// The statement compared (resolution checks it is an `exposure`).
         body: Box<Statement>,
     },
+    /// `at DATE: STATEMENT` (time.md)
+    At {
+        /// The date the statement sees the graph at.
+        date: DateLit,
+        /// The statement.
+        body: Box<Statement>,
+    },
+    /// `compare at DATE1 and DATE2: exposure ... | chokepoints ...`
+    CompareAt {
+        /// The first date (`before`).
+        before: DateLit,
+        /// The second date (`after`).
+        after: DateLit,
+        /// The statement compared.
+        body: Box<Statement>,
+    },
+    /// `changes between DATE1 and DATE2 [of NODESET]`
+    Changes {
+        /// The start of the window.
+        from: DateLit,
+        /// The end of the window.
+        to: DateLit,
+        /// Only changes touching these nodes.
+        of: Option<NodeSet>,
+    },
     /// `show NODESET`
     Show(NodeSet),
     /// `schema`
@@ -61,6 +86,25 @@ pub enum StatementKind {
     Stats,
     /// `export FORMAT "FILE" [with clusters] [from STATEMENT]`
     Export(ExportStmt),
+}
+
+/// A date as written: `2022-10-07` (unquoted), a string or a parameter;
+/// checked against the calendar when the statement runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DateLit {
+    /// An unquoted date or a string: its text, and where it is.
+    Text(String, Span),
+    /// A `$parameter` (its name without `$`), and where it is.
+    Param(String, Span),
+}
+
+impl DateLit {
+    /// Where the date is written.
+    pub fn span(&self) -> Span {
+        match self {
+            DateLit::Text(_, s) | DateLit::Param(_, s) => *s,
+        }
+    }
 }
 
 /// `match PATTERN, ... [where EXPR] return ...`

@@ -81,6 +81,31 @@ impl Builder {
                 let (scenario, body) = self.scoped(inner)?;
                 StatementKind::Compare { scenario, body }
             }
+            Rule::at_stmt => {
+                let dates = self.dates(&inner)?;
+                let body = Box::new(self.statement(self.find(&inner, Rule::statement)?)?);
+                let [date] = <[DateLit; 1]>::try_from(dates)
+                    .map_err(|_| internal("`at` without one date", span))?;
+                StatementKind::At { date, body }
+            }
+            Rule::compare_at_stmt => {
+                let dates = self.dates(&inner)?;
+                let body = Box::new(self.statement(self.find(&inner, Rule::statement)?)?);
+                let [before, after] = <[DateLit; 2]>::try_from(dates)
+                    .map_err(|_| internal("`compare at` without two dates", span))?;
+                StatementKind::CompareAt {
+                    before,
+                    after,
+                    body,
+                }
+            }
+            Rule::changes_stmt => {
+                let dates = self.dates(&inner)?;
+                let of = self.nodesets(&inner)?.pop();
+                let [from, to] = <[DateLit; 2]>::try_from(dates)
+                    .map_err(|_| internal("`changes` without two dates", span))?;
+                StatementKind::Changes { from, to, of }
+            }
             Rule::show_stmt => {
                 StatementKind::Show(self.nodeset(self.find(&inner, Rule::nodeset)?)?)
             }
@@ -563,6 +588,23 @@ impl Builder {
             }),
         };
         Ok(NodeSet { kind, span })
+    }
+
+    /// The dates of a statement, in order.
+    fn dates(&self, pair: &P<'_>) -> Result<Vec<DateLit>> {
+        pair.clone()
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::date_value)
+            .map(|p| {
+                let inner = self.first(&p)?;
+                let span = self.span(&inner);
+                Ok(match inner.as_rule() {
+                    Rule::string => DateLit::Text(self.string(&inner)?, span),
+                    Rule::param => DateLit::Param(inner.as_str()[1..].to_string(), span),
+                    _ => DateLit::Text(inner.as_str().to_string(), span),
+                })
+            })
+            .collect()
     }
 
     /// The nodesets of a statement or operation, in order.

@@ -231,8 +231,8 @@ pub(crate) fn too_deep(span: Span) -> Diagnostic {
 /// Tracks an over-approximation of the parse tree's depth, token by token.
 ///
 /// Brackets nest; a run of prefix tokens (`not`, `-`, `members`, with `of`
-/// neutral) nests until the next other token; `with`, `compare` and `export`
-/// starting a (nested) statement nest until the statement ends.
+/// neutral) nests until the next other token; `with`, `compare`, `at` and
+/// `export` starting a (nested) statement nest until the statement ends.
 #[derive(Default)]
 struct DepthCounter {
     /// The depth at each enclosing open bracket's level.
@@ -265,7 +265,7 @@ impl DepthCounter {
             TokKind::Punct('-') => self.depth += 1,
             _ if is("not") || is("members") => self.depth += 1,
             _ if is("of") => {}
-            _ if starts_statement && (is("with") || is("compare") || is("export")) => {
+            _ if starts_statement && (is("with") || is("compare") || is("export") || is("at")) => {
                 self.base += 1;
                 self.depth = self.base;
             }

@@ -1041,3 +1041,36 @@ fn printing_is_canonical() {
         "match (n) return (a + b) * c"
     );
 }
+
+#[test]
+fn time_statements_round_trip() {
+    assert_eq!(
+        roundtrip("AT 2022-01-01 : with s: exposure of \"NVIDIA\" to \"China\""),
+        "at 2022-01-01: with s: exposure of \"NVIDIA\" to \"China\""
+    );
+    assert_eq!(
+        roundtrip("compare at 2020 and '2021-03': chokepoints of \"Huawei\" top 3"),
+        "compare at 2020 and 2021-03: chokepoints of \"Huawei\" top 3"
+    );
+    assert_eq!(
+        roundtrip("changes between $from and 2026-12-01 of members of \"China\""),
+        "changes between $from and 2026-12-01 of members of \"China\""
+    );
+    assert_eq!(
+        roundtrip("changes between 2022 and 2026"),
+        "changes between 2022 and 2026"
+    );
+    let StatementKind::At { date, body } = one("at 2020-09-14: stats").kind else {
+        panic!("not an at statement")
+    };
+    assert!(matches!(date, DateLit::Text(ref t, _) if t == "2020-09-14"));
+    assert!(matches!(body.kind, StatementKind::Stats));
+    // A scenario may still be called `at`.
+    assert!(matches!(
+        one("compare at: exposure of \"a\" to \"b\"").kind,
+        StatementKind::Compare { .. }
+    ));
+    // Not a date's shape: a syntax error that names dates.
+    let d = error("at 20-01: stats");
+    assert!(d.to_string().contains("a date"), "{d}");
+}

@@ -485,6 +485,25 @@ impl Display for ExportStmt {
     }
 }
 
+impl Display for DateLit {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            DateLit::Text(t, _) if is_date_shape(t) => f.write_str(t),
+            DateLit::Text(t, _) => string(f, t),
+            DateLit::Param(name, _) => write!(f, "${name}"),
+        }
+    }
+}
+
+/// Whether the text lexes as an unquoted date (`2022`, `2022-10-07`).
+fn is_date_shape(t: &str) -> bool {
+    let parts: Vec<&str> = t.split('-').collect();
+    (1..=3).contains(&parts.len())
+        && parts[0].len() == 4
+        && parts[1..].iter().all(|p| p.len() == 2)
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 impl Display for StatementKind {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
@@ -497,6 +516,19 @@ impl Display for StatementKind {
             StatementKind::Scenario(s) => s.fmt(f),
             StatementKind::With { scenario, body } => write!(f, "with {scenario}: {body}"),
             StatementKind::Compare { scenario, body } => write!(f, "compare {scenario}: {body}"),
+            StatementKind::At { date, body } => write!(f, "at {date}: {body}"),
+            StatementKind::CompareAt {
+                before,
+                after,
+                body,
+            } => write!(f, "compare at {before} and {after}: {body}"),
+            StatementKind::Changes { from, to, of } => {
+                write!(f, "changes between {from} and {to}")?;
+                match of {
+                    Some(set) => write!(f, " of {set}"),
+                    None => Ok(()),
+                }
+            }
             StatementKind::Show(s) => write!(f, "show {s}"),
             StatementKind::Schema => f.write_str("schema"),
             StatementKind::Stats => f.write_str("stats"),

@@ -58,9 +58,33 @@ pub fn strip_spans(stmt: &mut Statement) {
             ident(scenario);
             strip_spans(body);
         }
+        StatementKind::At { date, body } => {
+            strip_date(date);
+            strip_spans(body);
+        }
+        StatementKind::CompareAt {
+            before,
+            after,
+            body,
+        } => {
+            strip_date(before);
+            strip_date(after);
+            strip_spans(body);
+        }
+        StatementKind::Changes { from, to, of } => {
+            strip_date(from);
+            strip_date(to);
+            of.iter_mut().for_each(nodeset);
+        }
         StatementKind::Show(s) => nodeset(s),
         StatementKind::Schema | StatementKind::Stats => {}
         StatementKind::Export(e) => e.from.iter_mut().for_each(|s| strip_spans(s)),
+    }
+}
+
+fn strip_date(d: &mut DateLit) {
+    match d {
+        DateLit::Text(_, s) | DateLit::Param(_, s) => *s = Span::default(),
     }
 }
 
