@@ -5,9 +5,9 @@
 //! for what it names, no ended fact visible today) are checked here too.
 //!
 //! The dependency-model v2 answers need the v2 engine (`loss`, `by
-//! territory|jurisdiction`, `decouple`, risks as shocks) and the time answers
-//! need validity dates; until those land they are `#[ignore]`d with the
-//! reason, and run with `cargo test --test bundled_answers -- --ignored`.
+//! territory|jurisdiction`, `decouple`, risks as shocks); until it lands they
+//! are `#[ignore]`d with the reason, and run with
+//! `cargo test --test bundled_answers -- --ignored`.
 
 #![allow(clippy::panic)] // test helpers fail the test by panicking
 
@@ -227,7 +227,6 @@ fn the_ended_hisilicon_supply_is_dated_and_sophgo_replaces_it() {
 }
 
 #[test]
-#[ignore = "needs validity dates in the engine (feat/time)"]
 fn no_ended_edge_is_visible_today() {
     let r = ask(
         "match (a {name: \"TSMC\"})-[r:SUPPLIES]->(b {name: \"HiSilicon\"}) return count(r) as n",

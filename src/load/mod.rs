@@ -23,6 +23,7 @@ mod csv;
 mod edges;
 mod files;
 mod json;
+mod model_rules;
 mod records;
 mod report;
 mod rules;
@@ -604,6 +605,21 @@ impl Ctx {
         })
     }
 
+    /// Holds one row problem of an edge found after the edges were added.
+    fn hold_fault(&mut self, loc: &Loc, fault: String) {
+        self.edges.pending.push(Pending {
+            file: loc.file,
+            line: loc.line,
+            col: loc.col,
+            item: loc.item,
+            fatal: false,
+            faults: Faults {
+                list: vec![fault],
+                unknown: Vec::new(),
+            },
+        });
+    }
+
     /// Finds duplicate edges, reports every held problem in file order, and
     /// freezes the graph (without the duplicates, when rows are skipped).
     fn finish(mut self) -> Result<Loaded, LoadFailure> {
@@ -636,17 +652,13 @@ impl Ctx {
                     theirs.unwrap_or_default().describe(),
                 ),
             };
-            self.edges.pending.push(Pending {
-                file: loc.file,
-                line: loc.line,
-                col: loc.col,
-                item: loc.item,
-                fatal: false,
-                faults: Faults {
-                    list: vec![message],
-                    unknown: Vec::new(),
-                },
-            });
+            self.hold_fault(&loc, message);
+        }
+        let model_faults = model_rules::check(&g, self.base_edges);
+        for (e, fault) in &model_faults {
+            if let Some(loc) = self.edge_loc(*e) {
+                self.hold_fault(&loc, fault.clone());
+            }
         }
         let mut pending = std::mem::take(&mut self.edges.pending);
         pending.sort_by_key(Pending::key);
@@ -679,10 +691,11 @@ impl Ctx {
         if sink.failed() {
             return Err(failure(sink));
         }
-        let graph = if dups.is_empty() {
+        let graph = if dups.is_empty() && model_faults.is_empty() {
             g
         } else {
             let mut drop: Vec<EdgeId> = dups.iter().map(|(d, _)| *d).collect();
+            drop.extend(model_faults.iter().map(|(e, _)| *e));
             drop.sort_unstable();
             drop.dedup();
             let mut b = g.into_builder();

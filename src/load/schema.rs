@@ -10,12 +10,16 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Problem, line_col};
-use crate::model::{Direction, EdgeTypeDef, KindDef, PropType, Role, Schema};
+use crate::model::{
+    Direction, EdgeTypeDef, Flow, KindDef, Mode, NeedsSupply, PropType, Role, Schema, Scope,
+    ShockKind,
+};
 
 const TYPES: &str = "string, int, float, bool, date or list<T>";
-const ROLES: &str = "dependency, membership, impact or other";
+const ROLES: &str = "dependency, membership, impact, destination or other";
 const DIRECTIONS: &str = "forward or reverse";
-const EDGE_KEYS: &str = "from, to, role, direction, props or multi";
+const EDGE_KEYS: &str = "from, to, role, direction, props, multi, mode, scope or flow";
+const KIND_KEYS: &str = "props, polity, needs_supply or shock";
 
 /// Parses a schema. `file` names it in problems. Every problem found is
 /// returned, not just the first.
@@ -154,9 +158,27 @@ impl Parser<'_> {
         for (key, value) in in_order(table) {
             match key.get_ref().as_ref() {
                 "props" => kind.props = self.props(&format!("kind {name}"), value)?,
+                "polity" => {
+                    if let Some(b) = self.boolean(value, &format!("{name}.polity")) {
+                        kind.polity = b;
+                    }
+                }
+                "needs_supply" => {
+                    kind.needs_supply = self.word(
+                        value,
+                        name,
+                        "needs_supply",
+                        NeedsSupply::parse,
+                        NeedsSupply::NAMES,
+                    );
+                }
+                "shock" => {
+                    kind.shock =
+                        self.word(value, name, "shock", ShockKind::parse, ShockKind::NAMES);
+                }
                 other => self.error(
                     key.span(),
-                    format!("unknown key `{other}` in kind {name}; expected props"),
+                    format!("unknown key `{other}` in kind {name}; expected {KIND_KEYS}"),
                 ),
             }
         }
@@ -217,6 +239,9 @@ impl Parser<'_> {
             &format!("a table for edge type {name}, like from = [\"Firm\"]"),
         )?;
         let mut edge = EdgeTypeDef::default();
+        // Keys that only mean something for one role: checked once the
+        // role is known (it may come after them).
+        let mut modal: Vec<(&str, Range<usize>, Role)> = Vec::new();
         for (key, value) in in_order(table) {
             match key.get_ref().as_ref() {
                 "from" => edge.from = self.kinds(&format!("{name}.from"), value),
@@ -250,23 +275,87 @@ impl Parser<'_> {
                         edge.props = props;
                     }
                 }
-                "multi" => match value.get_ref() {
-                    DeValue::Boolean(b) => edge.multi = *b,
-                    other => self.error(
-                        value.span(),
-                        format!(
-                            "{name}.multi: found a {}; expected true or false",
-                            other.type_str()
-                        ),
-                    ),
-                },
+                "multi" => {
+                    if let Some(b) = self.boolean(value, &format!("{name}.multi")) {
+                        edge.multi = b;
+                    }
+                }
+                "mode" => {
+                    edge.mode = self.word(value, name, "mode", Mode::parse, Mode::NAMES);
+                    modal.push(("mode", key.span(), Role::Dependency));
+                }
+                "scope" => {
+                    edge.scope = self.word(value, name, "scope", Scope::parse, Scope::NAMES);
+                    modal.push(("scope", key.span(), Role::Membership));
+                }
+                "flow" => {
+                    edge.flow = self.word(value, name, "flow", Flow::parse, Flow::NAMES);
+                    modal.push(("flow", key.span(), Role::Destination));
+                }
                 other => self.error(
                     key.span(),
                     format!("unknown key `{other}` in edge type {name}; expected {EDGE_KEYS}"),
                 ),
             }
         }
+        for (key, span, role) in modal {
+            let fits = edge.role == role || (key == "scope" && edge.role == Role::Impact);
+            if !fits {
+                let roles = if key == "scope" {
+                    "membership or impact".to_string()
+                } else {
+                    role.as_str().to_string()
+                };
+                self.error(
+                    span,
+                    format!(
+                        "`{key}` on edge type {name} of role {}; expected it only on a type of role {roles}",
+                        edge.role.as_str()
+                    ),
+                );
+            }
+        }
         Some(edge)
+    }
+
+    fn boolean(&mut self, value: &Spanned<DeValue<'_>>, what: &str) -> Option<bool> {
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            other => {
+                self.error(
+                    value.span(),
+                    format!(
+                        "{what}: found a {}; expected true or false",
+                        other.type_str()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// One of a closed set of schema words (`mode`, `scope`, ...).
+    fn word<T>(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        owner: &str,
+        key: &str,
+        parse: fn(&str) -> Option<T>,
+        names: &[&str],
+    ) -> Option<T> {
+        let text = self.string(value, &format!("{owner}.{key}"))?;
+        let found = parse(text);
+        if found.is_none() {
+            let expected = match names {
+                [init @ .., last] => format!("{} or {last}", init.join(", ")),
+                [] => String::new(),
+            };
+            self.error(
+                value.span(),
+                format!("unknown {key} `{text}` for {owner}; expected {expected}"),
+            );
+        }
+        found
     }
 }
 

@@ -2,6 +2,7 @@
 //! Everything above this module reads the graph through [`Graph`].
 
 mod adjacency;
+mod facts;
 mod fold;
 mod graph;
 mod ids;
@@ -15,10 +16,13 @@ mod value;
 mod visit;
 
 pub use adjacency::{Adjacency, TypeSet};
+pub use facts::ModelFacts;
 pub use graph::{EdgeTypeInfo, Graph, GraphBuilder, Lookup};
 pub use ids::{EdgeId, EdgeTypeId, KindId, NodeId, PropKey, StrId};
 pub use path::Path;
-pub use schema::{Direction, EdgeTypeDef, KindDef, Role, Schema};
+pub use schema::{
+    Direction, EdgeTypeDef, Flow, KindDef, Mode, NeedsSupply, Role, Schema, Scope, ShockKind,
+};
 pub use validity::Interval;
 pub use value::{Date, PropType, Value};
 pub use visit::{EdgeRef, NodeSet};
