@@ -108,6 +108,17 @@ impl Work {
     pub fn used(&self) -> u64 {
         self.used.get()
     }
+
+    /// A meter for a helper thread: what is left of this budget, the same
+    /// cancel flag. Charge its use back with [`Work::absorb`].
+    pub fn split(&self) -> Work {
+        Work::new(self.limit.saturating_sub(self.used()), self.cancel.clone())
+    }
+
+    /// Charges what a [`Work::split`] meter spent.
+    pub fn absorb(&self, other: &Work) -> Result<(), Interrupt> {
+        self.charge(other.used())
+    }
 }
 
 #[cfg(test)]

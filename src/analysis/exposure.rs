@@ -78,12 +78,40 @@ pub(crate) fn exposure_with(
     work: &Work,
 ) -> Result<Vec<ExposureRow>, Interrupt> {
     let t = target_closure(g, view, targets, work)?;
+    exposure_in_with(g, view, arcs, of, &t, depth, dense_max, work)
+}
+
+/// [`exposure`] to a given target set T (the model v2's hit set when every
+/// hit has severity 1).
+pub(crate) fn exposure_in(
+    g: &Graph,
+    view: &View,
+    arcs: &ArcSpec,
+    of: &[NodeId],
+    t: &NodeSet,
+    depth: Option<u32>,
+    work: &Work,
+) -> Result<Vec<ExposureRow>, Interrupt> {
+    exposure_in_with(g, view, arcs, of, t, depth, DENSE_MAX, work)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn exposure_in_with(
+    g: &Graph,
+    view: &View,
+    arcs: &ArcSpec,
+    of: &[NodeId],
+    t: &NodeSet,
+    depth: Option<u32>,
+    dense_max: usize,
+    work: &Work,
+) -> Result<Vec<ExposureRow>, Interrupt> {
     let mut rows: Vec<NodeId> = of.iter().copied().filter(|n| view.node(*n)).collect();
     rows.sort_unstable();
     rows.dedup();
     let seeds: Vec<NodeId> = rows.iter().copied().filter(|n| !t.contains(*n)).collect();
     let how = Grow {
-        stop: Some(&t),
+        stop: Some(t),
         depth,
         keep_zero: false,
     };
@@ -96,7 +124,7 @@ pub(crate) fn exposure_with(
         }
         Some(n) => {
             let total = rounds(&l, n, work)?;
-            let paths = bounded_walks(g, view, arcs, &l, &t, &total, &seeds, n, work)?;
+            let paths = bounded_walks(g, view, arcs, &l, t, &total, &seeds, n, work)?;
             (total, paths)
         }
     };

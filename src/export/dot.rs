@@ -146,7 +146,7 @@ fn role_line(g: &Graph, ty: EdgeTypeId) -> (Role, Option<&'static str>) {
     let style = match role {
         Role::Membership => Some("dashed"),
         Role::Impact => Some("dotted"),
-        Role::Dependency | Role::Destination | Role::Other => None,
+        Role::Dependency | Role::Destination | Role::Enactor | Role::Other => None,
     };
     (role, style)
 }

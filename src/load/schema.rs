@@ -16,7 +16,7 @@ use crate::model::{
 };
 
 const TYPES: &str = "string, int, float, bool, date or list<T>";
-const ROLES: &str = "dependency, membership, impact, destination or other";
+const ROLES: &str = "dependency, membership, impact, destination, enactor or other";
 const DIRECTIONS: &str = "forward or reverse";
 const EDGE_KEYS: &str = "from, to, role, direction, props, multi, mode, scope or flow";
 const KIND_KEYS: &str = "props, polity, needs_supply or shock";

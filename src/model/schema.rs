@@ -16,6 +16,8 @@ pub enum Role {
     Impact,
     /// A restriction policy (`from`) applies to a destination (`to`).
     Destination,
+    /// A nation or bloc (`from`) enacts a policy (`to`).
+    Enactor,
     /// Anything else; ignored by the analyses unless named in `via`.
     #[default]
     Other,
@@ -29,6 +31,7 @@ impl Role {
             "membership" => Role::Membership,
             "impact" => Role::Impact,
             "destination" => Role::Destination,
+            "enactor" => Role::Enactor,
             "other" => Role::Other,
             _ => return None,
         })
@@ -41,6 +44,7 @@ impl Role {
             Role::Membership => "membership",
             Role::Impact => "impact",
             Role::Destination => "destination",
+            Role::Enactor => "enactor",
             Role::Other => "other",
         }
     }

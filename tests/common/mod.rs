@@ -138,7 +138,7 @@ pub fn bad_cases() -> Vec<Case> {
         case(
             "unknown role in the schema",
             vec![("schema.toml", b"[edges.SUPPLIES]\nfrom = [\"Firm\"]\nrole = \"dependancy\"\n")],
-            vec!["schema.toml:3:8:", "unknown role `dependancy`", "expected dependency, membership, impact, destination or other"],
+            vec!["schema.toml:3:8:", "unknown role `dependancy`", "expected dependency, membership, impact, destination, enactor or other"],
         ),
         case(
             "broken JSON",

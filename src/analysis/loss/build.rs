@@ -1,0 +1,285 @@
+//! Builds the dependency model's `F` (dependency-model.md) as a
+//! [`System`]: one variable per node reached from the rows along visible
+//! arcs (per cut context for free nodes), one per virtual node r° (r
+//! without its general sources) where an `input` sourcing reads it.
+//!
+//! A node's choices: its severity (a hit); its general sources' weighted
+//! sum; per requirement r, `essential · loss(r)`, or with `input` sourcing
+//! of r the two choices `essential · R(r)` and `essential · Σ w·loss(v)`
+//! over those sources (the maximum distributes over the sum's max). For
+//! `unknown` the hits and cuts are dropped and the silent parts become
+//! constants.
+
+use super::shock::Hits;
+use super::system::{End, System};
+use crate::analysis::{ArcSpec, NodeSet, View};
+use crate::hash::FxMap;
+use crate::limits::{Interrupt, Work};
+use crate::model::{EdgeId, Graph, Mode, ModelFacts, NeedsSupply, NodeId};
+
+/// A cut rule (dependency-model.md, *Cuts*, *Policies*): in a context that
+/// holds the consumer side, arcs into the provider side are cut
+/// (a policy's: only for targeted items).
+#[derive(Clone, Debug)]
+pub struct CutRule {
+    /// Consumers on this side lose supply.
+    pub consumer: NodeSet,
+    /// From providers on this side.
+    pub provider: NodeSet,
+    /// A policy's targeted items G* (`None`: every item).
+    pub targets: Option<NodeSet>,
+}
+
+/// What to build.
+pub(crate) struct Build<'a> {
+    pub g: &'a Graph,
+    pub view: &'a View,
+    pub facts: &'a ModelFacts,
+    pub spec: &'a ArcSpec,
+    /// `by share`: every arc a source in one group, `input` ignored.
+    pub by_share: bool,
+    /// The hits (`None`: the unknown system: silent parts, no hits).
+    pub hits: Option<&'a Hits>,
+    pub cuts: &'a [CutRule],
+    /// Whether each node is free (for cut contexts); only read with cuts.
+    pub free: &'a dyn Fn(NodeId) -> bool,
+}
+
+/// A context: the rules whose consumer side holds the consumer (low 32
+/// bits), and the policy rules whose target a free node on the chain was
+/// (high 32 bits).
+type Ctx = u64;
+
+/// A built system and where its variables are.
+pub(crate) struct Built {
+    pub sys: System,
+    vars: FxMap<(NodeId, bool, Ctx), u32>,
+    /// Providers of `input` arcs whose requirement was not visible (ignored).
+    pub ignored_inputs: usize,
+}
+
+impl Built {
+    /// The variable of row node `n` (its own context; a free row in ∅).
+    pub fn row(&self, n: NodeId, ctx: Ctx) -> Option<u32> {
+        self.vars.get(&(n, false, ctx)).copied()
+    }
+}
+
+struct Arc {
+    e: EdgeId,
+    v: NodeId,
+    share: Option<f64>,
+}
+
+impl Build<'_> {
+    fn home_ctx(&self, u: NodeId) -> Ctx {
+        let mut c = 0;
+        for (k, r) in self.cuts.iter().enumerate().take(32) {
+            if r.consumer.contains(u) {
+                c |= 1 << k;
+            }
+        }
+        c
+    }
+
+    /// The context a row node is evaluated in.
+    pub fn row_ctx(&self, n: NodeId) -> Ctx {
+        if self.cuts.is_empty() || (self.free)(n) {
+            0
+        } else {
+            self.home_ctx(n)
+        }
+    }
+
+    /// The context provider `v` is evaluated in, reached in `c`.
+    fn enter(&self, v: NodeId, c: Ctx) -> Ctx {
+        if self.cuts.is_empty() {
+            return 0;
+        }
+        if !(self.free)(v) {
+            return self.home_ctx(v);
+        }
+        let mut c = c;
+        for (k, r) in self.cuts.iter().enumerate().take(32) {
+            if c & (1 << k) != 0 && r.targets.as_ref().is_some_and(|t| t.contains(v)) {
+                c |= 1 << (32 + k);
+            }
+        }
+        c
+    }
+
+    /// Whether arc u → v (serving `input`) is cut in context `c`.
+    fn cut(&self, u: NodeId, v: NodeId, input: Option<NodeId>, c: Ctx) -> bool {
+        if c == 0 || self.hits.is_none() {
+            return false;
+        }
+        self.cuts.iter().enumerate().take(32).any(|(k, r)| {
+            c & (1 << k) != 0
+                && r.provider.contains(v)
+                && match &r.targets {
+                    None => true,
+                    Some(t) => {
+                        input.is_some_and(|i| t.contains(i))
+                            || t.contains(v)
+                            || ((self.free)(u) && (t.contains(u) || c & (1 << (32 + k)) != 0))
+                    }
+                }
+        })
+    }
+
+    /// Builds the system reachable from `rows`.
+    pub fn build(&self, rows: &[NodeId], work: &Work) -> Result<Built, Interrupt> {
+        let mut b = Built {
+            sys: System::default(),
+            vars: FxMap::default(),
+            ignored_inputs: 0,
+        };
+        let mut keys: Vec<(NodeId, bool, Ctx)> = Vec::new();
+        let mut var =
+            |b: &mut Built, keys: &mut Vec<(NodeId, bool, Ctx)>, key: (NodeId, bool, Ctx)| {
+                *b.vars.entry(key).or_insert_with(|| {
+                    keys.push(key);
+                    b.sys.push_var(key.0)
+                })
+            };
+        for &n in rows {
+            if self.view.node(n) {
+                let c = self.row_ctx(n);
+                var(&mut b, &mut keys, (n, false, c));
+            }
+        }
+        let mut i = 0;
+        while i < keys.len() {
+            let (u, virt, c) = keys[i];
+            i += 1;
+            b.sys.begin();
+            let s = self.hits.map_or(0.0, |h| h.severity(u));
+            if s >= 1.0 {
+                b.sys.choice(1.0, End::Hit(1.0));
+                continue;
+            }
+            if s > 0.0 {
+                b.sys.choice(s, End::Hit(s));
+            }
+            // Classify u's arcs.
+            let mut general: Vec<Arc> = Vec::new();
+            let mut reqs: Vec<(EdgeId, NodeId, f64)> = Vec::new();
+            let mut inputs: Vec<(NodeId, Arc)> = Vec::new();
+            let mut followed = 1u64;
+            for (e, v) in self.spec.arcs(self.g, self.view, u) {
+                followed += 1;
+                let share = self.g.edge_share(e).filter(|s| s.is_finite() && *s >= 0.0);
+                if self.by_share {
+                    general.push(Arc { e, v, share });
+                    continue;
+                }
+                match self.facts.mode(self.g, e) {
+                    Mode::Requirement => reqs.push((e, v, self.facts.essential(self.g, e))),
+                    Mode::Source => match self.facts.input(self.g, e) {
+                        Some(r) => inputs.push((r, Arc { e, v, share })),
+                        None => general.push(Arc { e, v, share }),
+                    },
+                }
+            }
+            work.charge(followed)?;
+            let any_arc = !general.is_empty() || !reqs.is_empty() || !inputs.is_empty();
+            let unknown = self.hits.is_none();
+            if !virt {
+                if general.is_empty() {
+                    let silent = match self.facts.needs_supply(self.g, u) {
+                        Some(NeedsSupply::Sources) => true,
+                        Some(NeedsSupply::Any) => !any_arc,
+                        None => false,
+                    };
+                    if unknown && silent {
+                        b.sys.choice(1.0, End::None);
+                    }
+                } else {
+                    b.sys.choice(0.0, End::None);
+                    self.group(&mut b, &mut keys, &mut var, u, c, &general, None, 1.0);
+                }
+            }
+            for (e, r, ess) in reqs {
+                if self.cut(u, r, None, c) {
+                    b.sys.choice(ess, End::Cut(e, r, ess));
+                    continue;
+                }
+                let own: Vec<&Arc> = inputs
+                    .iter()
+                    .filter(|(x, _)| *x == r)
+                    .map(|(_, a)| a)
+                    .collect();
+                if own.is_empty() {
+                    b.sys.choice(0.0, End::None);
+                    let k = var(&mut b, &mut keys, (r, false, self.enter(r, c)));
+                    b.sys.term(k, ess, e);
+                } else {
+                    b.sys.choice(0.0, End::None);
+                    let k = var(&mut b, &mut keys, (r, true, self.enter(r, c)));
+                    b.sys.term(k, ess, e);
+                    b.sys.choice(0.0, End::None);
+                    let arcs: Vec<Arc> = own
+                        .iter()
+                        .map(|a| Arc {
+                            e: a.e,
+                            v: a.v,
+                            share: a.share,
+                        })
+                        .collect();
+                    self.group(&mut b, &mut keys, &mut var, u, c, &arcs, Some(r), ess);
+                }
+            }
+            // `input` arcs whose requirement is not visible: ignored.
+            let reqs_seen: Vec<NodeId> = self
+                .spec
+                .arcs(self.g, self.view, u)
+                .filter(|(e, _)| !self.by_share && self.facts.mode(self.g, *e) == Mode::Requirement)
+                .map(|(_, v)| v)
+                .collect();
+            b.ignored_inputs += inputs
+                .iter()
+                .filter(|(r, _)| !reqs_seen.contains(r))
+                .count();
+        }
+        b.sys.finish();
+        Ok(b)
+    }
+
+    /// One group's weighted sum into the open choice, times `scale`.
+    #[allow(clippy::too_many_arguments)]
+    fn group(
+        &self,
+        b: &mut Built,
+        keys: &mut Vec<(NodeId, bool, Ctx)>,
+        var: &mut impl FnMut(&mut Built, &mut Vec<(NodeId, bool, Ctx)>, (NodeId, bool, Ctx)) -> u32,
+        u: NodeId,
+        c: Ctx,
+        arcs: &[Arc],
+        input: Option<NodeId>,
+        scale: f64,
+    ) {
+        let sum: f64 = arcs.iter().filter_map(|a| a.share).sum();
+        let without = arcs.iter().filter(|a| a.share.is_none()).count();
+        let share_scale = if sum > 1.0 { 1.0 / sum } else { 1.0 };
+        let rest = if without > 0 {
+            (1.0 - sum).max(0.0) / without as f64
+        } else {
+            0.0
+        };
+        if self.hits.is_none() && without == 0 && sum < 1.0 {
+            b.sys.add_const(scale * (1.0 - sum), End::None);
+        }
+        for a in arcs {
+            let w = scale * a.share.map_or(rest, |s| s * share_scale);
+            if w <= 0.0 {
+                continue;
+            }
+            if self.cut(u, a.v, input, c) {
+                b.sys.add_const(w, End::Cut(a.e, a.v, w));
+                continue;
+            }
+            let k = var(b, keys, (a.v, false, self.enter(a.v, c)));
+            b.sys.term(k, w, a.e);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! The dependency model v2 (`dependency-model.md`): `loss`, `direct`,
+//! `unknown` and the explaining path of each row under a shock.
+//!
+//! - [`shock`]: hits (closures by territory or jurisdiction, severities,
+//!   risks) and the membership chain that explains a hit;
+//! - [`build`]: the model's `F` as a max-of-linear-terms system, with cut
+//!   contexts;
+//! - [`system`]: its least fixed point (policy iteration per component),
+//!   rounds for `depth N` and `direct`, and the best walks.
+//!
+//! A graph whose arcs are all sources, without `input` arcs, under a shock
+//! whose hits all have severity 1 and that cuts nothing, is v1's linear
+//! system: [`loss`] then runs v1's exposure (its component solver and
+//! path search) on the hit set, and `unknown` on a second thread.
+
+mod build;
+mod shock;
+mod system;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests;
+
+pub use build::CutRule;
+pub use shock::{By, Hits, Placer};
+
+use super::exposure::exposure_in;
+use super::{ArcSpec, View};
+use crate::limits::{Interrupt, Work};
+use crate::model::{EdgeId, Graph, ModelFacts, NodeId, Path};
+use build::Build;
+use system::End;
+
+/// One row of `exposure` / `impact`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LossRow {
+    /// The node.
+    pub node: NodeId,
+    /// Its loss after one round (`depth 1`).
+    pub direct: f64,
+    /// The fraction of its output that stops.
+    pub loss: f64,
+    /// The fraction that depends on what the data does not say.
+    pub unknown: f64,
+    /// The explaining walk, ending with the chain to the named node (or at
+    /// a cut arc); `None` when nothing is lost.
+    pub path: Option<Path>,
+    /// The cut arc the path ends with, if it ends at one.
+    pub cut: Option<EdgeId>,
+}
+
+/// What a loss computation reads.
+#[derive(Clone, Copy)]
+pub struct LossQuery<'a> {
+    /// The dependency arcs.
+    pub arcs: &'a ArcSpec,
+    /// `depth N`.
+    pub depth: Option<u32>,
+    /// `by share`: v1's reach (every arc a source, `input` ignored).
+    pub by_share: bool,
+    /// Cut rules (path-aware; rows in their own context).
+    pub cuts: &'a [CutRule],
+    /// Whether `unknown` is wanted (it costs a second solve).
+    pub unknown: bool,
+}
+
+/// The loss of every visible node of `of` under `hits` and `q.cuts`, one
+/// row per distinct node, ordered by loss descending, then name, then id.
+pub fn loss(
+    g: &Graph,
+    view: &View,
+    facts: &ModelFacts,
+    q: &LossQuery<'_>,
+    of: &[NodeId],
+    hits: &Hits,
+    work: &Work,
+) -> Result<Vec<LossRow>, Interrupt> {
+    let mut rows: Vec<NodeId> = of.iter().copied().filter(|n| view.node(*n)).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let linear = q.by_share || (!facts.may_require() && !facts.has_inputs());
+    let fast = linear && q.cuts.is_empty() && hits.all_full();
+    let placer = Placer::new(g, view, facts);
+    let free_cache: std::cell::RefCell<crate::hash::FxMap<NodeId, bool>> = Default::default();
+    let free = |n: NodeId| {
+        if let Some(&f) = free_cache.borrow().get(&n) {
+            return f;
+        }
+        let f = placer.is_free(n);
+        free_cache.borrow_mut().insert(n, f);
+        f
+    };
+    let unknown_of = |work: &Work| -> Result<Vec<f64>, Interrupt> {
+        if !q.unknown {
+            return Ok(vec![0.0; rows.len()]);
+        }
+        let b = Build {
+            g,
+            view,
+            facts,
+            spec: q.arcs,
+            by_share: q.by_share,
+            hits: None,
+            cuts: &[],
+            free: &|_| false,
+        };
+        let built = b.build(&rows, work)?;
+        let x = match q.depth {
+            None => built.sys.solve(work)?,
+            Some(n) => built.sys.rounds(n, work)?,
+        };
+        Ok(rows
+            .iter()
+            .map(|&n| built.row(n, 0).map_or(0.0, |i| x[i as usize]))
+            .collect())
+    };
+    let mut out: Vec<LossRow> = if fast {
+        let t = hits.full_set(g.node_count());
+        let (v1, unknown) = std::thread::scope(|s| {
+            let side = work.split();
+            let handle = s.spawn(move || {
+                let r = unknown_of(&side);
+                (r, side)
+            });
+            let v1 = exposure_in(g, view, q.arcs, &rows, &t, q.depth, work);
+            let (unknown, side) = handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (v1, unknown.and_then(|u| work.absorb(&side).map(|_| u)))
+        });
+        let (v1, unknown) = (v1?, unknown?);
+        let unknown: crate::hash::FxMap<NodeId, f64> = rows.iter().copied().zip(unknown).collect();
+        v1.into_iter()
+            .map(|r| {
+                let path = r.path.map(|mut p| {
+                    if let Some(&last) = p.nodes.last() {
+                        for (e, n) in hits.tail(last) {
+                            p.push(e, n);
+                        }
+                    }
+                    p
+                });
+                LossRow {
+                    node: r.node,
+                    direct: r.direct,
+                    loss: r.total,
+                    unknown: unknown.get(&r.node).copied().unwrap_or(0.0),
+                    path,
+                    cut: None,
+                }
+            })
+            .collect()
+    } else {
+        let b = Build {
+            g,
+            view,
+            facts,
+            spec: q.arcs,
+            by_share: q.by_share,
+            hits: Some(hits),
+            cuts: q.cuts,
+            free: &free,
+        };
+        let built = b.build(&rows, work)?;
+        let x = match q.depth {
+            None => built.sys.solve(work)?,
+            Some(n) => built.sys.rounds(n, work)?,
+        };
+        let direct = built.sys.rounds(1, work)?;
+        let walks = built.sys.walks(q.depth, work)?;
+        let unknown = unknown_of(work)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (k, &n) in rows.iter().enumerate() {
+            let Some(i) = built.row(n, b.row_ctx(n)) else {
+                continue;
+            };
+            let loss = x[i as usize].clamp(0.0, 1.0);
+            let (path, cut) = if loss > 0.0 {
+                match built.sys.walk(&walks, i) {
+                    Some((hops, end)) => {
+                        let mut p = Path::single(n);
+                        for (e, v) in hops {
+                            p.push(e, built.sys.node[v as usize]);
+                        }
+                        let mut cut = None;
+                        match end {
+                            End::Cut(e, v, _) => {
+                                p.push(e, v);
+                                cut = Some(e);
+                            }
+                            _ => {
+                                if let Some(&last) = p.nodes.last() {
+                                    for (e, v) in hits.tail(last) {
+                                        p.push(e, v);
+                                    }
+                                }
+                            }
+                        }
+                        (Some(p), cut)
+                    }
+                    None => (None, None),
+                }
+            } else {
+                (None, None)
+            };
+            out.push(LossRow {
+                node: n,
+                direct: direct[i as usize].clamp(0.0, 1.0),
+                loss,
+                unknown: unknown[k].clamp(0.0, 1.0),
+                path,
+                cut,
+            });
+        }
+        out
+    };
+    work.charge(out.len() as u64)?;
+    out.sort_unstable_by(|a, b| {
+        b.loss
+            .total_cmp(&a.loss)
+            .then_with(|| g.node_name(a.node).cmp(g.node_name(b.node)))
+            .then_with(|| g.node_key(a.node).cmp(g.node_key(b.node)))
+    });
+    Ok(out)
+}

@@ -1,0 +1,263 @@
+//! The model's `F` written out by its definition and iterated from 0
+//! (loss, `R`) until nothing moves: the reference for the property tests.
+
+use super::*;
+use proptest::prelude::*;
+
+/// A requirement, its essential, and its `input` sources with their silent part.
+type Req = (NodeId, f64, Option<(Vec<(NodeId, f64)>, f64)>);
+
+struct Arcs {
+    general: Vec<(NodeId, f64)>,
+    general_silent: f64,
+    /// (requirement, essential, input sources with weights, their silent part)
+    reqs: Vec<Req>,
+    no_arcs: bool,
+}
+
+fn weigh(arcs: &[(NodeId, Option<f64>)]) -> (Vec<(NodeId, f64)>, f64) {
+    let sum: f64 = arcs.iter().filter_map(|a| a.1).sum();
+    let without = arcs.iter().filter(|a| a.1.is_none()).count();
+    let scale = if sum > 1.0 { 1.0 / sum } else { 1.0 };
+    let rest = if without > 0 {
+        (1.0 - sum).max(0.0) / without as f64
+    } else {
+        0.0
+    };
+    let silent = if without == 0 && sum < 1.0 {
+        1.0 - sum
+    } else {
+        0.0
+    };
+    (
+        arcs.iter()
+            .map(|&(v, s)| (v, s.map_or(rest, |s| s * scale)))
+            .collect(),
+        silent,
+    )
+}
+
+fn arcs_of(r: &Run<'_>, u: NodeId) -> Arcs {
+    let g = r.g;
+    let mut general = Vec::new();
+    let mut reqs = Vec::new();
+    let mut inputs: Vec<(NodeId, NodeId, Option<f64>)> = Vec::new();
+    let all: Vec<_> = r.spec.arcs(g, &View::full(), u).collect();
+    for &(e, v) in &all {
+        let share = g.edge_share(e);
+        match r.facts.mode(g, e) {
+            Mode::Requirement => reqs.push((v, r.facts.essential(g, e))),
+            Mode::Source => match r.facts.input(g, e) {
+                Some(x) => inputs.push((x, v, share)),
+                None => general.push((v, share)),
+            },
+        }
+    }
+    let (general, general_silent) = weigh(&general);
+    let reqs = reqs
+        .into_iter()
+        .map(|(x, ess)| {
+            let own: Vec<_> = inputs
+                .iter()
+                .filter(|i| i.0 == x)
+                .map(|i| (i.1, i.2))
+                .collect();
+            (x, ess, (!own.is_empty()).then(|| weigh(&own)))
+        })
+        .collect();
+    Arcs {
+        general,
+        general_silent,
+        reqs,
+        no_arcs: all.is_empty(),
+    }
+}
+
+/// (loss, unknown) by rounds (`Some(n)`) or to convergence.
+pub(crate) fn naive(r: &Run<'_>, hits: &Hits, depth: Option<u32>) -> (Vec<f64>, Vec<f64>) {
+    let n = r.g.node_count();
+    let arcs: Vec<Arcs> = r.g.nodes().map(|u| arcs_of(r, u)).collect();
+    let quiet = |u: usize| {
+        let a = &arcs[u];
+        match r.facts.needs_supply(r.g, NodeId::from_index(u)) {
+            Some(NeedsSupply::Sources) => a.general.is_empty(),
+            Some(NeedsSupply::Any) => a.no_arcs,
+            None => false,
+        }
+    };
+    let run = |s: &dyn Fn(usize) -> f64, silent: bool| {
+        // Round 0: the hits, and (for unknown) the nodes silent themselves.
+        let mut x: Vec<f64> = (0..n)
+            .map(|u| if silent && quiet(u) { 1.0 } else { s(u) })
+            .collect();
+        let mut big_r: Vec<f64> = (0..n).map(s).collect();
+        let limit = depth.unwrap_or(200_000);
+        for _ in 0..limit {
+            let need = |a: &Req, x: &[f64], big_r: &[f64]| {
+                let (rq, _, own) = a;
+                match own {
+                    None => x[rq.index()],
+                    Some((own, sil)) => big_r[rq.index()].max(
+                        own.iter().map(|(v, w)| w * x[v.index()]).sum::<f64>()
+                            + if silent { *sil } else { 0.0 },
+                    ),
+                }
+            };
+            let mut nx = vec![0.0; n];
+            let mut nr = vec![0.0; n];
+            for u in 0..n {
+                let a = &arcs[u];
+                let mut reqv: f64 = 0.0;
+                for q in &a.reqs {
+                    reqv = reqv.max(q.1 * need(q, &x, &big_r));
+                }
+                let mut gv = if a.general.is_empty() {
+                    0.0
+                } else {
+                    a.general.iter().map(|(v, w)| w * x[v.index()]).sum::<f64>()
+                        + if silent { a.general_silent } else { 0.0 }
+                };
+                if silent && quiet(u) {
+                    gv = 1.0;
+                }
+                let s0 = s(u);
+                nx[u] = if s0 >= 1.0 {
+                    1.0
+                } else {
+                    s0.max(gv).max(reqv).min(1.0)
+                };
+                nr[u] = if s0 >= 1.0 {
+                    1.0
+                } else {
+                    s0.max(reqv).min(1.0)
+                };
+            }
+            let change = nx
+                .iter()
+                .zip(&x)
+                .chain(nr.iter().zip(&big_r))
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max);
+            x = nx;
+            big_r = nr;
+            if depth.is_none() && change < 1e-15 {
+                break;
+            }
+        }
+        x
+    };
+    let loss = run(&|u| hits.severity(NodeId::from_index(u)), false);
+    let unknown = run(&|_| 0.0, true);
+    (loss, unknown)
+}
+
+/// Random model graphs: `n` nodes, kinds by index (0: Nation, 1: Technology,
+/// else Firm), arcs of both modes, `input` arcs naming one of the
+/// consumer's requirements, memberships of both scopes with and without
+/// shares.
+fn graph(n: usize, spec: &[(u8, usize, usize, u8)]) -> Graph {
+    let mut m = Model::new();
+    let nodes: Vec<NodeId> = (0..n)
+        .map(|i| {
+            let k = match i % 5 {
+                0 => m.nation,
+                1 => m.tech,
+                _ => m.firm,
+            };
+            m.node(&format!("n{i}"), k)
+        })
+        .collect();
+    let shares = [None, Some(0.2), Some(0.5), Some(0.9), Some(1.3)];
+    let mut reqs: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(op, a, b, x) in spec {
+        let (a, b) = (a % n, b % n);
+        let share = shares[x as usize % shares.len()];
+        match op % 6 {
+            0 | 1 => {
+                m.source(nodes[a], nodes[b], share);
+            }
+            2 => {
+                let ess = [None, Some(0.5), Some(1.0), Some(0.3)][x as usize % 4];
+                m.require(nodes[a], nodes[b], ess);
+                reqs[a].push(b);
+            }
+            3 => {
+                if let Some(&r) = reqs[a].get(x as usize % 3) {
+                    m.source_for(nodes[a], nodes[b], share, &format!("n{r}"));
+                } else {
+                    m.source(nodes[a], nodes[b], share);
+                }
+            }
+            4 => {
+                m.located(nodes[a], nodes[b - b % 5], share.filter(|_| x % 2 == 0));
+            }
+            _ => {
+                m.sited(nodes[a], nodes[b - b % 5], share.filter(|_| x % 2 == 0));
+            }
+        }
+    }
+    m.finish()
+}
+
+#[test]
+fn loss_direct_and_unknown_agree_with_naive_iteration() {
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(256));
+    runner
+        .run(
+            &(
+                proptest::collection::vec((0u8..6, 0usize..10, 0usize..10, 0u8..12), 0..30),
+                proptest::collection::vec(0usize..10, 1..3),
+                prop_oneof![Just(1.0), Just(0.5), Just(0.3)],
+                0u8..3,
+                proptest::option::of(1u32..5),
+            ),
+            |(spec, targets, sev, by, depth)| {
+                let g = graph(10, &spec);
+                let r = Run::new(&g);
+                let to: Vec<NodeId> = targets.iter().map(|&i| NodeId::from_index(i)).collect();
+                let by = [By::Territory, By::Jurisdiction, By::Both][by as usize];
+                let hits = r.hits(&to, by, sev);
+                let all: Vec<NodeId> = g.nodes().collect();
+                let rows = r.rows(&all, &hits, depth, &[]);
+                let (want, unknown) = naive(&r, &hits, depth);
+                let (direct, _) = naive(&r, &hits, Some(1));
+                for row in &rows {
+                    let i = row.node.index();
+                    prop_assert!(
+                        (row.loss - want[i]).abs() < 1e-9,
+                        "loss of n{}: {} vs {}",
+                        i,
+                        row.loss,
+                        want[i]
+                    );
+                    prop_assert!(
+                        (row.direct - direct[i]).abs() < 1e-9,
+                        "direct of n{}: {} vs {}",
+                        i,
+                        row.direct,
+                        direct[i]
+                    );
+                    prop_assert!(
+                        (row.unknown - unknown[i]).abs() < 1e-9,
+                        "unknown of n{}: {} vs {}",
+                        i,
+                        row.unknown,
+                        unknown[i]
+                    );
+                    if row.loss > 0.0 {
+                        let p = row.path.as_ref();
+                        prop_assert!(p.is_some(), "n{} has no path", i);
+                        let last = *p.unwrap().nodes.last().unwrap();
+                        prop_assert!(
+                            to.contains(&last),
+                            "n{}'s path ends at {}",
+                            i,
+                            g.node_key(last)
+                        );
+                    }
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+}
