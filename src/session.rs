@@ -238,7 +238,7 @@ impl Session {
         let dated = self.timeline.view(&self.graph, env.date);
         let mut view: Cow<View> = Cow::Borrowed(&dated);
         // `with NAME: export ...` exports the scenario's view.
-        while let StatementKind::With { scenario, body } = &stmt.kind {
+        while let StatementKind::With { scenario, body, .. } = &stmt.kind {
             if !matches!(
                 body.kind,
                 StatementKind::Export(_) | StatementKind::With { .. }

@@ -217,14 +217,15 @@ fn a_scenario_view_exports_without_what_it_removes() {
     let mut s = Session::new(g);
     let json = dir.path().join("view.json");
     let dot = dir.path().join("view.dot");
-    // Removing Taiwan hides it and its two edges (TSMC located in, strait affects).
+    // Removing Taiwan is a blockade: it hides Taiwan and its closure (TSMC,
+    // located in it) with their seven edges.
     run(
         &mut s,
         &format!(
             "scenario blockade = remove \"Taiwan\"; with blockade: export json {json:?}; with blockade: export dot {dot:?}"
         ),
     );
-    check_dot(&dot, n - 1, m - 2);
+    check_dot(&dot, n - 2, m - 7);
     // With the schema beside it, the export loads back strictly, values and all.
     std::fs::copy(mini().join("schema.toml"), dir.path().join("schema.toml")).expect("copy schema");
     std::fs::remove_file(&dot).expect("remove the DOT file");
@@ -232,13 +233,17 @@ fn a_scenario_view_exports_without_what_it_removes() {
         load(&[dir.path().to_path_buf()], &LoadOptions::default()).expect("the view loads back");
     assert_eq!(
         (back.graph.node_count(), back.graph.edge_count()),
-        (n - 1, m - 2)
+        (n - 2, m - 7)
     );
-    let tsmc = back.graph.node_by_key("tsmc").expect("TSMC is still there");
+    let nvidia = back
+        .graph
+        .node_by_key("nvidia")
+        .expect("NVIDIA is still there");
     assert_eq!(
-        back.graph.node_prop(tsmc, "founded"),
-        Some(faultline::model::Value::Int(1987))
+        back.graph.node_prop(nvidia, "founded"),
+        Some(faultline::model::Value::Int(1993))
     );
+    assert!(back.graph.node_by_key("tsmc").is_none());
     assert!(back.graph.node_by_key("tw").is_none());
 }
 

@@ -287,28 +287,63 @@ fn statement() -> impl Strategy<Value = Statement> {
                 StatementKind::Downstream(t)
             }
         });
+    let scope = || prop::option::of(select(vec![ByScope::Territory, ByScope::Jurisdiction]));
     let exposure = (
         nodeset(),
         nodeset(),
         via(),
         prop::option::of(any::<u32>()),
         prop::option::of(any::<u32>()),
+        (scope(), any::<bool>(), any::<bool>(), any::<bool>()),
     )
-        .prop_map(|(of, to, via, depth, top)| {
-            StatementKind::Exposure(ExposureStmt {
+        .prop_map(
+            |(of, to, via, depth, top, (by, by_share, excluding_members, impact))| {
+                let x = ExposureStmt {
+                    of,
+                    to,
+                    via,
+                    depth,
+                    top,
+                    by,
+                    by_share,
+                    excluding_members,
+                };
+                if impact {
+                    StatementKind::Impact(x)
+                } else {
+                    StatementKind::Exposure(x)
+                }
+            },
+        );
+    let plain = |name: &str| Ident {
+        name: name.to_string(),
+        span: Span::default(),
+    };
+    let choke = (
+        nodeset(),
+        via(),
+        prop::option::of(any::<u32>()),
+        scope(),
+        prop::collection::vec(select(vec!["Firm", "Nation"]), 0..3),
+        any::<bool>(),
+    )
+        .prop_map(move |(of, via, top, by, kinds, weighted)| {
+            StatementKind::Chokepoints(ChokepointsStmt {
                 of,
-                to,
                 via,
-                depth,
                 top,
+                by,
+                kinds: kinds.into_iter().map(plain).collect(),
+                weighted: weighted.then(|| plain("revenue")),
             })
         });
-    let choke = (nodeset(), via(), prop::option::of(any::<u32>()))
-        .prop_map(|(of, via, top)| StatementKind::Chokepoints(ChokepointsStmt { of, via, top }));
     let op = prop_oneof![
         nodeset().prop_map(ScenarioOp::Remove),
-        (nodeset(), nodeset()).prop_map(|(a, b)| ScenarioOp::Cut(a, b)),
-        (nodeset(), nodeset()).prop_map(|(a, b)| ScenarioOp::Decouple(a, b)),
+        (nodeset(), nodeset(), scope()).prop_map(|(a, b, s)| ScenarioOp::Cut(a, b, s)),
+        (nodeset(), nodeset(), scope()).prop_map(|(a, b, s)| ScenarioOp::Decouple(a, b, s)),
+        (nodeset(), select(vec![0.5, 1.0, 0.25])).prop_map(|(a, f)| ScenarioOp::Shock(a, f)),
+        nodeset().prop_map(ScenarioOp::Policy),
+        nodeset().prop_map(ScenarioOp::Risk),
         ident().prop_map(ScenarioOp::Use),
     ];
     let scenario = (ident(), prop::collection::vec(op, 1..4))
@@ -334,13 +369,19 @@ fn statement() -> impl Strategy<Value = Statement> {
     ];
     leaf.prop_recursive(3, 6, 1, move |inner| {
         prop_oneof![
-            (ident(), inner.clone()).prop_map(|(scenario, body)| StatementKind::With {
-                scenario,
-                body: Box::new(body)
+            (ident(), any::<bool>(), inner.clone()).prop_map(|(scenario, substituting, body)| {
+                StatementKind::With {
+                    scenario,
+                    substituting,
+                    body: Box::new(body),
+                }
             }),
-            (ident(), inner.clone()).prop_map(|(scenario, body)| StatementKind::Compare {
-                scenario,
-                body: Box::new(body)
+            (ident(), any::<bool>(), inner.clone()).prop_map(|(scenario, substituting, body)| {
+                StatementKind::Compare {
+                    scenario,
+                    substituting,
+                    body: Box::new(body),
+                }
             }),
             (
                 select(formats.to_vec()),

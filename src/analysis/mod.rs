@@ -37,7 +37,10 @@ pub use arcs::{ArcSpec, Arcs, Norm};
 pub use chokepoints::{Chokepoint, chokepoints};
 pub use closure::{members_of, target_closure};
 pub use exposure::{ExposureRow, exposure};
-pub use loss::{By, CutRule, Hits, LossQuery, LossRow, Placer, loss};
+pub use loss::{
+    By, CutRule, Hits, LossQuery, LossRow, ModelView, Op, Placer, Scenario, Shock, ShockError,
+    Shocker, loss,
+};
 pub use nodeset::NodeSet;
 pub use paths::{AnalysisError, DEFAULT_ALL_MAX, FoundPath, PathMode, PathQuery, paths};
 pub use scenario::{Applied, ScenarioOp, apply};

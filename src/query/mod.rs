@@ -10,6 +10,7 @@ mod analyses;
 mod explore;
 pub mod expr;
 mod key;
+mod loss;
 mod matcher;
 mod nodeset;
 mod pattern;
@@ -19,8 +20,8 @@ pub mod time;
 
 use indexmap::IndexMap;
 
-pub use analyses::scenario_view;
 pub use expr::Params;
+pub use loss::scenario_view;
 pub use nodeset::resolve_nodeset;
 
 use crate::analysis::View;
@@ -31,7 +32,7 @@ use crate::result::{Cell, ResultSet};
 use crate::syntax::ast::{MatchStmt, Statement, StatementKind};
 
 /// Named scenarios (views), in definition order.
-pub type Scenarios = IndexMap<String, View>;
+pub type Scenarios = IndexMap<String, crate::analysis::Scenario>;
 
 /// What a statement runs against.
 pub struct Env<'a> {
@@ -141,14 +142,17 @@ pub fn execute(env: &mut Env, stmt: &Statement, view: &View) -> Result<Evaluated
         StatementKind::Path(p) => analyses::path(env, p, view, stmt.span),
         StatementKind::Upstream(t) => analyses::trace(env, t, view, stmt.span, true),
         StatementKind::Downstream(t) => analyses::trace(env, t, view, stmt.span, false),
-        StatementKind::Exposure(x) => analyses::exposure(env, x, view, stmt.span),
-        StatementKind::Chokepoints(c) => analyses::chokepoints(env, c, view, stmt.span),
-        StatementKind::Scenario(s) => analyses::define_scenario(env, s, view, stmt.span),
-        StatementKind::With { scenario, body } => {
-            let scenario_view = analyses::scenario_view(env, scenario, view)?;
-            execute(env, body, &scenario_view)
+        StatementKind::Exposure(x) | StatementKind::Impact(x) => {
+            loss::exposure(env, x, view, &[], stmt.span)
         }
-        StatementKind::Compare { scenario, body } => analyses::compare(env, scenario, body, view),
+        StatementKind::Chokepoints(c) => loss::chokepoints(env, c, view, &[], stmt.span),
+        StatementKind::Scenario(s) => loss::define_scenario(env, s, view, stmt.span),
+        StatementKind::With { .. } => loss::with(env, stmt, view),
+        StatementKind::Compare {
+            scenario,
+            substituting,
+            body,
+        } => loss::compare(env, scenario, *substituting, body, view),
         StatementKind::At { .. } => Err(time::nested_at(stmt.span)),
         StatementKind::CompareAt {
             before,

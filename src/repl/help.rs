@@ -20,23 +20,27 @@ const TOPICS: &[(&str, &str)] = &[
     ),
     (
         "exposure",
-        "exposure of NODESET to NODESET [via TYPES] [depth N] [top K]\n  direct and total exposure (share-weighted), with the path that explains most of it\n  example: exposure of \"NVIDIA\" to \"Taiwan\"\n  example: exposure of (f:Firm) to \"China\" top 10\n",
+        "exposure of NODESET to SHOCK [by territory|jurisdiction] [by share] [via TYPES] [depth N] [excluding members] [top K]\n  (also: impact of SHOCK on NODESET ...; SHOCK: a node set, a risk, a policy or a scenario)\n  loss: the fraction of each node's output that stops. Sources of one input are share-weighted\n  (a lost share is not made up); requirements (mode = \"requirement\") are all needed, the worst\n  one decides (times its `essential`); an `input` sourcing replaces that input's market sources.\n  The shock hits its closure by territory (where things are made; the default) or jurisdiction\n  (who controls them). direct: after one round; unknown: what rests on silent data (shares\n  short of 1, suppliers missing); path: the heaviest walk to the shock, membership chain included.\n  example: exposure of \"NVIDIA\" to \"Taiwan\"\n  example: impact of \"Taiwan\" on (f:Firm) excluding members top 10\n",
+    ),
+    (
+        "impact",
+        "impact of SHOCK on NODESET [by ...] [via TYPES] [depth N] [excluding members] [top K]\n  the same numbers as exposure of NODESET to SHOCK (see :help exposure)\n  example: impact of \"Taiwan\" on (f:Firm) excluding members top 10\n",
     ),
     (
         "chokepoints",
-        "chokepoints of NODESET [via TYPES] [top K]   upstream nodes scored by the set's exposure to each alone\n  example: chokepoints of \"Microsoft\" top 10\n",
+        "chokepoints of NODESET [by territory|jurisdiction] [via TYPES] [kinds K1, K2] [weighted by PROP] [top K]\n  every node the set depends on, and every nation or bloc holding one, scored by the set's mean loss when it fails\n  example: chokepoints of \"Microsoft\" kinds Firm, Technology top 10\n",
     ),
     (
         "scenario",
-        "scenario NAME = remove NODESET | cut NODESET from NODESET | decouple NODESET and NODESET | OTHER_SCENARIO, ...\n  example: scenario decoupling = decouple \"United States\" and \"China\"\n",
+        "scenario NAME = remove NODESET | shock NODESET by F | cut NODESET from NODESET [by ...] | decouple NODESET and NODESET [by ...] | policy P | risk R | OTHER_SCENARIO, ...\n  a shock: lost supply stays lost; cuts follow supply through nodes of no nation\n  example: scenario decoupling = decouple \"United States\" and \"China\"\n  example: impact of decoupling on (f:Firm) top 10\n",
     ),
     (
         "with",
-        "with SCENARIO: STATEMENT   run a statement on the scenario's view of the graph\n  example: with decoupling: upstream of \"Huawei\" depth 2\n",
+        "with SCENARIO [substituting]: STATEMENT   add the scenario's shock (substituting: others make up for what it removes)\n  example: with decoupling: exposure of \"Huawei\" to \"Taiwan\"\n",
     ),
     (
         "compare",
-        "compare SCENARIO: exposure ...   columns node, before, after, delta\n  example: compare decoupling: exposure of (f:Firm) to \"China\" top 10\n",
+        "compare SCENARIO [substituting]: exposure ... | impact ... | chokepoints ...   columns node, before, after, delta\n  example: compare decoupling: exposure of (f:Firm) to \"Taiwan\" top 10\n",
     ),
     (
         "show",

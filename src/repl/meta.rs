@@ -166,9 +166,8 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
             if session.scenarios().is_empty() {
                 println!("no scenarios (define one with: scenario NAME = remove \"Taiwan\")");
             }
-            for (name, view) in session.scenarios() {
-                let (n, e) = view.hidden_counts();
-                println!("{name}: removes {n} nodes and {e} edges");
+            for (name, scenario) in session.scenarios() {
+                println!("{name}: {}", scenario.describe());
             }
         }
         "at" => {

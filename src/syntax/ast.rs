@@ -37,19 +37,25 @@ pub enum StatementKind {
     Exposure(ExposureStmt),
     /// `chokepoints of ...`
     Chokepoints(ChokepointsStmt),
+    /// `impact of SHOCK on ...` (an exposure written the other way round)
+    Impact(ExposureStmt),
     /// `scenario NAME = OP, ...`
     Scenario(ScenarioStmt),
-    /// `with NAME: STATEMENT`
+    /// `with NAME [substituting]: STATEMENT`
     With {
         /// The scenario's name.
         scenario: Ident,
+        /// `substituting`: the scenario's lost arcs are re-weighed away.
+        substituting: bool,
         /// The statement run under the scenario's view.
         body: Box<Statement>,
     },
-    /// `compare NAME: exposure ...`
+    /// `compare NAME [substituting]: exposure ...`
     Compare {
         /// The scenario's name.
         scenario: Ident,
+        /// `substituting`.
+        substituting: bool,
         /// The statement compared (resolution checks it is an `exposure`).
         body: Box<Statement>,
     },
@@ -404,9 +410,24 @@ pub struct ExposureStmt {
     pub depth: Option<u32>,
     /// `top K`.
     pub top: Option<u32>,
+    /// `by territory|jurisdiction`.
+    pub by: Option<ByScope>,
+    /// `by share`: v1's reach.
+    pub by_share: bool,
+    /// `excluding members`.
+    pub excluding_members: bool,
 }
 
-/// `chokepoints of NODESET [via ...] [top K]`
+/// `by territory` or `by jurisdiction`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ByScope {
+    /// Where production happens.
+    Territory,
+    /// Who controls it.
+    Jurisdiction,
+}
+
+/// `chokepoints of NODESET [by ...] [via ...] [kinds K, ...] [weighted by PROP] [top K]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChokepointsStmt {
     /// The set whose upstream is scored.
@@ -415,6 +436,12 @@ pub struct ChokepointsStmt {
     pub via: Vec<Ident>,
     /// `top K` (default 10).
     pub top: Option<u32>,
+    /// `by territory|jurisdiction`.
+    pub by: Option<ByScope>,
+    /// `kinds K1, K2`: candidates of these kinds only.
+    pub kinds: Vec<Ident>,
+    /// `weighted by PROP`.
+    pub weighted: Option<Ident>,
 }
 
 /// `scenario NAME = OP, ...`
@@ -431,10 +458,16 @@ pub struct ScenarioStmt {
 pub enum ScenarioOp {
     /// `remove NODESET`
     Remove(NodeSet),
-    /// `cut A from B`: removes arcs from T(A) to T(B).
-    Cut(NodeSet, NodeSet),
-    /// `decouple A and B`: cut both ways.
-    Decouple(NodeSet, NodeSet),
+    /// `cut A from B [by ...]`: A's side loses supply from B's side.
+    Cut(NodeSet, NodeSet, Option<ByScope>),
+    /// `decouple A and B [by ...]`: cut both ways.
+    Decouple(NodeSet, NodeSet, Option<ByScope>),
+    /// `shock SET by F`: hits SET's closure with severity F.
+    Shock(NodeSet, f64),
+    /// `policy P`: the restriction P defines.
+    Policy(NodeSet),
+    /// `risk R`: the hits R defines.
+    Risk(NodeSet),
     /// A bare name: an earlier scenario, composed in.
     Use(Ident),
 }

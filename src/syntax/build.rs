@@ -72,14 +72,23 @@ impl Builder {
             Rule::downstream_stmt => StatementKind::Downstream(self.trace_stmt(inner)?),
             Rule::exposure_stmt => StatementKind::Exposure(self.exposure_stmt(inner)?),
             Rule::chokepoints_stmt => StatementKind::Chokepoints(self.chokepoints_stmt(inner)?),
+            Rule::impact_stmt => StatementKind::Impact(self.exposure_stmt(inner)?),
             Rule::scenario_stmt => StatementKind::Scenario(self.scenario_stmt(inner)?),
             Rule::with_stmt => {
-                let (scenario, body) = self.scoped(inner)?;
-                StatementKind::With { scenario, body }
+                let (scenario, substituting, body) = self.scoped(inner)?;
+                StatementKind::With {
+                    scenario,
+                    substituting,
+                    body,
+                }
             }
             Rule::compare_stmt => {
-                let (scenario, body) = self.scoped(inner)?;
-                StatementKind::Compare { scenario, body }
+                let (scenario, substituting, body) = self.scoped(inner)?;
+                StatementKind::Compare {
+                    scenario,
+                    substituting,
+                    body,
+                }
             }
             Rule::at_stmt => {
                 let dates = self.dates(&inner)?;
@@ -683,6 +692,20 @@ impl Builder {
             Rule::via_clause => once(&mut opts.via, self.words(p.clone()), span, "via"),
             Rule::depth_clause => once(&mut opts.depth, self.count(p, "depth")?, span, "depth"),
             Rule::top_clause => once(&mut opts.top, self.count(p, "top")?, span, "top"),
+            Rule::by_scope => {
+                let scope = if p
+                    .clone()
+                    .into_inner()
+                    .any(|w| w.as_rule() == Rule::kw_jurisdiction)
+                {
+                    ByScope::Jurisdiction
+                } else {
+                    ByScope::Territory
+                };
+                once(&mut opts.by, scope, span, "by territory|jurisdiction")
+            }
+            Rule::by_share => once(&mut opts.by_share, (), span, "by share"),
+            Rule::excluding_clause => once(&mut opts.excluding, (), span, "excluding members"),
             _ => Ok(()),
         }
     }
@@ -704,24 +727,70 @@ impl Builder {
         })
     }
 
+    /// `exposure of A to SHOCK ...` and `impact of SHOCK on A ...`.
     fn exposure_stmt(&self, pair: P<'_>) -> Result<ExposureStmt> {
         let opts = self.options(&pair)?;
-        let (of, to) = self.two_nodesets(&pair)?;
+        let of = self.one_nodeset(&pair)?;
+        let to = self.shock_ref(self.find(&pair, Rule::shock_ref)?)?;
         Ok(ExposureStmt {
             of,
             to,
             via: opts.via.unwrap_or_default(),
             depth: opts.depth,
             top: opts.top,
+            by: opts.by,
+            by_share: opts.by_share.is_some(),
+            excluding_members: opts.excluding.is_some(),
+        })
+    }
+
+    /// A shock: a node set, or a bare scenario name read as its name.
+    fn shock_ref(&self, pair: P<'_>) -> Result<NodeSet> {
+        let inner = self.first(&pair)?;
+        if inner.as_rule() == Rule::nodeset {
+            return self.nodeset(inner);
+        }
+        let name = self.ident(&inner);
+        Ok(NodeSet {
+            kind: NodeSetKind::Name(Expr {
+                kind: ExprKind::Literal(Literal::Str(name.name)),
+                span: name.span,
+            }),
+            span: name.span,
         })
     }
 
     fn chokepoints_stmt(&self, pair: P<'_>) -> Result<ChokepointsStmt> {
         let opts = self.options(&pair)?;
+        let mut kinds = None;
+        let mut weighted = None;
+        for p in pair.clone().into_inner() {
+            let span = self.span(&p);
+            match p.as_rule() {
+                Rule::kinds_clause => once(&mut kinds, self.words(p.clone()), span, "kinds")?,
+                Rule::weighted_clause => {
+                    let by = p
+                        .clone()
+                        .into_inner()
+                        .find(|w| w.as_rule() == Rule::word)
+                        .map(|w| self.ident(&w));
+                    let Some(by) = by else {
+                        return Err(Diagnostic::new("E0105", "`weighted` needs a property")
+                            .at(span)
+                            .expected("`weighted by PROP`"));
+                    };
+                    once(&mut weighted, by, span, "weighted")?;
+                }
+                _ => {}
+            }
+        }
         Ok(ChokepointsStmt {
             of: self.one_nodeset(&pair)?,
             via: opts.via.unwrap_or_default(),
             top: opts.top,
+            by: opts.by,
+            kinds: kinds.unwrap_or_default(),
+            weighted,
         })
     }
 
@@ -739,23 +808,61 @@ impl Builder {
                 Rule::remove_op => ScenarioOp::Remove(self.one_nodeset(&inner)?),
                 Rule::cut_op => {
                     let (a, b) = self.two_nodesets(&inner)?;
-                    ScenarioOp::Cut(a, b)
+                    ScenarioOp::Cut(a, b, self.op_scope(&inner))
                 }
                 Rule::decouple_op => {
                     let (a, b) = self.two_nodesets(&inner)?;
-                    ScenarioOp::Decouple(a, b)
+                    ScenarioOp::Decouple(a, b, self.op_scope(&inner))
                 }
+                Rule::shock_op => {
+                    let number = self.find(&inner, Rule::number)?;
+                    let text = number.as_str().trim();
+                    let by = text.parse::<f64>().ok().filter(|f| *f > 0.0 && *f <= 1.0);
+                    let Some(by) = by else {
+                        return Err(Diagnostic::new(
+                            "E0104",
+                            format!("`shock ... by {text}`: the severity must be in (0, 1]"),
+                        )
+                        .at(self.span(&number))
+                        .expected("a number in (0, 1], like 0.5"));
+                    };
+                    ScenarioOp::Shock(self.one_nodeset(&inner)?, by)
+                }
+                Rule::policy_op => ScenarioOp::Policy(self.one_nodeset(&inner)?),
+                Rule::risk_op => ScenarioOp::Risk(self.one_nodeset(&inner)?),
                 _ => ScenarioOp::Use(self.ident(&inner)),
             });
         }
         Ok(ScenarioStmt { name, ops })
     }
 
-    /// `with NAME: STATEMENT` and `compare NAME: STATEMENT`.
-    fn scoped(&self, pair: P<'_>) -> Result<(Ident, Box<Statement>)> {
+    /// `by territory|jurisdiction` of a cut or decouple.
+    fn op_scope(&self, pair: &P<'_>) -> Option<ByScope> {
+        let by = pair
+            .clone()
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::by_scope)?;
+        Some(
+            if by
+                .into_inner()
+                .any(|w| w.as_rule() == Rule::kw_jurisdiction)
+            {
+                ByScope::Jurisdiction
+            } else {
+                ByScope::Territory
+            },
+        )
+    }
+
+    /// `with NAME [substituting]: STATEMENT` and `compare NAME ...: STATEMENT`.
+    fn scoped(&self, pair: P<'_>) -> Result<(Ident, bool, Box<Statement>)> {
         let name = self.ident(&self.find(&pair, Rule::var_name)?);
+        let substituting = pair
+            .clone()
+            .into_inner()
+            .any(|p| p.as_rule() == Rule::kw_substituting);
         let body = self.statement(self.find(&pair, Rule::statement)?)?;
-        Ok((name, Box::new(body)))
+        Ok((name, substituting, Box::new(body)))
     }
 
     fn export_stmt(&self, pair: P<'_>) -> Result<ExportStmt> {
@@ -792,6 +899,9 @@ struct Options {
     via: Option<Vec<Ident>>,
     depth: Option<u32>,
     top: Option<u32>,
+    by: Option<ByScope>,
+    by_share: Option<()>,
+    excluding: Option<()>,
 }
 
 /// The E0104 error for a count that is not a non-negative integer in range.

@@ -106,6 +106,7 @@ pub(crate) fn words(rule: Rule) -> &'static str {
         path_stmt | kw_path => "`path`",
         path_mode => "`shortest`, `all` or `k N`",
         path_option => "`via`, `max`, `undirected` or `weighted`",
+        loss_option => "`via`, `depth`, `top`, `by` or `excluding members`",
         max_clause | kw_max => "`max`",
         weighted_clause | kw_weighted => "`weighted`",
         via_clause | kw_via => "`via`",
@@ -116,9 +117,23 @@ pub(crate) fn words(rule: Rule) -> &'static str {
         downstream_stmt | kw_downstream => "`downstream`",
         exposure_stmt | kw_exposure => "`exposure`",
         chokepoints_stmt | kw_chokepoints => "`chokepoints`",
+        impact_stmt | kw_impact => "`impact`",
+        shock_ref => "a shock (a node set or a scenario's name)",
+        by_scope => "`by territory` or `by jurisdiction`",
+        by_share => "`by share`",
+        excluding_clause | kw_excluding => "`excluding members`",
+        kinds_clause | kw_kinds => "`kinds`",
+        kw_on => "`on`",
+        kw_territory => "`territory`",
+        kw_jurisdiction => "`jurisdiction`",
+        kw_share => "`share`",
+        shock_op | kw_shock => "`shock`",
+        policy_op | kw_policy => "`policy`",
+        risk_op | kw_risk => "`risk`",
+        kw_substituting => "`substituting`",
         scenario_stmt | kw_scenario => "`scenario`",
         scenario_op => {
-            "a scenario operation (`remove`, `cut`, `decouple` or an earlier scenario's name)"
+            "a scenario operation (`remove`, `shock`, `cut`, `decouple`, `policy`, `risk` or an earlier scenario's name)"
         }
         remove_op | kw_remove => "`remove`",
         cut_op | kw_cut => "`cut`",

@@ -541,15 +541,15 @@ fn scenario_with_compare() {
     };
     assert_eq!(s.name.name, "both");
     assert!(matches!(s.ops[0], ScenarioOp::Remove(_)));
-    assert!(matches!(s.ops[1], ScenarioOp::Cut(_, _)));
-    assert!(matches!(s.ops[2], ScenarioOp::Decouple(_, _)));
+    assert!(matches!(s.ops[1], ScenarioOp::Cut(_, _, _)));
+    assert!(matches!(s.ops[2], ScenarioOp::Decouple(_, _, _)));
     assert!(matches!(s.ops[3], ScenarioOp::Use(ref n) if n.name == "blockade"));
-    let StatementKind::With { scenario, body } = one("with both: upstream of 'x'").kind else {
+    let StatementKind::With { scenario, body, .. } = one("with both: upstream of 'x'").kind else {
         panic!()
     };
     assert_eq!(scenario.name, "both");
     assert!(matches!(body.kind, StatementKind::Upstream(_)));
-    let StatementKind::Compare { scenario, body } =
+    let StatementKind::Compare { scenario, body, .. } =
         one("compare both: exposure of 'a' to 'b'").kind
     else {
         panic!()

@@ -424,19 +424,54 @@ impl Display for TraceStmt {
     }
 }
 
+impl Display for ByScope {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ByScope::Territory => " by territory",
+            ByScope::Jurisdiction => " by jurisdiction",
+        })
+    }
+}
+
+impl ExposureStmt {
+    /// The clauses after the two sets.
+    fn clauses(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if let Some(by) = self.by {
+            by.fmt(f)?;
+        }
+        if self.by_share {
+            f.write_str(" by share")?;
+        }
+        via(f, &self.via)?;
+        count(f, "depth", self.depth)?;
+        if self.excluding_members {
+            f.write_str(" excluding members")?;
+        }
+        count(f, "top", self.top)
+    }
+}
+
 impl Display for ExposureStmt {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         write!(f, "exposure of {} to {}", self.of, self.to)?;
-        via(f, &self.via)?;
-        count(f, "depth", self.depth)?;
-        count(f, "top", self.top)
+        self.clauses(f)
     }
 }
 
 impl Display for ChokepointsStmt {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         write!(f, "chokepoints of {}", self.of)?;
+        if let Some(by) = self.by {
+            by.fmt(f)?;
+        }
         via(f, &self.via)?;
+        if !self.kinds.is_empty() {
+            f.write_str(" kinds ")?;
+            list(f, &self.kinds, ", ")?;
+        }
+        if let Some(w) = &self.weighted {
+            write!(f, " weighted by {w}")?;
+        }
         count(f, "top", self.top)
     }
 }
@@ -445,8 +480,17 @@ impl Display for ScenarioOp {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             ScenarioOp::Remove(s) => write!(f, "remove {s}"),
-            ScenarioOp::Cut(a, b) => write!(f, "cut {a} from {b}"),
-            ScenarioOp::Decouple(a, b) => write!(f, "decouple {a} and {b}"),
+            ScenarioOp::Cut(a, b, by) => {
+                write!(f, "cut {a} from {b}")?;
+                by.map_or(Ok(()), |by| by.fmt(f))
+            }
+            ScenarioOp::Decouple(a, b, by) => {
+                write!(f, "decouple {a} and {b}")?;
+                by.map_or(Ok(()), |by| by.fmt(f))
+            }
+            ScenarioOp::Shock(s, by) => write!(f, "shock {s} by {by}"),
+            ScenarioOp::Policy(s) => write!(f, "policy {s}"),
+            ScenarioOp::Risk(s) => write!(f, "risk {s}"),
             ScenarioOp::Use(name) => name.fmt(f),
         }
     }
@@ -513,9 +557,27 @@ impl Display for StatementKind {
             StatementKind::Downstream(t) => write!(f, "downstream {t}"),
             StatementKind::Exposure(e) => e.fmt(f),
             StatementKind::Chokepoints(c) => c.fmt(f),
+            StatementKind::Impact(e) => {
+                write!(f, "impact of {} on {}", e.to, e.of)?;
+                e.clauses(f)
+            }
             StatementKind::Scenario(s) => s.fmt(f),
-            StatementKind::With { scenario, body } => write!(f, "with {scenario}: {body}"),
-            StatementKind::Compare { scenario, body } => write!(f, "compare {scenario}: {body}"),
+            StatementKind::With {
+                scenario,
+                substituting,
+                body,
+            } => {
+                let s = if *substituting { " substituting" } else { "" };
+                write!(f, "with {scenario}{s}: {body}")
+            }
+            StatementKind::Compare {
+                scenario,
+                substituting,
+                body,
+            } => {
+                let s = if *substituting { " substituting" } else { "" };
+                write!(f, "compare {scenario}{s}: {body}")
+            }
             StatementKind::At { date, body } => write!(f, "at {date}: {body}"),
             StatementKind::CompareAt {
                 before,

@@ -32,7 +32,7 @@ pub fn strip_spans(stmt: &mut Statement) {
             nodeset(&mut t.of);
             t.via.iter_mut().for_each(ident);
         }
-        StatementKind::Exposure(e) => {
+        StatementKind::Exposure(e) | StatementKind::Impact(e) => {
             nodeset(&mut e.of);
             nodeset(&mut e.to);
             e.via.iter_mut().for_each(ident);
@@ -40,13 +40,18 @@ pub fn strip_spans(stmt: &mut Statement) {
         StatementKind::Chokepoints(c) => {
             nodeset(&mut c.of);
             c.via.iter_mut().for_each(ident);
+            c.kinds.iter_mut().for_each(ident);
+            c.weighted.iter_mut().for_each(ident);
         }
         StatementKind::Scenario(s) => {
             ident(&mut s.name);
             for op in &mut s.ops {
                 match op {
-                    ScenarioOp::Remove(a) => nodeset(a),
-                    ScenarioOp::Cut(a, b) | ScenarioOp::Decouple(a, b) => {
+                    ScenarioOp::Remove(a)
+                    | ScenarioOp::Shock(a, _)
+                    | ScenarioOp::Policy(a)
+                    | ScenarioOp::Risk(a) => nodeset(a),
+                    ScenarioOp::Cut(a, b, _) | ScenarioOp::Decouple(a, b, _) => {
                         nodeset(a);
                         nodeset(b);
                     }
@@ -54,7 +59,8 @@ pub fn strip_spans(stmt: &mut Statement) {
                 }
             }
         }
-        StatementKind::With { scenario, body } | StatementKind::Compare { scenario, body } => {
+        StatementKind::With { scenario, body, .. }
+        | StatementKind::Compare { scenario, body, .. } => {
             ident(scenario);
             strip_spans(body);
         }

@@ -88,6 +88,11 @@ impl Hits {
         grew || fgrew
     }
 
+    /// Hits `v` alone with severity 1 (no closure: a chokepoint candidate).
+    pub fn hit_alone(&mut self, v: NodeId) {
+        self.raise(v, 1.0, 1.0, None);
+    }
+
     /// Unites another shock's hits (largest severity per node).
     pub fn unite(&mut self, other: &Hits) {
         for &n in &other.nodes {

@@ -1,0 +1,667 @@
+//! The dependency model's statements (dependency-model.md, *The
+//! statements*, *Scenarios*): `exposure of A to SHOCK`, `impact of SHOCK on
+//! A`, `chokepoints`, `scenario`, `with NAME [substituting]:` and `compare`.
+//! Resolves node sets and shocks, calls `analysis::loss`, shapes the rows.
+
+use super::{Env, Evaluated, Footprint, interrupted, resolve_nodeset};
+use crate::analysis::{
+    self, ArcSpec, By, LossQuery, LossRow, ModelView, Op, Scenario, Shock, ShockError, Shocker,
+    View,
+};
+use crate::diag::{Diagnostic, Span};
+use crate::model::{Graph, ModelFacts, NodeId, Role, Value};
+use crate::result::{Cell, ResultSet};
+use crate::syntax::ast::{
+    ByScope, ChokepointsStmt, ExposureStmt, ExprKind, Ident, Literal, NodeSetKind, ScenarioOp,
+    ScenarioStmt, Statement, StatementKind,
+};
+
+/// Scenarios a statement runs under (`with A: with B: ...`), each with
+/// whether it substitutes.
+pub type Under<'s> = [(&'s Ident, bool)];
+
+fn float(x: f64) -> Cell {
+    Cell::Value(Value::Float(x))
+}
+
+fn by(scope: Option<ByScope>) -> Option<By> {
+    scope.map(|s| match s {
+        ByScope::Territory => By::Territory,
+        ByScope::Jurisdiction => By::Jurisdiction,
+    })
+}
+
+fn arcs(g: &Graph, via: &[Ident], span: Span) -> Result<ArcSpec, Diagnostic> {
+    let types = if via.is_empty() {
+        None
+    } else {
+        Some(super::pattern::resolve_types(g, via)?)
+    };
+    let spec = ArcSpec::new(g, types.as_deref());
+    if spec.is_empty() {
+        return Err(Diagnostic::new("E0209", "no dependency edges to follow")
+            .at(span)
+            .expected("a schema with `role = \"dependency\"` edge types, or `via TYPE`")
+            .help("without a schema, name the edge types to follow: `via SUPPLIES|DEPENDS_ON`"));
+    }
+    Ok(spec)
+}
+
+/// Looks a scenario up by name (E0210 when undefined).
+pub fn scenario<'e>(env: &'e Env, name: &Ident) -> Result<&'e Scenario, Diagnostic> {
+    match env.scenarios.get(&name.name) {
+        Some(s) => Ok(s),
+        None => {
+            let mut d = Diagnostic::new("E0210", format!("unknown scenario `{}`", name.name))
+                .at(name.span)
+                .expected("a scenario defined earlier with `scenario NAME = ...`");
+            if let Some(c) =
+                super::scope::closest(&name.name, env.scenarios.keys().map(|s| s.as_str()))
+            {
+                d = d.help(format!("did you mean `{c}`?"));
+            } else if env.scenarios.is_empty() {
+                d = d.help("no scenarios are defined yet in this session");
+            }
+            Err(d)
+        }
+    }
+}
+
+fn shock_error(g: &Graph, e: ShockError, span: Span) -> Diagnostic {
+    match e {
+        ShockError::Interrupt(i) => interrupted(i, span),
+        ShockError::NotAShock(p) => Diagnostic::new(
+            "E0212",
+            format!(
+                "`{}` is a policy with no destination (a subsidy or a strategy), not a shock",
+                g.node_name(p)
+            ),
+        )
+        .at(span)
+        .expected("a node set, a risk, a restriction policy or a scenario")
+        .help(format!(
+            "to see what it funds or targets: match (p {{id: \"{}\"}})-[r]->(x) return type(r), x",
+            g.node_key(p)
+        )),
+        ShockError::ByOnRisk(r) => {
+            Diagnostic::new("E0213", format!("`by` on a risk (`{}`)", g.node_name(r)))
+                .at(span)
+                .expected("a risk without `by`: its impact edges say what they hit")
+        }
+    }
+}
+
+/// The scenario a shock's text names, if any.
+fn named_scenario<'e>(env: &'e Env, set: &crate::syntax::ast::NodeSet) -> Option<&'e Scenario> {
+    if let NodeSetKind::Name(e) = &set.kind
+        && let ExprKind::Literal(Literal::Str(s)) = &e.kind
+    {
+        return env.scenarios.get(s);
+    }
+    None
+}
+
+/// The shock a statement names, united with the `with` scenarios that do
+/// not substitute; and the view the substituting ones leave.
+fn statement_shock(
+    env: &Env,
+    set: &crate::syntax::ast::NodeSet,
+    scope: Option<ByScope>,
+    view: &View,
+    facts: &ModelFacts,
+    under: &Under<'_>,
+    span: Span,
+) -> Result<(Shock, View, Vec<NodeId>), Diagnostic> {
+    let g = env.graph;
+    let (view, _) = substituted(env, view, facts, under, span)?;
+    let shocker = Shocker::new(g, &view, facts, env.work);
+    let (mut shock, named) = match named_scenario(env, set) {
+        Some(s) => (
+            shocker
+                .scenario(s)
+                .map_err(|e| shock_error(g, e, set.span))?,
+            Vec::new(),
+        ),
+        None => {
+            let nodes = resolve_nodeset(env, set, &view)?;
+            (
+                shocker
+                    .nodeset(&nodes, by(scope))
+                    .map_err(|e| shock_error(g, e, set.span))?,
+                nodes,
+            )
+        }
+    };
+    for (name, subst) in under {
+        if !subst {
+            let s = scenario(env, name)?;
+            let extra = shocker.scenario(s).map_err(|e| shock_error(g, e, span))?;
+            shock.unite(&extra);
+        }
+    }
+    Ok((shock, view, named))
+}
+
+/// The view the substituting `with` scenarios leave: their severity-1
+/// hits and directly cut arcs removed (the rest re-weighed).
+fn substituted(
+    env: &Env,
+    view: &View,
+    facts: &ModelFacts,
+    under: &Under<'_>,
+    span: Span,
+) -> Result<(View, bool), Diagnostic> {
+    let mut v = view.clone();
+    let mut any = false;
+    for (name, subst) in under {
+        if *subst {
+            let s = scenario(env, name)?;
+            let hide = ModelView::of(env.graph, view, facts, s, env.work)
+                .map_err(|e| shock_error(env.graph, e, span))?;
+            v.compose(&hide.view);
+            any = true;
+        }
+    }
+    Ok((v, any))
+}
+
+/// Loss rows, notices, and the statement's own nodes.
+type Rows = (Vec<LossRow>, Vec<String>, Vec<NodeId>);
+
+/// Scores by node.
+type Scores = Vec<(NodeId, f64)>;
+
+/// The rows of `exposure` / `impact` (before `top`).
+fn rows(
+    env: &mut Env,
+    x: &ExposureStmt,
+    view: &View,
+    under: &Under<'_>,
+    span: Span,
+) -> Result<Rows, Diagnostic> {
+    let g = env.graph;
+    let facts = ModelFacts::new(g);
+    let spec = arcs(g, &x.via, span)?;
+    let (shock, view, named) = statement_shock(env, &x.to, x.by, view, &facts, under, span)?;
+    let of = resolve_nodeset(env, &x.of, &view)?;
+    let q = LossQuery {
+        arcs: &spec,
+        depth: x.depth,
+        by_share: x.by_share,
+        cuts: &shock.cuts,
+        unknown: !x.by_share,
+    };
+    let mut out = analysis::loss(g, &view, &facts, &q, &of, &shock.hits, env.work)
+        .map_err(|e| interrupted(e, span))?;
+    if x.excluding_members {
+        out.retain(|r| {
+            !shock.hits.wholly_inside(r.node)
+                && !shock.cuts.iter().any(|c| c.consumer.contains(r.node))
+        });
+    }
+    let mut nodes = of;
+    nodes.extend(named);
+    Ok((out, shock.notices, nodes))
+}
+
+/// A path as text, ending with the cut arc marked.
+fn cut_path(g: &Graph, p: &crate::model::Path) -> String {
+    let names: Vec<&str> = p.nodes.iter().map(|n| g.node_name(*n)).collect();
+    let n = names.len();
+    let head = names[..n.saturating_sub(1)].join(" -> ");
+    let (a, b) = (
+        names.get(n.wrapping_sub(2)).copied().unwrap_or(""),
+        names.last().copied().unwrap_or(""),
+    );
+    format!("{head} (cut: {a} -> {b})")
+}
+
+/// `exposure of A to SHOCK ...` and `impact of SHOCK on A ...`.
+pub fn exposure(
+    env: &mut Env,
+    x: &ExposureStmt,
+    view: &View,
+    under: &Under<'_>,
+    span: Span,
+) -> Result<Evaluated, Diagnostic> {
+    let g = env.graph;
+    let (rows, notices, mut nodes) = rows(env, x, view, under, span)?;
+    let wanted = env.footprint;
+    let mut highlight = Vec::new();
+    let top = x.top.map(|k| k as usize);
+    let rows: Vec<Vec<Cell>> = rows
+        .into_iter()
+        .filter(|r| top.is_none() || r.loss > 0.0)
+        .take(top.unwrap_or(usize::MAX))
+        .map(|r| {
+            if wanted {
+                nodes.push(r.node);
+                if let Some(p) = &r.path {
+                    nodes.extend(&p.nodes);
+                    highlight.extend(&p.edges);
+                }
+            }
+            let path = match (&r.path, r.cut) {
+                (Some(p), Some(_)) => Cell::Value(Value::str(&cut_path(g, p))),
+                (Some(p), None) => Cell::Path(p.clone()),
+                (None, _) => Cell::NULL,
+            };
+            if x.by_share {
+                vec![Cell::Node(r.node), float(r.direct), float(r.loss), path]
+            } else {
+                vec![
+                    Cell::Node(r.node),
+                    float(r.direct),
+                    float(r.loss),
+                    float(r.unknown),
+                    path,
+                ]
+            }
+        })
+        .collect();
+    let columns: Vec<String> = if x.by_share {
+        vec!["node", "direct", "total", "path"]
+    } else {
+        vec!["node", "direct", "loss", "unknown", "path"]
+    }
+    .into_iter()
+    .map(String::from)
+    .collect();
+    let mut result = ResultSet::new(columns, rows);
+    if !notices.is_empty() {
+        result.message = Some(notices.join("\n"));
+    }
+    let mut fp = footprint(wanted, g, view, nodes);
+    if wanted {
+        fp.edges.extend(&highlight);
+        fp.highlight = highlight;
+        fp.normalize();
+    }
+    Ok(Evaluated {
+        result,
+        footprint: fp,
+    })
+}
+
+/// The statement's nodes with the dependency arcs among them.
+fn footprint(wanted: bool, g: &Graph, view: &View, nodes: Vec<NodeId>) -> Footprint {
+    let types: crate::model::TypeSet = g
+        .edge_types()
+        .filter(|(_, i)| i.role == Role::Dependency)
+        .map(|(t, _)| t)
+        .collect();
+    super::analyses::footprint(wanted, g, view, &types, nodes)
+}
+
+/// Chokepoint scores: `(node, score)` sorted, and the message.
+fn chokepoint_scores(
+    env: &mut Env,
+    c: &ChokepointsStmt,
+    view: &View,
+    under: &Under<'_>,
+    span: Span,
+) -> Result<(Vec<(NodeId, f64)>, String), Diagnostic> {
+    let g = env.graph;
+    let facts = ModelFacts::new(g);
+    let spec = arcs(g, &c.via, span)?;
+    let (view, _) = substituted(env, view, &facts, under, span)?;
+    let of = resolve_nodeset(env, &c.of, &view)?;
+    let shocker = Shocker::new(g, &view, &facts, env.work);
+    let mut base = Shock::empty(g.node_count());
+    for (name, subst) in under {
+        if !subst {
+            let s = scenario(env, name)?;
+            base.unite(&shocker.scenario(s).map_err(|e| shock_error(g, e, span))?);
+        }
+    }
+    // Weights per row.
+    let mut weights: Vec<(NodeId, f64)> = Vec::new();
+    let mut left_out = 0usize;
+    for &a in &of {
+        match &c.weighted {
+            None => weights.push((a, 1.0)),
+            Some(p) => match g.node_prop(a, &p.name).and_then(|v| v.as_f64()) {
+                Some(w) if w.is_finite() && w >= 0.0 => weights.push((a, w)),
+                _ => left_out += 1,
+            },
+        }
+    }
+    let rows: Vec<NodeId> = weights.iter().map(|w| w.0).collect();
+    let total: f64 = weights.iter().map(|w| w.1).sum();
+    // Candidates: nodes with a dependency path from A, and polity nodes
+    // whose closure holds one.
+    let up = analysis::upstream(g, &view, &spec, &rows, None, env.work)
+        .map_err(|e| interrupted(e, span))?;
+    let mut cands: Vec<NodeId> = rows.clone();
+    cands.extend(up.iter().map(|(n, _)| *n));
+    cands.sort_unstable();
+    cands.dedup();
+    let scope = by(c.by).unwrap_or_default();
+    let mut in_cands = analysis::NodeSet::new(g.node_count());
+    for &n in &cands {
+        in_cands.insert(n);
+    }
+    let polities: Vec<NodeId> = g
+        .nodes()
+        .filter(|n| facts.polity(g, *n) && view.node(*n))
+        .collect();
+    let mut polity_hits = Vec::new();
+    for p in polities {
+        let s = shocker
+            .nodeset(&[p], Some(scope))
+            .map_err(|e| shock_error(g, e, span))?;
+        if s.hits
+            .nodes
+            .iter()
+            .any(|n| *n != p && in_cands.contains(*n))
+        {
+            polity_hits.push((p, s));
+        }
+    }
+    let kinds: Vec<&str> = c.kinds.iter().map(|k| k.name.as_str()).collect();
+    let keep = |n: NodeId| {
+        kinds.is_empty()
+            || kinds
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(g.node_kind_name(n)))
+    };
+    let q = LossQuery {
+        arcs: &spec,
+        depth: None,
+        by_share: false,
+        cuts: &base.cuts,
+        unknown: false,
+    };
+    let score = |hits: &analysis::Hits| -> Result<f64, Diagnostic> {
+        if total <= 0.0 {
+            return Ok(0.0);
+        }
+        let out = analysis::loss(g, &view, &facts, &q, &rows, hits, env.work)
+            .map_err(|e| interrupted(e, span))?;
+        let by_node: crate::hash::FxMap<NodeId, f64> =
+            out.iter().map(|r| (r.node, r.loss)).collect();
+        Ok(weights
+            .iter()
+            .map(|(a, w)| w * by_node.get(a).copied().unwrap_or(0.0))
+            .sum::<f64>()
+            / total)
+    };
+    let mut scored = Vec::new();
+    for &v in &cands {
+        if !keep(v) || facts.polity(g, v) {
+            continue;
+        }
+        let mut hits = base.hits.clone();
+        hits.hit_alone(v);
+        scored.push((v, score(&hits)?));
+    }
+    for (p, s) in &polity_hits {
+        if !keep(*p) {
+            continue;
+        }
+        let mut hits = base.hits.clone();
+        hits.unite(&s.hits);
+        scored.push((*p, score(&hits)?));
+    }
+    scored.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then_with(|| g.node_name(a.0).cmp(g.node_name(b.0)))
+            .then_with(|| g.node_key(a.0).cmp(g.node_key(b.0)))
+    });
+    // The mean unknown over A, once.
+    let uq = LossQuery {
+        unknown: true,
+        cuts: &[],
+        ..q
+    };
+    let none = analysis::Hits::new(g.node_count());
+    let unknown = analysis::loss(g, &view, &facts, &uq, &rows, &none, env.work)
+        .map_err(|e| interrupted(e, span))?;
+    let mean_unknown = if rows.is_empty() {
+        0.0
+    } else {
+        unknown.iter().map(|r| r.unknown).sum::<f64>() / rows.len() as f64
+    };
+    let mut message = format!(
+        "{} candidates; mean unknown over the set: {mean_unknown:.4}",
+        scored.len()
+    );
+    if left_out > 0 {
+        message.push_str(&format!(
+            "; {left_out} node{} without `{}` left out",
+            if left_out == 1 { "" } else { "s" },
+            c.weighted.as_ref().map_or("", |w| w.name.as_str())
+        ));
+    }
+    Ok((scored, message))
+}
+
+/// `chokepoints of A ...`
+pub fn chokepoints(
+    env: &mut Env,
+    c: &ChokepointsStmt,
+    view: &View,
+    under: &Under<'_>,
+    span: Span,
+) -> Result<Evaluated, Diagnostic> {
+    let g = env.graph;
+    let (scored, message) = chokepoint_scores(env, c, view, under, span)?;
+    let top = c.top.unwrap_or(10) as usize;
+    let mut nodes = Vec::new();
+    let rows = scored
+        .into_iter()
+        .take(top)
+        .map(|(n, s)| {
+            nodes.push(n);
+            vec![
+                Cell::Node(n),
+                Cell::Value(Value::str(g.node_kind_name(n))),
+                float(s),
+            ]
+        })
+        .collect();
+    let mut result = ResultSet::new(vec!["node".into(), "kind".into(), "loss".into()], rows);
+    result.message = Some(message);
+    Ok(Evaluated {
+        result,
+        footprint: footprint(env.footprint, g, view, nodes),
+    })
+}
+
+/// `with NAME [substituting]: STATEMENT` (nested `with`s collected).
+pub fn with(env: &mut Env, stmt: &Statement, view: &View) -> Result<Evaluated, Diagnostic> {
+    let mut under: Vec<(&Ident, bool)> = Vec::new();
+    let mut body = stmt;
+    while let StatementKind::With {
+        scenario: name,
+        substituting,
+        body: inner,
+    } = &body.kind
+    {
+        scenario(env, name)?;
+        under.push((name, *substituting));
+        body = inner;
+    }
+    match &body.kind {
+        StatementKind::Exposure(x) | StatementKind::Impact(x) => {
+            exposure(env, x, view, &under, body.span)
+        }
+        StatementKind::Chokepoints(c) => chokepoints(env, c, view, &under, body.span),
+        _ => {
+            // Other statements see removed nodes and directly cut arcs hidden.
+            let mut v = view.clone();
+            for (name, _) in &under {
+                v = scenario_view(env, name, &v)?;
+            }
+            let mut out = super::execute(env, body, &v)?;
+            let notice = "under a scenario, this statement sees its removed nodes and directly cut arcs hidden; severities and path-aware cuts are not shown";
+            out.result.message = Some(match out.result.message.take() {
+                Some(m) => format!("{m}\n{notice}"),
+                None => notice.to_string(),
+            });
+            Ok(out)
+        }
+    }
+}
+
+/// The view a scenario leaves for `match`, `path`, `upstream` and
+/// `export`: its removed nodes and directly cut arcs hidden.
+pub fn scenario_view(env: &Env, name: &Ident, base: &View) -> Result<View, Diagnostic> {
+    let s = scenario(env, name)?;
+    let facts = ModelFacts::new(env.graph);
+    let hide = ModelView::of(env.graph, base, &facts, s, env.work)
+        .map_err(|e| shock_error(env.graph, e, name.span))?;
+    let mut view = base.clone();
+    view.compose(&hide.view);
+    Ok(view)
+}
+
+/// `compare NAME [substituting]: exposure|impact|chokepoints ...`
+pub fn compare(
+    env: &mut Env,
+    name: &Ident,
+    substituting: bool,
+    body: &Statement,
+    view: &View,
+) -> Result<Evaluated, Diagnostic> {
+    let g = env.graph;
+    scenario(env, name)?;
+    let under = [(name, substituting)];
+    let (before, after, top): (Scores, Scores, Option<u32>) = match &body.kind {
+        StatementKind::Exposure(x) | StatementKind::Impact(x) => {
+            let (b, _, _) = rows(env, x, view, &[], body.span)?;
+            let (a, _, _) = rows(env, x, view, &under, body.span)?;
+            (
+                b.iter().map(|r| (r.node, r.loss)).collect(),
+                a.iter().map(|r| (r.node, r.loss)).collect(),
+                x.top,
+            )
+        }
+        StatementKind::Chokepoints(c) => {
+            let (b, _) = chokepoint_scores(env, c, view, &[], body.span)?;
+            let (a, _) = chokepoint_scores(env, c, view, &under, body.span)?;
+            (b, a, Some(c.top.unwrap_or(10)))
+        }
+        _ => {
+            return Err(Diagnostic::new(
+                "E0211",
+                "`compare` works on an `exposure`, `impact` or `chokepoints` statement",
+            )
+            .at(body.span)
+            .expected("`exposure of ... to ...`, `impact of ... on ...` or `chokepoints of ...`")
+            .help("to run another statement under a scenario, use `with NAME: ...`"));
+        }
+    };
+    let after: crate::hash::FxMap<NodeId, f64> = after.into_iter().collect();
+    let mut rows: Vec<(NodeId, f64, f64)> = before
+        .iter()
+        .map(|&(n, b)| (n, b, after.get(&n).copied().unwrap_or(0.0)))
+        .collect();
+    rows.sort_by(|a, b| {
+        (b.2 - b.1)
+            .abs()
+            .total_cmp(&(a.2 - a.1).abs())
+            .then_with(|| g.node_name(a.0).cmp(g.node_name(b.0)))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    let top = top.map_or(usize::MAX, |k| k as usize);
+    let mut nodes = Vec::new();
+    let rows: Vec<Vec<Cell>> = rows
+        .into_iter()
+        .take(top)
+        .map(|(n, b, a)| {
+            nodes.push(n);
+            vec![Cell::Node(n), float(b), float(a), float(a - b)]
+        })
+        .collect();
+    let result = ResultSet::new(
+        vec![
+            "node".into(),
+            "before".into(),
+            "after".into(),
+            "delta".into(),
+        ],
+        rows,
+    );
+    Ok(Evaluated {
+        result,
+        footprint: footprint(env.footprint, g, view, nodes),
+    })
+}
+
+/// `scenario NAME = OP, ...`: resolves, stores, and says what it does.
+pub fn define_scenario(
+    env: &mut Env,
+    s: &ScenarioStmt,
+    view: &View,
+    span: Span,
+) -> Result<Evaluated, Diagnostic> {
+    let g = env.graph;
+    if !g.nodes_named(&s.name.name).is_empty() || g.node_by_key(&s.name.name).is_some() {
+        return Err(Diagnostic::new(
+            "E0214",
+            format!("scenario name `{}` is also a node's name", s.name.name),
+        )
+        .at(s.name.span)
+        .expected(
+            "a scenario name that names no node (a shock written by name must mean one thing)",
+        ));
+    }
+    let mut sc = Scenario::default();
+    let side = |b: Option<ByScope>| by(b).unwrap_or(By::Both);
+    for op in &s.ops {
+        match op {
+            ScenarioOp::Use(name) => {
+                let other = scenario(env, name)?.clone();
+                sc.ops.extend(other.ops);
+            }
+            ScenarioOp::Remove(set) => sc.ops.push(Op::Shock {
+                nodes: resolve_nodeset(env, set, view)?,
+                severity: 1.0,
+                by: By::Territory,
+            }),
+            ScenarioOp::Shock(set, f) => sc.ops.push(Op::Shock {
+                nodes: resolve_nodeset(env, set, view)?,
+                severity: *f,
+                by: By::Territory,
+            }),
+            ScenarioOp::Cut(a, b, scope) => sc.ops.push(Op::Cut {
+                consumer: resolve_nodeset(env, a, view)?,
+                provider: resolve_nodeset(env, b, view)?,
+                by: side(*scope),
+            }),
+            ScenarioOp::Decouple(a, b, scope) => {
+                let (a, b) = (
+                    resolve_nodeset(env, a, view)?,
+                    resolve_nodeset(env, b, view)?,
+                );
+                sc.ops.push(Op::Cut {
+                    consumer: a.clone(),
+                    provider: b.clone(),
+                    by: side(*scope),
+                });
+                sc.ops.push(Op::Cut {
+                    consumer: b,
+                    provider: a,
+                    by: side(*scope),
+                });
+            }
+            ScenarioOp::Policy(set) => sc.ops.push(Op::Policy(resolve_nodeset(env, set, view)?)),
+            ScenarioOp::Risk(set) => sc.ops.push(Op::Risk(resolve_nodeset(env, set, view)?)),
+        }
+    }
+    let facts = ModelFacts::new(g);
+    let described =
+        ModelView::of(g, view, &facts, &sc, env.work).map_err(|e| shock_error(g, e, span))?;
+    let replaced = env.scenarios.insert(s.name.name.clone(), sc).is_some();
+    let verb = if replaced { "redefined" } else { "defined" };
+    let mut text = format!("scenario {} {verb}: {}", s.name.name, described.summary(g));
+    for line in described.details(g) {
+        text.push('\n');
+        text.push_str(&line);
+    }
+    Ok(Evaluated {
+        result: ResultSet::message(text),
+        footprint: Footprint::default(),
+    })
+}
