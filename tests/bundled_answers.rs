@@ -325,3 +325,24 @@ fn a_parent_shares_its_subsidiarys_losses() {
     assert!(aws > 0.0 && amazon > 0.0, "AWS {aws}, Amazon {amazon}");
     assert!(amazon <= aws, "AWS {aws}, Amazon {amazon}");
 }
+
+#[test]
+fn the_seed_question_examples_run() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(&root)
+        .args(["run", "examples/seed_questions.fql", "--at", AT])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the faultline binary runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Every question prints its answer, with its path.
+    assert!(text.contains("NVIDIA -[SOURCES_FROM]-> TSMC -[PRODUCES_IN]-> Taiwan"));
+    assert!(text.contains("(cut: EDA -> United States)"));
+    assert!(text.contains("TSMC Arizona -[SUBSIDIARY_OF]-> TSMC -[LOCATED_IN]-> Taiwan"));
+}
