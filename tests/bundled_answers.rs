@@ -346,3 +346,25 @@ fn the_seed_question_examples_run() {
     assert!(text.contains("(cut: EDA -> United States)"));
     assert!(text.contains("TSMC Arizona -[SUBSIDIARY_OF]-> TSMC -[LOCATED_IN]-> Taiwan"));
 }
+
+#[test]
+fn a_restriction_policy_cuts_its_destinations_off_the_enactors_items() {
+    // The VEU revocation (in force from 2025-12-31) cuts SK hynix's and
+    // Samsung's China fabs off US tools; the parents' own fabs are untouched.
+    let r = ask(
+        "impact of \"Revocation of VEU status for Samsung and SK hynix China fabs\" on (f:Firm where f.id in [\"sk-hynix-china\", \"samsung-china-semiconductor\", \"sk-hynix\", \"tsmc\"])",
+    );
+    for fab in ["SK hynix Semiconductor (China)", "Samsung China Semiconductor"] {
+        let l = cell(&r, fab, "loss");
+        assert!(l > 0.3 && l < 1.0, "{fab} {l}");
+    }
+    for firm in ["SK hynix", "TSMC"] {
+        assert_eq!(cell(&r, firm, "loss"), 0.0, "{firm}");
+    }
+    // The October 2022 rules cut China's AI firms off NVIDIA's GPUs.
+    let r = ask(
+        "impact of \"US advanced computing and semiconductor export controls (Oct 2022)\" on (f:Firm where f.id in [\"tencent\", \"smic\"])",
+    );
+    assert!((cell(&r, "Tencent", "loss") - 1.0).abs() < 1e-9, "{r}");
+    assert!(cell(&r, "SMIC", "loss") >= 0.8, "{r}");
+}
