@@ -540,17 +540,21 @@ fn write_validity(out: &mut impl Write, loaded: &Loaded, at: Option<Date>) -> io
     if !g.has_validity() {
         return Ok(());
     }
-    let today = Date::today();
-    let day = at.map_or(today, Date::first_day);
+    let day = at.map_or_else(Date::today, Date::first_day);
     let (hidden_nodes, hidden_edges) = crate::load::hidden_at(g, day);
+    let (dated_nodes, dated_edges) = (g.nodes_with_validity().len(), g.edges_with_validity().len());
+    // Without --at the line names no date, so that it reads the same any day.
+    let when = match at {
+        Some(_) => format!("at {day}"),
+        None => "today".to_string(),
+    };
     writeln!(
         out,
-        "validity: {} nodes and {} edges have dates; at {day}{}: {} nodes and {} edges hidden",
-        g.nodes_with_validity().len(),
-        g.edges_with_validity().len(),
-        if day == today { " (today)" } else { "" },
-        hidden_nodes,
-        hidden_edges,
+        "validity: {dated_nodes} node{} and {dated_edges} edge{} have dates; {when}, {hidden_nodes} node{} and {hidden_edges} edge{} are hidden (--at DATE sees another day)",
+        plural(dated_nodes),
+        plural(dated_edges),
+        plural(hidden_nodes),
+        plural(hidden_edges),
     )?;
     for w in crate::load::interval_warnings(g) {
         writeln!(out, "warning: {w}")?;

@@ -237,6 +237,7 @@ impl Session {
         }
         let dated = self.timeline.view(&self.graph, env.date);
         let mut view: Cow<View> = Cow::Borrowed(&dated);
+        let mut scenarios = Vec::new();
         // `with NAME: export ...` exports the scenario's view.
         while let StatementKind::With { scenario, body, .. } = &stmt.kind {
             if !matches!(
@@ -246,10 +247,25 @@ impl Session {
                 break;
             }
             view = Cow::Owned(query::scenario_view(&env, scenario, &view)?);
+            scenarios.push(scenario);
             stmt = body;
         }
+        // `export ... with ended` also shows what the date hides: the same
+        // scenarios over the undated graph.
+        let mut undated = None;
+        if let StatementKind::Export(ex) = &stmt.kind
+            && ex.ended
+        {
+            let mut plain = View::full();
+            for s in scenarios {
+                plain = query::scenario_view(&env, s, &plain)?;
+            }
+            undated = Some(plain);
+        }
         let mut result = match &stmt.kind {
-            StatementKind::Export(ex) => export_statement(&mut env, ex, &view, stmt.span)?,
+            StatementKind::Export(ex) => {
+                export_statement(&mut env, ex, &view, undated.as_ref(), stmt.span)?
+            }
             _ => query::execute(&mut env, stmt, &view)?.result,
         };
         let limit = self.settings.row_limit;
@@ -267,10 +283,14 @@ impl Session {
     }
 }
 
+/// `export ...`; with `undated` (`with ended`), also what the date hides:
+/// the whole undated graph, or the edges of the result's nodes that only
+/// the date hides, with their other ends.
 fn export_statement(
     env: &mut Env,
     ex: &ExportStmt,
     view: &View,
+    undated: Option<&View>,
     span: Span,
 ) -> Result<ResultSet, Diagnostic> {
     let g = env.graph;
@@ -279,14 +299,27 @@ fn export_statement(
             env.footprint = true;
             let evaluated = query::execute(env, inner, view)?;
             let f = evaluated.footprint;
-            Subgraph {
+            let mut sub = Subgraph {
                 nodes: f.nodes,
                 edges: f.edges,
                 highlight: f.highlight,
                 title: None,
+            };
+            if let Some(plain) = undated {
+                let mut ended = Vec::new();
+                for &n in &sub.nodes {
+                    let out = g.out_adj().iter(n).map(|(e, _, _)| e);
+                    for e in out.chain(g.in_adj().iter(n).map(|(e, _, _)| e)) {
+                        if !view.edge(g, e) && plain.edge(g, e) {
+                            ended.push(e);
+                        }
+                    }
+                }
+                sub.edges.extend(ended);
             }
+            sub
         }
-        None => Subgraph::whole(g, view),
+        None => Subgraph::whole(g, undated.unwrap_or(view)),
     };
     sub.normalize(g);
     let path = FsPath::new(&ex.file);
@@ -294,9 +327,11 @@ fn export_statement(
     let opts = DotOptions {
         clusters: ex.clusters,
     };
+    let day = undated.map(|_| env.date);
     match ex.format {
         ExportFormat::Dot => {
-            export::write_atomic(path, export::to_dot(g, &sub, &opts).as_bytes()).map_err(fail)?
+            export::write_atomic(path, export::to_dot_at(g, &sub, &opts, day).as_bytes())
+                .map_err(fail)?
         }
         ExportFormat::Json => {
             export::write_atomic(path, export::to_json(g, &sub).as_bytes()).map_err(fail)?
@@ -305,12 +340,12 @@ fn export_statement(
             export::write_atomic(path, export::to_graphml(g, &sub).as_bytes()).map_err(fail)?
         }
         ExportFormat::Svg => {
-            export::render_with_graphviz(&export::to_dot(g, &sub, &opts), ImageFormat::Svg, path)
-                .map_err(fail)?
+            let dot = export::to_dot_at(g, &sub, &opts, day);
+            export::render_with_graphviz(&dot, ImageFormat::Svg, path).map_err(fail)?
         }
         ExportFormat::Png => {
-            export::render_with_graphviz(&export::to_dot(g, &sub, &opts), ImageFormat::Png, path)
-                .map_err(fail)?
+            let dot = export::to_dot_at(g, &sub, &opts, day);
+            export::render_with_graphviz(&dot, ImageFormat::Png, path).map_err(fail)?
         }
     }
     Ok(ResultSet::message(format!(

@@ -354,7 +354,10 @@ fn a_restriction_policy_cuts_its_destinations_off_the_enactors_items() {
     let r = ask(
         "impact of \"Revocation of VEU status for Samsung and SK hynix China fabs\" on (f:Firm where f.id in [\"sk-hynix-china\", \"samsung-china-semiconductor\", \"sk-hynix\", \"tsmc\"])",
     );
-    for fab in ["SK hynix Semiconductor (China)", "Samsung China Semiconductor"] {
+    for fab in [
+        "SK hynix Semiconductor (China)",
+        "Samsung China Semiconductor",
+    ] {
         let l = cell(&r, fab, "loss");
         assert!(l > 0.3 && l < 1.0, "{fab} {l}");
     }

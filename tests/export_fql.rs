@@ -91,7 +91,10 @@ fn check_dot(path: &Path, nodes: usize, edges: usize) {
 fn the_whole_bundled_graph_exports_to_dot_json_and_graphml() {
     let dir = tempfile::tempdir().expect("temp dir");
     let g = bundled();
-    let (n, m) = (g.node_count(), g.edge_count());
+    // Today's graph: what has ended (or not begun) is not exported.
+    let (hidden_nodes, hidden_edges) =
+        faultline::load::hidden_at(&g, faultline::model::Date::today());
+    let (n, m) = (g.node_count() - hidden_nodes, g.edge_count() - hidden_edges);
     let mut s = Session::new(g);
     let dot = dir.path().join("all.dot");
     let json = dir.path().join("all.json");
@@ -258,4 +261,63 @@ fn exporting_to_a_missing_directory_is_a_clear_error() {
     let outcome = s.execute(source, false);
     let err = outcome[0].result.as_ref().expect_err("the export fails");
     assert!(err.message.contains("/nonexistent-dir"), "{}", err.message);
+}
+
+/// Every node's and edge's validity, by ids, sorted.
+fn intervals(g: &Graph) -> Vec<String> {
+    let mut out: Vec<String> = g
+        .nodes_with_validity()
+        .iter()
+        .map(|(n, i)| format!("{} {}", g.node_key(*n), i.describe()))
+        .chain(g.edges_with_validity().iter().map(|(e, i)| {
+            let (a, b) = g.edge_ends(*e);
+            format!("{} {} {}", g.node_key(a), g.node_key(b), i.describe())
+        }))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn json_exports_keep_validity_and_dot_marks_what_ended() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/time"));
+    let g = load(std::slice::from_ref(&data), &LoadOptions::default())
+        .expect("the time fixture loads")
+        .graph;
+    let expected = intervals(&g);
+    assert_eq!(expected.len(), 9, "{expected:?}");
+    let mut s = Session::new(g);
+    s.set_date(faultline::model::Date::parse("2021-06-01").expect("a date"));
+    let json = dir.path().join("all.json");
+    let dot = dir.path().join("ended.dot");
+    let said = run(
+        &mut s,
+        &format!(
+            "export json {json:?} with ended; export dot {dot:?} with ended from upstream of \"Huawei\"; export dot {:?} from upstream of \"Huawei\"",
+            dir.path().join("plain.dot")
+        ),
+    );
+    assert!(said.contains("exported 10 nodes and 14 edges"), "{said}");
+    // With the schema beside it, the export loads back with the same intervals.
+    let schema = dir.path().join("schema.toml");
+    std::fs::copy(data.join("schema.toml"), &schema).expect("schema copied");
+    let back = load(&[schema, json], &LoadOptions::default())
+        .expect("the export loads back")
+        .graph;
+    assert_eq!(intervals(&back), expected);
+    let text = std::fs::read_to_string(&dot).expect("DOT written");
+    assert!(
+        text.contains("DEPENDS_ON 0.9 (ended 2020-09-15)\", style=dashed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Old Fab\\nFirm\\n(ended 2020-01-01)"),
+        "{text}"
+    );
+    let plain = std::fs::read_to_string(dir.path().join("plain.dot")).expect("DOT written");
+    assert!(
+        !plain.contains("ended") && !plain.contains("tsmc"),
+        "{plain}"
+    );
 }

@@ -149,3 +149,56 @@ fn repl_history_survives_a_restart() {
     prompt(&mut p);
     quit(p);
 }
+
+#[test]
+fn repl_sets_the_date_with_at_and_shows_it_in_the_prompt() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));
+    cmd.args([
+        "repl",
+        "--data",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/time"),
+        "--at",
+        "2020-01-01",
+    ])
+    .env("FAULTLINE_HISTORY", dir.path().join("history"))
+    .env("NO_COLOR", "1")
+    .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(10_000)).expect("the REPL starts in a pty");
+    // The first message says the data has dates and which date is seen.
+    p.exp_string("seen at 2020-01-01 (5 nodes and 4 edges have validity dates")
+        .expect("the banner names the date");
+    let dated = |p: &mut PtySession, date: &str| {
+        p.exp_string(&format!("faultline@{date}> "))
+            .expect("the prompt shows the date");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    dated(&mut p, "2020-01-01");
+    p.send_line("upstream of \"Huawei\";").expect("send");
+    p.exp_string("TSMC")
+        .expect("TSMC supplied HiSilicon in 2020");
+    p.exp_string("(2 rows)").expect("the row count");
+    dated(&mut p, "2020-01-01");
+
+    p.send_line(":at 2021-06").expect("send");
+    p.exp_string("at: 2021-06-01")
+        .expect(":at answers with the date");
+    dated(&mut p, "2021-06-01");
+    p.send_line("upstream of \"Huawei\";").expect("send");
+    p.exp_string("SMIC")
+        .expect("SMIC has supplied HiSilicon since 2020-09");
+    p.exp_string("(2 rows)").expect("TSMC is gone");
+    dated(&mut p, "2021-06-01");
+
+    p.send_line(":at 2023-02-31").expect("send");
+    p.exp_string("is not a day of the calendar")
+        .expect("a bad date is refused");
+    dated(&mut p, "2021-06-01");
+
+    // Back to today: the plain prompt.
+    p.send_line(":at today").expect("send");
+    p.exp_string("(today)").expect(":at today answers");
+    p.exp_string(PROMPT).expect("the plain prompt is back");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    quit(p);
+}

@@ -394,6 +394,7 @@ fn statement() -> impl Strategy<Value = Statement> {
                         format,
                         file,
                         clusters,
+                        ended: !clusters,
                         from: from.map(Box::new),
                     })
                 }),

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use crate::model::{EdgeId, EdgeTypeId, Graph, NodeId, Role};
+use crate::model::{Date, EdgeId, EdgeTypeId, Graph, NodeId, Role};
 
 use super::escape::{escape_into, undrawable};
 use super::style::{KindStyle, kind_style};
@@ -40,7 +40,15 @@ const HOT: &str = "red";
 /// a node that is itself such a target of an exported node heads its own
 /// cluster; other nodes stay outside. Clusters do not nest.
 pub fn to_dot(g: &Graph, sub: &Subgraph, opts: &DotOptions) -> String {
+    to_dot_at(g, sub, opts, None)
+}
+
+/// [`to_dot`], with the nodes and edges that do not hold on `day` (time.md)
+/// drawn grey and dashed, labelled `(ended 2020-09-15)` or `(starts ...)`:
+/// `export dot "FILE" with ended` shows what ended beside what holds.
+pub fn to_dot_at(g: &Graph, sub: &Subgraph, opts: &DotOptions, day: Option<Date>) -> String {
     let ord = Ordered::new(g, sub);
+    let marks = Marks { day };
     // One style lookup per kind, not per node.
     let styles: Vec<KindStyle> = g.kinds().map(|(_, name)| kind_style(name)).collect();
     let mut out = String::with_capacity(256 + ord.nodes.len() * 96 + ord.edges.len() * 64);
@@ -59,24 +67,44 @@ pub fn to_dot(g: &Graph, sub: &Subgraph, opts: &DotOptions) -> String {
          arrowsize=0.7];\n",
     );
     if opts.clusters {
-        write_clustered_nodes(g, &ord, &styles, &mut out);
+        write_clustered_nodes(g, &ord, &styles, &marks, &mut out);
     } else {
         for &n in &ord.nodes {
-            node_statement(g, &ord, &styles, n, "  ", &mut out);
+            node_statement(g, &ord, &styles, &marks, n, "  ", &mut out);
         }
     }
     for &e in &ord.edges {
-        edge_statement(g, &ord, e, &mut out);
+        edge_statement(g, &ord, &marks, e, &mut out);
     }
     out.push_str("}\n");
     out
 }
+
+/// The date items are marked against, if any.
+struct Marks {
+    day: Option<Date>,
+}
+
+impl Marks {
+    fn node(&self, g: &Graph, n: NodeId) -> Option<String> {
+        g.node_validity(n)?.mark(self.day?)
+    }
+
+    fn edge(&self, g: &Graph, e: EdgeId) -> Option<String> {
+        g.edge_validity(e)?.mark(self.day?)
+    }
+}
+
+/// Grey for what does not hold on the export's date.
+const ENDED_FILL: &str = "#eeeeee";
+const ENDED_LINE: &str = "#aaaaaa";
 
 /// `  "id" [label="Name\nKind", shape=..., style="...", fillcolor="..."];`
 fn node_statement(
     g: &Graph,
     ord: &Ordered,
     styles: &[KindStyle],
+    marks: &Marks,
     n: NodeId,
     indent: &str,
     out: &mut String,
@@ -93,6 +121,12 @@ fn node_statement(
     push_label_text(name, out);
     out.push_str("\\n");
     push_label_text(kind, out);
+    let mark = marks.node(g, n);
+    if let Some(m) = &mark {
+        out.push_str("\\n(");
+        push_label_text(m, out);
+        out.push(')');
+    }
     out.push_str("\", shape=");
     out.push_str(style.shape);
     out.push_str(", style=\"");
@@ -101,7 +135,14 @@ fn node_statement(
         out.push(',');
     }
     out.push_str("filled\", fillcolor=\"");
-    out.push_str(style.fill);
+    match mark {
+        Some(_) => {
+            out.push_str(ENDED_FILL);
+            out.push_str("\", fontcolor=\"");
+            out.push_str(ENDED_LINE);
+        }
+        None => out.push_str(style.fill),
+    }
     out.push('"');
     if ord.is_hot_node(n) {
         out.push_str(", color=\"");
@@ -112,7 +153,7 @@ fn node_statement(
 }
 
 /// `  "from" -> "to" [label="TYPE 0.62"];`
-fn edge_statement(g: &Graph, ord: &Ordered, e: EdgeId, out: &mut String) {
+fn edge_statement(g: &Graph, ord: &Ordered, marks: &Marks, e: EdgeId, out: &mut String) {
     let (a, b) = g.edge_ends(e);
     let ty = g.edge_type(e);
     out.push_str("  ");
@@ -125,8 +166,20 @@ fn edge_statement(g: &Graph, ord: &Ordered, e: EdgeId, out: &mut String) {
         out.push(' ');
         out.push_str(&format_share(share));
     }
+    let mark = marks.edge(g, e);
+    if let Some(m) = &mark {
+        out.push_str(" (");
+        push_label_text(m, out);
+        out.push(')');
+    }
     out.push('"');
-    if let Some(style) = role_line(g, ty).1 {
+    if mark.is_some() {
+        out.push_str(", style=dashed, color=\"");
+        out.push_str(ENDED_LINE);
+        out.push_str("\", fontcolor=\"");
+        out.push_str(ENDED_LINE);
+        out.push('"');
+    } else if let Some(style) = role_line(g, ty).1 {
         out.push_str(", style=");
         out.push_str(style);
     }
@@ -152,7 +205,13 @@ fn role_line(g: &Graph, ty: EdgeTypeId) -> (Role, Option<&'static str>) {
 }
 
 /// Nodes grouped into clusters by `LOCATED_IN` (see [`to_dot`]).
-fn write_clustered_nodes(g: &Graph, ord: &Ordered, styles: &[KindStyle], out: &mut String) {
+fn write_clustered_nodes(
+    g: &Graph,
+    ord: &Ordered,
+    styles: &[KindStyle],
+    marks: &Marks,
+    out: &mut String,
+) {
     let located: Vec<EdgeTypeId> = g
         .edge_types()
         .filter(|(_, info)| info.name.eq_ignore_ascii_case("LOCATED_IN"))
@@ -185,7 +244,7 @@ fn write_clustered_nodes(g: &Graph, ord: &Ordered, styles: &[KindStyle], out: &m
                 .or_insert_with(|| (h, Vec::new()))
                 .1
                 .push(n),
-            None => node_statement(g, ord, styles, n, "  ", out),
+            None => node_statement(g, ord, styles, marks, n, "  ", out),
         }
     }
     for (key, (head, members)) in clusters {
@@ -203,7 +262,7 @@ fn write_clustered_nodes(g: &Graph, ord: &Ordered, styles: &[KindStyle], out: &m
              fontsize=11;\n",
         );
         for n in members {
-            node_statement(g, ord, styles, n, "    ", out);
+            node_statement(g, ord, styles, marks, n, "    ", out);
         }
         out.push_str("  }\n");
     }

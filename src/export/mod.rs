@@ -33,7 +33,7 @@ mod write;
 #[cfg(test)]
 mod testkit;
 
-pub use dot::{DotOptions, to_dot};
+pub use dot::{DotOptions, to_dot, to_dot_at};
 pub use error::ExportError;
 pub use graphml::to_graphml;
 pub use json::to_json;

@@ -69,6 +69,18 @@ impl Interval {
         early || late
     }
 
+    /// `ended 2020-09-15` (the first day it no longer holds) or `starts
+    /// 2030-01-01` when the fact does not hold on `day`; `None` when it does.
+    pub fn mark(&self, day: Date) -> Option<String> {
+        if self.contains(day) {
+            None
+        } else if let Some(last) = self.last_day().filter(|l| *l < day) {
+            Some(format!("ended {}", last.next_day()))
+        } else {
+            self.first_day().map(|f| format!("starts {f}"))
+        }
+    }
+
     /// `2020-01 .. 2020-09-14`, `.. 2020`, `2022-10-07 ..`.
     pub fn describe(&self) -> String {
         let side = |d: Option<Date>| d.map_or(String::new(), |d| d.to_string());

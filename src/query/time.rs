@@ -109,15 +109,7 @@ pub fn nested_at(span: Span) -> Diagnostic {
 /// because it, or its other end, is not valid on `day`; `None` when the
 /// date is not why it is hidden.
 pub fn outside_mark(g: &Graph, e: EdgeId, other: NodeId, day: Date) -> Option<String> {
-    let mark = |i: Interval| {
-        if i.contains(day) {
-            None
-        } else if i.last_day().is_some_and(|l| l < day) {
-            i.to.map(|t| format!(" (ended {})", t.last_day().next_day()))
-        } else {
-            i.from.map(|f| format!(" (starts {})", f.first_day()))
-        }
-    };
+    let mark = |i: Interval| i.mark(day).map(|m| format!(" ({m})"));
     g.edge_validity(e)
         .and_then(mark)
         .or_else(|| g.node_validity(other).and_then(mark))

@@ -53,7 +53,7 @@ const TOPICS: &[(&str, &str)] = &[
     ("stats", "stats   node and edge counts by kind and type\n"),
     (
         "export",
-        "export dot|json|graphml|svg|png \"FILE\" [with clusters] [from STATEMENT]\n  example: export dot \"nvidia.dot\" from upstream of \"NVIDIA\" depth 2\n",
+        "export dot|json|graphml|svg|png \"FILE\" [with clusters] [with ended] [from STATEMENT]\n  example: export dot \"nvidia.dot\" from upstream of \"NVIDIA\" depth 2\n",
     ),
     (
         "nodeset",

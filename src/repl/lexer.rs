@@ -80,6 +80,7 @@ pub const KEYWORDS: &[&str] = &[
     "at",
     "changes",
     "between",
+    "ended",
 ];
 
 /// Splits `line` into `(kind, start, end)` byte ranges.

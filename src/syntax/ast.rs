@@ -496,6 +496,9 @@ pub struct ExportStmt {
     pub file: String,
     /// `with clusters` (DOT/SVG/PNG: cluster nodes by nation).
     pub clusters: bool,
+    /// `with ended` (DOT/SVG/PNG): also draw, greyed, the nodes and edges
+    /// that do not hold at the statement's date (time.md).
+    pub ended: bool,
     /// The statement whose result is exported; `None`: the whole graph.
     pub from: Option<Box<Statement>>,
 }

@@ -870,6 +870,7 @@ impl Builder {
             format: ExportFormat::Dot,
             file: String::new(),
             clusters: false,
+            ended: false,
             from: None,
         };
         for p in pair.into_inner() {
@@ -885,6 +886,7 @@ impl Builder {
                 }
                 Rule::string => export.file = self.string(&p)?,
                 Rule::clusters => export.clusters = true,
+                Rule::show_ended => export.ended = true,
                 Rule::statement => export.from = Some(Box::new(self.statement(p)?)),
                 _ => {}
             }

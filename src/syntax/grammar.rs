@@ -144,6 +144,7 @@ pub(crate) fn words(rule: Rule) -> &'static str {
         compare_at_stmt => "`compare at`",
         changes_stmt | kw_changes => "`changes`",
         kw_between => "`between`",
+        show_ended | kw_ended => "`with ended`",
         date_value | date_lit => "a date (YYYY, YYYY-MM or YYYY-MM-DD)",
         show_stmt | kw_show => "`show`",
         schema_stmt | kw_schema => "`schema`",

@@ -522,6 +522,9 @@ impl Display for ExportStmt {
         if self.clusters {
             f.write_str(" with clusters")?;
         }
+        if self.ended {
+            f.write_str(" with ended")?;
+        }
         if let Some(s) = &self.from {
             write!(f, " from {s}")?;
         }
