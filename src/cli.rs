@@ -192,6 +192,7 @@ where
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
+    install_export_cleanup(matches!(cli.command, None | Some(Command::Repl { .. })));
     let outcome = match cli.command {
         None => cmd_repl(&DataArgs::default()),
         Some(Command::Repl { data }) => cmd_repl(&data),
@@ -213,6 +214,27 @@ where
         Ok(code) => code,
         Err(e) => fail(e),
     }
+}
+
+/// On SIGTERM and SIGHUP (and SIGINT outside the REPL, where Ctrl-C is not
+/// a cancel key) removes the temporary file of an export being written,
+/// then exits with 128 + the signal number.
+#[allow(clippy::print_stderr)]
+fn install_export_cleanup(repl: bool) {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let signals: &[i32] = if repl {
+            &[SIGTERM, SIGHUP]
+        } else {
+            &[SIGINT, SIGTERM, SIGHUP]
+        };
+        if let Err(e) = crate::export::install_signal_cleanup(signals) {
+            eprintln!("faultline: an interrupted export may leave a temporary file: {e}");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = repl;
 }
 
 /// Reports an error on stderr and picks the exit status.

@@ -9,6 +9,10 @@
 
 use std::fmt;
 
+pub mod closest;
+
+pub use closest::{closest, ranked};
+
 /// A byte range into a statement's or script's source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {

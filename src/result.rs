@@ -16,6 +16,8 @@ pub enum Cell {
     Path(Path),
     /// A list that holds graph elements (`collect(n)`, `nodes(p)`).
     List(Vec<Cell>),
+    /// A map (`{k: v}`, `properties(n)`), keys in written order.
+    Map(Vec<(std::sync::Arc<str>, Cell)>),
 }
 
 impl Cell {

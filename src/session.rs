@@ -173,6 +173,12 @@ impl Session {
         Ok(())
     }
 
+    /// Removes a parameter, returning its value (embedding code that sets
+    /// parameters for one call and restores the previous ones after).
+    pub fn remove_param(&mut self, name: &str) -> Option<Value> {
+        self.params.shift_remove(name.trim_start_matches('$'))
+    }
+
     /// The parameters, in the order they were set.
     pub fn params(&self) -> &Params {
         &self.params

@@ -439,12 +439,10 @@ fn imported_dependency_arcs_never_start_at_a_curated_node() {
     // layer links to ETO's inputs only through its own, hand-written edges
     // (graph-data/edges, issue 14), never through an import.
     let g = load();
-    let mut links = 0;
     for e in &g.edges {
         let (role, dir) = g.role(&e.ty);
         let imported_edge = g.imported.contains(&e.from) || g.imported.contains(&e.to);
         if role == "dependency" && imported_edge && e.curated {
-            links += 1;
             continue;
         }
         if role == "dependency" && imported_edge {
@@ -458,7 +456,6 @@ fn imported_dependency_arcs_never_start_at_a_curated_node() {
             );
         }
     }
-    assert!(links > 0, "the curated layer links to ETO's inputs");
 }
 
 #[test]

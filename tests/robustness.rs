@@ -941,3 +941,71 @@ fn scripts_cannot_run_commands_or_load_files() {
         assert!(!marker.exists(), "{script} ran a command");
     }
 }
+
+// ------------------------------------------------- issue 16: bounded by construction
+
+#[cfg(unix)]
+#[test]
+fn exports_refuse_devices_fifos_links_and_read_only_files() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let mut session = Session::new(mini());
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep").unwrap();
+    let link = dir.path().join("link.graphml");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let dangling = dir.path().join("dangling.dot");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+    let readonly = dir.path().join("ro.json");
+    std::fs::write(&readonly, "old").unwrap();
+    std::fs::set_permissions(&readonly, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let fifo = dir.path().join("pipe.dot");
+    let have_fifo = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut cases = vec![
+        ("dot", PathBuf::from("/dev/null"), "character device"),
+        ("json", PathBuf::from("/dev/full"), "character device"),
+        ("graphml", link.clone(), "symbolic link"),
+        ("dot", dangling.clone(), "dangling"),
+        ("json", readonly.clone(), "read-only"),
+    ];
+    if have_fifo {
+        cases.push(("dot", fifo.clone(), "FIFO"));
+    }
+    for (format, path, why) in cases {
+        let d = fails_with(
+            &mut session,
+            &format!("export {format} \"{}\"", path.display()),
+            "E0501",
+        );
+        let msg = d.to_string();
+        assert!(msg.contains(&path.display().to_string()), "{msg}");
+        assert!(msg.contains(why), "{msg}");
+    }
+    assert!(
+        std::fs::symlink_metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+    assert_eq!(std::fs::read_to_string(&readonly).unwrap(), "old");
+    assert!(
+        std::fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+    // A 250-byte file name is a file name like any other.
+    let long = dir.path().join(format!("{}.dot", "x".repeat(246)));
+    run1(&mut session, &format!("export dot \"{}\"", long.display())).unwrap();
+    assert!(long.is_file());
+}

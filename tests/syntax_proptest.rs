@@ -201,6 +201,7 @@ fn match_stmt() -> impl Strategy<Value = MatchStmt> {
     )
         .prop_map(|(distinct, items, order, skip, limit)| Return {
             distinct,
+            star: false,
             items,
             order,
             skip,

@@ -25,6 +25,14 @@ pub enum ExportError {
         /// The path asked for.
         path: PathBuf,
     },
+    /// The path exists and is not something an export may replace (a
+    /// device, FIFO, socket, symbolic link or read-only file).
+    Refused {
+        /// The path asked for.
+        path: PathBuf,
+        /// Why, and what to do instead.
+        reason: String,
+    },
     /// Creating, writing or renaming the file failed (permissions, a parent
     /// that is a file, a full disk, ...).
     Io {
@@ -91,6 +99,9 @@ impl fmt::Display for ExportError {
             }
             ExportError::NoFileName { path } => {
                 write!(f, "cannot write `{}`: expected a file name", path.display())
+            }
+            ExportError::Refused { path, reason } => {
+                write!(f, "refusing to write `{}`: {reason}", path.display())
             }
             ExportError::Io { path, source } => {
                 write!(f, "cannot write `{}`: {}", path.display(), reason(source))

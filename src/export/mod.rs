@@ -39,4 +39,6 @@ pub use graphml::to_graphml;
 pub use json::to_json;
 pub use render::{ImageFormat, dot_available, render_with_graphviz};
 pub use subgraph::Subgraph;
-pub use write::write_atomic;
+#[cfg(unix)]
+pub use write::install_signal_cleanup;
+pub use write::{remove_pending_temps, write_atomic};

@@ -1,12 +1,20 @@
-//! Writing a file whole or not at all: the bytes go to a temporary file in
-//! the target's directory (same file system, so the rename is atomic), which
-//! is flushed and then renamed over the target. A reader never sees half an
-//! export, an existing file is replaced only by a complete one, and an error
-//! removes the temporary file.
+//! Writing a file whole or not at all, and never over something that is not
+//! a plain file: the bytes go to a temporary file in the target's directory
+//! (same file system, so the rename is atomic), which is flushed and then
+//! renamed over the target. A reader never sees half an export, an existing
+//! file is replaced only by a complete one, and every way out (an error, a
+//! panic, SIGINT/SIGTERM/SIGHUP through [`remove_pending_temps`]) removes the
+//! temporary file.
+//!
+//! Refused, with the path and the reason: devices (`/dev/null`), FIFOs,
+//! sockets, symbolic links (live, dangling or looping: write to the link's
+//! target by name instead), directories, and read-only files. The target is
+//! checked before any work and again just before the rename.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::error::ExportError;
@@ -14,47 +22,63 @@ use super::error::ExportError;
 /// Writes `bytes` to `path` atomically (temporary file + rename).
 ///
 /// A missing directory, a path that is a directory, and an unwritable
-/// location are errors naming `path`; on any error no partial file is left
-/// and an existing file is untouched. An existing file keeps its permissions;
-/// a symbolic link is written through (its target is replaced).
+/// location are errors naming `path`; so are targets that are not regular
+/// files (devices, FIFOs, sockets, symbolic links) and read-only files. On
+/// any error no partial file is left and an existing file is untouched. An
+/// existing file keeps its permissions.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let target = check_target(path)?;
-    let dir = parent_dir(&target);
-    let (tmp, file) = create_temp(&dir, &target).map_err(|e| io_error(path, e))?;
-    match finish(file, bytes, &tmp, &target) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            // Best effort: the error that matters is the one above.
-            let _ = fs::remove_file(&tmp);
-            Err(io_error(path, e))
-        }
-    }
+    check_target(path)?;
+    let dir = parent_dir(path);
+    let tmp = TempFile::create(&dir).map_err(|e| io_error(path, e))?;
+    tmp.finish(bytes, path)
 }
 
 /// Checks that `path` can name a file to write, before any work is done
-/// (the renderer calls this before running Graphviz). Returns the path to
-/// replace: `path` itself, or a symbolic link's target.
+/// (the renderer calls this before running Graphviz): a new name in an
+/// existing directory, or an existing regular file that is writable.
 pub(crate) fn check_target(path: &Path) -> Result<PathBuf, ExportError> {
     if path.file_name().is_none() {
         return Err(ExportError::NoFileName {
             path: path.to_path_buf(),
         });
     }
-    let target = match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            // A dangling link is replaced itself; a live one is written through.
-            fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    match fs::symlink_metadata(path) {
+        Ok(m) => {
+            let kind = m.file_type();
+            if kind.is_dir() {
+                return Err(ExportError::IsDirectory {
+                    path: path.to_path_buf(),
+                });
+            }
+            if kind.is_symlink() {
+                return Err(ExportError::Refused {
+                    path: path.to_path_buf(),
+                    reason: symlink_reason(path),
+                });
+            }
+            if !kind.is_file() {
+                return Err(ExportError::Refused {
+                    path: path.to_path_buf(),
+                    reason: format!(
+                        "it is {}, not a regular file; exports only create or replace regular files",
+                        special_kind(&kind)
+                    ),
+                });
+            }
+            if m.permissions().readonly() {
+                return Err(ExportError::Refused {
+                    path: path.to_path_buf(),
+                    reason: "it is read-only; make it writable (chmod u+w) or choose another name"
+                        .to_string(),
+                });
+            }
         }
-        _ => path.to_path_buf(),
-    };
-    if target.is_dir() {
-        return Err(ExportError::IsDirectory {
-            path: path.to_path_buf(),
-        });
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_error(path, e)),
     }
-    let dir = parent_dir(&target);
+    let dir = parent_dir(path);
     match fs::metadata(&dir) {
-        Ok(m) if m.is_dir() => Ok(target),
+        Ok(m) if m.is_dir() => Ok(path.to_path_buf()),
         Ok(_) => Err(io_error(
             path,
             io::Error::from(io::ErrorKind::NotADirectory),
@@ -65,6 +89,45 @@ pub(crate) fn check_target(path: &Path) -> Result<PathBuf, ExportError> {
         }),
         Err(e) => Err(io_error(path, e)),
     }
+}
+
+/// Why a symbolic link is not written through, with where it points.
+fn symlink_reason(path: &Path) -> String {
+    let target = fs::read_link(path)
+        .map(|t| t.display().to_string())
+        .unwrap_or_else(|_| "?".to_string());
+    let state = match fs::metadata(path) {
+        Ok(_) => "",
+        Err(e) if e.raw_os_error() == Some(40) => " (a loop)",
+        Err(_) => " (dangling)",
+    };
+    format!(
+        "it is a symbolic link to `{target}`{state}; exports do not follow or replace links, \
+         write to the file by its own name instead"
+    )
+}
+
+/// "a character device", "a FIFO", ... for a file type that is not a
+/// regular file, directory or link.
+fn special_kind(kind: &fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = kind;
+    "a special file"
 }
 
 fn io_error(path: &Path, source: io::Error) -> ExportError {
@@ -82,33 +145,124 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
-/// Creates a fresh temporary file next to the target: `.NAME.PID.N.tmp`.
-/// `create_new` makes two writers (threads or processes) never share one.
-fn create_temp(dir: &Path, target: &Path) -> io::Result<(PathBuf, File)> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = target
-        .file_name()
-        .map_or_else(|| "export".into(), |n| n.to_string_lossy());
-    loop {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(f) => return Ok((tmp, f)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
+/// Temporary files being written, removed by [`remove_pending_temps`] when
+/// the process is told to stop.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes every temporary export file still being written. Called from the
+/// signal handler ([`install_signal_cleanup`]) before the process exits; a
+/// finished or failed write has already removed (or renamed) its own.
+pub fn remove_pending_temps() {
+    remove_pending_under(Path::new(""));
+}
+
+/// Removes the pending temporary files under `dir` (all for `""`).
+fn remove_pending_under(dir: &Path) {
+    for tmp in lock_pending().iter().filter(|t| t.starts_with(dir)) {
+        let _ = fs::remove_file(tmp);
     }
 }
 
-/// Writes, flushes to disk, keeps an existing file's permissions, renames.
-fn finish(mut file: File, bytes: &[u8], tmp: &Path, target: &Path) -> io::Result<()> {
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    if let Ok(m) = fs::metadata(target) {
-        file.set_permissions(m.permissions())?;
+/// Installs a handler for `signals` (for example SIGTERM and SIGHUP, plus
+/// SIGINT where Ctrl-C is not a cancel key) that removes pending temporary
+/// export files and exits with 128 + the signal number. Returns an error
+/// when the handler cannot be registered.
+#[cfg(unix)]
+pub fn install_signal_cleanup(signals: &[i32]) -> io::Result<()> {
+    let mut iter = signal_hook::iterator::Signals::new(signals)?;
+    std::thread::Builder::new()
+        .name("export-cleanup".into())
+        .spawn(move || {
+            if let Some(sig) = iter.forever().next() {
+                remove_pending_temps();
+                std::process::exit(128 + sig);
+            }
+        })?;
+    Ok(())
+}
+
+/// A temporary file next to the target, registered in [`PENDING`] until it
+/// is renamed; dropped unrenamed (an error, a panic), it is removed.
+struct TempFile {
+    path: PathBuf,
+    file: Option<File>,
+    renamed: bool,
+}
+
+impl TempFile {
+    /// Creates `.faultline-PID-N.tmp` in `dir`: short, whatever the target's
+    /// name (a 250-byte name stays within the file system's 255), and
+    /// `create_new` makes two writers (threads or processes) never share one.
+    fn create(dir: &Path) -> io::Result<TempFile> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        loop {
+            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+            let path = dir.join(format!(".faultline-{}-{n}.tmp", std::process::id()));
+            // Registered before it exists, so a signal between create and
+            // register cannot leave it behind.
+            lock_pending().push(path.clone());
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(file) => {
+                    return Ok(TempFile {
+                        path,
+                        file: Some(file),
+                        renamed: false,
+                    });
+                }
+                Err(e) => {
+                    unregister(&path);
+                    if e.kind() != io::ErrorKind::AlreadyExists {
+                        return Err(e);
+                    }
+                }
+            }
+        }
     }
-    drop(file);
-    fs::rename(tmp, target)
+
+    /// Writes, flushes to disk, keeps an existing file's permissions,
+    /// checks the target again and renames.
+    fn finish(mut self, bytes: &[u8], target: &Path) -> Result<(), ExportError> {
+        let mut file = self
+            .file
+            .take()
+            .expect("finish is called once, on a freshly created temp file");
+        let written = file.write_all(bytes).and_then(|()| file.sync_all());
+        written.map_err(|e| io_error(target, e))?;
+        if let Ok(m) = fs::metadata(target) {
+            file.set_permissions(m.permissions())
+                .map_err(|e| io_error(target, e))?;
+        }
+        drop(file);
+        // The target may have changed while the export was being built.
+        check_target(target)?;
+        fs::rename(&self.path, target).map_err(|e| io_error(target, e))?;
+        self.renamed = true;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.renamed {
+            // Best effort: the error that matters is the one being returned.
+            let _ = fs::remove_file(&self.path);
+        }
+        unregister(&self.path);
+    }
+}
+
+fn lock_pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    match PENDING.lock() {
+        Ok(p) => p,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+fn unregister(path: &Path) {
+    let mut pending = lock_pending();
+    if let Some(i) = pending.iter().position(|p| p == path) {
+        pending.swap_remove(i);
+    }
 }
 
 #[cfg(test)]
@@ -227,19 +381,97 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn a_symlink_is_written_through() {
+    fn symlinks_are_refused_and_left_alone() {
         let dir = tempfile::tempdir().expect("a temp dir");
         let real = dir.path().join("real.dot");
         let link = dir.path().join("link.dot");
+        let dangling = dir.path().join("dangling.dot");
+        let looping = dir.path().join("loop.dot");
         fs::write(&real, "old").expect("seeded");
         std::os::unix::fs::symlink(&real, &link).expect("symlink");
-        write_atomic(&link, b"new").expect("the write succeeds");
-        assert_eq!(fs::read(&real).expect("written"), b"new");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).expect("symlink");
+        std::os::unix::fs::symlink(&looping, &looping).expect("symlink");
+        for (path, word) in [
+            (&link, "symbolic link"),
+            (&dangling, "dangling"),
+            (&looping, "loop"),
+        ] {
+            let err = write_atomic(path, b"new").expect_err("a link is refused");
+            let msg = err.to_string();
+            assert!(msg.contains(&path.display().to_string()), "{msg}");
+            assert!(msg.contains(word), "{msg}");
+            assert!(
+                fs::symlink_metadata(path)
+                    .expect("still there")
+                    .file_type()
+                    .is_symlink()
+            );
+        }
+        assert_eq!(fs::read(&real).expect("untouched"), b"old");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_fifos_are_refused() {
+        use std::os::unix::fs::FileTypeExt;
+        let err = write_atomic(Path::new("/dev/null"), b"x").expect_err("a device");
+        assert!(err.to_string().contains("character device"), "{err}");
+        let m = fs::symlink_metadata("/dev/null").expect("/dev/null exists");
         assert!(
-            fs::symlink_metadata(&link)
-                .expect("exists")
-                .file_type()
-                .is_symlink()
+            m.file_type().is_char_device(),
+            "/dev/null must stay a device"
         );
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let err = write_atomic(&fifo, b"x").expect_err("a FIFO");
+            assert!(err.to_string().contains("FIFO"), "{err}");
+            let m = fs::symlink_metadata(&fifo).expect("still there");
+            assert!(m.file_type().is_fifo());
+        }
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_file_is_not_replaced() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("keep.json");
+        fs::write(&path, "old").expect("seeded");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).expect("chmod");
+        let err = write_atomic(&path, b"new").expect_err("read-only");
+        assert!(err.to_string().contains("read-only"), "{err}");
+        assert_eq!(fs::read(&path).expect("untouched"), b"old");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_250_byte_file_name_can_be_written() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let name = format!("{}.dot", "n".repeat(246));
+        assert_eq!(name.len(), 250);
+        let path = dir.path().join(name);
+        write_atomic(&path, b"digraph {}").expect("the write succeeds");
+        assert_eq!(fs::read(&path).expect("written"), b"digraph {}");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn pending_temps_are_removed_on_request_and_on_drop() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let tmp = TempFile::create(dir.path()).expect("created");
+        assert_eq!(leftovers(dir.path()).len(), 1);
+        // Only this test's directory: other tests write in parallel.
+        remove_pending_under(dir.path());
+        assert!(leftovers(dir.path()).is_empty());
+        drop(tmp);
+        let tmp = TempFile::create(dir.path()).expect("created");
+        assert_eq!(leftovers(dir.path()).len(), 1);
+        drop(tmp);
+        assert!(leftovers(dir.path()).is_empty());
+        assert!(!lock_pending().iter().any(|p| p.starts_with(dir.path())));
     }
 }

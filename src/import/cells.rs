@@ -215,12 +215,15 @@ fn fold(ch: char) -> Option<&'static str> {
     })
 }
 
-/// Normalises a name for matching: trimmed, inner whitespace collapsed, lower case.
+/// A raw name as matched: trimmed, inner runs of whitespace one space.
+pub(crate) fn squash(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The key a raw name is matched under: [`squash`]ed, then folded the way
+/// FQL folds names ([`crate::model::fold`]).
 pub(crate) fn name_key(name: &str) -> String {
-    name.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    crate::model::fold(&squash(name))
 }
 
 #[cfg(test)]

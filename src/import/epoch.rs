@@ -1059,26 +1059,17 @@ impl Timeline {
 
 #[cfg(test)]
 mod tests {
-    use super::super::resolve::{Entity, EntityIndex, EntityMap};
+    use super::super::resolve::{EntityMap, IndexBuilder};
     use super::*;
-    use std::path::PathBuf;
 
     fn table(file: &str, text: &str) -> Table {
         Table::parse(Path::new(file), file, text.as_bytes()).expect("valid test csv")
     }
 
     fn resolver(map: &str) -> Resolver {
-        let mut index = EntityIndex::default();
+        let mut index = IndexBuilder::default();
         let mut add = |id: &str, kind: &str, name: &str, aliases: &[&str]| {
-            index.add(Entity {
-                id: id.into(),
-                kind: kind.into(),
-                name: name.into(),
-                aliases: aliases.iter().map(|a| a.to_string()).collect(),
-                iso3: None,
-                file: PathBuf::from("curated.csv"),
-                linked: false,
-            })
+            index.add(id, kind, name, aliases, None)
         };
         add("nvidia", "Firm", "NVIDIA", &["Nvidia"]);
         add("tsmc", "Firm", "TSMC", &[]);
@@ -1094,6 +1085,7 @@ mod tests {
             &["United States of America"],
         );
         add("cn", "Nation", "China", &[]);
+        let index = index.build();
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("map.csv");
         std::fs::write(&path, format!("source,source_name,curated_id,note\n{map}"))

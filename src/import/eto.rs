@@ -965,11 +965,11 @@ impl Builder<'_> {
                     },
                 },
                 None => match self.resolver.index.find(&["Technology"], &name) {
-                    Lookup::One(e, step) => (e.id.clone(), format!("same {step}: '{name}'")),
+                    Lookup::One(e, step) => (e.id.to_string(), format!("same {step}: '{name}'")),
                     Lookup::Many(es) => {
                         self.rep.note(format!(
                             "[eto/detailed-by] input {eto_id} '{name}' matches several technologies ({}); no DETAILED_BY, add an eto-input row to entity-map.csv",
-                            es.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
+                            es.iter().map(|e| e.id).collect::<Vec<_>>().join(", ")
                         ));
                         continue;
                     }
@@ -1016,26 +1016,17 @@ fn describe(r: &Resolved) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::resolve::{Entity, EntityIndex, EntityMap};
+    use super::super::resolve::{EntityMap, IndexBuilder};
     use super::*;
-    use std::path::PathBuf;
 
     fn table(file: &str, text: &str) -> Table {
         Table::parse(Path::new(file), file, text.as_bytes()).expect("valid test csv")
     }
 
     fn curated() -> Resolver {
-        let mut index = EntityIndex::default();
+        let mut index = IndexBuilder::default();
         let mut add = |id: &str, kind: &str, name: &str, aliases: &[&str], iso3: Option<&str>| {
-            index.add(Entity {
-                id: id.into(),
-                kind: kind.into(),
-                name: name.into(),
-                aliases: aliases.iter().map(|a| a.to_string()).collect(),
-                iso3: iso3.map(str::to_string),
-                file: PathBuf::from("curated.csv"),
-                linked: false,
-            })
+            index.add(id, kind, name, aliases, iso3)
         };
         add("nl", "Nation", "Netherlands", &["NLD"], Some("NLD"));
         add("jp", "Nation", "Japan", &["JPN"], Some("JPN"));
@@ -1051,15 +1042,8 @@ mod tests {
             None,
         );
         // A firm the Epoch import created (linked set, not curated).
-        index.add(Entity {
-            id: "epoch-sunway".into(),
-            kind: "Firm".into(),
-            name: "Sunway".into(),
-            aliases: vec![],
-            iso3: None,
-            file: PathBuf::from("imported/epoch/nodes/firms.csv"),
-            linked: true,
-        });
+        index.add_linked("epoch-sunway", "Firm", "Sunway", &[]);
+        let index = index.build();
         Resolver {
             index,
             map: EntityMap::default(),

@@ -36,7 +36,9 @@ pub mod resolve;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use check::check_set;
+use crate::diag::Problem;
+
+pub use check::{check, check_set};
 
 use outgraph::{OutGraph, SchemaSpec};
 use resolve::{EntityIndex, EntityMap, Resolver};
@@ -149,18 +151,12 @@ pub enum ImportError {
         /// What was expected.
         expected: String,
     },
-    /// A schema file is not valid TOML.
-    Schema {
-        /// The file.
-        path: PathBuf,
-        /// What the parser said.
-        message: String,
-    },
-    /// The written data set fails validation (a bug in the importer or a
-    /// curated graph that changed under it); each line names file and line.
+    /// The data fails validation: the curated graph (or a set linked to)
+    /// does not load, or the written set breaks a rule (a bug in the
+    /// importer or a curated graph that changed under it).
     Invalid {
-        /// The problems.
-        problems: Vec<String>,
+        /// The problems, each naming its file.
+        problems: Vec<Problem>,
     },
 }
 
@@ -188,9 +184,6 @@ impl fmt::Display for ImportError {
                     "{}:{line}: column '{column}': found '{value}', expected {expected}",
                     path.display()
                 )
-            }
-            ImportError::Schema { path, message } => {
-                write!(f, "{}: invalid schema: {message}", path.display())
             }
             ImportError::Invalid { problems } => {
                 write!(
@@ -237,11 +230,9 @@ pub fn import(
     out: &Path,
     curated: &Path,
 ) -> Result<ImportReport, ImportError> {
-    let mut dirs = vec![curated.to_path_buf()];
     let links = set.links_into(curated);
-    dirs.extend(links.iter().cloned());
     let resolver = Resolver {
-        index: EntityIndex::load(&dirs)?,
+        index: EntityIndex::load(curated, &links)?,
         map: EntityMap::load(&curated.join(ENTITY_MAP))?,
     };
     let mut rep = Report::default();
@@ -261,7 +252,7 @@ pub fn import(
     rep.unmatched.sort();
     let attribution = attribution(set, src)?;
     let files = csvout::write_set(out, &graph, schema, &attribution)?;
-    let problems = check_set(out, curated, &links)?;
+    let problems = check(out, curated, &links);
     if !problems.is_empty() {
         return Err(ImportError::Invalid { problems });
     }
@@ -368,7 +359,7 @@ pub(crate) fn keep_names_unambiguous(
         let claimants = index.claimants(&n.name);
         if !claimants.is_empty() {
             let new_name = format!("{} ({suffix})", n.name);
-            let others: Vec<&str> = claimants.iter().map(|e| e.id.as_str()).collect();
+            let others: Vec<&str> = claimants.iter().map(|e| e.id).collect();
             rep.skip(format!(
                 "[renamed] node {id}: name '{}' is already used by {}; renamed '{new_name}' so lookups by name stay unambiguous",
                 n.name,
@@ -385,10 +376,7 @@ pub(crate) fn keep_names_unambiguous(
             } else {
                 rep.skip(format!(
                     "[alias-dropped] node {id}: alias '{a}' already names {}; dropped",
-                    c.iter()
-                        .map(|e| e.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    c.iter().map(|e| e.id).collect::<Vec<_>>().join(", ")
                 ));
             }
         }
@@ -473,7 +461,6 @@ pub(crate) fn keep_names_unambiguous(
 #[cfg(test)]
 mod tests {
     use super::outgraph::OutNode;
-    use super::resolve::Entity;
     use super::*;
 
     #[test]
@@ -493,16 +480,15 @@ mod tests {
 
     #[test]
     fn imported_names_never_shadow_curated_ones() {
-        let mut index = EntityIndex::default();
-        index.add(Entity {
-            id: "euv-lithography".into(),
-            kind: "Technology".into(),
-            name: "EUV lithography".into(),
-            aliases: vec!["EUV lithography tools".into()],
-            iso3: None,
-            file: PathBuf::from("t.csv"),
-            linked: false,
-        });
+        let mut index = resolve::IndexBuilder::default();
+        index.add(
+            "euv-lithography",
+            "Technology",
+            "EUV lithography",
+            &["EUV lithography tools"],
+            None,
+        );
+        let index = index.build();
         let mut g = OutGraph::default();
         g.add_node(OutNode::new(
             "eto-euv-lithography-tools",

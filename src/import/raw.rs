@@ -86,11 +86,6 @@ impl Table {
     pub fn rows(&self) -> &[Row] {
         &self.rows
     }
-
-    /// The header names, in file order.
-    pub fn headers(&self) -> &[String] {
-        &self.headers
-    }
 }
 
 /// A column index checked against a table's header.

@@ -1,169 +1,164 @@
 //! Entity resolution: which node of the curated graph (or of a data set
 //! imported earlier) a name in the raw data means.
 //!
+//! The known nodes are loaded by the crate's loader ([`crate::load`]) into a
+//! [`Graph`], and names are matched the way FQL matches them
+//! ([`Graph::nodes_named`], [`Graph::nodes_aliased`], [`crate::model::fold`]),
+//! so an import and a query agree about which node a name means.
+//!
 //! Order, first hit wins: the project's mapping table
 //! (`graph-data/sources/entity-map.csv`, for names that need a human
 //! decision), then the node's name, then its aliases, then its `iso3` code,
 //! each compared case-insensitively and only among the kinds asked for. A
 //! name that matches several nodes at the same step is ambiguous and is not
-//! guessed; a name that matches nothing is reported with the closest name, so
-//! the mapping table can be extended.
+//! guessed; a name that matches nothing is reported with the closest name
+//! ([`crate::diag::ranked`]), so the mapping table can be extended.
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::ImportError;
-use super::cells::name_key;
+use crate::load::{LoadOptions, load, load_into};
+use crate::model::{Graph, NodeId, fold};
 
-/// One node known before the import: its identity and the names it answers to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entity {
+use super::ImportError;
+use super::cells::{name_key, squash};
+
+/// One node known before the import.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Entity<'g> {
+    /// The node.
+    pub node: NodeId,
     /// Node id.
-    pub id: String,
+    pub id: &'g str,
     /// Node kind.
-    pub kind: String,
-    /// Display name.
-    pub name: String,
-    /// Other names.
-    pub aliases: Vec<String>,
-    /// ISO 3166-1 alpha-3 code (nations).
-    pub iso3: Option<String>,
-    /// The file that defines it.
-    pub file: PathBuf,
+    pub kind: &'g str,
     /// Defined by a data set imported earlier, not by the curated graph.
     pub linked: bool,
 }
 
-/// The nodes an import resolves against, indexed by name.
+/// The nodes an import resolves against: the curated graph and the data
+/// sets imported before, loaded together.
 #[derive(Debug, Default)]
 pub struct EntityIndex {
-    entities: Vec<Entity>,
-    by_id: HashMap<String, usize>,
-    by_name: HashMap<String, Vec<usize>>,
-    by_alias: HashMap<String, Vec<usize>>,
-    by_iso3: HashMap<String, Vec<usize>>,
+    graph: Graph,
+    /// Nodes from this index on come from linked data sets.
+    linked_from: usize,
+    /// Folded `iso3` codes (nations) to their nodes.
+    by_iso3: HashMap<String, Vec<NodeId>>,
 }
 
 /// How a lookup went.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lookup<'a> {
     /// Exactly one node, and the step that found it (`name`, `alias`, `iso3`).
-    One(&'a Entity, &'static str),
+    One(Entity<'a>, &'static str),
     /// Several nodes at the same step.
-    Many(Vec<&'a Entity>),
+    Many(Vec<Entity<'a>>),
     /// Nothing.
     None,
 }
 
+/// The data files of the curated graph in `dir`: its schema, nodes and
+/// edges (not the imported sets or raw sources that live beside them).
+pub(crate) fn curated_paths(dir: &Path) -> Vec<PathBuf> {
+    ["schema.toml", "nodes", "edges"]
+        .into_iter()
+        .map(|p| dir.join(p))
+        .filter(|p| p.exists())
+        .collect()
+}
+
+/// Loads data sets with the crate's loader; a failed load is the importer's
+/// [`ImportError::Invalid`] with the loader's problems.
+pub(crate) fn load_sets(base: Option<&Graph>, paths: &[PathBuf]) -> Result<Graph, ImportError> {
+    let opts = LoadOptions::default();
+    let loaded = match base {
+        None => load(paths, &opts),
+        Some(g) => load_into(g, paths, &opts),
+    };
+    loaded.map(|l| l.graph).map_err(|f| ImportError::Invalid {
+        problems: f.problems,
+    })
+}
+
 impl EntityIndex {
-    /// Reads `id,kind,name[,aliases][,iso3]` from every node file
-    /// (`nodes/*.csv` whose header starts with `id,kind`) of each directory
-    /// that exists; a missing directory contributes nothing. The first
-    /// directory is the curated graph; the others are linked data sets.
-    pub fn load(dirs: &[PathBuf]) -> Result<EntityIndex, ImportError> {
-        let mut index = EntityIndex::default();
-        for (i, dir) in dirs.iter().enumerate() {
-            let nodes = dir.join("nodes");
-            let Ok(read) = std::fs::read_dir(&nodes) else {
-                continue;
-            };
-            let mut files: Vec<PathBuf> = read
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-                .collect();
-            files.sort();
-            for file in files {
-                index.load_file(&file, i > 0)?;
+    /// Loads the curated graph in `curated` (its `schema.toml`, `nodes` and
+    /// `edges`), then the data sets in `links` over it.
+    pub fn load(curated: &Path, links: &[PathBuf]) -> Result<EntityIndex, ImportError> {
+        let graph = load_sets(None, &curated_paths(curated))?;
+        let linked_from = graph.node_count();
+        let links: Vec<PathBuf> = links.iter().filter(|p| p.exists()).cloned().collect();
+        let graph = if links.is_empty() {
+            graph
+        } else {
+            load_sets(Some(&graph), &links)?
+        };
+        Ok(EntityIndex::new(graph, linked_from))
+    }
+
+    /// Indexes `graph`, whose nodes from index `linked_from` on come from
+    /// linked data sets.
+    pub fn new(graph: Graph, linked_from: usize) -> EntityIndex {
+        let mut by_iso3: HashMap<String, Vec<NodeId>> = HashMap::new();
+        for n in graph.nodes() {
+            if let Some(code) = graph.node_prop_str(n, "iso3") {
+                by_iso3.entry(fold(code)).or_default().push(n);
             }
         }
-        Ok(index)
+        EntityIndex {
+            graph,
+            linked_from,
+            by_iso3,
+        }
     }
 
-    fn load_file(&mut self, path: &Path, linked: bool) -> Result<(), ImportError> {
-        let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let table = super::raw::Table::parse(path, &path.to_string_lossy(), &bytes)?;
-        let h = table.headers();
-        if h.len() < 2 || h[0] != "id" || h[1] != "kind" {
-            return Ok(());
-        }
-        let (id, kind, name) = (table.col("id")?, table.col("kind")?, table.col("name")?);
-        let aliases = table.col("aliases").ok();
-        let iso3 = table.col("iso3").ok();
-        for row in table.rows() {
-            self.add(Entity {
-                id: row.get(id).to_string(),
-                kind: row.get(kind).to_string(),
-                name: row.get(name).to_string(),
-                aliases: aliases
-                    .map(|c| {
-                        row.get(c)
-                            .split('|')
-                            .map(str::trim)
-                            .filter(|a| !a.is_empty())
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                iso3: iso3
-                    .map(|c| row.get(c).to_string())
-                    .filter(|s| !s.is_empty()),
-                file: path.to_path_buf(),
-                linked,
-            });
-        }
-        Ok(())
+    /// The loaded graph.
+    pub fn graph(&self) -> &Graph {
+        &self.graph
     }
 
-    /// Adds one entity (later duplicates of an id are kept out of the id
-    /// index; the loader reports duplicate ids, not the importer).
-    pub fn add(&mut self, e: Entity) {
-        let i = self.entities.len();
-        self.by_id.entry(e.id.clone()).or_insert(i);
-        self.by_name.entry(name_key(&e.name)).or_default().push(i);
-        for a in &e.aliases {
-            self.by_alias.entry(name_key(a)).or_default().push(i);
+    fn entity(&self, node: NodeId) -> Entity<'_> {
+        Entity {
+            node,
+            id: self.graph.node_key(node),
+            kind: self.graph.node_kind_name(node),
+            linked: node.index() >= self.linked_from,
         }
-        if let Some(code) = &e.iso3 {
-            self.by_iso3.entry(name_key(code)).or_default().push(i);
-        }
-        self.entities.push(e);
+    }
+
+    /// The entities among `nodes`, ordered by id, each once.
+    fn entities(&self, nodes: impl Iterator<Item = NodeId>) -> Vec<Entity<'_>> {
+        let mut v: Vec<Entity<'_>> = nodes.map(|n| self.entity(n)).collect();
+        v.sort_by(|a, b| a.id.cmp(b.id));
+        v.dedup_by(|a, b| a.id == b.id);
+        v
     }
 
     /// The entity with this id.
-    pub fn get(&self, id: &str) -> Option<&Entity> {
-        self.by_id.get(id).map(|&i| &self.entities[i])
-    }
-
-    /// Every entity, in load order.
-    pub fn entities(&self) -> &[Entity] {
-        &self.entities
+    pub fn get(&self, id: &str) -> Option<Entity<'_>> {
+        self.graph.node_by_key(id).map(|n| self.entity(n))
     }
 
     /// Looks a name up among the given kinds: by name, then alias, then iso3.
     pub fn find(&self, kinds: &[&str], name: &str) -> Lookup<'_> {
-        let key = name_key(name);
-        if key.is_empty() {
+        let name = squash(name);
+        if name.is_empty() {
             return Lookup::None;
         }
-        for (step, map) in [
-            ("name", &self.by_name),
-            ("alias", &self.by_alias),
-            ("iso3", &self.by_iso3),
+        let no_codes: &[NodeId] = &[];
+        for (step, hits) in [
+            ("name", self.graph.nodes_named(&name)),
+            ("alias", self.graph.nodes_aliased(&name)),
+            (
+                "iso3",
+                self.by_iso3
+                    .get(&fold(&name))
+                    .map_or(no_codes, Vec::as_slice),
+            ),
         ] {
-            let mut hits: Vec<&Entity> = map
-                .get(&key)
-                .into_iter()
-                .flatten()
-                .map(|&i| &self.entities[i])
-                .filter(|e| kinds.contains(&e.kind.as_str()))
-                .collect();
-            hits.sort_by(|a, b| a.id.cmp(&b.id));
-            hits.dedup_by(|a, b| a.id == b.id);
+            let mut hits = self.entities(hits.iter().copied());
+            hits.retain(|e| kinds.contains(&e.kind));
             match hits.len() {
                 0 => continue,
                 1 => return Lookup::One(hits[0], step),
@@ -175,39 +170,92 @@ impl EntityIndex {
 
     /// Every node (of any kind) answering to `name` by name or alias: used to
     /// keep imported names from making node lookups ambiguous.
-    pub fn claimants(&self, name: &str) -> Vec<&Entity> {
-        let key = name_key(name);
-        let mut v: Vec<&Entity> = [&self.by_name, &self.by_alias]
-            .into_iter()
-            .filter_map(|m| m.get(&key))
-            .flatten()
-            .map(|&i| &self.entities[i])
-            .collect();
-        v.sort_by(|a, b| a.id.cmp(&b.id));
-        v.dedup_by(|a, b| a.id == b.id);
-        v
+    pub fn claimants(&self, name: &str) -> Vec<Entity<'_>> {
+        let name = squash(name);
+        let (named, aliased) = (
+            self.graph.nodes_named(&name),
+            self.graph.nodes_aliased(&name),
+        );
+        self.entities(named.iter().chain(aliased).copied())
     }
 
-    /// The closest name or alias among `kinds` (Jaro-Winkler on normalised
-    /// names, at least 0.88), as `'Name' (id)`, to help extend the mapping table.
+    /// The closest name or alias among `kinds` ([`crate::diag::ranked`]),
+    /// as `'Name' (id)`, to help extend the mapping table.
     pub fn closest(&self, kinds: &[&str], name: &str) -> Option<String> {
-        let key = name_key(name);
-        let mut best: Option<(f64, &Entity, &str)> = None;
-        for e in self
-            .entities
-            .iter()
-            .filter(|e| kinds.contains(&e.kind.as_str()))
-        {
-            for candidate in std::iter::once(&e.name).chain(e.aliases.iter()) {
-                let score = strsim::jaro_winkler(&key, &name_key(candidate));
-                if score >= 0.88
-                    && best.is_none_or(|(s, b, _)| score > s || (score == s && e.id < b.id))
-                {
-                    best = Some((score, e, candidate));
-                }
-            }
+        let g = &self.graph;
+        let texts = g
+            .nodes()
+            .filter(|n| kinds.contains(&g.node_kind_name(*n)))
+            .flat_map(|n| {
+                std::iter::once(g.node_name(n))
+                    .chain(g.node_aliases(n).iter().map(|a| &**a))
+                    .map(move |t| (t, (n, t)))
+            });
+        let (score, (n, matched)) = crate::diag::ranked(&squash(name), texts, 1).pop()?;
+        Some(format!(
+            "closest: '{matched}' ({}, {score:.2})",
+            g.node_key(n)
+        ))
+    }
+}
+
+/// An index built by hand, for tests: nodes as `(id, kind, name, aliases,
+/// iso3)`, the linked ones after the curated ones.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct IndexBuilder {
+    nodes: Vec<(String, String, String, Vec<String>, Option<String>, bool)>,
+}
+
+#[cfg(test)]
+impl IndexBuilder {
+    /// A curated node.
+    pub fn add(&mut self, id: &str, kind: &str, name: &str, aliases: &[&str], iso3: Option<&str>) {
+        self.push(id, kind, name, aliases, iso3, false);
+    }
+
+    /// A node of a data set imported earlier.
+    pub fn add_linked(&mut self, id: &str, kind: &str, name: &str, aliases: &[&str]) {
+        self.push(id, kind, name, aliases, None, true);
+    }
+
+    fn push(
+        &mut self,
+        id: &str,
+        kind: &str,
+        name: &str,
+        aliases: &[&str],
+        iso3: Option<&str>,
+        linked: bool,
+    ) {
+        let aliases = aliases.iter().map(|a| a.to_string()).collect();
+        let node = (
+            id.into(),
+            kind.into(),
+            name.into(),
+            aliases,
+            iso3.map(str::to_string),
+            linked,
+        );
+        self.nodes.push(node);
+    }
+
+    /// The index.
+    pub fn build(&self) -> EntityIndex {
+        use crate::model::{GraphBuilder, Value};
+        let mut b = GraphBuilder::new();
+        let iso3 = b.prop_key("iso3");
+        let mut nodes: Vec<_> = self.nodes.iter().collect();
+        nodes.sort_by_key(|n| n.5);
+        for (id, kind, name, aliases, code, _) in nodes {
+            let kind = b.kind(kind);
+            let aliases = aliases.iter().map(|a| a.as_str().into()).collect();
+            let props = code.iter().map(|c| (iso3, Value::str(c)));
+            b.add_node(id, kind, name, aliases, props)
+                .expect("test ids are unique");
         }
-        best.map(|(score, e, matched)| format!("closest: '{matched}' ({}, {score:.2})", e.id))
+        let linked_from = self.nodes.iter().filter(|n| !n.5).count();
+        EntityIndex::new(b.finish(), linked_from)
     }
 }
 
@@ -349,7 +397,7 @@ impl Resolver {
                         note: row.note.clone(),
                     },
                     Some(t) => match self.index.get(t) {
-                        Some(e) if kinds.contains(&e.kind.as_str()) => Resolved::Node {
+                        Some(e) if kinds.contains(&e.kind) => Resolved::Node {
                             id: t.clone(),
                             how: format!("entity-map.csv line {}", row.line),
                         },
@@ -375,13 +423,13 @@ impl Resolver {
             match self.index.find(kinds, n) {
                 Lookup::One(e, step) => {
                     return Resolved::Node {
-                        id: e.id.clone(),
+                        id: e.id.to_string(),
                         how: format!("{step} '{n}'"),
                     };
                 }
                 Lookup::Many(es) => {
                     return Resolved::Ambiguous {
-                        ids: es.iter().map(|e| e.id.clone()).collect(),
+                        ids: es.iter().map(|e| e.id.to_string()).collect(),
                     };
                 }
                 Lookup::None => {}
@@ -397,58 +445,40 @@ impl Resolver {
 mod tests {
     use super::*;
 
-    fn entity(id: &str, kind: &str, name: &str, aliases: &[&str], iso3: Option<&str>) -> Entity {
-        Entity {
-            id: id.into(),
-            kind: kind.into(),
-            name: name.into(),
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            iso3: iso3.map(str::to_string),
-            file: PathBuf::from("t.csv"),
-            linked: false,
-        }
-    }
-
     fn index() -> EntityIndex {
-        let mut i = EntityIndex::default();
-        i.add(entity(
+        let mut i = IndexBuilder::default();
+        i.add(
             "nvidia",
             "Firm",
             "NVIDIA",
             &["Nvidia Corporation", "NVDA"],
             None,
-        ));
-        i.add(entity(
+        );
+        i.add(
             "tw",
             "Nation",
             "Taiwan",
             &["TWN", "Chinese Taipei"],
             Some("TWN"),
-        ));
-        i.add(entity(
+        );
+        i.add(
             "samsung-electronics",
             "Firm",
             "Samsung Electronics",
             &["Samsung"],
             None,
-        ));
-        i.add(entity(
-            "samsung-foundry",
-            "Firm",
-            "Samsung Foundry",
-            &[],
-            None,
-        ));
-        i.add(entity("a1", "Firm", "Acme", &["AC"], None));
-        i.add(entity("a2", "Firm", "Acme Two", &["AC"], None));
-        i.add(entity(
+        );
+        i.add("samsung-foundry", "Firm", "Samsung Foundry", &[], None);
+        i.add("a1", "Firm", "Acme", &["AC"], None);
+        i.add("a2", "Firm", "Acme Two", &["AC"], None);
+        i.add(
             "euv",
             "Technology",
             "EUV lithography",
             &["EUV lithography tools"],
             None,
-        ));
-        i
+        );
+        i.build()
     }
 
     #[test]
@@ -546,7 +576,7 @@ mod tests {
         let c: Vec<&str> = i
             .claimants("euv lithography TOOLS")
             .iter()
-            .map(|e| e.id.as_str())
+            .map(|e| e.id)
             .collect();
         assert_eq!(c, ["euv"]);
     }

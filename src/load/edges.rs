@@ -695,29 +695,15 @@ fn split_by_degree(g: &Graph, threads: usize) -> Vec<(usize, usize)> {
     ranges
 }
 
-/// A node id close to `id` (edit distance at most a third of its length,
-/// case ignored), for "did you mean". Compares at most `budget` ids in all
-/// (it is spent), so a load with many unknown ids stays fast.
+/// A node id close to `id` ([`crate::diag::closest`]), for "did you mean".
+/// Each call spends the graph's node count from `budget` (the ids it may
+/// scan), so a load with many unknown ids stays fast.
 pub(crate) fn near_id<'g>(g: &'g Graph, id: &str, budget: &mut usize) -> Option<&'g str> {
     if *budget < g.node_count() {
         return None;
     }
     *budget -= g.node_count();
-    let lower = id.to_lowercase();
-    let len = lower.chars().count();
-    let limit = (len / 3).clamp(1, 3);
-    let mut best: Option<(usize, NodeId)> = None;
-    for n in g.nodes() {
-        let key = g.node_key(n);
-        if key.len().abs_diff(lower.len()) > limit {
-            continue;
-        }
-        let d = strsim::osa_distance(&lower, &key.to_lowercase());
-        if d <= limit && best.is_none_or(|(b, _)| d < b) {
-            best = Some((d, n));
-        }
-    }
-    best.map(|(_, n)| g.node_key(n))
+    crate::diag::closest(id, g.nodes().map(|n| g.node_key(n)))
 }
 
 #[cfg(test)]

@@ -254,13 +254,8 @@ fn choices(name: &str, names: Vec<&str>) -> String {
         let more = if names.len() > 8 { ", ..." } else { "" };
         out = format!(" ({}{more})", shown.join(", "));
     }
-    let lower = name.to_lowercase();
-    let best = names
-        .iter()
-        .map(|n| (strsim::jaro_winkler(&lower, &n.to_lowercase()), *n))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0));
-    if let Some((_, n)) = best {
+    let best = crate::diag::closest(name, names.iter().copied());
+    if let Some(n) = best {
         out.push_str(&format!("; did you mean `{n}`?"));
     }
     out

@@ -12,6 +12,13 @@
 use super::ids::NodeId;
 use super::keys::hash_bytes;
 
+/// The case-insensitive form under which names, aliases and ids are
+/// looked up (spec: *Node sets*): [`str::to_lowercase`]. Everything that
+/// matches text to nodes uses this one normalisation.
+pub fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
 /// Lower-cases `text` into `buf` (ASCII without allocating; otherwise the
 /// full Unicode rules of [`str::to_lowercase`]), returning the result.
 pub(crate) fn fold_into<'b>(text: &str, buf: &'b mut String) -> &'b str {

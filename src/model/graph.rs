@@ -20,7 +20,7 @@
 use indexmap::{IndexMap, IndexSet};
 
 use super::adjacency::Adjacency;
-use super::fold::{FoldIndex, fold_into};
+use super::fold::{FoldIndex, fold};
 use super::ids::{EdgeId, EdgeTypeId, KindId, NodeId, PropKey};
 use super::keys::{KeyIndex, Probe};
 use super::props::PropLists;
@@ -888,7 +888,12 @@ impl Graph {
 
     /// The nodes whose name equals `name` case-insensitively.
     pub fn nodes_named(&self, name: &str) -> &[NodeId] {
-        self.named(&name.to_lowercase())
+        self.named(&fold(name))
+    }
+
+    /// The nodes with an alias equal to `alias` case-insensitively.
+    pub fn nodes_aliased(&self, alias: &str) -> &[NodeId] {
+        self.aliased(&fold(alias))
     }
 
     /// The nodes whose lower-cased name is `lower`.
@@ -945,32 +950,16 @@ impl Graph {
 
     /// Up to three nodes whose id, name or alias is close to `lower`.
     fn suggest(&self, lower: &str) -> Vec<NodeId> {
-        let mut scored: Vec<(f64, NodeId)> = Vec::new();
-        let mut buf = String::new();
-        let mut consider = |text: &str, n: NodeId| {
-            let score = strsim::jaro_winkler(lower, fold_into(text, &mut buf));
-            if score >= 0.8 {
-                scored.push((score, n));
-            }
-        };
-        for n in self.nodes() {
-            consider(self.node_name(n), n);
-            for a in self.node_aliases(n) {
-                consider(a, n);
-            }
-            consider(self.node_key(n), n);
-        }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut out = Vec::new();
-        for (_, n) in scored {
-            if !out.contains(&n) {
-                out.push(n);
-            }
-            if out.len() == 3 {
-                break;
-            }
-        }
-        out
+        let texts = self.nodes().flat_map(|n| {
+            std::iter::once(self.node_name(n))
+                .chain(self.node_aliases(n).iter().map(|a| &**a))
+                .chain(std::iter::once(self.node_key(n)))
+                .map(move |t| (t, n))
+        });
+        crate::diag::ranked(lower, texts, 3)
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect()
     }
 
     /// A builder holding a copy of this graph, to merge more data into.
@@ -1037,6 +1026,15 @@ mod tests {
         );
         assert!(matches!(g.lookup("Taiwan"), Lookup::Ambiguous(v) if v.len() == 2));
         assert!(matches!(g.lookup("TSMCC"), Lookup::Missing(v) if v.contains(&tsmc)));
+    }
+
+    #[test]
+    fn a_huge_unknown_name_is_looked_up_with_bounded_work() {
+        // "Did you mean" compares capped prefixes (diag::closest), so a
+        // 2 MB name costs what a 64-character one does (was quadratic: 40 s).
+        let g = tiny();
+        let huge = "x".repeat(2 << 20);
+        assert_eq!(g.lookup(&huge), Lookup::Missing(vec![]));
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod visit;
 
 pub use adjacency::{Adjacency, TypeSet};
 pub use facts::ModelFacts;
+pub use fold::fold;
 pub use graph::{EdgeTypeInfo, Graph, GraphBuilder, Lookup};
 pub use ids::{EdgeId, EdgeTypeId, KindId, NodeId, PropKey, StrId};
 pub use path::Path;

@@ -40,6 +40,12 @@ fn cell_json(g: &Graph, c: &Cell) -> Json {
             "edges": p.edges.iter().map(|e| edge_json(g, *e)).collect::<Vec<_>>(),
         }),
         Cell::List(items) => Json::Array(items.iter().map(|i| cell_json(g, i)).collect()),
+        Cell::Map(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), cell_json(g, v)))
+                .collect(),
+        ),
     }
 }
 

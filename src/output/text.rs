@@ -95,5 +95,12 @@ pub fn cell_text(g: &Graph, cell: &Cell, style: Style) -> String {
             let parts: Vec<String> = items.iter().map(|i| cell_text(g, i, style)).collect();
             format!("[{}]", parts.join(", "))
         }
+        Cell::Map(entries) => {
+            let parts: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", cell_text(g, v, style)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
     }
 }

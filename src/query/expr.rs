@@ -160,6 +160,11 @@ pub enum CExpr {
     IsNull(Box<CExpr>, bool),
     /// A scalar function call.
     Func(Func, Vec<CExpr>, Span),
+    /// `{k: e, ...}`
+    Map(Vec<(Arc<str>, CExpr)>),
+    /// `case ... end`, list comprehensions, quantifiers, subscripts,
+    /// label tests and Cypher's functions (see `cypher_expr`).
+    Ext(Box<super::cypher_expr::Ext>),
 }
 
 /// Compiles expressions in a scope.
@@ -174,7 +179,11 @@ pub struct Compiler<'a> {
     pub aggs: Option<&'a mut Vec<AggSpec>>,
 }
 
-fn type_error(span: Span, message: impl Into<String>, expected: impl Into<String>) -> Diagnostic {
+pub(super) fn type_error(
+    span: Span,
+    message: impl Into<String>,
+    expected: impl Into<String>,
+) -> Diagnostic {
     Diagnostic::new("E0301", message)
         .at(span)
         .expected(expected)
@@ -282,6 +291,18 @@ impl Compiler<'_> {
                 CExpr::IsNull(Box::new(self.compile(expr)?), *negated)
             }
             ExprKind::CountStar => self.aggregate(AggFunc::CountStar, false, None, e.span)?,
+            ExprKind::Map(entries) => CExpr::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| Ok((Arc::from(k.name.as_str()), self.compile(v)?)))
+                    .collect::<Result<Vec<_>, Diagnostic>>()?,
+            ),
+            ExprKind::Case { .. }
+            | ExprKind::ListComp { .. }
+            | ExprKind::Quantified { .. }
+            | ExprKind::Index(..)
+            | ExprKind::Slice(..)
+            | ExprKind::HasLabels(..) => return self.compile_ext(e),
             ExprKind::Call {
                 name,
                 distinct,
@@ -307,6 +328,11 @@ impl Compiler<'_> {
                         .expected("one argument"));
                     }
                     return self.aggregate(func, *distinct, Some(&args[0]), e.span);
+                }
+                if Func::lookup(&lower).is_none()
+                    && let Some(f) = super::functions::lookup(&lower)
+                {
+                    return self.compile_function(f, name, *distinct, args, e.span);
                 }
                 let Some((func, min, max)) = Func::lookup(&lower) else {
                     let mut d =
@@ -461,14 +487,14 @@ fn dynamic_match(p: &str, s: &str, span: Span, work: &Work) -> Result<bool, Diag
     Ok(hit)
 }
 
-fn truth(c: &Cell) -> Option<bool> {
+pub(super) fn truth(c: &Cell) -> Option<bool> {
     match c {
         Cell::Value(Value::Bool(b)) => Some(*b),
         _ => None,
     }
 }
 
-fn bool_cell(b: Option<bool>) -> Cell {
+pub(super) fn bool_cell(b: Option<bool>) -> Cell {
     b.map_or(Cell::NULL, |b| Cell::Value(Value::Bool(b)))
 }
 
@@ -477,19 +503,63 @@ pub fn equals(a: &Cell, b: &Cell) -> Option<bool> {
     if a.is_null() || b.is_null() {
         return None;
     }
+    if let (Some(x), Some(y)) = (list_items(a), list_items(b)) {
+        // Three-valued, element by element: a false pair decides, a null
+        // pair leaves the answer unknown.
+        if x.len() != y.len() {
+            return Some(false);
+        }
+        let mut unknown = false;
+        for (p, q) in x.iter().zip(&y) {
+            match equals(p, q) {
+                Some(false) => return Some(false),
+                None => unknown = true,
+                Some(true) => {}
+            }
+        }
+        return if unknown { None } else { Some(true) };
+    }
     Some(match (a, b) {
         (Cell::Value(x), Cell::Value(y)) => x == y,
         (Cell::Node(x), Cell::Node(y)) => x == y,
         (Cell::Edge(x), Cell::Edge(y)) => x == y,
         (Cell::Path(x), Cell::Path(y)) => x == y,
-        (Cell::List(x), Cell::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equals(p, q) == Some(true))
+        (Cell::Map(x), Cell::Map(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            let mut unknown = false;
+            for (k, v) in x {
+                let Some((_, w)) = y.iter().find(|(l, _)| l == k) else {
+                    return Some(false);
+                };
+                match equals(v, w) {
+                    Some(false) => return Some(false),
+                    None => unknown = true,
+                    Some(true) => {}
+                }
+            }
+            return if unknown { None } else { Some(true) };
         }
         _ => false,
     })
 }
 
-fn list_items(c: &Cell) -> Option<Vec<Cell>> {
+/// A boolean operand of `and`, `or`, `xor`, `not`: null stays unknown,
+/// anything else but a boolean is a type error.
+pub(super) fn logic(c: &Cell, span: Span, g: &Graph, op: &str) -> Result<Option<bool>, Diagnostic> {
+    match c {
+        Cell::Value(Value::Bool(b)) => Ok(Some(*b)),
+        c if c.is_null() => Ok(None),
+        other => Err(type_error(
+            span,
+            format!("`{op}` needs booleans, got {}", describe(g, other)),
+            "a boolean or null",
+        )),
+    }
+}
+
+pub(super) fn list_items(c: &Cell) -> Option<Vec<Cell>> {
     match c {
         Cell::List(items) => Some(items.clone()),
         Cell::Value(Value::List(items)) => Some(items.iter().cloned().map(Cell::Value).collect()),
@@ -497,7 +567,7 @@ fn list_items(c: &Cell) -> Option<Vec<Cell>> {
     }
 }
 
-fn describe(g: &Graph, c: &Cell) -> String {
+pub(super) fn describe(g: &Graph, c: &Cell) -> String {
     match c {
         Cell::Value(Value::Str(s)) => format!("string \"{s}\""),
         Cell::Value(v) => format!("{} {v}", v.type_name()),
@@ -505,6 +575,7 @@ fn describe(g: &Graph, c: &Cell) -> String {
         Cell::Edge(_) => "an edge".to_string(),
         Cell::Path(_) => "a path".to_string(),
         Cell::List(_) => "a list".to_string(),
+        Cell::Map(_) => "a map".to_string(),
     }
 }
 
@@ -537,7 +608,9 @@ impl CExpr {
                     ));
                 }
             },
-            CExpr::Not(inner) => bool_cell(truth(&inner.eval(cx)?).map(|b| !b)),
+            CExpr::Not(inner) => {
+                bool_cell(logic(&inner.eval(cx)?, Span::default(), cx.g, "not")?.map(|b| !b))
+            }
             CExpr::Neg(inner, span) => match inner.eval(cx)? {
                 Cell::Value(Value::Int(i)) => {
                     Cell::Value(Value::Int(i.checked_neg().ok_or_else(|| overflow(*span))?))
@@ -578,6 +651,13 @@ impl CExpr {
             }
             CExpr::Bin(op, l, r, span) => return binary(*op, l, r, *span, cx),
             CExpr::Func(f, args, span) => return call(*f, args, *span, cx),
+            CExpr::Map(entries) => Cell::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), v.eval(cx)?)))
+                    .collect::<Result<Vec<_>, Diagnostic>>()?,
+            ),
+            CExpr::Ext(ext) => return ext.eval(cx),
         })
     }
 
@@ -601,11 +681,13 @@ impl CExpr {
                 l.slots(out);
                 r.slots(out);
             }
+            CExpr::Map(entries) => entries.iter().for_each(|(_, v)| v.slots(out)),
+            CExpr::Ext(ext) => ext.slots(out),
         }
     }
 }
 
-fn overflow(span: Span) -> Diagnostic {
+pub(super) fn overflow(span: Span) -> Diagnostic {
     Diagnostic::new("E0303", "integer overflow")
         .at(span)
         .expected("a result within 64-bit integers")
@@ -615,11 +697,11 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
     // Logic is three-valued and short-circuits where the answer is known.
     match op {
         BinOp::And => {
-            let a = truth(&l.eval(cx)?);
+            let a = logic(&l.eval(cx)?, span, cx.g, "and")?;
             if a == Some(false) {
                 return Ok(bool_cell(Some(false)));
             }
-            let b = truth(&r.eval(cx)?);
+            let b = logic(&r.eval(cx)?, span, cx.g, "and")?;
             return Ok(bool_cell(match (a, b) {
                 (_, Some(false)) => Some(false),
                 (Some(true), Some(true)) => Some(true),
@@ -627,11 +709,11 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
             }));
         }
         BinOp::Or => {
-            let a = truth(&l.eval(cx)?);
+            let a = logic(&l.eval(cx)?, span, cx.g, "or")?;
             if a == Some(true) {
                 return Ok(bool_cell(Some(true)));
             }
-            let b = truth(&r.eval(cx)?);
+            let b = logic(&r.eval(cx)?, span, cx.g, "or")?;
             return Ok(bool_cell(match (a, b) {
                 (_, Some(true)) => Some(true),
                 (Some(false), Some(false)) => Some(false),
@@ -639,8 +721,8 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
             }));
         }
         BinOp::Xor => {
-            let a = truth(&l.eval(cx)?);
-            let b = truth(&r.eval(cx)?);
+            let a = logic(&l.eval(cx)?, span, cx.g, "xor")?;
+            let b = logic(&r.eval(cx)?, span, cx.g, "xor")?;
             return Ok(bool_cell(a.zip(b).map(|(x, y)| x != y)));
         }
         _ => {}
@@ -651,7 +733,7 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
         BinOp::Eq => return Ok(bool_cell(equals(&a, &b))),
         BinOp::Ne => return Ok(bool_cell(equals(&a, &b).map(|x| !x))),
         BinOp::In => {
-            if a.is_null() || b.is_null() {
+            if b.is_null() {
                 return Ok(Cell::NULL);
             }
             let Some(items) = list_items(&b) else {
@@ -661,9 +743,16 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
                     "a list",
                 ));
             };
-            return Ok(bool_cell(Some(
-                items.iter().any(|i| equals(&a, i) == Some(true)),
-            )));
+            // Three-valued: not found but compared with a null is unknown.
+            let mut unknown = false;
+            for i in &items {
+                match equals(&a, i) {
+                    Some(true) => return Ok(bool_cell(Some(true))),
+                    None => unknown = true,
+                    Some(false) => {}
+                }
+            }
+            return Ok(bool_cell(if unknown { None } else { Some(false) }));
         }
         _ => {}
     }
@@ -676,6 +765,31 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
         {
             p.extend(q);
             return Ok(Cell::List(p));
+        }
+        if op == BinOp::Add
+            && let Some(mut p) = list_items(&a)
+        {
+            p.push(b);
+            return Ok(Cell::List(p));
+        }
+        if op == BinOp::Add
+            && let Some(q) = list_items(&b)
+        {
+            let mut p = vec![a];
+            p.extend(q);
+            return Ok(Cell::List(p));
+        }
+        if matches!(
+            op,
+            BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge
+                | BinOp::StartsWith
+                | BinOp::EndsWith
+                | BinOp::Contains
+        ) {
+            return Ok(Cell::NULL);
         }
         return Err(type_error(
             span,
@@ -717,8 +831,12 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
                     | (Value::Date(_), Value::Date(_))
                     | (Value::Bool(_), Value::Bool(_))
             );
+            // Values of different types are not comparable: null, as in Cypher.
             if !comparable {
-                return Err(mismatch());
+                return Ok(Cell::NULL);
+            }
+            if x.as_f64().is_some_and(f64::is_nan) || y.as_f64().is_some_and(f64::is_nan) {
+                return Ok(Cell::Value(Value::Bool(false)));
             }
             let ord = x.sort_cmp(y);
             Cell::Value(Value::Bool(match op {
@@ -734,7 +852,7 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
                 BinOp::EndsWith => s.ends_with(&**t),
                 _ => s.contains(&**t),
             })),
-            _ => return Err(mismatch()),
+            _ => Cell::NULL,
         },
         _ => Cell::Value(arith(op, x, y, span).ok_or_else(mismatch)??),
     })
@@ -761,6 +879,7 @@ fn op_text(op: BinOp) -> &'static str {
         BinOp::Mul => "*",
         BinOp::Div => "/",
         BinOp::Mod => "%",
+        BinOp::Pow => "^",
     }
 }
 
@@ -781,6 +900,7 @@ fn arith(op: BinOp, x: &Value, y: &Value, span: Span) -> Option<Result<Value, Di
                 BinOp::Mul => a.checked_mul(b),
                 BinOp::Div => a.checked_div(b),
                 BinOp::Mod => a.checked_rem(b),
+                BinOp::Pow => return Some(Ok(Value::Float((a as f64).powf(b as f64)))),
                 _ => return None,
             };
             r.map(Value::Int).ok_or_else(|| overflow(span))
@@ -793,6 +913,7 @@ fn arith(op: BinOp, x: &Value, y: &Value, span: Span) -> Option<Result<Value, Di
                 BinOp::Mul => a * b,
                 BinOp::Div => a / b,
                 BinOp::Mod => a % b,
+                BinOp::Pow => a.powf(b),
                 _ => return None,
             }))
         }

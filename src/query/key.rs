@@ -118,6 +118,14 @@ fn hash_cell<H: Hasher>(c: &Cell, h: &mut H) {
                 hash_cell(i, h);
             }
         }
+        Cell::Map(entries) => {
+            h.write_u8(14);
+            h.write_usize(entries.len());
+            for (k, v) in entries {
+                k.hash(h);
+                hash_cell(v, h);
+            }
+        }
     }
 }
 
@@ -144,6 +152,12 @@ pub fn same_cell(a: &Cell, b: &Cell) -> bool {
         (Cell::Edge(x), Cell::Edge(y)) => x == y,
         (Cell::Path(x), Cell::Path(y)) => x == y,
         (Cell::List(x), Cell::List(y)) => same_row(x, y),
+        (Cell::Map(x), Cell::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((k, v), (l, w))| k == l && same_cell(v, w))
+        }
         _ => false,
     }
 }

@@ -179,6 +179,7 @@ fn row_weight(row: &[Cell]) -> u64 {
             Cell::Value(_) | Cell::Node(_) | Cell::Edge(_) => 1,
             Cell::Path(p) => 1 + p.len() as u64,
             Cell::List(items) => 1 + items.iter().map(weight).sum::<u64>(),
+            Cell::Map(entries) => 1 + entries.iter().map(|(_, v)| weight(v)).sum::<u64>(),
         }
     }
     row.iter().map(weight).sum()
@@ -338,7 +339,27 @@ impl<'a> Matcher<'a> {
         live_out: &[usize],
         span: Span,
     ) -> Matcher<'a> {
-        let mut bound = vec![false; slots];
+        let bound = vec![false; slots];
+        Matcher::plan(
+            g, view, work, patterns, filters, slots, bfs_ok, live_out, span, bound,
+        )
+    }
+
+    /// Plans a match whose `bound` slots hold values before it starts (a
+    /// later `match` clause of a Cypher query); run it with [`Matcher::run_seeded`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn plan(
+        g: &'a Graph,
+        view: &'a View,
+        work: &'a Work,
+        patterns: &'a [CPattern],
+        filters: &'a [CExpr],
+        slots: usize,
+        bfs_ok: bool,
+        live_out: &[usize],
+        span: Span,
+        mut bound: Vec<bool>,
+    ) -> Matcher<'a> {
         let mut ops = Vec::new();
         let mut bound_after: Vec<Vec<bool>> = Vec::new();
         for (p, pat) in patterns.iter().enumerate() {
@@ -421,9 +442,23 @@ impl<'a> Matcher<'a> {
     /// holds every slot (unbound slots are null). Rows are not kept here, so
     /// an aggregating sink needs memory per group, not per row.
     pub fn run(&self, sink: &mut Sink<'_>) -> Result<(), Diagnostic> {
+        self.run_seeded(&[], &[], sink)
+    }
+
+    /// [`Matcher::run`] from a row whose `bound` slots already hold values.
+    pub fn run_seeded(
+        &self,
+        seed: &[Cell],
+        bound: &[bool],
+        sink: &mut Sink<'_>,
+    ) -> Result<(), Diagnostic> {
+        let mut row = seed.to_vec();
+        row.resize(self.slots, Cell::NULL);
+        let mut is_bound = bound.to_vec();
+        is_bound.resize(self.slots, false);
         let mut st = State {
-            row: vec![Cell::NULL; self.slots],
-            bound: vec![false; self.slots],
+            row,
+            bound: is_bound,
             used: Used::new(
                 if self.ops.iter().any(|op| matches!(op, Op::Expand { .. })) {
                     self.g.edge_count()

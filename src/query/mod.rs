@@ -7,8 +7,11 @@
 //! [`Scenarios`]; nothing here prints or writes files.
 
 mod analyses;
+mod cypher;
+pub mod cypher_expr;
 mod explore;
 pub mod expr;
+pub mod functions;
 mod key;
 mod loss;
 mod matcher;
@@ -82,6 +85,7 @@ impl Footprint {
                 self.highlight.extend(&p.edges);
             }
             Cell::List(items) => items.iter().for_each(|i| self.add_cell(g, i)),
+            Cell::Map(entries) => entries.iter().for_each(|(_, v)| self.add_cell(g, v)),
         }
     }
 
@@ -164,6 +168,11 @@ pub fn execute(env: &mut Env, stmt: &Statement, view: &View) -> Result<Evaluated
         StatementKind::CompareAt { .. } => Err(time::nested_at(stmt.span)),
         StatementKind::Changes { from, to, of } => {
             time::changes(env, from, to, of.as_ref(), stmt.span)
+        }
+        StatementKind::Query(q) => {
+            let result = cypher::run_query(env, q, view, stmt.span)?;
+            let footprint = Footprint::of_result(g, &result);
+            Ok(Evaluated { result, footprint })
         }
         StatementKind::Export(_) => Err(Diagnostic::new(
             "E0501",

@@ -41,6 +41,8 @@ fn contains_agg(e: &CExpr) -> bool {
             contains_agg(t)
         }
         CExpr::Bin(_, l, r, _) | CExpr::Regex(l, r, _, _) => contains_agg(l) || contains_agg(r),
+        CExpr::Map(entries) => entries.iter().any(|(_, v)| contains_agg(v)),
+        CExpr::Ext(ext) => ext.children().into_iter().any(contains_agg),
     }
 }
 
@@ -290,6 +292,7 @@ pub fn cell_cmp(g: &Graph, a: &Cell, b: &Cell) -> Ordering {
             Cell::Edge(_) => 2,
             Cell::Path(_) => 3,
             Cell::List(_) => 4,
+            Cell::Map(_) => 5,
         }
     }
     match (a, b) {

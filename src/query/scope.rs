@@ -15,6 +15,8 @@ pub enum VarKind {
     EdgeList,
     /// A path.
     Path,
+    /// Any value (bound by `unwind`, `with` or a comprehension).
+    Value,
 }
 
 impl VarKind {
@@ -24,6 +26,7 @@ impl VarKind {
             VarKind::Edge => "an edge",
             VarKind::EdgeList => "a list of edges",
             VarKind::Path => "a path",
+            VarKind::Value => "a value",
         }
     }
 }
@@ -45,7 +48,8 @@ impl Scope {
     /// Declares (or re-uses, for joins) a named variable.
     pub fn declare(&mut self, name: &str, kind: VarKind, span: Span) -> Result<usize, Diagnostic> {
         if let Some((slot, existing)) = self.vars.get(name) {
-            if *existing != kind {
+            // A value from `with` may hold a node or an edge: checked when matched.
+            if *existing != kind && *existing != VarKind::Value {
                 return Err(Diagnostic::new(
                     "E0302",
                     format!(
@@ -62,6 +66,14 @@ impl Scope {
         let slot = self.hidden();
         self.vars.insert(name.to_string(), (slot, kind));
         Ok(slot)
+    }
+
+    /// Binds `name` to a fresh slot, hiding any variable of that name
+    /// (a comprehension's element, a projection's column).
+    pub fn shadow(&mut self, name: &str, kind: VarKind) -> usize {
+        let slot = self.hidden();
+        self.vars.insert(name.to_string(), (slot, kind));
+        slot
     }
 
     /// Looks a variable up.
@@ -86,13 +98,4 @@ impl Scope {
 }
 
 /// The closest of `candidates` to `name`, for "did you mean" hints.
-pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let mut best: Option<(f64, &str)> = None;
-    for c in candidates {
-        let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
-        if score >= 0.75 && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
+pub use crate::diag::closest;

@@ -92,6 +92,48 @@ pub enum StatementKind {
     Stats,
     /// `export FORMAT "FILE" [with clusters] [from STATEMENT]`
     Export(ExportStmt),
+    /// A Cypher query of several clauses (`unwind`, `with`, `optional
+    /// match`, `union`, a `return` alone).
+    Query(Query),
+}
+
+/// A read-only Cypher query: parts joined by `union [all]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    /// The parts, each ending in `return`.
+    pub parts: Vec<Vec<Clause>>,
+    /// Between part `i` and `i + 1`: `union all` (true) or `union` (false).
+    pub union_all: Vec<bool>,
+}
+
+/// One clause of a Cypher query.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Clause {
+    /// `[optional] match PATTERN, ... [where EXPR]`
+    Match {
+        /// `optional match`.
+        optional: bool,
+        /// The patterns.
+        patterns: Vec<Pattern>,
+        /// The `where` clause.
+        filter: Option<Expr>,
+    },
+    /// `unwind EXPR as NAME`
+    Unwind {
+        /// The list.
+        expr: Expr,
+        /// The variable.
+        alias: Ident,
+    },
+    /// `with ITEMS [order by ...] [skip] [limit] [where EXPR]`
+    With {
+        /// The projection.
+        proj: Return,
+        /// The filter on the projected rows.
+        filter: Option<Expr>,
+    },
+    /// `return ...`
+    Return(Return),
 }
 
 /// A date as written: `2022-10-07` (unquoted), a string or a parameter;
@@ -129,6 +171,8 @@ pub struct MatchStmt {
 pub struct Return {
     /// `distinct` given.
     pub distinct: bool,
+    /// `*` given: every variable in scope, then the items.
+    pub star: bool,
     /// The returned items.
     pub items: Vec<ReturnItem>,
     /// `order by` keys, in order.
@@ -297,6 +341,21 @@ pub enum BinOp {
     Div,
     /// `%`
     Mod,
+    /// `^`
+    Pow,
+}
+
+/// `all`, `any`, `none`, `single`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantifier {
+    /// Every element.
+    All,
+    /// At least one.
+    Any,
+    /// No element.
+    None,
+    /// Exactly one.
+    Single,
 }
 
 /// Expression forms.
@@ -334,6 +393,45 @@ pub enum ExprKind {
     },
     /// `count(*)`
     CountStar,
+    /// `{k: e, ...}`
+    Map(Vec<(Ident, Expr)>),
+    /// `case [subject] when ... then ... [else ...] end`
+    Case {
+        /// The value compared with each `when` (simple form).
+        subject: Option<Box<Expr>>,
+        /// `when` / `then` pairs.
+        whens: Vec<(Expr, Expr)>,
+        /// `else`.
+        default: Option<Box<Expr>>,
+    },
+    /// `[x in list where p | e]`
+    ListComp {
+        /// The element variable.
+        var: Ident,
+        /// The list.
+        list: Box<Expr>,
+        /// `where p`.
+        filter: Option<Box<Expr>>,
+        /// `| e`.
+        map: Option<Box<Expr>>,
+    },
+    /// `all(x in list where p)` and the other quantifiers.
+    Quantified {
+        /// Which quantifier.
+        quant: Quantifier,
+        /// The element variable.
+        var: Ident,
+        /// The list.
+        list: Box<Expr>,
+        /// The predicate (`None`: the element itself).
+        filter: Option<Box<Expr>>,
+    },
+    /// `e[i]`
+    Index(Box<Expr>, Box<Expr>),
+    /// `e[a..b]`
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
+    /// `n:A:B`
+    HasLabels(Box<Expr>, Vec<Ident>),
 }
 
 /// A NODESET (spec: *Node sets*).

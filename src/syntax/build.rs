@@ -121,6 +121,7 @@ impl Builder {
             Rule::schema_stmt => StatementKind::Schema,
             Rule::stats_stmt => StatementKind::Stats,
             Rule::export_stmt => StatementKind::Export(self.export_stmt(inner)?),
+            Rule::cypher_stmt => self.cypher_stmt(inner)?,
             _ => return Err(internal("unknown statement", span)),
         };
         Ok(Statement { kind, span })
@@ -152,6 +153,7 @@ impl Builder {
     fn return_clause(&self, pair: P<'_>) -> Result<Return> {
         let mut ret = Return {
             distinct: false,
+            star: false,
             items: Vec::new(),
             order: Vec::new(),
             skip: None,
@@ -160,6 +162,7 @@ impl Builder {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::kw_distinct => ret.distinct = true,
+                Rule::return_star => ret.star = true,
                 Rule::return_item => {
                     let expr = self.expr(self.find(&p, Rule::expr)?)?;
                     let alias = p
@@ -185,6 +188,72 @@ impl Builder {
             }
         }
         Ok(ret)
+    }
+
+    /// A Cypher query; a single `match ... return` is the plain statement.
+    fn cypher_stmt(&self, pair: P<'_>) -> Result<StatementKind> {
+        let mut parts = Vec::new();
+        let mut union_all = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::union_clause => {
+                    union_all.push(p.into_inner().any(|k| k.as_rule() == Rule::kw_all))
+                }
+                Rule::single_query => {
+                    let mut clauses = Vec::new();
+                    for c in p.into_inner() {
+                        clauses.push(self.clause(c)?);
+                    }
+                    parts.push(clauses);
+                }
+                _ => {}
+            }
+        }
+        Ok(StatementKind::Query(Query { parts, union_all }))
+    }
+
+    fn clause(&self, pair: P<'_>) -> Result<Clause> {
+        let span = self.span(&pair);
+        Ok(match pair.as_rule() {
+            Rule::match_clause => {
+                let mut optional = false;
+                let mut patterns = Vec::new();
+                let mut filter = None;
+                for p in pair.into_inner() {
+                    match p.as_rule() {
+                        Rule::kw_optional => optional = true,
+                        Rule::pattern => patterns.push(self.pattern(p)?),
+                        Rule::where_clause => filter = Some(self.expr(self.find(&p, Rule::expr)?)?),
+                        _ => {}
+                    }
+                }
+                Clause::Match {
+                    optional,
+                    patterns,
+                    filter,
+                }
+            }
+            Rule::unwind_clause => Clause::Unwind {
+                expr: self.expr(self.find(&pair, Rule::expr)?)?,
+                alias: self.ident(&self.find(&pair, Rule::var_name)?),
+            },
+            Rule::with_clause => {
+                let filter = match pair
+                    .clone()
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::where_clause)
+                {
+                    Some(w) => Some(self.expr(self.find(&w, Rule::expr)?)?),
+                    None => None,
+                };
+                Clause::With {
+                    proj: self.return_clause(pair)?,
+                    filter,
+                }
+            }
+            Rule::return_clause => Clause::Return(self.return_clause(pair)?),
+            _ => return Err(internal("unknown clause", span)),
+        })
     }
 
     /// `skip`/`limit`'s argument: a non-negative integer literal or a parameter.
@@ -394,9 +463,16 @@ impl Builder {
             }
         };
         PRATT
-            .map_primary(|p| self.primary(p))
+            .map_primary(|p| {
+                let paren = p
+                    .clone()
+                    .into_inner()
+                    .next()
+                    .is_some_and(|i| i.as_rule() == Rule::paren_expr);
+                self.primary(p).map(|(e, d)| (e, d, paren))
+            })
             .map_prefix(|op, rhs| {
-                let (rhs, d) = rhs?;
+                let (rhs, d, _) = rhs?;
                 let span = self.span(&op).to(rhs.span);
                 let unary = if op.as_rule() == Rule::op_not {
                     UnaryOp::Not
@@ -409,32 +485,83 @@ impl Builder {
                         span,
                     },
                     deeper(d, span)?,
+                    false,
                 ))
             })
             .map_postfix(|lhs, op| {
-                let (lhs, d) = lhs?;
+                let (lhs, d, _) = lhs?;
                 let span = lhs.span.to(self.span(&op));
-                let kind = if op.as_rule() == Rule::is_null {
-                    let negated = op.into_inner().any(|p| p.as_rule() == Rule::kw_not);
-                    ExprKind::IsNull {
-                        expr: Box::new(lhs),
-                        negated,
-                    }
-                } else {
-                    let name = self.ident(&self.find(&op, Rule::word)?);
-                    ExprKind::Prop(Box::new(lhs), name)
-                };
-                Ok((Expr { kind, span }, deeper(d, span)?))
+                let (kind, d) = self.postfix(lhs, op, d)?;
+                Ok((Expr { kind, span }, deeper(d, span)?, false))
             })
             .map_infix(|lhs, op, rhs| {
-                let ((lhs, dl), (rhs, dr)) = (lhs?, rhs?);
+                let ((lhs, dl, lparen), (rhs, dr, _)) = (lhs?, rhs?);
                 let span = lhs.span.to(rhs.span);
                 let bin = binop(op.as_rule())
                     .ok_or_else(|| internal("unknown operator", self.span(&op)))?;
-                let kind = ExprKind::Binary(bin, Box::new(lhs), Box::new(rhs));
-                Ok((Expr { kind, span }, deeper(dl.max(dr), span)?))
+                // `a < b < c` is `a < b and b < c` (Cypher's chained comparison).
+                let chained = match &lhs.kind {
+                    ExprKind::Binary(prev, _, middle) if !lparen && is_comparison(*prev) => {
+                        is_comparison(bin).then(|| (**middle).clone())
+                    }
+                    _ => None,
+                };
+                let kind = match chained {
+                    Some(middle) => {
+                        let right = Expr {
+                            span: middle.span.to(rhs.span),
+                            kind: ExprKind::Binary(bin, Box::new(middle), Box::new(rhs)),
+                        };
+                        ExprKind::Binary(BinOp::And, Box::new(lhs), Box::new(right))
+                    }
+                    None => ExprKind::Binary(bin, Box::new(lhs), Box::new(rhs)),
+                };
+                Ok((Expr { kind, span }, deeper(dl.max(dr), span)?, false))
             })
             .parse(flat.into_iter())
+            .map(|(e, d, _)| (e, d))
+    }
+
+    /// A postfix operator applied to `lhs`: `.key`, `is [not] null`,
+    /// `[i]`, `[a..b]`, `:Label`.
+    fn postfix(&self, lhs: Expr, op: P<'_>, d: u32) -> Result<(ExprKind, u32)> {
+        let lhs = Box::new(lhs);
+        Ok(match op.as_rule() {
+            Rule::is_null => {
+                let negated = op.into_inner().any(|p| p.as_rule() == Rule::kw_not);
+                (ExprKind::IsNull { expr: lhs, negated }, d)
+            }
+            Rule::label_test => (ExprKind::HasLabels(lhs, self.words(op)), d),
+            Rule::index_op => {
+                let inner = op
+                    .into_inner()
+                    .find(|p| matches!(p.as_rule(), Rule::slice_range | Rule::expr))
+                    .ok_or_else(|| internal("empty subscript", lhs.span))?;
+                if inner.as_rule() == Rule::expr {
+                    let (i, di) = self.expr_depth(inner)?;
+                    (ExprKind::Index(lhs, Box::new(i)), d.max(di))
+                } else {
+                    let mut from = None;
+                    let mut to = None;
+                    let mut depth = d;
+                    for p in inner.into_inner() {
+                        let slot = match p.as_rule() {
+                            Rule::slice_from => &mut from,
+                            Rule::slice_to => &mut to,
+                            _ => continue,
+                        };
+                        let (e, de) = self.expr_depth(self.find(&p, Rule::expr)?)?;
+                        depth = depth.max(de);
+                        *slot = Some(Box::new(e));
+                    }
+                    (ExprKind::Slice(lhs, from, to), depth)
+                }
+            }
+            _ => {
+                let name = self.ident(&self.find(&op, Rule::word)?);
+                (ExprKind::Prop(lhs, name), d)
+            }
+        })
     }
 
     fn primary(&self, pair: P<'_>) -> Result<(Expr, u32)> {
@@ -456,6 +583,90 @@ impl Builder {
                 ))
             }
             Rule::count_star => leaf(ExprKind::CountStar),
+            Rule::prop_map => {
+                let entries = self.prop_map(inner)?;
+                Ok((
+                    Expr {
+                        kind: ExprKind::Map(entries),
+                        span,
+                    },
+                    1,
+                ))
+            }
+            Rule::case_expr => {
+                let mut subject = None;
+                let mut whens = Vec::new();
+                let mut default = None;
+                for p in inner.into_inner() {
+                    match p.as_rule() {
+                        Rule::expr => subject = Some(Box::new(self.expr(p)?)),
+                        Rule::case_when => {
+                            let mut es = p.into_inner().filter(|e| e.as_rule() == Rule::expr);
+                            let (Some(w), Some(t)) = (es.next(), es.next()) else {
+                                return Err(internal("case without then", span));
+                            };
+                            whens.push((self.expr(w)?, self.expr(t)?));
+                        }
+                        Rule::case_else => {
+                            default = Some(Box::new(self.expr(self.find(&p, Rule::expr)?)?))
+                        }
+                        _ => {}
+                    }
+                }
+                Ok((
+                    Expr {
+                        kind: ExprKind::Case {
+                            subject,
+                            whens,
+                            default,
+                        },
+                        span,
+                    },
+                    1,
+                ))
+            }
+            Rule::list_comp | Rule::quantifier => {
+                let mut var = None;
+                let mut list = None;
+                let mut filter = None;
+                let mut map = None;
+                let mut quant = Quantifier::All;
+                for p in inner.clone().into_inner() {
+                    match p.as_rule() {
+                        Rule::var_name => var = Some(self.ident(&p)),
+                        Rule::expr => list = Some(Box::new(self.expr(p)?)),
+                        Rule::comp_where => {
+                            filter = Some(Box::new(self.expr(self.find(&p, Rule::expr)?)?))
+                        }
+                        Rule::comp_map => {
+                            map = Some(Box::new(self.expr(self.find(&p, Rule::expr)?)?))
+                        }
+                        Rule::kw_any => quant = Quantifier::Any,
+                        Rule::kw_none => quant = Quantifier::None,
+                        Rule::kw_single => quant = Quantifier::Single,
+                        _ => {}
+                    }
+                }
+                let (Some(var), Some(list)) = (var, list) else {
+                    return Err(internal("comprehension without a list", span));
+                };
+                let kind = if inner.as_rule() == Rule::list_comp {
+                    ExprKind::ListComp {
+                        var,
+                        list,
+                        filter,
+                        map,
+                    }
+                } else {
+                    ExprKind::Quantified {
+                        quant,
+                        var,
+                        list,
+                        filter,
+                    }
+                };
+                Ok((Expr { kind, span }, 1))
+            }
             Rule::paren_expr => {
                 let (mut e, d) = self.expr_depth(self.find(&inner, Rule::expr)?)?;
                 e.span = span;
@@ -940,6 +1151,15 @@ fn binop(rule: Rule) -> Option<BinOp> {
         Rule::op_mul => BinOp::Mul,
         Rule::op_div => BinOp::Div,
         Rule::op_mod => BinOp::Mod,
+        Rule::op_pow => BinOp::Pow,
         _ => return None,
     })
+}
+
+/// `=`, `<>`, `<`, `<=`, `>`, `>=`: the operators Cypher chains.
+fn is_comparison(op: BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+    )
 }

@@ -21,13 +21,15 @@ pub(crate) static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(left(Rule::op_xor))
         .op(left(Rule::op_and))
         .op(Op::prefix(Rule::op_not))
+        // Cypher's table: comparisons bind looser than the string, list
+        // and null predicates (`a = b in c` is `a = (b in c)`).
         .op(left(Rule::op_eq)
             | left(Rule::op_ne)
             | left(Rule::op_lt)
             | left(Rule::op_le)
             | left(Rule::op_gt)
-            | left(Rule::op_ge)
-            | left(Rule::op_regex)
+            | left(Rule::op_ge))
+        .op(left(Rule::op_regex)
             | left(Rule::op_in)
             | left(Rule::op_starts_with)
             | left(Rule::op_ends_with)
@@ -35,8 +37,11 @@ pub(crate) static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
             | Op::postfix(Rule::is_null))
         .op(left(Rule::op_add) | left(Rule::op_sub))
         .op(left(Rule::op_mul) | left(Rule::op_div) | left(Rule::op_mod))
+        .op(left(Rule::op_pow))
         .op(Op::prefix(Rule::op_neg))
-        .op(Op::postfix(Rule::prop_access))
+        .op(Op::postfix(Rule::prop_access)
+            | Op::postfix(Rule::index_op)
+            | Op::postfix(Rule::label_test))
 });
 
 /// What a rule is, in words, for "expected ..." in syntax errors.
@@ -190,5 +195,27 @@ pub(crate) fn words(rule: Rule) -> &'static str {
         quoted_ident => "a backquoted name",
         reserved => "a keyword",
         infix_start => "an operator",
+        cypher_stmt | single_query | cypher_clause => "a query",
+        union_clause | kw_union => "`union`",
+        match_clause => "`match`",
+        kw_optional => "`optional match`",
+        unwind_clause | kw_unwind => "`unwind`",
+        with_clause => "`with`",
+        return_star => "`*`",
+        op_pow => "`^`",
+        index_op => "a subscript `[...]`",
+        slice_range | range_dots => "`..`",
+        slice_from | slice_to | comp_where | comp_map => "an expression",
+        label_test => "a label `:Kind`",
+        case_expr | kw_case => "`case`",
+        case_when | kw_when => "`when`",
+        kw_then => "`then`",
+        case_else | kw_else => "`else`",
+        kw_end => "`end`",
+        list_comp => "a list comprehension",
+        quantifier => "a quantifier (`all`, `any`, `none`, `single`)",
+        kw_any => "`any`",
+        kw_none => "`none`",
+        kw_single => "`single`",
     }
 }

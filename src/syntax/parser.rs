@@ -199,12 +199,8 @@ fn did_you_mean(rules: &[Rule], text: &str, pos: usize) -> Option<String> {
             candidates.push(word);
         }
     }
-    let (distance, best) = candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&found, c), c))
-        .min_by_key(|(d, _)| *d)?;
-    (distance > 0 && distance <= 2 && distance < found.len())
-        .then(|| format!("did you mean `{best}`?"))
+    crate::diag::closest(&found, candidates.into_iter().filter(|c| *c != found))
+        .map(|best| format!("did you mean `{best}`?"))
 }
 
 #[cfg(test)]

@@ -8,10 +8,11 @@ use std::fmt::{self, Display, Formatter, Write};
 
 /// Words that cannot be a bare variable, alias or scenario name (the
 /// grammar's `reserved`); they print backquoted.
-const RESERVED: [&str; 27] = [
+const RESERVED: [&str; 35] = [
     "match", "where", "return", "distinct", "order", "by", "asc", "desc", "skip", "limit", "as",
     "and", "or", "xor", "not", "in", "is", "null", "true", "false", "starts", "ends", "contains",
-    "with", "remove", "cut", "decouple",
+    "with", "remove", "cut", "decouple", "optional", "unwind", "union", "case", "when", "then",
+    "else", "end",
 ];
 
 /// Writes a name, backquoted when it is not a plain identifier or is reserved.
@@ -99,6 +100,7 @@ impl BinOp {
             BinOp::Mul => "*",
             BinOp::Div => "/",
             BinOp::Mod => "%",
+            BinOp::Pow => "^",
         }
     }
 
@@ -108,19 +110,13 @@ impl BinOp {
             BinOp::Or => 1,
             BinOp::Xor => 2,
             BinOp::And => 3,
-            BinOp::Eq
-            | BinOp::Ne
-            | BinOp::Lt
-            | BinOp::Le
-            | BinOp::Gt
-            | BinOp::Ge
-            | BinOp::In
-            | BinOp::StartsWith
-            | BinOp::EndsWith
-            | BinOp::Contains
-            | BinOp::Regex => COMPARISON,
-            BinOp::Add | BinOp::Sub => 6,
-            BinOp::Mul | BinOp::Div | BinOp::Mod => 7,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => COMPARISON,
+            BinOp::In | BinOp::StartsWith | BinOp::EndsWith | BinOp::Contains | BinOp::Regex => {
+                PREDICATE
+            }
+            BinOp::Add | BinOp::Sub => 7,
+            BinOp::Mul | BinOp::Div | BinOp::Mod => 8,
+            BinOp::Pow => 9,
         }
     }
 }
@@ -128,9 +124,10 @@ impl BinOp {
 /// Precedence levels not owned by a binary operator.
 const NOT: u8 = 4;
 const COMPARISON: u8 = 5;
-const NEG: u8 = 8;
-const POSTFIX: u8 = 9;
-const ATOM: u8 = 10;
+const PREDICATE: u8 = 6;
+const NEG: u8 = 10;
+const POSTFIX: u8 = 11;
+const ATOM: u8 = 12;
 
 impl Expr {
     /// How tightly the expression's top operator binds.
@@ -139,8 +136,11 @@ impl Expr {
             ExprKind::Binary(op, ..) => op.precedence(),
             ExprKind::Unary(UnaryOp::Not, _) => NOT,
             ExprKind::Unary(UnaryOp::Neg, _) => NEG,
-            ExprKind::IsNull { .. } => COMPARISON,
-            ExprKind::Prop(..) => POSTFIX,
+            ExprKind::IsNull { .. } => PREDICATE,
+            ExprKind::Prop(..)
+            | ExprKind::Index(..)
+            | ExprKind::Slice(..)
+            | ExprKind::HasLabels(..) => POSTFIX,
             _ => ATOM,
         }
     }
@@ -194,12 +194,13 @@ impl Display for Expr {
             }
             ExprKind::Binary(op, l, r) => {
                 let p = op.precedence();
-                l.fmt_at(f, p)?;
+                // A comparison on the left of a comparison would read as a chain.
+                l.fmt_at(f, if p == COMPARISON { p + 1 } else { p })?;
                 write!(f, " {} ", op.symbol())?;
                 r.fmt_at(f, p + 1)
             }
             ExprKind::IsNull { expr, negated } => {
-                expr.fmt_at(f, COMPARISON + 1)?;
+                expr.fmt_at(f, PREDICATE + 1)?;
                 f.write_str(if *negated { " is not null" } else { " is null" })
             }
             ExprKind::Call {
@@ -215,6 +216,89 @@ impl Display for Expr {
                 f.write_char(')')
             }
             ExprKind::CountStar => f.write_str("count(*)"),
+            ExprKind::Map(entries) => {
+                f.write_char('{')?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k}: {v}")?;
+                }
+                f.write_char('}')
+            }
+            ExprKind::Case {
+                subject,
+                whens,
+                default,
+            } => {
+                f.write_str("case")?;
+                if let Some(s) = subject {
+                    write!(f, " {s}")?;
+                }
+                for (w, t) in whens {
+                    write!(f, " when {w} then {t}")?;
+                }
+                if let Some(d) = default {
+                    write!(f, " else {d}")?;
+                }
+                f.write_str(" end")
+            }
+            ExprKind::ListComp {
+                var,
+                list,
+                filter,
+                map,
+            } => {
+                write!(f, "[{var} in {list}")?;
+                if let Some(w) = filter {
+                    write!(f, " where {w}")?;
+                }
+                if let Some(m) = map {
+                    write!(f, " | {m}")?;
+                }
+                f.write_char(']')
+            }
+            ExprKind::Quantified {
+                quant,
+                var,
+                list,
+                filter,
+            } => {
+                let q = match quant {
+                    Quantifier::All => "all",
+                    Quantifier::Any => "any",
+                    Quantifier::None => "none",
+                    Quantifier::Single => "single",
+                };
+                write!(f, "{q}({var} in {list}")?;
+                if let Some(w) = filter {
+                    write!(f, " where {w}")?;
+                }
+                f.write_char(')')
+            }
+            ExprKind::Index(e, i) => {
+                e.fmt_at(f, POSTFIX)?;
+                write!(f, "[{i}]")
+            }
+            ExprKind::Slice(e, from, to) => {
+                e.fmt_at(f, POSTFIX)?;
+                f.write_char('[')?;
+                if let Some(a) = from {
+                    a.fmt(f)?;
+                }
+                f.write_str("..")?;
+                if let Some(b) = to {
+                    b.fmt(f)?;
+                }
+                f.write_char(']')
+            }
+            ExprKind::HasLabels(e, labels) => {
+                e.fmt_at(f, POSTFIX)?;
+                for l in labels {
+                    write!(f, ":{l}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -340,6 +424,12 @@ impl Display for Return {
         if self.distinct {
             f.write_str("distinct ")?;
         }
+        if self.star {
+            f.write_char('*')?;
+            if !self.items.is_empty() {
+                f.write_str(", ")?;
+            }
+        }
         list(f, &self.items, ", ")?;
         if !self.order.is_empty() {
             f.write_str(" order by ")?;
@@ -352,6 +442,39 @@ impl Display for Return {
             write!(f, " limit {l}")?;
         }
         Ok(())
+    }
+}
+
+impl Display for Clause {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Clause::Match {
+                optional,
+                patterns,
+                filter,
+            } => {
+                if *optional {
+                    f.write_str("optional ")?;
+                }
+                f.write_str("match ")?;
+                list(f, patterns, ", ")?;
+                if let Some(w) = filter {
+                    write!(f, " where {w}")?;
+                }
+                Ok(())
+            }
+            Clause::Unwind { expr, alias } => write!(f, "unwind {expr} as {alias}"),
+            Clause::With { proj, filter } => {
+                // `return` and `with` share the projection's text.
+                let text = proj.to_string();
+                write!(f, "with{}", text.strip_prefix("return").unwrap_or(&text))?;
+                if let Some(w) = filter {
+                    write!(f, " where {w}")?;
+                }
+                Ok(())
+            }
+            Clause::Return(r) => r.fmt(f),
+        }
     }
 }
 
@@ -598,6 +721,21 @@ impl Display for StatementKind {
             StatementKind::Schema => f.write_str("schema"),
             StatementKind::Stats => f.write_str("stats"),
             StatementKind::Export(e) => e.fmt(f),
+            StatementKind::Query(q) => {
+                for (i, part) in q.parts.iter().enumerate() {
+                    if i > 0 {
+                        let all = q.union_all.get(i - 1).copied().unwrap_or(false);
+                        f.write_str(if all { " union all " } else { " union " })?;
+                    }
+                    for (k, clause) in part.iter().enumerate() {
+                        if k > 0 {
+                            f.write_char(' ')?;
+                        }
+                        clause.fmt(f)?;
+                    }
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -85,6 +85,27 @@ pub fn strip_spans(stmt: &mut Statement) {
         StatementKind::Show(s) => nodeset(s),
         StatementKind::Schema | StatementKind::Stats => {}
         StatementKind::Export(e) => e.from.iter_mut().for_each(|s| strip_spans(s)),
+        StatementKind::Query(q) => {
+            for clause in q.parts.iter_mut().flatten() {
+                match clause {
+                    Clause::Match {
+                        patterns, filter, ..
+                    } => {
+                        patterns.iter_mut().for_each(pattern);
+                        filter.iter_mut().for_each(expr);
+                    }
+                    Clause::Unwind { expr: e, alias } => {
+                        expr(e);
+                        ident(alias);
+                    }
+                    Clause::With { proj, filter } => {
+                        ret(proj);
+                        filter.iter_mut().for_each(expr);
+                    }
+                    Clause::Return(r) => ret(r),
+                }
+            }
+        }
     }
 }
 
@@ -92,6 +113,15 @@ fn strip_date(d: &mut DateLit) {
     match d {
         DateLit::Text(_, s) | DateLit::Param(_, s) => *s = Span::default(),
     }
+}
+
+fn ret(r: &mut Return) {
+    for item in &mut r.items {
+        expr(&mut item.expr);
+        item.alias.iter_mut().for_each(ident);
+    }
+    r.order.iter_mut().for_each(|k| expr(&mut k.expr));
+    r.skip.iter_mut().chain(r.limit.iter_mut()).for_each(expr);
 }
 
 /// Resets every span in the expression.
@@ -165,6 +195,51 @@ fn expr(e: &mut Expr) {
         ExprKind::Call { name, args, .. } => {
             ident(name);
             args.iter_mut().for_each(expr);
+        }
+        ExprKind::Map(entries) => props(entries),
+        ExprKind::Case {
+            subject,
+            whens,
+            default,
+        } => {
+            subject.iter_mut().for_each(|e| expr(e));
+            for (w, t) in whens {
+                expr(w);
+                expr(t);
+            }
+            default.iter_mut().for_each(|e| expr(e));
+        }
+        ExprKind::ListComp {
+            var,
+            list,
+            filter,
+            map,
+        } => {
+            ident(var);
+            expr(list);
+            filter
+                .iter_mut()
+                .chain(map.iter_mut())
+                .for_each(|e| expr(e));
+        }
+        ExprKind::Quantified {
+            var, list, filter, ..
+        } => {
+            ident(var);
+            expr(list);
+            filter.iter_mut().for_each(|e| expr(e));
+        }
+        ExprKind::Index(a, b) => {
+            expr(a);
+            expr(b);
+        }
+        ExprKind::Slice(a, from, to) => {
+            expr(a);
+            from.iter_mut().chain(to.iter_mut()).for_each(|e| expr(e));
+        }
+        ExprKind::HasLabels(a, labels) => {
+            expr(a);
+            labels.iter_mut().for_each(ident);
         }
     }
 }

@@ -1,0 +1,286 @@
+"""Faultline from Python: load a supply-chain graph, ask FQL questions, get
+results as rows or DataFrames.
+
+    >>> import faultline
+    >>> g = faultline.open()                      # the bundled graph
+    >>> r = g.query("exposure of (f:Firm) to $n top 10", n="Taiwan")
+    >>> r.to_pandas()
+
+A :class:`Graph` is one session, as in the REPL: scenarios defined by one
+call are there for the next. Statements run with the GIL released and stop
+on KeyboardInterrupt (Ctrl-C, or a notebook's interrupt button).
+"""
+
+from __future__ import annotations
+
+import builtins
+import html
+import os
+import shutil
+import tempfile
+from typing import Any, Iterable, List, Mapping, Optional, Union
+
+from ._errors import Error, LoadError, Problem, QueryError
+from ._native import Edge, NativeGraph, Node, Path, bundled_data
+from ._result import Export, Result
+
+__all__ = [
+    "open",
+    "Graph",
+    "Result",
+    "Export",
+    "Node",
+    "Edge",
+    "Path",
+    "Error",
+    "QueryError",
+    "LoadError",
+    "Problem",
+    "bundled_data",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+# Export formats by file extension; "html" is an SVG wrapped in a page.
+_EXPORT_FORMATS = {
+    ".dot": "dot",
+    ".gv": "dot",
+    ".json": "json",
+    ".graphml": "graphml",
+    ".svg": "svg",
+    ".png": "png",
+    ".html": "html",
+}
+
+
+def open(
+    paths: Union[PathLike, Iterable[PathLike], None] = None,
+    *,
+    at: Optional[str] = None,
+    skip_bad_rows: bool = False,
+) -> "Graph":
+    """Loads a graph: the bundled one when ``paths`` is None, else the data
+    sets named (directories, read recursively, or files of the data format;
+    several are merged).
+
+    ``skip_bad_rows=True`` skips rows that do not load (listed in
+    ``Graph.skipped``) instead of refusing the data. ``at`` (a date, to see
+    the graph as of that day) is not supported yet: this version of
+    Faultline has no dated graph, so passing it raises NotImplementedError.
+
+    Raises :class:`LoadError` (with every problem's file, line and column)
+    when the data does not load.
+    """
+    if at is not None:
+        raise NotImplementedError(
+            "open(at=...) needs dated data (time.md), which this version of "
+            "Faultline does not load yet"
+        )
+    if paths is None:
+        path_list: Optional[List[str]] = None
+    elif isinstance(paths, (str, os.PathLike)):
+        path_list = [os.fspath(paths)]
+    else:
+        path_list = [os.fspath(p) for p in paths]
+    native, skipped, skipped_count = NativeGraph.load(path_list, skip_bad_rows)
+    return Graph(native, [Problem(*p) for p in skipped], skipped_count)
+
+
+def _fql_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class Graph:
+    """A loaded graph with its parameters, scenarios and settings (made by
+    :func:`open`). One statement runs at a time per graph."""
+
+    def __init__(self, native: NativeGraph, skipped: List[Problem], skipped_count: int) -> None:
+        self._native = native
+        #: Rows skipped under ``skip_bad_rows`` (at most 100 kept).
+        self.skipped: List[Problem] = skipped
+        #: How many rows were skipped in all.
+        self.skipped_count: int = skipped_count
+        #: Parameters every statement sees (a call's keywords win).
+        self.params: dict = {}
+        #: The work budget per statement in expanded edges and rows (None:
+        #: the default of 10 million).
+        self.budget: Optional[int] = None
+
+    def __repr__(self) -> str:
+        nodes, edges = self._native.counts()
+        return f"<faultline.Graph: {nodes} nodes, {edges} edges>"
+
+    @property
+    def node_count(self) -> int:
+        """The number of nodes."""
+        return self._native.counts()[0]
+
+    @property
+    def edge_count(self) -> int:
+        """The number of edges."""
+        return self._native.counts()[1]
+
+    def node(self, id: str) -> Optional[Node]:
+        """The node with exactly this id, or None."""
+        return self._native.node(id)
+
+    def load(self, paths: Union[PathLike, Iterable[PathLike]]) -> "tuple[int, int]":
+        """Merges more data into the graph (the REPL's ``:load``); returns the
+        nodes and edges added. On :class:`LoadError` the graph is unchanged;
+        scenarios are kept."""
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        return self._native.load_more([os.fspath(p) for p in paths])
+
+    def _execute(
+        self,
+        source: str,
+        origin: str,
+        params: Optional[Mapping[str, Any]],
+        budget: Optional[int],
+    ) -> List[Result]:
+        merged = dict(self.params)
+        if params:
+            merged.update(params)
+        outcomes = self._native.execute(
+            source, origin, merged, budget if budget is not None else self.budget
+        )
+        results: List[Result] = []
+        for o in outcomes:
+            if o[0] == "ok":
+                _, columns, data, message, elapsed, text = o
+                results.append(Result(columns, data, message, elapsed, text))
+            else:
+                _, code, message, line, column, rendered, expected, help, text = o
+                raise QueryError(
+                    message,
+                    code=code,
+                    line=line,
+                    column=column,
+                    rendered=rendered,
+                    expected=expected,
+                    help=help,
+                    statement=text,
+                    results=results,
+                )
+        return results
+
+    def query(
+        self,
+        statements: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        budget: Optional[int] = None,
+        **kwparams: Any,
+    ) -> Result:
+        """Runs one or more statements (separated by ``;``) and returns the
+        last one's :class:`Result`.
+
+        Keywords are parameters for this call: ``g.query("... to $n", n="Taiwan")``
+        (values: None, bool, int, float, str, ``datetime.date``, :class:`Node`
+        or lists of these; ``params={...}`` for names that clash with the
+        keywords here). ``budget`` caps the work in expanded edges and rows.
+
+        Raises :class:`QueryError` (with code, line, column and the caret
+        rendering) when a statement fails; statements before it have run
+        (a scenario they defined stays defined). KeyboardInterrupt cancels
+        the running statement.
+        """
+        merged = dict(params or {})
+        merged.update(kwparams)
+        results = self._execute(statements, "<query>", merged, budget)
+        if not results:
+            raise ValueError("no statement to run: the text is empty or only comments")
+        return results[-1]
+
+    def run(
+        self,
+        script: PathLike,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        budget: Optional[int] = None,
+        **kwparams: Any,
+    ) -> List[Result]:
+        """Runs an FQL script file; returns one :class:`Result` per statement.
+        Errors name the script's file, line and column. Parameters and
+        ``budget`` as in :meth:`query`."""
+        path = os.fspath(script)
+        with builtins.open(path, encoding="utf-8") as f:
+            source = f.read()
+        merged = dict(params or {})
+        merged.update(kwparams)
+        return self._execute(source, path, merged, budget)
+
+    def stats(self) -> Result:
+        """Node counts by kind and edge counts by type (``stats``)."""
+        return self.query("stats")
+
+    def schema(self) -> Result:
+        """Kinds and edge types with roles, directions, counts and
+        properties (``schema``)."""
+        return self.query("schema")
+
+    def export(
+        self,
+        statement: Optional[str],
+        path: PathLike,
+        *,
+        format: Optional[str] = None,
+        clusters: bool = False,
+        params: Optional[Mapping[str, Any]] = None,
+        budget: Optional[int] = None,
+        **kwparams: Any,
+    ) -> Export:
+        """Writes the subgraph of ``statement``'s result (the whole graph when
+        None) to ``path``, in the format its extension names: ``.dot``,
+        ``.json``, ``.graphml``, ``.svg`` and ``.png`` (these two need
+        Graphviz's ``dot``), or ``.html`` (the SVG in a page). ``format``
+        overrides the extension. In a notebook the returned :class:`Export`
+        of an SVG or HTML file shows inline. ``with NAME: STATEMENT`` exports
+        the scenario's view."""
+        target = os.fspath(path)
+        fmt = format or _EXPORT_FORMATS.get(os.path.splitext(target)[1].lower())
+        if fmt not in set(_EXPORT_FORMATS.values()):
+            raise ValueError(
+                f"cannot tell the export format of {target!r}: expected a file ending in "
+                + ", ".join(sorted(_EXPORT_FORMATS))
+                + " or format=..."
+            )
+        written = target
+        if fmt == "html":
+            fd, written = tempfile.mkstemp(suffix=".svg")
+            os.close(fd)
+        inner = (statement or "").strip().rstrip(";").strip()
+        text = f"export {'svg' if fmt == 'html' else fmt} {_fql_string(written)}"
+        if clusters:
+            text += " clusters"
+        if inner:
+            text += f" from {inner}"
+        try:
+            merged = dict(params or {})
+            merged.update(kwparams)
+            result = self._execute(text, "<export>", merged, budget)[-1]
+            if fmt == "html":
+                _write_html(written, target, inner or "the whole graph")
+        finally:
+            if fmt == "html" and os.path.exists(written):
+                os.remove(written)
+        message = result.message
+        if fmt == "html" and message:
+            message = message.replace(written, target)
+        return Export(target, fmt, message)
+
+
+def _write_html(svg_path: str, target: str, title: str) -> None:
+    with builtins.open(svg_path, encoding="utf-8") as f:
+        svg = f.read()
+    start = svg.find("<svg")
+    page = (
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title></head>\n<body>\n"
+        f"<h3>{html.escape(title)}</h3>\n{svg[start:] if start >= 0 else svg}\n</body></html>\n"
+    )
+    tmp = target + ".tmp"
+    with builtins.open(tmp, "w", encoding="utf-8") as f:
+        f.write(page)
+    shutil.move(tmp, target)

@@ -1,0 +1,355 @@
+//! Values between Faultline and Python: parameters in, result columns out.
+//! A column of only integers, floats or booleans goes out as one `bytes`
+//! buffer in native byte order (NumPy reads it without a per-value copy);
+//! a column of only strings as a list of `str`; anything else as a list of
+//! Python objects (None, lists, `datetime.date`, [`Node`], [`Edge`],
+//! [`Path`]).
+
+use std::collections::HashMap;
+
+use faultline::model::{Date, EdgeId, Graph, NodeId, Value};
+use faultline::output::path_text;
+use faultline::result::{Cell, ResultSet};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyList, PyString, PyTuple};
+
+/// A node in a result: its id, name and kind.
+#[pyclass(module = "faultline", frozen, get_all, eq, hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Node {
+    /// The node's unique id.
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// Its kind (`Firm`, `Nation`, ...).
+    pub kind: String,
+}
+
+impl Node {
+    /// The node `n` of `g`.
+    pub fn of(g: &Graph, n: NodeId) -> Node {
+        Node {
+            id: g.node_key(n).to_string(),
+            name: g.node_name(n).to_string(),
+            kind: g.node_kind_name(n).to_string(),
+        }
+    }
+}
+
+#[pymethods]
+impl Node {
+    fn __repr__(&self) -> String {
+        format!(
+            "Node(id={:?}, name={:?}, kind={:?})",
+            self.id, self.name, self.kind
+        )
+    }
+
+    fn __str__(&self) -> String {
+        self.name.clone()
+    }
+}
+
+/// An edge in a result: its type and the ids of its ends.
+#[pyclass(module = "faultline", frozen, get_all, eq, hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Edge {
+    /// The edge type (`SUPPLIES`, ...).
+    #[pyo3(name = "type")]
+    pub edge_type: String,
+    /// The id of the node it starts from.
+    pub from_id: String,
+    /// The id of the node it points to.
+    pub to_id: String,
+}
+
+#[pymethods]
+impl Edge {
+    fn __repr__(&self) -> String {
+        format!(
+            "Edge(type={:?}, from_id={:?}, to_id={:?})",
+            self.edge_type, self.from_id, self.to_id
+        )
+    }
+
+    fn __str__(&self) -> String {
+        format!("{} -[{}]-> {}", self.from_id, self.edge_type, self.to_id)
+    }
+}
+
+/// A path in a result: nodes in walk order and the edges between them.
+#[pyclass(module = "faultline", frozen)]
+pub struct Path {
+    nodes: Py<PyTuple>,
+    edges: Py<PyTuple>,
+    text: String,
+}
+
+#[pymethods]
+impl Path {
+    /// The nodes in walk order (a tuple of `Node`).
+    #[getter]
+    fn nodes(&self, py: Python<'_>) -> Py<PyTuple> {
+        self.nodes.clone_ref(py)
+    }
+
+    /// The edges between consecutive nodes (a tuple of `Edge`).
+    #[getter]
+    fn edges(&self, py: Python<'_>) -> Py<PyTuple> {
+        self.edges.clone_ref(py)
+    }
+
+    /// The number of edges.
+    #[getter]
+    fn hops(&self, py: Python<'_>) -> usize {
+        self.edges.bind(py).len()
+    }
+
+    fn __len__(&self, py: Python<'_>) -> usize {
+        self.hops(py)
+    }
+
+    fn __str__(&self) -> String {
+        self.text.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Path({:?})", self.text)
+    }
+}
+
+/// Turns cells into Python objects, making one `Node` object per node.
+struct Maker<'py, 'g> {
+    py: Python<'py>,
+    g: &'g Graph,
+    nodes: HashMap<NodeId, Py<Node>>,
+    date: Option<Bound<'py, PyAny>>,
+}
+
+impl<'py, 'g> Maker<'py, 'g> {
+    fn node(&mut self, n: NodeId) -> PyResult<Py<Node>> {
+        if let Some(obj) = self.nodes.get(&n) {
+            return Ok(obj.clone_ref(self.py));
+        }
+        let obj = Py::new(self.py, Node::of(self.g, n))?;
+        self.nodes.insert(n, obj.clone_ref(self.py));
+        Ok(obj)
+    }
+
+    fn edge(&self, e: EdgeId) -> PyResult<Py<Edge>> {
+        let g = self.g;
+        let (a, b) = g.edge_ends(e);
+        Py::new(
+            self.py,
+            Edge {
+                edge_type: g.edge_type_name(g.edge_type(e)).to_string(),
+                from_id: g.node_key(a).to_string(),
+                to_id: g.node_key(b).to_string(),
+            },
+        )
+    }
+
+    fn date(&mut self, d: &Date) -> PyResult<Bound<'py, PyAny>> {
+        if d.month == 0 || d.day == 0 {
+            // Year or month precision: no datetime.date for it.
+            return Ok(PyString::new(self.py, &d.to_string()).into_any());
+        }
+        let class = match &self.date {
+            Some(c) => c.clone(),
+            None => {
+                let c = self.py.import("datetime")?.getattr("date")?;
+                self.date = Some(c.clone());
+                c
+            }
+        };
+        class.call1((d.year, d.month, d.day))
+    }
+
+    fn value(&mut self, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        Ok(match v {
+            Value::Null => py.None().into_bound(py),
+            Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+            Value::Int(i) => i.into_pyobject(py)?.into_any(),
+            Value::Float(f) => PyFloat::new(py, *f).into_any(),
+            Value::Str(s) => PyString::new(py, s).into_any(),
+            Value::Date(d) => self.date(d)?,
+            Value::List(items) => {
+                let list = PyList::empty(py);
+                for item in items.iter() {
+                    list.append(self.value(item)?)?;
+                }
+                list.into_any()
+            }
+        })
+    }
+
+    fn cell(&mut self, c: &Cell) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        Ok(match c {
+            Cell::Value(v) => self.value(v)?,
+            Cell::Node(n) => self.node(*n)?.into_bound(py).into_any(),
+            Cell::Edge(e) => self.edge(*e)?.into_bound(py).into_any(),
+            Cell::Path(p) => {
+                let nodes = p
+                    .nodes
+                    .iter()
+                    .map(|n| self.node(*n))
+                    .collect::<PyResult<Vec<_>>>()?;
+                let edges = p
+                    .edges
+                    .iter()
+                    .map(|e| self.edge(*e))
+                    .collect::<PyResult<Vec<_>>>()?;
+                let path = Path {
+                    nodes: PyTuple::new(py, nodes)?.unbind(),
+                    edges: PyTuple::new(py, edges)?.unbind(),
+                    text: path_text(self.g, p, false),
+                };
+                Py::new(py, path)?.into_bound(py).into_any()
+            }
+            Cell::List(items) => {
+                let list = PyList::empty(py);
+                for item in items {
+                    list.append(self.cell(item)?)?;
+                }
+                list.into_any()
+            }
+        })
+    }
+}
+
+/// What one column holds, when it is all of one plain type.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Int,
+    Float,
+    Bool,
+    Str,
+    Object,
+}
+
+fn kind_of(c: &Cell) -> Kind {
+    match c {
+        Cell::Value(Value::Int(_)) => Kind::Int,
+        Cell::Value(Value::Float(_)) => Kind::Float,
+        Cell::Value(Value::Bool(_)) => Kind::Bool,
+        Cell::Value(Value::Str(_)) => Kind::Str,
+        _ => Kind::Object,
+    }
+}
+
+/// The result's columns as `(kind, data)` pairs: `("int64" | "float64" |
+/// "bool", bytes)` for plain number columns, `("str", list)` and
+/// `("object", list)` otherwise.
+pub fn columns<'py>(
+    py: Python<'py>,
+    g: &Graph,
+    result: &ResultSet,
+) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+    let mut maker = Maker {
+        py,
+        g,
+        nodes: HashMap::new(),
+        date: None,
+    };
+    let rows = &result.rows;
+    let mut out = Vec::with_capacity(result.columns.len());
+    for j in 0..result.columns.len() {
+        fn at(r: &[Cell], j: usize) -> &Cell {
+            r.get(j).unwrap_or(&Cell::NULL)
+        }
+        let kind = rows.first().map_or(Kind::Object, |r| kind_of(at(r, j)));
+        let kind = if rows.iter().all(|r| kind_of(at(r, j)) == kind) {
+            kind
+        } else {
+            Kind::Object
+        };
+        let mut bytes: Vec<u8> = Vec::new();
+        match kind {
+            Kind::Int | Kind::Float => {
+                bytes.reserve(rows.len() * 8);
+                for r in rows {
+                    match at(r, j) {
+                        Cell::Value(Value::Int(i)) => bytes.extend_from_slice(&i.to_ne_bytes()),
+                        Cell::Value(Value::Float(f)) => bytes.extend_from_slice(&f.to_ne_bytes()),
+                        _ => {}
+                    }
+                }
+            }
+            Kind::Bool => bytes.extend(
+                rows.iter()
+                    .map(|r| u8::from(matches!(at(r, j), Cell::Value(Value::Bool(true))))),
+            ),
+            Kind::Str | Kind::Object => {
+                let list = PyList::empty(py);
+                for r in rows {
+                    list.append(maker.cell(at(r, j))?)?;
+                }
+                let name = if kind == Kind::Str { "str" } else { "object" };
+                out.push((name, list.into_any()));
+                continue;
+            }
+        }
+        let name = match kind {
+            Kind::Int => "int64",
+            Kind::Float => "float64",
+            _ => "bool",
+        };
+        out.push((name, PyBytes::new(py, &bytes).into_any()));
+    }
+    Ok(out)
+}
+
+/// A Python value as an FQL parameter: None, bool, int, float, str,
+/// `datetime.date`, a `Node` (its id), or a list or tuple of these.
+pub fn py_to_value(v: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if v.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = v.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if v.is_instance_of::<PyInt>() {
+        let i: i64 = v.extract().map_err(|_| {
+            PyValueError::new_err(format!("parameter value {v} does not fit a 64-bit integer"))
+        })?;
+        return Ok(Value::Int(i));
+    }
+    if let Ok(f) = v.cast::<PyFloat>() {
+        return Ok(Value::Float(f.value()));
+    }
+    if let Ok(s) = v.cast::<PyString>() {
+        return Ok(Value::str(&s.to_cow()?));
+    }
+    if let Ok(n) = v.cast::<Node>() {
+        return Ok(Value::str(&n.get().id));
+    }
+    if let Ok(list) = v.cast::<PyList>() {
+        let items = list
+            .iter()
+            .map(|i| py_to_value(&i))
+            .collect::<PyResult<Vec<_>>>()?;
+        return Ok(Value::List(items.into()));
+    }
+    if let Ok(tuple) = v.cast::<PyTuple>() {
+        let items = tuple
+            .iter()
+            .map(|i| py_to_value(&i))
+            .collect::<PyResult<Vec<_>>>()?;
+        return Ok(Value::List(items.into()));
+    }
+    let date = v.py().import("datetime")?;
+    if v.is_instance(&date.getattr("date")?)? && !v.is_instance(&date.getattr("datetime")?)? {
+        let text: String = v.call_method0("isoformat")?.extract()?;
+        if let Some(d) = Date::parse(&text) {
+            return Ok(Value::Date(d));
+        }
+    }
+    Err(PyTypeError::new_err(format!(
+        "cannot pass a {} as a parameter: expected None, bool, int, float, str, \
+         datetime.date, faultline.Node or a list of these",
+        v.get_type().name()?
+    )))
+}

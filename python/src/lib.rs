@@ -1,0 +1,242 @@
+//! `faultline._native`: the Rust half of the Python package. It loads a
+//! graph into a [`Session`] and runs statements on a worker thread, with the
+//! GIL released, polling for Ctrl-C from the calling thread; results come
+//! back column by column (numbers as raw buffers that NumPy and pandas take
+//! without a copy per value). The Python half (`faultline/__init__.py`)
+//! wraps this in `open()`, `Graph`, `Result` and the exceptions.
+
+mod convert;
+mod run;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use faultline::diag::line_col;
+use faultline::load::{self, LoadFailure, LoadOptions, bundled_data_dir};
+use faultline::session::{Outcome, Session};
+use pyo3::exceptions::{PyOSError, PyRuntimeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+use convert::{Node, columns, py_to_value};
+
+/// A loaded graph with its parameters, scenarios and settings (one
+/// `faultline::session::Session`). Not for direct use: see `faultline.open`.
+#[pyclass(module = "faultline._native", name = "NativeGraph")]
+struct NativeGraph {
+    session: Mutex<Session>,
+}
+
+/// A statement's location and rendering, as Python sees it.
+fn outcome_to_py<'py>(
+    py: Python<'py>,
+    session: &Session,
+    outcome: &Outcome,
+    origin: &str,
+    source: &str,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let text = source
+        .get(outcome.span.start..outcome.span.end)
+        .unwrap_or("")
+        .trim();
+    match &outcome.result {
+        Ok(result) => {
+            let cols = columns(py, session.graph(), result)?;
+            (
+                "ok",
+                result.columns.clone(),
+                cols,
+                result.message.clone(),
+                outcome.elapsed.as_secs_f64(),
+                text,
+            )
+                .into_pyobject(py)
+        }
+        Err(d) => {
+            let (line, column) = match d.span {
+                Some(span) => {
+                    let (l, c) = line_col(source, span.start);
+                    (Some(l), Some(c))
+                }
+                None => (None, None),
+            };
+            (
+                "error",
+                d.code,
+                d.message.clone(),
+                line,
+                column,
+                d.render(origin, source),
+                d.expected.clone(),
+                d.help.clone(),
+                text,
+            )
+                .into_pyobject(py)
+        }
+    }
+}
+
+/// Raises `faultline.LoadError` for a failed load.
+fn load_error(py: Python<'_>, failure: &LoadFailure) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let problems = PyList::empty(py);
+        for p in &failure.problems {
+            problems.append((p.file.as_str(), p.line, p.column, p.message.as_str()))?;
+        }
+        let class = py.import("faultline._errors")?.getattr("LoadError")?;
+        let err = class.call1((failure.to_string(), problems))?;
+        Ok(PyErr::from_value(err))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+/// The paths to load: the bundled graph when none are given.
+fn data_paths(paths: Option<Vec<PathBuf>>) -> Vec<PathBuf> {
+    match paths {
+        Some(p) if !p.is_empty() => p,
+        _ => vec![bundled_data_dir()],
+    }
+}
+
+#[pymethods]
+impl NativeGraph {
+    /// Loads data sets (directories or files, merged; the bundled graph when
+    /// `paths` is empty or None). Returns the graph, the skipped rows as
+    /// `(file, line, column, message)` and how many rows were skipped.
+    /// Raises `faultline.LoadError` when the data does not load.
+    #[staticmethod]
+    #[pyo3(signature = (paths=None, skip_bad_rows=false))]
+    #[allow(clippy::type_complexity)]
+    fn load(
+        py: Python<'_>,
+        paths: Option<Vec<PathBuf>>,
+        skip_bad_rows: bool,
+    ) -> PyResult<(
+        NativeGraph,
+        Vec<(String, Option<usize>, Option<usize>, String)>,
+        usize,
+    )> {
+        let paths = data_paths(paths);
+        let opts = LoadOptions {
+            skip_bad_rows,
+            ..LoadOptions::default()
+        };
+        let loaded = py
+            .detach(|| load::load(&paths, &opts))
+            .map_err(|f| load_error(py, &f))?;
+        let skipped = loaded
+            .skipped
+            .iter()
+            .map(|p| (p.file.clone(), p.line, p.column, p.message.clone()))
+            .collect();
+        let mut session = Session::new(loaded.graph);
+        // Python callers get every row; slicing is theirs to do.
+        session.settings.row_limit = usize::MAX;
+        Ok((
+            NativeGraph {
+                session: Mutex::new(session),
+            },
+            skipped,
+            loaded.skipped_count,
+        ))
+    }
+
+    /// Merges more data into the graph; returns (nodes added, edges added).
+    /// On failure the graph is unchanged and `faultline.LoadError` is raised.
+    fn load_more(&self, py: Python<'_>, paths: Vec<PathBuf>) -> PyResult<(usize, usize)> {
+        let mut guard = self.lock()?;
+        let session: &mut Session = &mut guard;
+        py.detach(|| session.load_more(&paths))
+            .map_err(|f| load_error(py, &f))
+    }
+
+    /// Node and edge counts.
+    fn counts(&self) -> PyResult<(usize, usize)> {
+        let session = self.lock()?;
+        let g = session.graph();
+        Ok((g.node_count(), g.edge_count()))
+    }
+
+    /// Looks a node up by exact id; None when there is none.
+    fn node(&self, py: Python<'_>, id: &str) -> PyResult<Option<Py<Node>>> {
+        let session = self.lock()?;
+        let g = session.graph();
+        match g.node_by_key(id) {
+            Some(n) => Ok(Some(Py::new(py, Node::of(g, n))?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Runs the statements of `source` (stopping at the first error) with
+    /// `params` set for this call only and the work budget `budget` (the
+    /// session's when None). Returns one tuple per statement run:
+    /// `("ok", columns, data, message, seconds, text)` or
+    /// `("error", code, message, line, column, rendered, expected, help, text)`.
+    /// Raises KeyboardInterrupt when interrupted (the statement is cancelled
+    /// first, as in the REPL).
+    #[pyo3(signature = (source, origin="<query>", params=None, budget=None))]
+    fn execute<'py>(
+        &self,
+        py: Python<'py>,
+        source: &str,
+        origin: &str,
+        params: Option<&Bound<'py, PyDict>>,
+        budget: Option<u64>,
+    ) -> PyResult<Vec<Bound<'py, PyTuple>>> {
+        let mut values = Vec::new();
+        if let Some(params) = params {
+            for (k, v) in params.iter() {
+                values.push((k.extract::<String>()?, py_to_value(&v)?));
+            }
+        }
+        let mut session = self.lock()?;
+        let outcomes = run::with_call_settings(&mut session, values, budget, |s| {
+            run::execute_interruptibly(py, s, source)
+        })??;
+        outcomes
+            .iter()
+            .map(|o| outcome_to_py(py, &session, o, origin, source))
+            .collect()
+    }
+}
+
+impl NativeGraph {
+    /// The session, or an error when another thread is running a query on
+    /// this graph (waiting would hold the GIL the other thread needs).
+    fn lock(&self) -> PyResult<std::sync::MutexGuard<'_, Session>> {
+        match self.session.try_lock() {
+            Ok(guard) => Ok(guard),
+            Err(std::sync::TryLockError::Poisoned(p)) => Ok(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => Err(PyRuntimeError::new_err(
+                "this graph is running a statement in another thread; \
+                 open a second graph or wait for it",
+            )),
+        }
+    }
+}
+
+/// Where the bundled graph is read from (`$FAULTLINE_DATA` when set).
+#[pyfunction]
+fn bundled_data() -> PyResult<PathBuf> {
+    let dir = bundled_data_dir();
+    if dir.is_dir() {
+        Ok(dir)
+    } else {
+        Err(PyOSError::new_err(format!(
+            "the bundled graph is not at {} (the package reads it from the repository it was \
+             built from); set FAULTLINE_DATA to a graph-data directory or pass paths to open()",
+            dir.display()
+        )))
+    }
+}
+
+/// Faultline's native extension: graph loading and statement execution.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NativeGraph>()?;
+    m.add_class::<convert::Node>()?;
+    m.add_class::<convert::Edge>()?;
+    m.add_class::<convert::Path>()?;
+    m.add_function(wrap_pyfunction!(bundled_data, m)?)?;
+    Ok(())
+}
