@@ -17,10 +17,12 @@ use std::time::Instant;
 
 use indexmap::IndexMap;
 
-use faultline::analysis::{ArcSpec, View, chokepoints, exposure, upstream};
+use faultline::analysis::{
+    ArcSpec, By, Hits, LossQuery, Placer, View, chokepoints, exposure, loss, upstream,
+};
 use faultline::limits::Work;
 use faultline::model::{
-    Direction, EdgeTypeDef, GraphBuilder, NodeId, PropKey, Role, Schema, Value,
+    Direction, EdgeTypeDef, GraphBuilder, ModelFacts, NodeId, PropKey, Role, Schema, Value,
 };
 
 const NATIONS: usize = 50;
@@ -232,6 +234,40 @@ fn run(back: f64) {
         work.used(),
         peak_rss_mb()
     );
+    // The dependency model v2 on the same question (all arcs sources: v1's
+    // system, plus `unknown` on a second thread and the membership chains).
+    let facts = ModelFacts::new(&g);
+    for unknown in [false, true] {
+        let work = Work::unlimited();
+        let t = now();
+        let mut hits = Hits::new(g.node_count());
+        Placer::new(&g, &view, &facts)
+            .closure(&[(nations[0], 1.0, None)], By::Territory, &mut hits, &work)
+            .unwrap();
+        let q = LossQuery {
+            arcs: &arcs,
+            depth: None,
+            by_share: false,
+            cuts: &[],
+            unknown,
+        };
+        let v2 = loss(&g, &view, &facts, &q, &firms, &hits, &work).unwrap();
+        let e = since(t);
+        let same = v2.len() == rows.len()
+            && v2
+                .iter()
+                .zip(&rows)
+                .all(|(a, b)| a.node == b.node && a.loss == b.total);
+        println!(
+            "v2 loss of all firms to {} (unknown {}): {} ({} rows, loss == v1 total: {same}, work {}); peak RSS {}",
+            g.node_name(nations[0]),
+            if unknown { "on" } else { "off" },
+            e,
+            v2.len(),
+            work.used(),
+            peak_rss_mb()
+        );
+    }
     let top = &rows[rows.iter().position(|r| r.total < 1.0).unwrap_or(0)];
     println!(
         "  highest outside T: {} direct {:.4} total {:.4} path {} hops",

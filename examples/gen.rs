@@ -1,8 +1,12 @@
 //! Synthetic supply-chain workload generator for the benchmarks.
 //!
 //! ```text
-//! cargo run --release --example gen -- --nodes N --edges M --out DIR [--seed S]
+//! cargo run --release --example gen -- --nodes N --edges M --out DIR [--seed S] [--validity PERMILLE]
 //! ```
+//!
+//! `--validity 100` gives about one `SUPPLIES` edge in ten a validity
+//! interval (`valid_from` / `valid_to`, time.md), drawn from a PRNG of its
+//! own so the graph is otherwise the same as without it.
 //!
 //! Writes a data set in the Faultline data format (`DIR/schema.toml`,
 //! `DIR/nodes/*.csv`, `DIR/edges/*.csv`) and `DIR/params.txt` with query
@@ -86,6 +90,9 @@ pub struct Args {
     pub out: PathBuf,
     /// The PRNG seed.
     pub seed: u64,
+    /// Per mille of SUPPLIES edges with a validity interval (0: none, and
+    /// no validity columns).
+    pub validity: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -93,6 +100,7 @@ fn parse_args() -> Result<Args, String> {
     let mut edges = None;
     let mut out = None;
     let mut seed = 42u64;
+    let mut validity = 0u64;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} expects a value"));
@@ -106,6 +114,12 @@ fn parse_args() -> Result<Args, String> {
                     .parse()
                     .map_err(|_| format!("--seed expects an unsigned integer, found {v:?}"))?;
             }
+            "--validity" => {
+                let v = value("--validity")?;
+                validity = v.parse().ok().filter(|p| *p <= 1000).ok_or_else(|| {
+                    format!("--validity expects a per mille 0..=1000, found {v:?}")
+                })?;
+            }
             "-h" | "--help" => return Err(usage()),
             other => return Err(format!("unknown argument {other:?}\n{}", usage())),
         }
@@ -116,6 +130,7 @@ fn parse_args() -> Result<Args, String> {
             edges,
             out,
             seed,
+            validity,
         }),
         _ => Err(usage()),
     }
@@ -136,7 +151,7 @@ fn parse_count(flag: &str, text: &str) -> Result<usize, String> {
 }
 
 fn usage() -> String {
-    "usage: gen --nodes N --edges M --out DIR [--seed S]".to_string()
+    "usage: gen --nodes N --edges M --out DIR [--seed S] [--validity PERMILLE]".to_string()
 }
 
 /// How many nodes of each kind; firms are the rest.
@@ -346,7 +361,11 @@ fn write_supplies(
     rng: &mut Rng,
     tiers: &Tiers,
     total: usize,
+    validity: u64,
 ) -> io::Result<Vec<(u32, u32)>> {
+    // Intervals come from a PRNG of their own: the graph is the same with or
+    // without them.
+    let mut dates = Rng(rng.0 ^ 0x5EED_DA7E);
     let firms = tiers.firms;
     // In-degree per customer: `base`, jittered in pairs so the sum stays
     // exact, plus one for `total % firms` customers spread evenly.
@@ -365,7 +384,11 @@ fn write_supplies(
     }
     let mut edges = Vec::with_capacity(total);
     let mut w = create(path)?;
-    writeln!(w, "from,to,type,share")?;
+    if validity > 0 {
+        writeln!(w, "from,to,type,share,valid_from,valid_to")?;
+    } else {
+        writeln!(w, "from,to,type,share")?;
+    }
     let mut suppliers = Vec::new();
     let mut weights = Vec::new();
     for (customer, &d) in degree.iter().enumerate() {
@@ -383,12 +406,37 @@ fn write_supplies(
                 let units = ((wgt / sum * budget * 10_000.0).floor() as u32).max(1);
                 write_share(&mut w, units)?;
             }
+            if validity > 0 {
+                write_interval(&mut w, &mut dates, validity)?;
+            }
             w.write_all(b"\n")?;
             edges.push((supplier as u32, customer as u32));
         }
     }
     w.flush()?;
     Ok(edges)
+}
+
+/// `,valid_from,valid_to` for one edge in `permille`: half start in
+/// 2010..2024 and hold on, a third end in 2015..2024 (so they are hidden
+/// today), the rest start and end; the others get two empty cells.
+fn write_interval(w: &mut impl Write, rng: &mut Rng, permille: u64) -> io::Result<()> {
+    if rng.permille() >= permille {
+        return w.write_all(b",,");
+    }
+    let year = |rng: &mut Rng, from: usize| from + rng.below(15);
+    let day = |rng: &mut Rng| (1 + rng.below(12), 1 + rng.below(28));
+    match rng.below(6) {
+        0..=2 => {
+            let (m, d) = day(rng);
+            write!(w, ",{}-{m:02}-{d:02},", year(rng, 2010))
+        }
+        3 | 4 => write!(w, ",,{}", 2015 + rng.below(10)),
+        _ => {
+            let from = year(rng, 2005);
+            write!(w, ",{from},{}", from + 1 + rng.below(10))
+        }
+    }
 }
 
 /// Breadth-first distances (in hops) from `source` over `adj` (CSR).
@@ -586,6 +634,7 @@ pub fn generate(args: &Args) -> Result<(), String> {
         &mut rng,
         &tiers,
         supplies_total,
+        args.validity,
     )
     .map_err(io_err)?;
 

@@ -58,13 +58,16 @@ for nation in ["Taiwan", "China"]:
     show(f"NVIDIA's exposure to {nation}", g.query("exposure of $firm to $n", firm="NVIDIA", n=nation))
 
 # %% Where are the single points of failure of Microsoft's AI compute?
-chokepoints = g.query('chokepoints of "Microsoft" top 8')
+chokepoints = g.query('chokepoints of "Microsoft" kinds Firm, Technology top 8')
 show("Microsoft's chokepoints", chokepoints)
 
-# %% If the US and China decouple, whose exposure to China changes most?
+# %% Which firms outside Taiwan would a blockade of Taiwan hit hardest?
+show("A blockade of Taiwan", g.query('impact of "Taiwan" on (f:Firm) excluding members top 5'))
+
+# %% If the US and China decouple, what does the decoupling itself cost each firm?
 # The scenario stays defined on `g` for the cells after this one.
 g.query('scenario decoupling = decouple "United States" and "China"')
-decoupling = g.query('compare decoupling: exposure of (f:Firm) to "China" top 8')
+decoupling = g.query("impact of decoupling on (f:Firm) top 8")
 show("Decoupling the US and China", decoupling)
 
 # %% One answer as a chart: Microsoft's chokepoints.
@@ -78,11 +81,13 @@ if not opts.no_plot:
     except ImportError:
         print("matplotlib is not installed: skipping the chart (pip install matplotlib)", file=sys.stderr)
     else:
-        names = [node.name for node in chokepoints.column("node")]
-        scores = chokepoints.column("exposure")
+        # The set itself comes first (loss 1): chart the others.
+        rows = [(n.name, loss) for n, _kind, loss in chokepoints if n.name != "Microsoft"]
+        names = [name for name, _ in rows]
+        scores = [loss for _, loss in rows]
         fig, ax = plt.subplots(figsize=(8, 4))
         ax.barh(names[::-1], scores[::-1], color="#c0392b")
-        ax.set_xlabel("exposure of Microsoft if the node fails")
+        ax.set_xlabel("loss: the fraction of Microsoft's output that stops if the node fails")
         ax.set_title("Single points of failure of Microsoft's AI compute")
         fig.tight_layout()
         if opts.plot:

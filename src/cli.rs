@@ -6,14 +6,16 @@
 //! Output goes through explicit writers so a closed pipe (`faultline check |
 //! head -1`) ends the program quietly instead of panicking in `println!`.
 
+use std::borrow::Cow;
 use std::ffi::OsString;
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::diag::escape_for_terminal;
 use crate::load::{LoadFailure, LoadOptions, Loaded, bundled_data_dir, load};
 use crate::model::Date;
 use crate::output::Format as OutputFormat;
@@ -76,6 +78,10 @@ pub enum Command {
         /// The curated graph to resolve names against (default: the bundled graph).
         #[arg(long, value_name = "DIR")]
         curated: Option<PathBuf>,
+        /// List every skipped, adjusted and unmatched item and every note
+        /// (without it: counts and the first unmatched entities).
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Validate data and print node counts by kind and edge counts by type.
     Check {
@@ -121,6 +127,14 @@ pub struct ExecArgs {
     /// Work budget per statement, in expanded edges.
     #[arg(long, value_name = "N")]
     pub budget: Option<u64>,
+    /// Memory budget per statement (bytes, or e.g. `512M`, `4G`; default a
+    /// quarter of the machine's memory).
+    #[arg(long, value_name = "SIZE", value_parser = crate::limits::parse_memory_size)]
+    pub memory_budget: Option<u64>,
+    /// Most rows a result shows (default 10000); a result cut short says so
+    /// (in the table, the JSON `message`, or on stderr for CSV).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
     /// Print how long each statement took (to stderr).
     #[arg(long)]
     pub timing: bool,
@@ -208,7 +222,8 @@ where
             src,
             out,
             curated,
-        }) => cmd_import(&set, src, out, curated),
+            verbose,
+        }) => cmd_import(&set, src, out, curated, verbose),
     };
     match outcome {
         Ok(code) => code,
@@ -381,11 +396,21 @@ fn start_session(data: &DataArgs, exec: &ExecArgs) -> Result<Session, CliError> 
     }
     for (name, value) in &exec.params {
         session
-            .set_param(name, parse_param_value(value))
+            .set_param(
+                name,
+                parse_param_value(value)
+                    .map_err(|e| CliError::Usage(format!("--param {name}: {e}")))?,
+            )
             .map_err(CliError::Usage)?;
     }
     if let Some(budget) = exec.budget {
         session.settings.budget = budget;
+    }
+    if let Some(limit) = exec.limit {
+        session.settings.row_limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    }
+    if let Some(bytes) = exec.memory_budget {
+        session.settings.memory_budget = bytes;
     }
     session.settings.format = match exec.format {
         Format::Table => OutputFormat::Table,
@@ -412,11 +437,24 @@ fn run_source(
         match &o.result {
             Ok(result) => {
                 let format = session.settings.format;
-                out.write_all(crate::output::render(session.graph(), result, format).as_bytes())?;
+                let text = crate::output::render(session.graph(), result, format);
+                if format == OutputFormat::Csv && io::stdout().is_terminal() {
+                    // CSV keeps the data exact for files and pipes; on a
+                    // terminal control characters are shown escaped.
+                    for line in text.split_inclusive('\n') {
+                        let body = line.strip_suffix('\n').unwrap_or(line);
+                        out.write_all(escape_for_terminal(body).as_bytes())?;
+                        out.write_all(&line.as_bytes()[body.len()..])?;
+                    }
+                } else {
+                    out.write_all(text.as_bytes())?;
+                }
                 if format == OutputFormat::Csv
                     && let Some(message) = &result.message
                 {
-                    let _ = writeln!(err, "{message}");
+                    for line in message.lines() {
+                        let _ = writeln!(err, "{}", escape_for_terminal(line));
+                    }
                 }
             }
             Err(d) => {
@@ -437,13 +475,19 @@ fn run_source(
     })
 }
 
-/// `faultline import SET [SRC OUT]`: runs an importer and prints what it
-/// skipped, adjusted or could not match, then a summary.
+/// Unmatched entities listed without `--verbose`.
+const IMPORT_UNMATCHED_SHOWN: usize = 10;
+
+/// `faultline import SET [SRC OUT] [--verbose]`: runs an importer and
+/// prints a summary: counts of what it skipped, adjusted, could not match
+/// and noted, the first unmatched entities, and what it wrote; `--verbose`
+/// lists every item.
 fn cmd_import(
     set: &str,
     src: Option<PathBuf>,
     out: Option<PathBuf>,
     curated: Option<PathBuf>,
+    verbose: bool,
 ) -> Result<ExitCode, CliError> {
     use crate::import::{DataSet, import};
     let curated = curated.unwrap_or_else(bundled_data_dir);
@@ -468,14 +512,22 @@ fn cmd_import(
         let out = out.clone().unwrap_or_else(|| d.default_output(&curated));
         match import(d, &src, &out, &curated) {
             Ok(r) => {
-                for (title, lines) in [
-                    ("skipped or adjusted", &r.skipped),
-                    ("unmatched", &r.unmatched),
-                    ("notes", &r.notes),
+                for (title, lines, shown) in [
+                    ("skipped or adjusted", &r.skipped, 0),
+                    ("unmatched", &r.unmatched, IMPORT_UNMATCHED_SHOWN),
+                    ("notes", &r.notes, 0),
                 ] {
                     writeln!(stdout, "{} {title}: {}", d.name(), lines.len())?;
-                    for l in lines.iter() {
+                    let shown = if verbose { lines.len() } else { shown };
+                    for l in lines.iter().take(shown) {
                         writeln!(stdout, "  {l}")?;
+                    }
+                    if lines.len() > shown {
+                        writeln!(
+                            stdout,
+                            "  ({} more; --verbose lists them)",
+                            lines.len() - shown
+                        )?;
                     }
                 }
                 writeln!(
@@ -510,9 +562,10 @@ fn cmd_check(data: &DataArgs) -> Result<ExitCode, CliError> {
 /// sorted by name, in two aligned columns.
 pub fn write_counts(out: &mut impl Write, loaded: &Loaded) -> io::Result<()> {
     let g = &loaded.graph;
-    let mut kinds: Vec<(&str, usize)> = g
+    // Kind and edge-type names come from the data: escaped for the terminal.
+    let mut kinds: Vec<(Cow<str>, usize)> = g
         .kinds()
-        .map(|(k, name)| (name, g.nodes_of_kind(k).len()))
+        .map(|(k, name)| (escape_for_terminal(name), g.nodes_of_kind(k).len()))
         .collect();
     kinds.sort();
     let mut per_type = vec![0usize; g.edge_types().count()];
@@ -521,9 +574,9 @@ pub fn write_counts(out: &mut impl Write, loaded: &Loaded) -> io::Result<()> {
             *n += 1;
         }
     }
-    let mut types: Vec<(&str, usize)> = g
+    let mut types: Vec<(Cow<str>, usize)> = g
         .edge_types()
-        .map(|(t, info)| (&*info.name, per_type[t.index()]))
+        .map(|(t, info)| (escape_for_terminal(&info.name), per_type[t.index()]))
         .collect();
     types.sort();
     let width = kinds

@@ -77,13 +77,13 @@ impl Diagnostic {
 
     /// Says what was expected.
     pub fn expected(mut self, expected: impl Into<String>) -> Diagnostic {
-        self.expected = Some(expected.into());
+        self.expected = Some(tidy_message(expected.into()));
         self
     }
 
     /// Adds a hint.
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(tidy_message(help.into()));
         self
     }
 
@@ -96,6 +96,7 @@ impl Diagnostic {
             let text = source.lines().nth(line - 1).unwrap_or("");
             let gutter = line.to_string().len();
             let pad = " ".repeat(gutter);
+            let origin = escape_for_terminal(origin);
             out.push_str(&format!("{pad}--> {origin}:{line}:{col}\n"));
             out.push_str(&format!("{pad} |\n"));
             let line_start = line_start(source, span.start);
@@ -164,7 +165,7 @@ fn line_start(source: &str, offset: usize) -> usize {
 /// around the fault with `…` at the cuts.
 fn excerpt(text: &str, at: usize, width: usize) -> (String, usize, usize) {
     let clean = |c: char| {
-        if c.is_control() && c != '\t' {
+        if unsafe_for_terminal(c) && c != '\t' {
             '\u{FFFD}'
         } else {
             c
@@ -190,6 +191,43 @@ fn excerpt(text: &str, at: usize, width: usize) -> (String, usize, usize) {
     (shown, caret_at, width)
 }
 
+/// Whether `c` must not reach a terminal raw: control characters (C0,
+/// DEL, C1, which start escape sequences) and the bidirectional overrides
+/// and isolates (which reorder what is shown).
+pub fn unsafe_for_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The text with every character [`unsafe_for_terminal`] escaped
+/// (`\u{1b}`, `\n`): the one escaping function for everything from the
+/// data or a query that is printed (tables, `check`, errors and their
+/// help lines, REPL messages). Borrowed when there is nothing to escape.
+pub fn escape_for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(unsafe_for_terminal) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_for_terminal(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A value for a message: whole when short, else its first characters,
+/// `…` and its length in bytes (for values quoted other than with
+/// backticks, which [`tidy_message`] cuts by itself).
+pub fn cut_value(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.chars().nth(MAX_QUOTED).is_none() {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let head: String = value.chars().take(MAX_QUOTED - 20).collect();
+    std::borrow::Cow::Owned(format!("{head}… ({} bytes)", value.len()))
+}
+
 /// The longest part of a message between backticks (a value from the data
 /// or the query) that is shown whole.
 const MAX_QUOTED: usize = 80;
@@ -202,7 +240,7 @@ const MAX_MESSAGE: usize = 1000;
 /// message is cut at `MAX_MESSAGE` characters. Data files and queries can
 /// hold anything; their errors must still be one readable line.
 pub fn tidy_message(message: String) -> String {
-    let needs_work = message.len() > MAX_QUOTED || message.chars().any(char::is_control);
+    let needs_work = message.len() > MAX_QUOTED || message.chars().any(unsafe_for_terminal);
     if !needs_work {
         return message;
     }
@@ -220,13 +258,7 @@ pub fn tidy_message(message: String) -> String {
         } else {
             part.to_string()
         };
-        for c in shown.chars() {
-            if c.is_control() {
-                out.extend(c.escape_default());
-            } else {
-                out.push(c);
-            }
-        }
+        out.push_str(&escape_for_terminal(&shown));
         if out.len() > 4 * MAX_MESSAGE {
             break;
         }
@@ -297,7 +329,7 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
+        f.write_str(&escape_for_terminal(&self.file))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {

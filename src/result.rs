@@ -24,6 +24,35 @@ impl Cell {
     /// The null cell.
     pub const NULL: Cell = Cell::Value(Value::Null);
 
+    /// About how many bytes the cell holds (itself and what it owns), for
+    /// the memory budget: strings by length, lists by their items, paths by
+    /// their nodes and edges.
+    pub fn approx_bytes(&self) -> u64 {
+        const CELL: u64 = std::mem::size_of::<Cell>() as u64;
+        fn value_bytes(v: &Value) -> u64 {
+            match v {
+                Value::Str(s) => s.len() as u64,
+                Value::List(items) => items.iter().map(|i| 32 + value_bytes(i)).sum(),
+                _ => 0,
+            }
+        }
+        CELL + match self {
+            Cell::Value(v) => value_bytes(v),
+            Cell::Path(p) => 4 * (p.nodes.len() + p.edges.len()) as u64,
+            Cell::List(items) => items.iter().map(Cell::approx_bytes).sum(),
+            Cell::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| 16 + k.len() as u64 + v.approx_bytes())
+                .sum(),
+            Cell::Node(_) | Cell::Edge(_) => 0,
+        }
+    }
+
+    /// About how many bytes a row of cells holds.
+    pub fn row_bytes(row: &[Cell]) -> u64 {
+        24 + row.iter().map(Cell::approx_bytes).sum::<u64>()
+    }
+
     /// Whether the cell is null.
     pub fn is_null(&self) -> bool {
         matches!(self, Cell::Value(Value::Null))

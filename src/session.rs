@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::analysis::View;
@@ -17,11 +18,25 @@ use crate::output::Format;
 use crate::query::time::Timeline;
 use crate::query::{self, Env, Params, Scenarios};
 use crate::result::ResultSet;
-use crate::syntax::ast::{ExportFormat, ExportStmt, Statement, StatementKind};
+use crate::syntax::ast::{ExportFormat, ExportStmt, GraphLayout, Statement, StatementKind};
 use crate::syntax::{parse_statement, split_statements};
 
 /// The default cap on rows shown per result.
 pub const DEFAULT_ROW_LIMIT: usize = 10_000;
+
+/// Budget units per node and edge of the loaded graph (see [`budget_for`]).
+pub const BUDGET_PER_ITEM: u64 = 100;
+
+/// The default work budget for a graph: [`BUDGET_PER_ITEM`] units per node
+/// and edge, and never less than [`DEFAULT_BUDGET`]. An analysis over the
+/// whole graph (a traversal, an exposure solve, a chokepoint sweep) spends a
+/// small multiple of the graph's size, so it runs at the default on any
+/// graph; a runaway enumeration (a cartesian product, all paths) grows
+/// faster than the graph and still stops.
+pub fn budget_for(g: &Graph) -> u64 {
+    let items = (g.node_count() as u64).saturating_add(g.edge_count() as u64);
+    items.saturating_mul(BUDGET_PER_ITEM).max(DEFAULT_BUDGET)
+}
 
 /// Settings a user can change (`--format`, `:format`, `:budget`, ...).
 #[derive(Clone, Debug)]
@@ -34,6 +49,11 @@ pub struct Settings {
     pub row_limit: usize,
     /// Print timings.
     pub timing: bool,
+    /// The memory budget per statement, in bytes.
+    pub memory_budget: u64,
+    /// Columns a table is fitted to in the REPL (`:width N`); `None`: the
+    /// terminal's width.
+    pub width: Option<usize>,
 }
 
 impl Default for Settings {
@@ -43,6 +63,8 @@ impl Default for Settings {
             budget: DEFAULT_BUDGET,
             row_limit: DEFAULT_ROW_LIMIT,
             timing: false,
+            memory_budget: crate::limits::default_memory_budget(),
+            width: None,
         }
     }
 }
@@ -60,12 +82,17 @@ pub struct Outcome {
 
 /// Graph, parameters, scenarios and settings.
 pub struct Session {
-    graph: Graph,
+    graph: Arc<Graph>,
     params: Params,
     scenarios: Scenarios,
     /// User settings.
     pub settings: Settings,
     cancel: CancelFlag,
+    /// The text of each scenario's definition, in order, so `:load` can
+    /// define them again over the merged graph.
+    scenario_sources: Vec<(String, String)>,
+    /// Notices for the user from the last `:load` (scenarios dropped).
+    notices: Vec<String>,
     /// The date statements see (`--at`, `:at`; default today).
     date: Date,
     timeline: Timeline,
@@ -73,12 +100,27 @@ pub struct Session {
 
 /// Parses a parameter value as typed on the command line or in `:param`:
 /// an FQL literal (`42`, `-1.5`, `true`, `null`, `"quoted"`), else the text
-/// itself as a string.
-pub fn parse_param_value(text: &str) -> Value {
+/// itself as a string. An integer beyond 64 bits is an error, not a
+/// float that silently lost its digits.
+pub fn parse_param_value(text: &str) -> Result<Value, String> {
     let t = text.trim();
     if let Ok(i) = t.parse::<i64>() {
-        return Value::Int(i);
+        return Ok(Value::Int(i));
     }
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "`{t}` is an integer beyond 64 bits; expected an integer from {} to {} \
+             (quote it for a string, or write it with an exponent such as 1e23 for a float)",
+            i64::MIN,
+            i64::MAX
+        ));
+    }
+    Ok(parse_param_text(t))
+}
+
+/// The non-integer forms of [`parse_param_value`].
+fn parse_param_text(t: &str) -> Value {
     if let Ok(f) = t.parse::<f64>()
         && f.is_finite()
         && t.bytes().any(|b| b.is_ascii_digit())
@@ -122,15 +164,27 @@ pub fn check_param_name(name: &str) -> Result<(), String> {
 impl Session {
     /// A session over a loaded graph.
     pub fn new(graph: Graph) -> Session {
+        let settings = Settings {
+            budget: budget_for(&graph),
+            ..Settings::default()
+        };
         Session {
-            graph,
+            graph: Arc::new(graph),
             params: Params::new(),
             scenarios: Scenarios::new(),
-            settings: Settings::default(),
+            settings,
             cancel: CancelFlag::new(),
+            scenario_sources: Vec::new(),
+            notices: Vec::new(),
             date: Date::today(),
             timeline: Timeline::new(Date::today()),
         }
+    }
+
+    /// Notices from the last `:load` (scenarios that could not be defined
+    /// again over the merged graph), emptied by the call.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
     }
 
     /// The date statements see the graph at (time.md).
@@ -158,6 +212,13 @@ impl Session {
     /// The graph.
     pub fn graph(&self) -> &Graph {
         &self.graph
+    }
+
+    /// The graph, shared: embedding code keeps it to read the nodes of a
+    /// result after the session has moved on (a later `load_more` replaces
+    /// the session's graph but not this one).
+    pub fn shared_graph(&self) -> Arc<Graph> {
+        Arc::clone(&self.graph)
     }
 
     /// The flag that cancels the running statement (Ctrl-C).
@@ -189,17 +250,52 @@ impl Session {
         &self.scenarios
     }
 
-    /// Merges more data into the graph (`:load`). On failure the graph is
-    /// unchanged. Scenarios are kept (their ids stay valid: merging only adds).
+    /// Merges more data into the graph (`:load`). On failure, or when the
+    /// cancel flag is set (Ctrl-C), the graph is unchanged. Scenarios are
+    /// defined again over the merged graph (a `cut` between two firms also
+    /// cuts edges the new data adds); one that no longer can be (a name now
+    /// ambiguous) is dropped with a notice ([`Session::take_notices`]).
     pub fn load_more(&mut self, paths: &[PathBuf]) -> Result<(usize, usize), LoadFailure> {
-        let loaded = load::load_into(&self.graph, paths, &LoadOptions::default())?;
+        self.cancel.reset();
+        let opts = LoadOptions {
+            cancel: Some(self.cancel.clone()),
+            ..LoadOptions::default()
+        };
+        let loaded = load::load_into(&self.graph, paths, &opts)?;
         let added = (
             loaded.graph.node_count() - self.graph.node_count(),
             loaded.graph.edge_count() - self.graph.edge_count(),
         );
-        self.graph = loaded.graph;
+        // A budget the user did not set follows the graph's size.
+        if self.settings.budget == budget_for(&self.graph) {
+            self.settings.budget = budget_for(&loaded.graph);
+        }
+        self.graph = Arc::new(loaded.graph);
         self.timeline.clear();
+        self.refresh_scenarios();
         Ok(added)
+    }
+
+    /// Defines every scenario again, in the order they were defined.
+    fn refresh_scenarios(&mut self) {
+        let sources = std::mem::take(&mut self.scenario_sources);
+        self.scenarios.clear();
+        for (name, text) in sources {
+            let outcomes = self.execute(&text, false);
+            if let Some(Err(d)) = outcomes.last().map(|o| &o.result) {
+                self.notices.push(format!(
+                    "scenario {name} was dropped: it cannot be defined over the merged graph: {d}"
+                ));
+            }
+        }
+    }
+
+    /// Records a scenario's definition (replacing an earlier one of the
+    /// same name).
+    fn remember_scenario(&mut self, name: &str, text: &str) {
+        self.scenario_sources.retain(|(n, _)| n != name);
+        self.scenario_sources
+            .push((name.to_string(), text.to_string()));
     }
 
     /// Runs every statement of `source` in order. Stops at the first error
@@ -209,7 +305,17 @@ impl Session {
         for span in split_statements(source) {
             self.cancel.reset();
             let started = Instant::now();
-            let result = parse_statement(source, span).and_then(|stmt| self.run(source, &stmt));
+            let parsed = parse_statement(source, span);
+            let result = match &parsed {
+                Ok(stmt) => self.run(source, stmt),
+                Err(d) => Err(d.clone()),
+            };
+            if let (Ok(stmt), Ok(_)) = (&parsed, &result)
+                && let StatementKind::Scenario(s) = &stmt.kind
+            {
+                let text = source.get(span.start..span.end).unwrap_or("");
+                self.remember_scenario(&s.name.name, text);
+            }
             let failed = result.is_err();
             outcomes.push(Outcome {
                 span,
@@ -224,7 +330,8 @@ impl Session {
     }
 
     fn run(&mut self, source: &str, stmt: &Statement) -> Result<ResultSet, Diagnostic> {
-        let work = Work::new(self.settings.budget, self.cancel.clone());
+        let work = Work::new(self.settings.budget, self.cancel.clone())
+            .with_memory_budget(self.settings.memory_budget);
         let mut env = Env {
             graph: &self.graph,
             params: &self.params,
@@ -268,18 +375,34 @@ impl Session {
             }
             undated = Some(plain);
         }
-        let mut result = match &stmt.kind {
-            StatementKind::Export(ex) => {
-                export_statement(&mut env, ex, &view, undated.as_ref(), stmt.span)?
-            }
-            _ => query::execute(&mut env, stmt, &view)?.result,
+        let outcome = match &stmt.kind {
+            StatementKind::Export(ex) => export_statement(
+                &mut env,
+                ex,
+                &view,
+                undated.as_ref(),
+                stmt.span,
+                &self.cancel,
+            ),
+            _ => query::execute(&mut env, stmt, &view).map(|e| e.result),
         };
+        let mut result = outcome.map_err(|mut d| {
+            if d.code == "E0401" {
+                d.message.push_str(&format!(
+                    " (it stopped after {} units; the default for this graph is {})",
+                    work.used(),
+                    budget_for(&self.graph)
+                ));
+            }
+            d
+        })?;
         let limit = self.settings.row_limit;
         if result.rows.len() > limit {
             let total = result.rows.len();
             result.rows.truncate(limit);
-            let notice =
-                format!("showing the first {limit} of {total} rows (change with :limit N)");
+            let notice = format!(
+                "showing the first {limit} of {total} rows (change with --limit N, or :limit N in the REPL)"
+            );
             result.message = Some(match result.message.take() {
                 Some(m) => format!("{m}\n{notice}"),
                 None => notice,
@@ -287,6 +410,31 @@ impl Session {
         }
         Ok(result)
     }
+}
+
+/// `export chart "FILE.svg" from STATEMENT`: a bar chart of the rows.
+fn chart_statement(
+    env: &mut Env,
+    ex: &ExportStmt,
+    view: &View,
+    span: Span,
+) -> Result<ResultSet, Diagnostic> {
+    let Some(inner) = &ex.from else {
+        return Err(Diagnostic::new("E0501", "a chart needs rows to draw")
+            .at(span)
+            .expected("`from` and a statement, e.g. `export chart \"x.svg\" from exposure of (f:Firm) to \"Taiwan\" top 10`"));
+    };
+    let result = query::execute(env, inner, view)?.result;
+    let svg = export::to_chart(env.graph, &result, &inner.to_string())
+        .map_err(|e| Diagnostic::new("E0501", e).at(inner.span))?;
+    export::write_atomic(FsPath::new(&ex.file), svg.as_bytes())
+        .map_err(|e| Diagnostic::new("E0501", e.to_string()).at(span))?;
+    let bars = result.rows.len().min(export::MAX_BARS);
+    Ok(ResultSet::message(format!(
+        "exported a chart of {bars} row{} to {}",
+        if bars == 1 { "" } else { "s" },
+        ex.file
+    )))
 }
 
 /// `export ...`; with `undated` (`with ended`), also what the date hides:
@@ -298,7 +446,11 @@ fn export_statement(
     view: &View,
     undated: Option<&View>,
     span: Span,
+    cancel: &CancelFlag,
 ) -> Result<ResultSet, Diagnostic> {
+    if ex.format == ExportFormat::Chart {
+        return chart_statement(env, ex, view, span);
+    }
     let g = env.graph;
     let mut sub = match &ex.from {
         Some(inner) => {
@@ -332,6 +484,16 @@ fn export_statement(
     let fail = |e: export::ExportError| Diagnostic::new("E0501", e.to_string()).at(span);
     let opts = DotOptions {
         clusters: ex.clusters,
+        layout: ex.layout.map(|l| match l {
+            GraphLayout::Dot => export::Layout::Dot,
+            GraphLayout::Sfdp => export::Layout::Sfdp,
+            GraphLayout::Neato => export::Layout::Neato,
+        }),
+        labels: ex.labels,
+    };
+    let limits = export::RenderLimits {
+        timeout: export::DEFAULT_RENDER_TIMEOUT,
+        cancel: cancel.clone(),
     };
     let day = undated.map(|_| env.date);
     match ex.format {
@@ -345,21 +507,76 @@ fn export_statement(
         ExportFormat::Graphml => {
             export::write_atomic(path, export::to_graphml(g, &sub).as_bytes()).map_err(fail)?
         }
-        ExportFormat::Svg => {
-            let dot = export::to_dot_at(g, &sub, &opts, day);
-            export::render_with_graphviz(&dot, ImageFormat::Svg, path).map_err(fail)?
+        ExportFormat::Html => {
+            export::write_atomic(path, export::to_html(g, &sub).as_bytes()).map_err(fail)?
         }
-        ExportFormat::Png => {
+        ExportFormat::Chart => return chart_statement(env, ex, view, span),
+        ExportFormat::Svg | ExportFormat::Png => {
+            let image = if ex.format == ExportFormat::Svg {
+                ImageFormat::Svg
+            } else {
+                ImageFormat::Png
+            };
             let dot = export::to_dot_at(g, &sub, &opts, day);
-            export::render_with_graphviz(&dot, ImageFormat::Png, path).map_err(fail)?
+            export::render_limited(&dot, image, path, &limits).map_err(fail)?
         }
     }
-    Ok(ResultSet::message(format!(
+    let mut message = format!(
         "exported {} node{} and {} edge{} to {}",
         sub.nodes.len(),
         if sub.nodes.len() == 1 { "" } else { "s" },
         sub.edges.len(),
         if sub.edges.len() == 1 { "" } else { "s" },
         ex.file
-    )))
+    );
+    if matches!(ex.format, ExportFormat::Svg | ExportFormat::Png)
+        && let Some(note) = export::readability_note(sub.nodes.len())
+    {
+        message.push('\n');
+        message.push_str(&note);
+    }
+    Ok(ResultSet::message(message))
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+    use crate::model::GraphBuilder;
+
+    /// A ring of `n` firms, each depending on the next.
+    fn ring(n: usize) -> Graph {
+        let mut b = GraphBuilder::new();
+        let firm = b.kind("Firm");
+        let dep = b.edge_type("DEPENDS_ON");
+        let ids: Vec<_> = (0..n)
+            .map(|i| {
+                b.add_node(&format!("f{i}"), firm, &format!("F{i}"), vec![], [])
+                    .expect("fresh id")
+            })
+            .collect();
+        for i in 0..n {
+            b.add_edge(ids[i], ids[(i + 1) % n], dep, []);
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn the_default_budget_scales_with_the_graph() {
+        assert_eq!(budget_for(&ring(10)), DEFAULT_BUDGET);
+        let big = ring(100_000);
+        assert_eq!(budget_for(&big), 200_000 * BUDGET_PER_ITEM);
+        let mut s = Session::new(big);
+        assert_eq!(s.settings.budget, 200_000 * BUDGET_PER_ITEM);
+        // A whole-graph traversal runs at the default...
+        let out = s.execute("downstream of \"f0\" via DEPENDS_ON", false);
+        assert!(out[0].result.is_ok(), "{:?}", out[0].result);
+        let mut small = Session::new(ring(1_000));
+        let out = small.execute("exposure of (f:Firm) to \"f0\" via DEPENDS_ON top 3", false);
+        assert!(out[0].result.is_ok(), "{:?}", out[0].result);
+        // ...while a runaway enumeration still stops, saying how far it got.
+        let out = s.execute("match (a), (b) return count(*)", false);
+        let err = out[0].result.as_ref().expect_err("10^10 rows stop");
+        assert_eq!(err.code, "E0401");
+        assert!(err.message.contains("it stopped after"), "{}", err.message);
+    }
 }

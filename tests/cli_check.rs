@@ -234,3 +234,24 @@ fn a_closed_stdout_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(text(&out.stderr), "");
 }
+
+/// `faultline import` prints a summary: counts, the first unmatched
+/// entities, what it wrote; `--verbose` lists every item.
+#[test]
+fn import_prints_a_summary_and_details_with_verbose() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/graph-data/sources/epoch");
+    let out = dir.path().join("epoch");
+    let quiet = faultline(&["import", "epoch", src, path(&out)]);
+    assert!(quiet.status.success(), "{}", text(&quiet.stderr));
+    let quiet = text(&quiet.stdout);
+    assert!(quiet.lines().count() <= 20, "a summary:\n{quiet}");
+    assert!(quiet.contains("epoch unmatched: "), "{quiet}");
+    assert!(quiet.contains("--verbose lists them"), "{quiet}");
+    assert!(quiet.contains("imported epoch into"), "{quiet}");
+    let verbose = faultline(&["import", "epoch", src, path(&out), "--verbose"]);
+    assert!(verbose.status.success(), "{}", text(&verbose.stderr));
+    let verbose = text(&verbose.stdout);
+    assert!(verbose.lines().count() > 100, "every item:\n{verbose}");
+    assert!(!verbose.contains("--verbose lists them"), "{verbose}");
+}

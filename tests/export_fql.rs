@@ -263,6 +263,65 @@ fn exporting_to_a_missing_directory_is_a_clear_error() {
     assert!(err.message.contains("/nonexistent-dir"), "{}", err.message);
 }
 
+/// The whole bundled graph as a picture: laid out by `sfdp` without edge
+/// labels (chosen by size), it finishes and draws every node and edge; the
+/// message says the picture is too large to read and what to do.
+#[test]
+fn the_whole_bundled_graph_renders_to_svg() {
+    if !faultline::export::dot_available() {
+        eprintln!("skipped: Graphviz's `dot` is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = bundled();
+    let (n, m) = (g.node_count(), g.edge_count());
+    let mut s = Session::new(g);
+    let svg = dir.path().join("all.svg");
+    let said = run(&mut s, &format!("export svg {svg:?}"));
+    assert!(
+        said.contains(&format!("exported {n} nodes and {m} edges")),
+        "{said}"
+    );
+    assert!(
+        said.contains("too many to read") && said.contains("depth 1"),
+        "{said}"
+    );
+    let text = std::fs::read_to_string(&svg).expect("SVG written");
+    assert_eq!(text.matches("class=\"node\"").count(), n);
+    assert_eq!(text.matches("class=\"edge\"").count(), m);
+}
+
+/// `layout` and `labels` reach the DOT; direction is consistent: a
+/// `SUPPLIES` edge (the provider first) is laid out dependent first.
+#[test]
+fn export_options_choose_the_layout_and_labels() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = faultline::load::load(&[mini()], &LoadOptions::default())
+        .expect("mini loads")
+        .graph;
+    let mut s = Session::new(g);
+    let dot = dir.path().join("g.dot");
+    run(
+        &mut s,
+        &format!("export dot {dot:?} layout neato labels off"),
+    );
+    let text = std::fs::read_to_string(&dot).expect("DOT written");
+    assert!(text.contains("layout=neato"), "{text}");
+    assert!(!text.contains("[label=\"SUPPLIES"), "{text}");
+    run(&mut s, &format!("export dot {dot:?}"));
+    let text = std::fs::read_to_string(&dot).expect("DOT written");
+    assert!(text.contains("layout=dot"), "{text}");
+    let supplies: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("[label=\"SUPPLIES"))
+        .collect();
+    assert!(!supplies.is_empty(), "{text}");
+    assert!(
+        supplies.iter().all(|l| l.contains("dir=back")),
+        "{supplies:?}"
+    );
+}
+
 /// Every node's and edge's validity, by ids, sorted.
 fn intervals(g: &Graph) -> Vec<String> {
     let mut out: Vec<String> = g

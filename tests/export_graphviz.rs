@@ -116,7 +116,14 @@ fn graphviz_draws_exactly_the_exported_graph() {
         let mut check = sub.clone();
         check.normalize(&g);
         for clusters in [false, true] {
-            let dot = to_dot(&g, sub, &DotOptions { clusters });
+            let dot = to_dot(
+                &g,
+                sub,
+                &DotOptions {
+                    clusters,
+                    ..Default::default()
+                },
+            );
             let svg = dir.path().join(format!("{name}-{clusters}.svg"));
             let rendered = render_with_graphviz(&dot, ImageFormat::Svg, &svg);
             let error = rendered.err().map(|e| e.to_string());
@@ -173,7 +180,10 @@ fn a_written_dot_file_renders_with_the_dot_command() {
     let dot = to_dot(
         &g,
         &Subgraph::whole(&g, &View::full()),
-        &DotOptions { clusters: true },
+        &DotOptions {
+            clusters: true,
+            ..Default::default()
+        },
     );
     write_atomic(&dot_path, dot.as_bytes()).expect("the DOT is written");
     // What the README tells users to run.

@@ -465,6 +465,7 @@ fn arbitrary_file(name: &str, bytes: &[u8]) {
     let opts = LoadOptions {
         skip_bad_rows: true,
         max_problems: 3,
+        ..LoadOptions::default()
     };
     let _ = load(&[dir.path().to_path_buf()], &opts);
 }

@@ -151,6 +151,101 @@ fn repl_history_survives_a_restart() {
 }
 
 #[test]
+fn repl_waits_for_the_semicolon_once_a_statement_spans_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut p = start(&dir.path().join("history"));
+    p.send_line("match (f:Firm)").expect("send");
+    p.exp_string("..> ").expect("a continuation prompt");
+    // Complete without `;`: a statement over lines waits for it.
+    p.send_line("  where f.founded < 1970").expect("send");
+    p.exp_string("..> ").expect("still continuing");
+    p.send_line("  return f.name").expect("send");
+    p.exp_string("..> ")
+        .expect("still continuing after a complete clause");
+    p.send_line("  order by f.name desc;").expect("send");
+    let before = p.exp_string("(2 rows)").expect("the statement ran at `;`");
+    let order: Vec<usize> = ["Carl Zeiss", "AMD"]
+        .iter()
+        .map(|n| before.find(n).unwrap_or_else(|| panic!("{n} in {before}")))
+        .collect();
+    assert!(order[0] < order[1], "order by ran too: {before}");
+    prompt(&mut p);
+    // Ctrl-C in a continuation forgets the half-typed statement.
+    p.send_line("match (f:Firm)").expect("send");
+    p.exp_string("..> ").expect("a continuation prompt");
+    p.send_control('c').expect("Ctrl-C");
+    prompt(&mut p);
+    p.send_line("match (n:Bloc) return n.name").expect("send");
+    p.exp_string("European Union")
+        .expect("a complete single line runs on Enter");
+    prompt(&mut p);
+    quit(p);
+}
+
+#[test]
+fn repl_fits_a_wide_table_to_the_width() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut p = start(&dir.path().join("history"));
+    p.send_line(":width 100").expect("send");
+    p.exp_string("width: 100 columns")
+        .expect("the width is set");
+    prompt(&mut p);
+    p.send_line("match (f:Firm) return collect(f.name + \" \" + f.name + \" \" + f.name) as names, count(*) as n;")
+        .expect("send");
+    let table = p.exp_string("(1 row)").expect("the table");
+    let table = table.replace('\r', "");
+    let widest = table
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    assert!(
+        (60..=100).contains(&widest),
+        "the table is {widest} columns wide:\n{table}"
+    );
+    // rexpect reads bytes as Latin-1: `…` arrives as its three UTF-8 bytes.
+    assert!(
+        table.contains('…') || table.contains("\u{e2}\u{80}\u{a6}"),
+        "the long cell is cut:\n{table}"
+    );
+    prompt(&mut p);
+    quit(p);
+}
+
+#[test]
+fn repl_reads_a_paste_of_many_lines_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut p = start(&dir.path().join("history"));
+    // Sent at once, as a terminal without bracketed paste delivers a paste:
+    // every line is read, in order, none lost or split.
+    let mut paste = String::new();
+    for i in 0..150 {
+        paste.push_str(&format!(
+            "match (n:Nation {{iso3: \"NLD\"}}) return 100000 + {i} as v;\n"
+        ));
+        if i == 70 {
+            paste.push_str("match (f\n:Firm) where f.founded < 1900\nreturn f.name;\n");
+        }
+    }
+    p.send(&paste).expect("send the paste");
+    p.flush().expect("flush");
+    for i in 0..150 {
+        p.exp_string(&format!("{}", 100000 + i))
+            .unwrap_or_else(|e| panic!("line {i} of the paste ran: {e}"));
+        if i == 70 {
+            p.exp_string("Carl Zeiss")
+                .expect("the multi-line statement in the paste ran whole");
+        }
+    }
+    prompt(&mut p);
+    p.send_line(":params").expect("send");
+    p.exp_string("no parameters").expect("the session goes on");
+    prompt(&mut p);
+    quit(p);
+}
+
+#[test]
 fn repl_sets_the_date_with_at_and_shows_it_in_the_prompt() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));

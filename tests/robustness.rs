@@ -24,8 +24,9 @@ use faultline::diag::Diagnostic;
 use faultline::limits::DEFAULT_BUDGET;
 use faultline::load::{LoadOptions, load};
 use faultline::model::Graph;
+use faultline::model::Value;
 use faultline::output::{Format, render};
-use faultline::result::ResultSet;
+use faultline::result::{Cell, ResultSet};
 use faultline::session::Session;
 
 // ------------------------------------------------------------- helpers
@@ -1008,4 +1009,499 @@ fn exports_refuse_devices_fifos_links_and_read_only_files() {
     let long = dir.path().join(format!("{}.dot", "x".repeat(246)));
     run1(&mut session, &format!("export dot \"{}\"", long.display())).unwrap();
     assert!(long.is_file());
+}
+
+/// A graph of three firms, one named with `len` bytes of `0`/`1`.
+fn long_name_graph(len: usize) -> (tempfile::TempDir, Graph) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut x: u64 = 7;
+    let name: String = (0..len)
+        .map(|_| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            if x >> 63 == 1 { '1' } else { '0' }
+        })
+        .collect();
+    let nodes = format!("id,kind,name\nlong,Firm,{name}\nb,Firm,B\nc,Firm,C\n");
+    write_files(dir.path(), &[("nodes.csv", nodes.as_bytes())]);
+    let g = load(&[dir.path().to_path_buf()], &LoadOptions::default())
+        .unwrap()
+        .graph;
+    (dir, g)
+}
+
+#[test]
+fn a_costly_regex_on_a_huge_string_is_charged_before_it_runs() {
+    let (_dir, g) = long_name_graph(1_000_000);
+    let mut session = Session::new(g);
+    // Once 20 s and more for one row; now refused before it starts.
+    let d = fails_with(
+        &mut session,
+        r#"match (a) where a.name =~ "[01]*1[01]{2000}" return count(*)"#,
+        "E0401",
+    );
+    assert!(d.message.contains("work budget"), "{d}");
+    // A pattern the lazy DFA handles is linear and runs.
+    let r = run1(
+        &mut session,
+        r#"match (a) where a.name =~ "[01]*" return count(*)"#,
+    )
+    .unwrap();
+    assert_eq!(r.rows[0][0], Cell::Value(Value::Int(1)));
+}
+
+#[test]
+fn regexes_are_compiled_with_size_and_nesting_limits() {
+    let mut session = Session::new(mini());
+    let deep = format!("{}a{}", "(".repeat(200), ")".repeat(200));
+    let d = fails_with(
+        &mut session,
+        &format!("match (a) where a.name =~ \"{deep}\" return a"),
+        "E0305",
+    );
+    assert!(d.message.contains("nest"), "{d}");
+    let d = fails_with(
+        &mut session,
+        r#"match (a) where a.name =~ "\\w{1000}\\w{1000}\\w{1000}" return a"#,
+        "E0305",
+    );
+    assert!(d.message.contains("limit"), "{d}");
+}
+
+#[test]
+fn big_in_lists_are_charged_per_item() {
+    let mut session = Session::new(mini());
+    session.settings.budget = 20_000;
+    let list: Vec<String> = (0..100_000).map(|i| format!("\"n{i}\"")).collect();
+    let d = fails_with(
+        &mut session,
+        &format!(
+            "match (a), (b) where a.name in [{}] return count(*)",
+            list.join(",")
+        ),
+        "E0401",
+    );
+    assert!(d.message.contains("work budget"), "{d}");
+}
+
+#[test]
+fn memory_budget_stops_collected_lists_and_sort_buffers() {
+    let mut session = Session::new(mini());
+    session.settings.memory_budget = 64 << 10;
+    for statement in [
+        "match (a), (b), (c) return collect(a.name + b.id)",
+        "match (a), (b), (c) return a.name, b.name, c.name order by a.name",
+        "match (a), (b), (c) return a, b, c",
+    ] {
+        let d = fails_with(&mut session, statement, "E0404");
+        assert!(d.message.contains("memory budget of 0 MiB"), "{d}");
+        assert!(d.to_string().contains("--memory-budget"), "{d}");
+    }
+    session.settings.memory_budget = 64 << 20;
+    run1(&mut session, "match (a), (b) return collect(a.name + b.id)").unwrap();
+}
+
+#[test]
+fn a_pattern_of_80000_hops_plans_in_linear_memory() {
+    let mut session = Session::new(mini());
+    let statement = format!("match (a){} return count(*)", "-->()".repeat(80_000));
+    // The plan once kept the bound slots after every step: 80,000 x
+    // 160,000 flags, and the process died.
+    let r = run1(&mut session, &statement).unwrap();
+    assert_eq!(r.rows[0][0], Cell::Value(Value::Int(0)));
+}
+
+#[test]
+fn sum_overflow_is_an_error_like_plus() {
+    let mut session = Session::new(mini());
+    let d = fails_with(
+        &mut session,
+        "match (a) return sum(9223372036854775807)",
+        "E0303",
+    );
+    assert!(d.message.contains("overflow"), "{d}");
+    let r = run1(&mut session, "match (a) return avg(9223372036854775807)").unwrap();
+    assert!(
+        matches!(r.rows[0][0], Cell::Value(Value::Float(_))),
+        "{:?}",
+        r.rows
+    );
+}
+
+/// Bytes a terminal must never receive raw: C0 controls other than newline
+/// and tab, DEL, C1 controls and bidirectional overrides.
+fn raw_controls(bytes: &[u8]) -> Vec<char> {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .filter(|&c| c != '\n' && c != '\t' && faultline::diag::unsafe_for_terminal(c))
+        .collect()
+}
+
+#[test]
+fn hostile_terminal_no_command_sends_raw_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let esc_kind = "Firm\u{1b}]0;pwned\u{7}";
+    let nodes = format!(
+        "id,kind,name\n\
+         a\u{1b}[2J,{esc_kind},Evil\u{1b}[31m\u{9b}31m\u{202e}name\n\
+         b,Firm,Plain\r\n\
+         c,Nation,Title\u{1b}]2;x\u{7}\n"
+    );
+    let edges = "from,to,type\na\u{1b}[2J,b,DEPENDS\u{1b}[5m\nb,c,LOCATED_IN\n";
+    write_files(
+        &data,
+        &[
+            ("nodes.csv", nodes.as_bytes()),
+            ("edges.csv", edges.as_bytes()),
+        ],
+    );
+    let bad = dir.path().join("bad\u{1b}[2J");
+    write_files(
+        &bad,
+        &[(
+            "n\u{1b}[1m.csv",
+            "id,kind,name\nx,Firm,X\u{1b}[1m\nx,Firm,Y\n".as_bytes(),
+        )],
+    );
+    let script = dir.path().join("s\u{1b}[1m.fql");
+    std::fs::write(
+        &script,
+        "match (a) return a.name;\nshow \"Evil\u{1b}[31m\";\n",
+    )
+    .unwrap();
+    let export = dir.path().join("out\u{1b}[1m.dot");
+    let d = data.to_str().unwrap();
+    let statements = [
+        "match (a) return a, a.name, a.id, labels(a)",
+        "match (a)-[r]->(b) return a, type(r), b",
+        "show \"Evil\u{1b}[31m\u{9b}31m\u{202e}name\"",
+        "show \"Evil\u{1b}[31m\"",
+        "show \"a\u{1b}[2J\"",
+        "schema",
+        "stats",
+        "upstream of \"b\"",
+        "path from \"a\u{1b}[2J\" to \"c\"",
+        "match (a:Firm\u{1b}) return a",
+        "return \"\u{1b}[1mliteral\u{9b}\"",
+        "match (a) where a.name =~ \"\u{1b}[(\" return a",
+        &format!("export dot \"{}\"", export.display()),
+    ];
+    let mut runs: Vec<Vec<String>> = vec![
+        vec!["check".into(), "--data".into(), d.into()],
+        vec![
+            "check".into(),
+            "--data".into(),
+            bad.to_str().unwrap().into(),
+        ],
+        vec![
+            "run".into(),
+            script.to_str().unwrap().into(),
+            "--data".into(),
+            d.into(),
+        ],
+    ];
+    for format in ["table", "json", "csv"] {
+        for s in statements {
+            runs.push(vec![
+                "query".into(),
+                s.into(),
+                "--data".into(),
+                d.into(),
+                "--format".into(),
+                format.into(),
+            ]);
+        }
+    }
+    for args in &runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = faultline(&args, None);
+        if args[0] == "check" && args[2] == d {
+            assert!(
+                out.status.success(),
+                "the hostile data loads: {}",
+                text(&out.stderr)
+            );
+        }
+        if args.last() == Some(&"csv") {
+            // CSV on a pipe is data, kept exact; only stderr is checked.
+            assert!(
+                raw_controls(&out.stderr).is_empty(),
+                "{args:?}: {}",
+                text(&out.stderr)
+            );
+            continue;
+        }
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let raw = raw_controls(bytes);
+            assert!(
+                raw.is_empty(),
+                "{args:?} sent {raw:?} raw on {stream}:\n{}",
+                text(bytes)
+            );
+        }
+    }
+}
+
+#[test]
+fn duplicate_json_keys_are_rejected_where_they_repeat() {
+    rejected(
+        &[(
+            "d.json",
+            br#"{"nodes": [{"id": "a", "kind": "Firm"}],
+"nodes": [{"id": "b", "kind": "Firm"}]}"#,
+        )],
+        "d.json",
+        &["d.json:2:", "duplicate key `nodes`"],
+    );
+    rejected(
+        &[(
+            "i.json",
+            br#"{"nodes": [{"id": "a", "kind": "Firm", "id": "b"}]}"#,
+        )],
+        "i.json",
+        &["i.json:1:", "duplicate key `id`"],
+    );
+}
+
+#[test]
+fn json_nulls_in_lists_and_big_integers_are_rejected_not_changed() {
+    rejected(
+        &[(
+            "n.json",
+            br#"{"nodes": [{"id": "a", "kind": "Firm", "props": {"tags": ["x", null]}}]}"#,
+        )],
+        "n.json",
+        &["n.json:1:12", "null"],
+    );
+    rejected(
+        &[(
+            "b.json",
+            br#"{"nodes": [{"id": "a", "kind": "Firm", "props": {"n": 99999999999999999999999}}]}"#,
+        )],
+        "b.json",
+        &[
+            "b.json:1:12",
+            "`99999999999999999999999` is an integer beyond 64 bits",
+        ],
+    );
+    // Floats written with an exponent, and strings of digits, stay as they are.
+    let (code, err) = check(&[(
+        "ok.json",
+        br#"{"nodes": [{"id": "zz", "kind": "Firm", "name": "123456789012345678901234", "props": {"n": 1.5e30}}]}"#,
+    )]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn lone_carriage_return_files_report_the_right_line() {
+    rejected(
+        &[("cr.csv", b"id,kind,name\rb,Firm,B\rc,Firm\rd,Firm,D\r")],
+        "cr.csv",
+        &["cr.csv:3:", "has 2 fields"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_dangling_link_in_the_data_is_reported_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.csv");
+    if !Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        return;
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(["check", "--data", fifo.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Not a timing assert: a run that blocks is killed so the test fails
+    // instead of hanging.
+    let mut ended = false;
+    for _ in 0..600 {
+        if child.try_wait().unwrap().is_some() {
+            ended = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    if !ended {
+        let _ = child.kill();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(ended, "faultline blocked reading a FIFO");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("FIFO"), "{}", text(&out.stderr));
+
+    let data = tempfile::tempdir().unwrap();
+    write_files(data.path(), &[("a.csv", b"id,kind,name\na,Firm,A\n")]);
+    std::os::unix::fs::symlink(data.path().join("gone.csv"), data.path().join("b.csv")).unwrap();
+    let out = faultline(&["check", "--data", data.path().to_str().unwrap()], None);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("b.csv") && err.contains("does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
+fn quoted_csv_fields_keep_unicode_whitespace() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[(
+            "n.csv",
+            "id,kind,name\na,Firm,\"\u{a0}A\u{3000}\"\nb,Firm, B \n".as_bytes(),
+        )],
+    );
+    let g = load(&[dir.path().to_path_buf()], &LoadOptions::default())
+        .unwrap()
+        .graph;
+    let names: Vec<&str> = g.nodes().map(|n| g.node_name(n)).collect();
+    assert!(names.contains(&"\u{a0}A\u{3000}"), "{names:?}");
+    assert!(names.contains(&"B"), "{names:?}");
+}
+
+#[test]
+fn csv_headers_are_defused_and_the_row_cap_can_be_raised() {
+    let mut session = Session::new(mini());
+    let r = run1(
+        &mut session,
+        "match (a) return a.name as `=HYPERLINK(1)` limit 1",
+    )
+    .unwrap();
+    let csv = render(session.graph(), &r, Format::Csv);
+    assert!(csv.starts_with("'=HYPERLINK(1)\n"), "{csv}");
+    let all = faultline(
+        &[
+            "query",
+            "match (a), (b) return a.id, b.id",
+            "--format",
+            "csv",
+            "--limit",
+            "3",
+        ],
+        None,
+    );
+    assert_eq!(all.status.code(), Some(0));
+    assert_eq!(text(&all.stdout).lines().count(), 4, "a header and 3 rows");
+    assert!(
+        text(&all.stderr).contains("--limit N"),
+        "{}",
+        text(&all.stderr)
+    );
+    let out = faultline(&["query", "return 1", "--limit", "0"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_param_beyond_64_bits_is_an_error_not_a_float() {
+    let out = faultline(
+        &["query", "return $x", "--param", "x=99999999999999999999999"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--param x") && err.contains("beyond 64 bits"),
+        "{err}"
+    );
+    let out = faultline(
+        &["query", "match (a) return $x limit 1", "--param", "x=1e23"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn long_values_in_errors_are_cut_with_their_length() {
+    let mut session = Session::new(mini());
+    let long = "x".repeat(500);
+    for statement in [
+        format!("match (a) return 1 + \"{long}\""),
+        format!("show \"{long}\""),
+        format!("match (a) where a.name =~ \"({long}\" return a"),
+    ] {
+        let d = run1(&mut session, &statement).unwrap_err();
+        let shown = d.to_string();
+        assert!(
+            shown.contains("(500 bytes)") || shown.contains("(501 bytes)"),
+            "{shown}"
+        );
+        assert!(shown.len() < 400, "{shown}");
+    }
+}
+
+#[test]
+fn scenarios_are_defined_again_after_a_load_and_a_cancelled_load_changes_nothing() {
+    use faultline::analysis::Op;
+    let mut session = Session::new(mini());
+    run1(
+        &mut session,
+        "scenario gone = remove (f:Firm where f.name starts with \"Z\")",
+    )
+    .unwrap();
+    let hit = |s: &Session| -> usize {
+        s.scenarios()["gone"]
+            .ops
+            .iter()
+            .map(|op| match op {
+                Op::Shock { nodes, .. } => nodes.len(),
+                _ => 0,
+            })
+            .sum()
+    };
+    assert_eq!(hit(&session), 0);
+    let more = tempfile::tempdir().unwrap();
+    write_files(
+        more.path(),
+        &[(
+            "more.csv",
+            b"id,kind,name
+zz,Firm,Zeta
+",
+        )],
+    );
+    session.load_more(&[more.path().to_path_buf()]).unwrap();
+    assert!(session.take_notices().is_empty());
+    // The scenario's pattern now finds the firm the load added.
+    assert_eq!(hit(&session), 1);
+
+    // Ctrl-C (the cancel flag) during a load: it fails, nothing changes.
+    let before = session.graph().node_count();
+    let extra = tempfile::tempdir().unwrap();
+    write_files(extra.path(), &[("n.csv", b"id,kind,name\nyy,Firm,YY\n")]);
+    // A load whose cancel flag is set (as the REPL's Ctrl-C handler does).
+    let opts = LoadOptions {
+        cancel: Some({
+            let f = faultline::limits::CancelFlag::new();
+            f.cancel();
+            f
+        }),
+        ..LoadOptions::default()
+    };
+    let err = faultline::load::load_into(session.graph(), &[extra.path().to_path_buf()], &opts)
+        .unwrap_err();
+    assert!(err.to_string().contains("cancelled"), "{err}");
+    assert_eq!(session.graph().node_count(), before);
+}
+
+#[test]
+fn did_you_mean_on_a_huge_name_is_cheap() {
+    let mut session = Session::new(mini());
+    // Scoring a 40 KB text against every id, name and alias once took 17 s
+    // (`diag::closest` now compares bounded prefixes of a shortlist).
+    fails_with(
+        &mut session,
+        &format!("show \"{}\"", "ab".repeat(20_000)),
+        "E0207",
+    );
+    let d = fails_with(&mut session, "show \"TSMCC\"", "E0207");
+    assert!(d.help.unwrap().contains("TSMC"));
 }

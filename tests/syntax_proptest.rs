@@ -367,6 +367,8 @@ fn statement() -> impl Strategy<Value = Statement> {
         ExportFormat::Graphml,
         ExportFormat::Svg,
         ExportFormat::Png,
+        ExportFormat::Html,
+        ExportFormat::Chart,
     ];
     leaf.prop_recursive(3, 6, 1, move |inner| {
         prop_oneof![
@@ -388,13 +390,21 @@ fn statement() -> impl Strategy<Value = Statement> {
                 select(formats.to_vec()),
                 any::<String>(),
                 any::<bool>(),
+                prop::option::of(select(vec![
+                    GraphLayout::Dot,
+                    GraphLayout::Sfdp,
+                    GraphLayout::Neato
+                ])),
+                prop::option::of(any::<bool>()),
                 prop::option::of(inner)
             )
-                .prop_map(|(format, file, clusters, from)| {
+                .prop_map(|(format, file, clusters, layout, labels, from)| {
                     StatementKind::Export(ExportStmt {
                         format,
                         file,
                         clusters,
+                        layout,
+                        labels,
                         ended: !clusters,
                         from: from.map(Box::new),
                     })

@@ -529,7 +529,7 @@ fn tck_read_only_scenarios() {
     println!("{}", total.line("TOTAL"));
     println!("\nreasons (skipped / cannot run):");
     let mut reasons: Vec<_> = reasons.into_iter().collect();
-    reasons.sort_by(|a, b| b.1.cmp(&a.1));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
     for (r, n) in reasons.iter().take(40) {
         println!("{n:>5}  {r}");
     }

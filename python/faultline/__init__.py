@@ -14,6 +14,7 @@ on KeyboardInterrupt (Ctrl-C, or a notebook's interrupt button).
 from __future__ import annotations
 
 import builtins
+import datetime
 import html
 import os
 import shutil
@@ -56,7 +57,7 @@ _EXPORT_FORMATS = {
 def open(
     paths: Union[PathLike, Iterable[PathLike], None] = None,
     *,
-    at: Optional[str] = None,
+    at: Union[str, datetime.date, None] = None,
     skip_bad_rows: bool = False,
 ) -> "Graph":
     """Loads a graph: the bundled one when ``paths`` is None, else the data
@@ -64,26 +65,30 @@ def open(
     several are merged).
 
     ``skip_bad_rows=True`` skips rows that do not load (listed in
-    ``Graph.skipped``) instead of refusing the data. ``at`` (a date, to see
-    the graph as of that day) is not supported yet: this version of
-    Faultline has no dated graph, so passing it raises NotImplementedError.
+    ``Graph.skipped``) instead of refusing the data. ``at`` (a
+    ``datetime.date`` or ``"YYYY[-MM[-DD]]"``) is the date statements see
+    the graph at, as the command line's ``--at``: edges and nodes valid then
+    (default today; change it later with ``Graph.at``).
 
     Raises :class:`LoadError` (with every problem's file, line and column)
-    when the data does not load.
+    when the data does not load, ValueError for a bad date.
     """
-    if at is not None:
-        raise NotImplementedError(
-            "open(at=...) needs dated data (time.md), which this version of "
-            "Faultline does not load yet"
-        )
     if paths is None:
         path_list: Optional[List[str]] = None
     elif isinstance(paths, (str, os.PathLike)):
         path_list = [os.fspath(paths)]
     else:
         path_list = [os.fspath(p) for p in paths]
-    native, skipped, skipped_count = NativeGraph.load(path_list, skip_bad_rows)
+    native, skipped, skipped_count = NativeGraph.load(
+        path_list, skip_bad_rows, None if at is None else _date_text(at)
+    )
     return Graph(native, [Problem(*p) for p in skipped], skipped_count)
+
+
+def _date_text(at: Union[str, datetime.date]) -> str:
+    if isinstance(at, datetime.datetime):
+        at = at.date()
+    return at.isoformat() if isinstance(at, datetime.date) else str(at)
 
 
 def _fql_string(text: str) -> str:
@@ -109,6 +114,23 @@ class Graph:
     def __repr__(self) -> str:
         nodes, edges = self._native.counts()
         return f"<faultline.Graph: {nodes} nodes, {edges} edges>"
+
+    @property
+    def at(self) -> str:
+        """The date statements see the graph at (``YYYY-MM-DD``; today unless
+        set). Set it with a ``datetime.date`` or ``"YYYY[-MM[-DD]]"``, as
+        ``:at`` in the REPL; ``at DATE: STATEMENT`` dates one statement."""
+        return self._native.date()[0]
+
+    @at.setter
+    def at(self, value: Union[str, datetime.date]) -> None:
+        self._native.set_date(_date_text(value))
+
+    @property
+    def date_note(self) -> Optional[str]:
+        """What the command line says first about dates (None when the data
+        has no validity intervals)."""
+        return self._native.date()[1]
 
     @property
     def node_count(self) -> int:
@@ -148,8 +170,8 @@ class Graph:
         results: List[Result] = []
         for o in outcomes:
             if o[0] == "ok":
-                _, columns, data, message, elapsed, text = o
-                results.append(Result(columns, data, message, elapsed, text))
+                _, columns, native, message, elapsed, text = o
+                results.append(Result(columns, native, message, elapsed, text))
             else:
                 _, code, message, line, column, rendered, expected, help, text = o
                 raise QueryError(

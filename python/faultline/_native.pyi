@@ -46,13 +46,23 @@ class Path:
 
 _Outcome = Tuple[Any, ...]
 
+class NativeResult:
+    """One statement's rows, kept in Rust until a column is asked for."""
+
+    def __len__(self) -> int: ...
+    def column(self, j: int, mode: str) -> Tuple[str, Any]:
+        """Column `j` as `(kind, data)`; `mode` is "object", "name" or "id"."""
+
 class NativeGraph:
     @staticmethod
     def load(
         paths: Optional[Sequence[Union[str, PathLike[str]]]] = None,
         skip_bad_rows: bool = False,
+        at: Optional[str] = None,
     ) -> Tuple[NativeGraph, List[Tuple[str, Optional[int], Optional[int], str]], int]: ...
     def load_more(self, paths: Sequence[Union[str, PathLike[str]]]) -> Tuple[int, int]: ...
+    def date(self) -> Tuple[str, Optional[str]]: ...
+    def set_date(self, at: str) -> None: ...
     def counts(self) -> Tuple[int, int]: ...
     def node(self, id: str) -> Optional[Node]: ...
     def execute(

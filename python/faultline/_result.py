@@ -4,11 +4,12 @@ HTML and SVG a notebook shows."""
 from __future__ import annotations
 
 import array
+import gc
 import html
 import os
 from typing import Any, Iterator, List, Optional, Sequence, Tuple
 
-from ._native import Edge, Node, Path
+from ._native import NativeResult
 
 # The native module hands a column over as (kind, data): "int64", "float64"
 # and "bool" columns as bytes in native byte order, "str" and "object" ones
@@ -29,30 +30,12 @@ def _require(module: str, extra: str) -> Any:
         ) from e
 
 
-def _length(kind: str, data: Any) -> int:
-    if kind in _ARRAY_CODES:
-        return len(data) // 8
-    return len(data)
-
-
 def _python_values(kind: str, data: Any) -> list:
     if kind in _ARRAY_CODES:
         return array.array(_ARRAY_CODES[kind], data).tolist()
     if kind == "bool":
         return [b != 0 for b in data]
     return data
-
-
-def _flatten(value: Any, nodes: str) -> Any:
-    """A cell as a plain value for a DataFrame: nodes by name or id, paths and
-    edges as their text, lists item by item."""
-    if isinstance(value, Node):
-        return value.name if nodes == "name" else value.id
-    if isinstance(value, (Path, Edge)):
-        return str(value)
-    if isinstance(value, list):
-        return [_flatten(v, nodes) for v in value]
-    return value
 
 
 def _text(value: Any) -> str:
@@ -80,7 +63,7 @@ class Result:
     def __init__(
         self,
         columns: Sequence[str],
-        data: Sequence[Tuple[str, Any]],
+        native: NativeResult,
         message: Optional[str],
         elapsed: float,
         statement: str,
@@ -93,25 +76,48 @@ class Result:
         self.elapsed: float = elapsed
         #: The statement's text.
         self.statement: str = statement
-        self._data = list(data)
+        # The rows stay in Rust until a column is asked for.
+        self._native = native
+        self._objects: dict = {}
         self._rows: Optional[List[tuple]] = None
 
     def __len__(self) -> int:
-        if not self._data:
-            return 0
-        return _length(*self._data[0])
+        return len(self._native) if self.columns else 0
+
+    def _column_data(self, index: int, mode: str) -> Tuple[str, Any]:
+        if mode != "object":
+            return self._native.column(index, mode)
+        if index not in self._objects:
+            self._objects[index] = self._native.column(index, "object")
+        return self._objects[index]
+
+    def _index(self, key: "int | str") -> int:
+        if isinstance(key, str):
+            try:
+                return self.columns.index(key)
+            except ValueError:
+                raise KeyError(f"no column {key!r}; the columns are {self.columns}") from None
+        return range(len(self.columns))[key]
 
     def column(self, key: "int | str") -> list:
         """One column as a list of Python values, by name or index."""
-        index = self.columns.index(key) if isinstance(key, str) else key
-        return list(_python_values(*self._data[index]))
+        return list(_python_values(*self._column_data(self._index(key), "object")))
 
     @property
     def rows(self) -> List[tuple]:
         """The rows, each a tuple as long as ``columns``."""
         if self._rows is None:
-            cols = [_python_values(*d) for d in self._data]
-            self._rows = list(zip(*cols)) if cols else []
+            cols = [self.column(j) for j in range(len(self.columns))]
+            # A million tuples would set off the cyclic collector many times
+            # over (each pass walking every row made so far); tuples of
+            # plain values hold no cycles.
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                self._rows = list(zip(*cols)) if cols else []
+            finally:
+                if enabled:
+                    gc.enable()
         return self._rows
 
     def __iter__(self) -> Iterator[tuple]:
@@ -124,17 +130,16 @@ class Result:
         """The rows as dicts from column name to value."""
         return [dict(zip(self.columns, r)) for r in self.rows]
 
-    def _plain_columns(self, nodes: str, numpy: Any) -> list:
+    def _plain_columns(self, nodes: str, numpy: Any) -> List[Tuple[str, Any]]:
         if nodes not in _NODE_MODES:
             raise ValueError(f"nodes={nodes!r}: expected one of {', '.join(_NODE_MODES)}")
         out = []
-        for kind, data in self._data:
+        for j in range(len(self.columns)):
+            kind, data = self._column_data(j, nodes)
             if kind in _NUMPY_DTYPES and numpy is not None:
-                out.append(numpy.frombuffer(data, dtype=_NUMPY_DTYPES[kind]))
-            elif kind == "object" and nodes != "object":
-                out.append([_flatten(v, nodes) for v in data])
+                out.append((kind, numpy.frombuffer(data, dtype=_NUMPY_DTYPES[kind])))
             else:
-                out.append(_python_values(kind, data))
+                out.append((kind, _python_values(kind, data)))
         return out
 
     def to_pandas(self, nodes: str = "name") -> Any:
@@ -149,7 +154,7 @@ class Result:
         pd = _require("pandas", "to_pandas()")
         import numpy
 
-        cols = self._plain_columns(nodes, numpy)
+        cols = [c for _, c in self._plain_columns(nodes, numpy)]
         frame = pd.DataFrame(dict(enumerate(cols)), columns=range(len(cols)))
         frame.columns = self.columns
         return frame
@@ -162,9 +167,8 @@ class Result:
             import numpy
         except ImportError:
             numpy = None
-        cols = self._plain_columns(nodes, numpy)
         series = []
-        for name, (kind, _), col in zip(self.columns, self._data, cols):
+        for name, (kind, col) in zip(self.columns, self._plain_columns(nodes, numpy)):
             if kind == "object" and nodes == "object":
                 series.append(pl.Series(name, col, dtype=pl.Object))
             else:

@@ -1,18 +1,20 @@
-//! Values between Faultline and Python: parameters in, result columns out.
+//! Values between Faultline and Python: parameters in, result columns out
+//! (one at a time, when Python asks).
 //! A column of only integers, floats or booleans goes out as one `bytes`
 //! buffer in native byte order (NumPy reads it without a per-value copy);
 //! a column of only strings as a list of `str`; anything else as a list of
-//! Python objects (None, lists, `datetime.date`, [`Node`], [`Edge`],
+//! Python objects (None, lists, dicts, `datetime.date`, [`Node`], [`Edge`],
 //! [`Path`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use faultline::model::{Date, EdgeId, Graph, NodeId, Value};
 use faultline::output::path_text;
 use faultline::result::{Cell, ResultSet};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 /// A node in a result: its id, name and kind.
 #[pyclass(module = "faultline", frozen, get_all, eq, hash)]
@@ -216,6 +218,13 @@ impl<'py, 'g> Maker<'py, 'g> {
                 }
                 list.into_any()
             }
+            Cell::Map(entries) => {
+                let dict = PyDict::new(py);
+                for (k, v) in entries {
+                    dict.set_item(&**k, self.cell(v)?)?;
+                }
+                dict.into_any()
+            }
         })
     }
 }
@@ -230,76 +239,166 @@ enum Kind {
     Object,
 }
 
-fn kind_of(c: &Cell) -> Kind {
+/// How graph elements come out: as objects, or as plain text for a
+/// DataFrame (nodes by name or id, paths and edges as their text).
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Objects,
+    Names,
+    Ids,
+}
+
+fn kind_of(c: &Cell, mode: Mode) -> Kind {
     match c {
         Cell::Value(Value::Int(_)) => Kind::Int,
         Cell::Value(Value::Float(_)) => Kind::Float,
         Cell::Value(Value::Bool(_)) => Kind::Bool,
         Cell::Value(Value::Str(_)) => Kind::Str,
+        Cell::Node(_) | Cell::Edge(_) | Cell::Path(_) if mode != Mode::Objects => Kind::Str,
         _ => Kind::Object,
     }
 }
 
-/// The result's columns as `(kind, data)` pairs: `("int64" | "float64" |
-/// "bool", bytes)` for plain number columns, `("str", list)` and
-/// `("object", list)` otherwise.
-pub fn columns<'py>(
-    py: Python<'py>,
-    g: &Graph,
-    result: &ResultSet,
-) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
-    let mut maker = Maker {
-        py,
-        g,
-        nodes: HashMap::new(),
-        date: None,
-    };
-    let rows = &result.rows;
-    let mut out = Vec::with_capacity(result.columns.len());
-    for j in 0..result.columns.len() {
-        fn at(r: &[Cell], j: usize) -> &Cell {
-            r.get(j).unwrap_or(&Cell::NULL)
+fn at(r: &[Cell], j: usize) -> &Cell {
+    r.get(j).unwrap_or(&Cell::NULL)
+}
+
+impl<'py> Maker<'py, '_> {
+    /// A cell as plain data: graph elements as text.
+    fn plain(&mut self, c: &Cell, by_id: bool) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let g = self.g;
+        Ok(match c {
+            Cell::Value(v) => self.value(v)?,
+            Cell::Node(n) => PyString::new(
+                py,
+                if by_id {
+                    g.node_key(*n)
+                } else {
+                    g.node_name(*n)
+                },
+            )
+            .into_any(),
+            Cell::Edge(e) => {
+                let (a, b) = g.edge_ends(*e);
+                let ty = g.edge_type_name(g.edge_type(*e));
+                let text = if by_id {
+                    format!("{} -[{ty}]-> {}", g.node_key(a), g.node_key(b))
+                } else {
+                    format!("{} -[{ty}]-> {}", g.node_name(a), g.node_name(b))
+                };
+                PyString::new(py, &text).into_any()
+            }
+            Cell::Path(p) => PyString::new(py, &path_text(g, p, by_id)).into_any(),
+            Cell::List(items) => {
+                let list = PyList::empty(py);
+                for item in items {
+                    list.append(self.plain(item, by_id)?)?;
+                }
+                list.into_any()
+            }
+            Cell::Map(entries) => {
+                let dict = PyDict::new(py);
+                for (k, v) in entries {
+                    dict.set_item(&**k, self.plain(v, by_id)?)?;
+                }
+                dict.into_any()
+            }
+        })
+    }
+}
+
+/// One statement's rows, kept in Rust until Python asks for a column
+/// (so a query returns without building a Python object per cell).
+#[pyclass(module = "faultline._native", frozen)]
+pub struct NativeResult {
+    graph: Arc<Graph>,
+    result: ResultSet,
+}
+
+impl NativeResult {
+    /// Keeps `result`, whose cells refer to `graph`.
+    pub fn new(graph: Arc<Graph>, result: ResultSet) -> NativeResult {
+        NativeResult { graph, result }
+    }
+}
+
+#[pymethods]
+impl NativeResult {
+    fn __len__(&self) -> usize {
+        self.result.rows.len()
+    }
+
+    /// Column `j` as `(kind, data)`: `("int64" | "float64" | "bool", bytes)`
+    /// for plain number columns (native byte order), `("str", list)` and
+    /// `("object", list)` otherwise. `mode` is `"object"` (graph elements as
+    /// Node, Edge and Path objects), `"name"` or `"id"` (as text).
+    fn column<'py>(
+        &self,
+        py: Python<'py>,
+        j: usize,
+        mode: &str,
+    ) -> PyResult<(&'static str, Bound<'py, PyAny>)> {
+        let mode = match mode {
+            "object" => Mode::Objects,
+            "name" => Mode::Names,
+            "id" => Mode::Ids,
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "mode {mode:?}: expected object, name or id"
+                )));
+            }
+        };
+        if j >= self.result.columns.len() {
+            return Err(PyValueError::new_err(format!(
+                "no column {j}: the result has {}",
+                self.result.columns.len()
+            )));
         }
-        let kind = rows.first().map_or(Kind::Object, |r| kind_of(at(r, j)));
-        let kind = if rows.iter().all(|r| kind_of(at(r, j)) == kind) {
+        let mut maker = Maker {
+            py,
+            g: &self.graph,
+            nodes: HashMap::new(),
+            date: None,
+        };
+        let rows = &self.result.rows;
+        let kind = rows
+            .first()
+            .map_or(Kind::Object, |r| kind_of(at(r, j), mode));
+        let kind = if rows.iter().all(|r| kind_of(at(r, j), mode) == kind) {
             kind
         } else {
             Kind::Object
         };
-        let mut bytes: Vec<u8> = Vec::new();
-        match kind {
-            Kind::Int | Kind::Float => {
-                bytes.reserve(rows.len() * 8);
-                for r in rows {
-                    match at(r, j) {
-                        Cell::Value(Value::Int(i)) => bytes.extend_from_slice(&i.to_ne_bytes()),
-                        Cell::Value(Value::Float(f)) => bytes.extend_from_slice(&f.to_ne_bytes()),
-                        _ => {}
-                    }
-                }
-            }
-            Kind::Bool => bytes.extend(
-                rows.iter()
-                    .map(|r| u8::from(matches!(at(r, j), Cell::Value(Value::Bool(true))))),
-            ),
+        let (name, size) = match kind {
+            Kind::Int => ("int64", 8),
+            Kind::Float => ("float64", 8),
+            Kind::Bool => ("bool", 1),
             Kind::Str | Kind::Object => {
                 let list = PyList::empty(py);
                 for r in rows {
-                    list.append(maker.cell(at(r, j))?)?;
+                    let c = at(r, j);
+                    list.append(match mode {
+                        Mode::Objects => maker.cell(c)?,
+                        Mode::Names => maker.plain(c, false)?,
+                        Mode::Ids => maker.plain(c, true)?,
+                    })?;
                 }
                 let name = if kind == Kind::Str { "str" } else { "object" };
-                out.push((name, list.into_any()));
-                continue;
+                return Ok((name, list.into_any()));
+            }
+        };
+        let mut bytes: Vec<u8> = Vec::with_capacity(rows.len() * size);
+        for r in rows {
+            match at(r, j) {
+                Cell::Value(Value::Int(i)) => bytes.extend_from_slice(&i.to_ne_bytes()),
+                Cell::Value(Value::Float(f)) => bytes.extend_from_slice(&f.to_ne_bytes()),
+                Cell::Value(Value::Bool(b)) => bytes.push(u8::from(*b)),
+                _ => {}
             }
         }
-        let name = match kind {
-            Kind::Int => "int64",
-            Kind::Float => "float64",
-            _ => "bool",
-        };
-        out.push((name, PyBytes::new(py, &bytes).into_any()));
+        Ok((name, PyBytes::new(py, &bytes).into_any()))
     }
-    Ok(out)
 }
 
 /// A Python value as an FQL parameter: None, bool, int, float, str,

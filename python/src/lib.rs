@@ -1,24 +1,25 @@
 //! `faultline._native`: the Rust half of the Python package. It loads a
 //! graph into a [`Session`] and runs statements on a worker thread, with the
-//! GIL released, polling for Ctrl-C from the calling thread; results come
-//! back column by column (numbers as raw buffers that NumPy and pandas take
-//! without a copy per value). The Python half (`faultline/__init__.py`)
+//! GIL released, polling for Ctrl-C from the calling thread; results stay in
+//! Rust and go to Python column by column when asked for (numbers as raw
+//! buffers that NumPy and pandas take without a copy per value). The Python half (`faultline/__init__.py`)
 //! wraps this in `open()`, `Graph`, `Result` and the exceptions.
 
 mod convert;
 mod run;
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use faultline::diag::line_col;
 use faultline::load::{self, LoadFailure, LoadOptions, bundled_data_dir};
+use faultline::model::{Date, Graph};
 use faultline::session::{Outcome, Session};
-use pyo3::exceptions::{PyOSError, PyRuntimeError};
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use convert::{Node, columns, py_to_value};
+use convert::{NativeResult, Node, py_to_value};
 
 /// A loaded graph with its parameters, scenarios and settings (one
 /// `faultline::session::Session`). Not for direct use: see `faultline.open`.
@@ -30,8 +31,8 @@ struct NativeGraph {
 /// A statement's location and rendering, as Python sees it.
 fn outcome_to_py<'py>(
     py: Python<'py>,
-    session: &Session,
-    outcome: &Outcome,
+    graph: Arc<Graph>,
+    outcome: Outcome,
     origin: &str,
     source: &str,
 ) -> PyResult<Bound<'py, PyTuple>> {
@@ -39,14 +40,15 @@ fn outcome_to_py<'py>(
         .get(outcome.span.start..outcome.span.end)
         .unwrap_or("")
         .trim();
-    match &outcome.result {
-        Ok(result) => {
-            let cols = columns(py, session.graph(), result)?;
+    match outcome.result {
+        Ok(mut result) => {
+            let columns = result.columns.clone();
+            let message = result.message.take();
             (
                 "ok",
-                result.columns.clone(),
-                cols,
-                result.message.clone(),
+                columns,
+                NativeResult::new(graph, result),
+                message,
                 outcome.elapsed.as_secs_f64(),
                 text,
             )
@@ -90,6 +92,15 @@ fn load_error(py: Python<'_>, failure: &LoadFailure) -> PyErr {
     build().unwrap_or_else(|e| e)
 }
 
+/// A date as `--at` takes it.
+fn parse_date(text: &str) -> PyResult<Date> {
+    Date::parse(text.trim()).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "bad date `{text}`: expected YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)"
+        ))
+    })
+}
+
 /// The paths to load: the bundled graph when none are given.
 fn data_paths(paths: Option<Vec<PathBuf>>) -> Vec<PathBuf> {
     match paths {
@@ -105,17 +116,19 @@ impl NativeGraph {
     /// `(file, line, column, message)` and how many rows were skipped.
     /// Raises `faultline.LoadError` when the data does not load.
     #[staticmethod]
-    #[pyo3(signature = (paths=None, skip_bad_rows=false))]
+    #[pyo3(signature = (paths=None, skip_bad_rows=false, at=None))]
     #[allow(clippy::type_complexity)]
     fn load(
         py: Python<'_>,
         paths: Option<Vec<PathBuf>>,
         skip_bad_rows: bool,
+        at: Option<&str>,
     ) -> PyResult<(
         NativeGraph,
         Vec<(String, Option<usize>, Option<usize>, String)>,
         usize,
     )> {
+        let date = at.map(parse_date).transpose()?;
         let paths = data_paths(paths);
         let opts = LoadOptions {
             skip_bad_rows,
@@ -132,6 +145,9 @@ impl NativeGraph {
         let mut session = Session::new(loaded.graph);
         // Python callers get every row; slicing is theirs to do.
         session.settings.row_limit = usize::MAX;
+        if let Some(d) = date {
+            session.set_date(d);
+        }
         Ok((
             NativeGraph {
                 session: Mutex::new(session),
@@ -148,6 +164,22 @@ impl NativeGraph {
         let session: &mut Session = &mut guard;
         py.detach(|| session.load_more(&paths))
             .map_err(|f| load_error(py, &f))
+    }
+
+    /// The date statements see the graph at (`YYYY-MM-DD`; today unless
+    /// set), and the note about dates the CLI prints first (None when the
+    /// data has no validity intervals).
+    fn date(&self) -> PyResult<(String, Option<String>)> {
+        let session = self.lock()?;
+        Ok((session.date().to_string(), session.date_note()))
+    }
+
+    /// Sets the date statements see (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a
+    /// partial date means its first day), as `--at` and `:at` do.
+    fn set_date(&self, at: &str) -> PyResult<()> {
+        let date = parse_date(at)?;
+        self.lock()?.set_date(date);
+        Ok(())
     }
 
     /// Node and edge counts.
@@ -193,9 +225,10 @@ impl NativeGraph {
         let outcomes = run::with_call_settings(&mut session, values, budget, |s| {
             run::execute_interruptibly(py, s, source)
         })??;
+        let graph = session.shared_graph();
         outcomes
-            .iter()
-            .map(|o| outcome_to_py(py, &session, o, origin, source))
+            .into_iter()
+            .map(|o| outcome_to_py(py, Arc::clone(&graph), o, origin, source))
             .collect()
     }
 }
@@ -234,6 +267,7 @@ fn bundled_data() -> PyResult<PathBuf> {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeGraph>()?;
+    m.add_class::<NativeResult>()?;
     m.add_class::<convert::Node>()?;
     m.add_class::<convert::Edge>()?;
     m.add_class::<convert::Path>()?;

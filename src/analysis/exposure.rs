@@ -240,6 +240,55 @@ impl Ord for Entry {
 /// topological order. Components up to `dense_max` nodes are solved by LU
 /// (tests lower it to exercise the iterative solver).
 fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<(Vec<f64>, Walks), Interrupt> {
+    fixed_point_with(l, dense_max, true, work)
+}
+
+/// The least fixed point of `x = silent + A x` over the arc subgraph
+/// reachable from `rows` (no stop set): the model v2's `unknown` on a
+/// graph whose arcs are all sources. `silent(u)` is u's silent part. All 0
+/// when every silent part is 0.
+pub(crate) fn silent_totals(
+    g: &Graph,
+    view: &View,
+    arcs: &ArcSpec,
+    rows: &[NodeId],
+    silent: &dyn Fn(NodeId) -> f64,
+    work: &Work,
+) -> Result<Vec<f64>, Interrupt> {
+    let how = Grow {
+        stop: None,
+        depth: None,
+        keep_zero: false,
+    };
+    let mut l = grow(g, view, arcs, rows, &how, work)?;
+    let mut any = false;
+    for u in 0..l.len() {
+        let s = silent(l.nodes[u]);
+        any |= s > 0.0;
+        l.into_stop[u] = s;
+    }
+    work.charge(l.len() as u64)?;
+    let total = if any {
+        fixed_point_with(&l, DENSE_MAX, false, work)?.0
+    } else {
+        vec![0.0; l.len()]
+    };
+    Ok(rows
+        .iter()
+        .map(|&n| {
+            l.local(n)
+                .map_or(0.0, |u| total[u as usize].clamp(0.0, 1.0))
+        })
+        .collect())
+}
+
+/// [`fixed_point`], the walks only when `walks_wanted`.
+fn fixed_point_with(
+    l: &Local,
+    dense_max: usize,
+    walks_wanted: bool,
+    work: &Work,
+) -> Result<(Vec<f64>, Walks), Interrupt> {
     let sccs = sccs(l, work)?;
     let n = l.len();
     let mut total = vec![0.0; n];
@@ -251,8 +300,10 @@ fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<(Vec<f64>, Wa
     let mut inside = Inside::default();
     for c in 0..sccs.count() {
         let m = sccs.members(c);
-        for &u in m {
-            walks.exit(l, &sccs.comp, c as u32, u);
+        if walks_wanted {
+            for &u in m {
+                walks.exit(l, &sccs.comp, c as u32, u);
+            }
         }
         if !sccs.cyclic(c, l) {
             let u = m[0];
@@ -273,7 +324,7 @@ fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<(Vec<f64>, Wa
             })
             .collect();
         let zero = ext.iter().all(|x| *x == 0.0);
-        if m.len() > dense_max && m.len() >= PARALLEL_MIN && !zero {
+        if walks_wanted && m.len() > dense_max && m.len() >= PARALLEL_MIN && !zero {
             // The walks and the totals of a large component are independent:
             // search the walks on a second thread while this one iterates.
             let sccs = &sccs;
@@ -293,7 +344,9 @@ fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<(Vec<f64>, Wa
             }
             continue;
         }
-        best_inside(l, &sccs, c, &mut walks, &mut done, &mut inside);
+        if walks_wanted {
+            best_inside(l, &sccs, c, &mut walks, &mut done, &mut inside);
+        }
         if zero {
             continue;
         }

@@ -295,6 +295,9 @@ pub fn paths(
     }
     match q.mode {
         PathMode::Shortest => {
+            if walker.weighted() {
+                check_reachable_weights(&walker, &from, work)?;
+            }
             let mut s = Spur::new(g.node_count(), walker.weighted() && q.max.is_some());
             Ok(s.search(&walker, &from, &to, q.max, work)?
                 .into_iter()
@@ -303,6 +306,35 @@ pub fn paths(
         PathMode::All => all(&walker, &from, &to, q.max.unwrap_or(DEFAULT_ALL_MAX), work),
         PathMode::K(k) => yen(&walker, &from, &to, q.max, k as usize, work),
     }
+}
+
+/// Reads the weight of every edge reachable from `sources` (charged per
+/// edge): a cheapest-path search stops at the target and could miss a
+/// negative weight beyond it, returning a wrong answer where `path all`
+/// and `path k`, which see every edge, reject the data.
+fn check_reachable_weights(
+    w: &Walker,
+    sources: &[NodeId],
+    work: &Work,
+) -> Result<(), AnalysisError> {
+    let mut seen = NodeSet::new(w.g.node_count());
+    let mut stack: Vec<NodeId> = Vec::new();
+    for &s in sources {
+        if seen.insert(s) {
+            stack.push(s);
+        }
+    }
+    while let Some(u) = stack.pop() {
+        let scanned = w.steps(u, |e, n| {
+            w.weight(e)?;
+            if seen.insert(n) {
+                stack.push(n);
+            }
+            Ok(())
+        })?;
+        work.charge(scanned)?;
+    }
+    Ok(())
 }
 
 /// One cheapest-path search with Yen's bans.

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use crate::model::{Date, EdgeId, EdgeTypeId, Graph, NodeId, Role};
+use crate::model::{Date, Direction, EdgeId, EdgeTypeId, Graph, NodeId, Role};
 
 use super::escape::{escape_into, undrawable};
 use super::style::{KindStyle, kind_style};
@@ -22,6 +22,71 @@ pub struct DotOptions {
     /// Group nodes into `cluster_<nation id>` subgraphs by the node their
     /// `LOCATED_IN` edge points to (see [`to_dot`]).
     pub clusters: bool,
+    /// The Graphviz engine; `None`: chosen by size ([`Layout::for_size`]).
+    pub layout: Option<Layout>,
+    /// Edge labels; `None`: only while they stay readable ([`labels_fit`]).
+    pub labels: Option<bool>,
+}
+
+/// A Graphviz layout engine, written into the DOT as the `layout`
+/// attribute, so `dot -Tsvg` (and any viewer) lays the file out with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Layered, left to right: readable for small dependency trees, but
+    /// its time grows fast with size (minutes at a few thousand edges).
+    Dot,
+    /// Scalable force-directed placement with overlap removal: seconds
+    /// for the whole bundled graph.
+    Sfdp,
+    /// Spring model with overlap removal: middle-sized, unlayered graphs.
+    Neato,
+}
+
+/// The most nodes `dot` lays out by default; above it, `sfdp`.
+pub const DOT_MAX_NODES: usize = 150;
+/// The most edges `dot` lays out by default; above it, `sfdp`.
+pub const DOT_MAX_EDGES: usize = 400;
+/// The most edges drawn with labels by default.
+pub const LABEL_MAX_EDGES: usize = 120;
+/// Above this many nodes a single picture is too dense to read.
+pub const READABLE_NODES: usize = 80;
+
+impl Layout {
+    /// `dot` for graphs up to [`DOT_MAX_NODES`] nodes and [`DOT_MAX_EDGES`]
+    /// edges, `sfdp` above.
+    pub fn for_size(nodes: usize, edges: usize) -> Layout {
+        if nodes <= DOT_MAX_NODES && edges <= DOT_MAX_EDGES {
+            Layout::Dot
+        } else {
+            Layout::Sfdp
+        }
+    }
+
+    /// The engine's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::Dot => "dot",
+            Layout::Sfdp => "sfdp",
+            Layout::Neato => "neato",
+        }
+    }
+}
+
+/// Whether edge labels stay readable: a layered layout of at most
+/// [`LABEL_MAX_EDGES`] edges.
+pub fn labels_fit(layout: Layout, edges: usize) -> bool {
+    layout == Layout::Dot && edges <= LABEL_MAX_EDGES
+}
+
+/// A note for a picture too dense to read, with what to do instead.
+pub fn readability_note(nodes: usize) -> Option<String> {
+    (nodes > READABLE_NODES).then(|| {
+        format!(
+            "note: {nodes} nodes are too many to read in one picture; narrow it \
+             (e.g. `depth 1`, `top 10`, a `where` clause), or `export html` for a \
+             view with search and zoom"
+        )
+    })
 }
 
 /// The colour of highlighted path edges and their nodes.
@@ -51,10 +116,21 @@ pub fn to_dot_at(g: &Graph, sub: &Subgraph, opts: &DotOptions, day: Option<Date>
     let marks = Marks { day };
     // One style lookup per kind, not per node.
     let styles: Vec<KindStyle> = g.kinds().map(|(_, name)| kind_style(name)).collect();
+    let layout = opts
+        .layout
+        .unwrap_or_else(|| Layout::for_size(ord.nodes.len(), ord.edges.len()));
+    let labels = opts
+        .labels
+        .unwrap_or_else(|| labels_fit(layout, ord.edges.len()));
     let mut out = String::with_capacity(256 + ord.nodes.len() * 96 + ord.edges.len() * 64);
     out.push_str("digraph \"faultline\" {\n");
+    let _ = write!(out, "  graph [layout={}, ", layout.as_str());
+    if layout != Layout::Dot {
+        // Force-directed: no overlapping nodes, straight edges (fast).
+        out.push_str("overlap=prism, overlap_scaling=-4, splines=false, outputorder=edgesfirst, ");
+    }
     out.push_str(
-        "  graph [rankdir=LR, charset=\"UTF-8\", fontname=\"Helvetica\", fontsize=10, \
+        "rankdir=LR, charset=\"UTF-8\", fontname=\"Helvetica\", fontsize=10, \
          labelloc=b, labeljust=l, nodesep=0.3, ranksep=0.6, label=",
     );
     legend(g, &ord, sub.title.as_deref(), &mut out);
@@ -74,7 +150,7 @@ pub fn to_dot_at(g: &Graph, sub: &Subgraph, opts: &DotOptions, day: Option<Date>
         }
     }
     for &e in &ord.edges {
-        edge_statement(g, &ord, &marks, e, &mut out);
+        edge_statement(g, &ord, &marks, e, labels, &mut out);
     }
     out.push_str("}\n");
     out
@@ -153,14 +229,29 @@ fn node_statement(
 }
 
 /// `  "from" -> "to" [label="TYPE 0.62"];`
-fn edge_statement(g: &Graph, ord: &Ordered, marks: &Marks, e: EdgeId, out: &mut String) {
+///
+/// Every edge is laid out from dependent to provider, so dependents stand
+/// left of what they depend on in every picture: an edge type whose `to`
+/// end depends on its `from` end (`SUPPLIES`) is written `"to" -> "from"`
+/// with `dir=back`, its arrow still pointing at its own `to`.
+fn edge_statement(
+    g: &Graph,
+    ord: &Ordered,
+    marks: &Marks,
+    e: EdgeId,
+    labels: bool,
+    out: &mut String,
+) {
     let (a, b) = g.edge_ends(e);
     let ty = g.edge_type(e);
+    let reverse = g.edge_type_info(ty).direction == Direction::Reverse;
+    let (first, second) = if reverse { (b, a) } else { (a, b) };
     out.push_str("  ");
-    push_id(g.node_key(a), out);
+    push_id(g.node_key(first), out);
     out.push_str(" -> ");
-    push_id(g.node_key(b), out);
-    out.push_str(" [label=\"");
+    push_id(g.node_key(second), out);
+    // Without labels, the type and share stay as a tooltip in SVG viewers.
+    out.push_str(if labels { " [label=\"" } else { " [tooltip=\"" });
     push_label_text(g.edge_type_name(ty), out);
     if let Some(share) = g.edge_share(e) {
         out.push(' ');
@@ -173,6 +264,9 @@ fn edge_statement(g: &Graph, ord: &Ordered, marks: &Marks, e: EdgeId, out: &mut 
         out.push(')');
     }
     out.push('"');
+    if reverse {
+        out.push_str(", dir=back");
+    }
     if mark.is_some() {
         out.push_str(", style=dashed, color=\"");
         out.push_str(ENDED_LINE);
@@ -419,11 +513,73 @@ mod tests {
         Subgraph::whole(g, &View::full())
     }
 
+    /// A chain of `n` firms.
+    fn chain(n: usize) -> Graph {
+        let mut b = crate::model::GraphBuilder::new();
+        let firm = b.kind("Firm");
+        let dep = b.edge_type("DEPENDS_ON");
+        let ids: Vec<NodeId> = (0..n)
+            .map(|i| {
+                b.add_node(&format!("f{i}"), firm, &format!("F{i}"), vec![], [])
+                    .expect("fresh id")
+            })
+            .collect();
+        for w in ids.windows(2) {
+            b.add_edge(w[0], w[1], dep, []);
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn layout_and_labels_follow_the_size_unless_chosen() {
+        let small = chain(10);
+        let dot = to_dot(&small, &whole(&small), &DotOptions::default());
+        assert!(dot.contains("graph [layout=dot, rankdir=LR"), "{dot}");
+        assert!(dot.contains("[label=\"DEPENDS_ON\"]"), "{dot}");
+        assert_eq!(readability_note(small.node_count()), None);
+
+        let large = chain(DOT_MAX_NODES + 1);
+        let dot = to_dot(&large, &whole(&large), &DotOptions::default());
+        assert!(dot.contains("graph [layout=sfdp, overlap=prism"), "{dot}");
+        assert!(
+            !dot.contains("[label=\"DEPENDS_ON"),
+            "no edge labels when dense"
+        );
+        assert!(dot.contains("[tooltip=\"DEPENDS_ON\"]"));
+        let note = readability_note(large.node_count()).expect("too large to read");
+        assert!(
+            note.contains("151 nodes") && note.contains("depth 1"),
+            "{note}"
+        );
+
+        let chosen = DotOptions {
+            layout: Some(Layout::Neato),
+            labels: Some(true),
+            ..Default::default()
+        };
+        let dot = to_dot(&large, &whole(&large), &chosen);
+        assert!(dot.contains("graph [layout=neato, overlap=prism"), "{dot}");
+        assert!(dot.contains("[label=\"DEPENDS_ON\"]"));
+        let off = DotOptions {
+            labels: Some(false),
+            ..Default::default()
+        };
+        let dot = to_dot(&small, &whole(&small), &off);
+        assert!(!dot.contains("[label=\"DEPENDS_ON"), "{dot}");
+    }
+
     #[test]
     fn hostile_names_stay_inside_their_strings() {
         let g = hostile_graph();
         for clusters in [false, true] {
-            let dot = to_dot(&g, &whole(&g), &DotOptions { clusters });
+            let dot = to_dot(
+                &g,
+                &whole(&g),
+                &DotOptions {
+                    clusters,
+                    ..Default::default()
+                },
+            );
             let counts = dot_statements(&dot);
             assert_eq!(counts.nodes.len(), g.node_count(), "{dot}");
             assert_eq!(counts.edges, g.edge_count(), "{dot}");
@@ -468,7 +624,10 @@ mod tests {
         sub.title = Some("upstream of <NVIDIA> & co".to_string());
         let dot = to_dot(&g, &sub, &DotOptions::default());
         let label_line = dot.lines().nth(1).expect("the graph attributes line");
-        assert!(label_line.starts_with("  graph [rankdir=LR"), "{dot}");
+        assert!(
+            label_line.starts_with("  graph [layout=dot, rankdir=LR"),
+            "{dot}"
+        );
         assert!(
             label_line.contains("upstream of &lt;NVIDIA&gt; &amp; co"),
             "{dot}"
@@ -502,7 +661,7 @@ mod tests {
         ));
         assert!(dot.contains("  \"tw\" [label=\"Taiwan\\nNation\", shape=ellipse,"));
         assert!(
-            dot.contains("  \"tsmc\" -> \"nvidia\" [label=\"SUPPLIES 0.62\"];"),
+            dot.contains("  \"nvidia\" -> \"tsmc\" [label=\"SUPPLIES 0.62\", dir=back];"),
             "{dot}"
         );
         assert!(
@@ -540,7 +699,14 @@ mod tests {
     #[test]
     fn clusters_group_by_located_in() {
         let g = small_graph();
-        let dot = to_dot(&g, &whole(&g), &DotOptions { clusters: true });
+        let dot = to_dot(
+            &g,
+            &whole(&g),
+            &DotOptions {
+                clusters: true,
+                ..Default::default()
+            },
+        );
         let tw = dot
             .find("subgraph \"cluster_tw\" {")
             .expect("a Taiwan cluster");
@@ -563,7 +729,14 @@ mod tests {
             nodes: vec![nvidia],
             ..Subgraph::default()
         };
-        let dot = to_dot(&g, &sub, &DotOptions { clusters: true });
+        let dot = to_dot(
+            &g,
+            &sub,
+            &DotOptions {
+                clusters: true,
+                ..Default::default()
+            },
+        );
         assert!(
             dot.contains("subgraph \"cluster_us\" {\n    label=\"United States\""),
             "{dot}"
@@ -581,7 +754,10 @@ mod tests {
         b.edges.reverse();
         b.nodes.extend(a.nodes.iter().take(3).copied());
         for clusters in [false, true] {
-            let opts = DotOptions { clusters };
+            let opts = DotOptions {
+                clusters,
+                ..Default::default()
+            };
             let first = to_dot(&g, &a, &opts);
             assert_eq!(first, to_dot(&g, &a, &opts));
             assert_eq!(first, to_dot(&g, &b, &opts));
@@ -591,7 +767,14 @@ mod tests {
     #[test]
     fn empty_export_is_a_valid_graph() {
         let g = small_graph();
-        let dot = to_dot(&g, &Subgraph::default(), &DotOptions { clusters: true });
+        let dot = to_dot(
+            &g,
+            &Subgraph::default(),
+            &DotOptions {
+                clusters: true,
+                ..Default::default()
+            },
+        );
         assert_eq!(dot_statements(&dot).nodes.len(), 0);
         assert!(dot.contains("0 nodes, 0 edges"));
         check_dot(&dot, 0, 0);

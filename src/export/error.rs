@@ -62,6 +62,15 @@ pub enum ExportError {
         /// What the system said.
         source: io::Error,
     },
+    /// `dot` ran past its time limit and was stopped.
+    GraphvizTimeout {
+        /// The image asked for.
+        path: PathBuf,
+        /// The limit, in seconds.
+        seconds: u64,
+    },
+    /// The user pressed Ctrl-C while `dot` ran; it was stopped.
+    GraphvizCancelled,
 }
 
 /// How to install Graphviz, said whenever `dot` is missing.
@@ -127,6 +136,17 @@ impl fmt::Display for ExportError {
             }
             ExportError::GraphvizIo { program, source } => {
                 write!(f, "cannot run Graphviz `{program}`: {}", reason(source))
+            }
+            ExportError::GraphvizTimeout { path, seconds } => write!(
+                f,
+                "Graphviz did not finish `{}` within {seconds} s and was stopped; export fewer \
+                 nodes (`depth 1`, `top 10`, a `where` clause), choose a faster layout \
+                 (`layout sfdp`) or drop edge labels (`labels off`), or export `dot` and run \
+                 Graphviz yourself (`sfdp -Tsvg FILE.dot -o FILE.svg`)",
+                path.display()
+            ),
+            ExportError::GraphvizCancelled => {
+                f.write_str("rendering cancelled; nothing was written")
             }
         }
     }

@@ -26,6 +26,21 @@ pub(crate) fn escape_into(
 
 /// Whether XML 1.0 can hold the character at all (not even a character
 /// reference can carry the others).
+/// Text for HTML or XML content: `&`, `<`, `>` and `"` as entities,
+/// control characters as U+FFFD (the HTML title, the SVG chart).
+pub(crate) fn push_markup_text(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+}
+
 pub(crate) fn xml_char(c: char) -> bool {
     match c {
         '\t' | '\n' | '\r' => true,

@@ -174,16 +174,35 @@ fn collect_keys<'a>(
                 .or_insert(t);
         }
     }
+    // Every attr.name once, as written (after XML's replacements): the
+    // fixed keys, then each property, renamed `prop.NAME` when it clashes
+    // with a fixed key and suffixed `~2`, `~3`... when it still clashes
+    // (`prop.kind` beside `kind`, names differing only in control chars).
+    let written = |name: &str| {
+        let mut s = String::new();
+        push_xml(name, true, &mut s);
+        s
+    };
+    let mut used: HashSet<String> = reserved.iter().map(|r| written(r)).collect();
     types
         .into_iter()
-        .map(|(name, ty)| PropKeyDecl {
-            name: name.to_string(),
-            attr_name: if reserved.contains(&name) {
+        .map(|(name, ty)| {
+            let base = if reserved.contains(&name) {
                 format!("prop.{name}")
             } else {
                 name.to_string()
-            },
-            ty,
+            };
+            let mut attr_name = base.clone();
+            let mut n = 1;
+            while !used.insert(written(&attr_name)) {
+                n += 1;
+                attr_name = format!("{base}~{n}");
+            }
+            PropKeyDecl {
+                name: name.to_string(),
+                attr_name,
+                ty,
+            }
         })
         .collect()
 }
@@ -463,6 +482,35 @@ mod tests {
         let doc = parse(&doc_text);
         let types = key_types(&doc);
         assert!(types.contains_key(&("node".to_string(), "prop.name".to_string())));
+    }
+
+    #[test]
+    fn no_two_keys_share_an_attr_name() {
+        let mut b = crate::model::GraphBuilder::new();
+        let k = b.kind("K");
+        let props = ["name", "prop.name", "x\u{1}", "x\u{2}", "name~2"]
+            .map(|p| (b.prop_key(p), Value::str(p)));
+        b.add_node("a", k, "A", vec![], props).expect("unique");
+        let g = b.finish();
+        let doc_text = to_graphml(&g, &Subgraph::whole(&g, &View::full()));
+        let doc = parse(&doc_text);
+        let keys = elements(&doc, "key");
+        let mut names: Vec<(String, String)> = keys
+            .iter()
+            .map(|k| {
+                let get = |a: &str| k.attribute(a).expect("a key attribute").to_string();
+                (get("for"), get("attr.name"))
+            })
+            .collect();
+        let total = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), total, "{names:?}");
+        // Each property's value is still written under its own key.
+        let data = elements(&doc, "data");
+        for p in ["prop.name", "x\u{FFFD}", "name~2"] {
+            assert!(data.iter().any(|d| d.text() == Some(p)), "{p}");
+        }
     }
 
     #[test]

@@ -75,10 +75,11 @@ struct JsonEdge<'a> {
 }
 
 /// Properties as a JSON object, sorted by name, unwritable values left out.
-struct Props<'a>(Vec<(&'a str, Value)>);
+pub(crate) struct Props<'a>(Vec<(&'a str, Value)>);
 
 impl<'a> Props<'a> {
-    fn new(mut props: Vec<(&'a str, Value)>) -> Props<'a> {
+    /// The properties, sorted, without what JSON cannot carry.
+    pub(crate) fn new(mut props: Vec<(&'a str, Value)>) -> Props<'a> {
         props.retain(|(_, v)| writable(v));
         props.sort_by(|a, b| a.0.cmp(b.0));
         Props(props)

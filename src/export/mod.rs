@@ -20,10 +20,12 @@
 //! distinct: DOT ids spell such characters out (`\u{1}`), GraphML ids that
 //! would collide after replacement get a `~2`, `~3`... suffix.
 
+mod chart;
 mod dot;
 mod error;
 mod escape;
 mod graphml;
+mod html;
 mod json;
 mod render;
 mod style;
@@ -33,11 +35,16 @@ mod write;
 #[cfg(test)]
 mod testkit;
 
-pub use dot::{DotOptions, to_dot, to_dot_at};
+pub use chart::{MAX_BARS, to_chart};
+pub use dot::{DotOptions, Layout, labels_fit, readability_note, to_dot, to_dot_at};
 pub use error::ExportError;
 pub use graphml::to_graphml;
+pub use html::to_html;
 pub use json::to_json;
-pub use render::{ImageFormat, dot_available, render_with_graphviz};
+pub use render::{
+    DEFAULT_RENDER_TIMEOUT, ImageFormat, RenderLimits, dot_available, render_limited,
+    render_with_graphviz,
+};
 pub use subgraph::Subgraph;
 #[cfg(unix)]
 pub use write::install_signal_cleanup;

@@ -203,7 +203,9 @@ impl EntityIndex {
 /// iso3)`, the linked ones after the curated ones.
 #[cfg(test)]
 #[derive(Default)]
+#[allow(clippy::type_complexity)]
 pub(crate) struct IndexBuilder {
+    #[allow(clippy::type_complexity)] // a test helper's plain rows
     nodes: Vec<(String, String, String, Vec<String>, Option<String>, bool)>,
 }
 

@@ -127,13 +127,15 @@ fn field<'r>(
     }
 }
 
-/// [`str::trim`], with a shortcut for the usual field that needs none.
+/// Trims ASCII whitespace (spaces, tabs, line ends) around a field, with a
+/// shortcut for the usual field that needs none. Unicode spaces (U+00A0,
+/// U+3000, ...) are data and kept, quoted or not.
 #[inline]
 fn trim(s: &str) -> &str {
     let b = s.as_bytes();
     match (b.first(), b.last()) {
-        (Some(&f), Some(&l)) if f > b' ' && f < 0x80 && l > b' ' && l < 0x80 => s,
-        _ => s.trim(),
+        (Some(&f), Some(&l)) if f > b' ' && l > b' ' => s,
+        _ => s.trim_matches(|c: char| c.is_ascii_whitespace()),
     }
 }
 
@@ -194,6 +196,8 @@ pub(crate) fn parse_node_row<'r>(
         faults.push("`kind` is empty; expected a kind".to_string());
     }
     let typed_kind = kind.and_then(|k| kinds.get_or(k, |k| rules.kind(k)));
+    // `props` may hold the rows before this one (a batch's arena).
+    let first = props.len();
     for col in &cols.props {
         let Some(cell) = field(rec, col.index, &col.name, faults) else {
             continue;
@@ -207,7 +211,7 @@ pub(crate) fn parse_node_row<'r>(
             Err(e) => faults.push(format!("property `{}`: {e}", col.name)),
         }
     }
-    faults.extend(rules.interval_fault(props));
+    faults.extend(rules.interval_fault(&props[first..]));
     let (Some(id), Some(kind)) = (id, kind) else {
         return None;
     };
@@ -262,6 +266,7 @@ pub(crate) fn parse_edge_row<'r>(
     {
         faults.push(rules.unknown_edge_type(t));
     }
+    let first = props.len();
     for col in &cols.props {
         let Some(cell) = field(rec, col.index, &col.name, faults) else {
             continue;
@@ -283,7 +288,7 @@ pub(crate) fn parse_edge_row<'r>(
             Err(e) => faults.push(format!("property `{}`: {e}", col.name)),
         }
     }
-    faults.extend(rules.interval_fault(props));
+    faults.extend(rules.interval_fault(&props[first..]));
     let (Some(from), Some(to), Some(ty)) = (from, to, ty) else {
         return None;
     };

@@ -59,6 +59,11 @@ pub(crate) fn discover(paths: &[PathBuf], sink: &mut Sink) -> Vec<DataFile> {
                 continue;
             }
         };
+        if !meta.is_dir() && !meta.is_file() {
+            // A FIFO or device would block the load or never end.
+            sink.fatal(Problem::new(display, not_regular(&meta)));
+            continue;
+        }
         if meta.is_dir() {
             let mut found = Vec::new();
             let mut visited = HashSet::new();
@@ -158,10 +163,49 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, visited: &mut HashSet<PathBuf>, sink
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk(&path, out, visited, sink),
             Ok(m) if m.is_file() => out.push(path),
-            // Broken symlinks, sockets and the like hold no data.
+            // A data file's name on something that is not one (a dangling
+            // link, a FIFO) is reported: silently missing data is worse.
+            // Other names hold no data.
+            found if class_by_name(&path, false).is_some() => {
+                let message = match found {
+                    Ok(m) => not_regular(&m),
+                    Err(e) => match std::fs::read_link(&path) {
+                        Ok(target) => format!(
+                            "a symbolic link to `{}`, which {}; expected a data file",
+                            target.display(),
+                            if e.kind() == std::io::ErrorKind::NotFound {
+                                "does not exist".to_string()
+                            } else {
+                                format!("cannot be read ({e})")
+                            }
+                        ),
+                        Err(_) => io_message(&e, "a readable data file"),
+                    },
+                };
+                sink.fatal(Problem::new(path.display().to_string(), message));
+            }
             _ => {}
         }
     }
+}
+
+/// Why a path that is neither a file nor a directory is not read.
+fn not_regular(meta: &std::fs::Metadata) -> String {
+    let kind = meta.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe), not a file; expected a data file or directory \
+                    (copy the data to a file first)"
+                .to_string();
+        }
+        if kind.is_char_device() || kind.is_block_device() || kind.is_socket() {
+            return "a device or socket, not a file; expected a data file or directory".to_string();
+        }
+    }
+    let _ = kind;
+    "not a regular file; expected a data file or directory".to_string()
 }
 
 /// Classifies by file name. Inside a directory only `schema.toml` is a

@@ -1,11 +1,13 @@
 //! JSON documents: `{"nodes": [...], "edges": [...]}`, either list optional.
 //!
-//! The document is parsed to a `serde_json::Value` (syntax errors come with
-//! line and column), then walked, so a wrong shape is a clear problem rather
-//! than a deserializer's guess. `serde_json::Value` carries no positions, so
-//! a small scanner over the (already validated) text finds where each item of
-//! `nodes` and `edges` starts; problems name that line and column and the
-//! item (`nodes[3]`).
+//! The document is first checked whole without building it (syntax errors
+//! and duplicate keys come with line and column); a small scanner over the
+//! validated text then finds where each item of `nodes` and `edges` starts
+//! and ends, and each item is parsed to a `serde_json::Value` on its own and
+//! walked, so a wrong shape is a clear problem rather than a deserializer's
+//! guess. Memory stays near the file's size (the text, an offset pair per
+//! edge and one item at a time) rather than a tree of the whole document;
+//! problems name the item's line and column and the item (`nodes[3]`).
 
 use std::path::Path;
 
@@ -18,6 +20,8 @@ use super::{Ctx, EdgeRow, Loc, MAX_FIELD_BYTES, NodeRow};
 
 /// A 1-based (line, column).
 type LineCol = (usize, usize);
+/// A byte range (start, end) in a document's text.
+type Range = (usize, usize);
 
 const NODE_KEYS: &str = "id, kind, name, aliases or props";
 const EDGE_KEYS: &str = "from, to, type or props";
@@ -26,9 +30,120 @@ const EDGE_KEYS: &str = "from, to, type or props";
 /// phase (edges may name nodes of files read later).
 #[derive(Debug)]
 pub(crate) struct Doc {
-    edges: Vec<Json>,
+    /// The document's text (without a BOM).
+    text: Vec<u8>,
+    /// Each edge item's byte range in `text`.
+    edges: Vec<(usize, usize)>,
     /// Where each edge item starts.
     at: Vec<LineCol>,
+}
+
+/// A whole-document check that builds nothing: syntax (via serde_json) and
+/// keys repeated within one object, which serde_json would silently
+/// resolve to the last (a second `"nodes"` array dropping the first).
+struct DupCheck;
+
+impl<'de> serde::Deserialize<'de> for DupCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<DupCheck, D::Error> {
+        d.deserialize_any(DupCheck)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for DupCheck {
+    type Value = DupCheck;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<DupCheck, E> {
+        Ok(DupCheck)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<DupCheck, E> {
+        Ok(DupCheck)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<DupCheck, E> {
+        Ok(DupCheck)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<DupCheck, E> {
+        Ok(DupCheck)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<DupCheck, E> {
+        Ok(DupCheck)
+    }
+    fn visit_unit<E>(self) -> Result<DupCheck, E> {
+        Ok(DupCheck)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<DupCheck, A::Error> {
+        while seq.next_element::<DupCheck>()?.is_some() {}
+        Ok(DupCheck)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DupCheck, A::Error> {
+        use serde::de::Error;
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                return Err(A::Error::custom(format!(
+                    "duplicate key `{key}`; expected each key once per object"
+                )));
+            }
+            map.next_value::<DupCheck>()?;
+            seen.insert(key);
+        }
+        Ok(DupCheck)
+    }
+}
+
+/// An integer literal in `raw` (JSON text) beyond 64 bits, which serde_json
+/// would silently turn into a float.
+fn big_integer(raw: &[u8]) -> Option<&str> {
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'"' => i = skip_value(raw, i).unwrap_or(raw.len()),
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < raw.len()
+                    && matches!(raw[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+                let token = std::str::from_utf8(&raw[start..i]).unwrap_or("");
+                let integral = !token.contains(['.', 'e', 'E']);
+                if integral && token.parse::<i64>().is_err() {
+                    return Some(token);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The fault for an integer beyond 64 bits.
+fn big_integer_fault(token: &str) -> String {
+    format!(
+        "`{token}` is an integer beyond 64 bits; expected an integer from {} to {} (or a float such as `1.5e20`)",
+        i64::MIN,
+        i64::MAX
+    )
+}
+
+/// "an array", "a string", ... for a value by its first byte.
+fn describe_raw(first: Option<&u8>) -> &'static str {
+    match first {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// Parses one item (its text was validated by [`DupCheck`]).
+fn parse_item(text: &[u8], (start, end): (usize, usize)) -> Json {
+    let raw = text.get(start..end).unwrap_or(b"null");
+    serde_json::from_slice(raw).unwrap_or(Json::Null)
 }
 
 /// Reads a JSON document, loads its nodes and returns its edges for later.
@@ -46,9 +161,12 @@ pub(crate) fn read(cx: &mut Ctx, file: usize, path: &Path) -> Option<Doc> {
             return None;
         }
     };
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let doc: Json = match serde_json::from_slice(text) {
-        Ok(v) => v,
+    let mut text = bytes;
+    if text.starts_with(b"\xEF\xBB\xBF") {
+        text.drain(..3);
+    }
+    match serde_json::from_slice::<DupCheck>(&text) {
+        Ok(DupCheck) => {}
         Err(e) => {
             let message = e.to_string();
             let message = message
@@ -63,10 +181,9 @@ pub(crate) fn read(cx: &mut Ctx, file: usize, path: &Path) -> Option<Doc> {
             return None;
         }
     };
-    let sections = scan_sections(text).unwrap_or_default();
-    let at = |key: &str| sections.iter().rev().find(|s| s.key == key.as_bytes());
-    let Json::Object(mut map) = doc else {
-        let (line, col) = positions(text, &[first_token(text)])
+    let Some(sections) = scan_sections(&text) else {
+        let first = first_token(&text);
+        let (line, col) = positions(&text, &[first])
             .first()
             .copied()
             .unwrap_or((1, 1));
@@ -76,16 +193,18 @@ pub(crate) fn read(cx: &mut Ctx, file: usize, path: &Path) -> Option<Doc> {
             Some(col),
             format!(
                 "found {}; expected an object with `nodes` and/or `edges` arrays",
-                describe(&doc)
+                describe_raw(text.get(first))
             ),
         );
         return None;
     };
+    let at = |key: &str| sections.iter().find(|s| s.key == key.as_bytes());
     let mut ok = true;
-    for key in map.keys() {
+    for section in &sections {
+        let key = String::from_utf8_lossy(&section.key);
         if key != "nodes" && key != "edges" {
-            let offset = at(key).map_or(0, |s| s.key_at);
-            let (line, col) = positions(text, &[offset])
+            let offset = section.key_at;
+            let (line, col) = positions(&text, &[offset])
                 .first()
                 .copied()
                 .unwrap_or((1, 1));
@@ -98,17 +217,19 @@ pub(crate) fn read(cx: &mut Ctx, file: usize, path: &Path) -> Option<Doc> {
             ok = false;
         }
     }
-    let mut take = |key: &str, what: &str| -> Option<(Vec<Json>, Vec<LineCol>)> {
-        let section = at(key);
-        match map.remove(key) {
-            None | Some(Json::Null) => Some((Vec::new(), Vec::new())),
-            Some(Json::Array(items)) => {
-                let offsets = section.map_or(&[][..], |s| &s.items);
-                Some((items, positions(text, offsets)))
+    let mut take = |key: &str, what: &str| -> Option<(Vec<Range>, Vec<LineCol>)> {
+        let Some(section) = at(key) else {
+            return Some((Vec::new(), Vec::new()));
+        };
+        match text.get(section.value_at) {
+            Some(b'n') => Some((Vec::new(), Vec::new())),
+            Some(b'[') => {
+                let starts: Vec<usize> = section.items.iter().map(|(s, _)| *s).collect();
+                Some((section.items.clone(), positions(&text, &starts)))
             }
-            Some(other) => {
-                let offset = section.map_or(0, |s| s.value_at);
-                let (line, col) = positions(text, &[offset])
+            other => {
+                let offset = section.value_at;
+                let (line, col) = positions(&text, &[offset])
                     .first()
                     .copied()
                     .unwrap_or((1, 1));
@@ -118,7 +239,7 @@ pub(crate) fn read(cx: &mut Ctx, file: usize, path: &Path) -> Option<Doc> {
                     Some(col),
                     format!(
                         "`{key}` is {}; expected an array of {what} objects",
-                        describe(&other)
+                        describe_raw(other)
                     ),
                 );
                 None
@@ -130,15 +251,20 @@ pub(crate) fn read(cx: &mut Ctx, file: usize, path: &Path) -> Option<Doc> {
     let (Some((nodes, node_at)), Some((edges, at)), true) = (nodes, edges, ok) else {
         return None;
     };
-    load_nodes(cx, file, &nodes, &node_at);
-    Some(Doc { edges, at })
+    load_nodes(cx, file, &text, &nodes, &node_at);
+    Some(Doc { text, edges, at })
 }
 
-fn load_nodes(cx: &mut Ctx, file: usize, nodes: &[Json], at: &[(usize, usize)]) {
-    let mut named = Vec::new();
+fn load_nodes(
+    cx: &mut Ctx,
+    file: usize,
+    text: &[u8],
+    nodes: &[(usize, usize)],
+    at: &[(usize, usize)],
+) {
     let mut props = Vec::new();
     let mut faults = Vec::new();
-    for (i, item) in nodes.iter().enumerate() {
+    for (i, range) in nodes.iter().enumerate() {
         let (line, col) = at.get(i).copied().unwrap_or((0, 0));
         let loc = Loc {
             file,
@@ -146,8 +272,13 @@ fn load_nodes(cx: &mut Ctx, file: usize, nodes: &[Json], at: &[(usize, usize)]) 
             col: Some(col),
             item: Some(("nodes", i)),
         };
-        named.clear();
-        if too_long(item, &mut faults) {
+        // Item by item: `named` borrows from this item only.
+        let item = &parse_item(text, *range);
+        let mut named = Vec::new();
+        if let Some(big) = text.get(range.0..range.1).and_then(big_integer) {
+            faults.push(big_integer_fault(big));
+        }
+        if !faults.is_empty() || too_long(item, &mut faults) {
             if let Some(id) = item.get("id").and_then(Json::as_str) {
                 cx.reject(id.trim());
             }
@@ -175,11 +306,10 @@ fn load_nodes(cx: &mut Ctx, file: usize, nodes: &[Json], at: &[(usize, usize)]) 
 impl Doc {
     /// Loads the document's edges (after every file's nodes).
     pub(crate) fn load_edges(self, cx: &mut Ctx, file: usize) {
-        let mut named = Vec::new();
         let mut props = Vec::new();
         let mut faults = Vec::new();
         cx.begin_edges(file, Some(self.at.clone()));
-        for (i, item) in self.edges.iter().enumerate() {
+        for (i, range) in self.edges.iter().enumerate() {
             let (line, col) = self.at.get(i).copied().unwrap_or((0, 0));
             let loc = Loc {
                 file,
@@ -187,8 +317,12 @@ impl Doc {
                 col: Some(col),
                 item: Some(("edges", i)),
             };
-            named.clear();
-            if too_long(item, &mut faults) {
+            let item = &parse_item(&self.text, *range);
+            let mut named = Vec::new();
+            if let Some(big) = self.text.get(range.0..range.1).and_then(big_integer) {
+                faults.push(big_integer_fault(big));
+            }
+            if !faults.is_empty() || too_long(item, &mut faults) {
                 // Edge problems are held and reported in file order.
                 cx.report_edge(&loc, &mut faults);
                 continue;
@@ -319,7 +453,12 @@ fn value(v: &Json) -> Result<Value, String> {
                             describe(item)
                         ));
                     }
-                    Json::Null => {}
+                    Json::Null => {
+                        return Err(
+                            "a list holds null; expected a list of scalars without nulls"
+                                .to_string(),
+                        );
+                    }
                     scalar => out.push(value(scalar)?),
                 }
             }
@@ -492,7 +631,8 @@ struct Section {
     key: Vec<u8>,
     key_at: usize,
     value_at: usize,
-    items: Vec<usize>,
+    /// Each array item's byte range.
+    items: Vec<(usize, usize)>,
 }
 
 /// Finds the top-level members of a valid JSON object. `None` when the text
@@ -540,8 +680,9 @@ fn scan_sections(s: &[u8]) -> Option<Vec<Section>> {
                     }
                     b',' => i += 1,
                     _ => {
-                        section.items.push(i);
+                        let start = i;
                         i = skip_value(s, i)?;
+                        section.items.push((start, i));
                     }
                 }
             }
@@ -641,7 +782,8 @@ mod tests {
         let s = scan_sections(text).expect("valid JSON scans");
         let keys: Vec<&[u8]> = s.iter().map(|s| &s.key[..]).collect();
         assert_eq!(keys, [&b"meta"[..], b"nodes", b"edges"]);
-        assert_eq!(positions(text, &s[1].items), [(1, 39), (2, 3)]);
+        let starts: Vec<usize> = s[1].items.iter().map(|r| r.0).collect();
+        assert_eq!(positions(text, &starts), [(1, 39), (2, 3)]);
         assert!(s[2].items.is_empty());
     }
 

@@ -61,6 +61,9 @@ pub struct LoadOptions {
     pub skip_bad_rows: bool,
     /// How many problems to collect before giving up (default 100).
     pub max_problems: usize,
+    /// Stops the load (between blocks and rows) when set: the REPL's
+    /// Ctrl-C during `:load`. A cancelled load fails and changes nothing.
+    pub cancel: Option<crate::limits::CancelFlag>,
 }
 
 impl Default for LoadOptions {
@@ -68,6 +71,7 @@ impl Default for LoadOptions {
         LoadOptions {
             skip_bad_rows: false,
             max_problems: 100,
+            cancel: None,
         }
     }
 }
@@ -170,6 +174,7 @@ fn run_tuned(
     let rules = Rules::new(&mut b, schema);
     let mut cx = Ctx::new(b, rules, sink, names, base);
     cx.tuning = tuning;
+    cx.cancel = opts.cancel.clone();
 
     let mut docs: Vec<Option<json::Doc>> = found.iter().map(|_| None).collect();
     for (i, f) in found.iter().enumerate() {
@@ -195,6 +200,14 @@ fn run_tuned(
             }
             Class::Nodes | Class::Schema => {}
         }
+    }
+    if cx.cancelled() {
+        let mut sink = cx.sink;
+        sink.fatal(Problem::new(
+            "load",
+            "cancelled (Ctrl-C); nothing was loaded",
+        ));
+        return Err(failure(sink));
     }
     cx.finish()
 }
@@ -240,7 +253,7 @@ fn read_schema(path: &Path, display: &str, into: &mut Option<Schema>, sink: &mut
 /// A file that is not UTF-8, located at the first bad byte.
 pub(crate) fn not_utf8(display: &str, bytes: &[u8], valid_up_to: usize) -> Problem {
     let before = &bytes[..valid_up_to.min(bytes.len())];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line = records::line_ends(before) + 1;
     let bad = bytes.get(valid_up_to).copied().unwrap_or(0);
     Problem::new(
         display,
@@ -322,6 +335,8 @@ pub(crate) struct Ctx {
     unknown: Vec<(usize, Box<str>)>,
     /// Block size and threads.
     pub tuning: Tuning,
+    /// Set by Ctrl-C during `:load`.
+    cancel: Option<crate::limits::CancelFlag>,
 }
 
 impl Ctx {
@@ -343,6 +358,7 @@ impl Ctx {
             }
         }
         Ctx {
+            cancel: None,
             base_nodes: b.node_count(),
             base_edges: b.edge_count(),
             b,
@@ -362,7 +378,12 @@ impl Ctx {
 
     /// Whether it is no use going on: the problem limit is reached.
     pub fn full(&self) -> bool {
-        self.sink.full_with(self.edges.pending_failing)
+        self.sink.full_with(self.edges.pending_failing) || self.cancelled()
+    }
+
+    /// Whether the load was cancelled.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|c| c.is_cancelled())
     }
 
     /// Reports a row's faults (joined into one problem) and clears them.

@@ -10,8 +10,8 @@
 //! into a scratch buffer. A `\r\n` inside a quoted field becomes `\n`.
 //!
 //! Line numbers are physical: a record's line is one plus the number of
-//! `\n` before its first byte, whatever quoted newlines or blank lines came
-//! before. The scanner works on a block of a file at a time: given a block
+//! line ends (`\n`, `\r\n` or a lone `\r`) before its first byte, whatever
+//! quoted newlines or blank lines came before. The scanner works on a block of a file at a time: given a block
 //! that is not the file's last, it stops before a record the block cuts
 //! short, so the caller can carry those bytes into the next block.
 
@@ -226,10 +226,10 @@ impl<'a> Scanner<'a> {
     pub(crate) fn unclosed(&self) -> Option<(usize, usize)> {
         let at = self.unclosed?;
         let before = &self.input[..at];
-        let line = self.first_line + before.iter().filter(|b| **b == b'\n').count();
+        let line = self.first_line + line_ends(before);
         let line_start = before
             .iter()
-            .rposition(|b| *b == b'\n')
+            .rposition(|b| *b == b'\n' || *b == b'\r')
             .map_or(0, |i| i + 1);
         let col = before[line_start..]
             .iter()
@@ -245,7 +245,16 @@ impl<'a> Scanner<'a> {
         while let Some(&b) = input.get(self.pos) {
             match b {
                 b'\n' => self.line += 1,
-                b'\r' => {}
+                b'\r' => match input.get(self.pos + 1) {
+                    Some(b'\n') => {}
+                    // A `\r` ending a block may be half of a `\r\n`.
+                    None if !self.last => {
+                        buf.clear();
+                        buf.line = self.line;
+                        return false;
+                    }
+                    _ => self.line += 1,
+                },
                 _ => break,
             }
             self.pos += 1;
@@ -298,6 +307,15 @@ impl<'a> Scanner<'a> {
                 self.line += 1;
                 Some(true)
             }
+            // `\r\n`: the `\n` is counted when skipped; a lone `\r` here.
+            Some(b'\r') => match input.get(end + 1) {
+                Some(b'\n') => Some(true),
+                None if !self.last => None,
+                _ => {
+                    self.line += 1;
+                    Some(true)
+                }
+            },
             Some(_) => Some(true),
             None => {
                 self.pos = end;
@@ -349,6 +367,7 @@ impl<'a> Scanner<'a> {
                     None if !self.last => return None,
                     _ => {
                         buf.scratch.push(b'\r');
+                        line += 1;
                         i += 1;
                     }
                 },
@@ -376,8 +395,11 @@ impl<'a> Scanner<'a> {
                     return Some(false);
                 }
                 b'\n' | b'\r' => {
-                    if b == b'\n' {
-                        line += 1;
+                    match (b, input.get(i + 1)) {
+                        (b'\n', _) => line += 1,
+                        (_, Some(b'\n')) => {}
+                        (_, None) if !self.last => return None,
+                        _ => line += 1,
                     }
                     ended(i + 1, line, buf, self);
                     return Some(true);
@@ -389,6 +411,17 @@ impl<'a> Scanner<'a> {
             }
         }
     }
+}
+
+/// Line ends in `bytes`: `\n`, and `\r` not followed by `\n`.
+pub(crate) fn line_ends(bytes: &[u8]) -> usize {
+    let newlines = bytes.iter().filter(|b| **b == b'\n').count();
+    let lone_cr = bytes
+        .windows(2)
+        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+        .count()
+        + usize::from(bytes.last() == Some(&b'\r'));
+    newlines + lone_cr
 }
 
 #[cfg(test)]
@@ -456,14 +489,26 @@ mod tests {
         out
     }
 
-    /// Each record's line is one plus the `\n` before its first byte, which
-    /// is not a line break.
+    /// Each record's line is one plus the line ends (`\n`, lone `\r`)
+    /// before its first byte, which is not a line break.
     fn check_lines(input: &[u8]) {
         for (line, start, _) in scan_with_starts(input, &[]) {
             assert!(!matches!(input[start], b'\r' | b'\n'));
-            let breaks = input[..start].iter().filter(|b| **b == b'\n').count();
+            let breaks = line_ends(&input[..start]);
             assert_eq!(line, breaks + 1, "record at byte {start}");
         }
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let input = b"id,name\ra,A\r\rb,\"B\rC\"\rc,C\r\nd,D";
+        let lines: Vec<usize> = scan(input, &[]).into_iter().map(|(l, _)| l).collect();
+        assert_eq!(lines, [1, 2, 4, 6, 7]);
+        for cut in 1..input.len() {
+            let cut_lines: Vec<usize> = scan(input, &[cut]).into_iter().map(|(l, _)| l).collect();
+            assert_eq!(cut_lines, lines, "cut at {cut}");
+        }
+        assert_eq!(unclosed(b"a\rb,\"x"), Some((2, 3)));
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct ModelFacts {
     input_key: Option<PropKey>,
     severity_key: Option<PropKey>,
     worldwide_key: Option<PropKey>,
+    /// Whether some edge's `mode` property says `requirement`.
+    any_required_edge: bool,
+    /// Whether some edge carries `input`.
+    any_input_edge: bool,
 }
 
 impl ModelFacts {
@@ -44,7 +48,20 @@ impl ModelFacts {
             input_key: g.prop_key("input"),
             severity_key: g.prop_key("severity"),
             worldwide_key: g.prop_key("worldwide"),
+            any_required_edge: false,
+            any_input_edge: false,
         };
+        // A declared key is interned whether or not an edge uses it: look.
+        if f.mode_key.is_some() || f.input_key.is_some() {
+            for e in g.edges() {
+                if g.edge_type_info(g.edge_type(e)).role != Role::Dependency {
+                    continue;
+                }
+                f.any_required_edge |=
+                    matches!(f.edge_mode_prop(g, e), Ok(Some(Mode::Requirement)));
+                f.any_input_edge |= f.input_prop(g, e).is_some();
+            }
+        }
         for (_, info) in g.edge_types() {
             let def = schema.and_then(|s| s.edges.get(&*info.name));
             f.type_mode.push(def.map_or(Mode::Source, |d| d.mode()));
@@ -79,7 +96,7 @@ impl ModelFacts {
     /// Whether any edge type is of mode `requirement` or any edge carries
     /// a `mode` property (else every arc is a source: v1's fast path).
     pub fn may_require(&self) -> bool {
-        self.mode_key.is_some() || self.type_mode.contains(&Mode::Requirement)
+        self.any_required_edge || self.type_mode.contains(&Mode::Requirement)
     }
 
     /// Whether any edge may carry a property the model reads, or a risk
@@ -94,7 +111,7 @@ impl ModelFacts {
 
     /// Whether any edge carries an `input` property.
     pub fn has_inputs(&self) -> bool {
-        self.input_key.is_some()
+        self.any_input_edge
     }
 
     /// The `mode` an edge's own property names, `Err(text)` when it names

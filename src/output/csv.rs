@@ -21,7 +21,9 @@ pub fn render(g: &Graph, result: &ResultSet) -> String {
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     // Writing into a Vec cannot fail; a failure would only drop the row.
-    let _ = w.write_record(&result.columns);
+    // Column names come from the query (`return a.name as "=cmd"`): the
+    // header is defused like any cell.
+    let _ = w.write_record(result.columns.iter().map(|c| defuse(c.clone())));
     for row in &result.rows {
         let _ = w.write_record(row.iter().map(|c| defuse(cell_text(g, c, Style::Csv))));
     }

@@ -62,7 +62,42 @@ pub fn render(g: &Graph, result: &ResultSet) -> String {
     if let Some(m) = &result.message {
         obj.insert("message".into(), Json::String(m.clone()));
     }
-    let mut line = Json::Object(obj).to_string();
+    let mut line = terminal_safe_json(Json::Object(obj).to_string());
     line.push('\n');
     line
+}
+
+/// serde_json escapes C0 controls but writes DEL, the C1 controls and the
+/// bidirectional overrides raw; they can only sit inside strings, where
+/// `\uXXXX` means the same, so the JSON is unchanged and terminal-safe.
+fn terminal_safe_json(text: String) -> String {
+    if !text.chars().any(crate::diag::unsafe_for_terminal) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if crate::diag::unsafe_for_terminal(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe_json;
+
+    #[test]
+    fn c1_del_and_bidi_are_escaped_and_the_json_means_the_same() {
+        let value = serde_json::json!({"s": "a\u{9b}31m\u{7f}\u{202e}b\u{1b}"});
+        let text = terminal_safe_json(value.to_string());
+        assert!(
+            !text.chars().any(crate::diag::unsafe_for_terminal),
+            "{text:?}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).expect("still JSON");
+        assert_eq!(back, value);
+    }
 }

@@ -50,8 +50,14 @@ impl fmt::Display for Format {
 
 /// Renders a result in a format. The string ends with a newline.
 pub fn render(g: &Graph, result: &ResultSet, format: Format) -> String {
+    render_fit(g, result, format, None)
+}
+
+/// Like [`render`], with tables fitted to `width` columns (a terminal's
+/// width; long cells are cut with `…`). JSON and CSV stay exact.
+pub fn render_fit(g: &Graph, result: &ResultSet, format: Format, width: Option<usize>) -> String {
     match format {
-        Format::Table => table::render(g, result),
+        Format::Table => table::render(g, result, width),
         Format::Json => json::render(g, result),
         Format::Csv => csv::render(g, result),
     }

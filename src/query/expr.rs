@@ -155,7 +155,7 @@ pub enum CExpr {
     /// `a OP b`
     Bin(BinOp, Box<CExpr>, Box<CExpr>, Span),
     /// `a =~ b` with the pattern compiled once when it is constant.
-    Regex(Box<CExpr>, Box<CExpr>, Option<Regex>, Span),
+    Regex(Box<CExpr>, Box<CExpr>, Option<Box<Pattern>>, Span),
     /// `e is [not] null`
     IsNull(Box<CExpr>, bool),
     /// A scalar function call.
@@ -276,7 +276,9 @@ impl Compiler<'_> {
                 let l = self.compile(l)?;
                 let r = self.compile(r)?;
                 let cached = match &r {
-                    CExpr::Const(Cell::Value(Value::Str(p))) => Some(compile_regex(p, e.span)?),
+                    CExpr::Const(Cell::Value(Value::Str(p))) => {
+                        Some(Box::new(compile_regex(p, e.span)?))
+                    }
                     _ => None,
                 };
                 CExpr::Regex(Box::new(l), Box::new(r), cached, e.span)
@@ -412,28 +414,115 @@ impl Compiler<'_> {
     }
 }
 
-fn compile_regex(pattern: &str, span: Span) -> Result<Regex, Diagnostic> {
-    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
-        .size_limit(1 << 20)
+/// A compiled regular expression and what matching it costs. A match runs
+/// first on a lazy DFA that gives up when its cache thrashes (work linear
+/// in the input, charged per byte); only then on the regex crate's other
+/// engines, charged their worst case (input bytes × NFA states) before
+/// they start, since a search cannot be interrupted.
+#[derive(Debug)]
+pub struct Pattern {
+    re: Regex,
+    dfa: regex_automata::hybrid::dfa::DFA,
+    cache: std::cell::RefCell<regex_automata::hybrid::dfa::Cache>,
+    /// States of the Thompson NFA: the worst-case work per input byte.
+    states: u64,
+}
+
+impl Clone for Pattern {
+    fn clone(&self) -> Pattern {
+        Pattern {
+            re: self.re.clone(),
+            dfa: self.dfa.clone(),
+            cache: std::cell::RefCell::new(self.dfa.create_cache()),
+            states: self.states,
+        }
+    }
+}
+
+/// The compiled size limit of a pattern, and of its lazy DFA cache.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// The lazy DFA's cache; when it fills twice with too few bytes searched
+/// per state, the search gives up and the worst case is charged.
+const REGEX_DFA_CACHE: usize = 256 << 10;
+/// How deeply a pattern may nest groups and repetitions.
+const REGEX_NEST_LIMIT: u32 = 64;
+/// Input bytes × NFA states per budget unit. A unit is about the time of
+/// an edge expansion, and the engines do far better than their worst case
+/// on most patterns, so this is generous; a pattern with thousands of
+/// states over a megabyte still spends the default budget before it runs.
+const REGEX_STEPS_PER_UNIT: u64 = 64;
+
+impl Pattern {
+    /// Whether the pattern matches `s` whole, after charging the worst-case
+    /// cost of the search (it cannot be interrupted once it starts).
+    fn is_match(&self, s: &str, work: &Work, span: Span) -> Result<bool, Diagnostic> {
+        let len = s.len() as u64;
+        let stop = |e| super::interrupted(e, span);
+        work.charge(len / 1024).map_err(stop)?;
+        let input = regex_automata::Input::new(s).earliest(true);
+        let fast = match self.cache.try_borrow_mut() {
+            Ok(mut cache) => self.dfa.try_search_fwd(&mut cache, &input).ok(),
+            Err(_) => None,
+        };
+        if let Some(found) = fast {
+            return Ok(found.is_some());
+        }
+        let steps = len.saturating_mul(self.states);
+        work.charge(steps / REGEX_STEPS_PER_UNIT).map_err(stop)?;
+        Ok(self.re.is_match(s))
+    }
+}
+
+fn compile_regex(pattern: &str, span: Span) -> Result<Pattern, Diagnostic> {
+    let anchored = format!("^(?:{pattern})$");
+    let built = regex::RegexBuilder::new(&anchored)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(REGEX_SIZE_LIMIT)
+        .nest_limit(REGEX_NEST_LIMIT)
         .build()
-        .map_err(|err| {
-            // The regex crate's message repeats the pattern over several
-            // lines; its last line says what is wrong.
-            let text = err.to_string();
-            let reason = text
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("")
-                .trim();
-            let reason = reason.strip_prefix("error: ").unwrap_or(reason);
-            Diagnostic::new(
-                "E0305",
-                format!("invalid regular expression \"{pattern}\": {reason}"),
-            )
-            .at(span)
-            .expected("a valid regular expression (Rust regex syntax)")
-        })
+        .and_then(|re| {
+            use regex_automata::hybrid::dfa;
+            use regex_automata::nfa::thompson;
+            let dfa = dfa::DFA::builder()
+                .syntax(regex_automata::util::syntax::Config::new().nest_limit(REGEX_NEST_LIMIT))
+                .thompson(thompson::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+                .configure(
+                    dfa::DFA::config()
+                        .cache_capacity(REGEX_DFA_CACHE)
+                        .skip_cache_capacity_check(true)
+                        .minimum_cache_clear_count(Some(2))
+                        .minimum_bytes_per_state(Some(10)),
+                )
+                .build(&anchored)
+                .map_err(|e| regex::Error::Syntax(e.to_string()))?;
+            Ok(Pattern {
+                re,
+                cache: std::cell::RefCell::new(dfa.create_cache()),
+                states: dfa.get_nfa().states().len() as u64,
+                dfa,
+            })
+        });
+    built.map_err(|err| {
+        // The regex crate's message repeats the pattern over several
+        // lines; its last line says what is wrong.
+        let text = err.to_string();
+        let reason = text
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim();
+        let reason = reason.strip_prefix("error: ").unwrap_or(reason);
+        Diagnostic::new(
+            "E0305",
+            format!(
+                "invalid regular expression \"{}\": {reason}",
+                crate::diag::cut_value(pattern)
+            ),
+        )
+        .at(span)
+        .expected("a valid regular expression (Rust regex syntax)")
+    })
 }
 
 /// What an expression is evaluated against.
@@ -463,20 +552,20 @@ const REGEX_CACHE: usize = 256;
 thread_local! {
     /// Patterns that are not constants (`a.name =~ b.pattern`) are compiled
     /// per row; rows often repeat them.
-    static PATTERNS: std::cell::RefCell<std::collections::HashMap<String, Regex>> =
+    static PATTERNS: std::cell::RefCell<std::collections::HashMap<String, Pattern>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// Whether `s` matches the per-row pattern `p`, compiling it (charged) when
 /// it is not cached.
 fn dynamic_match(p: &str, s: &str, span: Span, work: &Work) -> Result<bool, Diagnostic> {
-    if let Some(hit) = PATTERNS.with(|c| c.borrow().get(p).map(|re| re.is_match(s))) {
-        return Ok(hit);
+    if let Some(hit) = PATTERNS.with(|c| c.borrow().get(p).map(|re| re.is_match(s, work, span))) {
+        return hit;
     }
     work.charge(REGEX_COMPILE_UNITS)
         .map_err(|e| super::interrupted(e, span))?;
     let re = compile_regex(p, span)?;
-    let hit = re.is_match(s);
+    let hit = re.is_match(s, work, span)?;
     PATTERNS.with(|c| {
         let mut cache = c.borrow_mut();
         if cache.len() >= REGEX_CACHE {
@@ -485,6 +574,15 @@ fn dynamic_match(p: &str, s: &str, span: Span, work: &Work) -> Result<bool, Diag
         cache.insert(p.to_string(), re);
     });
     Ok(hit)
+}
+
+/// A string value copied from the graph, a unit charged per KiB.
+fn charged_str(s: &str, work: &Work, span: Span) -> Result<Value, Diagnostic> {
+    if s.len() >= 1024 {
+        work.charge(s.len() as u64 / 1024)
+            .map_err(|e| super::interrupted(e, span))?;
+    }
+    Ok(Value::str(s))
 }
 
 pub(super) fn truth(c: &Cell) -> Option<bool> {
@@ -569,7 +667,7 @@ pub(super) fn list_items(c: &Cell) -> Option<Vec<Cell>> {
 
 pub(super) fn describe(g: &Graph, c: &Cell) -> String {
     match c {
-        Cell::Value(Value::Str(s)) => format!("string \"{s}\""),
+        Cell::Value(Value::Str(s)) => format!("string \"{}\"", crate::diag::cut_value(s)),
         Cell::Value(v) => format!("{} {v}", v.type_name()),
         Cell::Node(n) => format!("node {}", g.node_key(*n)),
         Cell::Edge(_) => "an edge".to_string(),
@@ -594,8 +692,8 @@ impl CExpr {
             }
             CExpr::Prop(target, key, span) => match target.eval(cx)? {
                 Cell::Node(n) => match &**key {
-                    "id" => Cell::Value(Value::str(cx.g.node_key(n))),
-                    "name" => Cell::Value(Value::str(cx.g.node_name(n))),
+                    "id" => Cell::Value(charged_str(cx.g.node_key(n), cx.work, *span)?),
+                    "name" => Cell::Value(charged_str(cx.g.node_name(n), cx.work, *span)?),
                     k => Cell::Value(cx.g.node_prop(n, k).unwrap_or(Value::Null)),
                 },
                 Cell::Edge(e) => Cell::Value(cx.g.edge_prop(e, key).unwrap_or(Value::Null)),
@@ -634,7 +732,7 @@ impl CExpr {
                 match (&l, &r) {
                     (Cell::Value(Value::Str(s)), Cell::Value(Value::Str(p))) => {
                         let matched = match cached {
-                            Some(re) => re.is_match(s),
+                            Some(re) => re.is_match(s, cx.work, *span)?,
                             None => dynamic_match(p, s, *span, cx.work)?,
                         };
                         Cell::Value(Value::Bool(matched))
@@ -736,28 +834,65 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
             if b.is_null() {
                 return Ok(Cell::NULL);
             }
-            let Some(items) = list_items(&b) else {
-                return Err(type_error(
-                    span,
-                    format!("`in` needs a list on its right, got {}", describe(cx.g, &b)),
-                    "a list",
-                ));
+            // Charged by the list's length, and compared in place: a list
+            // of 100,000 items over every row is real work.
+            let len = match &b {
+                Cell::List(items) => items.len(),
+                Cell::Value(Value::List(items)) => items.len(),
+                _ => {
+                    return Err(type_error(
+                        span,
+                        format!("`in` needs a list on its right, got {}", describe(cx.g, &b)),
+                        "a list",
+                    ));
+                }
             };
+            cx.work
+                .charge_scaled(len as u64, 64)
+                .map_err(|e| super::interrupted(e, span))?;
             // Three-valued: not found but compared with a null is unknown.
             let mut unknown = false;
-            for i in &items {
-                match equals(&a, i) {
-                    Some(true) => return Ok(bool_cell(Some(true))),
-                    None => unknown = true,
-                    Some(false) => {}
+            let mut test = |i: &Cell| match equals(&a, i) {
+                Some(true) => true,
+                None => {
+                    unknown = true;
+                    false
                 }
-            }
-            return Ok(bool_cell(if unknown { None } else { Some(false) }));
+                Some(false) => false,
+            };
+            let found = match &b {
+                Cell::List(items) => items.iter().any(&mut test),
+                Cell::Value(Value::List(items)) => {
+                    items.iter().any(|i| test(&Cell::Value(i.clone())))
+                }
+                _ => false,
+            };
+            return Ok(bool_cell(if found {
+                Some(true)
+            } else if unknown {
+                None
+            } else {
+                Some(false)
+            }));
         }
         _ => {}
     }
     if a.is_null() || b.is_null() {
         return Ok(Cell::NULL);
+    }
+    // String and list work is charged by size (a unit per KiB or per 64
+    // items), so megabyte values over many rows meet the budget.
+    let size = |c: &Cell| match c {
+        Cell::Value(Value::Str(s)) => s.len() as u64 / 1024,
+        Cell::Value(Value::List(items)) => items.len() as u64 / 64,
+        Cell::List(items) => items.len() as u64 / 64,
+        _ => 0,
+    };
+    let units = size(&a) + size(&b);
+    if units > 0 {
+        cx.work
+            .charge(units)
+            .map_err(|e| super::interrupted(e, span))?;
     }
     let (Cell::Value(x), Cell::Value(y)) = (&a, &b) else {
         if op == BinOp::Add

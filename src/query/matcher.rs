@@ -278,7 +278,7 @@ fn plan_shared(
     patterns: &[CPattern],
     ops: &[Op],
     filters_at: &[Vec<&CExpr>],
-    bound_after: &[Vec<bool>],
+    bound_at: &[usize],
     live_out: &[usize],
 ) -> Vec<Option<Vec<usize>>> {
     (0..ops.len())
@@ -313,9 +313,9 @@ fn plan_shared(
             if used.contains(&from_slot) {
                 return None;
             }
-            let before: &[bool] = if i == 0 { &[] } else { &bound_after[i - 1] };
-            let mut ctx: Vec<usize> = (0..before.len())
-                .filter(|s| before[*s] && used.contains(s))
+            // Slots bound by the ops before this one.
+            let mut ctx: Vec<usize> = (0..bound_at.len())
+                .filter(|s| bound_at[*s] < i && used.contains(s))
                 .collect();
             ctx.sort();
             ctx.dedup();
@@ -361,17 +361,22 @@ impl<'a> Matcher<'a> {
         mut bound: Vec<bool>,
     ) -> Matcher<'a> {
         let mut ops = Vec::new();
-        let mut bound_after: Vec<Vec<bool>> = Vec::new();
+        // The op after which each slot is bound (`usize::MAX`: never). One
+        // number per slot, not a copy of the bound set per op: a pattern of
+        // 80,000 hops plans in linear memory.
+        let mut bound_at: Vec<usize> = vec![usize::MAX; slots];
         for (p, pat) in patterns.iter().enumerate() {
             let anchor = (0..pat.nodes.len())
                 .min_by_key(|i| selectivity(g, &pat.nodes[*i], &bound))
                 .unwrap_or(0);
             let mut push = |op: Op, newly: &[usize], bound: &mut Vec<bool>| {
                 for s in newly {
-                    bound[*s] = true;
+                    if !bound[*s] {
+                        bound[*s] = true;
+                        bound_at[*s] = ops.len();
+                    }
                 }
                 ops.push(op);
-                bound_after.push(bound.clone());
             };
             push(
                 Op::Scan { p, i: anchor },
@@ -411,14 +416,15 @@ impl<'a> Matcher<'a> {
             let at = if needs.is_empty() {
                 0
             } else {
-                bound_after
+                needs
                     .iter()
-                    .position(|b| needs.iter().all(|s| b[*s]))
-                    .map_or(ops.len(), |i| i + 1)
+                    .map(|s| bound_at[*s])
+                    .max()
+                    .map_or(ops.len(), |i| i.saturating_add(1).min(ops.len()))
             };
             filters_at[at].push(f);
         }
-        let shared = plan_shared(patterns, &ops, &filters_at, &bound_after, live_out);
+        let shared = plan_shared(patterns, &ops, &filters_at, &bound_at, live_out);
         let pending = ops
             .iter()
             .map(|_| RefCell::new(Pending::default()))

@@ -127,6 +127,9 @@ pub fn interrupted(e: Interrupt, span: Span) -> Diagnostic {
         Interrupt::Budget { .. } => Diagnostic::new("E0401", e.to_string())
             .at(span)
             .help("raise it with `--budget N` on the command line or `:budget N` in the REPL"),
+        Interrupt::Memory { .. } => Diagnostic::new("E0404", e.to_string())
+            .at(span)
+            .help("raise it with `--memory-budget SIZE` on the command line or `:memory-budget SIZE` in the REPL"),
         Interrupt::Cancelled => Diagnostic::new("E0402", "statement cancelled").at(span),
     }
 }

@@ -58,7 +58,10 @@ pub fn resolve_nodeset(env: &Env, set: &NodeSet, view: &View) -> Result<Vec<Node
                 Lookup::Missing(near) => {
                     let mut d = Diagnostic::new(
                         "E0207",
-                        format!("no node has the id, name or alias \"{text}\""),
+                        format!(
+                            "no node has the id, name or alias \"{}\"",
+                            crate::diag::cut_value(&text)
+                        ),
                     )
                     .at(expr.span)
                     .expected("the id, name or alias of a node");
@@ -67,6 +70,8 @@ pub fn resolve_nodeset(env: &Env, set: &NodeSet, view: &View) -> Result<Vec<Node
                             .iter()
                             .map(|n| {
                                 let (key, name) = (g.node_key(*n), g.node_name(*n));
+                                let (key, name) =
+                                    (crate::diag::cut_value(key), crate::diag::cut_value(name));
                                 if key == name {
                                     format!("\"{name}\"")
                                 } else {

@@ -201,6 +201,11 @@ impl Projection {
     /// Projects the collected bindings into the result.
     pub fn run(&self, collected: Collector<'_>) -> Result<ResultSet, Diagnostic> {
         let (g, view, work) = (collected.g, collected.view, collected.work);
+        let span = collected.span;
+        let hold = |row: &[Cell]| {
+            work.charge_mem(Cell::row_bytes(row))
+                .map_err(|e| super::interrupted(e, span))
+        };
         // Each output row: (binding row, aggregate values, projected values).
         let mut out: Vec<OutRow> = Vec::new();
         let grouping = !self.aggs.is_empty();
@@ -217,6 +222,7 @@ impl Projection {
                 let values: Result<Vec<Cell>, Diagnostic> =
                     self.items.iter().map(|e| e.eval(&cx)).collect();
                 let values = values?;
+                hold(&values)?;
                 out.push((row, Vec::new(), values));
             }
         } else {
@@ -237,7 +243,9 @@ impl Projection {
                 };
                 let values: Result<Vec<Cell>, Diagnostic> =
                     self.items.iter().map(|e| e.eval(&cx)).collect();
-                out.push((rep, agg_values, values?));
+                let values = values?;
+                hold(&values)?;
+                out.push((rep, agg_values, values));
             }
         }
         if self.distinct {
@@ -257,8 +265,14 @@ impl Projection {
                 };
                 let keys: Result<Vec<Cell>, Diagnostic> =
                     self.order.iter().map(|(e, _)| e.eval(&cx)).collect();
-                keyed.push((keys?, entry));
+                let keys = keys?;
+                hold(&keys)?;
+                keyed.push((keys, entry));
             }
+            // Sorting compares about n log n times.
+            let n = keyed.len() as u64;
+            work.charge(n.saturating_mul(u64::from(n.max(2).ilog2())) / 8)
+                .map_err(|e| super::interrupted(e, span))?;
             keyed.sort_by(|a, b| {
                 for (i, (_, desc)) in self.order.iter().enumerate() {
                     let o = cell_cmp(g, &a.0[i], &b.0[i]);
@@ -337,6 +351,9 @@ impl Collector<'_> {
     pub fn push(&mut self, row: &[Cell]) -> Result<(), Diagnostic> {
         let proj = self.proj;
         if proj.aggs.is_empty() {
+            self.work
+                .charge_mem(Cell::row_bytes(row))
+                .map_err(|e| super::interrupted(e, self.span))?;
             self.rows.push(row.to_vec());
             return Ok(());
         }
@@ -358,9 +375,15 @@ impl Collector<'_> {
             // The one group of a keyless aggregate: no hashing per row.
             &mut self.groups[0]
         } else {
-            self.groups
-                .entry(RowKey(keys))
-                .or_insert_with(|| (row.to_vec(), proj.new_accs(self.g)))
+            let entry = self.groups.entry(RowKey(keys));
+            if let indexmap::map::Entry::Vacant(v) = &entry {
+                // A new group holds its key, a row and its accumulators.
+                let bytes = Cell::row_bytes(&v.key().0) + Cell::row_bytes(row) + 64;
+                self.work
+                    .charge_mem(bytes)
+                    .map_err(|e| super::interrupted(e, self.span))?;
+            }
+            entry.or_insert_with(|| (row.to_vec(), proj.new_accs(self.g)))
         };
         for (spec, acc) in proj.aggs.iter().zip(accs) {
             acc.add(spec, &cx)?;
@@ -463,7 +486,23 @@ impl Acc {
             AccState::Sum { int, float, n, avg } => {
                 match v {
                     Cell::Value(Value::Int(i)) => {
-                        *int = int.and_then(|s| s.checked_add(i));
+                        // An all-integer sum that overflows is E0303, as
+                        // `+` is; an average is a float anyway.
+                        *int = match *int {
+                            Some(s) => match s.checked_add(i) {
+                                Some(t) => Some(t),
+                                None if *avg => None,
+                                None => {
+                                    return Err(Diagnostic::new(
+                                        "E0303",
+                                        "integer overflow in sum()",
+                                    )
+                                    .at(spec.span)
+                                    .expected("a sum within 64-bit integers"));
+                                }
+                            },
+                            None => None,
+                        };
                         *float += i as f64;
                     }
                     Cell::Value(Value::Float(f)) => {
@@ -494,7 +533,12 @@ impl Acc {
                     *best = Some(v);
                 }
             }
-            AccState::Collect(values) => values.push(v),
+            AccState::Collect(values) => {
+                cx.work
+                    .charge_mem(v.approx_bytes())
+                    .map_err(|e| super::interrupted(e, spec.span))?;
+                values.push(v)
+            }
         }
         Ok(())
     }

@@ -1,14 +1,12 @@
 //! The rustyline helper: Tab completion that knows where the cursor is,
-//! syntax colouring, history hints, and multi-line input (a statement runs
-//! when it is complete and ends with `;`, or when the line is complete on
-//! its own).
+//! syntax colouring and history hints.
 
 use std::borrow::Cow;
 
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hinter, HistoryHinter};
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
 use super::lexer::{KEYWORDS, Tok, tokens};
@@ -261,29 +259,19 @@ impl Highlighter for FqlHelper {
         }
     }
 
-    fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
-        self.color
+    /// Repaints the line as it is typed (so a word turns into a coloured
+    /// keyword), except on very long lines, where a repaint per key would
+    /// make a paste crawl.
+    fn highlight_char(&self, line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        self.color && line.len() < 1024
     }
 }
 
-impl Validator for FqlHelper {
-    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
-        Ok(if input_complete(ctx.input()) {
-            ValidationResult::Valid(None)
-        } else {
-            ValidationResult::Incomplete
-        })
-    }
-}
+/// Lines are gathered into statements by the REPL loop (`input.rs`), one
+/// `readline` per line, so the editor itself never holds several lines.
+impl Validator for FqlHelper {}
 
 impl Helper for FqlHelper {}
-
-/// Whether the REPL should run `input` now: a meta command, blank input, a
-/// complete statement ending with `;`, or a line complete on its own.
-pub fn input_complete(input: &str) -> bool {
-    let t = input.trim();
-    t.is_empty() || t.starts_with(':') || crate::syntax::is_complete(t)
-}
 
 #[cfg(test)]
 mod tests {

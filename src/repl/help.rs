@@ -53,7 +53,11 @@ const TOPICS: &[(&str, &str)] = &[
     ("stats", "stats   node and edge counts by kind and type\n"),
     (
         "export",
-        "export dot|json|graphml|svg|png \"FILE\" [with clusters] [with ended] [from STATEMENT]\n  example: export dot \"nvidia.dot\" from upstream of \"NVIDIA\" depth 2\n",
+        "export dot|json|graphml|svg|png|html|chart \"FILE\" [with clusters] [with ended] [layout dot|sfdp|neato] [labels on|off] [from STATEMENT]
+  example: export dot \"nvidia.dot\" from upstream of \"NVIDIA\" depth 2
+  example: export html \"nvidia.html\" from upstream of \"NVIDIA\" depth 2
+  example: export chart \"chokepoints.svg\" from chokepoints of \"NVIDIA\" top 10
+",
     ),
     (
         "nodeset",
@@ -94,4 +98,48 @@ pub fn help(topic: &str) -> String {
     }
     out.push_str("\nKeys: Tab completes, Ctrl-R searches history, Ctrl-C cancels (or clears the line), Ctrl-D leaves.\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{LoadOptions, bundled_data_dir, load};
+    use crate::session::Session;
+
+    /// Every `example:` in `:help` runs as written on the bundled graph, in
+    /// the order the topics list them (the `scenario` example defines what
+    /// `with` and `compare` use); export examples write into a temp dir.
+    #[test]
+    fn every_help_example_runs_on_the_bundled_graph() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let g = load(&[bundled_data_dir()], &LoadOptions::default())
+            .expect("the bundled graph loads")
+            .graph;
+        let mut s = Session::new(g);
+        let mut ran = 0;
+        for (topic, text) in TOPICS {
+            for line in text.lines() {
+                let Some(example) = line.trim().strip_prefix("example: ") else {
+                    continue;
+                };
+                // `export FORMAT "FILE"`: the file goes into the temp dir.
+                let example = match example
+                    .strip_prefix("export ")
+                    .and_then(|r| r.split_once(" \""))
+                {
+                    Some((format, rest)) => {
+                        format!("export {format} \"{}/{rest}", dir.path().display())
+                    }
+                    None => example.to_string(),
+                };
+                for o in s.execute(&example, false) {
+                    if let Err(d) = o.result {
+                        panic!("{topic}: {}", d.render("<help>", &example));
+                    }
+                }
+                ran += 1;
+            }
+        }
+        assert!(ran >= 16, "{ran} examples");
+    }
 }

@@ -45,7 +45,15 @@ pub const COMMANDS: &[(&str, &str)] = &[
         "budget",
         ":budget N           work budget per statement (expanded edges and rows)",
     ),
+    (
+        "memory-budget",
+        ":memory-budget SIZE memory budget per statement (e.g. 512M, 4G)",
+    ),
     ("limit", ":limit N            most rows shown per result"),
+    (
+        "width",
+        ":width N|auto       columns a table fits (long cells cut with …); auto: the terminal's",
+    ),
     ("scenarios", ":scenarios          list defined scenarios"),
     (
         "at",
@@ -76,10 +84,7 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
             let outcomes = session.execute(name, false);
             for o in outcomes {
                 match o.result {
-                    Ok(r) => print!(
-                        "{}",
-                        crate::output::render(session.graph(), &r, session.settings.format)
-                    ),
+                    Ok(r) => print!("{}", super::show(session, &r)),
                     Err(d) => eprint!("{}", d.render("<input>", name)),
                 }
             }
@@ -91,6 +96,9 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
             }
             match session.load_more(&[PathBuf::from(arg)]) {
                 Ok((nodes, edges)) => {
+                    for notice in session.take_notices() {
+                        eprintln!("{notice}");
+                    }
                     let g = session.graph();
                     println!(
                         "loaded {arg}: +{nodes} nodes, +{edges} edges (now {} nodes, {} edges)",
@@ -126,7 +134,13 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
                 eprintln!("usage: :param NAME VALUE   (e.g. :param firm \"NVIDIA\")");
                 return Flow::Continue;
             };
-            let value = parse_param_value(value);
+            let value = match parse_param_value(value) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Flow::Continue;
+                }
+            };
             match session.set_param(pname, value.clone()) {
                 Ok(()) => println!("${} = {}", pname.trim_start_matches('$'), value),
                 Err(e) => eprintln!("{e}"),
@@ -151,6 +165,19 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
                 session.settings.budget
             ),
         },
+        "memory-budget" if arg.is_empty() => {
+            println!(
+                "memory budget: {} MiB",
+                session.settings.memory_budget >> 20
+            )
+        }
+        "memory-budget" => match crate::limits::parse_memory_size(arg) {
+            Ok(bytes) => {
+                session.settings.memory_budget = bytes;
+                println!("memory budget: {} MiB", bytes >> 20);
+            }
+            Err(e) => eprintln!("usage: :memory-budget SIZE   ({e})"),
+        },
         "limit" => match arg.replace('_', "").parse::<usize>() {
             Ok(n) if n > 0 => {
                 session.settings.row_limit = n;
@@ -161,6 +188,21 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
                 "usage: :limit N   (a positive integer; now {})",
                 session.settings.row_limit
             ),
+        },
+        "width" => match arg.parse::<usize>() {
+            _ if arg == "auto" => {
+                session.settings.width = None;
+                println!("width: the terminal's");
+            }
+            Ok(n) if n >= 20 => {
+                session.settings.width = Some(n);
+                println!("width: {n} columns");
+            }
+            _ if arg.is_empty() => match session.settings.width {
+                Some(n) => println!("width: {n} columns"),
+                None => println!("width: the terminal's"),
+            },
+            _ => eprintln!("usage: :width N|auto   (N at least 20 columns)"),
         },
         "scenarios" => {
             if session.scenarios().is_empty() {

@@ -9,8 +9,10 @@
 
 mod editor;
 mod help;
+mod input;
 mod lexer;
 mod meta;
+mod progress;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -21,6 +23,7 @@ use rustyline::{CompletionType, Config, EditMode, Editor};
 
 use crate::session::Session;
 use editor::FqlHelper;
+use input::{Pending, Step};
 
 /// Where the history file lives: `$FAULTLINE_HISTORY`, else
 /// `$XDG_STATE_HOME/faultline/history`, else `~/.local/state/faultline/history`.
@@ -92,46 +95,54 @@ pub fn run(mut session: Session) -> u8 {
     if let Some(note) = session.date_note() {
         println!("{note}");
     }
+    let mut pending = Pending::default();
     loop {
-        // The prompt shows the date when it is not today.
-        let prompt = if session.date() == session.today() {
-            "faultline> ".to_string()
+        // A continuation prompt inside a statement; otherwise the prompt
+        // shows the date when it is not today.
+        let prompt = if pending.is_open() {
+            input::CONTINUATION.to_string()
+        } else if session.date() == session.today() {
+            input::PROMPT.to_string()
         } else {
             format!("faultline@{}> ", session.date())
         };
-        match rl.readline(&prompt) {
-            Ok(line) => {
-                let input = line.trim();
-                if input.is_empty() {
-                    continue;
-                }
-                let _ = rl.add_history_entry(input);
-                if let Some(path) = &history {
-                    // Written after every entry, so nothing is lost if the session dies.
-                    let _ = rl.append_history(path);
-                }
-                if let Some(command) = input.strip_prefix(':') {
-                    match meta::run(&mut session, command) {
-                        meta::Flow::Continue => {}
-                        meta::Flow::Quit => break,
-                        meta::Flow::Reloaded => {
-                            if let Some(h) = rl.helper_mut() {
-                                *h = FqlHelper::new(session.graph(), color);
-                            }
-                        }
-                    }
-                } else {
-                    execute(&mut session, input);
-                }
-                let _ = std::io::stdout().flush();
+        let line = match rl.readline(&prompt) {
+            Ok(line) => line,
+            Err(ReadlineError::Interrupted) => {
+                pending.clear();
+                continue;
             }
-            Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
             Err(e) => {
                 eprintln!("faultline: input error: {e}");
                 break;
             }
+        };
+        let step = pending.push(&line);
+        let entry = match &step {
+            Step::More => continue,
+            Step::Command(c) => format!(":{c}"),
+            Step::Statements(s) => s.clone(),
+        };
+        let _ = rl.add_history_entry(entry.as_str());
+        if let Some(path) = &history {
+            // Written after every entry, so nothing is lost if the session dies.
+            let _ = rl.append_history(path);
         }
+        match step {
+            Step::More => {}
+            Step::Command(command) => match meta::run(&mut session, &command) {
+                meta::Flow::Continue => {}
+                meta::Flow::Quit => break,
+                meta::Flow::Reloaded => {
+                    if let Some(h) = rl.helper_mut() {
+                        *h = FqlHelper::new(session.graph(), color);
+                    }
+                }
+            },
+            Step::Statements(source) => execute(&mut session, &source),
+        }
+        let _ = std::io::stdout().flush();
     }
     if let Some(path) = &history {
         let _ = rl.append_history(path);
@@ -142,17 +153,28 @@ pub fn run(mut session: Session) -> u8 {
 /// Runs statements and prints results, errors (with the caret) and timings.
 #[allow(clippy::print_stdout, clippy::print_stderr)]
 fn execute(session: &mut Session, source: &str) {
-    let outcomes = session.execute(source, false);
+    let outcomes = {
+        let _progress = progress::Progress::start();
+        session.execute(source, false)
+    };
     for o in outcomes {
         match &o.result {
-            Ok(result) => print!(
-                "{}",
-                crate::output::render(session.graph(), result, session.settings.format)
-            ),
+            Ok(result) => print!("{}", show(session, result)),
             Err(d) => eprint!("{}", d.render("<input>", source)),
         }
         if session.settings.timing {
             eprintln!("time: {:.3} ms", o.elapsed.as_secs_f64() * 1000.0);
         }
     }
+}
+
+/// A result in the session's format, tables fitted to `:width` or to the
+/// terminal.
+fn show(session: &Session, result: &crate::result::ResultSet) -> String {
+    let width = session.settings.width.or_else(|| {
+        console::Term::stdout()
+            .size_checked()
+            .map(|(_, cols)| usize::from(cols))
+    });
+    crate::output::render_fit(session.graph(), result, session.settings.format, width)
 }

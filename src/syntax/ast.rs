@@ -583,9 +583,35 @@ pub enum ExportFormat {
     Svg,
     /// PNG rendered by Graphviz.
     Png,
+    /// A self-contained interactive HTML page.
+    Html,
+    /// An SVG bar chart of the rows.
+    Chart,
 }
 
-/// `export FORMAT "FILE" [with clusters] [from STATEMENT]`
+/// A Graphviz layout engine named by `layout`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphLayout {
+    /// `dot`: layered.
+    Dot,
+    /// `sfdp`: force-directed, scalable.
+    Sfdp,
+    /// `neato`: spring model.
+    Neato,
+}
+
+impl GraphLayout {
+    /// The engine's name as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GraphLayout::Dot => "dot",
+            GraphLayout::Sfdp => "sfdp",
+            GraphLayout::Neato => "neato",
+        }
+    }
+}
+
+/// `export FORMAT "FILE" [with clusters] [layout L] [labels on|off] [from STATEMENT]`
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportStmt {
     /// The format.
@@ -594,6 +620,10 @@ pub struct ExportStmt {
     pub file: String,
     /// `with clusters` (DOT/SVG/PNG: cluster nodes by nation).
     pub clusters: bool,
+    /// `layout dot|sfdp|neato` (DOT/SVG/PNG); `None`: chosen by size.
+    pub layout: Option<GraphLayout>,
+    /// `labels on|off` (edge labels); `None`: only while readable.
+    pub labels: Option<bool>,
     /// `with ended` (DOT/SVG/PNG): also draw, greyed, the nodes and edges
     /// that do not hold at the statement's date (time.md).
     pub ended: bool,

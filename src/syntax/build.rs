@@ -1081,6 +1081,8 @@ impl Builder {
             format: ExportFormat::Dot,
             file: String::new(),
             clusters: false,
+            layout: None,
+            labels: None,
             ended: false,
             from: None,
         };
@@ -1092,17 +1094,54 @@ impl Builder {
                         Rule::kw_graphml => ExportFormat::Graphml,
                         Rule::kw_svg => ExportFormat::Svg,
                         Rule::kw_png => ExportFormat::Png,
+                        Rule::kw_html => ExportFormat::Html,
+                        Rule::kw_chart => ExportFormat::Chart,
                         _ => ExportFormat::Dot,
                     }
                 }
                 Rule::string => export.file = self.string(&p)?,
                 Rule::clusters => export.clusters = true,
+                Rule::export_layout => export.layout = Some(self.export_layout(&p)?),
+                Rule::export_labels => export.labels = Some(self.export_labels(&p)?),
                 Rule::show_ended => export.ended = true,
                 Rule::statement => export.from = Some(Box::new(self.statement(p)?)),
                 _ => {}
             }
         }
         Ok(export)
+    }
+}
+
+impl Builder {
+    /// `layout dot|sfdp|neato`.
+    fn export_layout(&self, pair: &P<'_>) -> Result<GraphLayout> {
+        let word = self.find(pair, Rule::word)?;
+        Ok(match word.as_str().to_ascii_lowercase().as_str() {
+            "dot" => GraphLayout::Dot,
+            "sfdp" => GraphLayout::Sfdp,
+            "neato" => GraphLayout::Neato,
+            other => {
+                return Err(
+                    Diagnostic::new("E0104", format!("unknown layout `{other}`"))
+                        .at(self.span(&word))
+                        .expected("dot (layered), sfdp (large graphs) or neato"),
+                );
+            }
+        })
+    }
+
+    /// `labels on|off`.
+    fn export_labels(&self, pair: &P<'_>) -> Result<bool> {
+        let word = self.find(pair, Rule::word)?;
+        match word.as_str().to_ascii_lowercase().as_str() {
+            "on" => Ok(true),
+            "off" => Ok(false),
+            other => Err(
+                Diagnostic::new("E0104", format!("unknown labels setting `{other}`"))
+                    .at(self.span(&word))
+                    .expected("on or off"),
+            ),
+        }
     }
 }
 

@@ -1046,6 +1046,31 @@ fn printing_is_canonical() {
 }
 
 #[test]
+fn export_layout_and_labels_options() {
+    let StatementKind::Export(e) =
+        one("export svg 'g.svg' with clusters LAYOUT sfdp labels Off from stats").kind
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (e.clusters, e.layout, e.labels, e.from.is_some()),
+        (true, Some(GraphLayout::Sfdp), Some(false), true)
+    );
+    let StatementKind::Export(e) = one("export png 'g.png' labels on layout neato").kind else {
+        panic!()
+    };
+    assert_eq!((e.layout, e.labels), (Some(GraphLayout::Neato), Some(true)));
+    roundtrip("export svg \"g.svg\" with clusters layout dot labels on from stats");
+    check_error(
+        "export svg 'g' layout circo",
+        "E0104",
+        (1, 23),
+        "dot (layered)",
+    );
+    check_error("export svg 'g' labels maybe", "E0104", (1, 23), "on or off");
+}
+
+#[test]
 fn time_statements_round_trip() {
     assert_eq!(
         roundtrip("AT 2022-01-01 : with s: exposure of \"NVIDIA\" to \"China\""),

@@ -634,6 +634,8 @@ impl Display for ExportFormat {
             ExportFormat::Graphml => "graphml",
             ExportFormat::Svg => "svg",
             ExportFormat::Png => "png",
+            ExportFormat::Html => "html",
+            ExportFormat::Chart => "chart",
         })
     }
 }
@@ -647,6 +649,12 @@ impl Display for ExportStmt {
         }
         if self.ended {
             f.write_str(" with ended")?;
+        }
+        if let Some(layout) = self.layout {
+            write!(f, " layout {}", layout.as_str())?;
+        }
+        if let Some(labels) = self.labels {
+            f.write_str(if labels { " labels on" } else { " labels off" })?;
         }
         if let Some(s) = &self.from {
             write!(f, " from {s}")?;

@@ -192,7 +192,7 @@ impl Build<'_> {
                         None => false,
                     };
                     if unknown && silent {
-                        b.sys.choice(1.0, End::None);
+                        b.sys.choice(1.0, End::Quiet);
                     }
                 } else {
                     b.sys.choice(0.0, End::None);

@@ -26,12 +26,40 @@ pub use build::CutRule;
 pub use scenario::{ModelView, Op, Scenario, Shock, ShockError, Shocker};
 pub use shock::{By, Hits, Placer};
 
-use super::exposure::exposure_in;
+use super::exposure::{exposure_in, silent_totals};
 use super::{ArcSpec, View};
 use crate::limits::{Interrupt, Work};
 use crate::model::{EdgeId, Graph, ModelFacts, NodeId, Path};
 use build::Build;
 use system::End;
+
+/// The silent part of `u` when all its arcs are sources of one group:
+/// `1 - S` when every arc has a share and they sum to S < 1; 1 for a node
+/// of a `needs_supply` kind without arcs.
+fn linear_silent(g: &Graph, view: &View, facts: &ModelFacts, arcs: &ArcSpec, u: NodeId) -> f64 {
+    let mut sum = 0.0;
+    let mut count = 0usize;
+    let mut unshared = false;
+    for (e, _) in arcs.arcs(g, view, u) {
+        count += 1;
+        match g.edge_share(e).filter(|s| s.is_finite() && *s >= 0.0) {
+            Some(s) => sum += s,
+            None => unshared = true,
+        }
+    }
+    if count == 0 {
+        return if facts.needs_supply(g, u).is_some() {
+            1.0
+        } else {
+            0.0
+        };
+    }
+    if unshared || sum >= 1.0 {
+        0.0
+    } else {
+        1.0 - sum
+    }
+}
 
 /// One row of `exposure` / `impact`.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,6 +124,12 @@ pub fn loss(
         if !q.unknown {
             return Ok(vec![0.0; rows.len()]);
         }
+        if linear && q.depth.is_none() {
+            // One group of sources per node: v1's linear system with the
+            // silent parts as constants.
+            let silent = |u: NodeId| linear_silent(g, view, facts, q.arcs, u);
+            return silent_totals(g, view, q.arcs, &rows, &silent, work);
+        }
         let b = Build {
             g,
             view,
@@ -118,35 +152,44 @@ pub fn loss(
     };
     let mut out: Vec<LossRow> = if fast {
         let t = hits.full_set(g.node_count());
-        let (v1, unknown) = std::thread::scope(|s| {
-            let side = work.split();
-            let handle = s.spawn(move || {
-                let r = unknown_of(&side);
-                (r, side)
-            });
-            let v1 = exposure_in(g, view, q.arcs, &rows, &t, q.depth, work);
-            let (unknown, side) = handle
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (v1, unknown.and_then(|u| work.absorb(&side).map(|_| u)))
-        });
+        let (v1, unknown) = if !q.unknown {
+            (
+                exposure_in(g, view, q.arcs, &rows, &t, q.depth, work),
+                Ok(Vec::new()),
+            )
+        } else {
+            std::thread::scope(|s| {
+                let side = work.split();
+                let handle = s.spawn(move || {
+                    let r = unknown_of(&side);
+                    (r, side)
+                });
+                let v1 = exposure_in(g, view, q.arcs, &rows, &t, q.depth, work);
+                let (unknown, side) = handle
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (v1, unknown.and_then(|u| work.absorb(&side).map(|_| u)))
+            })
+        };
         let (v1, unknown) = (v1?, unknown?);
-        let unknown: crate::hash::FxMap<NodeId, f64> = rows.iter().copied().zip(unknown).collect();
+        // Rows are sorted by id: a row's unknown by binary search.
+        let unknown_of_row = |n: NodeId| {
+            rows.binary_search(&n)
+                .ok()
+                .and_then(|i| unknown.get(i).copied())
+                .unwrap_or(0.0)
+        };
         v1.into_iter()
             .map(|r| {
                 let path = r.path.map(|mut p| {
-                    if let Some(&last) = p.nodes.last() {
-                        for (e, n) in hits.tail(last) {
-                            p.push(e, n);
-                        }
-                    }
+                    hits.extend_path(&mut p);
                     p
                 });
                 LossRow {
                     node: r.node,
                     direct: r.direct,
                     loss: r.total,
-                    unknown: unknown.get(&r.node).copied().unwrap_or(0.0),
+                    unknown: unknown_of_row(r.node),
                     path,
                     cut: None,
                 }
@@ -190,13 +233,7 @@ pub fn loss(
                                 p.push(e, v);
                                 cut = Some(e);
                             }
-                            _ => {
-                                if let Some(&last) = p.nodes.last() {
-                                    for (e, v) in hits.tail(last) {
-                                        p.push(e, v);
-                                    }
-                                }
-                            }
+                            _ => hits.extend_path(&mut p),
                         }
                         (Some(p), cut)
                     }
@@ -217,6 +254,10 @@ pub fn loss(
         out
     };
     work.charge(out.len() as u64)?;
+    if fast {
+        // v1's rows come in this order already.
+        return Ok(out);
+    }
     out.sort_unstable_by(|a, b| {
         b.loss
             .total_cmp(&a.loss)

@@ -116,6 +116,24 @@ impl Hits {
         out
     }
 
+    /// Appends `u`'s chain (see [`Hits::tail`]) to a path ending at `u`,
+    /// without an allocation when the chain is empty.
+    pub fn extend_path(&self, p: &mut crate::model::Path) {
+        let Some(&last) = p.nodes.last() else {
+            return;
+        };
+        let mut at = last;
+        let mut steps = 0;
+        while let Some(&(e, next)) = self.tail.get(&at) {
+            steps += 1;
+            if steps > self.nodes.len() {
+                break;
+            }
+            p.push(e, next);
+            at = next;
+        }
+    }
+
     /// Every node with severity 1, as a set (the v1 target set).
     pub fn full_set(&self, n: usize) -> crate::analysis::NodeSet {
         let mut t = crate::analysis::NodeSet::new(n);

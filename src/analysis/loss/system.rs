@@ -39,6 +39,9 @@ pub(crate) enum End {
     Hit(f64),
     /// A cut arc (edge, provider) of this weight.
     Cut(EdgeId, NodeId, f64),
+    /// The node is silent itself (`unknown`: a kind that needs supply and
+    /// has none); like a hit, it counts from round 0, and no walk ends here.
+    Quiet,
 }
 
 /// The system, built variable by variable with [`System::var`],
@@ -84,7 +87,7 @@ impl System {
             *last += c;
         }
         let weight = |e: &End| match *e {
-            End::None => 0.0,
+            End::None | End::Quiet => 0.0,
             End::Hit(s) => s,
             End::Cut(_, _, w) => w,
         };
@@ -344,14 +347,15 @@ impl System {
         Ok(())
     }
 
-    /// `rounds` synchronous rounds from `x_0` = the constants of choices
-    /// without terms (a hit's severity), each reading the previous round.
+    /// `rounds` synchronous rounds from `x_0` = the hits' severities (and
+    /// the silent nodes), each reading the previous round (a cut arc's
+    /// constant counts from round 1, like the arc it stands for).
     pub fn rounds(&self, rounds: u32, work: &Work) -> Result<Vec<f64>, Interrupt> {
         let n = self.len();
         let mut x: Vec<f64> = (0..n as u32)
             .map(|i| {
                 self.choices(i)
-                    .filter(|&j| self.terms(j).is_empty())
+                    .filter(|&j| matches!(self.end[j], End::Hit(_) | End::Quiet))
                     .map(|j| self.cst[j])
                     .fold(0.0, f64::max)
             })
@@ -392,17 +396,18 @@ impl System {
         (off, rev)
     }
 
-    /// The end weight and end of variable `i`'s best ending choice.
-    fn best_end(&self, i: u32) -> Option<(f64, End, u32)> {
-        let mut best: Option<(f64, End, u32)> = None;
+    /// Variable `i`'s heaviest end of `hops` arcs: a hit (0) or a cut
+    /// arc (1), with its weight.
+    fn end_of(&self, i: u32, hops: u32) -> Option<(f64, End)> {
+        let mut best: Option<(f64, End)> = None;
         for j in self.choices(i) {
-            let (w, hops) = match self.end[j] {
-                End::None => continue,
+            let (w, h) = match self.end[j] {
+                End::None | End::Quiet => continue,
                 End::Hit(s) => (s, 0),
                 End::Cut(_, _, w) => (w, 1),
             };
-            if w > 0.0 && best.is_none_or(|b| w > b.0 || (w == b.0 && hops < b.2)) {
-                best = Some((w, self.end[j], hops));
+            if h == hops && w > 0.0 && best.is_none_or(|b| w > b.0) {
+                best = Some((w, self.end[j]));
             }
         }
         best
@@ -419,10 +424,18 @@ impl System {
                 let mut next = vec![NEXT_NONE; n];
                 let mut heap = std::collections::BinaryHeap::new();
                 for i in 0..n as u32 {
-                    if let Some((w, _, hops)) = self.best_end(i) {
-                        cost[i as usize] = (-w.ln(), hops);
-                        next[i as usize] = NEXT_END;
-                        heap.push(HeapEntry(-w.ln(), hops, i));
+                    for (hops, mark) in [(0, NEXT_END), (1, NEXT_CUT)] {
+                        if let Some((w, _)) = self.end_of(i, hops) {
+                            let cand = (-w.ln(), hops);
+                            if cand < cost[i as usize] {
+                                cost[i as usize] = cand;
+                                next[i as usize] = mark;
+                            }
+                        }
+                    }
+                    if next[i as usize] != NEXT_NONE {
+                        let (c, h) = cost[i as usize];
+                        heap.push(HeapEntry(c, h, i));
                     }
                 }
                 let mut done = vec![false; n];
@@ -452,13 +465,12 @@ impl System {
             }
             Some(d) => {
                 // best[k][i]: least cost with at most k arcs.
-                let ends: Vec<Option<(f64, End, u32)>> =
-                    (0..n as u32).map(|i| self.best_end(i)).collect();
-                let mut cost: Vec<(f64, u32)> = ends
-                    .iter()
-                    .map(|e| match e {
-                        Some((w, _, 0)) => (-w.ln(), 0),
-                        _ => (f64::INFINITY, 0),
+                let cuts: Vec<Option<(f64, End)>> =
+                    (0..n as u32).map(|i| self.end_of(i, 1)).collect();
+                let mut cost: Vec<(f64, u32)> = (0..n as u32)
+                    .map(|i| match self.end_of(i, 0) {
+                        Some((w, _)) => (-w.ln(), 0),
+                        None => (f64::INFINITY, 0),
                     })
                     .collect();
                 let mut nexts = vec![
@@ -477,11 +489,11 @@ impl System {
                     let mut ncost = cost.clone();
                     let mut next = nexts.last().cloned().unwrap_or_default();
                     for i in 0..n {
-                        if let Some((w, _, 1)) = ends[i] {
+                        if let Some((w, _)) = cuts[i] {
                             let cand = (-w.ln(), 1);
                             if cand < ncost[i] {
                                 ncost[i] = cand;
-                                next[i] = NEXT_END;
+                                next[i] = NEXT_CUT;
                             }
                         }
                     }
@@ -530,8 +542,10 @@ impl System {
             if t == NEXT_NONE {
                 return None;
             }
-            if t == NEXT_END {
-                let end = self.best_end(at).map(|e| e.1).unwrap_or(End::None);
+            if t == NEXT_END || t == NEXT_CUT {
+                let end = self
+                    .end_of(at, u32::from(t == NEXT_CUT))
+                    .map_or(End::None, |e| e.1);
                 return Some((hops, end));
             }
             let k = self.tvar[t as usize];
@@ -616,6 +630,7 @@ impl System {
 
 const NEXT_NONE: u32 = u32::MAX;
 const NEXT_END: u32 = u32::MAX - 1;
+const NEXT_CUT: u32 = u32::MAX - 2;
 
 /// The best walks found by [`System::walks`].
 pub(crate) struct Walks {

@@ -291,3 +291,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_negative_weight_beyond_the_target_is_still_an_error() {
+    let mut f = Fixture::new();
+    let [a, b, c] = f.nodes(["a", "b", "c"]);
+    let dep = f.dep;
+    f.costed(a, c, dep, Value::Int(1));
+    f.costed(a, b, dep, Value::Int(2));
+    let neg = f.costed(b, c, dep, Value::Int(-7));
+    let g = f.finish();
+    let (sa, sc) = ([a], [c]);
+    let mut w = q(&sa, &sc, PathMode::Shortest);
+    w.weighted = Some("cost");
+    // Dijkstra settles c at cost 1 before it reaches b -> c (cost -5 in all).
+    let err = paths(&g, &View::full(), &w, &Work::unlimited()).unwrap_err();
+    assert!(
+        matches!(err, AnalysisError::NegativeWeight { edge, .. } if edge == neg),
+        "{err}"
+    );
+}

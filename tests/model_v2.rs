@@ -1,0 +1,234 @@
+//! The dependency model v2 through FQL on small data sets: the spec's
+//! chokepoints and cut examples with their numbers, policies, the errors a
+//! shock that is not one gets, and v1 compatibility on the bundled graph.
+
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use faultline::analysis::{ArcSpec, Hits, LossQuery, View, exposure, loss, target_closure};
+use faultline::limits::Work;
+use faultline::load::{LoadOptions, bundled_data_dir, load};
+use faultline::model::{ModelFacts, Value};
+use faultline::result::{Cell, ResultSet};
+use faultline::session::Session;
+
+const SCHEMA: &str = r#"
+[kinds.Nation]
+polity = true
+[kinds.Buyer]
+props = { revenue = "float" }
+[kinds.Technology]
+[kinds.Firm]
+[kinds.Policy]
+shock = "policy"
+[kinds.Risk]
+shock = "risk"
+
+[edges.SOURCES]
+role = "dependency"
+props = { share = "float" }
+[edges.REQUIRES]
+role = "dependency"
+mode = "requirement"
+[edges.LOCATED_IN]
+role = "membership"
+scope = "jurisdiction"
+[edges.ENACTS]
+role = "enactor"
+[edges.APPLIES_TO]
+role = "destination"
+[edges.TARGETS]
+role = "impact"
+[edges.AFFECTS]
+role = "impact"
+props = { severity = "float" }
+"#;
+
+fn session(nodes: &str, edges: &str) -> Session {
+    let dir = common::write(&[
+        ("schema.toml", SCHEMA.as_bytes()),
+        ("nodes/n.csv", nodes.as_bytes()),
+        ("edges/e.csv", edges.as_bytes()),
+    ]);
+    let g = load(&[dir.path().to_path_buf()], &LoadOptions::default())
+        .unwrap_or_else(|f| panic!("{f}"))
+        .graph;
+    Session::new(g)
+}
+
+fn run(s: &mut Session, src: &str) -> ResultSet {
+    let mut out = s.execute(src, false);
+    out.pop()
+        .expect("a statement")
+        .result
+        .unwrap_or_else(|d| panic!("{src}: {}", d.message))
+}
+
+fn error(s: &mut Session, src: &str) -> String {
+    let out = s.execute(src, false);
+    match &out.last().expect("a statement").result {
+        Ok(r) => panic!("{src}: expected an error, got {r:?}"),
+        Err(d) => format!("{} {}", d.code, d.message) + &d.help.clone().unwrap_or_default(),
+    }
+}
+
+fn float(c: &Cell) -> f64 {
+    match c {
+        Cell::Value(Value::Float(x)) => *x,
+        other => panic!("not a float: {other:?}"),
+    }
+}
+
+/// `(node name, number in column col)` per row.
+fn pairs(s: &Session, r: &ResultSet, col: usize) -> Vec<(String, f64)> {
+    let g = s.graph();
+    r.rows
+        .iter()
+        .map(|row| {
+            let name = match &row[0] {
+                Cell::Node(n) => g.node_name(*n).to_string(),
+                other => panic!("not a node: {other:?}"),
+            };
+            (name, (float(&row[col]) * 1e9).round() / 1e9)
+        })
+        .collect()
+}
+
+const CHOKE_NODES: &str = "id,kind,name,revenue\na1,Buyer,a1,3\na2,Buyer,a2,1\nt1,Technology,t1,\nt2,Technology,t2,\np,Firm,p,\nq,Firm,q,\nn,Nation,n,\n";
+const CHOKE_EDGES: &str = "from,to,type,share\na1,t1,REQUIRES,\na1,t2,REQUIRES,\na2,t2,REQUIRES,\nt1,p,SOURCES,1\nt2,p,SOURCES,0.5\nt2,q,SOURCES,0.5\np,n,LOCATED_IN,\nq,n,LOCATED_IN,\n";
+
+#[test]
+fn chokepoints_are_scored_by_loss() {
+    let mut s = session(CHOKE_NODES, CHOKE_EDGES);
+    let r = run(&mut s, "chokepoints of (x:Buyer)");
+    let got = pairs(&s, &r, 2);
+    let want: Vec<(String, f64)> = [
+        ("n", 1.0),
+        ("t2", 1.0),
+        ("p", 0.75),
+        ("a1", 0.5),
+        ("a2", 0.5),
+        ("q", 0.5),
+        ("t1", 0.5),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), *b))
+    .collect();
+    assert_eq!(got, want);
+    let r = run(&mut s, "chokepoints of (x:Buyer) kinds Nation");
+    assert_eq!(pairs(&s, &r, 2), vec![("n".to_string(), 1.0)]);
+    let r = run(&mut s, "chokepoints of (x:Buyer) weighted by revenue top 3");
+    let got = pairs(&s, &r, 2);
+    assert_eq!(got[2], ("p".to_string(), 0.875), "{got:?}");
+    let all = run(
+        &mut s,
+        "chokepoints of (x:Buyer) weighted by revenue top 20",
+    );
+    let all = pairs(&s, &all, 2);
+    assert!(all.contains(&("t1".to_string(), 0.75)), "{all:?}");
+    assert!(all.contains(&("a2".to_string(), 0.25)), "{all:?}");
+    assert!(r.message.unwrap().contains("mean unknown"));
+}
+
+const CUT_NODES: &str = "id,kind,name\nusf,Firm,USF\nga,Technology,Gallium\ncnf,Firm,CNF\njpf,Firm,JPF\nus,Nation,United States\ncn,Nation,China\njp,Nation,Japan\nban,Policy,Ban\nstrategy,Policy,Strategy\nwar,Risk,War\n";
+const CUT_EDGES: &str = "from,to,type,share,severity\nusf,ga,REQUIRES,,\nga,cnf,SOURCES,0.8,\nga,jpf,SOURCES,0.2,\njpf,cnf,SOURCES,1,\nusf,us,LOCATED_IN,,\ncnf,cn,LOCATED_IN,,\njpf,jp,LOCATED_IN,,\ncn,ban,ENACTS,,\nban,us,APPLIES_TO,,\nstrategy,ga,TARGETS,,\nwar,cn,AFFECTS,,0.5\n";
+
+#[test]
+fn cuts_follow_paths_through_free_nodes_not_third_countries() {
+    let mut s = session(CUT_NODES, CUT_EDGES);
+    run(&mut s, "scenario c = cut \"United States\" from \"China\"");
+    let r = run(&mut s, "impact of c on (f:Firm)");
+    let got = pairs(&s, &r, 2);
+    assert!(got.contains(&("USF".to_string(), 0.8)), "{got:?}");
+    assert!(got.contains(&("JPF".to_string(), 0.0)), "{got:?}");
+    // The path ends at the cut arc.
+    let usf = r
+        .rows
+        .iter()
+        .find(|row| matches!(&row[0], Cell::Node(n) if s.graph().node_name(*n) == "USF"))
+        .unwrap();
+    assert!(
+        matches!(&usf[4], Cell::Value(Value::Str(p)) if p.contains("(cut: Gallium -> CNF)")),
+        "{usf:?}"
+    );
+    // China's ban on exports to the US is the same cut.
+    let r = run(&mut s, "exposure of (f:Firm) to \"Ban\" top 5");
+    assert_eq!(pairs(&s, &r, 2), vec![("USF".to_string(), 0.8)]);
+    // `top K` keeps only rows with loss; `excluding members` drops the
+    // consumer side.
+    let r = run(&mut s, "exposure of (f:Firm) to \"Ban\" excluding members");
+    assert!(pairs(&s, &r, 2).iter().all(|(n, _)| n != "USF"));
+    // A risk hits with its severity: China's firm at 0.5, so all gallium.
+    let r = run(&mut s, "exposure of \"USF\" to \"War\"");
+    assert_eq!(pairs(&s, &r, 2), vec![("USF".to_string(), 0.5)]);
+}
+
+#[test]
+fn what_is_not_a_shock_says_so() {
+    let mut s = session(CUT_NODES, CUT_EDGES);
+    let e = error(&mut s, "exposure of (f:Firm) to \"Strategy\"");
+    assert!(e.starts_with("E0212"), "{e}");
+    assert!(e.contains("not a shock") && e.contains("match"), "{e}");
+    let e = error(&mut s, "exposure of (f:Firm) to \"War\" by territory");
+    assert!(e.starts_with("E0213"), "{e}");
+    let e = error(&mut s, "scenario China = remove \"Japan\"");
+    assert!(e.starts_with("E0214"), "{e}");
+    let e = error(&mut s, "scenario x = shock \"Japan\" by 1.5");
+    assert!(e.starts_with("E0104"), "{e}");
+}
+
+#[test]
+fn scenarios_lose_supply_unless_substituting() {
+    let mut s = session(
+        "id,kind,name\nu,Firm,U\nx,Firm,X\ny,Firm,Y\nz,Firm,Z\n",
+        "from,to,type,share\nu,x,SOURCES,0.5\nu,y,SOURCES,0.5\n",
+    );
+    run(&mut s, "scenario gone = remove \"X\"");
+    let r = run(&mut s, "with gone: exposure of \"U\" to \"Y\"");
+    assert_eq!(pairs(&s, &r, 2), vec![("U".to_string(), 1.0)]);
+    let r = run(&mut s, "impact of gone on \"U\"");
+    assert_eq!(pairs(&s, &r, 2), vec![("U".to_string(), 0.5)]);
+    let r = run(&mut s, "compare gone: exposure of \"U\" to \"Y\"");
+    assert_eq!(float(&r.rows[0][1]), 0.5);
+    assert_eq!(float(&r.rows[0][2]), 1.0);
+    run(&mut s, "scenario half = shock \"X\" by 0.5");
+    let r = run(&mut s, "impact of half on \"U\"");
+    assert_eq!(pairs(&s, &r, 2), vec![("U".to_string(), 0.25)]);
+}
+
+/// With only source arcs, the engine's loss is v1's total on the bundled
+/// graph, to every nation, for every node (the hits: v1's closure).
+#[test]
+fn loss_equals_v1_total_on_the_bundled_graph() {
+    let g = load(&[bundled_data_dir()], &LoadOptions::default())
+        .unwrap()
+        .graph;
+    let facts = ModelFacts::new(&g);
+    assert!(!facts.may_require(), "the bundled graph is source-only");
+    let view = View::full();
+    let spec = ArcSpec::new(&g, None);
+    let work = Work::unlimited();
+    let all: Vec<_> = g.nodes().collect();
+    let nation = g.kind_id("Nation").unwrap();
+    for &y in g.nodes_of_kind(nation) {
+        let v1 = exposure(&g, &view, &spec, &all, &[y], None, &work).unwrap();
+        let t = target_closure(&g, &view, &[y], &work).unwrap();
+        let mut hits = Hits::new(g.node_count());
+        for &n in t.nodes() {
+            hits.hit_alone(n);
+        }
+        let q = LossQuery {
+            arcs: &spec,
+            depth: None,
+            by_share: false,
+            cuts: &[],
+            unknown: false,
+        };
+        let v2 = loss(&g, &view, &facts, &q, &all, &hits, &work).unwrap();
+        assert_eq!(v1.len(), v2.len());
+        for (a, b) in v1.iter().zip(&v2) {
+            assert_eq!((a.node, a.total, a.direct), (b.node, b.loss, b.direct));
+        }
+    }
+}
