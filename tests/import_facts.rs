@@ -19,6 +19,8 @@ struct Edge {
     to: String,
     ty: String,
     share: Option<f64>,
+    /// Written by hand in graph-data/edges (not by an importer).
+    curated: bool,
 }
 
 #[derive(Debug, Default)]
@@ -107,6 +109,7 @@ fn load() -> Graph {
                     to: row["to"].clone(),
                     ty: row["type"].clone(),
                     share,
+                    curated: i == 0,
                 });
             }
         }
@@ -432,12 +435,16 @@ fn anonymized_chinese_systems_are_kept_one_node_each() {
 
 #[test]
 fn imported_dependency_arcs_never_start_at_a_curated_node() {
-    // So curated exposure, upstream and chokepoints results are unchanged by
-    // the imports; only queries about imported nodes see the new arcs.
+    // An importer never makes a curated node depend on anything: the curated
+    // layer links to ETO's inputs only through its own, hand-written edges
+    // (graph-data/edges, issue 14), never through an import.
     let g = load();
     for e in &g.edges {
         let (role, dir) = g.role(&e.ty);
         let imported_edge = g.imported.contains(&e.from) || g.imported.contains(&e.to);
+        if role == "dependency" && imported_edge && e.curated {
+            continue;
+        }
         if role == "dependency" && imported_edge {
             let consumer = if dir == "reverse" { &e.to } else { &e.from };
             assert!(
