@@ -387,8 +387,32 @@ fn chokepoint_scores(
             / total)
     };
     let mut scored = Vec::new();
+    // Source arcs only, no scenario and no weights: a non-polity candidate
+    // outside A scores its v1 value (dependency-model.md), which v1's
+    // scorer computes for all candidates in one propagation, pruned to
+    // the top K, instead of one fixed point per candidate.
+    let v1_fast = under.is_empty()
+        && c.weighted.is_none()
+        && base.cuts.is_empty()
+        && base.hits.nodes.is_empty()
+        && !facts.may_require()
+        && !facts.has_inputs();
+    let mut in_of = analysis::NodeSet::new(g.node_count());
+    if v1_fast {
+        let top = c.top.map_or(10, |k| k as usize);
+        for &a in &rows {
+            in_of.insert(a);
+        }
+        let v1 = analysis::chokepoints(g, &view, &spec, &rows, Some(top), env.work)
+            .map_err(|e| interrupted(e, span))?;
+        scored.extend(
+            v1.into_iter()
+                .filter(|c| keep(c.node) && !facts.polity(g, c.node))
+                .map(|c| (c.node, c.score)),
+        );
+    }
     for &v in &cands {
-        if !keep(v) || facts.polity(g, v) {
+        if !keep(v) || facts.polity(g, v) || (v1_fast && !in_of.contains(v)) {
             continue;
         }
         let mut hits = base.hits.clone();
