@@ -42,7 +42,7 @@ fn a_chart_for_exposure_chokepoints_and_compare() {
             "chokepoints of \"NVIDIA\" top 4",
             4,
             1,
-            "Arm",
+            "ASML",
         ),
         (
             "compare",

@@ -274,14 +274,21 @@ fn the_whole_bundled_graph_renders_to_svg() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let g = bundled();
-    let (n, m) = (g.node_count(), g.edge_count());
+    let (all_n, all_m) = (g.node_count(), g.edge_count());
     let mut s = Session::new(g);
     let svg = dir.path().join("all.svg");
     let said = run(&mut s, &format!("export svg {svg:?}"));
-    assert!(
-        said.contains(&format!("exported {n} nodes and {m} edges")),
-        "{said}"
-    );
+    // What is visible today: the graph less what has ended or not begun.
+    let counts: Vec<usize> = said
+        .split("exported ")
+        .nth(1)
+        .expect("the message counts what was exported")
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .take(2)
+        .collect();
+    let (n, m) = (counts[0], counts[1]);
+    assert!(n > 1000 && n <= all_n && m > 4000 && m <= all_m, "{said}");
     assert!(
         said.contains("too many to read") && said.contains("depth 1"),
         "{said}"

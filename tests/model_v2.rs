@@ -8,7 +8,7 @@ mod common;
 
 use faultline::analysis::{ArcSpec, Hits, LossQuery, View, exposure, loss, target_closure};
 use faultline::limits::Work;
-use faultline::load::{LoadOptions, bundled_data_dir, load};
+use faultline::load::{LoadOptions, load};
 use faultline::model::{ModelFacts, Value};
 use faultline::result::{Cell, ResultSet};
 use faultline::session::Session;
@@ -198,14 +198,18 @@ fn scenarios_lose_supply_unless_substituting() {
 }
 
 /// With only source arcs, the engine's loss is v1's total on the bundled
-/// graph, to every nation, for every node (the hits: v1's closure).
+/// v1 graph (the curated graph as it stood before the v2 remodel, kept as
+/// `tests/fixtures/bundled-v1` with the v2 schema's polities and scopes),
+/// to every nation, for every node (the hits: v1's closure).
 #[test]
 fn loss_equals_v1_total_on_the_bundled_graph() {
-    let g = load(&[bundled_data_dir()], &LoadOptions::default())
-        .unwrap()
+    let v1_data =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bundled-v1");
+    let g = load(&[v1_data], &LoadOptions::default())
+        .expect("the v1 fixture loads")
         .graph;
     let facts = ModelFacts::new(&g);
-    assert!(!facts.may_require(), "the bundled graph is source-only");
+    assert!(!facts.may_require(), "the bundled v1 graph is source-only");
     let view = View::full();
     let spec = ArcSpec::new(&g, None);
     let work = Work::unlimited();

@@ -72,7 +72,7 @@ fn repl_runs_queries_errors_help_and_multiline_input() {
     prompt(&mut p);
 
     p.send_line(":help").expect("send");
-    p.exp_string("exposure of NODESET to NODESET")
+    p.exp_string("exposure of NODESET to SHOCK")
         .expect("help lists the statements");
     p.exp_string(":quit").expect("help lists the commands");
     prompt(&mut p);
