@@ -46,10 +46,10 @@ fn a_chart_for_exposure_chokepoints_and_compare() {
         ),
         (
             "compare",
-            "compare decoupling: exposure of (f:Firm) to \"China\" top 3",
+            "compare decoupling: exposure of (f:Firm) to \"Taiwan\" top 3",
             3,
             2,
-            "Apple",
+            "SMIC",
         ),
     ];
     for (name, statement, rows, bars_per_row, label) in cases {
