@@ -236,3 +236,42 @@ fn loss_equals_v1_total_on_the_bundled_graph() {
         }
     }
 }
+
+/// Chokepoints on source arcs only take v1's one-propagation scorer for the
+/// candidates outside the set; `weighted by` (all weights 1) forces one
+/// fixed point per candidate. Both give the same rows, cycles included.
+#[test]
+fn chokepoints_fast_path_equals_one_solve_per_candidate() {
+    let dir = common::write(&[
+        (
+            "schema.toml",
+            b"[kinds.Firm]\nprops = { w = \"float\" }\n[edges.SOURCES]\nrole = \"dependency\"\nprops = { share = \"float\" }\n",
+        ),
+        (
+            "nodes/n.csv",
+            b"id,kind,name,w\na,Firm,A,1\nb,Firm,B,1\nc,Firm,C,1\nd,Firm,D,1\ne,Firm,E,1\nf,Firm,F,1\n",
+        ),
+        (
+            "edges/e.csv",
+            b"from,to,type,share\na,b,SOURCES,0.5\na,c,SOURCES,0.5\nb,d,SOURCES,1\nc,d,SOURCES,0.3\nc,e,SOURCES,0.7\nd,b,SOURCES,0.4\nd,f,SOURCES,0.6\ne,f,SOURCES,1\n",
+        ),
+    ]);
+    let g = load(&[dir.path().to_path_buf()], &LoadOptions::default())
+        .unwrap_or_else(|f| panic!("{f}"))
+        .graph;
+    let mut s = Session::new(g);
+    for set in ["\"A\"", "(n:Firm where n.name in [\"A\", \"C\"])"] {
+        let fast = run(&mut s, &format!("chokepoints of {set} top 10"));
+        let slow = run(
+            &mut s,
+            &format!("chokepoints of {set} weighted by w top 10"),
+        );
+        let (f, w) = (pairs(&s, &fast, 2), pairs(&s, &slow, 2));
+        assert_eq!(f.len(), w.len(), "{set}: {f:?} vs {w:?}");
+        for ((fname, fv), (wname, wv)) in f.iter().zip(&w) {
+            assert_eq!(fname, wname, "{set}: {f:?} vs {w:?}");
+            assert!((fv - wv).abs() < 1e-9, "{set}: {f:?} vs {w:?}");
+        }
+        assert!(f.len() >= 4, "{set}: {f:?}");
+    }
+}

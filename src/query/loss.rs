@@ -446,10 +446,14 @@ fn chokepoint_scores(
     } else {
         unknown.iter().map(|r| r.unknown).sum::<f64>() / rows.len() as f64
     };
-    let mut message = format!(
-        "{} candidates; mean unknown over the set: {mean_unknown:.4}",
-        scored.len()
-    );
+    // Every candidate counts, also those the v1 scorer pruned from the top K.
+    let candidates = cands
+        .iter()
+        .filter(|v| keep(**v) && !facts.polity(g, **v))
+        .count()
+        + polity_hits.iter().filter(|(p, _)| keep(*p)).count();
+    let mut message =
+        format!("{candidates} candidates; mean unknown over the set: {mean_unknown:.4}");
     if left_out > 0 {
         message.push_str(&format!(
             "; {left_out} node{} without `{}` left out",
