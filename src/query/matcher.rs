@@ -13,6 +13,7 @@
 //! Rows go to a [`Sink`] as they are found; nothing here keeps them.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use fixedbitset::FixedBitSet;
 
@@ -222,6 +223,32 @@ impl Visited {
 
 /// The direction to follow an edge written `dir` when the plan walks it
 /// from its right end to its left (`reversed`).
+/// One expansion of op `i`: from a bound node along `edge` in `dir` to
+/// `target`.
+#[derive(Clone, Copy)]
+struct Hop<'h> {
+    i: usize,
+    edge: &'h CEdge,
+    dir: EdgeDir,
+    target: &'h CNode,
+}
+
+/// Whether every `key: expected` of a pattern's property map equals the
+/// element's property (missing: null).
+fn props_match(
+    props: &[(Arc<str>, CExpr)],
+    actual: impl Fn(&str) -> Option<Value>,
+    cx: &Ctx<'_>,
+) -> Result<bool, Diagnostic> {
+    for (key, expected) in props {
+        let actual = Cell::Value(actual(key).unwrap_or(Value::Null));
+        if equals(&actual, &expected.eval(cx)?) != Some(true) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 fn step_dir(dir: EdgeDir, reversed: bool) -> EdgeDir {
     match (dir, reversed) {
         (EdgeDir::Out, true) => EdgeDir::In,
@@ -323,30 +350,9 @@ fn plan_shared(
 
 impl<'a> Matcher<'a> {
     /// Plans the match. `bfs_ok`: the result ignores multiplicity, so
-    /// unobservable variable-length edges may use BFS.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the arguments are the algorithm's state, passed flat on a hot path"
-    )]
-    pub fn new(
-        g: &'a Graph,
-        view: &'a View,
-        work: &'a Work,
-        patterns: &'a [CPattern],
-        filters: &'a [CExpr],
-        slots: usize,
-        bfs_ok: bool,
-        live_out: &[usize],
-        span: Span,
-    ) -> Matcher<'a> {
-        let bound = vec![false; slots];
-        Matcher::plan(
-            g, view, work, patterns, filters, slots, bfs_ok, live_out, span, bound,
-        )
-    }
-
-    /// Plans a match whose `bound` slots hold values before it starts (a
-    /// later `match` clause of a Cypher query); run it with [`Matcher::run_seeded`].
+    /// unobservable variable-length edges may use BFS. The `bound` slots
+    /// hold values before it starts (all false but in a later `match`
+    /// clause of a Cypher query, run with [`Matcher::run_seeded`]).
     #[allow(
         clippy::too_many_arguments,
         reason = "the arguments are the algorithm's state, passed flat on a hot path"
@@ -554,10 +560,16 @@ impl<'a> Matcher<'a> {
                 let reversed = to < from;
                 let dir = step_dir(edge.dir, reversed);
                 let target = &pat.nodes[to];
+                let hop = Hop {
+                    i,
+                    edge,
+                    dir,
+                    target,
+                };
                 match edge.quant {
-                    None => self.expand_one(i, a, edge, dir, target, st, out),
-                    Some(_) if bfs => self.expand_bfs(i, a, edge, dir, target, st, out),
-                    Some(_) => self.expand_trails(i, a, edge, dir, target, reversed, st, out),
+                    None => self.expand_one(hop, a, st, out),
+                    Some(_) if bfs => self.expand_bfs(hop, a, st, out),
+                    Some(_) => self.expand_trails(hop, a, reversed, st, out),
                 }
             }
             Op::Path { p } => {
@@ -647,13 +659,7 @@ impl<'a> Matcher<'a> {
         {
             return Ok(false);
         }
-        for (key, expected) in &node.props {
-            let actual = Cell::Value(self.g.node_prop(v, key).unwrap_or(Value::Null));
-            if equals(&actual, &expected.eval(&cx)?) != Some(true) {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        props_match(&node.props, |key| self.g.node_prop(v, key), &cx)
     }
 
     fn edge_ok(
@@ -672,16 +678,10 @@ impl<'a> Matcher<'a> {
         {
             return Ok(false);
         }
-        if !edge.props.is_empty() {
-            let cx = self.ctx(st);
-            for (key, expected) in &edge.props {
-                let actual = Cell::Value(self.g.edge_prop(e, key).unwrap_or(Value::Null));
-                if equals(&actual, &expected.eval(&cx)?) != Some(true) {
-                    return Ok(false);
-                }
-            }
+        if edge.props.is_empty() {
+            return Ok(true);
         }
-        Ok(true)
+        props_match(&edge.props, |key| self.g.edge_prop(e, key), &self.ctx(st))
     }
 
     /// The edges of `a` in direction `dir` as `(edge, type, neighbour)`;
@@ -709,22 +709,17 @@ impl<'a> Matcher<'a> {
         self.node_ok(target, n, st)
     }
 
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the arguments are the algorithm's state, passed flat on a hot path"
-    )]
     fn expand_one(
         &self,
-        i: usize,
+        hop: Hop<'_>,
         a: NodeId,
-        edge: &CEdge,
-        dir: EdgeDir,
-        target: &CNode,
         st: &mut State,
         out: &mut Sink<'_>,
     ) -> Result<(), Diagnostic> {
+        let Hop {
+            edge, dir, target, ..
+        } = hop;
         let edge_bound = st.bound[edge.slot];
-        let target_bound = st.bound[target.slot];
         self.work
             .charge(self.degree(a, dir) as u64 + 1)
             .map_err(|x| self.interrupt(x))?;
@@ -740,20 +735,38 @@ impl<'a> Matcher<'a> {
                 continue;
             }
             st.used.push(e);
-            if !edge_bound {
-                self.bind(edge.slot, Cell::Edge(e), st);
-            }
-            if !target_bound {
-                self.bind(target.slot, Cell::Node(n), st);
-            }
-            self.next(i, st, out)?;
-            if !target_bound {
-                self.unbind(target.slot, st);
-            }
-            if !edge_bound {
-                self.unbind(edge.slot, st);
-            }
+            self.go_on(hop, Cell::Edge(e), n, st, out)?;
             st.used.pop();
+        }
+        Ok(())
+    }
+
+    /// Binds the hop's edge slot to `edge` and its target slot to `n`
+    /// (each unless bound already), runs the rest of the match, and
+    /// unbinds them.
+    fn go_on(
+        &self,
+        hop: Hop<'_>,
+        edge: Cell,
+        n: NodeId,
+        st: &mut State,
+        out: &mut Sink<'_>,
+    ) -> Result<(), Diagnostic> {
+        let (edge_slot, target_slot) = (hop.edge.slot, hop.target.slot);
+        let edge_bound = st.bound[edge_slot];
+        let target_bound = st.bound[target_slot];
+        if !edge_bound {
+            self.bind(edge_slot, edge, st);
+        }
+        if !target_bound {
+            self.bind(target_slot, Cell::Node(n), st);
+        }
+        self.next(hop.i, st, out)?;
+        if !target_bound {
+            self.unbind(target_slot, st);
+        }
+        if !edge_bound {
+            self.unbind(edge_slot, st);
         }
         Ok(())
     }
@@ -769,20 +782,14 @@ impl<'a> Matcher<'a> {
     /// Reachability by BFS: each end node once. A shared op only records
     /// `a` as a source of its context (see `shared`); the search runs in
     /// [`Matcher::flush`].
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the arguments are the algorithm's state, passed flat on a hot path"
-    )]
     fn expand_bfs(
         &self,
-        i: usize,
+        hop: Hop<'_>,
         a: NodeId,
-        edge: &CEdge,
-        dir: EdgeDir,
-        target: &CNode,
         st: &mut State,
         out: &mut Sink<'_>,
     ) -> Result<(), Diagnostic> {
+        let i = hop.i;
         if let Some(ctx) = &self.shared[i] {
             let same = {
                 let pending = self.pending[i].borrow();
@@ -799,8 +806,8 @@ impl<'a> Matcher<'a> {
             self.pending[i].borrow_mut().sources.push(a);
             return Ok(());
         }
-        let ends = self.bfs(&[a], edge, dir, st)?;
-        self.emit_ends(i, ends, target, st, out)
+        let ends = self.bfs(&[a], hop.edge, hop.dir, st)?;
+        self.emit_ends(i, ends, hop.target, st, out)
     }
 
     /// Runs shared op `i`'s pending search: its context's cells are put
@@ -987,23 +994,18 @@ impl<'a> Matcher<'a> {
 
     /// Every trail of `min..=max` edges from `a` (iterative DFS, so deep
     /// trails cannot overflow the stack).
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the arguments are the algorithm's state, passed flat on a hot path"
-    )]
     fn expand_trails(
         &self,
-        i: usize,
+        hop: Hop<'_>,
         a: NodeId,
-        edge: &CEdge,
-        dir: EdgeDir,
-        target: &CNode,
         reversed: bool,
         st: &mut State,
         out: &mut Sink<'_>,
     ) -> Result<(), Diagnostic> {
+        let Hop {
+            edge, dir, target, ..
+        } = hop;
         let (min, max) = edge.quant.unwrap_or((1, Some(1)));
-        let target_bound = st.bound[target.slot];
         let edge_bound = st.bound[edge.slot];
         let base_used = st.used.len();
         // Each frame: the node and the list of its candidate steps, with a cursor.
@@ -1030,20 +1032,7 @@ impl<'a> Matcher<'a> {
             if edge_bound && st.row[edge.slot] != list {
                 return Ok(());
             }
-            if !edge_bound {
-                this.bind(edge.slot, list, st);
-            }
-            if !target_bound {
-                this.bind(target.slot, Cell::Node(at), st);
-            }
-            this.next(i, st, out)?;
-            if !target_bound {
-                this.unbind(target.slot, st);
-            }
-            if !edge_bound {
-                this.unbind(edge.slot, st);
-            }
-            Ok(())
+            this.go_on(hop, list, at, st, out)
         };
         if min == 0 {
             emit(self, a, &trail, st, out)?;
