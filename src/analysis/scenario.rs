@@ -116,14 +116,10 @@ mod tests {
 
     #[test]
     fn remove_a_node_on_every_path() {
-        let mut f = Fixture::new();
-        let [apple, foxconn, tsmc, cn, tw] = f.nodes(["apple", "foxconn", "tsmc", "cn", "tw"]);
-        f.dep(apple, foxconn, Some(0.6));
-        f.dep(apple, tsmc, Some(0.4));
-        f.located(foxconn, cn);
-        f.located(tsmc, tw);
-        f.dep(tsmc, foxconn, None);
-        let g = f.finish();
+        let (g, [apple, foxconn, _, cn, tw]) = Fixture::graph(
+            ["apple", "foxconn", "tsmc", "cn", "tw"],
+            "apple -> foxconn 0.6, apple -> tsmc 0.4, foxconn in cn, tsmc in tw, tsmc -> foxconn",
+        );
         let work = Work::unlimited();
         let mut view = View::full();
         assert!((total(&g, &view, apple, cn) - 1.0).abs() < 1e-12);
@@ -144,15 +140,10 @@ mod tests {
 
     #[test]
     fn cut_is_one_way_and_decouple_both() {
-        let mut f = Fixture::new();
-        let [us, cn, usf, cnf, usf2] = f.nodes(["us", "cn", "usf", "cnf", "usf2"]);
-        f.located(usf, us);
-        f.located(usf2, us);
-        f.located(cnf, cn);
-        f.dep(usf, cnf, None);
-        f.dep(usf, usf2, None);
-        f.dep(cnf, usf2, None);
-        let g = f.finish();
+        let (g, [us, cn, usf, cnf, _]) = Fixture::graph(
+            ["us", "cn", "usf", "cnf", "usf2"],
+            "usf in us, usf2 in us, cnf in cn, usf -> cnf, usf -> usf2, cnf -> usf2",
+        );
         let work = Work::unlimited();
         let spec = ArcSpec::new(&g, None);
         let mut view = View::full();

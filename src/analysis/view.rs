@@ -44,6 +44,14 @@ impl View {
         !self.hidden_nodes.get(n.index())
     }
 
+    /// The visible nodes of `nodes`, sorted, each once.
+    pub fn visible(&self, nodes: &[NodeId]) -> Vec<NodeId> {
+        let mut out: Vec<NodeId> = nodes.iter().copied().filter(|n| self.node(*n)).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Whether the edge is visible (its endpoints must be visible too).
     #[inline]
     pub fn edge(&self, g: &Graph, e: EdgeId) -> bool {

@@ -82,13 +82,8 @@ fn shortest_by_hops_and_by_weight() {
 
 #[test]
 fn ties_prefer_lower_ids() {
-    let mut f = Fixture::new();
-    let [s, m2, m1, t] = f.nodes(["s", "m2", "m1", "t"]);
-    f.dep(s, m1, None);
-    f.dep(m1, t, None);
-    f.dep(s, m2, None);
-    f.dep(m2, t, None);
-    let g = f.finish();
+    let (g, [s, _, _, t]) =
+        Fixture::graph(["s", "m2", "m1", "t"], "s -> m1, m1 -> t, s -> m2, m2 -> t");
     assert_eq!(
         run(&g, &q(&[s], &[t], PathMode::Shortest)),
         vec![(names(&["s", "m2", "t"]), 2.0)]

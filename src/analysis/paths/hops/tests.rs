@@ -50,8 +50,7 @@ fn hub_to_target_three_hops_matches_label_search() {
     f.supplies(mids[40], x2, None);
     f.supplies(mids[7], x1, None);
     f.supplies(mids[3], x2, None);
-    f.supplies(x2, y, None);
-    f.supplies(x1, y, None);
+    f.link("x2 supplies y, x1 supplies y");
     let e1 = f.supplies(y, t, None);
     f.supplies(y, t, None);
     f.supplies(mids[9], mids[10], None);
