@@ -385,10 +385,7 @@ pub(crate) fn keep_names_unambiguous(
     // Among new nodes: names first (rename later ones), then aliases.
     let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, n) in &g.nodes {
-        names
-            .entry(cells::name_key(&n.name))
-            .or_default()
-            .push(id.clone());
+        claim(&mut names, &n.name, id);
     }
     for (_, owners) in names.into_iter().filter(|(_, o)| o.len() > 1) {
         let kinds: BTreeSet<&str> = owners
@@ -424,15 +421,9 @@ pub(crate) fn keep_names_unambiguous(
     }
     let mut claims: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, n) in &g.nodes {
-        claims
-            .entry(cells::name_key(&n.name))
-            .or_default()
-            .push(id.clone());
+        claim(&mut claims, &n.name, id);
         for a in &n.aliases {
-            claims
-                .entry(cells::name_key(a))
-                .or_default()
-                .push(id.clone());
+            claim(&mut claims, a, id);
         }
     }
     for (key, owners) in claims.into_iter().filter(|(_, o)| o.len() > 1) {
@@ -456,6 +447,14 @@ pub(crate) fn keep_names_unambiguous(
             }
         }
     }
+}
+
+/// Records that node `id` answers to `name` (by its name key).
+fn claim(claims: &mut std::collections::BTreeMap<String, Vec<String>>, name: &str, id: &str) {
+    claims
+        .entry(cells::name_key(name))
+        .or_default()
+        .push(id.to_string());
 }
 
 #[cfg(test)]

@@ -235,6 +235,18 @@ struct Change {
     because: Item,
 }
 
+impl Change {
+    /// The changes of `item` on each of `days` (`(day, started)`).
+    fn record(found: &mut Vec<Change>, days: Vec<(Date, bool)>, item: Cell, because: Item) {
+        found.extend(days.into_iter().map(|(day, started)| Change {
+            day,
+            started,
+            item: item.clone(),
+            because,
+        }));
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Item {
     Node(NodeId),
@@ -281,24 +293,10 @@ pub fn changes(
     match of {
         None => {
             for (n, i) in g.nodes_with_validity() {
-                for (day, started) in both(i) {
-                    found.push(Change {
-                        day,
-                        started,
-                        item: Cell::Node(*n),
-                        because: Item::Node(*n),
-                    });
-                }
+                Change::record(&mut found, both(i), Cell::Node(*n), Item::Node(*n));
             }
             for (e, i) in g.edges_with_validity() {
-                for (day, started) in both(i) {
-                    found.push(Change {
-                        day,
-                        started,
-                        item: Cell::Edge(*e),
-                        because: Item::Edge(*e),
-                    });
-                }
+                Change::record(&mut found, both(i), Cell::Edge(*e), Item::Edge(*e));
             }
         }
         Some(set) => {
@@ -307,14 +305,8 @@ pub fn changes(
                 .charge(nodes.len() as u64)
                 .map_err(|e| super::interrupted(e, span))?;
             for &n in &nodes {
-                for (day, started) in g.node_validity(n).map(|i| both(&i)).unwrap_or_default() {
-                    found.push(Change {
-                        day,
-                        started,
-                        item: Cell::Node(n),
-                        because: Item::Node(n),
-                    });
-                }
+                let days = g.node_validity(n).map(|i| both(&i)).unwrap_or_default();
+                Change::record(&mut found, days, Cell::Node(n), Item::Node(n));
                 let out = g.out_adj().iter(n).map(|(e, _, o)| (e, o));
                 let inn = g.in_adj().iter(n).map(|(e, _, o)| (e, o));
                 for (e, other) in out.chain(inn) {
@@ -328,14 +320,7 @@ pub fn changes(
                     } else {
                         (own, Item::Edge(e))
                     };
-                    for (day, started) in list {
-                        found.push(Change {
-                            day,
-                            started,
-                            item: Cell::Edge(e),
-                            because,
-                        });
-                    }
+                    Change::record(&mut found, list, Cell::Edge(e), because);
                 }
             }
         }
