@@ -280,12 +280,7 @@ pub fn paths(
             .into_iter()
             .collect());
     }
-    let mut to = NodeSet::new(g.node_count());
-    for &n in q.to {
-        if view.node(n) {
-            to.insert(n);
-        }
-    }
+    let to = visible_set(g, view, q.to);
     if to.is_empty() {
         return Ok(Vec::new());
     }
@@ -596,24 +591,28 @@ fn yen(
 /// the fewest-hops search is tested against.
 #[cfg(test)]
 fn shortest_by_labels(
-    g: &Graph,
-    view: &View,
+    w: &Walker,
     q: &PathQuery,
     work: &Work,
 ) -> Result<Option<FoundPath>, AnalysisError> {
-    let walker = Walker::new(g, view, q);
-    let from = view.visible(q.from);
-    let mut to = NodeSet::new(g.node_count());
-    for &n in q.to {
-        if view.node(n) {
-            to.insert(n);
-        }
-    }
+    let from = w.view.visible(q.from);
+    let to = visible_set(w.g, w.view, q.to);
     if from.is_empty() || to.is_empty() {
         return Ok(None);
     }
-    let mut s = Spur::new(g.node_count(), walker.weighted() && q.max.is_some());
-    s.search(&walker, &from, &to, q.max, work)
+    let mut s = Spur::new(w.g.node_count(), w.weighted() && q.max.is_some());
+    s.search(w, &from, &to, q.max, work)
+}
+
+/// The visible nodes of `nodes`, as a set.
+fn visible_set(g: &Graph, view: &View, nodes: &[NodeId]) -> NodeSet {
+    let mut set = NodeSet::new(g.node_count());
+    for &n in nodes {
+        if view.node(n) {
+            set.insert(n);
+        }
+    }
+    set
 }
 
 mod hops;

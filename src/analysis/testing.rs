@@ -126,6 +126,19 @@ impl Fixture {
         (f.finish(), nodes)
     }
 
+    /// A chain `n0 -> n1 -> …` of `n` nodes, each step `parallel` edges
+    /// without a share.
+    pub fn chain(n: usize, parallel: usize) -> (Graph, Vec<NodeId>) {
+        let mut f = Fixture::new();
+        let nodes: Vec<NodeId> = (0..n).map(|i| f.node(&format!("n{i}"))).collect();
+        for w in nodes.windows(2) {
+            for _ in 0..parallel {
+                f.dep(w[0], w[1], None);
+            }
+        }
+        (f.finish(), nodes)
+    }
+
     /// Edges written out, comma-separated, between nodes made before (by
     /// name): `a -> b 0.5` (`a DEPENDS_ON b`, the share optional),
     /// `p supplies c`, `f in n` (`LOCATED_IN`), `n member b`,

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::cells::{
-    NumberError, name_key, parse_number, round_sig, slug, split_multi, strip_confidence,
+    NumberError, name_key, parse_number, round_sig, split_multi, strip_confidence,
     strip_wrapping_quotes,
 };
 use super::outgraph::{OutEdge, OutGraph, OutNode, Prop};
@@ -62,11 +62,20 @@ pub(crate) struct EpochRaw {
 impl EpochRaw {
     /// Reads the four CSV files from `dir`.
     pub fn read(dir: &Path) -> Result<EpochRaw, ImportError> {
+        let [clusters, hardware, data_centers, timelines] = Table::read_all(
+            dir,
+            [
+                "gpu_clusters.csv",
+                "ml_hardware.csv",
+                "data_centers.csv",
+                "data_center_timelines.csv",
+            ],
+        )?;
         Ok(EpochRaw {
-            clusters: Table::read(dir, "gpu_clusters.csv")?,
-            hardware: Table::read(dir, "ml_hardware.csv")?,
-            data_centers: Table::read(dir, "data_centers.csv")?,
-            timelines: Table::read(dir, "data_center_timelines.csv")?,
+            clusters,
+            hardware,
+            data_centers,
+            timelines,
         })
     }
 }
@@ -137,20 +146,9 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// A fresh id `prefix` + slug, unique against this graph and the resolver.
     fn fresh_id(&self, prefix: &str, base: &str, fallback: &str) -> String {
-        let s = slug(base);
-        let stem = if s.is_empty() {
-            format!("{prefix}{}", slug(fallback))
-        } else {
-            format!("{prefix}{s}")
-        };
-        let mut id = stem.clone();
-        let mut n = 2;
-        while self.g.has_node(&id) || self.resolver.index.get(&id).is_some() {
-            id = format!("{stem}-{n}");
-            n += 1;
-        }
-        id
+        super::fresh_id(&self.g, self.resolver, prefix, base, fallback)
     }
 
     /// A float property from a numeric cell; bad cells are reported and left out.
@@ -304,15 +302,10 @@ impl Builder<'_> {
     }
 
     fn hardware(&mut self, t: &Table) -> Result<(), ImportError> {
-        let (name, maker, ty, release, foundry, sheet, modified) = (
-            t.col("Hardware name")?,
-            t.col("Manufacturer")?,
-            t.col("Type")?,
-            t.col("Release date")?,
-            t.col("Foundry")?,
-            t.col("Link to datasheet")?,
-            t.col("Last modified")?,
-        );
+        let [name, maker, ty, release, foundry, sheet, modified] = t.cols(
+            "Hardware name, Manufacturer, Type, Release date, Foundry, Link to datasheet, \
+             Last modified",
+        )?;
         let mut no_foundry = 0usize;
         for row in t.rows() {
             let hw = row.get(name);
@@ -422,34 +415,28 @@ impl Builder<'_> {
 
     fn clusters(&mut self, t: &Table) -> Result<Vec<ClusterRef>, ImportError> {
         let c = |name: &str| t.col(name);
-        let (name, status, certainty, single, country, owner) = (
-            c("Name")?,
-            c("Status")?,
-            c("Certainty")?,
-            c("Single cluster?")?,
-            c("Country")?,
-            c("Owner")?,
-        );
-        let (first_op, first_note, note, sector, location, users, hw_note) = (
-            c("First Operational Date")?,
-            c("First Operational Date Note")?,
-            c("Note")?,
-            c("Sector")?,
-            c("Location")?,
-            c("Users")?,
-            c("Hardware note")?,
-        );
-        let (cert_note, builds, superseded, dup, dup_of, std_analysis, noteworthy, decom, largest) = (
-            c("Certainty Note")?,
-            c("Builds Upon")?,
-            c("Superseded by")?,
-            c("Possible Duplicate")?,
-            c("Possible Duplicate Of")?,
-            c("Include in Standard Analysis")?,
-            c("Noteworthy")?,
-            c("Decommissioned Date (if applicable)")?,
-            c("Largest existing cluster when first operational")?,
-        );
+        let [name, status, certainty, single, country, owner] =
+            t.cols("Name, Status, Certainty, Single cluster?, Country, Owner")?;
+        let [first_op, first_note, note, sector, location, users, hw_note] = t.cols(
+            "First Operational Date, First Operational Date Note, Note, Sector, \
+             Location, Users, Hardware note",
+        )?;
+        let [
+            cert_note,
+            builds,
+            superseded,
+            dup,
+            dup_of,
+            std_analysis,
+            noteworthy,
+            decom,
+            largest,
+        ] = t.cols(
+            "Certainty Note, Builds Upon, Superseded by, Possible Duplicate, \
+             Possible Duplicate Of, Include in Standard Analysis, Noteworthy, \
+             Decommissioned Date (if applicable), \
+             Largest existing cluster when first operational",
+        )?;
         let chip_cols = [
             (
                 c("Chip type (primary)")?,
@@ -707,20 +694,22 @@ impl Builder<'_> {
     }
 
     fn data_centers(&mut self, t: &Table, timelines: &Table) -> Result<(), ImportError> {
-        let c = |name: &str| t.col(name);
-        let (handle, title, project, address, lat, lon, owner, users, investors, builders, energy) = (
-            c("Handle")?,
-            c("Title")?,
-            c("Project")?,
-            c("Address")?,
-            c("Latitude")?,
-            c("Longitude")?,
-            c("Owner")?,
-            c("Users")?,
-            c("Investors")?,
-            c("Construction companies")?,
-            c("Energy companies")?,
-        );
+        let [
+            handle,
+            title,
+            project,
+            address,
+            lat,
+            lon,
+            owner,
+            users,
+            investors,
+            builders,
+            energy,
+        ] = t.cols(
+            "Handle, Title, Project, Address, Latitude, Longitude, Owner, Users, \
+             Investors, Construction companies, Energy companies",
+        )?;
         let timeline = Timeline::read(self, timelines)?;
         let mut ids: HashMap<String, String> = HashMap::new();
         for row in t.rows() {
@@ -829,7 +818,7 @@ struct Timeline {
 
 impl Timeline {
     fn read(b: &mut Builder<'_>, t: &Table) -> Result<BTreeMap<String, Timeline>, ImportError> {
-        let (date, dc) = (t.col("Date")?, t.col("Data center")?);
+        let [date, dc] = t.cols("Date, Data center")?;
         let mut rows: Vec<&Row> = t.rows().iter().collect();
         rows.sort_by(|a, b| (a.get(dc), a.get(date)).cmp(&(b.get(dc), b.get(date))));
         let mut out: BTreeMap<String, Timeline> = BTreeMap::new();
@@ -948,14 +937,6 @@ mod tests {
         (g, rep)
     }
 
-    fn has(rep: &Report, needle: &str) -> bool {
-        rep.skipped
-            .iter()
-            .chain(&rep.unmatched)
-            .chain(&rep.notes)
-            .any(|l| l.contains(needle))
-    }
-
     fn key(f: &str, t: &str, ty: &'static str) -> (String, String, &'static str) {
         (f.to_string(), t.to_string(), ty)
     }
@@ -987,7 +968,7 @@ mod tests {
         assert!(g.edges.contains_key(&key(ascend, "smic", "FABBED_BY")));
         assert!(g.edges.contains_key(&key(ascend, "tsmc", "FABBED_BY")));
         assert_eq!(g.edges[&key(ascend, "tsmc", "FABBED_BY")].share(), None);
-        assert!(has(&rep, "foundry 'SMIC,TSMC' names 2 foundries"));
+        rep.assert_has("foundry 'SMIC,TSMC' names 2 foundries");
         let phase2 = "epoch-cluster-xai-colossus-memphis-phase-2";
         assert!(
             g.edges.contains_key(&key(phase2, "xai", "OWNED_BY"))
@@ -1044,17 +1025,10 @@ mod tests {
                 .as_deref(),
             Some("3.31149411991517e19")
         );
+        rep.assert_has("'Performance (8-bit OP/s)': 1 integer values exceed 64-bit");
+        rep.assert_has("'32-bit OP/s': 1 integer values exceed 64-bit");
         assert!(
-            has(
-                &rep,
-                "'Performance (8-bit OP/s)': 1 integer values exceed 64-bit"
-            ),
-            "{:?}",
-            rep.notes
-        );
-        assert!(has(&rep, "'32-bit OP/s': 1 integer values exceed 64-bit"));
-        assert!(
-            has(&rep, "no epoch-dc-site row for it"),
+            rep.has("no epoch-dc-site row for it"),
             "site needs the mapping table"
         );
     }
@@ -1070,26 +1044,15 @@ mod tests {
             g.nodes["epoch-cluster-anonymized-chinese-system-2"].name,
             "Anonymized Chinese System #2"
         );
-        assert!(has(
-            &rep,
-            "'Anonymized Chinese System' names 2 different rows"
-        ));
+        rep.assert_has("'Anonymized Chinese System' names 2 different rows");
         assert!(g.nodes.values().any(|n| n.name == "Quoted Phase 2"));
-        assert!(has(&rep, "wrapped in quotes"));
-        assert!(has(
-            &rep,
-            "builds upon 'Nowhere Phase 1', which is no cluster name"
-        ));
-        assert!(
-            has(
-                &rep,
-                "column 'Price-performance': 1 values (inf) are not finite numbers; left out (lines 3)"
-            ),
-            "{:?}",
-            rep.skipped
+        rep.assert_has("wrapped in quotes");
+        rep.assert_has("builds upon 'Nowhere Phase 1', which is no cluster name");
+        rep.assert_has(
+            "column 'Price-performance': 1 values (inf) are not finite numbers; left out (lines 3)",
         );
-        assert!(has(&rep, "chip 'Cerebras CS-2' is not in ml_hardware.csv"));
-        assert!(has(&rep, "epoch country 'Atlantis'"), "{:?}", rep.unmatched);
+        rep.assert_has("chip 'Cerebras CS-2' is not in ml_hardware.csv");
+        rep.assert_has("epoch country 'Atlantis'");
         assert!(g.edges.contains_key(&key(
             "epoch-cluster-anonymized-chinese-system-1",
             "cn",

@@ -20,9 +20,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 
-use super::cells::{name_key, parse_market_size, percent_to_share, round_sig, round_to, slug};
+use super::cells::{name_key, parse_market_size, percent_to_share, round_sig, round_to};
 use super::outgraph::{OutEdge, OutGraph, OutNode, Prop};
-use super::raw::Table;
+use super::raw::{Col, Row, Table};
 use super::resolve::{Lookup, Resolved, Resolver};
 use super::{ImportError, Report, keep_names_unambiguous};
 
@@ -53,12 +53,22 @@ pub(crate) struct EtoRaw {
 impl EtoRaw {
     /// Reads the five CSV files from `dir`.
     pub fn read(dir: &Path) -> Result<EtoRaw, ImportError> {
+        let [stages, inputs, sequence, providers, provision] = Table::read_all(
+            dir,
+            [
+                "stages.csv",
+                "inputs.csv",
+                "sequence.csv",
+                "providers.csv",
+                "provision.csv",
+            ],
+        )?;
         Ok(EtoRaw {
-            stages: Table::read(dir, "stages.csv")?,
-            inputs: Table::read(dir, "inputs.csv")?,
-            sequence: Table::read(dir, "sequence.csv")?,
-            providers: Table::read(dir, "providers.csv")?,
-            provision: Table::read(dir, "provision.csv")?,
+            stages,
+            inputs,
+            sequence,
+            providers,
+            provision,
         })
     }
 }
@@ -135,42 +145,41 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// A fresh id `prefix-slug`, made unique with `-2`, `-3`… against this
-    /// graph and the resolver's index.
+    /// A fresh id `eto-slug`, unique against this graph and the resolver.
     fn fresh_id(&self, base: &str, fallback: &str) -> String {
-        let s = slug(base);
-        let stem = if s.is_empty() {
-            format!("eto-{}", slug(fallback))
-        } else {
-            format!("eto-{s}")
-        };
-        let mut id = stem.clone();
-        let mut n = 2;
-        while self.g.has_node(&id) || self.resolver.index.get(&id).is_some() {
-            id = format!("{stem}-{n}");
-            n += 1;
+        super::fresh_id(&self.g, self.resolver, "eto-", base, fallback)
+    }
+
+    /// The row's ETO id in column `col`, unless it is empty or was seen
+    /// before (then the row is skipped, and the report says so).
+    fn new_eto_id<'r>(
+        &mut self,
+        row: &'r Row,
+        col: Col,
+        what: &str,
+        file: &str,
+    ) -> Option<&'r str> {
+        let eto_id = row.get(col);
+        if eto_id.is_empty() || self.nodes_by_eto.contains_key(eto_id) {
+            self.rep.skip(format!(
+                "[eto/{what}] {file}:{}: {what} id '{eto_id}' empty or repeated; row skipped",
+                row.line
+            ));
+            return None;
         }
-        id
+        Some(eto_id)
     }
 
     fn stages(&mut self, t: &Table) -> Result<(), ImportError> {
-        let (sid, name, desc, size, caption, msrc) = (
-            t.col("stage_id")?,
-            t.col("stage_name")?,
-            t.col("description")?,
-            t.col("market_share_chart_global_market_size_info")?,
-            t.col("market_share_chart_caption")?,
-            t.col("market_share_chart_source")?,
-        );
+        let [sid, name, desc, size, caption, msrc] = t.cols(
+            "stage_id, stage_name, description, \
+             market_share_chart_global_market_size_info, market_share_chart_caption, \
+             market_share_chart_source",
+        )?;
         for row in t.rows() {
-            let eto_id = row.get(sid);
-            if eto_id.is_empty() || self.nodes_by_eto.contains_key(eto_id) {
-                self.rep.skip(format!(
-                    "[eto/stage] stages.csv:{}: stage id '{eto_id}' empty or repeated; row skipped",
-                    row.line
-                ));
+            let Some(eto_id) = self.new_eto_id(row, sid, "stage", "stages.csv") else {
                 continue;
-            }
+            };
             let id = self.fresh_id(&format!("stage {}", row.get(name)), eto_id);
             let mut n = OutNode::new(&id, "Stage", row.get(name), "stages");
             n.set("eto_id", eto_id)
@@ -206,27 +215,15 @@ impl Builder<'_> {
 
     /// Input nodes; returns input node id → its own stage node id (processes).
     fn inputs(&mut self, t: &Table) -> Result<HashMap<String, String>, ImportError> {
-        let (iid, name, ty, stage_name, stage_id, desc, year, size, msrc) = (
-            t.col("input_id")?,
-            t.col("input_name")?,
-            t.col("type")?,
-            t.col("stage_name")?,
-            t.col("stage_id")?,
-            t.col("description")?,
-            t.col("year")?,
-            t.col("market_share_chart_global_market_size_info")?,
-            t.col("market_share_chart_source")?,
-        );
+        let [iid, name, ty, stage_name, stage_id, desc, year, size, msrc] = t.cols(
+            "input_id, input_name, type, stage_name, stage_id, description, year, \
+             market_share_chart_global_market_size_info, market_share_chart_source",
+        )?;
         let mut own_stage = HashMap::new();
         for row in t.rows() {
-            let eto_id = row.get(iid);
-            if eto_id.is_empty() || self.nodes_by_eto.contains_key(eto_id) {
-                self.rep.skip(format!(
-                    "[eto/input] inputs.csv:{}: input id '{eto_id}' empty or repeated; row skipped",
-                    row.line
-                ));
+            let Some(eto_id) = self.new_eto_id(row, iid, "input", "inputs.csv") else {
                 continue;
-            }
+            };
             let id = self.fresh_id(row.get(name), eto_id);
             let mut n = OutNode::new(&id, "Input", row.get(name), "inputs");
             n.set("eto_id", eto_id)
@@ -247,14 +244,7 @@ impl Builder<'_> {
             self.market_size(&mut n, row.get(size), &t.file, row.line);
             n.set("market_share_source", row.get(msrc))
                 .set("source", source(&t.file, ""))
-                .set(
-                    "as_of",
-                    if row.get(year).is_empty() {
-                        SNAPSHOT
-                    } else {
-                        row.get(year)
-                    },
-                );
+                .set("as_of", as_of(row.get(year)));
             let sid = row.get(stage_id);
             if !sid.is_empty() {
                 match self.nodes_by_eto.get(sid).filter(|n| self.g.nodes.get(*n).is_some_and(|n| n.kind == "Stage")) {
@@ -284,15 +274,10 @@ impl Builder<'_> {
         t: &Table,
         inputs: &Table,
     ) -> Result<HashMap<String, Vec<String>>, ImportError> {
-        let (iid, iname, gid, tid) = (
-            t.col("input_id")?,
-            t.col("input_name")?,
-            t.col("goes_into_id")?,
-            t.col("is_type_of_id")?,
-        );
+        let [iid, iname, gid, tid] = t.cols("input_id, input_name, goes_into_id, is_type_of_id")?;
         let mut up: HashMap<String, Vec<String>> = HashMap::new();
         let names: HashMap<String, String> = {
-            let (i, n) = (inputs.col("input_id")?, inputs.col("input_name")?);
+            let [i, n] = inputs.cols("input_id, input_name")?;
             inputs
                 .rows()
                 .iter()
@@ -422,13 +407,8 @@ impl Builder<'_> {
 
     /// Reads providers.csv, merging rows that repeat an id.
     fn providers(&mut self, t: &Table) -> Result<BTreeMap<String, Provider>, ImportError> {
-        let (name, alias, pid, ty, country) = (
-            t.col("provider_name")?,
-            t.col("alias")?,
-            t.col("provider_id")?,
-            t.col("provider_type")?,
-            t.col("country")?,
-        );
+        let [name, alias, pid, ty, country] =
+            t.cols("provider_name, alias, provider_id, provider_type, country")?;
         let mut out: BTreeMap<String, Provider> = BTreeMap::new();
         let mut repeats: BTreeMap<String, usize> = BTreeMap::new();
         for row in t.rows() {
@@ -508,14 +488,8 @@ impl Builder<'_> {
         t: &Table,
         mut providers: BTreeMap<String, Provider>,
     ) -> Result<(), ImportError> {
-        let (pname, pid, did, share, year, src) = (
-            t.col("provider_name")?,
-            t.col("provider_id")?,
-            t.col("provided_id")?,
-            t.col("share_provided")?,
-            t.col("year")?,
-            t.col("source")?,
-        );
+        let [pname, pid, did, share, year, src] =
+            t.cols("provider_name, provider_id, provided_id, share_provided, year, source")?;
         // Renamed providers: provision.csv still uses the old name.
         for row in t.rows() {
             if let Some(p) = providers.get_mut(row.get(pid)) {
@@ -603,14 +577,7 @@ impl Builder<'_> {
             }
             e.set("eto_provider", format!("{} {}", p.id, p.name))
                 .set("source", source(&t.file, row.get(src)))
-                .set(
-                    "as_of",
-                    if row.get(year).is_empty() {
-                        SNAPSHOT
-                    } else {
-                        row.get(year)
-                    },
-                );
+                .set("as_of", as_of(row.get(year)));
             if let Err(dup) = self.g.add_edge(e) {
                 self.merge_share(dup, &at);
             }
@@ -864,6 +831,11 @@ impl Builder<'_> {
 /// A provider name that stands for "the rest of the market" rather than an
 /// entity (`Various countries`, `Various companies`, `Various`), for rows the
 /// mapping table does not cover.
+/// The `as_of` of a row: its year, or the snapshot's date without one.
+fn as_of(year: &str) -> &str {
+    if year.is_empty() { SNAPSHOT } else { year }
+}
+
 fn is_placeholder(name: &str) -> bool {
     let n = name_key(name);
     n == "various" || n.starts_with("various ")
@@ -984,22 +956,31 @@ mod tests {
         (g, rep)
     }
 
-    fn has(rep: &Report, needle: &str) -> bool {
-        rep.skipped
-            .iter()
-            .chain(&rep.unmatched)
-            .chain(&rep.notes)
-            .any(|l| l.contains(needle))
+    /// The imported node with ETO id `eto`.
+    fn by_eto<'g>(g: &'g OutGraph, eto: &str) -> &'g OutNode {
+        g.nodes
+            .values()
+            .find(|n| n.props.get("eto_id") == Some(&Prop::Str(eto.into())))
+            .expect("imported")
+    }
+
+    /// The first imported node whose name starts with `prefix`.
+    fn named<'g>(g: &'g OutGraph, prefix: &str) -> &'g OutNode {
+        g.nodes
+            .values()
+            .find(|n| n.name.starts_with(prefix))
+            .expect("imported")
+    }
+
+    /// The imported node called `name`.
+    fn named_exactly<'g>(g: &'g OutGraph, name: &str) -> &'g OutNode {
+        g.nodes.values().find(|n| n.name == name).expect("imported")
     }
 
     #[test]
     fn euv_tools_depend_on_asml_and_the_netherlands_at_100_percent() {
         let (g, _) = run();
-        let input = g
-            .nodes
-            .values()
-            .find(|n| n.props.get("eto_id") == Some(&Prop::Str("N20".into())))
-            .expect("N20 imported");
+        let input = by_eto(&g, "N20");
         let firm = &g.edges[&(input.id.clone(), "asml".to_string(), "FIRM_SHARE")];
         assert_eq!(firm.share(), Some(1.0));
         let country = &g.edges[&(input.id.clone(), "nl".to_string(), "COUNTRY_SHARE")];
@@ -1017,12 +998,8 @@ mod tests {
     #[test]
     fn repeated_provider_ids_merge_with_all_aliases() {
         let (g, rep) = run();
-        assert!(
-            has(&rep, "provider P159 'Canon' is listed 3 times"),
-            "{:?}",
-            rep.skipped
-        );
-        assert!(has(&rep, "Canon ANELVA | Canon Machinery"));
+        rep.assert_has("provider P159 'Canon' is listed 3 times");
+        rep.assert_has("Canon ANELVA | Canon Machinery");
         // Canon matched the curated node: one FIRM_SHARE edge, not three.
         let canon: Vec<_> = g.edges.values().filter(|e| e.to == "canon").collect();
         assert_eq!(canon.len(), 1);
@@ -1031,19 +1008,8 @@ mod tests {
     #[test]
     fn renamed_providers_resolve_by_id_and_keep_the_old_name() {
         let (g, rep) = run();
-        assert!(
-            has(
-                &rep,
-                "provider P262 is called 'Showa Denka' here but 'Showa Denko'"
-            ),
-            "{:?}",
-            rep.skipped
-        );
-        let showa = g
-            .nodes
-            .values()
-            .find(|n| n.name == "Showa Denko")
-            .expect("new firm");
+        rep.assert_has("provider P262 is called 'Showa Denka' here but 'Showa Denko'");
+        let showa = named_exactly(&g, "Showa Denko");
         assert_eq!(showa.aliases, vec!["Showa Denka"]);
         assert!(
             g.edges
@@ -1055,64 +1021,38 @@ mod tests {
     #[test]
     fn placeholders_are_skipped_with_their_share_left_unallocated() {
         let (g, rep) = run();
-        assert!(
-            has(&rep, "provider 'Various companies' (P370) is a placeholder"),
-            "{:?}",
-            rep.skipped
-        );
-        assert!(has(&rep, "provider 'Various' (P5) is a placeholder"));
+        rep.assert_has("provider 'Various companies' (P370) is a placeholder");
+        rep.assert_has("provider 'Various' (P5) is a placeholder");
         assert!(!g.nodes.values().any(|n| n.name.starts_with("Various")));
     }
 
     #[test]
     fn zero_shares_keep_the_edge_without_a_share() {
         let (g, rep) = run();
-        let lith = g
-            .nodes
-            .values()
-            .find(|n| n.name.starts_with("Lithography tools"))
-            .expect("N19")
-            .id
-            .clone();
+        let lith = named(&g, "Lithography tools").id.clone();
         let us = &g.edges[&(lith.clone(), "us".to_string(), "COUNTRY_SHARE")];
         assert_eq!(us.share(), None);
-        assert!(has(&rep, "has share 0.0%"));
+        rep.assert_has("has share 0.0%");
         // NLD 81.5 + JPN 18.6 = 100.1: a rounding note, nothing changed.
-        assert!(
-            has(&rep, "COUNTRY_SHARE shares sum to 100.1%"),
-            "{:?}",
-            rep.notes
-        );
+        rep.assert_has("COUNTRY_SHARE shares sum to 100.1%");
     }
 
     #[test]
     fn two_providers_resolving_to_one_firm_give_one_merged_edge() {
         let (g, rep) = run();
-        let gases = g
-            .nodes
-            .values()
-            .find(|n| n.props.get("eto_id") == Some(&Prop::Str("N91".into())))
-            .expect("N91")
-            .id
-            .clone();
+        let gases = by_eto(&g, "N91").id.clone();
         let e = &g.edges[&(gases, "linde".to_string(), "FIRM_SHARE")];
         assert_eq!(
             e.props.get("eto_provider"),
             Some(&Prop::Str("P250 Linde; P251 Praxair".into()))
         );
-        assert!(has(&rep, "[eto/merged]"));
+        rep.assert_has("[eto/merged]");
     }
 
     #[test]
     fn firms_another_import_created_are_linked_and_located() {
         let (g, rep) = run();
-        let lith = g
-            .nodes
-            .values()
-            .find(|n| n.name.starts_with("Lithography tools"))
-            .expect("N19")
-            .id
-            .clone();
+        let lith = named(&g, "Lithography tools").id.clone();
         assert!(
             g.edges
                 .contains_key(&(lith, "epoch-sunway".to_string(), "FIRM_SHARE"))
@@ -1132,25 +1072,14 @@ mod tests {
     #[test]
     fn unused_providers_are_reported_not_imported() {
         let (g, rep) = run();
-        assert!(
-            has(&rep, "provider P999 'Ghost Corp' provides nothing"),
-            "{:?}",
-            rep.skipped
-        );
+        rep.assert_has("provider P999 'Ghost Corp' provides nothing");
         assert!(!g.nodes.values().any(|n| n.name == "Ghost Corp"));
     }
 
     #[test]
     fn sequence_gives_feeds_type_of_with_market_share_and_derived_stage() {
         let (g, _) = run();
-        let id = |eto: &str| {
-            g.nodes
-                .values()
-                .find(|n| n.props.get("eto_id") == Some(&Prop::Str(eto.into())))
-                .expect("imported")
-                .id
-                .clone()
-        };
+        let id = |eto: &str| by_eto(&g, eto).id.clone();
         let t = &g.edges[&(id("N20"), id("N19"), "TYPE_OF")];
         assert_eq!(t.share(), Some(round_sig(13.0 / 32.6, 4)));
         assert!(g.edges.contains_key(&(id("N19"), id("N25"), "FEEDS")));

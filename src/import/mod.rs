@@ -329,6 +329,47 @@ impl Report {
     pub fn note(&mut self, line: String) {
         self.notes.push(line);
     }
+
+    /// Whether some line of the report holds `needle`.
+    #[cfg(test)]
+    pub fn has(&self, needle: &str) -> bool {
+        self.skipped
+            .iter()
+            .chain(&self.unmatched)
+            .chain(&self.notes)
+            .any(|l| l.contains(needle))
+    }
+
+    /// Asserts that some line of the report holds `needle`.
+    #[cfg(test)]
+    pub fn assert_has(&self, needle: &str) {
+        assert!(self.has(needle), "`{needle}` not in {self:#?}");
+    }
+}
+
+/// A fresh node id `prefix` + the slug of `base` (of `fallback` when that
+/// is empty), made unique with `-2`, `-3`… against `g` and the resolver's
+/// index.
+pub(crate) fn fresh_id(
+    g: &outgraph::OutGraph,
+    resolver: &resolve::Resolver,
+    prefix: &str,
+    base: &str,
+    fallback: &str,
+) -> String {
+    let s = cells::slug(base);
+    let stem = if s.is_empty() {
+        format!("{prefix}{}", cells::slug(fallback))
+    } else {
+        format!("{prefix}{s}")
+    };
+    let mut id = stem.clone();
+    let mut n = 2;
+    while g.has_node(&id) || resolver.index.get(&id).is_some() {
+        id = format!("{stem}-{n}");
+        n += 1;
+    }
+    id
 }
 
 /// Keeps node lookups by name unambiguous once the set is loaded next to

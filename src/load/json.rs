@@ -611,18 +611,7 @@ pub(crate) fn parse_edge<'r>(
         named,
         faults,
     );
-    let (Some(from), Some(to), Some(ty)) = (from, to, ty) else {
-        return None;
-    };
-    if !faults.is_empty() {
-        return None;
-    }
-    Some(EdgeRow {
-        from,
-        to,
-        ty,
-        known,
-    })
+    EdgeRow::checked([from, to, ty], known, faults)
 }
 
 /// Where a top-level member and, for arrays, each of its items start.

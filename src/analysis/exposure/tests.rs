@@ -275,12 +275,7 @@ fn large_ring_goes_through_the_iterative_solver() {
 
 #[test]
 fn budget_stops_a_large_exposure() {
-    let mut f = Fixture::new();
-    let nodes: Vec<NodeId> = (0..100).map(|i| f.node(&format!("n{i}"))).collect();
-    for w in nodes.windows(2) {
-        f.dep(w[0], w[1], None);
-    }
-    let g = f.finish();
+    let (g, nodes) = Fixture::chain(100, 1);
     let work = Work::new(50, crate::limits::CancelFlag::new());
     let r = exposure(
         &g,

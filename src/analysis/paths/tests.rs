@@ -195,13 +195,7 @@ fn bad_weights_are_errors() {
 #[test]
 fn budget_stops_path_enumeration() {
     // A ladder with 2^20 paths.
-    let mut f = Fixture::new();
-    let nodes: Vec<NodeId> = (0..21).map(|i| f.node(&format!("n{i}"))).collect();
-    for w in nodes.windows(2) {
-        f.dep(w[0], w[1], None);
-        f.dep(w[0], w[1], None);
-    }
-    let g = f.finish();
+    let (g, nodes) = Fixture::chain(21, 2);
     let mut all = q(&nodes[..1], &nodes[20..], PathMode::All);
     all.max = Some(30);
     let work = Work::new(100_000, crate::limits::CancelFlag::new());
