@@ -248,3 +248,23 @@ where
         _ => eprintln!("usage: :{name} N   (a positive integer; now {setting})"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{GraphBuilder, Value};
+
+    #[test]
+    fn param_values_are_fql_literals() {
+        let mut session = Session::new(GraphBuilder::new().finish());
+        for (arg, want) in [
+            ("x 'abc'", Value::str("abc")),
+            ("y \"a\\nb\"", Value::str("a\nb")),
+            ("z 42", Value::Int(42)),
+        ] {
+            run(&mut session, &format!("param {arg}"));
+            let name = arg.split_whitespace().next().unwrap_or_default();
+            assert_eq!(session.params().get(name), Some(&want), "{arg}");
+        }
+    }
+}
