@@ -192,15 +192,7 @@ pub fn compare_at(
         .iter()
         .map(|r| vec![Cell::Node(r.0), float(r.1), float(r.2), float(delta(r))])
         .collect();
-    let result = ResultSet::new(
-        vec![
-            "node".into(),
-            "before".into(),
-            "after".into(),
-            "delta".into(),
-        ],
-        rows,
-    );
+    let result = before_after(rows);
     let footprint = Footprint::of_result(g, &result);
     Ok(Evaluated { result, footprint })
 }
@@ -224,6 +216,12 @@ fn values(result: &ResultSet) -> Vec<(NodeId, f64)> {
             _ => None,
         })
         .collect()
+}
+
+/// A comparison's result: `node`, `before`, `after`, `delta` per row.
+pub(super) fn before_after(rows: Vec<Vec<Cell>>) -> ResultSet {
+    let columns = ["node", "before", "after", "delta"];
+    ResultSet::new(columns.map(String::from).to_vec(), rows)
 }
 
 /// One change: when, what, which item, and why it changed (the item whose
