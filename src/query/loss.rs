@@ -341,11 +341,26 @@ fn chokepoint_scores(
     for &n in &cands {
         in_cands.insert(n);
     }
+    let kinds: Vec<&str> = c.kinds.iter().map(|k| k.name.as_str()).collect();
+    let keep = |n: NodeId| {
+        kinds.is_empty()
+            || kinds
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(g.node_kind_name(n)))
+    };
     let polities: Vec<NodeId> = g
         .nodes()
         .filter(|n| facts.polity(g, *n) && view.node(*n))
         .collect();
     let mut polity_hits = Vec::new();
+    // Candidates that hold the set itself: its own nodes, and the polities
+    // one of its nodes is wholly inside (NVIDIA's nation and every bloc
+    // the nation is in). They score by containment, not by dependence.
+    let mut in_rows = analysis::NodeSet::new(g.node_count());
+    for &a in &rows {
+        in_rows.insert(a);
+    }
+    let mut holders = 0usize;
     for p in polities {
         let s = shocker
             .nodeset(&[p], Some(scope))
@@ -355,16 +370,20 @@ fn chokepoint_scores(
             .iter()
             .any(|n| *n != p && in_cands.contains(*n))
         {
-            polity_hits.push((p, s));
+            let holds = rows.iter().any(|a| s.hits.wholly_inside(*a));
+            if holds && keep(p) {
+                holders += 1;
+            }
+            if !(holds && c.excluding_members) {
+                polity_hits.push((p, s));
+            }
         }
     }
-    let kinds: Vec<&str> = c.kinds.iter().map(|k| k.name.as_str()).collect();
-    let keep = |n: NodeId| {
-        kinds.is_empty()
-            || kinds
-                .iter()
-                .any(|k| k.eq_ignore_ascii_case(g.node_kind_name(n)))
-    };
+    holders += rows
+        .iter()
+        .filter(|a| keep(**a) && !facts.polity(g, **a))
+        .count();
+    let dropped = |v: NodeId| c.excluding_members && in_rows.contains(v);
     let q = LossQuery {
         arcs: &spec,
         depth: None,
@@ -407,12 +426,12 @@ fn chokepoint_scores(
             .map_err(|e| interrupted(e, span))?;
         scored.extend(
             v1.into_iter()
-                .filter(|c| keep(c.node) && !facts.polity(g, c.node))
+                .filter(|c| keep(c.node) && !facts.polity(g, c.node) && !dropped(c.node))
                 .map(|c| (c.node, c.score)),
         );
     }
     for &v in &cands {
-        if !keep(v) || facts.polity(g, v) || (v1_fast && !in_of.contains(v)) {
+        if !keep(v) || facts.polity(g, v) || dropped(v) || (v1_fast && !in_of.contains(v)) {
             continue;
         }
         let mut hits = base.hits.clone();
@@ -449,15 +468,26 @@ fn chokepoint_scores(
     // Every candidate counts, also those the v1 scorer pruned from the top K.
     let candidates = cands
         .iter()
-        .filter(|v| keep(**v) && !facts.polity(g, **v))
+        .filter(|v| keep(**v) && !facts.polity(g, **v) && !dropped(**v))
         .count()
         + polity_hits.iter().filter(|(p, _)| keep(*p)).count();
     let mut message =
         format!("{candidates} candidates; mean unknown over the set: {mean_unknown:.4}");
+    if holders > 0 {
+        let what = "(the set's own nodes, and the nations and blocs it is wholly inside)";
+        message.push_str(&if c.excluding_members {
+            format!("; {holders} candidate{} holding the set itself {what} left out", plural(holders))
+        } else {
+            format!(
+                "; {holders} of them hold{} the set itself {what}: `excluding members` leaves them out",
+                if holders == 1 { "s" } else { "" }
+            )
+        });
+    }
     if left_out > 0 {
         message.push_str(&format!(
             "; {left_out} node{} without `{}` left out",
-            if left_out == 1 { "" } else { "s" },
+            plural(left_out),
             c.weighted.as_ref().map_or("", |w| w.name.as_str())
         ));
     }
@@ -692,4 +722,9 @@ pub fn define_scenario(
         result: ResultSet::message(text),
         footprint: Footprint::default(),
     })
+}
+
+/// The plural ending for `n` things.
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
