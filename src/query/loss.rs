@@ -102,7 +102,8 @@ fn named_scenario<'e>(env: &'e Env, set: &crate::syntax::ast::NodeSet) -> Option
 }
 
 /// The shock a statement names, united with the `with` scenarios that do
-/// not substitute; and the view the substituting ones leave.
+/// not substitute; the view the substituting ones leave, and whether there
+/// are any.
 fn statement_shock(
     env: &Env,
     set: &crate::syntax::ast::NodeSet,
@@ -111,9 +112,9 @@ fn statement_shock(
     facts: &ModelFacts,
     under: &Under<'_>,
     span: Span,
-) -> Result<(Shock, View, Vec<NodeId>), Diagnostic> {
+) -> Result<(Shock, View, bool, Vec<NodeId>), Diagnostic> {
     let g = env.graph;
-    let (view, _) = substituted(env, view, facts, under, span)?;
+    let (view, any) = substituted(env, view, facts, under, span)?;
     let shocker = Shocker::new(g, &view, facts, env.work);
     let (mut shock, named) = match named_scenario(env, set) {
         Some(s) => (
@@ -139,7 +140,7 @@ fn statement_shock(
             shock.unite(&extra);
         }
     }
-    Ok((shock, view, named))
+    Ok((shock, view, any, named))
 }
 
 /// The view the substituting `with` scenarios leave: their severity-1
@@ -182,7 +183,8 @@ fn rows(
     let g = env.graph;
     let facts = ModelFacts::new(g);
     let spec = arcs(g, &x.via, span)?;
-    let (shock, view, named) = statement_shock(env, &x.to, x.by, view, &facts, under, span)?;
+    let base = view;
+    let (shock, view, any, named) = statement_shock(env, &x.to, x.by, view, &facts, under, span)?;
     let of = resolve_nodeset(env, &x.of, &view)?;
     let q = LossQuery {
         arcs: &spec,
@@ -190,6 +192,7 @@ fn rows(
         by_share: x.by_share,
         cuts: &shock.cuts,
         unknown: !x.by_share,
+        substituted_from: any.then_some(base),
     };
     let mut out = analysis::loss(g, &view, &facts, &q, &of, &shock.hits, env.work)
         .map_err(|e| interrupted(e, span))?;
@@ -304,7 +307,8 @@ fn chokepoint_scores(
     let g = env.graph;
     let facts = ModelFacts::new(g);
     let spec = arcs(g, &c.via, span)?;
-    let (view, _) = substituted(env, view, &facts, under, span)?;
+    let base_view = view;
+    let (view, any) = substituted(env, view, &facts, under, span)?;
     let of = resolve_nodeset(env, &c.of, &view)?;
     let shocker = Shocker::new(g, &view, &facts, env.work);
     let mut base = Shock::empty(g.node_count());
@@ -390,6 +394,7 @@ fn chokepoint_scores(
         by_share: false,
         cuts: &base.cuts,
         unknown: false,
+        substituted_from: any.then_some(base_view),
     };
     let score = |hits: &analysis::Hits| -> Result<f64, Diagnostic> {
         if total <= 0.0 {
