@@ -25,8 +25,8 @@ use super::cells::{
 };
 use super::outgraph::{OutEdge, OutGraph, OutNode, Prop};
 use super::raw::{Col, Row, Table};
-use super::resolve::{Resolved, Resolver};
-use super::{ImportError, Report, keep_names_unambiguous};
+use super::resolve::Resolved;
+use super::{ImportError, Out};
 
 /// `as_of` for rows without a date of their own: the snapshot's month.
 pub(crate) const SNAPSHOT: &str = "2025-12";
@@ -81,15 +81,9 @@ impl EpochRaw {
 }
 
 /// Builds the graph.
-pub(crate) fn build(
-    raw: &EpochRaw,
-    resolver: &Resolver,
-    rep: &mut Report,
-) -> Result<OutGraph, ImportError> {
+pub(crate) fn build(raw: &EpochRaw, out: Out<'_>) -> Result<OutGraph, ImportError> {
     let mut b = Builder {
-        g: OutGraph::default(),
-        resolver,
-        rep,
+        out,
         chips: HashMap::new(),
         new_firms: HashMap::new(),
         nations: HashMap::new(),
@@ -101,7 +95,7 @@ pub(crate) fn build(
     b.data_centers(&raw.data_centers, &raw.timelines)?;
     b.builds_upon(&clusters);
     for ((file, col), (count, example)) in std::mem::take(&mut b.big) {
-        b.rep.note(format!(
+        b.out.rep.note(format!(
             "[epoch/beyond-i64] {file}: column '{col}': {count} integer values exceed 64-bit integers (e.g. {example}); kept as floats (about 16 significant digits)"
         ));
     }
@@ -110,15 +104,14 @@ pub(crate) fn build(
         values.sort_unstable();
         values.dedup();
         let lines: Vec<String> = cells.iter().map(|(l, _)| l.to_string()).collect();
-        b.rep.skip(format!(
+        b.out.rep.skip(format!(
             "[epoch/non-finite] {file}: column '{col}': {} values ({}) are not finite numbers; left out (lines {})",
             cells.len(),
             values.join(", "),
             lines.join(", ")
         ));
     }
-    keep_names_unambiguous(&mut b.g, &resolver.index, "Epoch", "epoch_name", &[], b.rep);
-    Ok(b.g)
+    Ok(b.out.finish("Epoch", "epoch_name", &[]))
 }
 
 /// A cluster as read, for the second pass (phases).
@@ -130,9 +123,7 @@ struct ClusterRef {
 }
 
 struct Builder<'a> {
-    g: OutGraph,
-    resolver: &'a Resolver,
-    rep: &'a mut Report,
+    out: Out<'a>,
     /// Accelerator name key → node id.
     chips: HashMap<String, String>,
     /// New firm name key → node id.
@@ -146,11 +137,6 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// A fresh id `prefix` + slug, unique against this graph and the resolver.
-    fn fresh_id(&self, prefix: &str, base: &str, fallback: &str) -> String {
-        super::fresh_id(&self.g, self.resolver, prefix, base, fallback)
-    }
-
     /// A float property from a numeric cell; bad cells are reported and left out.
     fn num(&mut self, t: &Table, row: &Row, column: &str) -> Result<Option<f64>, ImportError> {
         let c = t.col(column)?;
@@ -177,7 +163,7 @@ impl Builder<'_> {
                 Ok(None)
             }
             Err(NumberError::NotANumber) => {
-                self.rep.skip(format!("[epoch/number] {}:{}: column '{column}' value '{cell}' is not a number; left out", t.file, row.line));
+                self.out.rep.skip(format!("[epoch/number] {}:{}: column '{column}' value '{cell}' is not a number; left out", t.file, row.line));
                 Ok(None)
             }
         }
@@ -200,10 +186,10 @@ impl Builder<'_> {
     /// The firm node for a name (`namespace` picks the mapping-table rows);
     /// unmatched names become `epoch-…` firms, created once.
     fn firm(&mut self, namespace: &str, name: &str, context: &str, source: &str) -> Option<String> {
-        match self.resolver.resolve(namespace, &["Firm"], &[name]) {
+        match self.out.resolver.resolve(namespace, &["Firm"], &[name]) {
             Resolved::Node { id, .. } => Some(id),
             Resolved::Placeholder { note } => {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/placeholder] {context}: '{name}' is a placeholder ({note}); no edge"
                 ));
                 None
@@ -213,10 +199,10 @@ impl Builder<'_> {
                 if let Some(id) = self.new_firms.get(&key) {
                     return Some(id.clone());
                 }
-                let id = self.fresh_id("epoch-", name, "firm");
+                let id = self.out.fresh_id("epoch-", name, "firm");
                 let mut n = OutNode::new(&id, "Firm", name, "firms");
                 n.set("source", source).set("as_of", SNAPSHOT);
-                self.g.add_node(n);
+                self.out.g.add_node(n);
                 self.new_firms.insert(key, id.clone());
                 let why = match other {
                     Resolved::Ambiguous { ids } => format!(
@@ -227,7 +213,7 @@ impl Builder<'_> {
                     Resolved::BadMapping { problem } => problem,
                     _ => "no match".into(),
                 };
-                self.rep.unmatched(format!(
+                self.out.rep.unmatched(format!(
                     "epoch firm '{name}' (first seen: {context}): {why}; new Firm {id}"
                 ));
                 Some(id)
@@ -241,37 +227,37 @@ impl Builder<'_> {
         if let Some(done) = self.nations.get(&key) {
             return done.clone();
         }
-        let found = match self.resolver.resolve(namespace, &["Nation"], &[name]) {
+        let found = match self.out.resolver.resolve(namespace, &["Nation"], &[name]) {
             Resolved::Node { id, .. } => Some(id),
             Resolved::Placeholder { note } => {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/placeholder] {context}: country '{name}' is a placeholder ({note})"
                 ));
                 None
             }
             Resolved::BadMapping { problem } => {
-                self.rep.unmatched(format!(
+                self.out.rep.unmatched(format!(
                     "epoch country '{name}' ({context}): {problem}; no SITED_IN"
                 ));
                 None
             }
             _ if namespace == "epoch-dc-site" => {
-                self.rep.unmatched(format!(
+                self.out.rep.unmatched(format!(
                     "epoch data center '{name}': data_centers.csv has no country column and entity-map.csv has no epoch-dc-site row for it; no SITED_IN"
                 ));
                 None
             }
             other => {
-                let id = self.fresh_id("epoch-", name, "nation");
+                let id = self.out.fresh_id("epoch-", name, "nation");
                 let mut n = OutNode::new(&id, "Nation", name, "nations");
                 n.set("source", CLUSTERS).set("as_of", SNAPSHOT);
-                self.g.add_node(n);
+                self.out.g.add_node(n);
                 let why = match other {
                     Resolved::Unmatched { hint: Some(h) } => format!("no match ({h})"),
                     Resolved::Ambiguous { ids } => format!("ambiguous ({})", ids.join(", ")),
                     _ => "no match".into(),
                 };
-                self.rep.unmatched(format!("epoch country '{name}' (first seen: {context}): {why}; new Nation {id} (no iso3 given)"));
+                self.out.rep.unmatched(format!("epoch country '{name}' (first seen: {context}): {why}; new Nation {id} (no iso3 given)"));
                 Some(id)
             }
         };
@@ -290,10 +276,10 @@ impl Builder<'_> {
     ) -> Option<&mut OutEdge> {
         let mut e = OutEdge::new(from, to, ty, file);
         e.set("source", src).set("as_of", as_of);
-        match self.g.add_edge(e) {
-            Ok(()) => self.g.edge_mut(from, to, ty),
+        match self.out.g.add_edge(e) {
+            Ok(()) => self.out.g.edge_mut(from, to, ty),
             Err(_) => {
-                self.rep.note(format!(
+                self.out.rep.note(format!(
                     "[epoch/duplicate-edge] {from} -[{ty}]-> {to} given twice; kept once"
                 ));
                 None
@@ -311,12 +297,12 @@ impl Builder<'_> {
             let hw = row.get(name);
             let at = format!("{}:{}", t.file, row.line);
             if hw.is_empty() || self.chips.contains_key(&name_key(hw)) {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/hardware] {at}: hardware name '{hw}' empty or repeated; row skipped"
                 ));
                 continue;
             }
-            let id = self.fresh_id("epoch-hw-", hw, &row.line.to_string());
+            let id = self.out.fresh_id("epoch-hw-", hw, &row.line.to_string());
             let as_of = row.get(modified).get(..10).unwrap_or(SNAPSHOT).to_string();
             let mut n = OutNode::new(&id, "Accelerator", hw, "accelerators");
             n.set("in_ml_hardware", true)
@@ -348,12 +334,12 @@ impl Builder<'_> {
                 self.set_num(&mut n, key, t, row, column)?;
             }
             n.set("source", HARDWARE).set("as_of", as_of.as_str());
-            self.g.add_node(n);
+            self.out.g.add_node(n);
             self.chips.insert(name_key(hw), id.clone());
 
             let m = row.get(maker);
             if m.is_empty() {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/no-designer] {at}: '{hw}' has no manufacturer; no DESIGNED_BY"
                 ));
             } else if let Some(f) = self.firm("epoch-firm", m, &at, HARDWARE) {
@@ -364,7 +350,7 @@ impl Builder<'_> {
                 no_foundry += 1;
             }
             if foundries.len() > 1 {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/multi-valued] {at}: '{hw}' foundry '{}' names {} foundries; one FABBED_BY each, without shares (Epoch gives no split)",
                     row.get(foundry),
                     foundries.len()
@@ -377,7 +363,7 @@ impl Builder<'_> {
             }
         }
         if no_foundry > 0 {
-            self.rep.note(format!("[epoch/no-foundry] ml_hardware.csv: {no_foundry} accelerators name no foundry; they have no FABBED_BY"));
+            self.out.rep.note(format!("[epoch/no-foundry] ml_hardware.csv: {no_foundry} accelerators name no foundry; they have no FABBED_BY"));
         }
         Ok(())
     }
@@ -388,13 +374,13 @@ impl Builder<'_> {
         if let Some(id) = self.chips.get(&name_key(name)) {
             return id.clone();
         }
-        let id = self.fresh_id("epoch-hw-", name, "chip");
+        let id = self.out.fresh_id("epoch-hw-", name, "chip");
         let mut n = OutNode::new(&id, "Accelerator", name, "accelerators");
         n.set("in_ml_hardware", false)
             .set("manufacturer", supplier)
             .set("source", CLUSTERS)
             .set("as_of", SNAPSHOT);
-        self.g.add_node(n);
+        self.out.g.add_node(n);
         self.chips.insert(name_key(name), id.clone());
         let designer = if NO_SUPPLIER.contains(&supplier.to_lowercase().as_str()) {
             None
@@ -405,9 +391,9 @@ impl Builder<'_> {
             Some(d) => {
                 self.edge(&id, d, "DESIGNED_BY", "hardware", CLUSTERS, SNAPSHOT);
             }
-            None => self.rep.skip(format!("[epoch/no-designer] {at}: chip '{name}' has GPU supplier '{supplier}'; no DESIGNED_BY")),
+            None => self.out.rep.skip(format!("[epoch/no-designer] {at}: chip '{name}' has GPU supplier '{supplier}'; no DESIGNED_BY")),
         }
-        self.rep.skip(format!(
+        self.out.rep.skip(format!(
             "[epoch/chip-not-in-hardware] {at}: chip '{name}' is not in ml_hardware.csv; Accelerator {id} created from the cluster row (designer: the GPU supplier column, '{supplier}'; no foundry)"
         ));
         id
@@ -466,13 +452,14 @@ impl Builder<'_> {
             let at = format!("{}:{}", t.file, row.line);
             let (clean, had_quotes) = strip_wrapping_quotes(row.get(name));
             if had_quotes {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/quoted-name] {at}: name {} is wrapped in quotes; quotes removed",
                     row.get(name)
                 ));
             }
             if clean.is_empty() {
-                self.rep
+                self.out
+                    .rep
                     .skip(format!("[epoch/cluster] {at}: no name; row skipped"));
                 continue;
             }
@@ -483,7 +470,7 @@ impl Builder<'_> {
                 let width = total.to_string().len();
                 let numbered = format!("{clean} #{:0width$}", *k);
                 if *k == 1 {
-                    self.rep.skip(format!(
+                    self.out.rep.skip(format!(
                         "[epoch/repeated-name] {}: '{clean}' names {total} different rows (no other key); each becomes its own Facility, numbered in file order ('{numbered}'…)",
                         t.file
                     ));
@@ -492,7 +479,9 @@ impl Builder<'_> {
             } else {
                 clean.clone()
             };
-            let id = self.fresh_id("epoch-cluster-", &display, &row.line.to_string());
+            let id = self
+                .out
+                .fresh_id("epoch-cluster-", &display, &row.line.to_string());
             let src_urls: Vec<&str> = sources
                 .iter()
                 .map(|&s| row.get(s))
@@ -535,7 +524,7 @@ impl Builder<'_> {
                     v if v.eq_ignore_ascii_case("false") => {
                         n.set(col, false);
                     }
-                    v => self.rep.skip(format!(
+                    v => self.out.rep.skip(format!(
                         "[epoch/flag] {at}: {col} value '{v}' is not True/False; left out"
                     )),
                 }
@@ -563,7 +552,7 @@ impl Builder<'_> {
             if display != clean {
                 n.set("epoch_name", clean.as_str());
             }
-            self.g.add_node(n);
+            self.out.g.add_node(n);
 
             for o in split_multi(row.get(owner)) {
                 if let Some(f) = self.firm("epoch-firm", &o, &at, CLUSTERS) {
@@ -572,14 +561,14 @@ impl Builder<'_> {
             }
             let owners = split_multi(row.get(owner));
             if owners.len() > 1 {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/multi-valued] {at}: owner '{}' names {} owners; one OWNED_BY each",
                     row.get(owner),
                     owners.len()
                 ));
             }
             match row.get(country) {
-                "" => self.rep.skip(format!(
+                "" => self.out.rep.skip(format!(
                     "[epoch/no-country] {at}: '{display}' gives no country; no SITED_IN"
                 )),
                 ctry => {
@@ -596,7 +585,7 @@ impl Builder<'_> {
                 line: row.line,
             });
         }
-        self.rep.note(
+        self.out.rep.note(
             "[epoch/users] gpu_clusters.csv: the Users column is free text ('Cloud', 'Academia', names); kept as the property users, not linked".into(),
         );
         Ok(out)
@@ -630,7 +619,7 @@ impl Builder<'_> {
                         (Some(a), Some(b)) => Some(a + b),
                         (a, b) => a.or(b),
                     };
-                    self.rep.skip(format!("[epoch/chip-twice] {at}: '{chip}' is both primary and secondary chip; quantities added"));
+                    self.out.rep.skip(format!("[epoch/chip-twice] {at}: '{chip}' is both primary and secondary chip; quantities added"));
                 }
                 None => chips.push((cid, q)),
             }
@@ -645,7 +634,7 @@ impl Builder<'_> {
                     Some(qs.iter().map(|q| round_sig(q / denom, 4)).collect())
                 }
                 None => {
-                    self.rep.skip(format!(
+                    self.out.rep.skip(format!(
                         "[epoch/chip-share] {at}: '{display}' lists {} chip types but not every quantity; USES_CHIP without shares (equal split)",
                         chips.len()
                     ));
@@ -686,7 +675,7 @@ impl Builder<'_> {
             .collect();
         for (from, to, line, named) in edges {
             if to.is_empty() {
-                self.rep.skip(format!("[epoch/builds-upon] gpu_clusters.csv:{line}: builds upon '{named}', which is no cluster name; no BUILDS_UPON"));
+                self.out.rep.skip(format!("[epoch/builds-upon] gpu_clusters.csv:{line}: builds upon '{named}', which is no cluster name; no BUILDS_UPON"));
             } else {
                 self.edge(&from, &to, "BUILDS_UPON", "phases", CLUSTERS, SNAPSHOT);
             }
@@ -716,7 +705,7 @@ impl Builder<'_> {
             let at = format!("{}:{}", t.file, row.line);
             let h = row.get(handle);
             if h.is_empty() || ids.contains_key(&name_key(h)) {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/data-center] {at}: handle '{h}' empty or repeated; row skipped"
                 ));
                 continue;
@@ -726,7 +715,7 @@ impl Builder<'_> {
             } else {
                 row.get(title)
             };
-            let id = self.fresh_id("epoch-dc-", h, &row.line.to_string());
+            let id = self.out.fresh_id("epoch-dc-", h, &row.line.to_string());
             ids.insert(name_key(h), id.clone());
             let mut n = OutNode::new(&id, "Facility", name, "data-centers");
             n.add_alias(h);
@@ -758,14 +747,14 @@ impl Builder<'_> {
                     n.set("source", format!("{DATA_CENTERS}; {TIMELINES}"));
                 }
                 None => {
-                    self.rep.skip(format!(
+                    self.out.rep.skip(format!(
                         "[epoch/timeline] {at}: '{h}' has no rows in data_center_timelines.csv"
                     ));
                     n.set("source", DATA_CENTERS);
                 }
             }
             n.set("as_of", SNAPSHOT);
-            self.g.add_node(n);
+            self.out.g.add_node(n);
 
             for (cell, ty, file) in [
                 (owner, "OWNED_BY", "ownership"),
@@ -794,10 +783,10 @@ impl Builder<'_> {
         }
         for h in timeline.keys() {
             if !ids.contains_key(h) {
-                self.rep.skip(format!("[epoch/timeline] data_center_timelines.csv: rows for '{h}', which data_centers.csv lacks; skipped"));
+                self.out.rep.skip(format!("[epoch/timeline] data_center_timelines.csv: rows for '{h}', which data_centers.csv lacks; skipped"));
             }
         }
-        self.rep.note(
+        self.out.rep.note(
             "[epoch/columns] data_centers.csv: 'Sentinel satellite timelapse' (Airtable attachments with expiring URLs) is not imported; investors and construction companies are kept as text".into(),
         );
         Ok(())
@@ -865,6 +854,8 @@ impl Timeline {
 mod tests {
     use super::super::resolve::{EntityMap, IndexBuilder};
     use super::*;
+    use crate::import::Report;
+    use crate::import::resolve::Resolver;
 
     fn table(file: &str, text: &str) -> Table {
         Table::parse(Path::new(file), file, text.as_bytes()).expect("valid test csv")
@@ -933,7 +924,7 @@ mod tests {
         };
         let r = resolver(map);
         let mut rep = Report::default();
-        let g = build(&raw, &r, &mut rep).expect("builds");
+        let g = build(&raw, Out::new(&r, &mut rep)).expect("builds");
         (g, rep)
     }
 

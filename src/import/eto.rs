@@ -23,8 +23,8 @@ use std::path::Path;
 use super::cells::{name_key, parse_market_size, percent_to_share, round_sig, round_to};
 use super::outgraph::{OutEdge, OutGraph, OutNode, Prop};
 use super::raw::{Col, Row, Table};
-use super::resolve::{Lookup, Resolved, Resolver};
-use super::{ImportError, Report, keep_names_unambiguous};
+use super::resolve::{Lookup, Resolved};
+use super::{ImportError, Out};
 
 /// The data set's name, first in every `source`.
 pub(crate) const DATASET: &str = "ETO Advanced Semiconductor Supply Chain Dataset (CSET)";
@@ -104,15 +104,9 @@ impl Provider {
 }
 
 /// Builds the graph.
-pub(crate) fn build(
-    raw: &EtoRaw,
-    resolver: &Resolver,
-    rep: &mut Report,
-) -> Result<OutGraph, ImportError> {
+pub(crate) fn build(raw: &EtoRaw, out: Out<'_>) -> Result<OutGraph, ImportError> {
     let mut b = Builder {
-        g: OutGraph::default(),
-        resolver,
-        rep,
+        out,
         nodes_by_eto: HashMap::new(),
         nations: HashMap::new(),
     };
@@ -123,21 +117,11 @@ pub(crate) fn build(
     let providers = b.providers(&raw.providers)?;
     b.provision(&raw.provision, providers)?;
     b.detailed_by();
-    keep_names_unambiguous(
-        &mut b.g,
-        &resolver.index,
-        "ETO",
-        "eto_name",
-        &["Input", "Stage"],
-        b.rep,
-    );
-    Ok(b.g)
+    Ok(b.out.finish("ETO", "eto_name", &["Input", "Stage"]))
 }
 
 struct Builder<'a> {
-    g: OutGraph,
-    resolver: &'a Resolver,
-    rep: &'a mut Report,
+    out: Out<'a>,
     /// ETO id (`N20`, `S2`) → node id.
     nodes_by_eto: HashMap<String, String>,
     /// Country provider name (`JPN`) → resolved node id (`None`: no node).
@@ -147,7 +131,7 @@ struct Builder<'a> {
 impl Builder<'_> {
     /// A fresh id `eto-slug`, unique against this graph and the resolver.
     fn fresh_id(&self, base: &str, fallback: &str) -> String {
-        super::fresh_id(&self.g, self.resolver, "eto-", base, fallback)
+        self.out.fresh_id("eto-", base, fallback)
     }
 
     /// The row's ETO id in column `col`, unless it is empty or was seen
@@ -161,7 +145,7 @@ impl Builder<'_> {
     ) -> Option<&'r str> {
         let eto_id = row.get(col);
         if eto_id.is_empty() || self.nodes_by_eto.contains_key(eto_id) {
-            self.rep.skip(format!(
+            self.out.rep.skip(format!(
                 "[eto/{what}] {file}:{}: {what} id '{eto_id}' empty or repeated; row skipped",
                 row.line
             ));
@@ -190,7 +174,7 @@ impl Builder<'_> {
                 .set("source", source(&t.file, ""))
                 .set("as_of", SNAPSHOT);
             self.nodes_by_eto.insert(eto_id.to_string(), id);
-            self.g.add_node(n);
+            self.out.g.add_node(n);
         }
         Ok(())
     }
@@ -207,7 +191,7 @@ impl Builder<'_> {
                     n.set("market_size_year", y);
                 }
             }
-            None => self.rep.note(format!(
+            None => self.out.rep.note(format!(
                 "[eto/market-size] {file}:{line}: market size '{cell}' not understood; kept as text only"
             )),
         }
@@ -235,7 +219,7 @@ impl Builder<'_> {
                     Ok(v) => {
                         n.set("year", Prop::Int(v));
                     }
-                    Err(_) => self.rep.skip(format!(
+                    Err(_) => self.out.rep.skip(format!(
                         "[eto/year] inputs.csv:{}: year '{y}' is no integer; left out",
                         row.line
                     )),
@@ -247,14 +231,14 @@ impl Builder<'_> {
                 .set("as_of", as_of(row.get(year)));
             let sid = row.get(stage_id);
             if !sid.is_empty() {
-                match self.nodes_by_eto.get(sid).filter(|n| self.g.nodes.get(*n).is_some_and(|n| n.kind == "Stage")) {
+                match self.nodes_by_eto.get(sid).filter(|n| self.out.g.nodes.get(*n).is_some_and(|n| n.kind == "Stage")) {
                     Some(stage_node) => {
                         let mut e = OutEdge::new(&id, stage_node, "IN_STAGE", "stages");
                         e.set("source", source(&t.file, "")).set("as_of", SNAPSHOT);
-                        let _ = self.g.add_edge(e);
+                        let _ = self.out.g.add_edge(e);
                         own_stage.insert(id.clone(), stage_node.clone());
                     }
-                    _ => self.rep.skip(format!(
+                    _ => self.out.rep.skip(format!(
                         "[eto/stage] inputs.csv:{}: input {eto_id} names stage '{sid}' ({}), which stages.csv lacks; no IN_STAGE edge",
                         row.line,
                         row.get(stage_name)
@@ -262,7 +246,7 @@ impl Builder<'_> {
                 }
             }
             self.nodes_by_eto.insert(eto_id.to_string(), id.clone());
-            self.g.add_node(n);
+            self.out.g.add_node(n);
         }
         Ok(own_stage)
     }
@@ -287,7 +271,7 @@ impl Builder<'_> {
         for row in t.rows() {
             let at = format!("sequence.csv:{}", row.line);
             let Some(from) = self.nodes_by_eto.get(row.get(iid)).cloned() else {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/sequence] {at}: input '{}' is not in inputs.csv; row skipped",
                     row.get(iid)
                 ));
@@ -297,7 +281,7 @@ impl Builder<'_> {
                 .get(row.get(iid))
                 .is_some_and(|n| name_key(n) != name_key(row.get(iname)))
             {
-                self.rep.note(format!(
+                self.out.rep.note(format!(
                     "[eto/sequence] {at}: input {} is called '{}' here and '{}' in inputs.csv; inputs.csv wins",
                     row.get(iid),
                     row.get(iname),
@@ -306,7 +290,7 @@ impl Builder<'_> {
             }
             let links = [(row.get(gid), "FEEDS"), (row.get(tid), "TYPE_OF")];
             if links.iter().all(|(target, _)| target.is_empty()) {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/sequence] {at}: neither 'goes into' nor 'is type of' given; row skipped"
                 ));
             }
@@ -315,7 +299,7 @@ impl Builder<'_> {
                     continue;
                 }
                 let Some(to) = self.nodes_by_eto.get(target).cloned() else {
-                    self.rep.skip(format!("[eto/sequence] {at}: {ty} target '{target}' is not in inputs.csv; link skipped"));
+                    self.out.rep.skip(format!("[eto/sequence] {at}: {ty} target '{target}' is not in inputs.csv; link skipped"));
                     continue;
                 };
                 let mut e = OutEdge::new(&from, &to, ty, "sequence");
@@ -323,8 +307,8 @@ impl Builder<'_> {
                     self.type_share(&mut e, &from, &to);
                 }
                 e.set("source", source(&t.file, "")).set("as_of", SNAPSHOT);
-                if self.g.add_edge(e).is_err() {
-                    self.rep.note(format!(
+                if self.out.g.add_edge(e).is_err() {
+                    self.out.rep.note(format!(
                         "[eto/sequence] {at}: {from} -[{ty}]-> {to} is listed twice; kept once"
                     ));
                 }
@@ -337,7 +321,7 @@ impl Builder<'_> {
     /// share = child market / parent market, for the same year and child ≤ parent.
     fn type_share(&mut self, e: &mut OutEdge, child: &str, parent: &str) {
         let size = |id: &str| -> Option<(f64, Option<String>)> {
-            let n = self.g.nodes.get(id)?;
+            let n = self.out.g.nodes.get(id)?;
             let v = match n.props.get("market_size_usd_bn") {
                 Some(Prop::Float(f)) => *f,
                 _ => return None,
@@ -355,7 +339,7 @@ impl Builder<'_> {
             return;
         }
         if c > p {
-            self.rep.note(format!(
+            self.out.rep.note(format!(
                 "[eto/type-share] {child} (${c} bn) is larger than its parent {parent} (${p} bn); TYPE_OF left without share"
             ));
             return;
@@ -375,6 +359,7 @@ impl Builder<'_> {
         let stage_name =
             |g: &OutGraph, sid: &str| g.nodes.get(sid).map(|n| n.name.clone()).unwrap_or_default();
         let ids: Vec<String> = self
+            .out
             .g
             .nodes
             .iter()
@@ -384,7 +369,7 @@ impl Builder<'_> {
         for id in ids {
             let mut found: BTreeSet<String> = BTreeSet::new();
             if let Some(s) = own.get(&id) {
-                found.insert(stage_name(&self.g, s));
+                found.insert(stage_name(&self.out.g, s));
             } else {
                 let mut seen: BTreeSet<&str> = BTreeSet::new();
                 let mut queue: VecDeque<&str> = VecDeque::from([id.as_str()]);
@@ -393,13 +378,13 @@ impl Builder<'_> {
                         continue;
                     }
                     if let Some(s) = own.get(cur) {
-                        found.insert(stage_name(&self.g, s));
+                        found.insert(stage_name(&self.out.g, s));
                         continue;
                     }
                     queue.extend(up.get(cur).into_iter().flatten().map(String::as_str));
                 }
             }
-            if let Some(n) = self.g.nodes.get_mut(&id) {
+            if let Some(n) = self.out.g.nodes.get_mut(&id) {
                 n.set("stage", found.into_iter().collect::<Vec<_>>().join("; "));
             }
         }
@@ -414,7 +399,7 @@ impl Builder<'_> {
         for row in t.rows() {
             let id = row.get(pid).to_string();
             if id.is_empty() {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/provider] providers.csv:{}: no provider id; row skipped",
                     row.line
                 ));
@@ -424,7 +409,7 @@ impl Builder<'_> {
                 "country" => true,
                 "organization" => false,
                 other => {
-                    self.rep.skip(format!(
+                    self.out.rep.skip(format!(
                         "[eto/provider] providers.csv:{}: provider {id} has type '{other}' (expected country or organization); row skipped",
                         row.line
                     ));
@@ -451,7 +436,7 @@ impl Builder<'_> {
                         || p.is_country != is_country
                         || p.country != row.get(country)
                     {
-                        self.rep.skip(format!(
+                        self.out.rep.skip(format!(
                             "[eto/provider-conflict] providers.csv:{}: provider {id} repeated as '{}' ({}, {}) but first given as '{}' ({}, {}) at line {}; the first is kept, the other name becomes an alias",
                             row.line,
                             row.get(name),
@@ -473,7 +458,7 @@ impl Builder<'_> {
         }
         for (id, extra) in repeats {
             let p = &out[&id];
-            self.rep.skip(format!(
+            self.out.rep.skip(format!(
                 "[eto/provider-repeated] providers.csv: provider {id} '{}' is listed {} times with different aliases; merged into one provider with aliases [{}]",
                 p.name,
                 extra + 1,
@@ -498,7 +483,7 @@ impl Builder<'_> {
                     && !p.old_names.iter().any(|o| name_key(o) == name_key(used))
                 {
                     p.old_names.push(used.to_string());
-                    self.rep.skip(format!(
+                    self.out.rep.skip(format!(
                         "[eto/provider-renamed] provision.csv:{}: provider {} is called '{used}' here but '{}' in providers.csv (renamed); matched by id, old name kept as an alias",
                         row.line, p.id, p.name
                     ));
@@ -510,7 +495,7 @@ impl Builder<'_> {
         for row in t.rows() {
             let at = format!("provision.csv:{}", row.line);
             let Some(p) = providers.get(row.get(pid)).cloned() else {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/provision] {at}: provider {} '{}' is not in providers.csv; row skipped",
                     row.get(pid),
                     row.get(pname)
@@ -519,7 +504,7 @@ impl Builder<'_> {
             };
             used.insert(p.id.clone());
             let Some(from) = self.nodes_by_eto.get(row.get(did)).cloned() else {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/provision] {at}: provided id '{}' is no input or stage; row skipped",
                     row.get(did)
                 ));
@@ -534,12 +519,12 @@ impl Builder<'_> {
                 }
             };
             let Some(to) = target else {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/placeholder] {at}: provider '{}' ({}) is a placeholder, not an entity; its share {}% of '{}' is left unallocated (counts as unknown)",
                     row.get(pname),
                     p.id,
                     if row.get(share).is_empty() { "(none)" } else { row.get(share) },
-                    self.g.nodes.get(&from).map_or("", |n| n.name.as_str())
+                    self.out.g.nodes.get(&from).map_or("", |n| n.name.as_str())
                 ));
                 continue;
             };
@@ -561,14 +546,14 @@ impl Builder<'_> {
             let raw_share = row.get(share);
             match percent_to_share(raw_share) {
                 None if raw_share.is_empty() => {}
-                None => self.rep.skip(format!(
+                None => self.out.rep.skip(format!(
                     "[eto/share] {at}: share '{raw_share}' is no number; edge kept without share"
                 )),
-                Some(0.0) => self.rep.skip(format!(
+                Some(0.0) => self.out.rep.skip(format!(
                     "[eto/zero-share] {at}: {} has share 0.0% of {from} (rounded to zero); edge kept without share",
                     p.name
                 )),
-                Some(s) if !(0.0..=1.0).contains(&s) => self.rep.skip(format!(
+                Some(s) if !(0.0..=1.0).contains(&s) => self.out.rep.skip(format!(
                     "[eto/share] {at}: share {raw_share}% is outside 0..100; edge kept without share"
                 )),
                 Some(s) => {
@@ -578,7 +563,7 @@ impl Builder<'_> {
             e.set("eto_provider", format!("{} {}", p.id, p.name))
                 .set("source", source(&t.file, row.get(src)))
                 .set("as_of", as_of(row.get(year)));
-            if let Err(dup) = self.g.add_edge(e) {
+            if let Err(dup) = self.out.g.add_edge(e) {
                 self.merge_share(dup, &at);
             }
         }
@@ -588,7 +573,7 @@ impl Builder<'_> {
                     .values()
                     .any(|o| !o.is_country && o.country == p.name);
             if !referenced_as_country {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/unused-provider] providers.csv:{}: provider {} '{}' provides nothing in provision.csv; not imported",
                     p.line, p.id, p.name
                 ));
@@ -601,7 +586,7 @@ impl Builder<'_> {
     /// Two ETO providers resolved to the same node for the same input
     /// (Linde and Praxair are one firm now): one edge, shares added.
     fn merge_share(&mut self, dup: OutEdge, at: &str) {
-        let Some(e) = self.g.edge_mut(&dup.from, &dup.to, dup.ty) else {
+        let Some(e) = self.out.g.edge_mut(&dup.from, &dup.to, dup.ty) else {
             return;
         };
         let (a, b) = (e.share(), dup.share());
@@ -617,7 +602,7 @@ impl Builder<'_> {
         };
         let merged = format!("{}; {}", provider(e), provider(&dup));
         e.set("eto_provider", merged.clone());
-        self.rep.skip(format!(
+        self.out.rep.skip(format!(
             "[eto/merged] {at}: providers {merged} resolve to the same node {}; one {} edge from {}, shares added",
             dup.to, dup.ty, dup.from
         ));
@@ -626,14 +611,14 @@ impl Builder<'_> {
     /// Notes inputs whose shares of one type sum over 100% (rounding, per ETO).
     fn share_sums(&mut self) {
         let mut sums: BTreeMap<(String, &'static str), f64> = BTreeMap::new();
-        for e in self.g.edges.values() {
+        for e in self.out.g.edges.values() {
             if let Some(s) = e.share() {
                 *sums.entry((e.from.clone(), e.ty)).or_default() += s;
             }
         }
         for ((from, ty), sum) in sums {
             if sum > 1.0 + 1e-9 {
-                self.rep.note(format!(
+                self.out.rep.note(format!(
                     "[eto/share-sum] {from}: {ty} shares sum to {:.1}% (over 100% by rounding, as ETO's notes say; the analyses scale sums over 1 down)",
                     sum * 100.0
                 ));
@@ -648,7 +633,7 @@ impl Builder<'_> {
         }
         let mut names = vec![p.id.as_str()];
         names.extend(p.names());
-        match self.resolver.resolve("eto-provider", &["Firm"], &names) {
+        match self.out.resolver.resolve("eto-provider", &["Firm"], &names) {
             Resolved::Unmatched { .. } if is_placeholder(&p.name) => None,
             Resolved::Node { id, how } => {
                 if !p.old_names.is_empty() || !p.aliases.is_empty() {
@@ -656,10 +641,10 @@ impl Builder<'_> {
                     let extra: Vec<&str> = p
                         .names()
                         .into_iter()
-                        .filter(|n| self.resolver.index.find(&["Firm"], n) == Lookup::None)
+                        .filter(|n| self.out.resolver.index.find(&["Firm"], n) == Lookup::None)
                         .collect();
                     if !extra.is_empty() {
-                        self.rep.note(format!(
+                        self.out.rep.note(format!(
                             "[eto/aliases] provider {} '{}' matched curated {id}; its other names [{}] are not curated aliases",
                             p.id,
                             p.name,
@@ -668,7 +653,7 @@ impl Builder<'_> {
                     }
                 }
                 let _ = how;
-                if self.resolver.index.get(&id).is_some_and(|e| e.linked) {
+                if self.out.resolver.index.get(&id).is_some_and(|e| e.linked) {
                     // A firm another import created (Epoch's 'Sunway'): ETO
                     // knows its country, the other set did not say.
                     self.locate(&id, p, all);
@@ -686,9 +671,9 @@ impl Builder<'_> {
                 n.set("eto_provider_id", p.id.as_str())
                     .set("source", source("providers.csv", ""))
                     .set("as_of", SNAPSHOT);
-                self.g.add_node(n);
+                self.out.g.add_node(n);
                 let located = self.locate(&id, p, all).unwrap_or_else(|| "-".into());
-                self.rep.unmatched(format!(
+                self.out.rep.unmatched(format!(
                     "eto firm {} '{}' ({}): {why}; new Firm {id}, LOCATED_IN {located}",
                     p.id, p.name, p.country
                 ));
@@ -705,7 +690,7 @@ impl Builder<'_> {
         all: &BTreeMap<String, Provider>,
     ) -> Option<String> {
         if p.country.is_empty() || is_placeholder(&p.country) {
-            self.rep.skip(format!(
+            self.out.rep.skip(format!(
                 "[eto/no-country] providers.csv:{}: firm {} '{}' has country '{}'; no LOCATED_IN",
                 p.line, p.id, p.name, p.country
             ));
@@ -715,7 +700,7 @@ impl Builder<'_> {
         let mut e = OutEdge::new(id, &nation, "LOCATED_IN", "locations");
         e.set("source", source("providers.csv", ""))
             .set("as_of", SNAPSHOT);
-        let _ = self.g.add_edge(e);
+        let _ = self.out.g.add_edge(e);
         Some(nation)
     }
 
@@ -731,6 +716,7 @@ impl Builder<'_> {
             names.extend(p.names().into_iter().skip(1));
         }
         let found = match self
+            .out
             .resolver
             .resolve("eto-provider", &["Nation", "Bloc"], &names)
         {
@@ -764,8 +750,8 @@ impl Builder<'_> {
         }
         n.set("source", source("providers.csv", ""))
             .set("as_of", SNAPSHOT);
-        self.g.add_node(n);
-        self.rep.unmatched(format!(
+        self.out.g.add_node(n);
+        self.out.rep.unmatched(format!(
             "eto country '{code}' ({display}): {why}; new {kind} {id}{}",
             if region.is_some() { " (a region, not a nation: no members are given, so exposure to a member nation does not include it)" } else { "" }
         ));
@@ -775,6 +761,7 @@ impl Builder<'_> {
     /// DETAILED_BY from curated technologies to the ETO inputs they correspond to.
     fn detailed_by(&mut self) {
         let inputs: Vec<(String, String, String)> = self
+            .out
             .g
             .nodes
             .values()
@@ -790,16 +777,16 @@ impl Builder<'_> {
         for (id, name, eto_id) in inputs {
             let mapped = [eto_id.as_str(), name.as_str()]
                 .into_iter()
-                .find_map(|k| self.resolver.map.get("eto-input", k));
+                .find_map(|k| self.out.resolver.map.get("eto-input", k));
             let (tech, basis) = match mapped {
                 Some(row) => match &row.target {
                     None => continue,
-                    Some(t) => match self.resolver.index.get(t) {
+                    Some(t) => match self.out.resolver.index.get(t) {
                         Some(e) if e.kind == "Technology" => {
                             (t.clone(), format!("entity-map.csv line {}", row.line))
                         }
                         _ => {
-                            self.rep.unmatched(format!(
+                            self.out.rep.unmatched(format!(
                                 "entity-map.csv line {}: eto input {eto_id} mapped to '{t}', which is no curated Technology; no DETAILED_BY",
                                 row.line
                             ));
@@ -807,10 +794,10 @@ impl Builder<'_> {
                         }
                     },
                 },
-                None => match self.resolver.index.find(&["Technology"], &name) {
+                None => match self.out.resolver.index.find(&["Technology"], &name) {
                     Lookup::One(e, step) => (e.id.to_string(), format!("same {step}: '{name}'")),
                     Lookup::Many(es) => {
-                        self.rep.note(format!(
+                        self.out.rep.note(format!(
                             "[eto/detailed-by] input {eto_id} '{name}' matches several technologies ({}); no DETAILED_BY, add an eto-input row to entity-map.csv",
                             es.iter().map(|e| e.id).collect::<Vec<_>>().join(", ")
                         ));
@@ -823,7 +810,7 @@ impl Builder<'_> {
             e.set("basis", basis)
                 .set("source", source("inputs.csv", ""))
                 .set("as_of", SNAPSHOT);
-            let _ = self.g.add_edge(e);
+            let _ = self.out.g.add_edge(e);
         }
     }
 }
@@ -866,6 +853,8 @@ fn describe(r: &Resolved) -> String {
 mod tests {
     use super::super::resolve::{EntityMap, IndexBuilder};
     use super::*;
+    use crate::import::Report;
+    use crate::import::resolve::Resolver;
 
     fn table(file: &str, text: &str) -> Table {
         Table::parse(Path::new(file), file, text.as_bytes()).expect("valid test csv")
@@ -952,7 +941,7 @@ mod tests {
     fn run() -> (OutGraph, Report) {
         let r = curated();
         let mut rep = Report::default();
-        let g = build(&raw(PROVIDERS, PROVISION), &r, &mut rep).expect("builds");
+        let g = build(&raw(PROVIDERS, PROVISION), Out::new(&r, &mut rep)).expect("builds");
         (g, rep)
     }
 

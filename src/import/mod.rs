@@ -238,12 +238,12 @@ pub fn import(
     let mut rep = Report::default();
     let (graph, schema, namespaces): (OutGraph, &str, &[&str]) = match set {
         DataSet::Eto => (
-            eto::build(&eto::EtoRaw::read(src)?, &resolver, &mut rep)?,
+            eto::build(&eto::EtoRaw::read(src)?, Out::new(&resolver, &mut rep))?,
             eto::SCHEMA,
             eto::NAMESPACES,
         ),
         DataSet::Epoch => (
-            epoch::build(&epoch::EpochRaw::read(src)?, &resolver, &mut rep)?,
+            epoch::build(&epoch::EpochRaw::read(src)?, Out::new(&resolver, &mut rep))?,
             epoch::SCHEMA,
             epoch::NAMESPACES,
         ),
@@ -347,29 +347,62 @@ impl Report {
     }
 }
 
-/// A fresh node id `prefix` + the slug of `base` (of `fallback` when that
-/// is empty), made unique with `-2`, `-3`… against `g` and the resolver's
-/// index.
-pub(crate) fn fresh_id(
-    g: &outgraph::OutGraph,
-    resolver: &resolve::Resolver,
-    prefix: &str,
-    base: &str,
-    fallback: &str,
-) -> String {
-    let s = cells::slug(base);
-    let stem = if s.is_empty() {
-        format!("{prefix}{}", cells::slug(fallback))
-    } else {
-        format!("{prefix}{s}")
-    };
-    let mut id = stem.clone();
-    let mut n = 2;
-    while g.has_node(&id) || resolver.index.get(&id).is_some() {
-        id = format!("{stem}-{n}");
-        n += 1;
+/// What an importer builds: the new graph, the resolver that matches its
+/// entities against the curated graph, and the report.
+pub(crate) struct Out<'a> {
+    pub g: OutGraph,
+    pub resolver: &'a resolve::Resolver,
+    pub rep: &'a mut Report,
+}
+
+impl<'a> Out<'a> {
+    /// An empty graph to build.
+    pub fn new(resolver: &'a resolve::Resolver, rep: &'a mut Report) -> Out<'a> {
+        Out {
+            g: OutGraph::default(),
+            resolver,
+            rep,
+        }
     }
-    id
+
+    /// A fresh node id `prefix` + the slug of `base` (of `fallback` when
+    /// that is empty), made unique with `-2`, `-3`… against the graph and
+    /// the resolver's index.
+    pub fn fresh_id(&self, prefix: &str, base: &str, fallback: &str) -> String {
+        let s = cells::slug(base);
+        let stem = if s.is_empty() {
+            format!("{prefix}{}", cells::slug(fallback))
+        } else {
+            format!("{prefix}{s}")
+        };
+        let mut id = stem.clone();
+        let mut n = 2;
+        while self.g.has_node(&id) || self.resolver.index.get(&id).is_some() {
+            id = format!("{stem}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    /// The graph, its names kept unambiguous next to the curated graph
+    /// (see [`keep_names_unambiguous`]).
+    pub fn finish(
+        mut self,
+        suffix: &str,
+        original_prop: &str,
+        suffix_alias_kinds: &[&str],
+    ) -> OutGraph {
+        let index = &self.resolver.index;
+        keep_names_unambiguous(
+            &mut self.g,
+            index,
+            suffix,
+            original_prop,
+            suffix_alias_kinds,
+            self.rep,
+        );
+        self.g
+    }
 }
 
 /// Keeps node lookups by name unambiguous once the set is loaded next to
