@@ -244,7 +244,12 @@ pub fn loss_with_notices(
             Some(n) => built.sys.rounds(n, work)?,
         };
         let direct = built.sys.rounds(1, work)?;
-        let walks = built.sys.walks(q.depth, work)?;
+        let by_name = |a: NodeId, b: NodeId| {
+            g.node_name(a)
+                .cmp(g.node_name(b))
+                .then_with(|| g.node_key(a).cmp(g.node_key(b)))
+        };
+        let walks = built.sys.walks(q.depth, &by_name, work)?;
         ignored_inputs = built.ignored_inputs;
         let unknown = unknown_of(work)?;
         let mut out = Vec::with_capacity(rows.len());
