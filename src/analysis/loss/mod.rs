@@ -212,8 +212,7 @@ pub fn loss_with_notices(
                 unknown_by_index[n.index()] = *u;
             }
         }
-        let unknown_of_row =
-            |n: NodeId| unknown_by_index.get(n.index()).copied().unwrap_or(0.0);
+        let unknown_of_row = |n: NodeId| unknown_by_index.get(n.index()).copied().unwrap_or(0.0);
         v1.into_iter()
             .map(|r| {
                 let path = r.path.map(|mut p| {
