@@ -30,7 +30,7 @@ mod traverse;
 mod view;
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use arcs::{ArcSpec, Arcs, Norm};
 pub use chokepoints::{Chokepoint, chokepoints};

@@ -1,16 +1,20 @@
 //! Scenario views: a filter over node and edge ids, never a copy of the
 //! graph. The loaded graph never changes; a scenario hides nodes and edges.
 
+use std::sync::OnceLock;
+
 use fixedbitset::FixedBitSet;
 
-use crate::model::{Date, EdgeId, Graph, NodeId};
+use crate::model::{Date, EdgeId, EdgeTypeId, Graph, NodeId};
 
 /// Which nodes and edges a statement may see. The full view hides nothing
-/// and costs nothing to query.
+/// and costs nothing to query. A view belongs to the graph it was made
+/// for: it caches counts computed from it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct View {
     hidden_nodes: Bits,
     hidden_edges: Bits,
+    degrees: Degrees,
 }
 
 impl View {
@@ -73,18 +77,90 @@ impl View {
     /// Hides a node (and so every edge touching it); returns whether it
     /// was visible before.
     pub fn hide_node(&mut self, n: NodeId) -> bool {
+        self.degrees = Degrees::default();
         self.hidden_nodes.set(n.index())
     }
 
     /// Hides an edge; returns whether it was visible before.
     pub fn hide_edge(&mut self, e: EdgeId) -> bool {
+        self.degrees = Degrees::default();
         self.hidden_edges.set(e.index())
     }
 
     /// Hides everything `other` hides too (scenario composition).
     pub fn compose(&mut self, other: &View) {
+        self.degrees = Degrees::default();
         self.hidden_nodes.union(&other.hidden_nodes);
         self.hidden_edges.union(&other.hidden_edges);
+    }
+
+    /// The number of visible edges of visible node `n` (0 when `n` is
+    /// hidden) of type `ty` (any type when `None`), out of `n` or, when
+    /// `incoming`, into it. Under a view that hides something the counts
+    /// of every node are computed once per direction and type asked about
+    /// (the graph's own counts, less the hidden edges) and kept with the
+    /// view, so `degree(n, TYPE)` over every node stays one lookup each.
+    pub fn degree(&self, g: &Graph, n: NodeId, incoming: bool, ty: Option<EdgeTypeId>) -> usize {
+        let adj = if incoming { g.in_adj() } else { g.out_adj() };
+        if self.is_full() {
+            return match ty {
+                None => adj.degree(n),
+                Some(t) => adj.degree_of_type(n, t),
+            };
+        }
+        if !self.node(n) {
+            return 0;
+        }
+        // Slots: per direction, "any type" then one per edge type.
+        let types = g.edge_types().count();
+        let Some(slot) = ty.map_or(Some(0), |t| (t.index() < types).then(|| t.index() + 1)) else {
+            return 0;
+        };
+        let cells = self
+            .degrees
+            .0
+            .get_or_init(|| (0..2 * (types + 1)).map(|_| OnceLock::new()).collect());
+        let counts = cells[usize::from(incoming) * (types + 1) + slot]
+            .get_or_init(|| self.visible_degrees(g, incoming, ty));
+        counts.get(n.index()).map_or(0, |c| *c as usize)
+    }
+
+    /// Every node's count for [`View::degree`]: the graph's counts, less
+    /// each hidden edge at its end and each edge (not hidden itself) to a
+    /// hidden neighbour. Hidden nodes' own counts are left as they are:
+    /// [`View::degree`] answers 0 for them.
+    fn visible_degrees(&self, g: &Graph, incoming: bool, ty: Option<EdgeTypeId>) -> Box<[u32]> {
+        let adj = if incoming { g.in_adj() } else { g.out_adj() };
+        let other = if incoming { g.out_adj() } else { g.in_adj() };
+        let mut counts: Box<[u32]> = g
+            .nodes()
+            .map(|n| match ty {
+                None => adj.degree(n),
+                Some(t) => adj.degree_of_type(n, t),
+            } as u32)
+            .collect();
+        let wanted = |t: EdgeTypeId| ty.is_none_or(|ty| ty == t);
+        for e in self.hidden_edges.words.ones() {
+            let e = EdgeId(e as u32);
+            if e.index() < g.edge_count() && wanted(g.edge_type(e)) {
+                let (from, to) = g.edge_ends(e);
+                let at = if incoming { to } else { from };
+                counts[at.index()] -= 1;
+            }
+        }
+        for h in self.hidden_nodes.words.ones() {
+            let h = NodeId(h as u32);
+            if h.index() >= counts.len() {
+                continue;
+            }
+            // The edges into a hidden node, seen from their other end.
+            for (e, t, n) in other.iter(h) {
+                if wanted(t) && !self.edge_hidden(e) && self.node(n) {
+                    counts[n.index()] -= 1;
+                }
+            }
+        }
+        counts
     }
 
     /// Whether the view hides any edge by itself (not through its nodes).
@@ -96,6 +172,33 @@ impl View {
     /// The number of hidden nodes and edges.
     pub fn hidden_counts(&self) -> (usize, usize) {
         (self.hidden_nodes.count(), self.hidden_edges.count())
+    }
+}
+
+/// [`View::degree`]'s counts: per direction, for "any type" and each edge
+/// type, every node's count, each computed on first use. A clone or a
+/// changed view starts empty (the counts depend on what is hidden).
+#[derive(Default)]
+struct Degrees(OnceLock<Box<[OnceLock<Box<[u32]>>]>>);
+
+impl Clone for Degrees {
+    fn clone(&self) -> Degrees {
+        Degrees::default()
+    }
+}
+
+impl PartialEq for Degrees {
+    /// Derived data: views that hide the same items are equal.
+    fn eq(&self, _: &Degrees) -> bool {
+        true
+    }
+}
+
+impl Eq for Degrees {}
+
+impl std::fmt::Debug for Degrees {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Degrees")
     }
 }
 

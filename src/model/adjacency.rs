@@ -103,6 +103,19 @@ impl Adjacency {
         (&self.types[r.clone()], &self.nbrs[r])
     }
 
+    /// The edge ids, types and neighbours of `node` (one offset lookup,
+    /// three slices of the same length), for traversals that read the edge
+    /// id only for the few entries the types and neighbours let through.
+    #[inline]
+    pub fn columns(&self, node: NodeId) -> (&[EdgeId], &[EdgeTypeId], &[NodeId]) {
+        let r = self.range(node);
+        (
+            &self.edges[r.clone()],
+            &self.types[r.clone()],
+            &self.nbrs[r],
+        )
+    }
+
     /// The edge types parallel to [`Adjacency::neighbors`].
     #[inline]
     pub fn types(&self, node: NodeId) -> &[EdgeTypeId] {

@@ -202,6 +202,12 @@ impl Visited {
         }
     }
 
+    /// Whether a node is marked.
+    #[inline]
+    fn contains(&self, n: NodeId) -> bool {
+        self.bits.contains(n.index())
+    }
+
     /// Marks a node; returns whether it was unmarked.
     #[inline]
     fn mark(&mut self, n: NodeId) -> bool {
@@ -894,9 +900,12 @@ impl<'a> Matcher<'a> {
         visited: &mut Visited,
         ends: &mut Vec<NodeId>,
     ) -> Result<(), Diagnostic> {
-        // With nothing hidden and no property to check, only the types and
-        // neighbour columns are read.
-        let plain = self.view.is_full() && edge.props.is_empty();
+        // With no property to check, the types and neighbour columns are
+        // read first; the view's bits (and so the edge id) only for an
+        // edge of the type to a node not yet visited, which is rare once
+        // the search is under way. Nothing at all when nothing is hidden.
+        let plain = edge.props.is_empty();
+        let check = !self.view.is_full();
         let types = edge.types.as_ref();
         let sides = [
             (
@@ -920,16 +929,18 @@ impl<'a> Matcher<'a> {
                         continue;
                     }
                     if plain {
-                        let (ts, ns) = adj.typed_neighbors(u);
+                        let (es, ts, ns) = adj.columns(u);
                         scanned += ns.len() as u64;
-                        for (t, &n) in ts.iter().zip(ns) {
-                            if types.is_some_and(|s| !s.contains(*t)) {
+                        for ((e, t), &n) in es.iter().zip(ts).zip(ns) {
+                            if types.is_some_and(|s| !s.contains(*t)) || visited.contains(n) {
                                 continue;
                             }
-                            if visited.mark(n) {
-                                next.push(n);
-                                ends.push(n);
+                            if check && (self.view.edge_hidden(*e) || !self.view.node(n)) {
+                                continue;
                             }
+                            visited.mark(n);
+                            next.push(n);
+                            ends.push(n);
                         }
                         continue;
                     }
@@ -1108,3 +1119,6 @@ impl<'a> Matcher<'a> {
         path
     }
 }
+
+#[cfg(test)]
+mod view_tests;
