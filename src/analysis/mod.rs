@@ -44,4 +44,4 @@ pub use nodeset::NodeSet;
 pub use paths::{AnalysisError, DEFAULT_ALL_MAX, FoundPath, PathMode, PathQuery, paths};
 pub use scenario::{Applied, ScenarioOp, apply};
 pub use traverse::{downstream, upstream};
-pub use view::View;
+pub use view::{HiddenSlots, View};

@@ -14,7 +14,7 @@ use crate::model::{Date, EdgeId, EdgeTypeId, Graph, NodeId};
 pub struct View {
     hidden_nodes: Bits,
     hidden_edges: Bits,
-    degrees: Degrees,
+    derived: Derived,
 }
 
 impl View {
@@ -77,19 +77,19 @@ impl View {
     /// Hides a node (and so every edge touching it); returns whether it
     /// was visible before.
     pub fn hide_node(&mut self, n: NodeId) -> bool {
-        self.degrees = Degrees::default();
+        self.derived = Derived::default();
         self.hidden_nodes.set(n.index())
     }
 
     /// Hides an edge; returns whether it was visible before.
     pub fn hide_edge(&mut self, e: EdgeId) -> bool {
-        self.degrees = Degrees::default();
+        self.derived = Derived::default();
         self.hidden_edges.set(e.index())
     }
 
     /// Hides everything `other` hides too (scenario composition).
     pub fn compose(&mut self, other: &View) {
-        self.degrees = Degrees::default();
+        self.derived = Derived::default();
         self.hidden_nodes.union(&other.hidden_nodes);
         self.hidden_edges.union(&other.hidden_edges);
     }
@@ -117,12 +117,40 @@ impl View {
             return 0;
         };
         let cells = self
+            .derived
             .degrees
-            .0
             .get_or_init(|| (0..2 * (types + 1)).map(|_| OnceLock::new()).collect());
         let counts = cells[usize::from(incoming) * (types + 1) + slot]
             .get_or_init(|| self.visible_degrees(g, incoming, ty));
         counts.get(n.index()).map_or(0, |c| *c as usize)
+    }
+
+    /// Which entries of `g`'s adjacency (out, or in when `incoming`) this
+    /// view hides, by slot ([`crate::model::Adjacency::slots`]): the edge
+    /// or the neighbour is hidden. `None` when nothing is. Computed on
+    /// first use and kept with the view (one bit per edge): a traversal
+    /// that reads only the types and neighbour columns tests these bits,
+    /// which stay in cache where the edge ids would not.
+    pub fn hidden_slots(&self, g: &Graph, incoming: bool) -> Option<&HiddenSlots> {
+        if self.is_full() {
+            return None;
+        }
+        Some(self.derived.slots[usize::from(incoming)].get_or_init(|| {
+            let adj = if incoming { g.in_adj() } else { g.out_adj() };
+            let mut bits = FixedBitSet::with_capacity(g.edge_count());
+            let nodes = !self.hidden_nodes.none();
+            let mut slot = 0;
+            for u in g.nodes() {
+                let gone = nodes && !self.node(u);
+                for (e, &n) in adj.edges(u).iter().zip(adj.neighbors(u)) {
+                    if gone || self.edge_hidden(*e) || (nodes && !self.node(n)) {
+                        bits.insert(slot);
+                    }
+                    slot += 1;
+                }
+            }
+            HiddenSlots(bits)
+        }))
     }
 
     /// Every node's count for [`View::degree`]: the graph's counts, less
@@ -175,30 +203,46 @@ impl View {
     }
 }
 
-/// [`View::degree`]'s counts: per direction, for "any type" and each edge
-/// type, every node's count, each computed on first use. A clone or a
-/// changed view starts empty (the counts depend on what is hidden).
-#[derive(Default)]
-struct Degrees(OnceLock<Box<[OnceLock<Box<[u32]>>]>>);
+/// [`View::hidden_slots`]: one bit per adjacency entry.
+#[derive(Debug, Default)]
+pub struct HiddenSlots(FixedBitSet);
 
-impl Clone for Degrees {
-    fn clone(&self) -> Degrees {
-        Degrees::default()
+impl HiddenSlots {
+    /// Whether the entry at `slot` is hidden.
+    #[inline]
+    pub fn get(&self, slot: usize) -> bool {
+        self.0.contains(slot)
     }
 }
 
-impl PartialEq for Degrees {
+/// What a view computes from the graph on first use and keeps: per
+/// direction its hidden adjacency entries, and [`View::degree`]'s counts
+/// (per direction, for "any type" and each edge type, every node's). A
+/// clone or a changed view starts empty (they depend on what is hidden).
+#[derive(Default)]
+struct Derived {
+    slots: [OnceLock<HiddenSlots>; 2],
+    degrees: OnceLock<Box<[OnceLock<Box<[u32]>>]>>,
+}
+
+impl Clone for Derived {
+    fn clone(&self) -> Derived {
+        Derived::default()
+    }
+}
+
+impl PartialEq for Derived {
     /// Derived data: views that hide the same items are equal.
-    fn eq(&self, _: &Degrees) -> bool {
+    fn eq(&self, _: &Derived) -> bool {
         true
     }
 }
 
-impl Eq for Degrees {}
+impl Eq for Derived {}
 
-impl std::fmt::Debug for Degrees {
+impl std::fmt::Debug for Derived {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Degrees")
+        f.write_str("Derived")
     }
 }
 
@@ -244,7 +288,66 @@ impl Bits {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+    use crate::analysis::testing::{random_edges, random_graph};
+
+    proptest! {
+        /// The hidden entries and the counts kept with a view are what a
+        /// check of each edge (its bit and its ends) gives, in either
+        /// direction, also after the view changes.
+        #[test]
+        fn derived_data_is_the_per_edge_check(
+            n in 1usize..20,
+            edges in random_edges(20, 60),
+            hide_nodes in proptest::collection::vec(0usize..20, 0..4),
+            hide_edges in proptest::collection::vec(0usize..60, 0..10),
+        ) {
+            let g = random_graph(n, &edges);
+            let mut view = View::full();
+            for (k, &i) in hide_nodes.iter().enumerate() {
+                view.hide_node(NodeId::from_index(i % n));
+                // Asked between changes: a change must drop what was kept.
+                if k == 0 && g.edge_count() > 0 {
+                    view.degree(&g, NodeId(0), false, None);
+                    view.hidden_slots(&g, false);
+                }
+            }
+            for &i in &hide_edges {
+                if i < g.edge_count() {
+                    view.hide_edge(EdgeId(i as u32));
+                }
+            }
+            for incoming in [false, true] {
+                let adj = if incoming { g.in_adj() } else { g.out_adj() };
+                for u in g.nodes() {
+                    let visible: Vec<(EdgeId, EdgeTypeId)> = adj
+                        .edges(u)
+                        .iter()
+                        .zip(adj.types(u))
+                        .map(|(e, t)| (*e, *t))
+                        .filter(|(e, _)| view.node(u) && view.edge(&g, *e))
+                        .collect();
+                    if let Some(hidden) = view.hidden_slots(&g, incoming) {
+                        for (slot, e) in adj.slots(u).zip(adj.edges(u)) {
+                            let shown = visible.iter().any(|(x, _)| x == e);
+                            prop_assert_eq!(hidden.get(slot), !shown);
+                        }
+                    } else {
+                        prop_assert!(view.is_full());
+                    }
+                    prop_assert_eq!(view.degree(&g, u, incoming, None), visible.len());
+                    for (t, _) in g.edge_types() {
+                        let typed = visible.iter().filter(|(_, x)| *x == t).count();
+                        prop_assert_eq!(view.degree(&g, u, incoming, Some(t)), typed);
+                    }
+                    let beyond = EdgeTypeId(g.edge_types().count() as u16);
+                    prop_assert_eq!(view.degree(&g, u, incoming, Some(beyond)), 0);
+                }
+            }
+        }
+    }
 
     #[test]
     fn counts_follow_hiding_and_composition() {

@@ -103,17 +103,13 @@ impl Adjacency {
         (&self.types[r.clone()], &self.nbrs[r])
     }
 
-    /// The edge ids, types and neighbours of `node` (one offset lookup,
-    /// three slices of the same length), for traversals that read the edge
-    /// id only for the few entries the types and neighbours let through.
+    /// The positions of `node`'s entries in this adjacency's columns
+    /// (slots: `0..edge count`, each node's contiguous), so that data kept
+    /// per entry elsewhere (a view's hidden entries) lines up with
+    /// [`Adjacency::typed_neighbors`].
     #[inline]
-    pub fn columns(&self, node: NodeId) -> (&[EdgeId], &[EdgeTypeId], &[NodeId]) {
-        let r = self.range(node);
-        (
-            &self.edges[r.clone()],
-            &self.types[r.clone()],
-            &self.nbrs[r],
-        )
+    pub fn slots(&self, node: NodeId) -> std::ops::Range<usize> {
+        self.range(node)
     }
 
     /// The edge types parallel to [`Adjacency::neighbors`].

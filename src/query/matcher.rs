@@ -900,22 +900,26 @@ impl<'a> Matcher<'a> {
         visited: &mut Visited,
         ends: &mut Vec<NodeId>,
     ) -> Result<(), Diagnostic> {
-        // With no property to check, the types and neighbour columns are
-        // read first; the view's bits (and so the edge id) only for an
-        // edge of the type to a node not yet visited, which is rare once
-        // the search is under way. Nothing at all when nothing is hidden.
+        // With no property to check, only the types and neighbour columns
+        // are read, and the view's hidden entries (one bit per entry, in
+        // the same order) for an edge of the type to a node not yet
+        // visited.
         let plain = edge.props.is_empty();
-        let check = !self.view.is_full();
         let types = edge.types.as_ref();
+        let side = |on: bool, incoming: bool| {
+            let adj = if incoming {
+                self.g.in_adj()
+            } else {
+                self.g.out_adj()
+            };
+            let hidden = (on && plain)
+                .then(|| self.view.hidden_slots(self.g, incoming))
+                .flatten();
+            (on, adj, hidden)
+        };
         let sides = [
-            (
-                matches!(dir, EdgeDir::Out | EdgeDir::Either),
-                self.g.out_adj(),
-            ),
-            (
-                matches!(dir, EdgeDir::In | EdgeDir::Either),
-                self.g.in_adj(),
-            ),
+            side(matches!(dir, EdgeDir::Out | EdgeDir::Either), false),
+            side(matches!(dir, EdgeDir::In | EdgeDir::Either), true),
         ];
         let either = dir == EdgeDir::Either;
         let mut depth = 0u32;
@@ -924,18 +928,19 @@ impl<'a> Matcher<'a> {
             depth += 1;
             for &u in &frontier {
                 let mut scanned = 1u64;
-                for (side, (on, adj)) in sides.iter().enumerate() {
+                for (side, (on, adj, hidden)) in sides.iter().enumerate() {
                     if !on {
                         continue;
                     }
                     if plain {
-                        let (es, ts, ns) = adj.columns(u);
+                        let first = adj.slots(u).start;
+                        let (ts, ns) = adj.typed_neighbors(u);
                         scanned += ns.len() as u64;
-                        for ((e, t), &n) in es.iter().zip(ts).zip(ns) {
-                            if types.is_some_and(|s| !s.contains(*t)) || visited.contains(n) {
-                                continue;
-                            }
-                            if check && (self.view.edge_hidden(*e) || !self.view.node(n)) {
+                        for (i, (t, &n)) in ts.iter().zip(ns).enumerate() {
+                            if types.is_some_and(|s| !s.contains(*t))
+                                || visited.contains(n)
+                                || hidden.is_some_and(|h| h.get(first + i))
+                            {
                                 continue;
                             }
                             visited.mark(n);
