@@ -1,5 +1,5 @@
-//! Scenario views: a filter over node and edge ids, never a copy of the
-//! graph. The loaded graph never changes; a scenario hides nodes and edges.
+//! Views: a filter over node and edge ids, never a copy of the graph. The
+//! loaded graph never changes; a scenario or a date hides nodes and edges.
 
 use std::sync::OnceLock;
 
@@ -100,57 +100,73 @@ impl View {
     /// of every node are computed once per direction and type asked about
     /// (the graph's own counts, less the hidden edges) and kept with the
     /// view, so `degree(n, TYPE)` over every node stays one lookup each.
+    #[inline]
     pub fn degree(&self, g: &Graph, n: NodeId, incoming: bool, ty: Option<EdgeTypeId>) -> usize {
-        let adj = if incoming { g.in_adj() } else { g.out_adj() };
         if self.is_full() {
+            let adj = if incoming { g.in_adj() } else { g.out_adj() };
             return match ty {
                 None => adj.degree(n),
                 Some(t) => adj.degree_of_type(n, t),
             };
         }
+        self.visible_degree(g, n, incoming, ty)
+    }
+
+    /// [`View::degree`] under a view that hides something.
+    fn visible_degree(
+        &self,
+        g: &Graph,
+        n: NodeId,
+        incoming: bool,
+        ty: Option<EdgeTypeId>,
+    ) -> usize {
         if !self.node(n) {
             return 0;
         }
-        // Slots: per direction, "any type" then one per edge type.
-        let types = g.edge_types().count();
-        let Some(slot) = ty.map_or(Some(0), |t| (t.index() < types).then(|| t.index() + 1)) else {
+        // Per direction, "any type" then one per edge type.
+        let cells = self.derived.degrees.get_or_init(|| {
+            (0..2 * (g.edge_types().count() + 1))
+                .map(|_| OnceLock::new())
+                .collect()
+        });
+        let per_direction = cells.len() / 2;
+        let Some(cell) = ty
+            .map_or(Some(0), |t| Some(t.index() + 1))
+            .filter(|i| *i < per_direction)
+            .map(|i| &cells[usize::from(incoming) * per_direction + i])
+        else {
+            // A type the graph does not have.
             return 0;
         };
-        let cells = self
-            .derived
-            .degrees
-            .get_or_init(|| (0..2 * (types + 1)).map(|_| OnceLock::new()).collect());
-        let counts = cells[usize::from(incoming) * (types + 1) + slot]
-            .get_or_init(|| self.visible_degrees(g, incoming, ty));
+        let counts = cell.get_or_init(|| self.visible_degrees(g, incoming, ty));
         counts.get(n.index()).map_or(0, |c| *c as usize)
     }
 
     /// Which entries of `g`'s adjacency (out, or in when `incoming`) this
-    /// view hides, by slot ([`crate::model::Adjacency::slots`]): the edge
-    /// or the neighbour is hidden. `None` when nothing is. Computed on
-    /// first use and kept with the view (one bit per edge): a traversal
-    /// that reads only the types and neighbour columns tests these bits,
-    /// which stay in cache where the edge ids would not.
-    pub fn hidden_slots(&self, g: &Graph, incoming: bool) -> Option<&HiddenSlots> {
+    /// view hides, by slot ([`crate::model::Adjacency::slots`]): the
+    /// entry's edge or neighbour is hidden (whether the node the entry
+    /// belongs to is visible is the caller's to know). `None` when nothing
+    /// is hidden. A traversal that reads only the types and neighbour
+    /// columns tests these bits, which stay in cache where the edge ids
+    /// would not. They are computed a block of entries at a time, when a
+    /// traversal first reads the block, and kept with the view: a small
+    /// search pays only for the blocks it reads.
+    pub fn hidden_slots<'a>(&'a self, g: &'a Graph, incoming: bool) -> Option<HiddenSlots<'a>> {
         if self.is_full() {
             return None;
         }
-        Some(self.derived.slots[usize::from(incoming)].get_or_init(|| {
-            let adj = if incoming { g.in_adj() } else { g.out_adj() };
-            let mut bits = FixedBitSet::with_capacity(g.edge_count());
-            let nodes = !self.hidden_nodes.none();
-            let mut slot = 0;
-            for u in g.nodes() {
-                let gone = nodes && !self.node(u);
-                for (e, &n) in adj.edges(u).iter().zip(adj.neighbors(u)) {
-                    if gone || self.edge_hidden(*e) || (nodes && !self.node(n)) {
-                        bits.insert(slot);
-                    }
-                    slot += 1;
-                }
-            }
-            HiddenSlots(bits)
-        }))
+        let adj = if incoming { g.in_adj() } else { g.out_adj() };
+        let blocks = self.derived.slots[usize::from(incoming)].get_or_init(|| {
+            (0..g.edge_count().div_ceil(BLOCK))
+                .map(|_| OnceLock::new())
+                .collect()
+        });
+        Some(HiddenSlots {
+            view: self,
+            edges: adj.slot_edges(),
+            nbrs: adj.slot_neighbors(),
+            blocks,
+        })
     }
 
     /// Every node's count for [`View::degree`]: the graph's counts, less
@@ -203,15 +219,46 @@ impl View {
     }
 }
 
-/// [`View::hidden_slots`]: one bit per adjacency entry.
-#[derive(Debug, Default)]
-pub struct HiddenSlots(FixedBitSet);
+/// Adjacency entries per block of [`View::hidden_slots`] (small in tests,
+/// so that their graphs have several).
+const BLOCK: usize = if cfg!(test) { 64 } else { 4096 };
 
-impl HiddenSlots {
+/// One block's bits.
+type SlotBlock = [u64; BLOCK / 64];
+
+/// [`View::hidden_slots`]: one bit per adjacency entry, built a block at a
+/// time on first read.
+#[derive(Clone, Copy)]
+pub struct HiddenSlots<'a> {
+    view: &'a View,
+    edges: &'a [EdgeId],
+    nbrs: &'a [NodeId],
+    blocks: &'a [OnceLock<SlotBlock>],
+}
+
+impl HiddenSlots<'_> {
     /// Whether the entry at `slot` is hidden.
     #[inline]
     pub fn get(&self, slot: usize) -> bool {
-        self.0.contains(slot)
+        let block = self.blocks[slot / BLOCK].get_or_init(|| self.build(slot / BLOCK));
+        let i = slot % BLOCK;
+        block[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    /// The bits of block `b`.
+    #[inline(never)]
+    fn build(&self, b: usize) -> SlotBlock {
+        let mut words = [0u64; BLOCK / 64];
+        let nodes = !self.view.hidden_nodes.none();
+        let start = b * BLOCK;
+        let end = (start + BLOCK).min(self.edges.len());
+        for slot in start..end {
+            let hidden = self.view.edge_hidden(self.edges[slot])
+                || (nodes && !self.view.node(self.nbrs[slot]));
+            let i = slot - start;
+            words[i / 64] |= u64::from(hidden) << (i % 64);
+        }
+        words
     }
 }
 
@@ -221,7 +268,7 @@ impl HiddenSlots {
 /// clone or a changed view starts empty (they depend on what is hidden).
 #[derive(Default)]
 struct Derived {
-    slots: [OnceLock<HiddenSlots>; 2],
+    slots: [OnceLock<Box<[OnceLock<SlotBlock>]>>; 2],
     degrees: OnceLock<Box<[OnceLock<Box<[u32]>>]>>,
 }
 
@@ -331,8 +378,9 @@ mod tests {
                         .collect();
                     if let Some(hidden) = view.hidden_slots(&g, incoming) {
                         for (slot, e) in adj.slots(u).zip(adj.edges(u)) {
-                            let shown = visible.iter().any(|(x, _)| x == e);
-                            prop_assert_eq!(hidden.get(slot), !shown);
+                            if view.node(u) {
+                                prop_assert_eq!(hidden.get(slot), !view.edge(&g, *e));
+                            }
                         }
                     } else {
                         prop_assert!(view.is_full());

@@ -112,6 +112,18 @@ impl Adjacency {
         self.range(node)
     }
 
+    /// Every entry's edge id, in slot order (each node's entries in turn).
+    #[inline]
+    pub fn slot_edges(&self) -> &[EdgeId] {
+        &self.edges
+    }
+
+    /// Every entry's neighbour, in slot order.
+    #[inline]
+    pub fn slot_neighbors(&self) -> &[NodeId] {
+        &self.nbrs
+    }
+
     /// The edge types parallel to [`Adjacency::neighbors`].
     #[inline]
     pub fn types(&self, node: NodeId) -> &[EdgeTypeId] {

@@ -933,19 +933,35 @@ impl<'a> Matcher<'a> {
                         continue;
                     }
                     if plain {
-                        let first = adj.slots(u).start;
                         let (ts, ns) = adj.typed_neighbors(u);
                         scanned += ns.len() as u64;
-                        for (i, (t, &n)) in ts.iter().zip(ns).enumerate() {
-                            if types.is_some_and(|s| !s.contains(*t))
-                                || visited.contains(n)
-                                || hidden.is_some_and(|h| h.get(first + i))
-                            {
-                                continue;
+                        match hidden {
+                            // The full view: the loop of a graph without dates.
+                            None => {
+                                for (t, &n) in ts.iter().zip(ns) {
+                                    if types.is_some_and(|s| !s.contains(*t)) {
+                                        continue;
+                                    }
+                                    if visited.mark(n) {
+                                        next.push(n);
+                                        ends.push(n);
+                                    }
+                                }
                             }
-                            visited.mark(n);
-                            next.push(n);
-                            ends.push(n);
+                            Some(hidden) => {
+                                let first = adj.slots(u).start;
+                                for (i, (t, &n)) in ts.iter().zip(ns).enumerate() {
+                                    if types.is_some_and(|s| !s.contains(*t))
+                                        || visited.contains(n)
+                                        || hidden.get(first + i)
+                                    {
+                                        continue;
+                                    }
+                                    visited.mark(n);
+                                    next.push(n);
+                                    ends.push(n);
+                                }
+                            }
                         }
                         continue;
                     }
