@@ -226,6 +226,9 @@ const BLOCK: usize = if cfg!(test) { 64 } else { 4096 };
 /// One block's bits.
 type SlotBlock = [u64; BLOCK / 64];
 
+/// Every node's count of one direction and type ([`View::degree`]).
+type Counts = Box<[u32]>;
+
 /// [`View::hidden_slots`]: one bit per adjacency entry, built a block at a
 /// time on first read.
 #[derive(Clone, Copy)]
@@ -269,7 +272,7 @@ impl HiddenSlots<'_> {
 #[derive(Default)]
 struct Derived {
     slots: [OnceLock<Box<[OnceLock<SlotBlock>]>>; 2],
-    degrees: OnceLock<Box<[OnceLock<Box<[u32]>>]>>,
+    degrees: OnceLock<Box<[OnceLock<Counts>]>>,
 }
 
 impl Clone for Derived {
