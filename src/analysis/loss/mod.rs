@@ -14,6 +14,7 @@
 //! path search) on the hit set, and `unknown` on a second thread.
 
 mod build;
+mod contexts;
 mod scenario;
 mod shock;
 mod system;
@@ -22,6 +23,7 @@ mod system;
 mod tests;
 
 pub use build::CutRule;
+pub use contexts::{FreeContexts, free_contexts};
 pub use scenario::{ModelView, Op, Scenario, Shock, ShockError, Shocker};
 pub use shock::{By, Hits, Placer};
 
@@ -212,8 +214,7 @@ pub fn loss_with_notices(
                 unknown_by_index[n.index()] = *u;
             }
         }
-        let unknown_of_row =
-            |n: NodeId| unknown_by_index.get(n.index()).copied().unwrap_or(0.0);
+        let unknown_of_row = |n: NodeId| unknown_by_index.get(n.index()).copied().unwrap_or(0.0);
         v1.into_iter()
             .map(|r| {
                 let path = r.path.map(|mut p| {
