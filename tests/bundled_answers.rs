@@ -385,3 +385,33 @@ fn a_gpu_embargo_stops_what_needs_gpus_not_whole_conglomerates() {
     let tesla = of("Tesla");
     assert!(tesla < 0.1, "Tesla {tesla}");
 }
+
+#[test]
+fn the_nations_that_could_stop_nvidia_are_where_its_inputs_are_made() {
+    let r = ask("chokepoints of \"NVIDIA\" kinds Nation, Bloc excluding members top 20");
+    // Its own nation and the blocs it is in hold NVIDIA itself: left out.
+    for own in ["United States", "AUKUS", "Chip 4 Alliance"] {
+        let rows = r["rows"].as_array().expect("rows");
+        assert!(
+            !rows.iter().any(|row| row[0]["name"] == own),
+            "{own} is listed"
+        );
+    }
+    for (nation, at_least) in [("Taiwan", 0.9), ("Netherlands", 0.9), ("Japan", 0.9)] {
+        let l = cell(&r, nation, "loss");
+        assert!(l >= at_least, "{nation} {l}");
+    }
+}
+
+#[test]
+fn memory_made_in_china_is_the_china_fabs_not_the_whole_firm() {
+    // SK hynix's Wuxi fab makes DRAM, not HBM: a China shock reaches the
+    // DRAM market through it, and NVIDIA's HBM not at all.
+    let dram = loss("exposure of \"DRAM\" to \"China\"", "DRAM");
+    assert!(dram > 0.1 && dram < 0.5, "DRAM {dram}");
+    let r = ask("exposure of \"High-bandwidth memory\" to \"China\" depth 1");
+    let hbm = cell(&r, "High-bandwidth memory", "loss");
+    assert!(hbm < 1e-9, "HBM {hbm}");
+    let nvidia = loss("exposure of \"NVIDIA\" to \"China\"", "NVIDIA");
+    assert!(nvidia < 0.2, "NVIDIA {nvidia}");
+}

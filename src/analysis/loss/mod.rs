@@ -14,6 +14,7 @@
 //! path search) on the hit set, and `unknown` on a second thread.
 
 mod build;
+mod contexts;
 mod scenario;
 mod shock;
 mod system;
@@ -22,6 +23,7 @@ mod system;
 mod tests;
 
 pub use build::CutRule;
+pub use contexts::{FreeContexts, free_contexts};
 pub use scenario::{ModelView, Op, Scenario, Shock, ShockError, Shocker};
 pub use shock::{By, Hits, Placer};
 
@@ -91,6 +93,10 @@ pub struct LossQuery<'a> {
     pub cuts: &'a [CutRule],
     /// Whether `unknown` is wanted (it costs a second solve).
     pub unknown: bool,
+    /// Under `with NAME substituting:`, the view before the substituting
+    /// scenarios; the `view` given to [`loss`] is the one after (see
+    /// `Build::substituted_from`). Ignored with `by_share` (v1 re-weighs).
+    pub substituted_from: Option<&'a View>,
 }
 
 /// The loss of every visible node of `of` under `hits` and `q.cuts`, one
@@ -104,10 +110,37 @@ pub fn loss(
     hits: &Hits,
     work: &Work,
 ) -> Result<Vec<LossRow>, Interrupt> {
+    loss_with_notices(g, view, facts, q, of, hits, work).map(|l| l.rows)
+}
+
+/// [`loss`]'s rows and what the statement should be told about them.
+#[derive(Clone, Debug, Default)]
+pub struct Loss {
+    /// The rows, as [`loss`] orders them.
+    pub rows: Vec<LossRow>,
+    /// `input` arcs left out because the requirement they serve is not
+    /// visible (at the date, or outside `via`): dependency-model.md asks
+    /// for a notice.
+    pub ignored_inputs: usize,
+}
+
+/// [`loss`], with the count of ignored `input` arcs.
+pub fn loss_with_notices(
+    g: &Graph,
+    view: &View,
+    facts: &ModelFacts,
+    q: &LossQuery<'_>,
+    of: &[NodeId],
+    hits: &Hits,
+    work: &Work,
+) -> Result<Loss, Interrupt> {
+    let mut ignored_inputs = 0;
     let mut rows: Vec<NodeId> = of.iter().copied().filter(|n| view.node(*n)).collect();
     rows.sort_unstable();
     rows.dedup();
-    let linear = q.by_share || (!facts.may_require() && !facts.has_inputs());
+    let substituted_from = q.substituted_from.filter(|_| !q.by_share);
+    let linear =
+        q.by_share || (!facts.may_require() && !facts.has_inputs() && substituted_from.is_none());
     let fast = linear && q.cuts.is_empty() && hits.all_full();
     let placer = Placer::new(g, view, facts);
     let free_cache: std::cell::RefCell<crate::hash::FxMap<NodeId, bool>> = Default::default();
@@ -138,6 +171,7 @@ pub fn loss(
             hits: None,
             cuts: &[],
             free: &|_| false,
+            substituted_from,
         };
         let built = b.build(&rows, work)?;
         let x = match q.depth {
@@ -171,13 +205,16 @@ pub fn loss(
             })
         };
         let (v1, unknown) = (v1?, unknown?);
-        // Rows are sorted by id: a row's unknown by binary search.
-        let unknown_of_row = |n: NodeId| {
-            rows.binary_search(&n)
-                .ok()
-                .and_then(|i| unknown.get(i).copied())
-                .unwrap_or(0.0)
-        };
+        // v1's rows come in loss order, `unknown` in id order: a dense
+        // table by node index (none at all when unknown is off).
+        let mut unknown_by_index = Vec::new();
+        if !unknown.is_empty() {
+            unknown_by_index = vec![0.0; g.node_count()];
+            for (n, u) in rows.iter().zip(&unknown) {
+                unknown_by_index[n.index()] = *u;
+            }
+        }
+        let unknown_of_row = |n: NodeId| unknown_by_index.get(n.index()).copied().unwrap_or(0.0);
         v1.into_iter()
             .map(|r| {
                 let path = r.path.map(|mut p| {
@@ -204,6 +241,7 @@ pub fn loss(
             hits: Some(hits),
             cuts: q.cuts,
             free: &free,
+            substituted_from,
         };
         let built = b.build(&rows, work)?;
         let x = match q.depth {
@@ -211,7 +249,13 @@ pub fn loss(
             Some(n) => built.sys.rounds(n, work)?,
         };
         let direct = built.sys.rounds(1, work)?;
-        let walks = built.sys.walks(q.depth, work)?;
+        let by_name = |a: NodeId, b: NodeId| {
+            g.node_name(a)
+                .cmp(g.node_name(b))
+                .then_with(|| g.node_key(a).cmp(g.node_key(b)))
+        };
+        let walks = built.sys.walks(q.depth, &by_name, work)?;
+        ignored_inputs = built.ignored_inputs;
         let unknown = unknown_of(work)?;
         let mut out = Vec::with_capacity(rows.len());
         for (k, &n) in rows.iter().enumerate() {
@@ -255,7 +299,10 @@ pub fn loss(
     work.charge(out.len() as u64)?;
     if fast {
         // v1's rows come in this order already.
-        return Ok(out);
+        return Ok(Loss {
+            rows: out,
+            ignored_inputs,
+        });
     }
     out.sort_unstable_by(|a, b| {
         b.loss
@@ -263,5 +310,8 @@ pub fn loss(
             .then_with(|| g.node_name(a.node).cmp(g.node_name(b.node)))
             .then_with(|| g.node_key(a.node).cmp(g.node_key(b.node)))
     });
-    Ok(out)
+    Ok(Loss {
+        rows: out,
+        ignored_inputs,
+    })
 }
