@@ -149,11 +149,36 @@ pub fn to_dot_at(g: &Graph, sub: &Subgraph, opts: &DotOptions, day: Option<Date>
             node_statement(g, &ord, &styles, &marks, n, "  ", &mut out);
         }
     }
+    if layout == Layout::Dot && !opts.clusters {
+        write_depth_ranks(g, &ord, &sub.depths, &mut out);
+    }
     for &e in &ord.edges {
         edge_statement(g, &ord, &marks, e, labels, &mut out);
     }
     out.push_str("}\n");
     out
+}
+
+/// `  {rank=same; "a"; "b"}` per depth (upstream, downstream): the layered
+/// layout draws each depth as one column, the start set first. Not with
+/// clusters (a rank cannot cross them).
+fn write_depth_ranks(g: &Graph, ord: &Ordered, depths: &[(NodeId, u32)], out: &mut String) {
+    let depth: HashMap<NodeId, u32> = depths.iter().copied().collect();
+    let mut by_depth: BTreeMap<u32, Vec<NodeId>> = BTreeMap::new();
+    for &n in &ord.nodes {
+        if let Some(&d) = depth.get(&n) {
+            by_depth.entry(d).or_default().push(n);
+        }
+    }
+    for nodes in by_depth.values() {
+        out.push_str("  {rank=same;");
+        for &n in nodes {
+            out.push(' ');
+            push_id(g.node_key(n), out);
+            out.push(';');
+        }
+        out.push_str("}\n");
+    }
 }
 
 /// The date items are marked against, if any.
@@ -528,6 +553,69 @@ mod tests {
             b.add_edge(w[0], w[1], dep, []);
         }
         b.finish()
+    }
+
+    /// An upstream-shaped result: each depth is one rank of the layered
+    /// picture, the start set (no row) at depth 0; not with clusters or a
+    /// force-directed layout, and not for results without a depth.
+    #[test]
+    fn depths_become_ranks_in_a_layered_picture() {
+        use crate::result::{Cell, ResultSet};
+        let g = chain(5);
+        let node = |k: &str| g.node_by_key(k).expect("a chain node");
+        let row = |k: &str, d: i64| {
+            vec![
+                Cell::Node(node(k)),
+                Cell::Value(crate::model::Value::Int(d)),
+            ]
+        };
+        let result = ResultSet {
+            columns: vec!["node".into(), "depth".into()],
+            rows: vec![row("f1", 1), row("f2", 2), row("f3", 2)],
+            message: None,
+        };
+        let mut sub = Subgraph {
+            nodes: ["f0", "f1", "f2", "f3"].iter().map(|k| node(k)).collect(),
+            ..Subgraph::default()
+        };
+        sub.layer_by_depth(&result);
+        let dot = to_dot(&g, &sub, &DotOptions::default());
+        let ranks: Vec<&str> = dot.lines().filter(|l| l.contains("rank=same")).collect();
+        assert_eq!(
+            ranks,
+            [
+                "  {rank=same; \"f0\";}",
+                "  {rank=same; \"f1\";}",
+                "  {rank=same; \"f2\"; \"f3\";}"
+            ],
+            "{dot}"
+        );
+        check_dot(&dot, 4, 0);
+        for opts in [
+            DotOptions {
+                clusters: true,
+                ..Default::default()
+            },
+            DotOptions {
+                layout: Some(Layout::Sfdp),
+                ..Default::default()
+            },
+        ] {
+            assert!(!to_dot(&g, &sub, &opts).contains("rank=same"), "{opts:?}");
+        }
+        let mut plain = Subgraph {
+            nodes: sub.nodes.clone(),
+            ..Subgraph::default()
+        };
+        plain.layer_by_depth(&ResultSet {
+            columns: vec!["node".into(), "loss".into()],
+            rows: vec![vec![
+                Cell::Node(node("f1")),
+                Cell::Value(crate::model::Value::Int(1)),
+            ]],
+            message: None,
+        });
+        assert!(plain.depths.is_empty());
     }
 
     #[test]
