@@ -13,6 +13,8 @@ use faultline::load::{LoadOptions, bundled_data_dir, load};
 use faultline::model::Graph;
 use faultline::session::Session;
 
+mod tools;
+
 fn bundled() -> Graph {
     load(&[bundled_data_dir()], &LoadOptions::default())
         .expect("the bundled graph loads")
@@ -268,8 +270,7 @@ fn exporting_to_a_missing_directory_is_a_clear_error() {
 /// message says the picture is too large to read and what to do.
 #[test]
 fn the_whole_bundled_graph_renders_to_svg() {
-    if !faultline::export::dot_available() {
-        eprintln!("skipped: Graphviz's `dot` is not installed");
+    if tools::skip_without("Graphviz's `dot`", tools::graphviz()) {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -289,6 +290,20 @@ fn the_whole_bundled_graph_renders_to_svg() {
         .collect();
     let (n, m) = (counts[0], counts[1]);
     assert!(n > 1000 && n <= all_n && m > 4000 && m <= all_m, "{said}");
+    // The same counts as the queries over what is visible today.
+    let count = |s: &mut Session, q: &str| match s.execute(q, false).remove(0).result {
+        Ok(r) => match r.rows[0][0] {
+            faultline::result::Cell::Value(faultline::model::Value::Int(v)) => v as usize,
+            ref other => panic!("{q}: {other:?}"),
+        },
+        Err(d) => panic!("{}", d.render("<test>", q)),
+    };
+    assert_eq!(count(&mut s, "match (n) return count(*)"), n, "{said}");
+    assert_eq!(
+        count(&mut s, "match ()-[r]->() return count(*)"),
+        m,
+        "{said}"
+    );
     assert!(
         said.contains("too many to read") && said.contains("depth 1"),
         "{said}"

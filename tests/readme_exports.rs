@@ -13,9 +13,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use faultline::export::dot_available;
 use faultline::load::{LoadOptions, bundled_data_dir, load};
 use faultline::session::Session;
+
+mod tools;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -104,7 +105,7 @@ fn check_file(format: &str, path: &Path, message: &str) {
                 .filter(|l| l.starts_with('"') && !l.contains("\" -> \""))
                 .count();
             assert_eq!((nodes, edges), (n, m), "{what}");
-            if dot_available() {
+            if tools::graphviz() {
                 let out = Command::new("dot")
                     .arg("-Tsvg")
                     .arg(path)
@@ -189,8 +190,9 @@ fn every_export_example_of_the_readme_writes_its_file() {
     let mut checked = Vec::new();
     for line in block.lines().filter(|l| !l.trim().is_empty()) {
         let target = export_target(line);
-        if matches!(&target, Some((f, _)) if (f == "svg" || f == "png") && !dot_available()) {
-            eprintln!("skipped (no Graphviz): {line}");
+        if matches!(&target, Some((f, _)) if f == "svg" || f == "png")
+            && tools::skip_without("Graphviz's `dot`", tools::graphviz())
+        {
             continue;
         }
         let statement = match &target {
@@ -215,7 +217,7 @@ fn every_export_example_of_the_readme_writes_its_file() {
     }
     checked.sort();
     checked.dedup();
-    let want = if dot_available() {
+    let want = if tools::graphviz() {
         vec!["chart", "dot", "graphml", "html", "json", "svg"]
     } else {
         vec!["chart", "dot", "graphml", "html", "json"]
@@ -245,8 +247,9 @@ fn the_readme_pictures_are_made_by_the_commands_it_shows() {
             .and_then(|c| c.strip_suffix('\''))
             .unwrap_or_else(|| panic!("one quoted statement: {command}"));
         let (format, file) = export_target(statement).expect("an export");
-        if (format == "svg" || format == "png") && !dot_available() {
-            eprintln!("skipped (no Graphviz): {command}");
+        if (format == "svg" || format == "png")
+            && tools::skip_without("Graphviz's `dot`", tools::graphviz())
+        {
             continue;
         }
         let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
@@ -294,12 +297,8 @@ fn the_readme_pictures_are_made_by_the_commands_it_shows() {
     // The screenshot of the interactive view, made from the html file above.
     let shots = inline_commands(&section, "chromium --headless");
     assert_eq!(shots.len(), 1, "one screenshot command");
-    let browser = ["chromium", "chromium-browser"].into_iter().find(|p| {
-        Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
+    let browser = tools::chromium();
+    tools::skip_without("Chromium", browser.is_some());
     match browser {
         Some(browser) => {
             let shot = shots[0]
@@ -330,7 +329,7 @@ fn the_readme_pictures_are_made_by_the_commands_it_shows() {
     for (i, _) in section.match_indices("](docs/") {
         let file = section[i + 2..].split(')').next().unwrap_or_default();
         let needs_tool = file.ends_with(".png") || file.contains("upstream");
-        if needs_tool && (!dot_available() || browser.is_none()) {
+        if needs_tool && (!tools::graphviz() || browser.is_none()) {
             continue;
         }
         assert!(
