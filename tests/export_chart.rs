@@ -305,5 +305,14 @@ fn a_chart_needs_a_number_and_a_statement() {
         .result
         .expect_err("no rows to draw");
     assert!(err.message.contains("needs rows"), "{}", err.message);
+    let err = s
+        .execute(
+            "export chart \"x.svg\" from upstream of \"United States\" via LOCATED_IN",
+            false,
+        )
+        .remove(0)
+        .result
+        .expect_err("no rows to draw");
+    assert!(err.message.contains("no rows"), "{}", err.message);
     assert!(!std::path::Path::new("x.svg").exists());
 }

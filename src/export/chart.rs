@@ -4,8 +4,10 @@
 //!
 //! Which number is drawn: for `before`/`after` columns both; otherwise the
 //! first of `total`, `exposure`, `score`, `loss`, `impact` present, else the
-//! first numeric column. Rows are drawn in result order (the statements
-//! already sort them), labelled with the first column (node names).
+//! first numeric column after the first. Rows are drawn in result order
+//! (the statements already sort them), each named by its first text column
+//! (and the next ones while names repeat; see `label_columns`). A result
+//! without rows or without a number is an error, not an empty chart.
 //!
 //! A plotting crate (plotters) was considered; for one kind of chart the
 //! SVG is a few lines of text and builds in no time on a 2-core machine.
@@ -32,6 +34,12 @@ const ONE: &str = "#6fa8dc";
 
 /// Writes the result as an SVG bar chart, or says why it cannot.
 pub fn to_chart(g: &Graph, result: &ResultSet, title: &str) -> Result<String, String> {
+    if result.rows.is_empty() {
+        return Err(format!(
+            "the statement returned no rows, so there is nothing to draw (columns: {})",
+            result.columns.join(", ")
+        ));
+    }
     let col = |name: &str| result.columns.iter().position(|c| c == name);
     let numeric = |i: usize| {
         result
@@ -260,5 +268,11 @@ mod tests {
         };
         let err = to_chart(&g, &names, "t").expect_err("nothing to draw");
         assert!(err.contains("numeric column"), "{err}");
+        let empty = ResultSet {
+            rows: Vec::new(),
+            ..exposure
+        };
+        let err = to_chart(&g, &empty, "t").expect_err("no rows");
+        assert!(err.contains("no rows") && err.contains("total"), "{err}");
     }
 }
