@@ -244,6 +244,7 @@ fn run(back: f64) {
         Placer::new(&g, &view, &facts)
             .closure(&[(nations[0], 1.0, None)], By::Territory, &mut hits, &work)
             .unwrap();
+        println!("  closure: {} ({} hit)", since(t), hits.nodes.len());
         let q = LossQuery {
             arcs: &arcs,
             depth: None,

@@ -371,3 +371,17 @@ fn a_restriction_policy_cuts_its_destinations_off_the_enactors_items() {
     assert!((cell(&r, "Tencent", "loss") - 1.0).abs() < 1e-9, "{r}");
     assert!(cell(&r, "SMIC", "loss") >= 0.8, "{r}");
 }
+
+#[test]
+fn a_gpu_embargo_stops_what_needs_gpus_not_whole_conglomerates() {
+    // Foxconn's AI servers are a small part of its output (0.15, from its
+    // FY2024 results); Supermicro's most of it (0.7); Tesla's training
+    // clusters are a purchase, not something its car plants need.
+    let of = |firm: &str| loss(&format!("exposure of \"{firm}\" to \"NVIDIA\""), firm);
+    let foxconn = of("Foxconn");
+    assert!(foxconn > 0.0 && foxconn <= 0.2, "Foxconn {foxconn}");
+    let supermicro = of("Supermicro");
+    assert!(supermicro >= 0.5, "Supermicro {supermicro}");
+    let tesla = of("Tesla");
+    assert!(tesla < 0.1, "Tesla {tesla}");
+}
