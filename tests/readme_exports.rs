@@ -7,6 +7,7 @@
 //! dir, and what they make under `docs/` is what README shows (the chart
 //! byte for byte, pictures with the same node count and size), so the
 //! README's pictures stay reproducible by its own commands.
+//! `UPDATE_EXPECT=1` replaces the pictures under `docs/` with fresh ones.
 
 #![allow(clippy::panic)] // test helpers fail the test by panicking
 
@@ -235,6 +236,14 @@ fn inline_commands<'a>(text: &'a str, prefix: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// With `UPDATE_EXPECT=1`, a freshly made picture replaces README's copy
+/// under `docs/` (review the pictures before committing them).
+fn update_docs(file: &str, fresh: &Path) {
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::copy(fresh, root().join(file)).expect("docs/ is writable");
+    }
+}
+
 #[test]
 fn the_readme_pictures_are_made_by_the_commands_it_shows() {
     let section = export_section();
@@ -275,6 +284,7 @@ fn the_readme_pictures_are_made_by_the_commands_it_shows() {
             );
         }
         if file.starts_with("docs/") {
+            update_docs(&file, &path);
             let shown = std::fs::read(root().join(&file))
                 .unwrap_or_else(|e| panic!("{file} is not in the repository: {e}"));
             let fresh = std::fs::read(&path).expect("written");
@@ -318,6 +328,7 @@ fn the_readme_pictures_are_made_by_the_commands_it_shows() {
                 .nth(1)
                 .and_then(|r| r.split_whitespace().next())
                 .expect("a screenshot file");
+            update_docs(file, &dir.path().join(file));
             let fresh = std::fs::read(dir.path().join(file)).expect("the screenshot");
             let shown = std::fs::read(root().join(file)).expect("the screenshot in the repository");
             assert_eq!(png_size(&fresh), png_size(&shown), "{file}");
