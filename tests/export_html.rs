@@ -87,5 +87,16 @@ fn the_html_view_shows_every_exported_node_and_edge_in_a_browser() {
         assert_eq!(attribute(&dom, "nodes"), Some(nodes), "{file}: {message}");
         assert_eq!(attribute(&dom, "edges"), Some(edges), "{file}: {message}");
         assert!(dom.contains("id=\"fl-legend\""), "{file}");
+        // An upstream trace is laid out in columns by depth.
+        let layered = attribute(&dom, "layered") == Some(1);
+        assert_eq!(layered, file == "upstream.html", "{file}");
+        // Names are drawn while they stay readable: all of a small export,
+        // none of the whole graph until zoomed in or searched.
+        let labels = attribute(&dom, "labels");
+        assert_eq!(
+            labels,
+            Some(if nodes > 150 { 0 } else { nodes }),
+            "{file}: {message}"
+        );
     }
 }
