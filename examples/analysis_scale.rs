@@ -251,6 +251,7 @@ fn run(back: f64) {
             by_share: false,
             cuts: &[],
             unknown,
+            substituted_from: None,
         };
         let v2 = loss(&g, &view, &facts, &q, &firms, &hits, &work).unwrap();
         let e = since(t);

@@ -385,3 +385,20 @@ fn a_gpu_embargo_stops_what_needs_gpus_not_whole_conglomerates() {
     let tesla = of("Tesla");
     assert!(tesla < 0.1, "Tesla {tesla}");
 }
+
+#[test]
+fn the_nations_that_could_stop_nvidia_are_where_its_inputs_are_made() {
+    let r = ask("chokepoints of \"NVIDIA\" kinds Nation, Bloc excluding members top 20");
+    // Its own nation and the blocs it is in hold NVIDIA itself: left out.
+    for own in ["United States", "AUKUS", "Chip 4 Alliance"] {
+        let rows = r["rows"].as_array().expect("rows");
+        assert!(
+            !rows.iter().any(|row| row[0]["name"] == own),
+            "{own} is listed"
+        );
+    }
+    for (nation, at_least) in [("Taiwan", 0.9), ("Netherlands", 0.9), ("Japan", 0.9)] {
+        let l = cell(&r, nation, "loss");
+        assert!(l >= at_least, "{nation} {l}");
+    }
+}

@@ -1013,6 +1013,7 @@ impl Builder {
             by: opts.by,
             kinds: kinds.unwrap_or_default(),
             weighted,
+            excluding_members: opts.excluding.is_some(),
         })
     }
 

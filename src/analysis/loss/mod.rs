@@ -91,6 +91,10 @@ pub struct LossQuery<'a> {
     pub cuts: &'a [CutRule],
     /// Whether `unknown` is wanted (it costs a second solve).
     pub unknown: bool,
+    /// Under `with NAME substituting:`, the view before the substituting
+    /// scenarios; the `view` given to [`loss`] is the one after (see
+    /// `Build::substituted_from`). Ignored with `by_share` (v1 re-weighs).
+    pub substituted_from: Option<&'a View>,
 }
 
 /// The loss of every visible node of `of` under `hits` and `q.cuts`, one
@@ -107,7 +111,9 @@ pub fn loss(
     let mut rows: Vec<NodeId> = of.iter().copied().filter(|n| view.node(*n)).collect();
     rows.sort_unstable();
     rows.dedup();
-    let linear = q.by_share || (!facts.may_require() && !facts.has_inputs());
+    let substituted_from = q.substituted_from.filter(|_| !q.by_share);
+    let linear =
+        q.by_share || (!facts.may_require() && !facts.has_inputs() && substituted_from.is_none());
     let fast = linear && q.cuts.is_empty() && hits.all_full();
     let placer = Placer::new(g, view, facts);
     let free_cache: std::cell::RefCell<crate::hash::FxMap<NodeId, bool>> = Default::default();
@@ -138,6 +144,7 @@ pub fn loss(
             hits: None,
             cuts: &[],
             free: &|_| false,
+            substituted_from,
         };
         let built = b.build(&rows, work)?;
         let x = match q.depth {
@@ -204,6 +211,7 @@ pub fn loss(
             hits: Some(hits),
             cuts: q.cuts,
             free: &free,
+            substituted_from,
         };
         let built = b.build(&rows, work)?;
         let x = match q.depth {

@@ -188,6 +188,7 @@ impl<'g> Run<'g> {
             by_share: false,
             cuts,
             unknown: true,
+            substituted_from: None,
         };
         loss(
             self.g,
