@@ -27,7 +27,7 @@ shock = "risk"
 
 [edges.SOURCES]
 role = "dependency"
-props = { share = "float" }
+props = { share = "float", input = "string" }
 [edges.REQUIRES]
 role = "dependency"
 mode = "requirement"
@@ -235,6 +235,23 @@ fn substituting_scales_survivors_to_the_former_weight() {
         "with blockade substituting: exposure of \"X\" to \"KR\"",
     );
     assert!((float(&r.rows[0][2]) - 1.0).abs() < 1e-12, "{r:?}");
+}
+
+/// An `input` arc whose requirement is outside `via` is ignored, with a
+/// notice (dependency-model.md, *Sourcing one input*).
+#[test]
+fn an_input_whose_requirement_is_not_visible_is_ignored_with_a_notice() {
+    let mut s = session(
+        "id,kind,name\nu,Firm,U\nlel,Technology,LEL\nt,Firm,T\n",
+        "from,to,type,share,input\nu,lel,REQUIRES,,\nu,t,SOURCES,1,lel\nlel,t,SOURCES,1,\n",
+    );
+    let r = run(&mut s, "exposure of \"U\" to \"T\"");
+    assert_eq!(pairs(&s, &r, 2), vec![("U".to_string(), 1.0)]);
+    assert_eq!(r.message, None);
+    let r = run(&mut s, "exposure of \"U\" to \"T\" via SOURCES");
+    assert_eq!(pairs(&s, &r, 2), vec![("U".to_string(), 0.0)]);
+    let m = r.message.unwrap_or_default();
+    assert!(m.contains("1 `input` arc ignored"), "{m}");
 }
 
 /// With only source arcs, the engine's loss is v1's total on the bundled

@@ -194,8 +194,19 @@ fn rows(
         unknown: !x.by_share,
         substituted_from: any.then_some(base),
     };
-    let mut out = analysis::loss(g, &view, &facts, &q, &of, &shock.hits, env.work)
+    let analysis::Loss {
+        rows: mut out,
+        ignored_inputs,
+    } = analysis::loss_with_notices(g, &view, &facts, &q, &of, &shock.hits, env.work)
         .map_err(|e| interrupted(e, span))?;
+    let mut notices = shock.notices;
+    if ignored_inputs > 0 {
+        notices.push(format!(
+            "{ignored_inputs} `input` arc{} ignored: the requirement {} is not visible (at this date, or outside `via`)",
+            plural(ignored_inputs),
+            if ignored_inputs == 1 { "it serves" } else { "they serve" },
+        ));
+    }
     if x.excluding_members {
         out.retain(|r| {
             !shock.hits.wholly_inside(r.node)
@@ -204,7 +215,7 @@ fn rows(
     }
     let mut nodes = of;
     nodes.extend(named);
-    Ok((out, shock.notices, nodes))
+    Ok((out, notices, nodes))
 }
 
 /// A path as text, ending with the cut arc marked.

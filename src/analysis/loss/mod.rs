@@ -108,6 +108,31 @@ pub fn loss(
     hits: &Hits,
     work: &Work,
 ) -> Result<Vec<LossRow>, Interrupt> {
+    loss_with_notices(g, view, facts, q, of, hits, work).map(|l| l.rows)
+}
+
+/// [`loss`]'s rows and what the statement should be told about them.
+#[derive(Clone, Debug, Default)]
+pub struct Loss {
+    /// The rows, as [`loss`] orders them.
+    pub rows: Vec<LossRow>,
+    /// `input` arcs left out because the requirement they serve is not
+    /// visible (at the date, or outside `via`): dependency-model.md asks
+    /// for a notice.
+    pub ignored_inputs: usize,
+}
+
+/// [`loss`], with the count of ignored `input` arcs.
+pub fn loss_with_notices(
+    g: &Graph,
+    view: &View,
+    facts: &ModelFacts,
+    q: &LossQuery<'_>,
+    of: &[NodeId],
+    hits: &Hits,
+    work: &Work,
+) -> Result<Loss, Interrupt> {
+    let mut ignored_inputs = 0;
     let mut rows: Vec<NodeId> = of.iter().copied().filter(|n| view.node(*n)).collect();
     rows.sort_unstable();
     rows.dedup();
@@ -219,7 +244,13 @@ pub fn loss(
             Some(n) => built.sys.rounds(n, work)?,
         };
         let direct = built.sys.rounds(1, work)?;
-        let walks = built.sys.walks(q.depth, work)?;
+        let by_name = |a: NodeId, b: NodeId| {
+            g.node_name(a)
+                .cmp(g.node_name(b))
+                .then_with(|| g.node_key(a).cmp(g.node_key(b)))
+        };
+        let walks = built.sys.walks(q.depth, &by_name, work)?;
+        ignored_inputs = built.ignored_inputs;
         let unknown = unknown_of(work)?;
         let mut out = Vec::with_capacity(rows.len());
         for (k, &n) in rows.iter().enumerate() {
@@ -263,7 +294,10 @@ pub fn loss(
     work.charge(out.len() as u64)?;
     if fast {
         // v1's rows come in this order already.
-        return Ok(out);
+        return Ok(Loss {
+            rows: out,
+            ignored_inputs,
+        });
     }
     out.sort_unstable_by(|a, b| {
         b.loss
@@ -271,5 +305,8 @@ pub fn loss(
             .then_with(|| g.node_name(a.node).cmp(g.node_name(b.node)))
             .then_with(|| g.node_key(a.node).cmp(g.node_key(b.node)))
     });
-    Ok(out)
+    Ok(Loss {
+        rows: out,
+        ignored_inputs,
+    })
 }
