@@ -244,6 +244,23 @@ fn update_docs(file: &str, fresh: &Path) {
     }
 }
 
+/// With `UPDATE_EXPECT=1`: the last `(N nodes, M edges)` in README before
+/// `command` becomes `size`.
+fn update_size_before(command: &str, size: &str) {
+    let path = root().join("README.md");
+    let mut readme = std::fs::read_to_string(&path).expect("README.md is readable");
+    let at = readme.find(command).expect("the command is in README");
+    let Some(open) = readme[..at]
+        .rfind(" nodes, ")
+        .and_then(|i| readme[..i].rfind('('))
+    else {
+        panic!("no (N nodes, M edges) before {command}");
+    };
+    let close = open + readme[open..].find(')').expect("closed");
+    readme.replace_range(open..=close, size);
+    std::fs::write(&path, readme).expect("README.md is writable");
+}
+
 #[test]
 fn the_readme_pictures_are_made_by_the_commands_it_shows() {
     let section = export_section();
@@ -276,8 +293,12 @@ fn the_readme_pictures_are_made_by_the_commands_it_shows() {
         let path = dir.path().join(&file);
         check_file(&format, &path, &message);
         if format == "html" {
-            // README states the view's size beside the command.
+            // README states the view's size just before the command.
             let (n, m) = counts(&message);
+            if std::env::var_os("UPDATE_EXPECT").is_some() {
+                update_size_before(command, &format!("({n} nodes, {m} edges)"));
+                continue;
+            }
             assert!(
                 section.contains(&format!("({n} nodes, {m} edges)")),
                 "README should say ({n} nodes, {m} edges) for {command}"
