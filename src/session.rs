@@ -473,7 +473,9 @@ fn export_statement(
                 edges: f.edges,
                 highlight: f.highlight,
                 title: None,
+                depths: Vec::new(),
             };
+            sub.layer_by_depth(&evaluated.result);
             if let Some(plain) = undated {
                 let mut ended = Vec::new();
                 for &n in &sub.nodes {

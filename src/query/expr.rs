@@ -1219,23 +1219,13 @@ fn degree(f: Func, n: NodeId, ty: Option<&Cell>, span: Span, cx: &Ctx) -> Result
             ));
         }
     };
-    let full = cx.view.is_full();
-    let count = |adj: &crate::model::Adjacency| {
-        // Under the full view only the types column is read (or nothing at
-        // all), which keeps this cheap over every node.
-        (match (full, ty) {
-            (true, None) => adj.degree(n),
-            (true, Some(ty)) => adj.degree_of_type(n, ty),
-            (false, _) => adj
-                .iter(n)
-                .filter(|(e, t, _)| ty.is_none_or(|ty| ty == *t) && cx.view.edge(g, *e))
-                .count(),
-        }) as i64
-    };
+    // One lookup per node: the graph's per-type counts under the full
+    // view, the view's own counts otherwise.
+    let count = |incoming: bool| cx.view.degree(g, n, incoming, ty) as i64;
     let d = match f {
-        Func::InDegree => count(g.in_adj()),
-        Func::OutDegree => count(g.out_adj()),
-        _ => count(g.in_adj()) + count(g.out_adj()),
+        Func::InDegree => count(true),
+        Func::OutDegree => count(false),
+        _ => count(true) + count(false),
     };
     Ok(Cell::Value(Value::Int(d)))
 }

@@ -203,6 +203,12 @@ impl Visited {
         }
     }
 
+    /// Whether a node is marked.
+    #[inline]
+    fn contains(&self, n: NodeId) -> bool {
+        self.bits.contains(n.index())
+    }
+
     /// Marks a node; returns whether it was unmarked.
     #[inline]
     fn mark(&mut self, n: NodeId) -> bool {
@@ -901,19 +907,26 @@ impl<'a> Matcher<'a> {
         visited: &mut Visited,
         ends: &mut Vec<NodeId>,
     ) -> Result<(), Diagnostic> {
-        // With nothing hidden and no property to check, only the types and
-        // neighbour columns are read.
-        let plain = self.view.is_full() && edge.props.is_empty();
+        // With no property to check, only the types and neighbour columns
+        // are read, and the view's hidden entries (one bit per entry, in
+        // the same order) for an edge of the type to a node not yet
+        // visited.
+        let plain = edge.props.is_empty();
         let types = edge.types.as_ref();
+        let side = |on: bool, incoming: bool| {
+            let adj = if incoming {
+                self.g.in_adj()
+            } else {
+                self.g.out_adj()
+            };
+            let hidden = (on && plain)
+                .then(|| self.view.hidden_slots(self.g, incoming))
+                .flatten();
+            (on, adj, hidden)
+        };
         let sides = [
-            (
-                matches!(dir, EdgeDir::Out | EdgeDir::Either),
-                self.g.out_adj(),
-            ),
-            (
-                matches!(dir, EdgeDir::In | EdgeDir::Either),
-                self.g.in_adj(),
-            ),
+            side(matches!(dir, EdgeDir::Out | EdgeDir::Either), false),
+            side(matches!(dir, EdgeDir::In | EdgeDir::Either), true),
         ];
         let either = dir == EdgeDir::Either;
         let mut depth = 0u32;
@@ -922,20 +935,39 @@ impl<'a> Matcher<'a> {
             depth += 1;
             for &u in &frontier {
                 let mut scanned = 1u64;
-                for (side, (on, adj)) in sides.iter().enumerate() {
+                for (side, (on, adj, hidden)) in sides.iter().enumerate() {
                     if !on {
                         continue;
                     }
                     if plain {
                         let (ts, ns) = adj.typed_neighbors(u);
                         scanned += ns.len() as u64;
-                        for (t, &n) in ts.iter().zip(ns) {
-                            if types.is_some_and(|s| !s.contains(*t)) {
-                                continue;
+                        match hidden {
+                            // The full view: the loop of a graph without dates.
+                            None => {
+                                for (t, &n) in ts.iter().zip(ns) {
+                                    if types.is_some_and(|s| !s.contains(*t)) {
+                                        continue;
+                                    }
+                                    if visited.mark(n) {
+                                        next.push(n);
+                                        ends.push(n);
+                                    }
+                                }
                             }
-                            if visited.mark(n) {
-                                next.push(n);
-                                ends.push(n);
+                            Some(hidden) => {
+                                let first = adj.slots(u).start;
+                                for (i, (t, &n)) in ts.iter().zip(ns).enumerate() {
+                                    if types.is_some_and(|s| !s.contains(*t))
+                                        || visited.contains(n)
+                                        || hidden.get(first + i)
+                                    {
+                                        continue;
+                                    }
+                                    visited.mark(n);
+                                    next.push(n);
+                                    ends.push(n);
+                                }
                             }
                         }
                         continue;
@@ -1097,3 +1129,6 @@ impl<'a> Matcher<'a> {
         path
     }
 }
+
+#[cfg(test)]
+mod view_tests;

@@ -43,6 +43,14 @@ const TOPICS: &[(&str, &str)] = &[
         "compare SCENARIO [substituting]: exposure ... | impact ... | chokepoints ...   columns node, before, after, delta\n  example: compare decoupling: exposure of (f:Firm) to \"Taiwan\" top 10\n",
     ),
     (
+        "at",
+        "at DATE: STATEMENT   the statement sees the graph as it stood on DATE (YYYY, YYYY-MM, YYYY-MM-DD; also --at DATE and :at DATE)\n  example: at 2020-01-01: upstream of \"Huawei\" depth 2\n",
+    ),
+    (
+        "changes",
+        "changes between DATE1 and DATE2 [of NODESET]   what started or ended between the dates, in date order, with sources\n  compare at DATE1 and DATE2: exposure ... | impact ... | chokepoints ...   before, after, delta\n  example: changes between 2024-01-01 and 2025-01-01 of \"China\"\n  example: compare at 2020-01-01 and 2021-01-01: exposure of \"HiSilicon\" to \"Taiwan\"\n",
+    ),
+    (
         "show",
         "show NODESET   a card per node: kind, properties, edges grouped by type\n  example: show \"TSMC\"\n",
     ),
@@ -117,18 +125,20 @@ mod tests {
             .graph;
         let mut s = Session::new(g);
         let mut ran = 0;
+        let mut exported = 0;
         for (topic, text) in TOPICS {
             for line in text.lines() {
                 let Some(example) = line.trim().strip_prefix("example: ") else {
                     continue;
                 };
                 // `export FORMAT "FILE"`: the file goes into the temp dir.
-                let example = match example
+                let target = example
                     .strip_prefix("export ")
                     .and_then(|r| r.split_once(" \""))
-                {
-                    Some((format, rest)) => {
-                        format!("export {format} \"{}/{rest}", dir.path().display())
+                    .and_then(|(format, rest)| Some((format, rest.split_once('"')?)));
+                let example = match target {
+                    Some((format, (file, rest))) => {
+                        format!("export {format} {:?}{rest}", dir.path().join(file))
                     }
                     None => example.to_string(),
                 };
@@ -137,9 +147,23 @@ mod tests {
                         panic!("{topic}: {}", d.render("<help>", &example));
                     }
                 }
+                // An export example writes its file (whole, so not empty).
+                if let Some((format, (file, _))) = target {
+                    let written = std::fs::read_to_string(dir.path().join(file))
+                        .unwrap_or_else(|e| panic!("{topic}: {file} not written: {e}"));
+                    let head = match format {
+                        "dot" => "digraph",
+                        "html" => "<!DOCTYPE html>",
+                        "chart" => "<svg",
+                        other => panic!("{topic}: check the {other} example's file here"),
+                    };
+                    assert!(written.starts_with(head), "{topic}: {file}");
+                    exported += 1;
+                }
                 ran += 1;
             }
         }
         assert!(ran >= 16, "{ran} examples");
+        assert_eq!(exported, 3, "the export examples");
     }
 }

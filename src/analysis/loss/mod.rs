@@ -14,6 +14,7 @@
 //! path search) on the hit set, and `unknown` on a second thread.
 
 mod build;
+mod contexts;
 mod scenario;
 mod shock;
 mod system;
@@ -22,6 +23,7 @@ mod system;
 mod tests;
 
 pub use build::CutRule;
+pub use contexts::{FreeContexts, free_contexts};
 pub use scenario::{ModelView, Op, Scenario, Shock, ShockError, Shocker};
 pub use shock::{By, Hits, Placer};
 

@@ -496,6 +496,7 @@ fn cuts_follow_paths_through_free_nodes_only() {
         consumer: side(us),
         provider: side(cn),
         targets: None,
+        label: "us".into(),
     }];
     let none = Hits::new(g.node_count());
     let rows = r.rows(&[usf, jpf], &none, None, &cuts);
