@@ -275,7 +275,9 @@ fn run(back: f64) {
             unknown,
             substituted_from: None,
         };
-        let v2 = loss(&g, &view, &facts, &q, &firms, &hits, &work).unwrap();
+        let v2 = loss(&g, &view, &facts, &q, &firms, &hits, &work)
+            .unwrap()
+            .rows;
         let e = since(t);
         let same = v2.len() == rows.len()
             && v2

@@ -293,7 +293,9 @@ fn loss_equals_v1_total_on_the_bundled_graph() {
             unknown: false,
             substituted_from: None,
         };
-        let v2 = loss(&g, &view, &facts, &q, &all, &hits, &work).unwrap();
+        let v2 = loss(&g, &view, &facts, &q, &all, &hits, &work)
+            .unwrap()
+            .rows;
         assert_eq!(v1.len(), v2.len());
         for (a, b) in v1.iter().zip(&v2) {
             assert_eq!((a.node, a.total, a.direct), (b.node, b.loss, b.direct));

@@ -38,7 +38,7 @@ pub use closure::{members_of, target_closure};
 pub use exposure::{ExposureRow, exposure};
 pub use loss::{
     By, CutRule, FreeContexts, Hits, Loss, LossQuery, LossRow, ModelView, Op, Placer, Scenario,
-    Shock, ShockError, Shocker, free_contexts, loss, loss_with_notices,
+    Shock, ShockError, Shocker, free_contexts, loss,
 };
 pub use nodeset::NodeSet;
 pub use paths::{AnalysisError, DEFAULT_ALL_MAX, FoundPath, PathMode, PathQuery, paths};

@@ -197,7 +197,7 @@ fn rows(
     let analysis::Loss {
         rows: mut out,
         ignored_inputs,
-    } = analysis::loss_with_notices(g, &view, &facts, &q, &of, &shock.hits, env.work)
+    } = analysis::loss(g, &view, &facts, &q, &of, &shock.hits, env.work)
         .map_err(|e| interrupted(e, span))?;
     let mut notices = shock.notices;
     if ignored_inputs > 0 {
@@ -412,7 +412,8 @@ fn chokepoint_scores(
             return Ok(0.0);
         }
         let out = analysis::loss(g, &view, &facts, &q, &rows, hits, env.work)
-            .map_err(|e| interrupted(e, span))?;
+            .map_err(|e| interrupted(e, span))?
+            .rows;
         let by_node: crate::hash::FxMap<NodeId, f64> =
             out.iter().map(|r| (r.node, r.loss)).collect();
         Ok(weights
@@ -475,7 +476,8 @@ fn chokepoint_scores(
     };
     let none = analysis::Hits::new(g.node_count());
     let unknown = analysis::loss(g, &view, &facts, &uq, &rows, &none, env.work)
-        .map_err(|e| interrupted(e, span))?;
+        .map_err(|e| interrupted(e, span))?
+        .rows;
     let mean_unknown = if rows.is_empty() {
         0.0
     } else {

@@ -99,24 +99,11 @@ pub struct LossQuery<'a> {
     pub substituted_from: Option<&'a View>,
 }
 
-/// The loss of every visible node of `of` under `hits` and `q.cuts`, one
-/// row per distinct node, ordered by loss descending, then name, then id.
-pub fn loss(
-    g: &Graph,
-    view: &View,
-    facts: &ModelFacts,
-    q: &LossQuery<'_>,
-    of: &[NodeId],
-    hits: &Hits,
-    work: &Work,
-) -> Result<Vec<LossRow>, Interrupt> {
-    loss_with_notices(g, view, facts, q, of, hits, work).map(|l| l.rows)
-}
-
-/// [`loss`]'s rows and what the statement should be told about them.
+/// What [`loss`] answers: the rows and what the statement should be told.
 #[derive(Clone, Debug, Default)]
 pub struct Loss {
-    /// The rows, as [`loss`] orders them.
+    /// One row per distinct visible node of `of`, ordered by loss
+    /// descending, then name, then id.
     pub rows: Vec<LossRow>,
     /// `input` arcs left out because the requirement they serve is not
     /// visible (at the date, or outside `via`): dependency-model.md asks
@@ -124,8 +111,8 @@ pub struct Loss {
     pub ignored_inputs: usize,
 }
 
-/// [`loss`], with the count of ignored `input` arcs.
-pub fn loss_with_notices(
+/// The loss of every visible node of `of` under `hits` and `q.cuts`.
+pub fn loss(
     g: &Graph,
     view: &View,
     facts: &ModelFacts,

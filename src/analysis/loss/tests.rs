@@ -87,23 +87,25 @@ impl Model {
         self.b.add_node(id, kind, id, Vec::new(), []).unwrap()
     }
 
-    fn ty(&mut self, name: &str) -> crate::model::EdgeTypeId {
-        self.b.edge_type(name)
-    }
-
-    /// `a ← b share` (a sources from b).
-    pub fn source(&mut self, a: NodeId, b: NodeId, share: Option<f64>) -> EdgeId {
-        let t = self.ty("SOURCES");
-        let props: Vec<_> = share
-            .map(|s| (self.share, Value::Float(s)))
+    /// An edge of type `ty` with an optional float property.
+    fn edge(&mut self, a: NodeId, b: NodeId, ty: &str, prop: Option<(PropKey, f64)>) -> EdgeId {
+        let t = self.b.edge_type(ty);
+        let props: Vec<_> = prop
+            .map(|(k, v)| (k, Value::Float(v)))
             .into_iter()
             .collect();
         self.b.add_edge(a, b, t, props)
     }
 
+    /// `a ← b share` (a sources from b).
+    pub fn source(&mut self, a: NodeId, b: NodeId, share: Option<f64>) -> EdgeId {
+        let k = self.share;
+        self.edge(a, b, "SOURCES", share.map(|s| (k, s)))
+    }
+
     /// `a ← b share [input = r]`.
     pub fn source_for(&mut self, a: NodeId, b: NodeId, share: Option<f64>, r: &str) -> EdgeId {
-        let t = self.ty("SOURCES");
+        let t = self.b.edge_type("SOURCES");
         let mut props = vec![(self.input, Value::str(r))];
         props.extend(share.map(|s| (self.share, Value::Float(s))));
         self.b.add_edge(a, b, t, props)
@@ -111,37 +113,26 @@ impl Model {
 
     /// `a ⇒ b` with `essential`.
     pub fn require(&mut self, a: NodeId, b: NodeId, essential: Option<f64>) -> EdgeId {
-        let t = self.ty("REQUIRES");
-        let props: Vec<_> = essential
-            .map(|s| (self.essential, Value::Float(s)))
-            .into_iter()
-            .collect();
-        self.b.add_edge(a, b, t, props)
+        let k = self.essential;
+        self.edge(a, b, "REQUIRES", essential.map(|s| (k, s)))
     }
 
+    /// `a` headquartered in `n` (jurisdiction).
     pub fn located(&mut self, a: NodeId, n: NodeId, share: Option<f64>) -> EdgeId {
-        let t = self.ty("LOCATED_IN");
-        let props: Vec<_> = share
-            .map(|s| (self.share, Value::Float(s)))
-            .into_iter()
-            .collect();
-        self.b.add_edge(a, n, t, props)
+        let k = self.share;
+        self.edge(a, n, "LOCATED_IN", share.map(|s| (k, s)))
     }
 
+    /// `a` producing in `n` (territory).
     pub fn sited(&mut self, a: NodeId, n: NodeId, share: Option<f64>) -> EdgeId {
-        let t = self.ty("SITED_IN");
-        let props: Vec<_> = share
-            .map(|s| (self.share, Value::Float(s)))
-            .into_iter()
-            .collect();
-        self.b.add_edge(a, n, t, props)
+        let k = self.share;
+        self.edge(a, n, "SITED_IN", share.map(|s| (k, s)))
     }
 
+    /// A risk hitting `on` with `severity`.
     pub fn affects(&mut self, risk: NodeId, on: NodeId, severity: f64) -> EdgeId {
-        let t = self.ty("AFFECTS");
-        let sev = self.severity;
-        self.b
-            .add_edge(risk, on, t, [(sev, Value::Float(severity))])
+        let k = self.severity;
+        self.edge(risk, on, "AFFECTS", Some((k, severity)))
     }
 
     pub fn finish(self) -> Graph {
@@ -200,6 +191,7 @@ impl<'g> Run<'g> {
             &Work::unlimited(),
         )
         .unwrap()
+        .rows
     }
 
     pub fn one(&self, of: NodeId, to: &[NodeId], depth: Option<u32>) -> LossRow {
@@ -369,8 +361,7 @@ fn partial_territory_spreads_severity_and_jurisdiction_needs_a_majority() {
     m.located(hynix, kr, None);
     m.located(tsmc, tw, None);
     m.located(arizona, us, None);
-    let sub = m.ty("LOCATED_IN");
-    m.b.add_edge(arizona, tsmc, sub, []);
+    m.located(arizona, tsmc, None);
     m.located(jv, tw, Some(0.4));
     m.located(jv, us, Some(0.6));
     let g = m.finish();

@@ -73,6 +73,34 @@ fn arcs_of(r: &Run<'_>, u: NodeId) -> Arcs {
     }
 }
 
+/// A variable's next (loss, R) from its severity, its general sources'
+/// value and its worst requirement (a full hit absorbs).
+fn step(s0: f64, general: f64, required: f64) -> (f64, f64) {
+    if s0 >= 1.0 {
+        (1.0, 1.0)
+    } else {
+        (
+            s0.max(general).max(required).min(1.0),
+            s0.max(required).min(1.0),
+        )
+    }
+}
+
+/// The largest move of (x, R) between two rounds.
+fn moved(nx: &[f64], x: &[f64], nr: &[f64], r: &[f64]) -> f64 {
+    nx.iter()
+        .zip(x)
+        .chain(nr.iter().zip(r))
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max)
+}
+
+/// `got` within 1e-9 of `want`, for node n`i`'s `what`.
+fn agrees(what: &str, i: usize, got: f64, want: f64) -> Result<(), TestCaseError> {
+    prop_assert!((got - want).abs() < 1e-9, "{what} of n{i}: {got} vs {want}");
+    Ok(())
+}
+
 /// (loss, unknown) by rounds (`Some(n)`) or to convergence.
 pub(crate) fn naive(r: &Run<'_>, hits: &Hits, depth: Option<u32>) -> (Vec<f64>, Vec<f64>) {
     let n = r.g.node_count();
@@ -120,24 +148,9 @@ pub(crate) fn naive(r: &Run<'_>, hits: &Hits, depth: Option<u32>) -> (Vec<f64>, 
                 if silent && quiet(u) {
                     gv = 1.0;
                 }
-                let s0 = s(u);
-                nx[u] = if s0 >= 1.0 {
-                    1.0
-                } else {
-                    s0.max(gv).max(reqv).min(1.0)
-                };
-                nr[u] = if s0 >= 1.0 {
-                    1.0
-                } else {
-                    s0.max(reqv).min(1.0)
-                };
+                (nx[u], nr[u]) = step(s(u), gv, reqv);
             }
-            let change = nx
-                .iter()
-                .zip(&x)
-                .chain(nr.iter().zip(&big_r))
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f64::max);
+            let change = moved(&nx, &x, &nr, &big_r);
             x = nx;
             big_r = nr;
             if depth.is_none() && change < 1e-15 {
@@ -244,27 +257,9 @@ fn agree_with_naive(sources_only: bool) {
                 let (direct, _) = naive(&r, &hits, Some(1));
                 for row in &rows {
                     let i = row.node.index();
-                    prop_assert!(
-                        (row.loss - want[i]).abs() < 1e-9,
-                        "loss of n{}: {} vs {}",
-                        i,
-                        row.loss,
-                        want[i]
-                    );
-                    prop_assert!(
-                        (row.direct - direct[i]).abs() < 1e-9,
-                        "direct of n{}: {} vs {}",
-                        i,
-                        row.direct,
-                        direct[i]
-                    );
-                    prop_assert!(
-                        (row.unknown - unknown[i]).abs() < 1e-9,
-                        "unknown of n{}: {} vs {}",
-                        i,
-                        row.unknown,
-                        unknown[i]
-                    );
+                    agrees("loss", i, row.loss, want[i])?;
+                    agrees("direct", i, row.direct, direct[i])?;
+                    agrees("unknown", i, row.unknown, unknown[i])?;
                     if row.loss > 0.0 {
                         let p = row.path.as_ref();
                         prop_assert!(p.is_some(), "n{} has no path", i);
@@ -333,26 +328,10 @@ fn naive_cuts(r: &Run<'_>, hits: &Hits, cuts: &[CutRule], depth: Option<u32>) ->
                     reqv = reqv.max(ess * need);
                 }
                 let gv: f64 = a.general.iter().map(|(v, w)| term(*v, *w, &x)).sum();
-                let s0 = s(u);
-                let i = u * m + c;
-                nx[i] = if s0 >= 1.0 {
-                    1.0
-                } else {
-                    s0.max(gv).max(reqv).min(1.0)
-                };
-                nr[i] = if s0 >= 1.0 {
-                    1.0
-                } else {
-                    s0.max(reqv).min(1.0)
-                };
+                (nx[u * m + c], nr[u * m + c]) = step(s(u), gv, reqv);
             }
         }
-        let change = nx
-            .iter()
-            .zip(&x)
-            .chain(nr.iter().zip(&big_r))
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max);
+        let change = moved(&nx, &x, &nr, &big_r);
         x = nx;
         big_r = nr;
         if depth.is_none() && change < 1e-15 {
@@ -400,13 +379,7 @@ fn cuts_agree_with_naive_contexts() {
                 let want = naive_cuts(&r, &hits, &cuts, depth);
                 for row in &rows {
                     let i = row.node.index();
-                    prop_assert!(
-                        (row.loss - want[i]).abs() < 1e-9,
-                        "loss of n{}: {} vs {}",
-                        i,
-                        row.loss,
-                        want[i]
-                    );
+                    agrees("loss", i, row.loss, want[i])?;
                     if row.loss > 0.0 {
                         prop_assert!(row.path.is_some(), "n{} has no path", i);
                     }
