@@ -123,14 +123,18 @@ fn run(back: f64) {
         "LOCATED_IN".to_string(),
         def(Role::Membership, Direction::Forward),
     );
-    edges.insert(
-        "REQUIRES".to_string(),
-        EdgeTypeDef {
-            mode: Some(Mode::Requirement),
-            ..def(Role::Dependency, Direction::Forward)
-        },
-    );
+    // Declared only when used: a schema with a requirement type keeps the
+    // model off v1's fast path even where no edge has that type.
     let requirements = std::env::var_os("FAULTLINE_REQUIREMENTS").is_some();
+    if requirements {
+        edges.insert(
+            "REQUIRES".to_string(),
+            EdgeTypeDef {
+                mode: Some(Mode::Requirement),
+                ..def(Role::Dependency, Direction::Forward)
+            },
+        );
+    }
     let mut b = GraphBuilder::new();
     b.set_schema(Schema {
         kinds: IndexMap::new(),
