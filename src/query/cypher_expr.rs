@@ -338,11 +338,19 @@ impl Ext {
                     let kind = cx.g.node_kind_name(n);
                     Ok(bool_cell(Some(labels.iter().all(|l| **l == *kind))))
                 }
+                // An edge's one type is its label.
+                Cell::Edge(e) => {
+                    let t = cx.g.edge_type_name(cx.g.edge_type(e));
+                    Ok(bool_cell(Some(labels.iter().all(|l| **l == *t))))
+                }
                 c if c.is_null() => Ok(Cell::NULL),
                 other => Err(type_error(
                     Span::default(),
-                    format!("a label test needs a node, got {}", describe(cx.g, &other)),
-                    "a node",
+                    format!(
+                        "a label test needs a node or an edge, got {}",
+                        describe(cx.g, &other)
+                    ),
+                    "a node or an edge",
                 )),
             },
             Ext::Exists {

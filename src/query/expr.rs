@@ -259,7 +259,7 @@ impl Compiler<'_> {
                 }
             }
             ExprKind::Prop(target, key) => CExpr::Prop(
-                Box::new(self.compile(target)?),
+                Box::new(self.compile_holder(target)?),
                 Arc::from(key.name.as_str()),
                 key.span,
             ),
@@ -338,14 +338,15 @@ impl Compiler<'_> {
                 {
                     return self.compile_function(f, name, *distinct, args, e.span);
                 }
-                if lower == "length"
-                    && let Some(ExprKind::Var(v)) = args.first().map(|a| &a.kind)
-                    && let Some((_, kind @ (VarKind::Node | VarKind::Edge))) = self.scope.get(v)
+                if let Some(ExprKind::Var(v)) = args.first().map(|a| &a.kind)
+                    && self.aliases.is_none_or(|a| !a.contains_key(v))
+                    && let Some((_, kind)) = self.scope.get(v)
+                    && let Some(expected) = super::checks::wrong_argument(&lower, kind)
                 {
                     return Err(type_error(
                         e.span,
-                        format!("length() cannot take `{v}`, {}", kind.noun()),
-                        "a path or a list",
+                        format!("{lower}() cannot take `{v}`, {}", kind.noun()),
+                        expected,
                     ));
                 }
                 let Some((func, min, max)) = Func::lookup(&lower) else {
@@ -388,6 +389,22 @@ impl Compiler<'_> {
         })
     }
 
+    /// The target of `x.key`: a path or a list of edges has no properties
+    /// (Cypher rejects `p.name` before anything runs).
+    fn compile_holder(&mut self, target: &Expr) -> Result<CExpr, Diagnostic> {
+        if let ExprKind::Var(v) = &target.kind
+            && self.aliases.is_none_or(|a| !a.contains_key(v))
+            && let Some((_, kind @ (VarKind::Path | VarKind::EdgeList))) = self.scope.get(v)
+        {
+            return Err(type_error(
+                target.span,
+                format!("`{v}` is {} and has no properties", kind.noun()),
+                "a node, an edge or a map",
+            ));
+        }
+        self.compile(target)
+    }
+
     fn aggregate(
         &mut self,
         func: AggFunc,
@@ -395,6 +412,15 @@ impl Compiler<'_> {
         arg: Option<&Expr>,
         span: Span,
     ) -> Result<CExpr, Diagnostic> {
+        if let Some(r) = arg.and_then(super::checks::random_call) {
+            return Err(Diagnostic::new(
+                "E0306",
+                format!("`{r}` is random: an aggregate cannot read it"),
+            )
+            .at(r.span)
+            .expected("a deterministic expression inside an aggregate")
+            .help("compute it with `with ... as x` first, then aggregate `x`"));
+        }
         let arg = match arg {
             Some(a) => {
                 // Aggregates cannot nest: compile the argument without an aggregate sink.

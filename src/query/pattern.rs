@@ -258,6 +258,26 @@ pub fn compile_patterns_in(
     mut warnings: Warnings<'_>,
 ) -> Result<Vec<CPattern>, Diagnostic> {
     declare(patterns, scope)?;
+    // One edge a match: a variable named on two edges could never bind.
+    let mut edge_vars: Vec<&str> = Vec::new();
+    for v in patterns
+        .iter()
+        .flat_map(|p| p.steps.iter().filter_map(|(e, _)| e.var.as_ref()))
+    {
+        if edge_vars.contains(&v.name.as_str()) {
+            return Err(Diagnostic::new(
+                "E0302",
+                format!(
+                    "the edge variable `{}` names two edges of one match",
+                    v.name
+                ),
+            )
+            .at(v.span)
+            .expected("a new name for each edge of a `match`")
+            .help("a match never uses one edge twice; name the second edge differently"));
+        }
+        edge_vars.push(&v.name);
+    }
     let mut out = Vec::new();
     for p in patterns {
         let path_slot = match &p.path_var {

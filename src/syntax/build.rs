@@ -500,7 +500,12 @@ impl Builder {
                 let bin = binop(op.as_rule())
                     .ok_or_else(|| internal("unknown operator", self.span(&op)))?;
                 // `a < b < c` is `a < b and b < c` (Cypher's chained comparison).
-                let chained = match &lhs.kind {
+                // A longer chain's left side is the `and` built here.
+                let last_comparison = match &lhs.kind {
+                    ExprKind::Binary(BinOp::And, _, right) => &right.kind,
+                    kind => kind,
+                };
+                let chained = match last_comparison {
                     ExprKind::Binary(prev, _, middle) if !lparen && is_comparison(*prev) => {
                         is_comparison(bin).then(|| (**middle).clone())
                     }
