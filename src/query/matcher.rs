@@ -875,7 +875,90 @@ impl<'a> Matcher<'a> {
         let result = self.bfs_levels(frontier, edge, dir, max, st, &mut visited, &mut ends);
         // Every marked node is an end (sources are marked only when they are).
         visited.clear(&ends);
-        result.map(|()| ends)
+        drop(visited);
+        result?;
+        if dir == EdgeDir::Either && min == 1 {
+            // Undirected, a walk back to a source may reuse its edge
+            // (a-b-a): a source is an end only through a trail.
+            let many = sources.len() > 1;
+            let is_source: crate::hash::FxSet<NodeId> = if many {
+                sources.iter().copied().collect()
+            } else {
+                Default::default()
+            };
+            let mut kept = Vec::with_capacity(ends.len());
+            for n in ends {
+                let source = if many {
+                    is_source.contains(&n)
+                } else {
+                    sources.first() == Some(&n)
+                };
+                if !source || self.trail_back(n, &is_source, edge, max, st)? {
+                    kept.push(n);
+                }
+            }
+            return Ok(kept);
+        }
+        Ok(ends)
+    }
+
+    /// Whether an undirected trail of 1..=`max` edges leads to source `s`
+    /// from `s` itself (a cycle) or from another of `sources`. A BFS from
+    /// `s` labels each node with the edge of `s` its tree path starts
+    /// with; an edge between two labels, or back to `s` other than by the
+    /// tree edge, closes a cycle without repeating an edge.
+    fn trail_back(
+        &self,
+        s: NodeId,
+        sources: &crate::hash::FxSet<NodeId>,
+        edge: &CEdge,
+        max: Option<u32>,
+        st: &State,
+    ) -> Result<bool, Diagnostic> {
+        // node -> (depth, first edge of its tree path, edge it was reached by)
+        let mut seen: crate::hash::FxMap<NodeId, (u32, EdgeId, EdgeId)> = Default::default();
+        let mut frontier = vec![s];
+        let mut depth = 0u32;
+        while !frontier.is_empty() && max.is_none_or(|m| depth < m) {
+            let mut next = Vec::new();
+            for &u in &frontier {
+                let here = seen.get(&u).copied();
+                let mut scanned = 1u64;
+                for (e, t, n) in self.adjacent(u, EdgeDir::Either) {
+                    scanned += 1;
+                    if !self.edge_ok(edge, e, t, n, st)? {
+                        continue;
+                    }
+                    let fits = |len: u32| max.is_none_or(|m| len <= m);
+                    if n == s {
+                        // A self-loop of `s`, or a way back other than the tree edge.
+                        if here.is_none_or(|(_, _, by)| by != e) && fits(depth + 1) {
+                            return Ok(true);
+                        }
+                        continue;
+                    }
+                    let branch = here.map_or(e, |(_, b, _)| b);
+                    match seen.get(&n) {
+                        Some(&(d, b, _)) => {
+                            if b != branch && fits(depth + d + 1) {
+                                return Ok(true);
+                            }
+                        }
+                        None => {
+                            if sources.contains(&n) {
+                                return Ok(true);
+                            }
+                            seen.insert(n, (depth + 1, branch, e));
+                            next.push(n);
+                        }
+                    }
+                }
+                self.work.charge(scanned).map_err(|x| self.interrupt(x))?;
+            }
+            frontier = next;
+            depth += 1;
+        }
+        Ok(false)
     }
 
     /// The BFS proper: level by level up to `max` steps, each newly marked
