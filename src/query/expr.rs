@@ -1218,7 +1218,14 @@ fn call(f: Func, args: &[CExpr], span: Span, cx: &Ctx) -> Result<Cell, Diagnosti
                 _ => {
                     let x = v.as_f64().unwrap_or(0.0);
                     let scale = 10f64.powi(digits);
-                    Cell::Value(Value::Float((x * scale).round() / scale))
+                    let scaled = x * scale;
+                    // Past 2^53 a float has no fraction left to round (and
+                    // scaling it could overflow to infinity).
+                    Cell::Value(Value::Float(if scaled.abs() < 9.0e15 {
+                        scaled.round() / scale
+                    } else {
+                        x
+                    }))
                 }
             }
         }

@@ -556,6 +556,7 @@ impl<'a> Matcher<'a> {
                 let target = &pat.nodes[to];
                 match edge.quant {
                     None => self.expand_one(i, a, edge, dir, target, st, out),
+                    Some(_) if st.bound[edge.slot] => self.expand_given(i, a, st, out),
                     Some(_) if bfs => self.expand_bfs(i, a, edge, dir, target, st, out),
                     Some(_) => self.expand_trails(i, a, edge, dir, target, reversed, st, out),
                 }
@@ -755,6 +756,78 @@ impl<'a> Matcher<'a> {
             }
             st.used.pop();
         }
+        Ok(())
+    }
+
+    /// Op `i`, a variable-length edge bound before to a list of edges
+    /// (`with [r1, r2] as rs match (a)-[rs*]->(b)`), from `a`: the match
+    /// follows exactly those edges, in order (backwards when the op runs
+    /// from the pattern's end), instead of enumerating trails to compare.
+    fn expand_given(
+        &self,
+        i: usize,
+        a: NodeId,
+        st: &mut State,
+        out: &mut Sink<'_>,
+    ) -> Result<(), Diagnostic> {
+        let Op::Expand { p, k, from, to, .. } = self.ops[i] else {
+            return Ok(());
+        };
+        let pat = &self.patterns[p];
+        let (edge, target) = (&pat.edges[k], &pat.nodes[to]);
+        let dir = step_dir(edge.dir, to < from);
+        // Anything but a list of edges matches nothing, as the trails'
+        // comparison would.
+        let mut edges: Vec<EdgeId> = match &st.row[edge.slot] {
+            Cell::List(items) => {
+                let ids: Option<Vec<EdgeId>> = items
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Edge(e) => Some(*e),
+                        _ => None,
+                    })
+                    .collect();
+                let Some(ids) = ids else { return Ok(()) };
+                ids
+            }
+            _ => return Ok(()),
+        };
+        let (min, max) = edge.quant.unwrap_or((1, Some(1)));
+        let len = u32::try_from(edges.len()).unwrap_or(u32::MAX);
+        if len < min || max.is_some_and(|m| len > m) {
+            return Ok(());
+        }
+        if to < from {
+            edges.reverse();
+        }
+        self.work
+            .charge(edges.len() as u64 + 1)
+            .map_err(|x| self.interrupt(x))?;
+        let mark = st.used.len();
+        let mut at = Some(a);
+        for &e in &edges {
+            let Some(u) = at else { break };
+            at = match self.adjacent(u, dir).find(|(x, _, _)| *x == e) {
+                Some((_, t, n)) if !st.used.contains(&e) && self.edge_ok(edge, e, t, n, st)? => {
+                    st.used.push(e);
+                    Some(n)
+                }
+                _ => None,
+            };
+        }
+        if let Some(end) = at
+            && self.target_ok(target, end, st)?
+        {
+            let target_bound = st.bound[target.slot];
+            if !target_bound {
+                self.bind(target.slot, Cell::Node(end), st);
+            }
+            self.next(i, st, out)?;
+            if !target_bound {
+                self.unbind(target.slot, st);
+            }
+        }
+        st.used.truncate(mark);
         Ok(())
     }
 
