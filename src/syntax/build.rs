@@ -748,6 +748,21 @@ impl Builder {
             Rule::kw_true => Literal::Bool(true),
             Rule::kw_false => Literal::Bool(false),
             Rule::string => Literal::Str(self.string(&pair)?),
+            _ if text.trim_start_matches('-').starts_with("0x")
+                || text.trim_start_matches('-').starts_with("0o") =>
+            {
+                // Cypher's hexadecimal `0x1F` and octal `0o17` integers.
+                let (sign, rest) = text.split_at(usize::from(text.starts_with('-')));
+                let radix = if rest.starts_with("0x") { 16 } else { 8 };
+                match i64::from_str_radix(&format!("{sign}{}", &rest[2..]), radix) {
+                    Ok(n) => Literal::Int(n),
+                    Err(_) => {
+                        return Err(Diagnostic::new("E0102", "integer literal too large")
+                            .at(span)
+                            .help("integers must fit in 64 bits (-0x8000000000000000 to 0x7FFFFFFFFFFFFFFF)"));
+                    }
+                }
+            }
             _ if text.contains(['.', 'e', 'E']) => match text.parse::<f64>() {
                 Ok(f) if f.is_finite() => Literal::Float(f),
                 _ => {
