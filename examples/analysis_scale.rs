@@ -244,12 +244,14 @@ fn run(back: f64) {
         Placer::new(&g, &view, &facts)
             .closure(&[(nations[0], 1.0, None)], By::Territory, &mut hits, &work)
             .unwrap();
+        println!("  closure: {} ({} hit)", since(t), hits.nodes.len());
         let q = LossQuery {
             arcs: &arcs,
             depth: None,
             by_share: false,
             cuts: &[],
             unknown,
+            substituted_from: None,
         };
         let v2 = loss(&g, &view, &facts, &q, &firms, &hits, &work).unwrap();
         let e = since(t);

@@ -371,3 +371,34 @@ fn a_restriction_policy_cuts_its_destinations_off_the_enactors_items() {
     assert!((cell(&r, "Tencent", "loss") - 1.0).abs() < 1e-9, "{r}");
     assert!(cell(&r, "SMIC", "loss") >= 0.8, "{r}");
 }
+
+#[test]
+fn a_gpu_embargo_stops_what_needs_gpus_not_whole_conglomerates() {
+    // Foxconn's AI servers are a small part of its output (0.15, from its
+    // FY2024 results); Supermicro's most of it (0.7); Tesla's training
+    // clusters are a purchase, not something its car plants need.
+    let of = |firm: &str| loss(&format!("exposure of \"{firm}\" to \"NVIDIA\""), firm);
+    let foxconn = of("Foxconn");
+    assert!(foxconn > 0.0 && foxconn <= 0.2, "Foxconn {foxconn}");
+    let supermicro = of("Supermicro");
+    assert!(supermicro >= 0.5, "Supermicro {supermicro}");
+    let tesla = of("Tesla");
+    assert!(tesla < 0.1, "Tesla {tesla}");
+}
+
+#[test]
+fn the_nations_that_could_stop_nvidia_are_where_its_inputs_are_made() {
+    let r = ask("chokepoints of \"NVIDIA\" kinds Nation, Bloc excluding members top 20");
+    // Its own nation and the blocs it is in hold NVIDIA itself: left out.
+    for own in ["United States", "AUKUS", "Chip 4 Alliance"] {
+        let rows = r["rows"].as_array().expect("rows");
+        assert!(
+            !rows.iter().any(|row| row[0]["name"] == own),
+            "{own} is listed"
+        );
+    }
+    for (nation, at_least) in [("Taiwan", 0.9), ("Netherlands", 0.9), ("Japan", 0.9)] {
+        let l = cell(&r, nation, "loss");
+        assert!(l >= at_least, "{nation} {l}");
+    }
+}

@@ -27,7 +27,7 @@ shock = "risk"
 
 [edges.SOURCES]
 role = "dependency"
-props = { share = "float" }
+props = { share = "float", input = "string" }
 [edges.REQUIRES]
 role = "dependency"
 mode = "requirement"
@@ -197,6 +197,63 @@ fn scenarios_lose_supply_unless_substituting() {
     assert_eq!(pairs(&s, &r, 2), vec![("U".to_string(), 0.25)]);
 }
 
+/// `with NAME substituting:` scales a group's survivors up to what the
+/// group weighed before (dependency-model.md, *Scenarios*), not by v1's
+/// rule: a market 0.9 Taiwan, 0.08 Korea (0.02 unstated) that loses Taiwan
+/// buys 0.98 from Korea, not 0.08; unshared arcs keep their proportions to
+/// the shared ones; a lost requirement stays lost.
+#[test]
+fn substituting_scales_survivors_to_the_former_weight() {
+    let mut s = session(
+        "id,kind,name\nm,Technology,M\ntw,Firm,TW\nkr,Firm,KR\nu,Firm,U\na,Firm,A\nb,Firm,B\nc,Firm,C\nx,Firm,X\n",
+        "from,to,type,share\nm,tw,SOURCES,0.9\nm,kr,SOURCES,0.08\nu,a,SOURCES,0.5\nu,b,SOURCES,\nu,c,SOURCES,\nx,tw,REQUIRES,\nx,kr,REQUIRES,\n",
+    );
+    run(&mut s, "scenario blockade = remove \"TW\"");
+    let r = run(
+        &mut s,
+        "with blockade substituting: exposure of \"M\" to \"KR\"",
+    );
+    assert!((float(&r.rows[0][2]) - 0.98).abs() < 1e-12, "{r:?}");
+    // Without substituting, lost supply stays lost: 0.9 + 0.08.
+    let r = run(&mut s, "with blockade: exposure of \"M\" to \"KR\"");
+    assert!((float(&r.rows[0][2]) - 0.98).abs() < 1e-12, "{r:?}");
+    // U: A 0.5, B 0.25, C 0.25; without B, A 0.5/0.75 and C 0.25/0.75.
+    run(&mut s, "scenario no_b = remove \"B\"");
+    let r = run(&mut s, "with no_b substituting: exposure of \"U\" to \"A\"");
+    assert!((float(&r.rows[0][2]) - 2.0 / 3.0).abs() < 1e-12, "{r:?}");
+    let r = run(&mut s, "with no_b substituting: exposure of \"U\" to \"C\"");
+    assert!((float(&r.rows[0][2]) - 1.0 / 3.0).abs() < 1e-12, "{r:?}");
+    // `by share` is v1's reach: v1 re-weighs the view (A 0.5, C 0.5).
+    let r = run(
+        &mut s,
+        "with no_b substituting: exposure of \"U\" to \"C\" by share",
+    );
+    assert!((float(&r.rows[0][2]) - 0.5).abs() < 1e-12, "{r:?}");
+    // X requires TW and KR: substituting does not bring TW back.
+    let r = run(
+        &mut s,
+        "with blockade substituting: exposure of \"X\" to \"KR\"",
+    );
+    assert!((float(&r.rows[0][2]) - 1.0).abs() < 1e-12, "{r:?}");
+}
+
+/// An `input` arc whose requirement is outside `via` is ignored, with a
+/// notice (dependency-model.md, *Sourcing one input*).
+#[test]
+fn an_input_whose_requirement_is_not_visible_is_ignored_with_a_notice() {
+    let mut s = session(
+        "id,kind,name\nu,Firm,U\nlel,Technology,LEL\nt,Firm,T\n",
+        "from,to,type,share,input\nu,lel,REQUIRES,,\nu,t,SOURCES,1,lel\nlel,t,SOURCES,1,\n",
+    );
+    let r = run(&mut s, "exposure of \"U\" to \"T\"");
+    assert_eq!(pairs(&s, &r, 2), vec![("U".to_string(), 1.0)]);
+    assert_eq!(r.message, None);
+    let r = run(&mut s, "exposure of \"U\" to \"T\" via SOURCES");
+    assert_eq!(pairs(&s, &r, 2), vec![("U".to_string(), 0.0)]);
+    let m = r.message.unwrap_or_default();
+    assert!(m.contains("1 `input` arc ignored"), "{m}");
+}
+
 /// With only source arcs, the engine's loss is v1's total on the bundled
 /// v1 graph (the curated graph as it stood before the v2 remodel, kept as
 /// `tests/fixtures/bundled-v1` with the v2 schema's polities and scopes),
@@ -228,6 +285,7 @@ fn loss_equals_v1_total_on_the_bundled_graph() {
             by_share: false,
             cuts: &[],
             unknown: false,
+            substituted_from: None,
         };
         let v2 = loss(&g, &view, &facts, &q, &all, &hits, &work).unwrap();
         assert_eq!(v1.len(), v2.len());

@@ -327,8 +327,9 @@ fn statement() -> impl Strategy<Value = Statement> {
         scope(),
         prop::collection::vec(select(vec!["Firm", "Nation"]), 0..3),
         any::<bool>(),
+        any::<bool>(),
     )
-        .prop_map(move |(of, via, top, by, kinds, weighted)| {
+        .prop_map(move |(of, via, top, by, kinds, weighted, excluding)| {
             StatementKind::Chokepoints(ChokepointsStmt {
                 of,
                 via,
@@ -336,6 +337,7 @@ fn statement() -> impl Strategy<Value = Statement> {
                 by,
                 kinds: kinds.into_iter().map(plain).collect(),
                 weighted: weighted.then(|| plain("revenue")),
+                excluding_members: excluding,
             })
         });
     let op = prop_oneof![

@@ -102,7 +102,8 @@ fn named_scenario<'e>(env: &'e Env, set: &crate::syntax::ast::NodeSet) -> Option
 }
 
 /// The shock a statement names, united with the `with` scenarios that do
-/// not substitute; and the view the substituting ones leave.
+/// not substitute; the view the substituting ones leave, and whether there
+/// are any.
 fn statement_shock(
     env: &Env,
     set: &crate::syntax::ast::NodeSet,
@@ -111,9 +112,9 @@ fn statement_shock(
     facts: &ModelFacts,
     under: &Under<'_>,
     span: Span,
-) -> Result<(Shock, View, Vec<NodeId>), Diagnostic> {
+) -> Result<(Shock, View, bool, Vec<NodeId>), Diagnostic> {
     let g = env.graph;
-    let (view, _) = substituted(env, view, facts, under, span)?;
+    let (view, any) = substituted(env, view, facts, under, span)?;
     let shocker = Shocker::new(g, &view, facts, env.work);
     let (mut shock, named) = match named_scenario(env, set) {
         Some(s) => (
@@ -139,7 +140,7 @@ fn statement_shock(
             shock.unite(&extra);
         }
     }
-    Ok((shock, view, named))
+    Ok((shock, view, any, named))
 }
 
 /// The view the substituting `with` scenarios leave: their severity-1
@@ -182,7 +183,8 @@ fn rows(
     let g = env.graph;
     let facts = ModelFacts::new(g);
     let spec = arcs(g, &x.via, span)?;
-    let (shock, view, named) = statement_shock(env, &x.to, x.by, view, &facts, under, span)?;
+    let base = view;
+    let (shock, view, any, named) = statement_shock(env, &x.to, x.by, view, &facts, under, span)?;
     let of = resolve_nodeset(env, &x.of, &view)?;
     let q = LossQuery {
         arcs: &spec,
@@ -190,9 +192,21 @@ fn rows(
         by_share: x.by_share,
         cuts: &shock.cuts,
         unknown: !x.by_share,
+        substituted_from: any.then_some(base),
     };
-    let mut out = analysis::loss(g, &view, &facts, &q, &of, &shock.hits, env.work)
+    let analysis::Loss {
+        rows: mut out,
+        ignored_inputs,
+    } = analysis::loss_with_notices(g, &view, &facts, &q, &of, &shock.hits, env.work)
         .map_err(|e| interrupted(e, span))?;
+    let mut notices = shock.notices;
+    if ignored_inputs > 0 {
+        notices.push(format!(
+            "{ignored_inputs} `input` arc{} ignored: the requirement {} is not visible (at this date, or outside `via`)",
+            plural(ignored_inputs),
+            if ignored_inputs == 1 { "it serves" } else { "they serve" },
+        ));
+    }
     if x.excluding_members {
         out.retain(|r| {
             !shock.hits.wholly_inside(r.node)
@@ -201,7 +215,7 @@ fn rows(
     }
     let mut nodes = of;
     nodes.extend(named);
-    Ok((out, shock.notices, nodes))
+    Ok((out, notices, nodes))
 }
 
 /// A path as text, ending with the cut arc marked.
@@ -304,7 +318,8 @@ fn chokepoint_scores(
     let g = env.graph;
     let facts = ModelFacts::new(g);
     let spec = arcs(g, &c.via, span)?;
-    let (view, _) = substituted(env, view, &facts, under, span)?;
+    let base_view = view;
+    let (view, any) = substituted(env, view, &facts, under, span)?;
     let of = resolve_nodeset(env, &c.of, &view)?;
     let shocker = Shocker::new(g, &view, &facts, env.work);
     let mut base = Shock::empty(g.node_count());
@@ -341,11 +356,26 @@ fn chokepoint_scores(
     for &n in &cands {
         in_cands.insert(n);
     }
+    let kinds: Vec<&str> = c.kinds.iter().map(|k| k.name.as_str()).collect();
+    let keep = |n: NodeId| {
+        kinds.is_empty()
+            || kinds
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(g.node_kind_name(n)))
+    };
     let polities: Vec<NodeId> = g
         .nodes()
         .filter(|n| facts.polity(g, *n) && view.node(*n))
         .collect();
     let mut polity_hits = Vec::new();
+    // Candidates that hold the set itself: its own nodes, and the polities
+    // one of its nodes is wholly inside (NVIDIA's nation and every bloc
+    // the nation is in). They score by containment, not by dependence.
+    let mut in_rows = analysis::NodeSet::new(g.node_count());
+    for &a in &rows {
+        in_rows.insert(a);
+    }
+    let mut holders = 0usize;
     for p in polities {
         let s = shocker
             .nodeset(&[p], Some(scope))
@@ -355,22 +385,27 @@ fn chokepoint_scores(
             .iter()
             .any(|n| *n != p && in_cands.contains(*n))
         {
-            polity_hits.push((p, s));
+            let holds = rows.iter().any(|a| s.hits.wholly_inside(*a));
+            if holds && keep(p) {
+                holders += 1;
+            }
+            if !(holds && c.excluding_members) {
+                polity_hits.push((p, s));
+            }
         }
     }
-    let kinds: Vec<&str> = c.kinds.iter().map(|k| k.name.as_str()).collect();
-    let keep = |n: NodeId| {
-        kinds.is_empty()
-            || kinds
-                .iter()
-                .any(|k| k.eq_ignore_ascii_case(g.node_kind_name(n)))
-    };
+    holders += rows
+        .iter()
+        .filter(|a| keep(**a) && !facts.polity(g, **a))
+        .count();
+    let dropped = |v: NodeId| c.excluding_members && in_rows.contains(v);
     let q = LossQuery {
         arcs: &spec,
         depth: None,
         by_share: false,
         cuts: &base.cuts,
         unknown: false,
+        substituted_from: any.then_some(base_view),
     };
     let score = |hits: &analysis::Hits| -> Result<f64, Diagnostic> {
         if total <= 0.0 {
@@ -407,12 +442,12 @@ fn chokepoint_scores(
             .map_err(|e| interrupted(e, span))?;
         scored.extend(
             v1.into_iter()
-                .filter(|c| keep(c.node) && !facts.polity(g, c.node))
+                .filter(|c| keep(c.node) && !facts.polity(g, c.node) && !dropped(c.node))
                 .map(|c| (c.node, c.score)),
         );
     }
     for &v in &cands {
-        if !keep(v) || facts.polity(g, v) || (v1_fast && !in_of.contains(v)) {
+        if !keep(v) || facts.polity(g, v) || dropped(v) || (v1_fast && !in_of.contains(v)) {
             continue;
         }
         let mut hits = base.hits.clone();
@@ -449,15 +484,26 @@ fn chokepoint_scores(
     // Every candidate counts, also those the v1 scorer pruned from the top K.
     let candidates = cands
         .iter()
-        .filter(|v| keep(**v) && !facts.polity(g, **v))
+        .filter(|v| keep(**v) && !facts.polity(g, **v) && !dropped(**v))
         .count()
         + polity_hits.iter().filter(|(p, _)| keep(*p)).count();
     let mut message =
         format!("{candidates} candidates; mean unknown over the set: {mean_unknown:.4}");
+    if holders > 0 {
+        let what = "(the set's own nodes, and the nations and blocs it is wholly inside)";
+        message.push_str(&if c.excluding_members {
+            format!("; {holders} candidate{} holding the set itself {what} left out", plural(holders))
+        } else {
+            format!(
+                "; {holders} of them hold{} the set itself {what}: `excluding members` leaves them out",
+                if holders == 1 { "s" } else { "" }
+            )
+        });
+    }
     if left_out > 0 {
         message.push_str(&format!(
             "; {left_out} node{} without `{}` left out",
-            if left_out == 1 { "" } else { "s" },
+            plural(left_out),
             c.weighted.as_ref().map_or("", |w| w.name.as_str())
         ));
     }
@@ -692,4 +738,9 @@ pub fn define_scenario(
         result: ResultSet::message(text),
         footprint: Footprint::default(),
     })
+}
+
+/// The plural ending for `n` things.
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

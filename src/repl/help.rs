@@ -28,7 +28,7 @@ const TOPICS: &[(&str, &str)] = &[
     ),
     (
         "chokepoints",
-        "chokepoints of NODESET [by territory|jurisdiction] [via TYPES] [kinds K1, K2] [weighted by PROP] [top K]\n  every node the set depends on, and every nation or bloc holding one, scored by the set's mean loss when it fails\n  example: chokepoints of \"Microsoft\" kinds Firm, Technology top 10\n",
+        "chokepoints of NODESET [by territory|jurisdiction] [via TYPES] [kinds K1, K2] [weighted by PROP] [excluding members] [top K]\n  every node the set depends on, and every nation or bloc holding one, scored by the set's mean loss when it fails\n  excluding members: leave out the set's own nodes and the nations and blocs it is wholly inside\n  example: chokepoints of \"Microsoft\" kinds Firm, Technology top 10\n",
     ),
     (
         "scenario",

@@ -542,6 +542,9 @@ pub struct ChokepointsStmt {
     pub kinds: Vec<Ident>,
     /// `weighted by PROP`.
     pub weighted: Option<Ident>,
+    /// `excluding members`: leave out the candidates that hold the set
+    /// itself (its own nodes, and the polities it is wholly inside).
+    pub excluding_members: bool,
 }
 
 /// `scenario NAME = OP, ...`

@@ -1033,6 +1033,7 @@ impl Builder {
             by: opts.by,
             kinds: kinds.unwrap_or_default(),
             weighted,
+            excluding_members: opts.excluding.is_some(),
         })
     }
 

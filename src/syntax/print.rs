@@ -161,7 +161,19 @@ impl Display for Expr {
             ExprKind::Literal(lit) => lit.fmt(f),
             ExprKind::List(items) => {
                 f.write_char('[')?;
-                list(f, items, ", ")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    // `[a in xs]` would read back as a list comprehension.
+                    if i == 0
+                        && matches!(&item.kind, ExprKind::Binary(BinOp::In, lhs, _) if matches!(lhs.kind, ExprKind::Var(_)))
+                    {
+                        write!(f, "({item})")?;
+                    } else {
+                        item.fmt(f)?;
+                    }
+                }
                 f.write_char(']')
             }
             ExprKind::Param(p) => write!(f, "${p}"),
@@ -596,6 +608,9 @@ impl Display for ChokepointsStmt {
         if let Some(w) = &self.weighted {
             write!(f, " weighted by {w}")?;
         }
+        if self.excluding_members {
+            f.write_str(" excluding members")?;
+        }
         count(f, "top", self.top)
     }
 }
@@ -841,6 +856,12 @@ mod tests {
                     negated: true,
                 }),
                 "a + b is not null",
+            ),
+            // Found by the round-trip property test: unparenthesised, this
+            // reads back as the list comprehension `[a in xs]`.
+            (
+                e(ExprKind::List(vec![bin(In, var("a"), var("xs")), int(1)])),
+                "[(a in xs), 1]",
             ),
         ];
         for (tree, text) in cases {

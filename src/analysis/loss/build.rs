@@ -43,6 +43,10 @@ pub(crate) struct Build<'a> {
     pub cuts: &'a [CutRule],
     /// Whether each node is free (for cut contexts); only read with cuts.
     pub free: &'a dyn Fn(NodeId) -> bool,
+    /// Under `with NAME substituting:`, the view before the substituting
+    /// scenarios (`view` is the one after): a source group that lost arcs
+    /// weighs its survivors up, in proportion, to its former weight.
+    pub substituted_from: Option<&'a View>,
 }
 
 /// A context: the rules whose consumer side holds the consumer (low 32
@@ -69,6 +73,8 @@ struct Arc {
     e: EdgeId,
     v: NodeId,
     share: Option<f64>,
+    /// Gone in a substituting scenario (weighed, then left out).
+    lost: bool,
 }
 
 impl Build<'_> {
@@ -166,26 +172,34 @@ impl Build<'_> {
             let mut reqs: Vec<(EdgeId, NodeId, f64)> = Vec::new();
             let mut inputs: Vec<(NodeId, Arc)> = Vec::new();
             let mut followed = 1u64;
-            for (e, v) in self.spec.arcs(self.g, self.view, u) {
+            // Under substitution the arcs of the view before it, those the
+            // substituting scenarios took marked lost.
+            let seen = self.substituted_from.unwrap_or(self.view);
+            for (e, v) in self.spec.arcs(self.g, seen, u) {
                 followed += 1;
                 let share = self.g.edge_share(e).filter(|s| s.is_finite() && *s >= 0.0);
+                let lost = self.substituted_from.is_some() && !self.view.edge(self.g, e);
                 if self.by_share {
-                    general.push(Arc { e, v, share });
+                    general.push(Arc { e, v, share, lost });
                     continue;
                 }
                 match self.facts.mode(self.g, e) {
+                    // A lost requirement stays lost (never substituted).
+                    Mode::Requirement if lost => {}
                     Mode::Requirement => reqs.push((e, v, self.facts.essential(self.g, e))),
                     Mode::Source => match self.facts.input(self.g, e) {
-                        Some(r) => inputs.push((r, Arc { e, v, share })),
-                        None => general.push(Arc { e, v, share }),
+                        Some(r) => inputs.push((r, Arc { e, v, share, lost })),
+                        None => general.push(Arc { e, v, share, lost }),
                     },
                 }
             }
             work.charge(followed)?;
-            let any_arc = !general.is_empty() || !reqs.is_empty() || !inputs.is_empty();
+            let alive = |a: &Arc| !a.lost;
+            let any_arc =
+                general.iter().any(alive) || !reqs.is_empty() || inputs.iter().any(|i| alive(&i.1));
             let unknown = self.hits.is_none();
             if !virt {
-                if general.is_empty() {
+                if !general.iter().any(alive) {
                     let silent = match self.facts.needs_supply(self.g, u) {
                         Some(NeedsSupply::Sources) => true,
                         Some(NeedsSupply::Any) => !any_arc,
@@ -224,6 +238,7 @@ impl Build<'_> {
                             e: a.e,
                             v: a.v,
                             share: a.share,
+                            lost: a.lost,
                         })
                         .collect();
                     self.group(&mut b, &mut keys, &mut var, u, c, &arcs, Some(r), ess);
@@ -272,8 +287,22 @@ impl Build<'_> {
         if self.hits.is_none() && without == 0 && sum < 1.0 {
             b.sys.add_const(scale * (1.0 - sum), End::None);
         }
+        let weight = |a: &Arc| scale * a.share.map_or(rest, |s| s * share_scale);
+        // Substitution: the survivors carry what the group weighed before
+        // (dependency-model.md, *Scenarios*); the caller skips a group
+        // with no survivor.
+        let former: f64 = arcs.iter().map(weight).sum();
+        let surviving: f64 = arcs.iter().filter(|a| !a.lost).map(weight).sum();
+        let up = if surviving > 0.0 {
+            former / surviving
+        } else {
+            0.0
+        };
         for a in arcs {
-            let w = scale * a.share.map_or(rest, |s| s * share_scale);
+            if a.lost {
+                continue;
+            }
+            let w = weight(a) * up;
             if w <= 0.0 {
                 continue;
             }

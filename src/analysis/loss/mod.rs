@@ -91,6 +91,10 @@ pub struct LossQuery<'a> {
     pub cuts: &'a [CutRule],
     /// Whether `unknown` is wanted (it costs a second solve).
     pub unknown: bool,
+    /// Under `with NAME substituting:`, the view before the substituting
+    /// scenarios; the `view` given to [`loss`] is the one after (see
+    /// `Build::substituted_from`). Ignored with `by_share` (v1 re-weighs).
+    pub substituted_from: Option<&'a View>,
 }
 
 /// The loss of every visible node of `of` under `hits` and `q.cuts`, one
@@ -104,10 +108,37 @@ pub fn loss(
     hits: &Hits,
     work: &Work,
 ) -> Result<Vec<LossRow>, Interrupt> {
+    loss_with_notices(g, view, facts, q, of, hits, work).map(|l| l.rows)
+}
+
+/// [`loss`]'s rows and what the statement should be told about them.
+#[derive(Clone, Debug, Default)]
+pub struct Loss {
+    /// The rows, as [`loss`] orders them.
+    pub rows: Vec<LossRow>,
+    /// `input` arcs left out because the requirement they serve is not
+    /// visible (at the date, or outside `via`): dependency-model.md asks
+    /// for a notice.
+    pub ignored_inputs: usize,
+}
+
+/// [`loss`], with the count of ignored `input` arcs.
+pub fn loss_with_notices(
+    g: &Graph,
+    view: &View,
+    facts: &ModelFacts,
+    q: &LossQuery<'_>,
+    of: &[NodeId],
+    hits: &Hits,
+    work: &Work,
+) -> Result<Loss, Interrupt> {
+    let mut ignored_inputs = 0;
     let mut rows: Vec<NodeId> = of.iter().copied().filter(|n| view.node(*n)).collect();
     rows.sort_unstable();
     rows.dedup();
-    let linear = q.by_share || (!facts.may_require() && !facts.has_inputs());
+    let substituted_from = q.substituted_from.filter(|_| !q.by_share);
+    let linear =
+        q.by_share || (!facts.may_require() && !facts.has_inputs() && substituted_from.is_none());
     let fast = linear && q.cuts.is_empty() && hits.all_full();
     let placer = Placer::new(g, view, facts);
     let free_cache: std::cell::RefCell<crate::hash::FxMap<NodeId, bool>> = Default::default();
@@ -138,6 +169,7 @@ pub fn loss(
             hits: None,
             cuts: &[],
             free: &|_| false,
+            substituted_from,
         };
         let built = b.build(&rows, work)?;
         let x = match q.depth {
@@ -204,6 +236,7 @@ pub fn loss(
             hits: Some(hits),
             cuts: q.cuts,
             free: &free,
+            substituted_from,
         };
         let built = b.build(&rows, work)?;
         let x = match q.depth {
@@ -212,6 +245,7 @@ pub fn loss(
         };
         let direct = built.sys.rounds(1, work)?;
         let walks = built.sys.walks(q.depth, work)?;
+        ignored_inputs = built.ignored_inputs;
         let unknown = unknown_of(work)?;
         let mut out = Vec::with_capacity(rows.len());
         for (k, &n) in rows.iter().enumerate() {
@@ -255,7 +289,10 @@ pub fn loss(
     work.charge(out.len() as u64)?;
     if fast {
         // v1's rows come in this order already.
-        return Ok(out);
+        return Ok(Loss {
+            rows: out,
+            ignored_inputs,
+        });
     }
     out.sort_unstable_by(|a, b| {
         b.loss
@@ -263,5 +300,8 @@ pub fn loss(
             .then_with(|| g.node_name(a.node).cmp(g.node_name(b.node)))
             .then_with(|| g.node_key(a.node).cmp(g.node_key(b.node)))
     });
-    Ok(out)
+    Ok(Loss {
+        rows: out,
+        ignored_inputs,
+    })
 }

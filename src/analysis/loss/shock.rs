@@ -25,6 +25,10 @@ pub enum By {
     Both,
 }
 
+/// The longest membership chain followed when checking a new link for a
+/// loop (see [`Hits::raise`]).
+const MAX_CHAIN: usize = 256;
+
 /// The hit nodes of a shock with their severities, and per hit node the
 /// edge that brought it in (towards the node the shock named).
 #[derive(Clone, Debug, Default)]
@@ -73,6 +77,10 @@ impl Hits {
         if grew {
             self.sev[i] = s.min(1.0);
             match via {
+                // A link whose chain comes back to `u` would make the
+                // explaining path a loop that never reaches the shock:
+                // keep the link `u` had (its chain is acyclic).
+                Some(t) if self.chain_reaches(t.1, u) => {}
                 Some(t) => {
                     self.tail.insert(u, t);
                 }
@@ -86,6 +94,22 @@ impl Hits {
             self.frac[i] = frac.min(1.0);
         }
         grew || fgrew
+    }
+
+    /// Whether the chain from `from` passes through `u` (or is too long to
+    /// tell: [`MAX_CHAIN`] links, far beyond any real membership nesting).
+    fn chain_reaches(&self, from: NodeId, u: NodeId) -> bool {
+        let mut at = from;
+        for _ in 0..MAX_CHAIN {
+            if at == u {
+                return true;
+            }
+            match self.tail.get(&at) {
+                Some(&(_, next)) => at = next,
+                None => return false,
+            }
+        }
+        true
     }
 
     /// Hits `v` alone with severity 1 (no closure: a chokepoint candidate).
@@ -155,7 +179,12 @@ fn memberships(
 ) -> Vec<(EdgeId, NodeId, Option<f64>, Scope)> {
     let mut out = Vec::new();
     for (e, t, v) in g.out_adj().iter(u) {
-        if g.edge_type_info(t).role == Role::Membership && view.node(v) && !view.edge_hidden(e) {
+        // A node listed as a member of itself says nothing about where it is.
+        if g.edge_type_info(t).role == Role::Membership
+            && v != u
+            && view.node(v)
+            && !view.edge_hidden(e)
+        {
             out.push((
                 e,
                 v,
@@ -276,6 +305,7 @@ impl<'a> Placer<'a> {
                 .iter(x)
                 .filter(|(e, t, u)| {
                     self.g.edge_type_info(*t).role == Role::Membership
+                        && *u != x
                         && self.view.node(*u)
                         && !self.view.edge_hidden(*e)
                 })

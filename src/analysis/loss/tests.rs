@@ -188,6 +188,7 @@ impl<'g> Run<'g> {
             by_share: false,
             cuts,
             unknown: true,
+            substituted_from: None,
         };
         loss(
             self.g,
@@ -389,6 +390,30 @@ fn partial_territory_spreads_severity_and_jurisdiction_needs_a_majority() {
     close(h.severity(jv), 0.0);
     let h = r.hits(&[us], By::Jurisdiction, 1.0);
     close(h.severity(jv), 1.0);
+}
+
+/// Found by the property test: a node listed as a member of itself (and
+/// partly of the shocked nation) ended its explaining path at itself.
+#[test]
+fn self_membership_is_ignored_and_chains_reach_the_shock() {
+    let mut m = Model::new();
+    let a = m.node("a", m.firm);
+    let b = m.node("b", m.firm);
+    let tw = m.node("tw", m.nation);
+    m.sited(a, tw, Some(0.2));
+    m.sited(a, a, Some(1.3));
+    // A membership cycle: each is half in the other, `b` also in Taiwan.
+    m.sited(b, tw, Some(0.5));
+    m.sited(b, a, Some(0.5));
+    m.sited(a, b, Some(0.5));
+    let g = m.finish();
+    let r = Run::new(&g);
+    let h = r.hits(&[tw], By::Territory, 1.0);
+    assert!(h.severity(a) > 0.0 && h.severity(b) > 0.0);
+    for u in [a, b] {
+        let row = r.rows(&[u], &h, None, &[]).remove(0);
+        assert_eq!(r.names(&row.path).last(), Some(&"tw"), "{:?}", row.path);
+    }
 }
 
 #[test]
