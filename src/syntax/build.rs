@@ -802,6 +802,29 @@ impl Builder {
                 Some('n') => '\n',
                 Some('t') => '\t',
                 Some('r') => '\r',
+                Some('b') => '\u{8}',
+                Some('f') => '\u{c}',
+                // `\u01FF` (4 hex digits) and `\U0001F600` (8): a code point.
+                Some(u @ ('u' | 'U')) => {
+                    let digits = if u == 'u' { 4 } else { 8 };
+                    let hex: String = chars.clone().take(digits).map(|(_, h)| h).collect();
+                    let code = (hex.len() == digits && hex.chars().all(|h| h.is_ascii_hexdigit()))
+                        .then(|| u32::from_str_radix(&hex, 16).ok())
+                        .flatten()
+                        .and_then(char::from_u32);
+                    let Some(code) = code else {
+                        return Err(Diagnostic::new(
+                            "E0101",
+                            format!("`\\{u}{hex}` is not a Unicode escape"),
+                        )
+                        .at(Span::new(start + 1 + i, start + 1 + i + 2 + hex.len()))
+                        .expected(format!("`\\{u}` and {digits} hexadecimal digits naming a character")));
+                    };
+                    for _ in 0..digits {
+                        chars.next();
+                    }
+                    code
+                }
                 other => {
                     let len = 1 + other.map_or(0, char::len_utf8);
                     let shown: String = other.into_iter().collect();
@@ -810,7 +833,7 @@ impl Builder {
                         format!("unknown escape `\\{shown}` in a string"),
                     )
                     .at(Span::new(start + 1 + i, start + 1 + i + len))
-                    .expected("one of `\\\"`, `\\'`, `\\\\`, `\\n`, `\\t`, `\\r`")
+                    .expected("one of `\\\"`, `\\'`, `\\\\`, `\\n`, `\\t`, `\\r`, `\\b`, `\\f`, `\\uXXXX`")
                     .help("write `\\\\` for a backslash"));
                 }
             });
