@@ -64,7 +64,7 @@ pub fn free_vars(e: &Expr) -> Vec<String> {
                 local.push(&var.name);
             }
             ExprKind::Var(v) if !local.contains(&v.as_str()) => add(v, &mut out),
-            ExprKind::PatternPred(p) => {
+            ExprKind::PatternPred(p) | ExprKind::PatternComp { pattern: p, .. } => {
                 let nodes = std::iter::once(&p.start).chain(p.steps.iter().map(|(_, n)| n));
                 for v in nodes
                     .filter_map(|n| n.var.as_ref())
@@ -129,6 +129,11 @@ fn children(e: &Expr) -> Vec<&Expr> {
         }
         ExprKind::HasLabels(t, _) => vec![t],
         ExprKind::PatternPred(_) => Vec::new(),
+        ExprKind::PatternComp { filter, map, .. } => filter
+            .iter()
+            .map(|b| &**b)
+            .chain(std::iter::once(&**map))
+            .collect(),
         ExprKind::Binary(_, l, r) | ExprKind::Index(l, r) => vec![l, r],
         ExprKind::Map(entries) => entries.iter().map(|(_, v)| v).collect(),
         ExprKind::Case {

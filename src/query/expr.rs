@@ -306,7 +306,8 @@ impl Compiler<'_> {
             | ExprKind::Index(..)
             | ExprKind::Slice(..)
             | ExprKind::HasLabels(..)
-            | ExprKind::PatternPred(_) => return self.compile_ext(e),
+            | ExprKind::PatternPred(_)
+            | ExprKind::PatternComp { .. } => return self.compile_ext(e),
             ExprKind::Call {
                 name,
                 distinct,

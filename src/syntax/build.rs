@@ -640,6 +640,37 @@ impl Builder {
                     1,
                 ))
             }
+            Rule::pattern_comp => {
+                let mut pattern = None;
+                let mut filter = None;
+                let mut map = None;
+                for p in inner.into_inner() {
+                    match p.as_rule() {
+                        Rule::comp_pattern => pattern = Some(Box::new(self.pattern(p)?)),
+                        Rule::comp_where => {
+                            filter = Some(Box::new(self.expr(self.find(&p, Rule::expr)?)?))
+                        }
+                        Rule::comp_map => {
+                            map = Some(Box::new(self.expr(self.find(&p, Rule::expr)?)?))
+                        }
+                        _ => {}
+                    }
+                }
+                let (Some(pattern), Some(map)) = (pattern, map) else {
+                    return Err(internal("pattern comprehension without a pattern", span));
+                };
+                Ok((
+                    Expr {
+                        kind: ExprKind::PatternComp {
+                            pattern,
+                            filter,
+                            map,
+                        },
+                        span,
+                    },
+                    1,
+                ))
+            }
             Rule::list_comp | Rule::quantifier => {
                 let mut var = None;
                 let mut list = None;

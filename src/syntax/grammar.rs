@@ -223,6 +223,7 @@ pub(crate) fn words(rule: Rule) -> &'static str {
         case_else | kw_else => "`else`",
         kw_end => "`end`",
         list_comp => "a list comprehension",
+        pattern_comp | comp_pattern => "a pattern comprehension `[(a)-->(b) | b]`",
         quantifier => "a quantifier (`all`, `any`, `none`, `single`)",
         kw_any => "`any`",
         kw_none => "`none`",
