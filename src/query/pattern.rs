@@ -193,7 +193,7 @@ fn compile_edge(
     e: &EdgePattern,
     scope: &mut Scope,
     params: &Params,
-    warnings: Warnings<'_>,
+    mut warnings: Warnings<'_>,
 ) -> Result<CEdge, Diagnostic> {
     let slot = match &e.var {
         Some(v) => {
@@ -209,7 +209,7 @@ fn compile_edge(
     let types = if e.types.is_empty() {
         None
     } else {
-        let ids = match warnings {
+        let ids = match warnings.as_deref_mut() {
             Some(w) => {
                 let mut known_types = Vec::new();
                 for t in &e.types {
@@ -225,6 +225,20 @@ fn compile_edge(
         Some(ids.into_iter().collect())
     };
     let quant = e.quant.map(|q| (q.min, q.max));
+    if let Some((min, Some(max))) = quant
+        && min > max
+    {
+        let d = Diagnostic::new(
+            "E0104",
+            format!("the quantifier's minimum {min} is greater than its maximum {max}"),
+        )
+        .at(e.span)
+        .expected("`*MIN..MAX` with MIN <= MAX (as written, the edge matches nothing)");
+        match warnings {
+            Some(w) => w.push(d),
+            None => return Err(d),
+        }
+    }
     let mut c = Compiler {
         scope,
         params,

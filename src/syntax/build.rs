@@ -381,19 +381,8 @@ impl Builder {
                 max: bound(hi)?,
             },
         };
-        if let Some(max) = quant.max
-            && quant.min > max
-        {
-            return Err(Diagnostic::new(
-                "E0104",
-                format!(
-                    "the quantifier's minimum {} is greater than its maximum {max}",
-                    quant.min
-                ),
-            )
-            .at(span)
-            .expected("`*MIN..MAX` with MIN <= MAX"));
-        }
+        // A minimum above the maximum matches nothing (Cypher's answer);
+        // the query compiler warns about it (query::pattern).
         Ok(quant)
     }
 
