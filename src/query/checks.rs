@@ -2,6 +2,9 @@
 //! beside an aggregate, only grouping keys may be read; after `distinct` or
 //! an aggregation, `order by` sees only what was projected; column names
 //! are unique. Each failure is a located E0306 with what was expected.
+//! Also the static type checks on variables (`size(path)`, `type(node)`,
+//! `where (n)`: E0301) and the expression walks the Cypher clauses share
+//! (free variables, random calls, aggregates).
 
 use super::scope::{Scope, VarKind};
 use crate::diag::Diagnostic;
