@@ -10,6 +10,10 @@
 //! connected components), then 1% (they chain through the tiers into one
 //! giant component of about half the graph: the stress case).
 //!
+//! With `FAULTLINE_REQUIREMENTS=1` in the environment, 30% of the consumers
+//! turn 2 to 5 of their arcs into `REQUIRES` (mode `requirement`): the
+//! model v2's policy iteration instead of v1's linear system.
+//!
 //! Run: `cargo run --release --example analysis_scale [-- BACK_FRACTION]`
 #![allow(clippy::print_stdout, clippy::unwrap_used)]
 
@@ -22,7 +26,7 @@ use faultline::analysis::{
 };
 use faultline::limits::Work;
 use faultline::model::{
-    Direction, EdgeTypeDef, GraphBuilder, ModelFacts, NodeId, PropKey, Role, Schema, Value,
+    Direction, EdgeTypeDef, GraphBuilder, Mode, ModelFacts, NodeId, PropKey, Role, Schema, Value,
 };
 
 const NATIONS: usize = 50;
@@ -119,16 +123,25 @@ fn run(back: f64) {
         "LOCATED_IN".to_string(),
         def(Role::Membership, Direction::Forward),
     );
+    edges.insert(
+        "REQUIRES".to_string(),
+        EdgeTypeDef {
+            mode: Some(Mode::Requirement),
+            ..def(Role::Dependency, Direction::Forward)
+        },
+    );
+    let requirements = std::env::var_os("FAULTLINE_REQUIREMENTS").is_some();
     let mut b = GraphBuilder::new();
     b.set_schema(Schema {
         kinds: IndexMap::new(),
         edges,
     });
     let (nation_kind, firm_kind) = (b.kind("Nation"), b.kind("Firm"));
-    let (dep, sup, loc) = (
+    let (dep, sup, loc, req) = (
         b.edge_type("DEPENDS_ON"),
         b.edge_type("SUPPLIES"),
         b.edge_type("LOCATED_IN"),
+        b.edge_type("REQUIRES"),
     );
     let share: PropKey = b.prop_key("share");
     let mut rng = Rng(42);
@@ -188,8 +201,17 @@ fn run(back: f64) {
         for i in 0..PER_TIER {
             let consumer = tiers[t][i];
             let with_shares = rng.unit() < 0.5;
+            let required = if requirements && rng.unit() < 0.3 {
+                2 + rng.below(4)
+            } else {
+                0
+            };
             for k in 0..FANOUT {
                 let provider = tiers[t + 1][rng.below(PER_TIER)];
+                if k >= FANOUT - required {
+                    b.add_edge(consumer, provider, req, []);
+                    continue;
+                }
                 let s = (with_shares && k < 6).then(|| 0.05 + 0.1 * rng.unit());
                 add_dep(&mut b, &mut rng, consumer, provider, s);
                 if rng.unit() < back {

@@ -402,3 +402,16 @@ fn the_nations_that_could_stop_nvidia_are_where_its_inputs_are_made() {
         assert!(l >= at_least, "{nation} {l}");
     }
 }
+
+#[test]
+fn memory_made_in_china_is_the_china_fabs_not_the_whole_firm() {
+    // SK hynix's Wuxi fab makes DRAM, not HBM: a China shock reaches the
+    // DRAM market through it, and NVIDIA's HBM not at all.
+    let dram = loss("exposure of \"DRAM\" to \"China\"", "DRAM");
+    assert!(dram > 0.1 && dram < 0.5, "DRAM {dram}");
+    let r = ask("exposure of \"High-bandwidth memory\" to \"China\" depth 1");
+    let hbm = cell(&r, "High-bandwidth memory", "loss");
+    assert!(hbm < 1e-9, "HBM {hbm}");
+    let nvidia = loss("exposure of \"NVIDIA\" to \"China\"", "NVIDIA");
+    assert!(nvidia < 0.2, "NVIDIA {nvidia}");
+}

@@ -137,7 +137,13 @@ const CUT_EDGES: &str = "from,to,type,share,severity\nusf,ga,REQUIRES,,\nga,cnf,
 #[test]
 fn cuts_follow_paths_through_free_nodes_not_third_countries() {
     let mut s = session(CUT_NODES, CUT_EDGES);
-    run(&mut s, "scenario c = cut \"United States\" from \"China\"");
+    let defined = run(&mut s, "scenario c = cut \"United States\" from \"China\"");
+    // Gallium is free: seen from the US side it loses China's 0.8.
+    let said = defined.message.unwrap_or_default();
+    assert!(
+        said.contains("free nodes per context: Gallium 0.80 from United States"),
+        "{said}"
+    );
     let r = run(&mut s, "impact of c on (f:Firm)");
     let got = pairs(&s, &r, 2);
     assert!(got.contains(&("USF".to_string(), 0.8)), "{got:?}");

@@ -37,8 +37,8 @@ pub use chokepoints::{Chokepoint, chokepoints};
 pub use closure::{members_of, target_closure};
 pub use exposure::{ExposureRow, exposure};
 pub use loss::{
-    By, CutRule, Hits, Loss, LossQuery, LossRow, ModelView, Op, Placer, Scenario, Shock,
-    ShockError, Shocker, loss, loss_with_notices,
+    By, CutRule, FreeContexts, Hits, Loss, LossQuery, LossRow, ModelView, Op, Placer, Scenario,
+    Shock, ShockError, Shocker, free_contexts, loss, loss_with_notices,
 };
 pub use nodeset::NodeSet;
 pub use paths::{AnalysisError, DEFAULT_ALL_MAX, FoundPath, PathMode, PathQuery, paths};

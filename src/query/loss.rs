@@ -734,10 +734,60 @@ pub fn define_scenario(
         text.push('\n');
         text.push_str(&line);
     }
+    if let Some(line) = contexts_line(env, view, &facts, &described.shock, span)? {
+        text.push('\n');
+        text.push_str(&line);
+    }
     Ok(Evaluated {
         result: ResultSet::message(text),
         footprint: Footprint::default(),
     })
+}
+
+/// The free nodes a scenario's cuts evaluate per context, in one line:
+/// `EDA 0.96 from China, 0 from elsewhere; ...` (dependency-model.md,
+/// *Scenarios*). `None` without cuts or without such a node.
+fn contexts_line(
+    env: &Env,
+    view: &View,
+    facts: &ModelFacts,
+    shock: &Shock,
+    span: Span,
+) -> Result<Option<String>, Diagnostic> {
+    let g = env.graph;
+    let arcs = analysis::ArcSpec::new(g, None);
+    let found =
+        analysis::free_contexts(g, view, facts, &arcs, &shock.hits, &shock.cuts, 5, env.work)
+            .map_err(|e| interrupted(e, span))?;
+    if found.is_empty() {
+        return Ok(None);
+    }
+    let items: Vec<String> = found
+        .iter()
+        .map(|f| {
+            let parts: Vec<String> = f
+                .values
+                .iter()
+                .map(|(rules, v)| {
+                    let seen = if rules.is_empty() {
+                        "elsewhere".to_string()
+                    } else {
+                        rules
+                            .iter()
+                            .filter_map(|k| shock.cuts.get(*k).map(|r| r.label.as_str()))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    };
+                    format!("{v:.2} from {seen}")
+                })
+                .collect();
+            format!("{} {}", g.node_name(f.node), parts.join(", "))
+        })
+        .collect();
+    Ok(Some(format!(
+        "free nodes per context: {}",
+        items.join("; ")
+    )))
 }
 
 /// The plural ending for `n` things.

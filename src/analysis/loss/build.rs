@@ -28,6 +28,9 @@ pub struct CutRule {
     pub provider: NodeSet,
     /// A policy's targeted items G* (`None`: every item).
     pub targets: Option<NodeSet>,
+    /// Who the consumer side is, in words (`scenario` prints contexts
+    /// with it).
+    pub label: String,
 }
 
 /// What to build.
@@ -66,6 +69,14 @@ impl Built {
     /// The variable of row node `n` (its own context; a free row in ∅).
     pub fn row(&self, n: NodeId, ctx: Ctx) -> Option<u32> {
         self.vars.get(&(n, false, ctx)).copied()
+    }
+
+    /// Every node's variables, with their contexts (virtual ones aside).
+    pub fn contexts(&self) -> impl Iterator<Item = (NodeId, Ctx, u32)> + '_ {
+        self.vars
+            .iter()
+            .filter(|(k, _)| !k.1)
+            .map(|(k, v)| (k.0, k.2, *v))
     }
 }
 

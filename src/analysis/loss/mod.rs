@@ -14,6 +14,7 @@
 //! path search) on the hit set, and `unknown` on a second thread.
 
 mod build;
+mod contexts;
 mod scenario;
 mod shock;
 mod system;
@@ -22,6 +23,7 @@ mod system;
 mod tests;
 
 pub use build::CutRule;
+pub use contexts::{FreeContexts, free_contexts};
 pub use scenario::{ModelView, Op, Scenario, Shock, ShockError, Shocker};
 pub use shock::{By, Hits, Placer};
 
@@ -203,13 +205,16 @@ pub fn loss_with_notices(
             })
         };
         let (v1, unknown) = (v1?, unknown?);
-        // Rows are sorted by id: a row's unknown by binary search.
-        let unknown_of_row = |n: NodeId| {
-            rows.binary_search(&n)
-                .ok()
-                .and_then(|i| unknown.get(i).copied())
-                .unwrap_or(0.0)
-        };
+        // v1's rows come in loss order, `unknown` in id order: a dense
+        // table by node index (none at all when unknown is off).
+        let mut unknown_by_index = Vec::new();
+        if !unknown.is_empty() {
+            unknown_by_index = vec![0.0; g.node_count()];
+            for (n, u) in rows.iter().zip(&unknown) {
+                unknown_by_index[n.index()] = *u;
+            }
+        }
+        let unknown_of_row = |n: NodeId| unknown_by_index.get(n.index()).copied().unwrap_or(0.0);
         v1.into_iter()
             .map(|r| {
                 let path = r.path.map(|mut p| {
@@ -244,7 +249,12 @@ pub fn loss_with_notices(
             Some(n) => built.sys.rounds(n, work)?,
         };
         let direct = built.sys.rounds(1, work)?;
-        let walks = built.sys.walks(q.depth, work)?;
+        let by_name = |a: NodeId, b: NodeId| {
+            g.node_name(a)
+                .cmp(g.node_name(b))
+                .then_with(|| g.node_key(a).cmp(g.node_key(b)))
+        };
+        let walks = built.sys.walks(q.depth, &by_name, work)?;
         ignored_inputs = built.ignored_inputs;
         let unknown = unknown_of(work)?;
         let mut out = Vec::with_capacity(rows.len());

@@ -210,10 +210,16 @@ impl<'a> Shocker<'a> {
         } else {
             (dest_side, enactor_side)
         };
+        let label = if import {
+            format!("the enactors of {}", g.node_name(p))
+        } else {
+            format!("the destinations of {}", g.node_name(p))
+        };
         shock.cuts.push(CutRule {
             consumer,
             provider,
             targets,
+            label,
         });
         Ok(shock)
     }
@@ -241,6 +247,7 @@ impl<'a> Shocker<'a> {
                         consumer: self.side(consumer, *by)?,
                         provider: self.side(provider, *by)?,
                         targets: None,
+                        label: names(self.g, consumer),
                     });
                 }
                 Op::Policy(ps) => {
@@ -395,5 +402,14 @@ impl Scenario {
             })
             .collect();
         words.join(", ")
+    }
+}
+
+/// A few nodes' names, for a label ("China", "A, B and 3 more").
+fn names(g: &Graph, nodes: &[NodeId]) -> String {
+    let shown: Vec<&str> = nodes.iter().take(3).map(|n| g.node_name(*n)).collect();
+    match nodes.len().saturating_sub(3) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
     }
 }

@@ -415,7 +415,15 @@ impl System {
 
     /// The best walks: per variable, how it continues (a term index, or
     /// `NONE` for an end), or `None` where no walk ends.
-    pub fn walks(&self, depth: Option<u32>, work: &Work) -> Result<Walks, Interrupt> {
+    /// `by_name` orders graph nodes by name, then id: among walks of equal
+    /// product and length (unbounded walks only), the smaller sequence of
+    /// names wins (dependency-model.md, *The explaining path*).
+    pub fn walks(
+        &self,
+        depth: Option<u32>,
+        by_name: &dyn Fn(NodeId, NodeId) -> std::cmp::Ordering,
+        work: &Work,
+    ) -> Result<Walks, Interrupt> {
         let n = self.len();
         let (off, rev) = self.reverse();
         match depth {
@@ -458,6 +466,8 @@ impl System {
                         }
                     }
                 }
+                work.charge(n as u64)?;
+                self.prefer_names(&cost, &mut next, by_name);
                 Ok(Walks {
                     next: vec![next],
                     unbounded: true,
@@ -524,6 +534,78 @@ impl System {
                     next: nexts,
                     unbounded: false,
                 })
+            }
+        }
+    }
+
+    /// Re-chooses each variable's next term among those tied with it
+    /// (same cost, one arc fewer at the successor) so that the walk's
+    /// sequence of names is the smallest: level by level in the number of
+    /// arcs, each level ranked by (own name, successor's rank).
+    fn prefer_names(
+        &self,
+        cost: &[(f64, u32)],
+        next: &mut [u32],
+        by_name: &dyn Fn(NodeId, NodeId) -> std::cmp::Ordering,
+    ) {
+        let n = self.len();
+        let mut vars: Vec<u32> = (0..n as u32).collect();
+        vars.sort_by(|a, b| by_name(self.node[*a as usize], self.node[*b as usize]));
+        let mut name_rank = vec![0u32; n];
+        for (r, w) in vars.windows(2).enumerate() {
+            let same = self.node[w[0] as usize] == self.node[w[1] as usize];
+            name_rank[w[1] as usize] = if same {
+                name_rank[w[0] as usize]
+            } else {
+                r as u32 + 1
+            };
+        }
+        let mut levels: Vec<Vec<u32>> = Vec::new();
+        for i in 0..n as u32 {
+            if next[i as usize] == NEXT_NONE {
+                continue;
+            }
+            let h = cost[i as usize].1 as usize;
+            if levels.len() <= h {
+                levels.resize(h + 1, Vec::new());
+            }
+            levels[h].push(i);
+        }
+        let mut rank = vec![u32::MAX; n];
+        for level in &levels {
+            let mut keyed: Vec<(u32, u32, u32)> = Vec::with_capacity(level.len());
+            for &i in level {
+                let (c, h) = cost[i as usize];
+                let t0 = next[i as usize];
+                if t0 != NEXT_END && t0 != NEXT_CUT {
+                    let mut best = (rank[self.tvar[t0 as usize] as usize], t0);
+                    for j in self.choices(i) {
+                        for t in self.terms(j) {
+                            let (k, a) = (self.tvar[t] as usize, self.coef[t]);
+                            if a <= 0.0 || next[k] == NEXT_NONE || cost[k].1 + 1 != h {
+                                continue;
+                            }
+                            let tied = (cost[k].0 - a.ln() - c).abs() <= 1e-12 * (1.0 + c.abs());
+                            if tied && (rank[k], t as u32) < best {
+                                best = (rank[k], t as u32);
+                            }
+                        }
+                    }
+                    next[i as usize] = best.1;
+                }
+                let succ = match next[i as usize] {
+                    NEXT_END | NEXT_CUT => 0,
+                    t => rank[self.tvar[t as usize] as usize],
+                };
+                keyed.push((name_rank[i as usize], succ, i));
+            }
+            keyed.sort_unstable();
+            let mut r = 0u32;
+            for (x, w) in keyed.iter().enumerate() {
+                if x > 0 && (keyed[x - 1].0, keyed[x - 1].1) != (w.0, w.1) {
+                    r = x as u32;
+                }
+                rank[w.2 as usize] = r;
             }
         }
     }

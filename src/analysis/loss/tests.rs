@@ -392,6 +392,32 @@ fn partial_territory_spreads_severity_and_jurisdiction_needs_a_majority() {
     close(h.severity(jv), 1.0);
 }
 
+/// Walks of equal product and length: the smaller sequence of names wins
+/// (dependency-model.md, *The explaining path*), whatever the arcs' order.
+#[test]
+fn tied_walks_go_to_the_smaller_names() {
+    let mut m = Model::new();
+    let u = m.node("u", m.firm);
+    let zeta = m.node("zeta", m.firm);
+    let alpha = m.node("alpha", m.firm);
+    let mid_z = m.node("m-z", m.firm);
+    let mid_a = m.node("m-a", m.firm);
+    let tw = m.node("tw", m.nation);
+    // Requirements (max): both reach Taiwan with weight 1, two arcs each.
+    m.require(u, zeta, None);
+    m.require(u, alpha, None);
+    m.require(zeta, mid_a, None);
+    m.require(alpha, mid_z, None);
+    m.require(alpha, mid_a, None);
+    m.located(mid_z, tw, None);
+    m.located(mid_a, tw, None);
+    let g = m.finish();
+    let r = Run::new(&g);
+    let row = r.one(u, &[tw], None);
+    close(row.loss, 1.0);
+    assert_eq!(r.names(&row.path), ["u", "alpha", "m-a", "tw"]);
+}
+
 /// Found by the property test: a node listed as a member of itself (and
 /// partly of the shocked nation) ended its explaining path at itself.
 #[test]
@@ -470,6 +496,7 @@ fn cuts_follow_paths_through_free_nodes_only() {
         consumer: side(us),
         provider: side(cn),
         targets: None,
+        label: "us".into(),
     }];
     let none = Hits::new(g.node_count());
     let rows = r.rows(&[usf, jpf], &none, None, &cuts);

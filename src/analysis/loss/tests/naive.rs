@@ -388,6 +388,7 @@ fn cuts_agree_with_naive_contexts() {
                         consumer: shocker.side(&[nations[a]], By::Both).unwrap(),
                         provider: shocker.side(&[nations[b]], By::Both).unwrap(),
                         targets: None,
+                        label: format!("n{a}"),
                     })
                     .collect();
                 let hits = match hit {
