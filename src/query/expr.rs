@@ -94,6 +94,10 @@ pub enum AggFunc {
     Max,
     /// `collect(e)`
     Collect,
+    /// `percentileDisc(e, p)`: the value at percentile `p` (0..1).
+    PercentileDisc,
+    /// `percentileCont(e, p)`: interpolated between the nearest values.
+    PercentileCont,
 }
 
 /// One aggregate of a `return` clause.
@@ -105,6 +109,8 @@ pub struct AggSpec {
     pub distinct: bool,
     /// The argument (none for `count(*)`).
     pub arg: Option<CExpr>,
+    /// The percentile of `percentileDisc` / `percentileCont`.
+    pub percentile: Option<CExpr>,
     /// Where it was written.
     pub span: Span,
 }
@@ -293,7 +299,7 @@ impl Compiler<'_> {
             ExprKind::IsNull { expr, negated } => {
                 CExpr::IsNull(Box::new(self.compile(expr)?), *negated)
             }
-            ExprKind::CountStar => self.aggregate(AggFunc::CountStar, false, None, e.span)?,
+            ExprKind::CountStar => self.aggregate(AggFunc::CountStar, false, None, None, e.span)?,
             ExprKind::Map(entries) => CExpr::Map(
                 entries
                     .iter()
@@ -321,18 +327,22 @@ impl Compiler<'_> {
                     "min" => Some(AggFunc::Min),
                     "max" => Some(AggFunc::Max),
                     "collect" => Some(AggFunc::Collect),
+                    "percentiledisc" => Some(AggFunc::PercentileDisc),
+                    "percentilecont" => Some(AggFunc::PercentileCont),
                     _ => None,
                 };
                 if let Some(func) = agg {
-                    if args.len() != 1 {
+                    let two = matches!(func, AggFunc::PercentileDisc | AggFunc::PercentileCont);
+                    if args.len() != 1 + usize::from(two) {
+                        let expected = if two { "two arguments" } else { "one argument" };
                         return Err(Diagnostic::new(
                             "E0306",
-                            format!("`{}` takes one argument", name.name),
+                            format!("`{}` takes {expected}", name.name),
                         )
                         .at(e.span)
-                        .expected("one argument"));
+                        .expected(expected));
                     }
-                    return self.aggregate(func, *distinct, Some(&args[0]), e.span);
+                    return self.aggregate(func, *distinct, Some(&args[0]), args.get(1), e.span);
                 }
                 if Func::lookup(&lower).is_none()
                     && let Some(f) = super::functions::lookup(&lower)
@@ -411,6 +421,7 @@ impl Compiler<'_> {
         func: AggFunc,
         distinct: bool,
         arg: Option<&Expr>,
+        percentile: Option<&Expr>,
         span: Span,
     ) -> Result<CExpr, Diagnostic> {
         if let Some(r) = arg.and_then(super::checks::random_call) {
@@ -422,19 +433,15 @@ impl Compiler<'_> {
             .expected("a deterministic expression inside an aggregate")
             .help("compute it with `with ... as x` first, then aggregate `x`"));
         }
-        let arg = match arg {
-            Some(a) => {
-                // Aggregates cannot nest: compile the argument without an aggregate sink.
-                let mut inner = Compiler {
-                    scope: self.scope,
-                    params: self.params,
-                    aliases: None,
-                    aggs: None,
-                };
-                Some(inner.compile(a)?)
-            }
-            None => None,
+        // Aggregates cannot nest: compile the arguments without an aggregate sink.
+        let mut inner = Compiler {
+            scope: self.scope,
+            params: self.params,
+            aliases: None,
+            aggs: None,
         };
+        let arg = arg.map(|a| inner.compile(a)).transpose()?;
+        let percentile = percentile.map(|a| inner.compile(a)).transpose()?;
         let Some(aggs) = self.aggs.as_deref_mut() else {
             return Err(Diagnostic::new(
                 "E0306",
@@ -447,6 +454,7 @@ impl Compiler<'_> {
             func,
             distinct,
             arg,
+            percentile,
             span,
         });
         Ok(CExpr::Agg(aggs.len() - 1))
