@@ -107,7 +107,8 @@ class Graph:
         #: Parameters every statement sees (a call's keywords win).
         self.params: dict = {}
         #: The work budget per statement in expanded edges and rows (None:
-        #: the default of 10 million).
+        #: the default, 100 per node and edge of the graph, at least 10
+        #: million).
         self.budget: Optional[int] = None
 
     def __repr__(self) -> str:

@@ -43,6 +43,14 @@ const TOPICS: &[(&str, &str)] = &[
         "compare SCENARIO [substituting]: exposure ... | impact ... | chokepoints ...   columns node, before, after, delta\n  example: compare decoupling: exposure of (f:Firm) to \"Taiwan\" top 10\n",
     ),
     (
+        "at",
+        "at DATE: STATEMENT   the statement sees the graph as it stood on DATE (YYYY, YYYY-MM, YYYY-MM-DD; also --at DATE and :at DATE)\n  example: at 2020-01-01: upstream of \"Huawei\" depth 2\n",
+    ),
+    (
+        "changes",
+        "changes between DATE1 and DATE2 [of NODESET]   what started or ended between the dates, in date order, with sources\n  compare at DATE1 and DATE2: exposure ... | impact ... | chokepoints ...   before, after, delta\n  example: changes between 2024-01-01 and 2025-01-01 of \"China\"\n  example: compare at 2020-01-01 and 2021-01-01: exposure of \"HiSilicon\" to \"Taiwan\"\n",
+    ),
+    (
         "show",
         "show NODESET   a card per node: kind, properties, edges grouped by type\n  example: show \"TSMC\"\n",
     ),

@@ -236,7 +236,7 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
         }
         "quit" | "q" | "exit" => return Flow::Quit,
         other => {
-            let near = crate::query::scope::closest(other, COMMANDS.iter().map(|(c, _)| *c));
+            let near = crate::diag::closest(other, COMMANDS.iter().map(|(c, _)| *c));
             match near {
                 Some(c) => {
                     eprintln!("unknown command :{other}; did you mean :{c}? (:help lists them)")
