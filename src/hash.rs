@@ -18,6 +18,18 @@ impl Fx {
     }
 }
 
+/// The integer writes of [`Hasher`]: each integer is one word.
+macro_rules! widen {
+    ($($name:ident: $t:ty),*) => {
+        $(
+            #[inline]
+            fn $name(&mut self, i: $t) {
+                self.add(i as u64);
+            }
+        )*
+    };
+}
+
 impl Hasher for Fx {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
@@ -27,26 +39,7 @@ impl Hasher for Fx {
             self.add(u64::from_le_bytes(word));
         }
     }
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u16(&mut self, i: u16) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
+    widen!(write_u8: u8, write_u16: u16, write_u32: u32, write_u64: u64, write_usize: usize);
     #[inline]
     fn finish(&self) -> u64 {
         // The high bits pick hashbrown's control byte; rotating mixes the

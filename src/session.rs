@@ -473,7 +473,9 @@ fn export_statement(
                 edges: f.edges,
                 highlight: f.highlight,
                 title: None,
+                depths: Vec::new(),
             };
+            sub.layer_by_depth(&evaluated.result);
             if let Some(plain) = undated {
                 let mut ended = Vec::new();
                 for &n in &sub.nodes {
@@ -552,19 +554,10 @@ fn export_statement(
 #[cfg(test)]
 mod budget_tests {
     use super::*;
-    use crate::model::GraphBuilder;
 
     /// A ring of `n` firms, each depending on the next.
     fn ring(n: usize) -> Graph {
-        let mut b = GraphBuilder::new();
-        let firm = b.kind("Firm");
-        let dep = b.edge_type("DEPENDS_ON");
-        let ids: Vec<_> = (0..n)
-            .map(|i| {
-                b.add_node(&format!("f{i}"), firm, &format!("F{i}"), vec![], [])
-                    .expect("fresh id")
-            })
-            .collect();
+        let (mut b, ids, dep) = crate::model::testing::firms(n);
         for i in 0..n {
             b.add_edge(ids[i], ids[(i + 1) % n], dep, []);
         }

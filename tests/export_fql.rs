@@ -13,6 +13,8 @@ use faultline::load::{LoadOptions, bundled_data_dir, load};
 use faultline::model::Graph;
 use faultline::session::Session;
 
+mod tools;
+
 fn bundled() -> Graph {
     load(&[bundled_data_dir()], &LoadOptions::default())
         .expect("the bundled graph loads")
@@ -268,8 +270,7 @@ fn exporting_to_a_missing_directory_is_a_clear_error() {
 /// message says the picture is too large to read and what to do.
 #[test]
 fn the_whole_bundled_graph_renders_to_svg() {
-    if !faultline::export::dot_available() {
-        eprintln!("skipped: Graphviz's `dot` is not installed");
+    if tools::skip_without("Graphviz's `dot`", tools::graphviz()) {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -289,6 +290,20 @@ fn the_whole_bundled_graph_renders_to_svg() {
         .collect();
     let (n, m) = (counts[0], counts[1]);
     assert!(n > 1000 && n <= all_n && m > 4000 && m <= all_m, "{said}");
+    // The same counts as the queries over what is visible today.
+    let count = |s: &mut Session, q: &str| match s.execute(q, false).remove(0).result {
+        Ok(r) => match r.rows[0][0] {
+            faultline::result::Cell::Value(faultline::model::Value::Int(v)) => v as usize,
+            ref other => panic!("{q}: {other:?}"),
+        },
+        Err(d) => panic!("{}", d.render("<test>", q)),
+    };
+    assert_eq!(count(&mut s, "match (n) return count(*)"), n, "{said}");
+    assert_eq!(
+        count(&mut s, "match ()-[r]->() return count(*)"),
+        m,
+        "{said}"
+    );
     assert!(
         said.contains("too many to read") && said.contains("depth 1"),
         "{said}"
@@ -386,4 +401,61 @@ fn json_exports_keep_validity_and_dot_marks_what_ended() {
         !plain.contains("ended") && !plain.contains("tsmc"),
         "{plain}"
     );
+}
+
+/// Upstream and downstream pictures read as tiers: each depth of the
+/// statement's rows is one rank (`rank=same`) of the layered layout, the
+/// start node alone in the first.
+#[test]
+fn upstream_and_downstream_pictures_rank_nodes_by_depth() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut s = Session::new(bundled());
+    for (statement, start) in [
+        ("upstream of \"NVIDIA\" depth 2", "nvidia"),
+        ("downstream of \"ASML\" depth 1", "asml"),
+    ] {
+        let result = s.execute(statement, false).remove(0).result.expect("runs");
+        let depth_col = result.columns.iter().position(|c| c == "depth");
+        let depth_col = depth_col.expect("a depth column");
+        let mut want: Vec<Vec<String>> = vec![vec![format!("\"{start}\"")]];
+        for row in &result.rows {
+            let (
+                faultline::result::Cell::Node(n),
+                faultline::result::Cell::Value(faultline::model::Value::Int(d)),
+            ) = (&row[0], &row[depth_col])
+            else {
+                panic!("node and depth: {row:?}");
+            };
+            let d = usize::try_from(*d).expect("a depth");
+            if want.len() <= d {
+                want.resize(d + 1, Vec::new());
+            }
+            want[d].push(format!("\"{}\"", s.graph().node_key(*n)));
+        }
+        for w in &mut want {
+            w.sort();
+        }
+        let file = dir.path().join("tiers.dot");
+        run(&mut s, &format!("export dot {file:?} from {statement}"));
+        let text = std::fs::read_to_string(&file).expect("DOT written");
+        assert!(text.contains("layout=dot"), "{statement}");
+        let ranks: Vec<Vec<String>> = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("{rank=same;"))
+            .map(|l| {
+                let mut ids: Vec<String> = l
+                    .trim_end_matches('}')
+                    .split(';')
+                    .map(|id| id.trim().to_string())
+                    .filter(|id| !id.is_empty())
+                    .collect();
+                ids.sort();
+                ids
+            })
+            .collect();
+        assert_eq!(ranks, want, "{statement}");
+        if let Some(counts) = graphviz_counts(&file) {
+            assert_eq!(counts, dot_counts(&text), "{statement}");
+        }
+    }
 }

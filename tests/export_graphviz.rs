@@ -8,9 +8,11 @@ use std::process::Command;
 
 use faultline::analysis::View;
 use faultline::export::{
-    DotOptions, ImageFormat, Subgraph, dot_available, render_with_graphviz, to_dot, write_atomic,
+    DotOptions, ImageFormat, Subgraph, render_with_graphviz, to_dot, write_atomic,
 };
 use faultline::model::{Graph, GraphBuilder, Value};
+
+mod tools;
 
 /// Every name a writer could get wrong, with LOCATED_IN edges for clusters
 /// and a hostile edge type.
@@ -94,7 +96,7 @@ fn drawn(svg_path: &Path) -> Drawn {
 
 #[test]
 fn graphviz_draws_exactly_the_exported_graph() {
-    if !dot_available() {
+    if tools::skip_without("Graphviz's `dot`", tools::graphviz()) {
         return;
     }
     let g = hostile_graph();
@@ -170,7 +172,7 @@ fn graphviz_draws_exactly_the_exported_graph() {
 
 #[test]
 fn a_written_dot_file_renders_with_the_dot_command() {
-    if !dot_available() {
+    if tools::skip_without("Graphviz's `dot`", tools::graphviz()) {
         return;
     }
     let g = hostile_graph();

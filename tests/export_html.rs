@@ -12,15 +12,7 @@ use std::process::Command;
 use faultline::load::{LoadOptions, bundled_data_dir, load};
 use faultline::session::Session;
 
-/// The browser, if installed.
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser"].into_iter().find(|p| {
-        Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
+mod tools;
 
 /// The page's DOM after its scripts ran.
 fn dump_dom(browser: &str, page: &Path, profile: &Path) -> String {
@@ -57,10 +49,11 @@ fn attribute(dom: &str, name: &str) -> Option<usize> {
 
 #[test]
 fn the_html_view_shows_every_exported_node_and_edge_in_a_browser() {
-    let Some(browser) = chromium() else {
-        eprintln!("skipped: Chromium is not installed (apt-get install chromium)");
+    let browser = tools::chromium();
+    if tools::skip_without("Chromium (apt-get install chromium)", browser.is_some()) {
         return;
-    };
+    }
+    let Some(browser) = browser else { return };
     let dir = tempfile::tempdir().expect("temp dir");
     let g = load(&[bundled_data_dir()], &LoadOptions::default())
         .expect("the bundled graph loads")
@@ -94,5 +87,16 @@ fn the_html_view_shows_every_exported_node_and_edge_in_a_browser() {
         assert_eq!(attribute(&dom, "nodes"), Some(nodes), "{file}: {message}");
         assert_eq!(attribute(&dom, "edges"), Some(edges), "{file}: {message}");
         assert!(dom.contains("id=\"fl-legend\""), "{file}");
+        // An upstream trace is laid out in columns by depth.
+        let layered = attribute(&dom, "layered") == Some(1);
+        assert_eq!(layered, file == "upstream.html", "{file}");
+        // Names are drawn while they stay readable: all of a small export,
+        // none of the whole graph until zoomed in or searched.
+        let labels = attribute(&dom, "labels");
+        assert_eq!(
+            labels,
+            Some(if nodes > 150 { 0 } else { nodes }),
+            "{file}: {message}"
+        );
     }
 }

@@ -8,17 +8,27 @@ use rexpect::session::{PtySession, spawn_command};
 
 const PROMPT: &str = "faultline> ";
 
+/// `cmd` in a pseudo-terminal, with its history in `history`, no colour.
+fn spawn(mut cmd: Command, history: &std::path::Path) -> PtySession {
+    cmd.env("FAULTLINE_HISTORY", history)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    spawn_command(cmd, Some(10_000)).expect("the REPL starts in a pty")
+}
+
+/// The REPL on the mini fixture, at its first prompt.
 fn start(history: &std::path::Path) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_faultline"));
     cmd.args([
         "repl",
         "--data",
         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mini"),
-    ])
-    .env("FAULTLINE_HISTORY", history)
-    .env("NO_COLOR", "1")
-    .env("TERM", "xterm");
-    let mut p = spawn_command(cmd, Some(10_000)).expect("the REPL starts in a pty");
+    ]);
+    started(spawn(cmd, history))
+}
+
+/// Waits for the mini fixture's banner and the first prompt.
+fn started(mut p: PtySession) -> PtySession {
     p.exp_string("24 nodes, 33 edges")
         .expect("the banner shows the counts");
     prompt(&mut p);
@@ -213,6 +223,49 @@ fn repl_fits_a_wide_table_to_the_width() {
     quit(p);
 }
 
+/// Without `:width`, tables fit the terminal: in a 100-column terminal
+/// (set with `stty` before the REPL starts, as a window would), `schema`,
+/// whose property lists run to 600 characters a row, fits 100 columns
+/// (long cells wrapped), and so does a 300-character `collect` (cut by `…`).
+#[test]
+fn repl_fits_tables_to_a_100_column_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("stty cols 100 rows 40 && exec \"$0\" repl --data \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_faultline"))
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mini"));
+    let mut p = started(spawn(cmd, &dir.path().join("history")));
+    p.send_line(":width").expect("send");
+    p.exp_string("width: the terminal's")
+        .expect("no width set: the terminal's");
+    prompt(&mut p);
+    for statement in [
+        "schema;",
+        "match (f:Firm) return collect(f.name + \" \" + f.name + \" \" + f.name) as names, count(*) as n;",
+    ] {
+        p.send_line(statement).expect("send");
+        let table = p.exp_string(" row").expect("the table and its row count");
+        let table = table.replace('\r', "");
+        let rows: Vec<&str> = table.lines().filter(|l| l.starts_with('|')).collect();
+        assert!(
+            rows.len() >= 3,
+            "{statement}: a header, a rule and rows:\n{table}"
+        );
+        let widest = rows.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(
+            (60..=100).contains(&widest),
+            "{statement}: the table is {widest} columns wide:\n{table}"
+        );
+        // Long cells are wrapped onto continuation lines or cut with `…`.
+        let cut = table.contains('…') || table.contains("\u{e2}\u{80}\u{a6}");
+        let wrapped = rows.iter().skip(2).any(|l| l.starts_with("|         |"));
+        assert!(cut || wrapped, "{statement}: long cells fitted:\n{table}");
+        prompt(&mut p);
+    }
+    quit(p);
+}
+
 #[test]
 fn repl_reads_a_paste_of_many_lines_whole() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -255,11 +308,8 @@ fn repl_sets_the_date_with_at_and_shows_it_in_the_prompt() {
         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/time"),
         "--at",
         "2020-01-01",
-    ])
-    .env("FAULTLINE_HISTORY", dir.path().join("history"))
-    .env("NO_COLOR", "1")
-    .env("TERM", "xterm");
-    let mut p = spawn_command(cmd, Some(10_000)).expect("the REPL starts in a pty");
+    ]);
+    let mut p = spawn(cmd, &dir.path().join("history"));
     // The first message says the data has dates and which date is seen.
     p.exp_string("seen at 2020-01-01 (5 nodes and 4 edges have validity dates")
         .expect("the banner names the date");

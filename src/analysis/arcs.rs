@@ -262,18 +262,13 @@ mod tests {
         let mut f = Fixture::new();
         let [a, b, c, d] = f.nodes(["a", "b", "c", "d"]);
         // a: shares 0.5 + 0.2, one arc without: it gets 0.3.
-        f.dep(a, b, Some(0.5));
-        f.dep(a, c, Some(0.2));
-        f.dep(a, d, None);
+        f.link("a -> b 0.5, a -> c 0.2, a -> d");
         // b: shares sum to 2: each scaled by 1/2; the arc without weighs 0.
-        f.dep(b, c, Some(1.5));
-        f.dep(b, d, Some(0.5));
-        f.dep(b, a, None);
+        f.link("b -> c 1.5, b -> d 0.5, b -> a");
         // c: only shares, under 1: the rest is unknown.
         f.dep(c, d, Some(0.25));
         // d: two arcs without shares split evenly.
-        f.dep(d, a, None);
-        f.dep(d, b, None);
+        f.link("d -> a, d -> b");
         let g = f.finish();
         let spec = ArcSpec::new(&g, None);
         let w = |u| {

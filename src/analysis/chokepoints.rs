@@ -70,9 +70,7 @@ pub(crate) fn chokepoints_with(
     dense_max: usize,
     work: &Work,
 ) -> Result<Vec<Chokepoint>, Interrupt> {
-    let mut seeds: Vec<NodeId> = of.iter().copied().filter(|n| view.node(*n)).collect();
-    seeds.sort_unstable();
-    seeds.dedup();
+    let seeds = view.visible(of);
     if seeds.is_empty() || top == Some(0) {
         return Ok(Vec::new());
     }

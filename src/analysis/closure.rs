@@ -43,29 +43,7 @@ pub fn target_closure(
     targets: &[NodeId],
     work: &Work,
 ) -> Result<NodeSet, Interrupt> {
-    let roles = roles(g);
-    let mut t = NodeSet::new(g.node_count());
-    for &y in targets {
-        if view.node(y) {
-            t.insert(y);
-        }
-    }
-    let mut i = 0;
-    while let Some(&x) = t.nodes().get(i) {
-        i += 1;
-        work.charge(1 + (g.in_adj().degree(x) + g.out_adj().degree(x)) as u64)?;
-        let mut found = Vec::new();
-        role_nbrs(g.in_adj(), &roles, Role::Membership, view, x, |n| {
-            found.push(n)
-        });
-        role_nbrs(g.out_adj(), &roles, Role::Impact, view, x, |n| {
-            found.push(n)
-        });
-        for n in found {
-            t.insert(n);
-        }
-    }
-    Ok(t)
+    spread(g, view, targets, true, work, |_| {})
 }
 
 /// `members of SET`: every visible node with a membership path of one or
@@ -78,28 +56,52 @@ pub fn members_of(
     set: &[NodeId],
     work: &Work,
 ) -> Result<Vec<NodeId>, Interrupt> {
-    let roles = roles(g);
-    let mut expanded = NodeSet::new(g.node_count());
     let mut reached = NodeSet::new(g.node_count());
-    for &y in set {
+    spread(g, view, set, false, work, |n| {
+        reached.insert(n);
+    })?;
+    Ok(reached.sorted())
+}
+
+/// Grows a set from the visible `seeds`, visiting its nodes in the order
+/// they joined: a visible node with a `membership` edge into a visited node
+/// joins, and (with `impact`) one an `impact` edge from it points to.
+/// `reached` hears every node found through an edge, seeds included.
+fn spread(
+    g: &Graph,
+    view: &View,
+    seeds: &[NodeId],
+    impact: bool,
+    work: &Work,
+    mut reached: impl FnMut(NodeId),
+) -> Result<NodeSet, Interrupt> {
+    let roles = roles(g);
+    let mut set = NodeSet::new(g.node_count());
+    for &y in seeds {
         if view.node(y) {
-            expanded.insert(y);
+            set.insert(y);
         }
     }
     let mut i = 0;
-    while let Some(&x) = expanded.nodes().get(i) {
+    let mut found = Vec::new();
+    while let Some(&x) = set.nodes().get(i) {
         i += 1;
-        work.charge(1 + g.in_adj().degree(x) as u64)?;
-        let mut found = Vec::new();
+        let out = if impact { g.out_adj().degree(x) } else { 0 };
+        work.charge(1 + (g.in_adj().degree(x) + out) as u64)?;
         role_nbrs(g.in_adj(), &roles, Role::Membership, view, x, |n| {
             found.push(n)
         });
-        for n in found {
-            reached.insert(n);
-            expanded.insert(n);
+        if impact {
+            role_nbrs(g.out_adj(), &roles, Role::Impact, view, x, |n| {
+                found.push(n)
+            });
+        }
+        for n in found.drain(..) {
+            reached(n);
+            set.insert(n);
         }
     }
-    Ok(reached.sorted())
+    Ok(set)
 }
 
 #[cfg(test)]
@@ -113,9 +115,7 @@ mod tests {
         let [firm, nation, bloc, policy, other_nation, firm2, outsider] = f.nodes([
             "firm", "nation", "bloc", "policy", "other", "firm2", "outsider",
         ]);
-        f.located(firm, nation);
-        f.member_of(nation, bloc);
-        f.targets(policy, nation);
+        f.link("firm in nation, nation member bloc, policy targets nation");
         f.targets(bloc, other_nation); // impact from T pulls `other` in
         f.located(firm2, other_nation);
         f.dep(outsider, firm, None); // dependency edges never pull anything in
@@ -135,12 +135,10 @@ mod tests {
 
     #[test]
     fn members_of_excludes_the_set_unless_it_is_a_member() {
-        let mut f = Fixture::new();
-        let [firm, de, eu, nato] = f.nodes(["firm", "de", "eu", "nato"]);
-        f.located(firm, de);
-        f.member_of(de, eu);
-        f.member_of(de, nato);
-        let g = f.finish();
+        let (g, [firm, de, eu, _]) = Fixture::graph(
+            ["firm", "de", "eu", "nato"],
+            "firm in de, de member eu, de member nato",
+        );
         let work = Work::unlimited();
         let full = View::full();
         assert_eq!(members_of(&g, &full, &[eu], &work).unwrap(), vec![firm, de]);

@@ -112,9 +112,7 @@ fn exposure_in_with(
     dense_max: usize,
     work: &Work,
 ) -> Result<Vec<ExposureRow>, Interrupt> {
-    let mut rows: Vec<NodeId> = of.iter().copied().filter(|n| view.node(*n)).collect();
-    rows.sort_unstable();
-    rows.dedup();
+    let rows = view.visible(of);
     let seeds: Vec<NodeId> = rows.iter().copied().filter(|n| !t.contains(*n)).collect();
     let how = Grow {
         stop: Some(t),

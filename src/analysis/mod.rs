@@ -30,7 +30,7 @@ mod traverse;
 mod view;
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use arcs::{ArcSpec, Arcs, Norm};
 pub use chokepoints::{Chokepoint, chokepoints};
@@ -44,4 +44,4 @@ pub use nodeset::NodeSet;
 pub use paths::{AnalysisError, DEFAULT_ALL_MAX, FoundPath, PathMode, PathQuery, paths};
 pub use scenario::{Applied, ScenarioOp, apply};
 pub use traverse::{downstream, upstream};
-pub use view::View;
+pub use view::{HiddenSlots, View};

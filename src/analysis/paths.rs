@@ -28,7 +28,7 @@ use super::labels::LabelSearch;
 use super::nodeset::NodeSet;
 use super::view::View;
 use crate::limits::{Interrupt, Work};
-use crate::model::{EdgeId, EdgeTypeId, Graph, NodeId, Path, PropKey, TypeSet, Value};
+use crate::model::{Adjacency, EdgeId, EdgeTypeId, Graph, NodeId, Path, PropKey, TypeSet, Value};
 
 /// `all` paths' default hop bound.
 pub const DEFAULT_ALL_MAX: u32 = 6;
@@ -170,16 +170,40 @@ impl<'a> Walker<'a> {
     fn steps(
         &self,
         u: NodeId,
-        mut f: impl FnMut(EdgeId, NodeId) -> Result<(), AnalysisError>,
+        f: impl FnMut(EdgeId, NodeId) -> Result<(), AnalysisError>,
     ) -> Result<u64, AnalysisError> {
+        self.scan(u, [self.g.out_adj(), self.g.in_adj()], f)
+    }
+
+    /// The steps into `u` (the reverse of [`Walker::steps`]): `(edge,
+    /// previous node)`, in-edges first, then (when undirected) out-edges,
+    /// each in load order.
+    fn steps_back(&self, u: NodeId, mut f: impl FnMut(EdgeId, NodeId)) -> u64 {
+        let scanned = self.scan(u, [self.g.in_adj(), self.g.out_adj()], |e, n| {
+            f(e, n);
+            Ok::<(), std::convert::Infallible>(())
+        });
+        match scanned {
+            Ok(scanned) => scanned,
+            Err(never) => match never {},
+        }
+    }
+
+    /// Calls `f` for each usable edge of `u` in `sides[0]` (and, when
+    /// undirected, `sides[1]`); the number of edges scanned, plus one.
+    fn scan<E>(
+        &self,
+        u: NodeId,
+        sides: [&Adjacency; 2],
+        mut f: impl FnMut(EdgeId, NodeId) -> Result<(), E>,
+    ) -> Result<u64, E> {
         let mut scanned = 1;
-        let sides = if self.undirected { 2 } else { 1 };
-        for side in 0..sides {
-            let adj = if side == 0 {
-                self.g.out_adj()
-            } else {
-                self.g.in_adj()
-            };
+        let sides = if self.undirected {
+            &sides[..]
+        } else {
+            &sides[..1]
+        };
+        for adj in sides {
             for (e, t, n) in adj.iter(u) {
                 scanned += 1;
                 if n == u || self.types.as_ref().is_some_and(|s| !s.contains(t)) {
@@ -192,32 +216,6 @@ impl<'a> Walker<'a> {
             }
         }
         Ok(scanned)
-    }
-
-    /// The steps into `u` (the reverse of [`Walker::steps`]): `(edge,
-    /// previous node)`, in-edges first, then (when undirected) out-edges,
-    /// each in load order.
-    fn steps_back(&self, u: NodeId, mut f: impl FnMut(EdgeId, NodeId)) -> u64 {
-        let mut scanned = 1;
-        let sides = if self.undirected { 2 } else { 1 };
-        for side in 0..sides {
-            let adj = if side == 0 {
-                self.g.in_adj()
-            } else {
-                self.g.out_adj()
-            };
-            for (e, t, n) in adj.iter(u) {
-                scanned += 1;
-                if n == u || self.types.as_ref().is_some_and(|s| !s.contains(t)) {
-                    continue;
-                }
-                if self.check && (self.view.edge_hidden(e) || !self.view.node(n)) {
-                    continue;
-                }
-                f(e, n);
-            }
-        }
-        scanned
     }
 
     fn weighted(&self) -> bool {
@@ -269,9 +267,7 @@ pub fn paths(
     work: &Work,
 ) -> Result<Vec<FoundPath>, AnalysisError> {
     let walker = Walker::new(g, view, q);
-    let mut from: Vec<NodeId> = q.from.iter().copied().filter(|n| view.node(*n)).collect();
-    from.sort_unstable();
-    from.dedup();
+    let from = view.visible(q.from);
     if from.is_empty() {
         return Ok(Vec::new());
     }
@@ -284,12 +280,7 @@ pub fn paths(
             .into_iter()
             .collect());
     }
-    let mut to = NodeSet::new(g.node_count());
-    for &n in q.to {
-        if view.node(n) {
-            to.insert(n);
-        }
-    }
+    let to = visible_set(g, view, q.to);
     if to.is_empty() {
         return Ok(Vec::new());
     }
@@ -600,26 +591,28 @@ fn yen(
 /// the fewest-hops search is tested against.
 #[cfg(test)]
 fn shortest_by_labels(
-    g: &Graph,
-    view: &View,
+    w: &Walker,
     q: &PathQuery,
     work: &Work,
 ) -> Result<Option<FoundPath>, AnalysisError> {
-    let walker = Walker::new(g, view, q);
-    let mut from: Vec<NodeId> = q.from.iter().copied().filter(|n| view.node(*n)).collect();
-    from.sort_unstable();
-    from.dedup();
-    let mut to = NodeSet::new(g.node_count());
-    for &n in q.to {
-        if view.node(n) {
-            to.insert(n);
-        }
-    }
+    let from = w.view.visible(q.from);
+    let to = visible_set(w.g, w.view, q.to);
     if from.is_empty() || to.is_empty() {
         return Ok(None);
     }
-    let mut s = Spur::new(g.node_count(), walker.weighted() && q.max.is_some());
-    s.search(&walker, &from, &to, q.max, work)
+    let mut s = Spur::new(w.g.node_count(), w.weighted() && q.max.is_some());
+    s.search(w, &from, &to, q.max, work)
+}
+
+/// The visible nodes of `nodes`, as a set.
+fn visible_set(g: &Graph, view: &View, nodes: &[NodeId]) -> NodeSet {
+    let mut set = NodeSet::new(g.node_count());
+    for &n in nodes {
+        if view.node(n) {
+            set.insert(n);
+        }
+    }
+    set
 }
 
 mod hops;

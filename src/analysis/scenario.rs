@@ -114,28 +114,20 @@ mod tests {
         rows[0].total
     }
 
+    /// Applies `op` to `view` (no budget).
+    fn scenario(g: &Graph, view: &mut View, op: ScenarioOp) -> Applied {
+        apply(g, view, &ArcSpec::new(g, None), &op, &Work::unlimited()).unwrap()
+    }
+
     #[test]
     fn remove_a_node_on_every_path() {
-        let mut f = Fixture::new();
-        let [apple, foxconn, tsmc, cn, tw] = f.nodes(["apple", "foxconn", "tsmc", "cn", "tw"]);
-        f.dep(apple, foxconn, Some(0.6));
-        f.dep(apple, tsmc, Some(0.4));
-        f.located(foxconn, cn);
-        f.located(tsmc, tw);
-        f.dep(tsmc, foxconn, None);
-        let g = f.finish();
-        let work = Work::unlimited();
+        let (g, [apple, foxconn, _, cn, tw]) = Fixture::graph(
+            ["apple", "foxconn", "tsmc", "cn", "tw"],
+            "apple -> foxconn 0.6, apple -> tsmc 0.4, foxconn in cn, tsmc in tw, tsmc -> foxconn",
+        );
         let mut view = View::full();
         assert!((total(&g, &view, apple, cn) - 1.0).abs() < 1e-12);
-        let spec = ArcSpec::new(&g, None);
-        let done = apply(
-            &g,
-            &mut view,
-            &spec,
-            &ScenarioOp::Remove(vec![foxconn]),
-            &work,
-        )
-        .unwrap();
+        let done = scenario(&g, &mut view, ScenarioOp::Remove(vec![foxconn]));
         assert_eq!(done, Applied { nodes: 1, edges: 0 });
         assert_eq!(total(&g, &view, apple, cn), 0.0);
         // Apple's remaining arc is re-weighed: its share 0.4 is all that is known.
@@ -144,40 +136,19 @@ mod tests {
 
     #[test]
     fn cut_is_one_way_and_decouple_both() {
-        let mut f = Fixture::new();
-        let [us, cn, usf, cnf, usf2] = f.nodes(["us", "cn", "usf", "cnf", "usf2"]);
-        f.located(usf, us);
-        f.located(usf2, us);
-        f.located(cnf, cn);
-        f.dep(usf, cnf, None);
-        f.dep(usf, usf2, None);
-        f.dep(cnf, usf2, None);
-        let g = f.finish();
-        let work = Work::unlimited();
-        let spec = ArcSpec::new(&g, None);
+        let (g, [us, cn, usf, cnf, _]) = Fixture::graph(
+            ["us", "cn", "usf", "cnf", "usf2"],
+            "usf in us, usf2 in us, cnf in cn, usf -> cnf, usf -> usf2, cnf -> usf2",
+        );
         let mut view = View::full();
         assert!((total(&g, &view, usf, cn) - 0.5).abs() < 1e-12);
         // Cutting China from the US removes China's dependence on US firms only.
-        let done = apply(
-            &g,
-            &mut view,
-            &spec,
-            &ScenarioOp::Cut(vec![cn], vec![us]),
-            &work,
-        )
-        .unwrap();
+        let done = scenario(&g, &mut view, ScenarioOp::Cut(vec![cn], vec![us]));
         assert_eq!(done.edges, 1);
         assert!((total(&g, &view, usf, cn) - 0.5).abs() < 1e-12);
         assert_eq!(total(&g, &view, cnf, us), 0.0);
         let mut view = View::full();
-        let done = apply(
-            &g,
-            &mut view,
-            &spec,
-            &ScenarioOp::Decouple(vec![us], vec![cn]),
-            &work,
-        )
-        .unwrap();
+        let done = scenario(&g, &mut view, ScenarioOp::Decouple(vec![us], vec![cn]));
         assert_eq!(done.edges, 2);
         assert_eq!(total(&g, &view, usf, cn), 0.0);
         // The US firm's remaining arc now carries all its weight.

@@ -1,6 +1,8 @@
 //! Test fixtures: a small schema with every role and both directions, and a
 //! builder that names nodes by their id.
 
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 
 use crate::model::{
@@ -13,6 +15,7 @@ use crate::model::{
 /// (membership), `TARGETS` (impact), `PARTNER` (other).
 pub(crate) struct Fixture {
     b: GraphBuilder,
+    names: HashMap<String, NodeId>,
     kind: KindId,
     share: PropKey,
     cost: PropKey,
@@ -26,30 +29,25 @@ pub(crate) struct Fixture {
 
 impl Fixture {
     pub fn new() -> Fixture {
-        let mut edges = IndexMap::new();
-        let def = |role, direction| EdgeTypeDef {
-            role,
-            direction,
-            ..EdgeTypeDef::default()
-        };
-        edges.insert(
-            "DEPENDS_ON".to_string(),
-            def(Role::Dependency, Direction::Forward),
-        );
-        edges.insert(
-            "SUPPLIES".to_string(),
-            def(Role::Dependency, Direction::Reverse),
-        );
-        edges.insert(
-            "LOCATED_IN".to_string(),
-            def(Role::Membership, Direction::Forward),
-        );
-        edges.insert(
-            "MEMBER_OF".to_string(),
-            def(Role::Membership, Direction::Forward),
-        );
-        edges.insert("TARGETS".to_string(), def(Role::Impact, Direction::Forward));
-        edges.insert("PARTNER".to_string(), def(Role::Other, Direction::Forward));
+        let types = [
+            ("DEPENDS_ON", Role::Dependency, Direction::Forward),
+            ("SUPPLIES", Role::Dependency, Direction::Reverse),
+            ("LOCATED_IN", Role::Membership, Direction::Forward),
+            ("MEMBER_OF", Role::Membership, Direction::Forward),
+            ("TARGETS", Role::Impact, Direction::Forward),
+            ("PARTNER", Role::Other, Direction::Forward),
+        ];
+        let edges = types
+            .into_iter()
+            .map(|(name, role, direction)| {
+                let def = EdgeTypeDef {
+                    role,
+                    direction,
+                    ..EdgeTypeDef::default()
+                };
+                (name.to_string(), def)
+            })
+            .collect();
         let mut b = GraphBuilder::new();
         b.set_schema(Schema {
             kinds: IndexMap::new(),
@@ -66,14 +64,18 @@ impl Fixture {
             targets: b.edge_type("TARGETS"),
             other: b.edge_type("PARTNER"),
             b,
+            names: HashMap::new(),
         }
     }
 
     /// A node whose id and name are `name`.
     pub fn node(&mut self, name: &str) -> NodeId {
-        self.b
+        let n = self
+            .b
             .add_node(name, self.kind, name, Vec::new(), [])
-            .expect("test node ids are unique")
+            .expect("test node ids are unique");
+        self.names.insert(name.to_string(), n);
+        n
     }
 
     pub fn nodes<const N: usize>(&mut self, names: [&str; N]) -> [NodeId; N] {
@@ -107,16 +109,59 @@ impl Fixture {
         self.edge(firm, nation, self.loc, None)
     }
 
-    pub fn member_of(&mut self, a: NodeId, bloc: NodeId) -> EdgeId {
-        self.edge(a, bloc, self.member, None)
-    }
-
     pub fn targets(&mut self, policy: NodeId, on: NodeId) -> EdgeId {
         self.edge(policy, on, self.targets, None)
     }
 
     pub fn partner(&mut self, a: NodeId, b: NodeId) -> EdgeId {
         self.edge(a, b, self.other, None)
+    }
+
+    /// A graph of the nodes `names` (ids in that order) and the `edges` of
+    /// [`Fixture::link`].
+    pub fn graph<const N: usize>(names: [&str; N], edges: &str) -> (Graph, [NodeId; N]) {
+        let mut f = Fixture::new();
+        let nodes = f.nodes(names);
+        f.link(edges);
+        (f.finish(), nodes)
+    }
+
+    /// A chain `n0 -> n1 -> …` of `n` nodes, each step `parallel` edges
+    /// without a share.
+    pub fn chain(n: usize, parallel: usize) -> (Graph, Vec<NodeId>) {
+        let mut f = Fixture::new();
+        let nodes: Vec<NodeId> = (0..n).map(|i| f.node(&format!("n{i}"))).collect();
+        for w in nodes.windows(2) {
+            for _ in 0..parallel {
+                f.dep(w[0], w[1], None);
+            }
+        }
+        (f.finish(), nodes)
+    }
+
+    /// Edges written out, comma-separated, between nodes made before (by
+    /// name): `a -> b 0.5` (`a DEPENDS_ON b`, the share optional),
+    /// `p supplies c`, `f in n` (`LOCATED_IN`), `n member b`,
+    /// `p targets n`, `a partner b`.
+    pub fn link(&mut self, edges: &str) {
+        for item in edges.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let words: Vec<&str> = item.split_whitespace().collect();
+            let [from, op, to, share @ ..] = words.as_slice() else {
+                panic!("edge `{item}`: expected `FROM OP TO [SHARE]`");
+            };
+            let ty = match *op {
+                "->" => self.dep,
+                "supplies" => self.sup,
+                "in" => self.loc,
+                "member" => self.member,
+                "targets" => self.targets,
+                "partner" => self.other,
+                _ => panic!("edge `{item}`: unknown operator `{op}`"),
+            };
+            let share = share.first().map(|s| s.parse().expect("a share"));
+            let node = |name: &str| self.names[name];
+            self.edge(node(from), node(to), ty, share);
+        }
     }
 
     pub fn finish(self) -> Graph {

@@ -96,9 +96,7 @@ mod tests {
             f.nodes(["nvidia", "tsmc", "asml", "zeiss", "apple", "b"]);
         f.dep(nvidia, tsmc, Some(0.9));
         f.supplies(asml, tsmc, None); // tsmc depends on asml
-        f.dep(asml, zeiss, None);
-        f.dep(tsmc, b, None);
-        f.dep(apple, tsmc, None);
+        f.link("asml -> zeiss, tsmc -> b, apple -> tsmc");
         f.dep(zeiss, nvidia, None); // a cycle back into the seed
         f.partner(nvidia, apple); // not a dependency
         let g = f.finish();

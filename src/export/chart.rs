@@ -4,8 +4,10 @@
 //!
 //! Which number is drawn: for `before`/`after` columns both; otherwise the
 //! first of `total`, `exposure`, `score`, `loss`, `impact` present, else the
-//! first numeric column. Rows are drawn in result order (the statements
-//! already sort them), labelled with the first column (node names).
+//! first numeric column after the first. Rows are drawn in result order
+//! (the statements already sort them), each named by its first text column
+//! (and the next ones while names repeat; see `label_columns`). A result
+//! without rows or without a number is an error, not an empty chart.
 //!
 //! A plotting crate (plotters) was considered; for one kind of chart the
 //! SVG is a few lines of text and builds in no time on a 2-core machine.
@@ -32,6 +34,12 @@ const ONE: &str = "#6fa8dc";
 
 /// Writes the result as an SVG bar chart, or says why it cannot.
 pub fn to_chart(g: &Graph, result: &ResultSet, title: &str) -> Result<String, String> {
+    if result.rows.is_empty() {
+        return Err(format!(
+            "the statement returned no rows, so there is nothing to draw (columns: {})",
+            result.columns.join(", ")
+        ));
+    }
     let col = |name: &str| result.columns.iter().position(|c| c == name);
     let numeric = |i: usize| {
         result
@@ -64,6 +72,7 @@ pub fn to_chart(g: &Graph, result: &ResultSet, title: &str) -> Result<String, St
         _ => 0.0,
     };
     let rows: Vec<&Vec<Cell>> = result.rows.iter().take(MAX_BARS).collect();
+    let label_columns = label_columns(g, result, series[0].0, &numeric);
     let max = rows
         .iter()
         .flat_map(|r| series.iter().map(|&(i, _)| number(r, i).abs()))
@@ -97,10 +106,7 @@ pub fn to_chart(g: &Graph, result: &ResultSet, title: &str) -> Result<String, St
     }
     for (k, row) in rows.iter().enumerate() {
         let y0 = top + group * k as f64;
-        let label = row
-            .first()
-            .map(|c| cell_text(g, c, Style::Table))
-            .unwrap_or_default();
+        let label = row_label(g, row, &label_columns);
         let _ = writeln!(
             out,
             "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
@@ -141,6 +147,50 @@ pub fn to_chart(g: &Graph, result: &ResultSet, title: &str) -> Result<String, St
     }
     out.push_str("</svg>\n");
     Ok(out)
+}
+
+/// The columns that name a bar: the first text column before the drawn one
+/// (after it if none comes before: a path after its hop count), and the
+/// next text columns until the rows' labels are distinct (`stats`: element
+/// and name).
+fn label_columns(
+    g: &Graph,
+    result: &ResultSet,
+    drawn: usize,
+    numeric: &dyn Fn(usize) -> bool,
+) -> Vec<usize> {
+    let text: Vec<usize> = (0..result.columns.len()).filter(|&i| !numeric(i)).collect();
+    let start = text
+        .iter()
+        .position(|&i| i < drawn)
+        .or_else(|| (!text.is_empty()).then_some(0));
+    let Some(start) = start else {
+        return vec![0];
+    };
+    let mut chosen = Vec::new();
+    for &i in &text[start..] {
+        chosen.push(i);
+        let mut seen = std::collections::HashSet::new();
+        if result
+            .rows
+            .iter()
+            .all(|r| seen.insert(row_label(g, r, &chosen)))
+        {
+            break;
+        }
+    }
+    chosen
+}
+
+/// A bar's label: the row's label cells, the empty ones left out.
+fn row_label(g: &Graph, row: &[Cell], columns: &[usize]) -> String {
+    columns
+        .iter()
+        .filter_map(|&i| row.get(i))
+        .map(|c| cell_text(g, c, Style::Table))
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// A number for a bar's end: up to 4 decimals, no trailing zeros.
@@ -218,5 +268,11 @@ mod tests {
         };
         let err = to_chart(&g, &names, "t").expect_err("nothing to draw");
         assert!(err.contains("numeric column"), "{err}");
+        let empty = ResultSet {
+            rows: Vec::new(),
+            ..exposure
+        };
+        let err = to_chart(&g, &empty, "t").expect_err("no rows");
+        assert!(err.contains("no rows") && err.contains("total"), "{err}");
     }
 }

@@ -149,11 +149,36 @@ pub fn to_dot_at(g: &Graph, sub: &Subgraph, opts: &DotOptions, day: Option<Date>
             node_statement(g, &ord, &styles, &marks, n, "  ", &mut out);
         }
     }
+    if layout == Layout::Dot && !opts.clusters {
+        write_depth_ranks(g, &ord, &sub.depths, &mut out);
+    }
     for &e in &ord.edges {
         edge_statement(g, &ord, &marks, e, labels, &mut out);
     }
     out.push_str("}\n");
     out
+}
+
+/// `  {rank=same; "a"; "b"}` per depth (upstream, downstream): the layered
+/// layout draws each depth as one column, the start set first. Not with
+/// clusters (a rank cannot cross them).
+fn write_depth_ranks(g: &Graph, ord: &Ordered, depths: &[(NodeId, u32)], out: &mut String) {
+    let depth: HashMap<NodeId, u32> = depths.iter().copied().collect();
+    let mut by_depth: BTreeMap<u32, Vec<NodeId>> = BTreeMap::new();
+    for &n in &ord.nodes {
+        if let Some(&d) = depth.get(&n) {
+            by_depth.entry(d).or_default().push(n);
+        }
+    }
+    for nodes in by_depth.values() {
+        out.push_str("  {rank=same;");
+        for &n in nodes {
+            out.push(' ');
+            push_id(g.node_key(n), out);
+            out.push(';');
+        }
+        out.push_str("}\n");
+    }
 }
 
 /// The date items are marked against, if any.
@@ -168,6 +193,15 @@ impl Marks {
 
     fn edge(&self, g: &Graph, e: EdgeId) -> Option<String> {
         g.edge_validity(e)?.mark(self.day?)
+    }
+}
+
+/// `(ended 2020-09-15)` after a label, opened by `open`.
+fn push_mark(mark: Option<&str>, open: &str, out: &mut String) {
+    if let Some(m) = mark {
+        out.push_str(open);
+        push_label_text(m, out);
+        out.push(')');
     }
 }
 
@@ -198,11 +232,7 @@ fn node_statement(
     out.push_str("\\n");
     push_label_text(kind, out);
     let mark = marks.node(g, n);
-    if let Some(m) = &mark {
-        out.push_str("\\n(");
-        push_label_text(m, out);
-        out.push(')');
-    }
+    push_mark(mark.as_deref(), "\\n(", out);
     out.push_str("\", shape=");
     out.push_str(style.shape);
     out.push_str(", style=\"");
@@ -258,11 +288,7 @@ fn edge_statement(
         out.push_str(&format_share(share));
     }
     let mark = marks.edge(g, e);
-    if let Some(m) = &mark {
-        out.push_str(" (");
-        push_label_text(m, out);
-        out.push(')');
-    }
+    push_mark(mark.as_deref(), " (", out);
     out.push('"');
     if reverse {
         out.push_str(", dir=back");
@@ -507,7 +533,9 @@ fn push_html_text(s: &str, out: &mut String) {
 mod tests {
     use super::*;
     use crate::analysis::View;
-    use crate::export::testkit::{check_dot, dot_statements, hostile_graph, small_graph};
+    use crate::export::testkit::{
+        assert_deterministic, check_dot, dot_statements, hostile_graph, small_graph,
+    };
 
     fn whole(g: &Graph) -> Subgraph {
         Subgraph::whole(g, &View::full())
@@ -528,6 +556,69 @@ mod tests {
             b.add_edge(w[0], w[1], dep, []);
         }
         b.finish()
+    }
+
+    /// An upstream-shaped result: each depth is one rank of the layered
+    /// picture, the start set (no row) at depth 0; not with clusters or a
+    /// force-directed layout, and not for results without a depth.
+    #[test]
+    fn depths_become_ranks_in_a_layered_picture() {
+        use crate::result::{Cell, ResultSet};
+        let g = chain(5);
+        let node = |k: &str| g.node_by_key(k).expect("a chain node");
+        let row = |k: &str, d: i64| {
+            vec![
+                Cell::Node(node(k)),
+                Cell::Value(crate::model::Value::Int(d)),
+            ]
+        };
+        let result = ResultSet {
+            columns: vec!["node".into(), "depth".into()],
+            rows: vec![row("f1", 1), row("f2", 2), row("f3", 2)],
+            message: None,
+        };
+        let mut sub = Subgraph {
+            nodes: ["f0", "f1", "f2", "f3"].iter().map(|k| node(k)).collect(),
+            ..Subgraph::default()
+        };
+        sub.layer_by_depth(&result);
+        let dot = to_dot(&g, &sub, &DotOptions::default());
+        let ranks: Vec<&str> = dot.lines().filter(|l| l.contains("rank=same")).collect();
+        assert_eq!(
+            ranks,
+            [
+                "  {rank=same; \"f0\";}",
+                "  {rank=same; \"f1\";}",
+                "  {rank=same; \"f2\"; \"f3\";}"
+            ],
+            "{dot}"
+        );
+        check_dot(&dot, 4, 0);
+        for opts in [
+            DotOptions {
+                clusters: true,
+                ..Default::default()
+            },
+            DotOptions {
+                layout: Some(Layout::Sfdp),
+                ..Default::default()
+            },
+        ] {
+            assert!(!to_dot(&g, &sub, &opts).contains("rank=same"), "{opts:?}");
+        }
+        let mut plain = Subgraph {
+            nodes: sub.nodes.clone(),
+            ..Subgraph::default()
+        };
+        plain.layer_by_depth(&ResultSet {
+            columns: vec!["node".into(), "loss".into()],
+            rows: vec![vec![
+                Cell::Node(node("f1")),
+                Cell::Value(crate::model::Value::Int(1)),
+            ]],
+            message: None,
+        });
+        assert!(plain.depths.is_empty());
     }
 
     #[test]
@@ -747,20 +838,12 @@ mod tests {
 
     #[test]
     fn output_is_deterministic_and_independent_of_input_order() {
-        let g = hostile_graph();
-        let a = whole(&g);
-        let mut b = a.clone();
-        b.nodes.reverse();
-        b.edges.reverse();
-        b.nodes.extend(a.nodes.iter().take(3).copied());
         for clusters in [false, true] {
             let opts = DotOptions {
                 clusters,
                 ..Default::default()
             };
-            let first = to_dot(&g, &a, &opts);
-            assert_eq!(first, to_dot(&g, &a, &opts));
-            assert_eq!(first, to_dot(&g, &b, &opts));
+            assert_deterministic(|g, sub| to_dot(g, sub, &opts));
         }
     }
 

@@ -3,14 +3,16 @@
 //! Faultline (`viewer/viewer.js`, vanilla JavaScript on a canvas: force
 //! layout, pan and zoom, search by name, the properties of a clicked node or
 //! edge including `source` and `as_of`, colour by kind, width by share, the
-//! explaining path in red, a legend). No network, no libraries.
+//! explaining path in red, a legend; columns by depth for `upstream` and
+//! `downstream`, names while at most 150 nodes are on screen). No network,
+//! no libraries.
 //!
 //! The JSON is escaped for a `<script>` element: every `<` is written as
 //! `\u003c` (only strings can hold one), so no name can close the element.
 
 use serde::Serialize;
 
-use crate::model::Graph;
+use crate::model::{Direction, Graph, NodeId, Role};
 
 use super::escape::push_markup_text;
 use super::json::Props;
@@ -42,6 +44,10 @@ struct NodeEntry<'a> {
     kind: &'a str,
     color: &'static str,
     hot: bool,
+    /// The node's column in a layered view (`upstream`, `downstream`): its
+    /// depth, negated when dependents stand deeper (see [`columns`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    col: Option<i64>,
     props: Props<'a>,
 }
 
@@ -80,6 +86,7 @@ pub fn to_html(g: &Graph, sub: &Subgraph) -> String {
             count: counts[k.index()],
         })
         .collect();
+    let cols = columns(g, &ord, &sub.depths);
     let nodes = ord
         .nodes
         .iter()
@@ -92,6 +99,7 @@ pub fn to_html(g: &Graph, sub: &Subgraph) -> String {
             kind: g.node_kind_name(n),
             color: kind_style(g.node_kind_name(n)).fill,
             hot: ord.is_hot_node(n),
+            col: cols.get(&n).copied(),
             props: Props::new(g.node_props(n)),
         })
         .collect();
@@ -141,6 +149,38 @@ pub fn to_html(g: &Graph, sub: &Subgraph) -> String {
     out
 }
 
+/// Columns for a layered view: each node's depth, so the view reads as
+/// tiers like the DOT picture, with dependents on the left. Upstream, the
+/// start depends on what is deeper (columns grow to the right); downstream,
+/// what is deeper depends on the start (columns are negated). Which one is
+/// decided by the exported dependency edges between different depths.
+fn columns(
+    g: &Graph,
+    ord: &Ordered,
+    depths: &[(NodeId, u32)],
+) -> std::collections::HashMap<NodeId, i64> {
+    let depth: std::collections::HashMap<NodeId, i64> =
+        depths.iter().map(|&(n, d)| (n, i64::from(d))).collect();
+    let mut deeper_provides = 0i64;
+    for &e in &ord.edges {
+        let (a, b) = g.edge_ends(e);
+        let info = g.edge_type_info(g.edge_type(e));
+        if info.role != Role::Dependency {
+            continue;
+        }
+        // The dependent and the provider of this edge.
+        let (dependent, provider) = match info.direction {
+            Direction::Forward => (a, b),
+            Direction::Reverse => (b, a),
+        };
+        if let (Some(dd), Some(dp)) = (depth.get(&dependent), depth.get(&provider)) {
+            deeper_provides += (dp - dd).signum();
+        }
+    }
+    let sign = if deeper_provides < 0 { -1 } else { 1 };
+    depth.into_iter().map(|(n, d)| (n, sign * d)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +219,48 @@ mod tests {
             text.contains("\"source\"") && text.contains("\"as_of\""),
             "{text}"
         );
+    }
+
+    /// Upstream of NVIDIA (TSMC at depth 1, EUV at 2): columns by depth
+    /// to the right; downstream of EUV: the same nodes, columns negated so
+    /// dependents stay on the left; no depths: no columns.
+    #[test]
+    fn depths_become_columns_with_dependents_on_the_left() {
+        let g = small_graph();
+        let node = |k: &str| g.node_by_key(k).expect("a node");
+        let three = ["nvidia", "tsmc", "euv"];
+        let cols = |depths: [u32; 3]| {
+            let mut sub = Subgraph {
+                nodes: three.iter().map(|k| node(k)).collect(),
+                depths: three.iter().map(|k| node(k)).zip(depths).collect(),
+                ..Subgraph::default()
+            };
+            sub.edges = Subgraph::whole(&g, &View::full())
+                .edges
+                .into_iter()
+                .filter(|&e| {
+                    let (a, b) = g.edge_ends(e);
+                    sub.nodes.contains(&a) && sub.nodes.contains(&b)
+                })
+                .collect();
+            let d = data(&to_html(&g, &sub));
+            let by_id: Vec<(String, Option<i64>)> = d["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .map(|n| {
+                    (
+                        n["id"].as_str().unwrap_or("").to_string(),
+                        n["col"].as_i64(),
+                    )
+                })
+                .collect();
+            three.map(|k| by_id.iter().find(|(id, _)| id == k).and_then(|(_, c)| *c))
+        };
+        assert_eq!(cols([0, 1, 2]), [Some(0), Some(1), Some(2)], "upstream");
+        assert_eq!(cols([2, 1, 0]), [Some(-2), Some(-1), Some(0)], "downstream");
+        let plain = data(&to_html(&g, &Subgraph::whole(&g, &View::full())));
+        assert!(!plain.to_string().contains("\"col\""), "{plain}");
     }
 
     #[test]

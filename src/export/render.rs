@@ -262,18 +262,22 @@ mod tests {
         assert_eq!(ImageFormat::from_path(Path::new("b")), None);
     }
 
+    /// Renders an empty graph with a program that does not exist.
+    fn render_without_graphviz(path: &Path) -> Result<(), ExportError> {
+        render_with_program(
+            "faultline-no-such-dot-program",
+            "digraph {}",
+            ImageFormat::Svg,
+            path,
+            &RenderLimits::default(),
+        )
+    }
+
     #[test]
     fn missing_graphviz_says_how_to_install_it() {
         let dir = tempfile::tempdir().expect("a temp dir");
         let path = dir.path().join("out.svg");
-        let err = render_with_program(
-            "faultline-no-such-dot-program",
-            "digraph {}",
-            ImageFormat::Svg,
-            &path,
-            &RenderLimits::default(),
-        )
-        .expect_err("the program does not exist");
+        let err = render_without_graphviz(&path).expect_err("the program does not exist");
         assert!(
             matches!(err, ExportError::GraphvizMissing { .. }),
             "{err:?}"
@@ -289,14 +293,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temp dir");
         let path = dir.path().join("nope").join("out.svg");
         // A missing program would be reported if it ran: the directory wins.
-        let err = render_with_program(
-            "faultline-no-such-dot-program",
-            "digraph {}",
-            ImageFormat::Svg,
-            &path,
-            &RenderLimits::default(),
-        )
-        .expect_err("the directory is missing");
+        let err = render_without_graphviz(&path).expect_err("the directory is missing");
         assert!(
             matches!(err, ExportError::MissingDirectory { .. }),
             "{err:?}"

@@ -2,7 +2,8 @@
 //! emits it in.
 
 use crate::analysis::View;
-use crate::model::{EdgeId, Graph, NodeId};
+use crate::model::{EdgeId, Graph, NodeId, Value};
+use crate::result::{Cell, ResultSet};
 
 /// What to export: nodes, edges, path edges to emphasise, and a title.
 ///
@@ -19,6 +20,10 @@ pub struct Subgraph {
     pub highlight: Vec<EdgeId>,
     /// A title for the picture's legend (DOT) or description (GraphML).
     pub title: Option<String>,
+    /// Depth of nodes from the statement's start (`upstream`,
+    /// `downstream`): a layered picture puts each depth in one column.
+    /// Empty: no layering asked for.
+    pub depths: Vec<(NodeId, u32)>,
 }
 
 impl Subgraph {
@@ -29,7 +34,42 @@ impl Subgraph {
             edges: g.edges().filter(|e| view.edge(g, *e)).collect(),
             highlight: Vec::new(),
             title: None,
+            depths: Vec::new(),
         }
+    }
+
+    /// Layers the nodes by the result's `depth` column when it has `node`
+    /// and `depth` columns (`upstream`, `downstream`): each row's node at its
+    /// depth, every other node of the subgraph (the start set) at depth 0.
+    /// Call before adding nodes that are not the statement's own.
+    pub fn layer_by_depth(&mut self, result: &ResultSet) {
+        let col = |name: &str| result.columns.iter().position(|c| c == name);
+        let (Some(node), Some(depth)) = (col("node"), col("depth")) else {
+            return;
+        };
+        let mut depths: Vec<(NodeId, u32)> = result
+            .rows
+            .iter()
+            .filter_map(|r| match (r.get(node), r.get(depth)) {
+                (Some(Cell::Node(n)), Some(Cell::Value(Value::Int(d)))) => {
+                    Some((*n, u32::try_from(*d).ok()?))
+                }
+                _ => None,
+            })
+            .collect();
+        if depths.is_empty() {
+            return;
+        }
+        let ranked: std::collections::HashSet<NodeId> = depths.iter().map(|&(n, _)| n).collect();
+        depths.extend(
+            self.nodes
+                .iter()
+                .filter(|n| !ranked.contains(n))
+                .map(|&n| (n, 0)),
+        );
+        depths.sort_unstable();
+        depths.dedup_by_key(|&mut (n, _)| n);
+        self.depths = depths;
     }
 
     /// Sorts and dedups the ids, adds highlighted edges to the edges and the
@@ -88,6 +128,7 @@ impl Ordered {
                 .filter(|e| e.index() < g.edge_count())
                 .collect(),
             title: None,
+            depths: Vec::new(),
         };
         sub.normalize(g);
         let mut hot_nodes: Vec<NodeId> = Vec::with_capacity(sub.highlight.len() * 2);
@@ -165,7 +206,7 @@ fn sort_edges(g: &Graph, sorted_nodes: &[NodeId], edges: Vec<EdgeId>) -> Vec<Edg
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testkit::hostile_graph;
+    use crate::export::testkit::{hostile_graph, scrambled};
     use std::cmp::Ordering;
 
     /// The edge order `sort_edges` implements, spelled out: from key, to
@@ -206,11 +247,8 @@ mod tests {
     fn order_is_by_key_whatever_the_input_order() {
         let g = hostile_graph();
         let whole = Subgraph::whole(&g, &View::full());
-        let mut reversed = whole.clone();
-        reversed.nodes.reverse();
-        reversed.edges.reverse();
         let a = Ordered::new(&g, &whole);
-        let b = Ordered::new(&g, &reversed);
+        let b = Ordered::new(&g, &scrambled(&whole));
         assert_eq!(a.nodes, b.nodes);
         assert_eq!(a.edges, b.edges);
         let keys: Vec<&str> = a.nodes.iter().map(|n| g.node_key(*n)).collect();

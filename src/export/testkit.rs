@@ -11,6 +11,26 @@ use crate::model::{
     Direction, EdgeTypeDef, Graph, GraphBuilder, KindDef, PropType, Role, Schema, Value,
 };
 
+/// The same ids as `sub` in another order and with repeats: a writer must
+/// write both alike.
+pub(crate) fn scrambled(sub: &super::Subgraph) -> super::Subgraph {
+    let mut b = sub.clone();
+    b.nodes.reverse();
+    b.edges.reverse();
+    b.nodes.extend(sub.nodes.iter().take(3).copied());
+    b
+}
+
+/// A writer's output for the whole hostile graph is the same twice and
+/// whatever the order of the ids it is given.
+pub(crate) fn assert_deterministic(write: impl Fn(&Graph, &super::Subgraph) -> String) {
+    let g = hostile_graph();
+    let a = super::Subgraph::whole(&g, &crate::analysis::View::full());
+    let first = write(&g, &a);
+    assert_eq!(first, write(&g, &a));
+    assert_eq!(first, write(&g, &scrambled(&a)));
+}
+
 /// TSMC supplies NVIDIA; both located in their nations; TSMC depends on EUV.
 pub(crate) fn small_graph() -> Graph {
     let mut schema = Schema::default();

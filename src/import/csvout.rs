@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::ImportError;
-use super::outgraph::{OutGraph, Prop};
+use super::outgraph::{OutEdge, OutGraph, OutNode, Prop};
 
 /// The manifest of generated files, relative to the output directory.
 pub(crate) const MANIFEST: &str = ".import-manifest";
@@ -21,56 +21,78 @@ const TRAILING: [&str; 2] = ["source", "as_of"];
 
 /// Renders every node file: file stem to CSV text.
 pub(crate) fn node_files(g: &OutGraph) -> Result<BTreeMap<&'static str, String>, ImportError> {
-    let mut groups: BTreeMap<&'static str, Vec<&super::outgraph::OutNode>> = BTreeMap::new();
-    for n in g.nodes.values() {
-        groups.entry(n.file).or_default().push(n);
-    }
-    let mut out = BTreeMap::new();
-    for (file, nodes) in groups {
-        let props = columns(nodes.iter().map(|n| &n.props));
-        let mut header = vec![
-            "id".to_string(),
-            "kind".into(),
-            "name".into(),
-            "aliases".into(),
-        ];
-        header.extend(props.iter().cloned());
-        let rows = nodes.iter().map(|n| {
-            let mut r = vec![
-                n.id.clone(),
-                n.kind.to_string(),
-                n.name.clone(),
-                n.aliases.join("|"),
-            ];
-            r.extend(
-                props
-                    .iter()
-                    .map(|p| n.props.get(p).map(Prop::to_cell).unwrap_or_default()),
-            );
-            r
-        });
-        out.insert(file, render(&header, rows)?);
-    }
-    Ok(out)
+    files(g.nodes.values())
 }
 
 /// Renders every edge file: file stem to CSV text.
 pub(crate) fn edge_files(g: &OutGraph) -> Result<BTreeMap<&'static str, String>, ImportError> {
-    let mut groups: BTreeMap<&'static str, Vec<&super::outgraph::OutEdge>> = BTreeMap::new();
-    for e in g.edges.values() {
-        groups.entry(e.file).or_default().push(e);
+    files(g.edges.values())
+}
+
+/// A node or an edge as a CSV row.
+trait Item {
+    /// The columns every row of its files starts with.
+    const FIXED: &'static [&'static str];
+    /// Its output file stem.
+    fn file(&self) -> &'static str;
+    /// The cells of the fixed columns.
+    fn fixed(&self) -> Vec<String>;
+    /// Its properties.
+    fn props(&self) -> &BTreeMap<String, Prop>;
+}
+
+impl Item for OutNode {
+    const FIXED: &'static [&'static str] = &["id", "kind", "name", "aliases"];
+    fn file(&self) -> &'static str {
+        self.file
+    }
+    fn fixed(&self) -> Vec<String> {
+        let aliases = self.aliases.join("|");
+        vec![
+            self.id.clone(),
+            self.kind.to_string(),
+            self.name.clone(),
+            aliases,
+        ]
+    }
+    fn props(&self) -> &BTreeMap<String, Prop> {
+        &self.props
+    }
+}
+
+impl Item for OutEdge {
+    const FIXED: &'static [&'static str] = &["from", "to", "type"];
+    fn file(&self) -> &'static str {
+        self.file
+    }
+    fn fixed(&self) -> Vec<String> {
+        vec![self.from.clone(), self.to.clone(), self.ty.to_string()]
+    }
+    fn props(&self) -> &BTreeMap<String, Prop> {
+        &self.props
+    }
+}
+
+/// Renders items grouped by file: the fixed columns, then every property
+/// some item of the file has.
+fn files<'g, T: Item + 'g>(
+    items: impl Iterator<Item = &'g T>,
+) -> Result<BTreeMap<&'static str, String>, ImportError> {
+    let mut groups: BTreeMap<&'static str, Vec<&T>> = BTreeMap::new();
+    for x in items {
+        groups.entry(x.file()).or_default().push(x);
     }
     let mut out = BTreeMap::new();
-    for (file, edges) in groups {
-        let props = columns(edges.iter().map(|e| &e.props));
-        let mut header = vec!["from".to_string(), "to".into(), "type".into()];
+    for (file, group) in groups {
+        let props = columns(group.iter().map(|x| x.props()));
+        let mut header: Vec<String> = T::FIXED.iter().map(|c| c.to_string()).collect();
         header.extend(props.iter().cloned());
-        let rows = edges.iter().map(|e| {
-            let mut r = vec![e.from.clone(), e.to.clone(), e.ty.to_string()];
+        let rows = group.iter().map(|x| {
+            let mut r = x.fixed();
             r.extend(
                 props
                     .iter()
-                    .map(|p| e.props.get(p).map(Prop::to_cell).unwrap_or_default()),
+                    .map(|p| x.props().get(p).map(Prop::to_cell).unwrap_or_default()),
             );
             r
         });

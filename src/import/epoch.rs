@@ -20,13 +20,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use super::cells::{
-    NumberError, name_key, parse_number, round_sig, slug, split_multi, strip_confidence,
+    NumberError, name_key, parse_number, round_sig, split_multi, strip_confidence,
     strip_wrapping_quotes,
 };
 use super::outgraph::{OutEdge, OutGraph, OutNode, Prop};
 use super::raw::{Col, Row, Table};
-use super::resolve::{Resolved, Resolver};
-use super::{ImportError, Report, keep_names_unambiguous};
+use super::resolve::Resolved;
+use super::{ImportError, Out};
 
 /// `as_of` for rows without a date of their own: the snapshot's month.
 pub(crate) const SNAPSHOT: &str = "2025-12";
@@ -62,25 +62,28 @@ pub(crate) struct EpochRaw {
 impl EpochRaw {
     /// Reads the four CSV files from `dir`.
     pub fn read(dir: &Path) -> Result<EpochRaw, ImportError> {
+        let [clusters, hardware, data_centers, timelines] = Table::read_all(
+            dir,
+            [
+                "gpu_clusters.csv",
+                "ml_hardware.csv",
+                "data_centers.csv",
+                "data_center_timelines.csv",
+            ],
+        )?;
         Ok(EpochRaw {
-            clusters: Table::read(dir, "gpu_clusters.csv")?,
-            hardware: Table::read(dir, "ml_hardware.csv")?,
-            data_centers: Table::read(dir, "data_centers.csv")?,
-            timelines: Table::read(dir, "data_center_timelines.csv")?,
+            clusters,
+            hardware,
+            data_centers,
+            timelines,
         })
     }
 }
 
 /// Builds the graph.
-pub(crate) fn build(
-    raw: &EpochRaw,
-    resolver: &Resolver,
-    rep: &mut Report,
-) -> Result<OutGraph, ImportError> {
+pub(crate) fn build(raw: &EpochRaw, out: Out<'_>) -> Result<OutGraph, ImportError> {
     let mut b = Builder {
-        g: OutGraph::default(),
-        resolver,
-        rep,
+        out,
         chips: HashMap::new(),
         new_firms: HashMap::new(),
         nations: HashMap::new(),
@@ -92,7 +95,7 @@ pub(crate) fn build(
     b.data_centers(&raw.data_centers, &raw.timelines)?;
     b.builds_upon(&clusters);
     for ((file, col), (count, example)) in std::mem::take(&mut b.big) {
-        b.rep.note(format!(
+        b.out.rep.note(format!(
             "[epoch/beyond-i64] {file}: column '{col}': {count} integer values exceed 64-bit integers (e.g. {example}); kept as floats (about 16 significant digits)"
         ));
     }
@@ -101,15 +104,14 @@ pub(crate) fn build(
         values.sort_unstable();
         values.dedup();
         let lines: Vec<String> = cells.iter().map(|(l, _)| l.to_string()).collect();
-        b.rep.skip(format!(
+        b.out.rep.skip(format!(
             "[epoch/non-finite] {file}: column '{col}': {} values ({}) are not finite numbers; left out (lines {})",
             cells.len(),
             values.join(", "),
             lines.join(", ")
         ));
     }
-    keep_names_unambiguous(&mut b.g, &resolver.index, "Epoch", "epoch_name", &[], b.rep);
-    Ok(b.g)
+    Ok(b.out.finish("Epoch", "epoch_name", &[]))
 }
 
 /// A cluster as read, for the second pass (phases).
@@ -121,9 +123,7 @@ struct ClusterRef {
 }
 
 struct Builder<'a> {
-    g: OutGraph,
-    resolver: &'a Resolver,
-    rep: &'a mut Report,
+    out: Out<'a>,
     /// Accelerator name key → node id.
     chips: HashMap<String, String>,
     /// New firm name key → node id.
@@ -137,22 +137,6 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn fresh_id(&self, prefix: &str, base: &str, fallback: &str) -> String {
-        let s = slug(base);
-        let stem = if s.is_empty() {
-            format!("{prefix}{}", slug(fallback))
-        } else {
-            format!("{prefix}{s}")
-        };
-        let mut id = stem.clone();
-        let mut n = 2;
-        while self.g.has_node(&id) || self.resolver.index.get(&id).is_some() {
-            id = format!("{stem}-{n}");
-            n += 1;
-        }
-        id
-    }
-
     /// A float property from a numeric cell; bad cells are reported and left out.
     fn num(&mut self, t: &Table, row: &Row, column: &str) -> Result<Option<f64>, ImportError> {
         let c = t.col(column)?;
@@ -179,7 +163,7 @@ impl Builder<'_> {
                 Ok(None)
             }
             Err(NumberError::NotANumber) => {
-                self.rep.skip(format!("[epoch/number] {}:{}: column '{column}' value '{cell}' is not a number; left out", t.file, row.line));
+                self.out.rep.skip(format!("[epoch/number] {}:{}: column '{column}' value '{cell}' is not a number; left out", t.file, row.line));
                 Ok(None)
             }
         }
@@ -202,10 +186,10 @@ impl Builder<'_> {
     /// The firm node for a name (`namespace` picks the mapping-table rows);
     /// unmatched names become `epoch-…` firms, created once.
     fn firm(&mut self, namespace: &str, name: &str, context: &str, source: &str) -> Option<String> {
-        match self.resolver.resolve(namespace, &["Firm"], &[name]) {
+        match self.out.resolver.resolve(namespace, &["Firm"], &[name]) {
             Resolved::Node { id, .. } => Some(id),
             Resolved::Placeholder { note } => {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/placeholder] {context}: '{name}' is a placeholder ({note}); no edge"
                 ));
                 None
@@ -215,10 +199,10 @@ impl Builder<'_> {
                 if let Some(id) = self.new_firms.get(&key) {
                     return Some(id.clone());
                 }
-                let id = self.fresh_id("epoch-", name, "firm");
+                let id = self.out.fresh_id("epoch-", name, "firm");
                 let mut n = OutNode::new(&id, "Firm", name, "firms");
                 n.set("source", source).set("as_of", SNAPSHOT);
-                self.g.add_node(n);
+                self.out.g.add_node(n);
                 self.new_firms.insert(key, id.clone());
                 let why = match other {
                     Resolved::Ambiguous { ids } => format!(
@@ -229,7 +213,7 @@ impl Builder<'_> {
                     Resolved::BadMapping { problem } => problem,
                     _ => "no match".into(),
                 };
-                self.rep.unmatched(format!(
+                self.out.rep.unmatched(format!(
                     "epoch firm '{name}' (first seen: {context}): {why}; new Firm {id}"
                 ));
                 Some(id)
@@ -243,37 +227,37 @@ impl Builder<'_> {
         if let Some(done) = self.nations.get(&key) {
             return done.clone();
         }
-        let found = match self.resolver.resolve(namespace, &["Nation"], &[name]) {
+        let found = match self.out.resolver.resolve(namespace, &["Nation"], &[name]) {
             Resolved::Node { id, .. } => Some(id),
             Resolved::Placeholder { note } => {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/placeholder] {context}: country '{name}' is a placeholder ({note})"
                 ));
                 None
             }
             Resolved::BadMapping { problem } => {
-                self.rep.unmatched(format!(
+                self.out.rep.unmatched(format!(
                     "epoch country '{name}' ({context}): {problem}; no SITED_IN"
                 ));
                 None
             }
             _ if namespace == "epoch-dc-site" => {
-                self.rep.unmatched(format!(
+                self.out.rep.unmatched(format!(
                     "epoch data center '{name}': data_centers.csv has no country column and entity-map.csv has no epoch-dc-site row for it; no SITED_IN"
                 ));
                 None
             }
             other => {
-                let id = self.fresh_id("epoch-", name, "nation");
+                let id = self.out.fresh_id("epoch-", name, "nation");
                 let mut n = OutNode::new(&id, "Nation", name, "nations");
                 n.set("source", CLUSTERS).set("as_of", SNAPSHOT);
-                self.g.add_node(n);
+                self.out.g.add_node(n);
                 let why = match other {
                     Resolved::Unmatched { hint: Some(h) } => format!("no match ({h})"),
                     Resolved::Ambiguous { ids } => format!("ambiguous ({})", ids.join(", ")),
                     _ => "no match".into(),
                 };
-                self.rep.unmatched(format!("epoch country '{name}' (first seen: {context}): {why}; new Nation {id} (no iso3 given)"));
+                self.out.rep.unmatched(format!("epoch country '{name}' (first seen: {context}): {why}; new Nation {id} (no iso3 given)"));
                 Some(id)
             }
         };
@@ -292,10 +276,10 @@ impl Builder<'_> {
     ) -> Option<&mut OutEdge> {
         let mut e = OutEdge::new(from, to, ty, file);
         e.set("source", src).set("as_of", as_of);
-        match self.g.add_edge(e) {
-            Ok(()) => self.g.edge_mut(from, to, ty),
+        match self.out.g.add_edge(e) {
+            Ok(()) => self.out.g.edge_mut(from, to, ty),
             Err(_) => {
-                self.rep.note(format!(
+                self.out.rep.note(format!(
                     "[epoch/duplicate-edge] {from} -[{ty}]-> {to} given twice; kept once"
                 ));
                 None
@@ -304,26 +288,21 @@ impl Builder<'_> {
     }
 
     fn hardware(&mut self, t: &Table) -> Result<(), ImportError> {
-        let (name, maker, ty, release, foundry, sheet, modified) = (
-            t.col("Hardware name")?,
-            t.col("Manufacturer")?,
-            t.col("Type")?,
-            t.col("Release date")?,
-            t.col("Foundry")?,
-            t.col("Link to datasheet")?,
-            t.col("Last modified")?,
-        );
+        let [name, maker, ty, release, foundry, sheet, modified] = t.cols(
+            "Hardware name, Manufacturer, Type, Release date, Foundry, Link to datasheet, \
+             Last modified",
+        )?;
         let mut no_foundry = 0usize;
         for row in t.rows() {
             let hw = row.get(name);
             let at = format!("{}:{}", t.file, row.line);
             if hw.is_empty() || self.chips.contains_key(&name_key(hw)) {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/hardware] {at}: hardware name '{hw}' empty or repeated; row skipped"
                 ));
                 continue;
             }
-            let id = self.fresh_id("epoch-hw-", hw, &row.line.to_string());
+            let id = self.out.fresh_id("epoch-hw-", hw, &row.line.to_string());
             let as_of = row.get(modified).get(..10).unwrap_or(SNAPSHOT).to_string();
             let mut n = OutNode::new(&id, "Accelerator", hw, "accelerators");
             n.set("in_ml_hardware", true)
@@ -355,12 +334,12 @@ impl Builder<'_> {
                 self.set_num(&mut n, key, t, row, column)?;
             }
             n.set("source", HARDWARE).set("as_of", as_of.as_str());
-            self.g.add_node(n);
+            self.out.g.add_node(n);
             self.chips.insert(name_key(hw), id.clone());
 
             let m = row.get(maker);
             if m.is_empty() {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/no-designer] {at}: '{hw}' has no manufacturer; no DESIGNED_BY"
                 ));
             } else if let Some(f) = self.firm("epoch-firm", m, &at, HARDWARE) {
@@ -371,7 +350,7 @@ impl Builder<'_> {
                 no_foundry += 1;
             }
             if foundries.len() > 1 {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/multi-valued] {at}: '{hw}' foundry '{}' names {} foundries; one FABBED_BY each, without shares (Epoch gives no split)",
                     row.get(foundry),
                     foundries.len()
@@ -384,7 +363,7 @@ impl Builder<'_> {
             }
         }
         if no_foundry > 0 {
-            self.rep.note(format!("[epoch/no-foundry] ml_hardware.csv: {no_foundry} accelerators name no foundry; they have no FABBED_BY"));
+            self.out.rep.note(format!("[epoch/no-foundry] ml_hardware.csv: {no_foundry} accelerators name no foundry; they have no FABBED_BY"));
         }
         Ok(())
     }
@@ -395,13 +374,13 @@ impl Builder<'_> {
         if let Some(id) = self.chips.get(&name_key(name)) {
             return id.clone();
         }
-        let id = self.fresh_id("epoch-hw-", name, "chip");
+        let id = self.out.fresh_id("epoch-hw-", name, "chip");
         let mut n = OutNode::new(&id, "Accelerator", name, "accelerators");
         n.set("in_ml_hardware", false)
             .set("manufacturer", supplier)
             .set("source", CLUSTERS)
             .set("as_of", SNAPSHOT);
-        self.g.add_node(n);
+        self.out.g.add_node(n);
         self.chips.insert(name_key(name), id.clone());
         let designer = if NO_SUPPLIER.contains(&supplier.to_lowercase().as_str()) {
             None
@@ -412,9 +391,9 @@ impl Builder<'_> {
             Some(d) => {
                 self.edge(&id, d, "DESIGNED_BY", "hardware", CLUSTERS, SNAPSHOT);
             }
-            None => self.rep.skip(format!("[epoch/no-designer] {at}: chip '{name}' has GPU supplier '{supplier}'; no DESIGNED_BY")),
+            None => self.out.rep.skip(format!("[epoch/no-designer] {at}: chip '{name}' has GPU supplier '{supplier}'; no DESIGNED_BY")),
         }
-        self.rep.skip(format!(
+        self.out.rep.skip(format!(
             "[epoch/chip-not-in-hardware] {at}: chip '{name}' is not in ml_hardware.csv; Accelerator {id} created from the cluster row (designer: the GPU supplier column, '{supplier}'; no foundry)"
         ));
         id
@@ -422,34 +401,28 @@ impl Builder<'_> {
 
     fn clusters(&mut self, t: &Table) -> Result<Vec<ClusterRef>, ImportError> {
         let c = |name: &str| t.col(name);
-        let (name, status, certainty, single, country, owner) = (
-            c("Name")?,
-            c("Status")?,
-            c("Certainty")?,
-            c("Single cluster?")?,
-            c("Country")?,
-            c("Owner")?,
-        );
-        let (first_op, first_note, note, sector, location, users, hw_note) = (
-            c("First Operational Date")?,
-            c("First Operational Date Note")?,
-            c("Note")?,
-            c("Sector")?,
-            c("Location")?,
-            c("Users")?,
-            c("Hardware note")?,
-        );
-        let (cert_note, builds, superseded, dup, dup_of, std_analysis, noteworthy, decom, largest) = (
-            c("Certainty Note")?,
-            c("Builds Upon")?,
-            c("Superseded by")?,
-            c("Possible Duplicate")?,
-            c("Possible Duplicate Of")?,
-            c("Include in Standard Analysis")?,
-            c("Noteworthy")?,
-            c("Decommissioned Date (if applicable)")?,
-            c("Largest existing cluster when first operational")?,
-        );
+        let [name, status, certainty, single, country, owner] =
+            t.cols("Name, Status, Certainty, Single cluster?, Country, Owner")?;
+        let [first_op, first_note, note, sector, location, users, hw_note] = t.cols(
+            "First Operational Date, First Operational Date Note, Note, Sector, \
+             Location, Users, Hardware note",
+        )?;
+        let [
+            cert_note,
+            builds,
+            superseded,
+            dup,
+            dup_of,
+            std_analysis,
+            noteworthy,
+            decom,
+            largest,
+        ] = t.cols(
+            "Certainty Note, Builds Upon, Superseded by, Possible Duplicate, \
+             Possible Duplicate Of, Include in Standard Analysis, Noteworthy, \
+             Decommissioned Date (if applicable), \
+             Largest existing cluster when first operational",
+        )?;
         let chip_cols = [
             (
                 c("Chip type (primary)")?,
@@ -479,13 +452,14 @@ impl Builder<'_> {
             let at = format!("{}:{}", t.file, row.line);
             let (clean, had_quotes) = strip_wrapping_quotes(row.get(name));
             if had_quotes {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/quoted-name] {at}: name {} is wrapped in quotes; quotes removed",
                     row.get(name)
                 ));
             }
             if clean.is_empty() {
-                self.rep
+                self.out
+                    .rep
                     .skip(format!("[epoch/cluster] {at}: no name; row skipped"));
                 continue;
             }
@@ -496,7 +470,7 @@ impl Builder<'_> {
                 let width = total.to_string().len();
                 let numbered = format!("{clean} #{:0width$}", *k);
                 if *k == 1 {
-                    self.rep.skip(format!(
+                    self.out.rep.skip(format!(
                         "[epoch/repeated-name] {}: '{clean}' names {total} different rows (no other key); each becomes its own Facility, numbered in file order ('{numbered}'…)",
                         t.file
                     ));
@@ -505,7 +479,9 @@ impl Builder<'_> {
             } else {
                 clean.clone()
             };
-            let id = self.fresh_id("epoch-cluster-", &display, &row.line.to_string());
+            let id = self
+                .out
+                .fresh_id("epoch-cluster-", &display, &row.line.to_string());
             let src_urls: Vec<&str> = sources
                 .iter()
                 .map(|&s| row.get(s))
@@ -548,7 +524,7 @@ impl Builder<'_> {
                     v if v.eq_ignore_ascii_case("false") => {
                         n.set(col, false);
                     }
-                    v => self.rep.skip(format!(
+                    v => self.out.rep.skip(format!(
                         "[epoch/flag] {at}: {col} value '{v}' is not True/False; left out"
                     )),
                 }
@@ -576,7 +552,7 @@ impl Builder<'_> {
             if display != clean {
                 n.set("epoch_name", clean.as_str());
             }
-            self.g.add_node(n);
+            self.out.g.add_node(n);
 
             for o in split_multi(row.get(owner)) {
                 if let Some(f) = self.firm("epoch-firm", &o, &at, CLUSTERS) {
@@ -585,14 +561,14 @@ impl Builder<'_> {
             }
             let owners = split_multi(row.get(owner));
             if owners.len() > 1 {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/multi-valued] {at}: owner '{}' names {} owners; one OWNED_BY each",
                     row.get(owner),
                     owners.len()
                 ));
             }
             match row.get(country) {
-                "" => self.rep.skip(format!(
+                "" => self.out.rep.skip(format!(
                     "[epoch/no-country] {at}: '{display}' gives no country; no SITED_IN"
                 )),
                 ctry => {
@@ -609,7 +585,7 @@ impl Builder<'_> {
                 line: row.line,
             });
         }
-        self.rep.note(
+        self.out.rep.note(
             "[epoch/users] gpu_clusters.csv: the Users column is free text ('Cloud', 'Academia', names); kept as the property users, not linked".into(),
         );
         Ok(out)
@@ -643,7 +619,7 @@ impl Builder<'_> {
                         (Some(a), Some(b)) => Some(a + b),
                         (a, b) => a.or(b),
                     };
-                    self.rep.skip(format!("[epoch/chip-twice] {at}: '{chip}' is both primary and secondary chip; quantities added"));
+                    self.out.rep.skip(format!("[epoch/chip-twice] {at}: '{chip}' is both primary and secondary chip; quantities added"));
                 }
                 None => chips.push((cid, q)),
             }
@@ -658,7 +634,7 @@ impl Builder<'_> {
                     Some(qs.iter().map(|q| round_sig(q / denom, 4)).collect())
                 }
                 None => {
-                    self.rep.skip(format!(
+                    self.out.rep.skip(format!(
                         "[epoch/chip-share] {at}: '{display}' lists {} chip types but not every quantity; USES_CHIP without shares (equal split)",
                         chips.len()
                     ));
@@ -699,7 +675,7 @@ impl Builder<'_> {
             .collect();
         for (from, to, line, named) in edges {
             if to.is_empty() {
-                self.rep.skip(format!("[epoch/builds-upon] gpu_clusters.csv:{line}: builds upon '{named}', which is no cluster name; no BUILDS_UPON"));
+                self.out.rep.skip(format!("[epoch/builds-upon] gpu_clusters.csv:{line}: builds upon '{named}', which is no cluster name; no BUILDS_UPON"));
             } else {
                 self.edge(&from, &to, "BUILDS_UPON", "phases", CLUSTERS, SNAPSHOT);
             }
@@ -707,27 +683,29 @@ impl Builder<'_> {
     }
 
     fn data_centers(&mut self, t: &Table, timelines: &Table) -> Result<(), ImportError> {
-        let c = |name: &str| t.col(name);
-        let (handle, title, project, address, lat, lon, owner, users, investors, builders, energy) = (
-            c("Handle")?,
-            c("Title")?,
-            c("Project")?,
-            c("Address")?,
-            c("Latitude")?,
-            c("Longitude")?,
-            c("Owner")?,
-            c("Users")?,
-            c("Investors")?,
-            c("Construction companies")?,
-            c("Energy companies")?,
-        );
+        let [
+            handle,
+            title,
+            project,
+            address,
+            lat,
+            lon,
+            owner,
+            users,
+            investors,
+            builders,
+            energy,
+        ] = t.cols(
+            "Handle, Title, Project, Address, Latitude, Longitude, Owner, Users, \
+             Investors, Construction companies, Energy companies",
+        )?;
         let timeline = Timeline::read(self, timelines)?;
         let mut ids: HashMap<String, String> = HashMap::new();
         for row in t.rows() {
             let at = format!("{}:{}", t.file, row.line);
             let h = row.get(handle);
             if h.is_empty() || ids.contains_key(&name_key(h)) {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[epoch/data-center] {at}: handle '{h}' empty or repeated; row skipped"
                 ));
                 continue;
@@ -737,7 +715,7 @@ impl Builder<'_> {
             } else {
                 row.get(title)
             };
-            let id = self.fresh_id("epoch-dc-", h, &row.line.to_string());
+            let id = self.out.fresh_id("epoch-dc-", h, &row.line.to_string());
             ids.insert(name_key(h), id.clone());
             let mut n = OutNode::new(&id, "Facility", name, "data-centers");
             n.add_alias(h);
@@ -769,14 +747,14 @@ impl Builder<'_> {
                     n.set("source", format!("{DATA_CENTERS}; {TIMELINES}"));
                 }
                 None => {
-                    self.rep.skip(format!(
+                    self.out.rep.skip(format!(
                         "[epoch/timeline] {at}: '{h}' has no rows in data_center_timelines.csv"
                     ));
                     n.set("source", DATA_CENTERS);
                 }
             }
             n.set("as_of", SNAPSHOT);
-            self.g.add_node(n);
+            self.out.g.add_node(n);
 
             for (cell, ty, file) in [
                 (owner, "OWNED_BY", "ownership"),
@@ -805,10 +783,10 @@ impl Builder<'_> {
         }
         for h in timeline.keys() {
             if !ids.contains_key(h) {
-                self.rep.skip(format!("[epoch/timeline] data_center_timelines.csv: rows for '{h}', which data_centers.csv lacks; skipped"));
+                self.out.rep.skip(format!("[epoch/timeline] data_center_timelines.csv: rows for '{h}', which data_centers.csv lacks; skipped"));
             }
         }
-        self.rep.note(
+        self.out.rep.note(
             "[epoch/columns] data_centers.csv: 'Sentinel satellite timelapse' (Airtable attachments with expiring URLs) is not imported; investors and construction companies are kept as text".into(),
         );
         Ok(())
@@ -829,7 +807,7 @@ struct Timeline {
 
 impl Timeline {
     fn read(b: &mut Builder<'_>, t: &Table) -> Result<BTreeMap<String, Timeline>, ImportError> {
-        let (date, dc) = (t.col("Date")?, t.col("Data center")?);
+        let [date, dc] = t.cols("Date, Data center")?;
         let mut rows: Vec<&Row> = t.rows().iter().collect();
         rows.sort_by(|a, b| (a.get(dc), a.get(date)).cmp(&(b.get(dc), b.get(date))));
         let mut out: BTreeMap<String, Timeline> = BTreeMap::new();
@@ -876,6 +854,8 @@ impl Timeline {
 mod tests {
     use super::super::resolve::{EntityMap, IndexBuilder};
     use super::*;
+    use crate::import::Report;
+    use crate::import::resolve::Resolver;
 
     fn table(file: &str, text: &str) -> Table {
         Table::parse(Path::new(file), file, text.as_bytes()).expect("valid test csv")
@@ -944,16 +924,8 @@ mod tests {
         };
         let r = resolver(map);
         let mut rep = Report::default();
-        let g = build(&raw, &r, &mut rep).expect("builds");
+        let g = build(&raw, Out::new(&r, &mut rep)).expect("builds");
         (g, rep)
-    }
-
-    fn has(rep: &Report, needle: &str) -> bool {
-        rep.skipped
-            .iter()
-            .chain(&rep.unmatched)
-            .chain(&rep.notes)
-            .any(|l| l.contains(needle))
     }
 
     fn key(f: &str, t: &str, ty: &'static str) -> (String, String, &'static str) {
@@ -987,7 +959,7 @@ mod tests {
         assert!(g.edges.contains_key(&key(ascend, "smic", "FABBED_BY")));
         assert!(g.edges.contains_key(&key(ascend, "tsmc", "FABBED_BY")));
         assert_eq!(g.edges[&key(ascend, "tsmc", "FABBED_BY")].share(), None);
-        assert!(has(&rep, "foundry 'SMIC,TSMC' names 2 foundries"));
+        rep.assert_has("foundry 'SMIC,TSMC' names 2 foundries");
         let phase2 = "epoch-cluster-xai-colossus-memphis-phase-2";
         assert!(
             g.edges.contains_key(&key(phase2, "xai", "OWNED_BY"))
@@ -1044,17 +1016,10 @@ mod tests {
                 .as_deref(),
             Some("3.31149411991517e19")
         );
+        rep.assert_has("'Performance (8-bit OP/s)': 1 integer values exceed 64-bit");
+        rep.assert_has("'32-bit OP/s': 1 integer values exceed 64-bit");
         assert!(
-            has(
-                &rep,
-                "'Performance (8-bit OP/s)': 1 integer values exceed 64-bit"
-            ),
-            "{:?}",
-            rep.notes
-        );
-        assert!(has(&rep, "'32-bit OP/s': 1 integer values exceed 64-bit"));
-        assert!(
-            has(&rep, "no epoch-dc-site row for it"),
+            rep.has("no epoch-dc-site row for it"),
             "site needs the mapping table"
         );
     }
@@ -1070,26 +1035,15 @@ mod tests {
             g.nodes["epoch-cluster-anonymized-chinese-system-2"].name,
             "Anonymized Chinese System #2"
         );
-        assert!(has(
-            &rep,
-            "'Anonymized Chinese System' names 2 different rows"
-        ));
+        rep.assert_has("'Anonymized Chinese System' names 2 different rows");
         assert!(g.nodes.values().any(|n| n.name == "Quoted Phase 2"));
-        assert!(has(&rep, "wrapped in quotes"));
-        assert!(has(
-            &rep,
-            "builds upon 'Nowhere Phase 1', which is no cluster name"
-        ));
-        assert!(
-            has(
-                &rep,
-                "column 'Price-performance': 1 values (inf) are not finite numbers; left out (lines 3)"
-            ),
-            "{:?}",
-            rep.skipped
+        rep.assert_has("wrapped in quotes");
+        rep.assert_has("builds upon 'Nowhere Phase 1', which is no cluster name");
+        rep.assert_has(
+            "column 'Price-performance': 1 values (inf) are not finite numbers; left out (lines 3)",
         );
-        assert!(has(&rep, "chip 'Cerebras CS-2' is not in ml_hardware.csv"));
-        assert!(has(&rep, "epoch country 'Atlantis'"), "{:?}", rep.unmatched);
+        rep.assert_has("chip 'Cerebras CS-2' is not in ml_hardware.csv");
+        rep.assert_has("epoch country 'Atlantis'");
         assert!(g.edges.contains_key(&key(
             "epoch-cluster-anonymized-chinese-system-1",
             "cn",

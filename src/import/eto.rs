@@ -20,11 +20,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 
-use super::cells::{name_key, parse_market_size, percent_to_share, round_sig, round_to, slug};
+use super::cells::{name_key, parse_market_size, percent_to_share, round_sig, round_to};
 use super::outgraph::{OutEdge, OutGraph, OutNode, Prop};
-use super::raw::Table;
-use super::resolve::{Lookup, Resolved, Resolver};
-use super::{ImportError, Report, keep_names_unambiguous};
+use super::raw::{Col, Row, Table};
+use super::resolve::{Lookup, Resolved};
+use super::{ImportError, Out};
 
 /// The data set's name, first in every `source`.
 pub(crate) const DATASET: &str = "ETO Advanced Semiconductor Supply Chain Dataset (CSET)";
@@ -53,12 +53,22 @@ pub(crate) struct EtoRaw {
 impl EtoRaw {
     /// Reads the five CSV files from `dir`.
     pub fn read(dir: &Path) -> Result<EtoRaw, ImportError> {
+        let [stages, inputs, sequence, providers, provision] = Table::read_all(
+            dir,
+            [
+                "stages.csv",
+                "inputs.csv",
+                "sequence.csv",
+                "providers.csv",
+                "provision.csv",
+            ],
+        )?;
         Ok(EtoRaw {
-            stages: Table::read(dir, "stages.csv")?,
-            inputs: Table::read(dir, "inputs.csv")?,
-            sequence: Table::read(dir, "sequence.csv")?,
-            providers: Table::read(dir, "providers.csv")?,
-            provision: Table::read(dir, "provision.csv")?,
+            stages,
+            inputs,
+            sequence,
+            providers,
+            provision,
         })
     }
 }
@@ -94,15 +104,9 @@ impl Provider {
 }
 
 /// Builds the graph.
-pub(crate) fn build(
-    raw: &EtoRaw,
-    resolver: &Resolver,
-    rep: &mut Report,
-) -> Result<OutGraph, ImportError> {
+pub(crate) fn build(raw: &EtoRaw, out: Out<'_>) -> Result<OutGraph, ImportError> {
     let mut b = Builder {
-        g: OutGraph::default(),
-        resolver,
-        rep,
+        out,
         nodes_by_eto: HashMap::new(),
         nations: HashMap::new(),
     };
@@ -113,21 +117,11 @@ pub(crate) fn build(
     let providers = b.providers(&raw.providers)?;
     b.provision(&raw.provision, providers)?;
     b.detailed_by();
-    keep_names_unambiguous(
-        &mut b.g,
-        &resolver.index,
-        "ETO",
-        "eto_name",
-        &["Input", "Stage"],
-        b.rep,
-    );
-    Ok(b.g)
+    Ok(b.out.finish("ETO", "eto_name", &["Input", "Stage"]))
 }
 
 struct Builder<'a> {
-    g: OutGraph,
-    resolver: &'a Resolver,
-    rep: &'a mut Report,
+    out: Out<'a>,
     /// ETO id (`N20`, `S2`) → node id.
     nodes_by_eto: HashMap<String, String>,
     /// Country provider name (`JPN`) → resolved node id (`None`: no node).
@@ -135,42 +129,41 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// A fresh id `prefix-slug`, made unique with `-2`, `-3`… against this
-    /// graph and the resolver's index.
+    /// A fresh id `eto-slug`, unique against this graph and the resolver.
     fn fresh_id(&self, base: &str, fallback: &str) -> String {
-        let s = slug(base);
-        let stem = if s.is_empty() {
-            format!("eto-{}", slug(fallback))
-        } else {
-            format!("eto-{s}")
-        };
-        let mut id = stem.clone();
-        let mut n = 2;
-        while self.g.has_node(&id) || self.resolver.index.get(&id).is_some() {
-            id = format!("{stem}-{n}");
-            n += 1;
+        self.out.fresh_id("eto-", base, fallback)
+    }
+
+    /// The row's ETO id in column `col`, unless it is empty or was seen
+    /// before (then the row is skipped, and the report says so).
+    fn new_eto_id<'r>(
+        &mut self,
+        row: &'r Row,
+        col: Col,
+        what: &str,
+        file: &str,
+    ) -> Option<&'r str> {
+        let eto_id = row.get(col);
+        if eto_id.is_empty() || self.nodes_by_eto.contains_key(eto_id) {
+            self.out.rep.skip(format!(
+                "[eto/{what}] {file}:{}: {what} id '{eto_id}' empty or repeated; row skipped",
+                row.line
+            ));
+            return None;
         }
-        id
+        Some(eto_id)
     }
 
     fn stages(&mut self, t: &Table) -> Result<(), ImportError> {
-        let (sid, name, desc, size, caption, msrc) = (
-            t.col("stage_id")?,
-            t.col("stage_name")?,
-            t.col("description")?,
-            t.col("market_share_chart_global_market_size_info")?,
-            t.col("market_share_chart_caption")?,
-            t.col("market_share_chart_source")?,
-        );
+        let [sid, name, desc, size, caption, msrc] = t.cols(
+            "stage_id, stage_name, description, \
+             market_share_chart_global_market_size_info, market_share_chart_caption, \
+             market_share_chart_source",
+        )?;
         for row in t.rows() {
-            let eto_id = row.get(sid);
-            if eto_id.is_empty() || self.nodes_by_eto.contains_key(eto_id) {
-                self.rep.skip(format!(
-                    "[eto/stage] stages.csv:{}: stage id '{eto_id}' empty or repeated; row skipped",
-                    row.line
-                ));
+            let Some(eto_id) = self.new_eto_id(row, sid, "stage", "stages.csv") else {
                 continue;
-            }
+            };
             let id = self.fresh_id(&format!("stage {}", row.get(name)), eto_id);
             let mut n = OutNode::new(&id, "Stage", row.get(name), "stages");
             n.set("eto_id", eto_id)
@@ -181,7 +174,7 @@ impl Builder<'_> {
                 .set("source", source(&t.file, ""))
                 .set("as_of", SNAPSHOT);
             self.nodes_by_eto.insert(eto_id.to_string(), id);
-            self.g.add_node(n);
+            self.out.g.add_node(n);
         }
         Ok(())
     }
@@ -198,7 +191,7 @@ impl Builder<'_> {
                     n.set("market_size_year", y);
                 }
             }
-            None => self.rep.note(format!(
+            None => self.out.rep.note(format!(
                 "[eto/market-size] {file}:{line}: market size '{cell}' not understood; kept as text only"
             )),
         }
@@ -206,27 +199,15 @@ impl Builder<'_> {
 
     /// Input nodes; returns input node id → its own stage node id (processes).
     fn inputs(&mut self, t: &Table) -> Result<HashMap<String, String>, ImportError> {
-        let (iid, name, ty, stage_name, stage_id, desc, year, size, msrc) = (
-            t.col("input_id")?,
-            t.col("input_name")?,
-            t.col("type")?,
-            t.col("stage_name")?,
-            t.col("stage_id")?,
-            t.col("description")?,
-            t.col("year")?,
-            t.col("market_share_chart_global_market_size_info")?,
-            t.col("market_share_chart_source")?,
-        );
+        let [iid, name, ty, stage_name, stage_id, desc, year, size, msrc] = t.cols(
+            "input_id, input_name, type, stage_name, stage_id, description, year, \
+             market_share_chart_global_market_size_info, market_share_chart_source",
+        )?;
         let mut own_stage = HashMap::new();
         for row in t.rows() {
-            let eto_id = row.get(iid);
-            if eto_id.is_empty() || self.nodes_by_eto.contains_key(eto_id) {
-                self.rep.skip(format!(
-                    "[eto/input] inputs.csv:{}: input id '{eto_id}' empty or repeated; row skipped",
-                    row.line
-                ));
+            let Some(eto_id) = self.new_eto_id(row, iid, "input", "inputs.csv") else {
                 continue;
-            }
+            };
             let id = self.fresh_id(row.get(name), eto_id);
             let mut n = OutNode::new(&id, "Input", row.get(name), "inputs");
             n.set("eto_id", eto_id)
@@ -238,7 +219,7 @@ impl Builder<'_> {
                     Ok(v) => {
                         n.set("year", Prop::Int(v));
                     }
-                    Err(_) => self.rep.skip(format!(
+                    Err(_) => self.out.rep.skip(format!(
                         "[eto/year] inputs.csv:{}: year '{y}' is no integer; left out",
                         row.line
                     )),
@@ -247,24 +228,17 @@ impl Builder<'_> {
             self.market_size(&mut n, row.get(size), &t.file, row.line);
             n.set("market_share_source", row.get(msrc))
                 .set("source", source(&t.file, ""))
-                .set(
-                    "as_of",
-                    if row.get(year).is_empty() {
-                        SNAPSHOT
-                    } else {
-                        row.get(year)
-                    },
-                );
+                .set("as_of", as_of(row.get(year)));
             let sid = row.get(stage_id);
             if !sid.is_empty() {
-                match self.nodes_by_eto.get(sid).filter(|n| self.g.nodes.get(*n).is_some_and(|n| n.kind == "Stage")) {
+                match self.nodes_by_eto.get(sid).filter(|n| self.out.g.nodes.get(*n).is_some_and(|n| n.kind == "Stage")) {
                     Some(stage_node) => {
                         let mut e = OutEdge::new(&id, stage_node, "IN_STAGE", "stages");
                         e.set("source", source(&t.file, "")).set("as_of", SNAPSHOT);
-                        let _ = self.g.add_edge(e);
+                        let _ = self.out.g.add_edge(e);
                         own_stage.insert(id.clone(), stage_node.clone());
                     }
-                    _ => self.rep.skip(format!(
+                    _ => self.out.rep.skip(format!(
                         "[eto/stage] inputs.csv:{}: input {eto_id} names stage '{sid}' ({}), which stages.csv lacks; no IN_STAGE edge",
                         row.line,
                         row.get(stage_name)
@@ -272,7 +246,7 @@ impl Builder<'_> {
                 }
             }
             self.nodes_by_eto.insert(eto_id.to_string(), id.clone());
-            self.g.add_node(n);
+            self.out.g.add_node(n);
         }
         Ok(own_stage)
     }
@@ -284,15 +258,10 @@ impl Builder<'_> {
         t: &Table,
         inputs: &Table,
     ) -> Result<HashMap<String, Vec<String>>, ImportError> {
-        let (iid, iname, gid, tid) = (
-            t.col("input_id")?,
-            t.col("input_name")?,
-            t.col("goes_into_id")?,
-            t.col("is_type_of_id")?,
-        );
+        let [iid, iname, gid, tid] = t.cols("input_id, input_name, goes_into_id, is_type_of_id")?;
         let mut up: HashMap<String, Vec<String>> = HashMap::new();
         let names: HashMap<String, String> = {
-            let (i, n) = (inputs.col("input_id")?, inputs.col("input_name")?);
+            let [i, n] = inputs.cols("input_id, input_name")?;
             inputs
                 .rows()
                 .iter()
@@ -302,7 +271,7 @@ impl Builder<'_> {
         for row in t.rows() {
             let at = format!("sequence.csv:{}", row.line);
             let Some(from) = self.nodes_by_eto.get(row.get(iid)).cloned() else {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/sequence] {at}: input '{}' is not in inputs.csv; row skipped",
                     row.get(iid)
                 ));
@@ -312,7 +281,7 @@ impl Builder<'_> {
                 .get(row.get(iid))
                 .is_some_and(|n| name_key(n) != name_key(row.get(iname)))
             {
-                self.rep.note(format!(
+                self.out.rep.note(format!(
                     "[eto/sequence] {at}: input {} is called '{}' here and '{}' in inputs.csv; inputs.csv wins",
                     row.get(iid),
                     row.get(iname),
@@ -321,7 +290,7 @@ impl Builder<'_> {
             }
             let links = [(row.get(gid), "FEEDS"), (row.get(tid), "TYPE_OF")];
             if links.iter().all(|(target, _)| target.is_empty()) {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/sequence] {at}: neither 'goes into' nor 'is type of' given; row skipped"
                 ));
             }
@@ -330,7 +299,7 @@ impl Builder<'_> {
                     continue;
                 }
                 let Some(to) = self.nodes_by_eto.get(target).cloned() else {
-                    self.rep.skip(format!("[eto/sequence] {at}: {ty} target '{target}' is not in inputs.csv; link skipped"));
+                    self.out.rep.skip(format!("[eto/sequence] {at}: {ty} target '{target}' is not in inputs.csv; link skipped"));
                     continue;
                 };
                 let mut e = OutEdge::new(&from, &to, ty, "sequence");
@@ -338,8 +307,8 @@ impl Builder<'_> {
                     self.type_share(&mut e, &from, &to);
                 }
                 e.set("source", source(&t.file, "")).set("as_of", SNAPSHOT);
-                if self.g.add_edge(e).is_err() {
-                    self.rep.note(format!(
+                if self.out.g.add_edge(e).is_err() {
+                    self.out.rep.note(format!(
                         "[eto/sequence] {at}: {from} -[{ty}]-> {to} is listed twice; kept once"
                     ));
                 }
@@ -352,7 +321,7 @@ impl Builder<'_> {
     /// share = child market / parent market, for the same year and child ≤ parent.
     fn type_share(&mut self, e: &mut OutEdge, child: &str, parent: &str) {
         let size = |id: &str| -> Option<(f64, Option<String>)> {
-            let n = self.g.nodes.get(id)?;
+            let n = self.out.g.nodes.get(id)?;
             let v = match n.props.get("market_size_usd_bn") {
                 Some(Prop::Float(f)) => *f,
                 _ => return None,
@@ -370,7 +339,7 @@ impl Builder<'_> {
             return;
         }
         if c > p {
-            self.rep.note(format!(
+            self.out.rep.note(format!(
                 "[eto/type-share] {child} (${c} bn) is larger than its parent {parent} (${p} bn); TYPE_OF left without share"
             ));
             return;
@@ -390,6 +359,7 @@ impl Builder<'_> {
         let stage_name =
             |g: &OutGraph, sid: &str| g.nodes.get(sid).map(|n| n.name.clone()).unwrap_or_default();
         let ids: Vec<String> = self
+            .out
             .g
             .nodes
             .iter()
@@ -399,7 +369,7 @@ impl Builder<'_> {
         for id in ids {
             let mut found: BTreeSet<String> = BTreeSet::new();
             if let Some(s) = own.get(&id) {
-                found.insert(stage_name(&self.g, s));
+                found.insert(stage_name(&self.out.g, s));
             } else {
                 let mut seen: BTreeSet<&str> = BTreeSet::new();
                 let mut queue: VecDeque<&str> = VecDeque::from([id.as_str()]);
@@ -408,13 +378,13 @@ impl Builder<'_> {
                         continue;
                     }
                     if let Some(s) = own.get(cur) {
-                        found.insert(stage_name(&self.g, s));
+                        found.insert(stage_name(&self.out.g, s));
                         continue;
                     }
                     queue.extend(up.get(cur).into_iter().flatten().map(String::as_str));
                 }
             }
-            if let Some(n) = self.g.nodes.get_mut(&id) {
+            if let Some(n) = self.out.g.nodes.get_mut(&id) {
                 n.set("stage", found.into_iter().collect::<Vec<_>>().join("; "));
             }
         }
@@ -422,19 +392,14 @@ impl Builder<'_> {
 
     /// Reads providers.csv, merging rows that repeat an id.
     fn providers(&mut self, t: &Table) -> Result<BTreeMap<String, Provider>, ImportError> {
-        let (name, alias, pid, ty, country) = (
-            t.col("provider_name")?,
-            t.col("alias")?,
-            t.col("provider_id")?,
-            t.col("provider_type")?,
-            t.col("country")?,
-        );
+        let [name, alias, pid, ty, country] =
+            t.cols("provider_name, alias, provider_id, provider_type, country")?;
         let mut out: BTreeMap<String, Provider> = BTreeMap::new();
         let mut repeats: BTreeMap<String, usize> = BTreeMap::new();
         for row in t.rows() {
             let id = row.get(pid).to_string();
             if id.is_empty() {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/provider] providers.csv:{}: no provider id; row skipped",
                     row.line
                 ));
@@ -444,7 +409,7 @@ impl Builder<'_> {
                 "country" => true,
                 "organization" => false,
                 other => {
-                    self.rep.skip(format!(
+                    self.out.rep.skip(format!(
                         "[eto/provider] providers.csv:{}: provider {id} has type '{other}' (expected country or organization); row skipped",
                         row.line
                     ));
@@ -471,7 +436,7 @@ impl Builder<'_> {
                         || p.is_country != is_country
                         || p.country != row.get(country)
                     {
-                        self.rep.skip(format!(
+                        self.out.rep.skip(format!(
                             "[eto/provider-conflict] providers.csv:{}: provider {id} repeated as '{}' ({}, {}) but first given as '{}' ({}, {}) at line {}; the first is kept, the other name becomes an alias",
                             row.line,
                             row.get(name),
@@ -493,7 +458,7 @@ impl Builder<'_> {
         }
         for (id, extra) in repeats {
             let p = &out[&id];
-            self.rep.skip(format!(
+            self.out.rep.skip(format!(
                 "[eto/provider-repeated] providers.csv: provider {id} '{}' is listed {} times with different aliases; merged into one provider with aliases [{}]",
                 p.name,
                 extra + 1,
@@ -508,14 +473,8 @@ impl Builder<'_> {
         t: &Table,
         mut providers: BTreeMap<String, Provider>,
     ) -> Result<(), ImportError> {
-        let (pname, pid, did, share, year, src) = (
-            t.col("provider_name")?,
-            t.col("provider_id")?,
-            t.col("provided_id")?,
-            t.col("share_provided")?,
-            t.col("year")?,
-            t.col("source")?,
-        );
+        let [pname, pid, did, share, year, src] =
+            t.cols("provider_name, provider_id, provided_id, share_provided, year, source")?;
         // Renamed providers: provision.csv still uses the old name.
         for row in t.rows() {
             if let Some(p) = providers.get_mut(row.get(pid)) {
@@ -524,7 +483,7 @@ impl Builder<'_> {
                     && !p.old_names.iter().any(|o| name_key(o) == name_key(used))
                 {
                     p.old_names.push(used.to_string());
-                    self.rep.skip(format!(
+                    self.out.rep.skip(format!(
                         "[eto/provider-renamed] provision.csv:{}: provider {} is called '{used}' here but '{}' in providers.csv (renamed); matched by id, old name kept as an alias",
                         row.line, p.id, p.name
                     ));
@@ -536,7 +495,7 @@ impl Builder<'_> {
         for row in t.rows() {
             let at = format!("provision.csv:{}", row.line);
             let Some(p) = providers.get(row.get(pid)).cloned() else {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/provision] {at}: provider {} '{}' is not in providers.csv; row skipped",
                     row.get(pid),
                     row.get(pname)
@@ -545,7 +504,7 @@ impl Builder<'_> {
             };
             used.insert(p.id.clone());
             let Some(from) = self.nodes_by_eto.get(row.get(did)).cloned() else {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/provision] {at}: provided id '{}' is no input or stage; row skipped",
                     row.get(did)
                 ));
@@ -560,12 +519,12 @@ impl Builder<'_> {
                 }
             };
             let Some(to) = target else {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/placeholder] {at}: provider '{}' ({}) is a placeholder, not an entity; its share {}% of '{}' is left unallocated (counts as unknown)",
                     row.get(pname),
                     p.id,
                     if row.get(share).is_empty() { "(none)" } else { row.get(share) },
-                    self.g.nodes.get(&from).map_or("", |n| n.name.as_str())
+                    self.out.g.nodes.get(&from).map_or("", |n| n.name.as_str())
                 ));
                 continue;
             };
@@ -587,14 +546,14 @@ impl Builder<'_> {
             let raw_share = row.get(share);
             match percent_to_share(raw_share) {
                 None if raw_share.is_empty() => {}
-                None => self.rep.skip(format!(
+                None => self.out.rep.skip(format!(
                     "[eto/share] {at}: share '{raw_share}' is no number; edge kept without share"
                 )),
-                Some(0.0) => self.rep.skip(format!(
+                Some(0.0) => self.out.rep.skip(format!(
                     "[eto/zero-share] {at}: {} has share 0.0% of {from} (rounded to zero); edge kept without share",
                     p.name
                 )),
-                Some(s) if !(0.0..=1.0).contains(&s) => self.rep.skip(format!(
+                Some(s) if !(0.0..=1.0).contains(&s) => self.out.rep.skip(format!(
                     "[eto/share] {at}: share {raw_share}% is outside 0..100; edge kept without share"
                 )),
                 Some(s) => {
@@ -603,15 +562,8 @@ impl Builder<'_> {
             }
             e.set("eto_provider", format!("{} {}", p.id, p.name))
                 .set("source", source(&t.file, row.get(src)))
-                .set(
-                    "as_of",
-                    if row.get(year).is_empty() {
-                        SNAPSHOT
-                    } else {
-                        row.get(year)
-                    },
-                );
-            if let Err(dup) = self.g.add_edge(e) {
+                .set("as_of", as_of(row.get(year)));
+            if let Err(dup) = self.out.g.add_edge(e) {
                 self.merge_share(dup, &at);
             }
         }
@@ -621,7 +573,7 @@ impl Builder<'_> {
                     .values()
                     .any(|o| !o.is_country && o.country == p.name);
             if !referenced_as_country {
-                self.rep.skip(format!(
+                self.out.rep.skip(format!(
                     "[eto/unused-provider] providers.csv:{}: provider {} '{}' provides nothing in provision.csv; not imported",
                     p.line, p.id, p.name
                 ));
@@ -634,7 +586,7 @@ impl Builder<'_> {
     /// Two ETO providers resolved to the same node for the same input
     /// (Linde and Praxair are one firm now): one edge, shares added.
     fn merge_share(&mut self, dup: OutEdge, at: &str) {
-        let Some(e) = self.g.edge_mut(&dup.from, &dup.to, dup.ty) else {
+        let Some(e) = self.out.g.edge_mut(&dup.from, &dup.to, dup.ty) else {
             return;
         };
         let (a, b) = (e.share(), dup.share());
@@ -650,7 +602,7 @@ impl Builder<'_> {
         };
         let merged = format!("{}; {}", provider(e), provider(&dup));
         e.set("eto_provider", merged.clone());
-        self.rep.skip(format!(
+        self.out.rep.skip(format!(
             "[eto/merged] {at}: providers {merged} resolve to the same node {}; one {} edge from {}, shares added",
             dup.to, dup.ty, dup.from
         ));
@@ -659,14 +611,14 @@ impl Builder<'_> {
     /// Notes inputs whose shares of one type sum over 100% (rounding, per ETO).
     fn share_sums(&mut self) {
         let mut sums: BTreeMap<(String, &'static str), f64> = BTreeMap::new();
-        for e in self.g.edges.values() {
+        for e in self.out.g.edges.values() {
             if let Some(s) = e.share() {
                 *sums.entry((e.from.clone(), e.ty)).or_default() += s;
             }
         }
         for ((from, ty), sum) in sums {
             if sum > 1.0 + 1e-9 {
-                self.rep.note(format!(
+                self.out.rep.note(format!(
                     "[eto/share-sum] {from}: {ty} shares sum to {:.1}% (over 100% by rounding, as ETO's notes say; the analyses scale sums over 1 down)",
                     sum * 100.0
                 ));
@@ -681,7 +633,7 @@ impl Builder<'_> {
         }
         let mut names = vec![p.id.as_str()];
         names.extend(p.names());
-        match self.resolver.resolve("eto-provider", &["Firm"], &names) {
+        match self.out.resolver.resolve("eto-provider", &["Firm"], &names) {
             Resolved::Unmatched { .. } if is_placeholder(&p.name) => None,
             Resolved::Node { id, how } => {
                 if !p.old_names.is_empty() || !p.aliases.is_empty() {
@@ -689,10 +641,10 @@ impl Builder<'_> {
                     let extra: Vec<&str> = p
                         .names()
                         .into_iter()
-                        .filter(|n| self.resolver.index.find(&["Firm"], n) == Lookup::None)
+                        .filter(|n| self.out.resolver.index.find(&["Firm"], n) == Lookup::None)
                         .collect();
                     if !extra.is_empty() {
-                        self.rep.note(format!(
+                        self.out.rep.note(format!(
                             "[eto/aliases] provider {} '{}' matched curated {id}; its other names [{}] are not curated aliases",
                             p.id,
                             p.name,
@@ -701,7 +653,7 @@ impl Builder<'_> {
                     }
                 }
                 let _ = how;
-                if self.resolver.index.get(&id).is_some_and(|e| e.linked) {
+                if self.out.resolver.index.get(&id).is_some_and(|e| e.linked) {
                     // A firm another import created (Epoch's 'Sunway'): ETO
                     // knows its country, the other set did not say.
                     self.locate(&id, p, all);
@@ -719,9 +671,9 @@ impl Builder<'_> {
                 n.set("eto_provider_id", p.id.as_str())
                     .set("source", source("providers.csv", ""))
                     .set("as_of", SNAPSHOT);
-                self.g.add_node(n);
+                self.out.g.add_node(n);
                 let located = self.locate(&id, p, all).unwrap_or_else(|| "-".into());
-                self.rep.unmatched(format!(
+                self.out.rep.unmatched(format!(
                     "eto firm {} '{}' ({}): {why}; new Firm {id}, LOCATED_IN {located}",
                     p.id, p.name, p.country
                 ));
@@ -738,7 +690,7 @@ impl Builder<'_> {
         all: &BTreeMap<String, Provider>,
     ) -> Option<String> {
         if p.country.is_empty() || is_placeholder(&p.country) {
-            self.rep.skip(format!(
+            self.out.rep.skip(format!(
                 "[eto/no-country] providers.csv:{}: firm {} '{}' has country '{}'; no LOCATED_IN",
                 p.line, p.id, p.name, p.country
             ));
@@ -748,7 +700,7 @@ impl Builder<'_> {
         let mut e = OutEdge::new(id, &nation, "LOCATED_IN", "locations");
         e.set("source", source("providers.csv", ""))
             .set("as_of", SNAPSHOT);
-        let _ = self.g.add_edge(e);
+        let _ = self.out.g.add_edge(e);
         Some(nation)
     }
 
@@ -764,6 +716,7 @@ impl Builder<'_> {
             names.extend(p.names().into_iter().skip(1));
         }
         let found = match self
+            .out
             .resolver
             .resolve("eto-provider", &["Nation", "Bloc"], &names)
         {
@@ -797,8 +750,8 @@ impl Builder<'_> {
         }
         n.set("source", source("providers.csv", ""))
             .set("as_of", SNAPSHOT);
-        self.g.add_node(n);
-        self.rep.unmatched(format!(
+        self.out.g.add_node(n);
+        self.out.rep.unmatched(format!(
             "eto country '{code}' ({display}): {why}; new {kind} {id}{}",
             if region.is_some() { " (a region, not a nation: no members are given, so exposure to a member nation does not include it)" } else { "" }
         ));
@@ -808,6 +761,7 @@ impl Builder<'_> {
     /// DETAILED_BY from curated technologies to the ETO inputs they correspond to.
     fn detailed_by(&mut self) {
         let inputs: Vec<(String, String, String)> = self
+            .out
             .g
             .nodes
             .values()
@@ -823,16 +777,16 @@ impl Builder<'_> {
         for (id, name, eto_id) in inputs {
             let mapped = [eto_id.as_str(), name.as_str()]
                 .into_iter()
-                .find_map(|k| self.resolver.map.get("eto-input", k));
+                .find_map(|k| self.out.resolver.map.get("eto-input", k));
             let (tech, basis) = match mapped {
                 Some(row) => match &row.target {
                     None => continue,
-                    Some(t) => match self.resolver.index.get(t) {
+                    Some(t) => match self.out.resolver.index.get(t) {
                         Some(e) if e.kind == "Technology" => {
                             (t.clone(), format!("entity-map.csv line {}", row.line))
                         }
                         _ => {
-                            self.rep.unmatched(format!(
+                            self.out.rep.unmatched(format!(
                                 "entity-map.csv line {}: eto input {eto_id} mapped to '{t}', which is no curated Technology; no DETAILED_BY",
                                 row.line
                             ));
@@ -840,10 +794,10 @@ impl Builder<'_> {
                         }
                     },
                 },
-                None => match self.resolver.index.find(&["Technology"], &name) {
+                None => match self.out.resolver.index.find(&["Technology"], &name) {
                     Lookup::One(e, step) => (e.id.to_string(), format!("same {step}: '{name}'")),
                     Lookup::Many(es) => {
-                        self.rep.note(format!(
+                        self.out.rep.note(format!(
                             "[eto/detailed-by] input {eto_id} '{name}' matches several technologies ({}); no DETAILED_BY, add an eto-input row to entity-map.csv",
                             es.iter().map(|e| e.id).collect::<Vec<_>>().join(", ")
                         ));
@@ -856,7 +810,7 @@ impl Builder<'_> {
             e.set("basis", basis)
                 .set("source", source("inputs.csv", ""))
                 .set("as_of", SNAPSHOT);
-            let _ = self.g.add_edge(e);
+            let _ = self.out.g.add_edge(e);
         }
     }
 }
@@ -864,6 +818,11 @@ impl Builder<'_> {
 /// A provider name that stands for "the rest of the market" rather than an
 /// entity (`Various countries`, `Various companies`, `Various`), for rows the
 /// mapping table does not cover.
+/// The `as_of` of a row: its year, or the snapshot's date without one.
+fn as_of(year: &str) -> &str {
+    if year.is_empty() { SNAPSHOT } else { year }
+}
+
 fn is_placeholder(name: &str) -> bool {
     let n = name_key(name);
     n == "various" || n.starts_with("various ")
@@ -894,6 +853,8 @@ fn describe(r: &Resolved) -> String {
 mod tests {
     use super::super::resolve::{EntityMap, IndexBuilder};
     use super::*;
+    use crate::import::Report;
+    use crate::import::resolve::Resolver;
 
     fn table(file: &str, text: &str) -> Table {
         Table::parse(Path::new(file), file, text.as_bytes()).expect("valid test csv")
@@ -980,26 +941,35 @@ mod tests {
     fn run() -> (OutGraph, Report) {
         let r = curated();
         let mut rep = Report::default();
-        let g = build(&raw(PROVIDERS, PROVISION), &r, &mut rep).expect("builds");
+        let g = build(&raw(PROVIDERS, PROVISION), Out::new(&r, &mut rep)).expect("builds");
         (g, rep)
     }
 
-    fn has(rep: &Report, needle: &str) -> bool {
-        rep.skipped
-            .iter()
-            .chain(&rep.unmatched)
-            .chain(&rep.notes)
-            .any(|l| l.contains(needle))
+    /// The imported node with ETO id `eto`.
+    fn by_eto<'g>(g: &'g OutGraph, eto: &str) -> &'g OutNode {
+        g.nodes
+            .values()
+            .find(|n| n.props.get("eto_id") == Some(&Prop::Str(eto.into())))
+            .expect("imported")
+    }
+
+    /// The first imported node whose name starts with `prefix`.
+    fn named<'g>(g: &'g OutGraph, prefix: &str) -> &'g OutNode {
+        g.nodes
+            .values()
+            .find(|n| n.name.starts_with(prefix))
+            .expect("imported")
+    }
+
+    /// The imported node called `name`.
+    fn named_exactly<'g>(g: &'g OutGraph, name: &str) -> &'g OutNode {
+        g.nodes.values().find(|n| n.name == name).expect("imported")
     }
 
     #[test]
     fn euv_tools_depend_on_asml_and_the_netherlands_at_100_percent() {
         let (g, _) = run();
-        let input = g
-            .nodes
-            .values()
-            .find(|n| n.props.get("eto_id") == Some(&Prop::Str("N20".into())))
-            .expect("N20 imported");
+        let input = by_eto(&g, "N20");
         let firm = &g.edges[&(input.id.clone(), "asml".to_string(), "FIRM_SHARE")];
         assert_eq!(firm.share(), Some(1.0));
         let country = &g.edges[&(input.id.clone(), "nl".to_string(), "COUNTRY_SHARE")];
@@ -1017,12 +987,8 @@ mod tests {
     #[test]
     fn repeated_provider_ids_merge_with_all_aliases() {
         let (g, rep) = run();
-        assert!(
-            has(&rep, "provider P159 'Canon' is listed 3 times"),
-            "{:?}",
-            rep.skipped
-        );
-        assert!(has(&rep, "Canon ANELVA | Canon Machinery"));
+        rep.assert_has("provider P159 'Canon' is listed 3 times");
+        rep.assert_has("Canon ANELVA | Canon Machinery");
         // Canon matched the curated node: one FIRM_SHARE edge, not three.
         let canon: Vec<_> = g.edges.values().filter(|e| e.to == "canon").collect();
         assert_eq!(canon.len(), 1);
@@ -1031,19 +997,8 @@ mod tests {
     #[test]
     fn renamed_providers_resolve_by_id_and_keep_the_old_name() {
         let (g, rep) = run();
-        assert!(
-            has(
-                &rep,
-                "provider P262 is called 'Showa Denka' here but 'Showa Denko'"
-            ),
-            "{:?}",
-            rep.skipped
-        );
-        let showa = g
-            .nodes
-            .values()
-            .find(|n| n.name == "Showa Denko")
-            .expect("new firm");
+        rep.assert_has("provider P262 is called 'Showa Denka' here but 'Showa Denko'");
+        let showa = named_exactly(&g, "Showa Denko");
         assert_eq!(showa.aliases, vec!["Showa Denka"]);
         assert!(
             g.edges
@@ -1055,64 +1010,38 @@ mod tests {
     #[test]
     fn placeholders_are_skipped_with_their_share_left_unallocated() {
         let (g, rep) = run();
-        assert!(
-            has(&rep, "provider 'Various companies' (P370) is a placeholder"),
-            "{:?}",
-            rep.skipped
-        );
-        assert!(has(&rep, "provider 'Various' (P5) is a placeholder"));
+        rep.assert_has("provider 'Various companies' (P370) is a placeholder");
+        rep.assert_has("provider 'Various' (P5) is a placeholder");
         assert!(!g.nodes.values().any(|n| n.name.starts_with("Various")));
     }
 
     #[test]
     fn zero_shares_keep_the_edge_without_a_share() {
         let (g, rep) = run();
-        let lith = g
-            .nodes
-            .values()
-            .find(|n| n.name.starts_with("Lithography tools"))
-            .expect("N19")
-            .id
-            .clone();
+        let lith = named(&g, "Lithography tools").id.clone();
         let us = &g.edges[&(lith.clone(), "us".to_string(), "COUNTRY_SHARE")];
         assert_eq!(us.share(), None);
-        assert!(has(&rep, "has share 0.0%"));
+        rep.assert_has("has share 0.0%");
         // NLD 81.5 + JPN 18.6 = 100.1: a rounding note, nothing changed.
-        assert!(
-            has(&rep, "COUNTRY_SHARE shares sum to 100.1%"),
-            "{:?}",
-            rep.notes
-        );
+        rep.assert_has("COUNTRY_SHARE shares sum to 100.1%");
     }
 
     #[test]
     fn two_providers_resolving_to_one_firm_give_one_merged_edge() {
         let (g, rep) = run();
-        let gases = g
-            .nodes
-            .values()
-            .find(|n| n.props.get("eto_id") == Some(&Prop::Str("N91".into())))
-            .expect("N91")
-            .id
-            .clone();
+        let gases = by_eto(&g, "N91").id.clone();
         let e = &g.edges[&(gases, "linde".to_string(), "FIRM_SHARE")];
         assert_eq!(
             e.props.get("eto_provider"),
             Some(&Prop::Str("P250 Linde; P251 Praxair".into()))
         );
-        assert!(has(&rep, "[eto/merged]"));
+        rep.assert_has("[eto/merged]");
     }
 
     #[test]
     fn firms_another_import_created_are_linked_and_located() {
         let (g, rep) = run();
-        let lith = g
-            .nodes
-            .values()
-            .find(|n| n.name.starts_with("Lithography tools"))
-            .expect("N19")
-            .id
-            .clone();
+        let lith = named(&g, "Lithography tools").id.clone();
         assert!(
             g.edges
                 .contains_key(&(lith, "epoch-sunway".to_string(), "FIRM_SHARE"))
@@ -1132,25 +1061,14 @@ mod tests {
     #[test]
     fn unused_providers_are_reported_not_imported() {
         let (g, rep) = run();
-        assert!(
-            has(&rep, "provider P999 'Ghost Corp' provides nothing"),
-            "{:?}",
-            rep.skipped
-        );
+        rep.assert_has("provider P999 'Ghost Corp' provides nothing");
         assert!(!g.nodes.values().any(|n| n.name == "Ghost Corp"));
     }
 
     #[test]
     fn sequence_gives_feeds_type_of_with_market_share_and_derived_stage() {
         let (g, _) = run();
-        let id = |eto: &str| {
-            g.nodes
-                .values()
-                .find(|n| n.props.get("eto_id") == Some(&Prop::Str(eto.into())))
-                .expect("imported")
-                .id
-                .clone()
-        };
+        let id = |eto: &str| by_eto(&g, eto).id.clone();
         let t = &g.edges[&(id("N20"), id("N19"), "TYPE_OF")];
         assert_eq!(t.share(), Some(round_sig(13.0 / 32.6, 4)));
         assert!(g.edges.contains_key(&(id("N19"), id("N25"), "FEEDS")));

@@ -238,12 +238,12 @@ pub fn import(
     let mut rep = Report::default();
     let (graph, schema, namespaces): (OutGraph, &str, &[&str]) = match set {
         DataSet::Eto => (
-            eto::build(&eto::EtoRaw::read(src)?, &resolver, &mut rep)?,
+            eto::build(&eto::EtoRaw::read(src)?, Out::new(&resolver, &mut rep))?,
             eto::SCHEMA,
             eto::NAMESPACES,
         ),
         DataSet::Epoch => (
-            epoch::build(&epoch::EpochRaw::read(src)?, &resolver, &mut rep)?,
+            epoch::build(&epoch::EpochRaw::read(src)?, Out::new(&resolver, &mut rep))?,
             epoch::SCHEMA,
             epoch::NAMESPACES,
         ),
@@ -329,6 +329,80 @@ impl Report {
     pub fn note(&mut self, line: String) {
         self.notes.push(line);
     }
+
+    /// Whether some line of the report holds `needle`.
+    #[cfg(test)]
+    pub fn has(&self, needle: &str) -> bool {
+        self.skipped
+            .iter()
+            .chain(&self.unmatched)
+            .chain(&self.notes)
+            .any(|l| l.contains(needle))
+    }
+
+    /// Asserts that some line of the report holds `needle`.
+    #[cfg(test)]
+    pub fn assert_has(&self, needle: &str) {
+        assert!(self.has(needle), "`{needle}` not in {self:#?}");
+    }
+}
+
+/// What an importer builds: the new graph, the resolver that matches its
+/// entities against the curated graph, and the report.
+pub(crate) struct Out<'a> {
+    pub g: OutGraph,
+    pub resolver: &'a resolve::Resolver,
+    pub rep: &'a mut Report,
+}
+
+impl<'a> Out<'a> {
+    /// An empty graph to build.
+    pub fn new(resolver: &'a resolve::Resolver, rep: &'a mut Report) -> Out<'a> {
+        Out {
+            g: OutGraph::default(),
+            resolver,
+            rep,
+        }
+    }
+
+    /// A fresh node id `prefix` + the slug of `base` (of `fallback` when
+    /// that is empty), made unique with `-2`, `-3`… against the graph and
+    /// the resolver's index.
+    pub fn fresh_id(&self, prefix: &str, base: &str, fallback: &str) -> String {
+        let s = cells::slug(base);
+        let stem = if s.is_empty() {
+            format!("{prefix}{}", cells::slug(fallback))
+        } else {
+            format!("{prefix}{s}")
+        };
+        let mut id = stem.clone();
+        let mut n = 2;
+        while self.g.has_node(&id) || self.resolver.index.get(&id).is_some() {
+            id = format!("{stem}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    /// The graph, its names kept unambiguous next to the curated graph
+    /// (see [`keep_names_unambiguous`]).
+    pub fn finish(
+        mut self,
+        suffix: &str,
+        original_prop: &str,
+        suffix_alias_kinds: &[&str],
+    ) -> OutGraph {
+        let index = &self.resolver.index;
+        keep_names_unambiguous(
+            &mut self.g,
+            index,
+            suffix,
+            original_prop,
+            suffix_alias_kinds,
+            self.rep,
+        );
+        self.g
+    }
 }
 
 /// Keeps node lookups by name unambiguous once the set is loaded next to
@@ -385,10 +459,7 @@ pub(crate) fn keep_names_unambiguous(
     // Among new nodes: names first (rename later ones), then aliases.
     let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, n) in &g.nodes {
-        names
-            .entry(cells::name_key(&n.name))
-            .or_default()
-            .push(id.clone());
+        claim(&mut names, &n.name, id);
     }
     for (_, owners) in names.into_iter().filter(|(_, o)| o.len() > 1) {
         let kinds: BTreeSet<&str> = owners
@@ -424,15 +495,9 @@ pub(crate) fn keep_names_unambiguous(
     }
     let mut claims: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, n) in &g.nodes {
-        claims
-            .entry(cells::name_key(&n.name))
-            .or_default()
-            .push(id.clone());
+        claim(&mut claims, &n.name, id);
         for a in &n.aliases {
-            claims
-                .entry(cells::name_key(a))
-                .or_default()
-                .push(id.clone());
+            claim(&mut claims, a, id);
         }
     }
     for (key, owners) in claims.into_iter().filter(|(_, o)| o.len() > 1) {
@@ -456,6 +521,14 @@ pub(crate) fn keep_names_unambiguous(
             }
         }
     }
+}
+
+/// Records that node `id` answers to `name` (by its name key).
+fn claim(claims: &mut std::collections::BTreeMap<String, Vec<String>>, name: &str, id: &str) {
+    claims
+        .entry(cells::name_key(name))
+        .or_default()
+        .push(id.to_string());
 }
 
 #[cfg(test)]

@@ -35,6 +35,20 @@ impl Table {
         Table::parse(&path, file, &bytes)
     }
 
+    /// Reads each of `files` from `dir`, in order.
+    pub fn read_all<const N: usize>(
+        dir: &Path,
+        files: [&str; N],
+    ) -> Result<[Table; N], ImportError> {
+        let tables = files
+            .iter()
+            .map(|file| Table::read(dir, file))
+            .collect::<Result<Vec<Table>, ImportError>>()?;
+        Ok(tables
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("one table per file")))
+    }
+
     /// Parses CSV bytes (a UTF-8 byte-order mark is ignored).
     pub fn parse(path: &Path, file: &str, bytes: &[u8]) -> Result<Table, ImportError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -80,6 +94,20 @@ impl Table {
                 path: self.path.clone(),
                 column: name.to_string(),
             })
+    }
+
+    /// The indexes of the columns named in `names` (separated by commas),
+    /// in that order; an error names the first one missing.
+    pub fn cols<const N: usize>(&self, names: &str) -> Result<[Col; N], ImportError> {
+        let cols = names
+            .split(',')
+            .map(|name| self.col(name.trim()))
+            .collect::<Result<Vec<Col>, ImportError>>()?;
+        let count = cols.len();
+        cols.try_into().map_err(|_| ImportError::MissingColumn {
+            path: self.path.clone(),
+            column: format!("{N} columns (the importer asked for {count})"),
+        })
     }
 
     /// The data rows, in file order.

@@ -289,18 +289,7 @@ pub(crate) fn parse_edge_row<'r>(
         }
     }
     faults.extend(rules.interval_fault(&props[first..]));
-    let (Some(from), Some(to), Some(ty)) = (from, to, ty) else {
-        return None;
-    };
-    if !faults.is_empty() {
-        return None;
-    }
-    Some(EdgeRow {
-        from,
-        to,
-        ty,
-        known,
-    })
+    EdgeRow::checked([from, to, ty], known, faults)
 }
 
 /// Opens a CSV file and reads its header; problems are fatal (reported

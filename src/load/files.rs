@@ -137,22 +137,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, visited: &mut HashSet<PathBuf>, sink
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
-        Err(e) => {
-            sink.fatal(Problem::new(
-                dir.display().to_string(),
-                io_message(&e, "a readable directory"),
-            ));
-            return;
-        }
+        Err(e) => return unreadable(sink, dir, &e),
     };
     for entry in entries {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                sink.fatal(Problem::new(
-                    dir.display().to_string(),
-                    io_message(&e, "a readable directory"),
-                ));
+                unreadable(sink, dir, &e);
                 continue;
             }
         };
@@ -190,6 +181,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, visited: &mut HashSet<PathBuf>, sink
 }
 
 /// Why a path that is neither a file nor a directory is not read.
+/// A directory (or one of its entries) that cannot be read.
+fn unreadable(sink: &mut Sink, dir: &Path, e: &std::io::Error) {
+    sink.fatal(Problem::new(
+        dir.display().to_string(),
+        io_message(e, "a readable directory"),
+    ));
+}
+
 fn not_regular(meta: &std::fs::Metadata) -> String {
     let kind = meta.file_type();
     #[cfg(unix)]

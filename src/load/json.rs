@@ -183,14 +183,11 @@ pub(crate) fn read(cx: &mut Ctx, file: usize, path: &Path) -> Option<Doc> {
     };
     let Some(sections) = scan_sections(&text) else {
         let first = first_token(&text);
-        let (line, col) = positions(&text, &[first])
-            .first()
-            .copied()
-            .unwrap_or((1, 1));
-        cx.fatal(
+        fatal_at(
+            cx,
             file,
-            Some(line),
-            Some(col),
+            &text,
+            first,
             format!(
                 "found {}; expected an object with `nodes` and/or `edges` arrays",
                 describe_raw(text.get(first))
@@ -203,15 +200,11 @@ pub(crate) fn read(cx: &mut Ctx, file: usize, path: &Path) -> Option<Doc> {
     for section in &sections {
         let key = String::from_utf8_lossy(&section.key);
         if key != "nodes" && key != "edges" {
-            let offset = section.key_at;
-            let (line, col) = positions(&text, &[offset])
-                .first()
-                .copied()
-                .unwrap_or((1, 1));
-            cx.fatal(
+            fatal_at(
+                cx,
                 file,
-                Some(line),
-                Some(col),
+                &text,
+                section.key_at,
                 format!("unknown key `{key}`; expected `nodes` or `edges`"),
             );
             ok = false;
@@ -228,15 +221,11 @@ pub(crate) fn read(cx: &mut Ctx, file: usize, path: &Path) -> Option<Doc> {
                 Some((section.items.clone(), positions(&text, &starts)))
             }
             other => {
-                let offset = section.value_at;
-                let (line, col) = positions(&text, &[offset])
-                    .first()
-                    .copied()
-                    .unwrap_or((1, 1));
-                cx.fatal(
+                fatal_at(
+                    cx,
                     file,
-                    Some(line),
-                    Some(col),
+                    &text,
+                    section.value_at,
                     format!(
                         "`{key}` is {}; expected an array of {what} objects",
                         describe_raw(other)
@@ -611,18 +600,7 @@ pub(crate) fn parse_edge<'r>(
         named,
         faults,
     );
-    let (Some(from), Some(to), Some(ty)) = (from, to, ty) else {
-        return None;
-    };
-    if !faults.is_empty() {
-        return None;
-    }
-    Some(EdgeRow {
-        from,
-        to,
-        ty,
-        known,
-    })
+    EdgeRow::checked([from, to, ty], known, faults)
 }
 
 /// Where a top-level member and, for arrays, each of its items start.
@@ -745,6 +723,15 @@ fn skip_value(s: &[u8], mut i: usize) -> Option<usize> {
 
 fn first_token(s: &[u8]) -> usize {
     skip_ws(s, 0)
+}
+
+/// A fatal problem of `file` at byte `offset` of its `text`.
+fn fatal_at(cx: &mut Ctx, file: usize, text: &[u8], offset: usize, message: String) {
+    let (line, col) = positions(text, &[offset])
+        .first()
+        .copied()
+        .unwrap_or((1, 1));
+    cx.fatal(file, Some(line), Some(col), message);
 }
 
 /// 1-based (line, column in characters) of ascending offsets, in one pass.

@@ -297,6 +297,25 @@ pub(crate) struct EdgeRow<'r> {
     pub known: Option<EdgeTypeId>,
 }
 
+impl<'r> EdgeRow<'r> {
+    /// The row, when its three columns were read and no fault was found.
+    pub(crate) fn checked(
+        [from, to, ty]: [Option<&'r str>; 3],
+        known: Option<EdgeTypeId>,
+        faults: &[String],
+    ) -> Option<EdgeRow<'r>> {
+        let (Some(from), Some(to), Some(ty)) = (from, to, ty) else {
+            return None;
+        };
+        faults.is_empty().then_some(EdgeRow {
+            from,
+            to,
+            ty,
+            known,
+        })
+    }
+}
+
 /// The longest field a data file may hold (1 MiB): a CSV field, or a JSON
 /// string. Longer ones are almost always a broken file (a quote left open
 /// swallows the rest of it) and are reported, not loaded.

@@ -140,22 +140,18 @@ fn check_input(
 /// The providers of `u`'s requirement arcs, of every dependency type.
 fn requirements_of(g: &Graph, facts: &ModelFacts, u: NodeId) -> Vec<NodeId> {
     let mut out = Vec::new();
-    for (e, t, v) in g.out_adj().iter(u) {
-        let info = g.edge_type_info(t);
-        if info.role == Role::Dependency
-            && info.direction == Direction::Forward
-            && facts.mode(g, e) == Mode::Requirement
-        {
-            out.push(v);
-        }
-    }
-    for (e, t, v) in g.in_adj().iter(u) {
-        let info = g.edge_type_info(t);
-        if info.role == Role::Dependency
-            && info.direction == Direction::Reverse
-            && facts.mode(g, e) == Mode::Requirement
-        {
-            out.push(v);
+    for (adj, along) in [
+        (g.out_adj(), Direction::Forward),
+        (g.in_adj(), Direction::Reverse),
+    ] {
+        for (e, t, v) in adj.iter(u) {
+            let info = g.edge_type_info(t);
+            if info.role == Role::Dependency
+                && info.direction == along
+                && facts.mode(g, e) == Mode::Requirement
+            {
+                out.push(v);
+            }
         }
     }
     out

@@ -186,11 +186,7 @@ impl Rules {
 
     /// "unknown kind" in words, with the declared kinds and a suggestion.
     pub fn unknown_kind(&self, name: &str) -> String {
-        let names = self
-            .schema
-            .as_ref()
-            .map(|s| s.kinds.keys().map(String::as_str).collect())
-            .unwrap_or_default();
+        let names = self.declared(|s| s.kinds.keys().map(String::as_str).collect());
         format!(
             "unknown kind `{name}`; expected a kind declared in the schema{}",
             choices(name, names)
@@ -199,15 +195,16 @@ impl Rules {
 
     /// "unknown edge type" in words, with the declared types and a suggestion.
     pub fn unknown_edge_type(&self, name: &str) -> String {
-        let names = self
-            .schema
-            .as_ref()
-            .map(|s| s.edges.keys().map(String::as_str).collect())
-            .unwrap_or_default();
+        let names = self.declared(|s| s.edges.keys().map(String::as_str).collect());
         format!(
             "unknown edge type `{name}`; expected a type declared in the schema{}",
             choices(name, names)
         )
+    }
+
+    /// Names the schema declares (none without a schema).
+    fn declared<'s>(&'s self, names: impl FnOnce(&'s Schema) -> Vec<&'s str>) -> Vec<&'s str> {
+        self.schema.as_ref().map(names).unwrap_or_default()
     }
 }
 

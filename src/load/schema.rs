@@ -409,26 +409,15 @@ multi = true
         let problems = parse_schema(text, "s.toml").unwrap_err();
         let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         assert_eq!(shown.len(), 4, "{shown:#?}");
-        assert!(
-            shown[0].starts_with("s.toml:2:8: unknown role `dependancy`"),
-            "{}",
-            shown[0]
-        );
-        assert!(
-            shown[1].starts_with("s.toml:3:13: unknown direction `backward`"),
-            "{}",
-            shown[1]
-        );
-        assert!(
-            shown[2].starts_with("s.toml:4:15: unknown property type `integer`"),
-            "{}",
-            shown[2]
-        );
-        assert!(
-            shown[3].starts_with("s.toml:5:1: unknown key `what`"),
-            "{}",
-            shown[3]
-        );
+        let want = [
+            "s.toml:2:8: unknown role `dependancy`",
+            "s.toml:3:13: unknown direction `backward`",
+            "s.toml:4:15: unknown property type `integer`",
+            "s.toml:5:1: unknown key `what`",
+        ];
+        for (got, want) in shown.iter().zip(want) {
+            assert!(got.starts_with(want), "{got}");
+        }
     }
 
     #[test]

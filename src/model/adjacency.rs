@@ -103,6 +103,27 @@ impl Adjacency {
         (&self.types[r.clone()], &self.nbrs[r])
     }
 
+    /// The positions of `node`'s entries in this adjacency's columns
+    /// (slots: `0..edge count`, each node's contiguous), so that data kept
+    /// per entry elsewhere (a view's hidden entries) lines up with
+    /// [`Adjacency::typed_neighbors`].
+    #[inline]
+    pub fn slots(&self, node: NodeId) -> std::ops::Range<usize> {
+        self.range(node)
+    }
+
+    /// Every entry's edge id, in slot order (each node's entries in turn).
+    #[inline]
+    pub fn slot_edges(&self) -> &[EdgeId] {
+        &self.edges
+    }
+
+    /// Every entry's neighbour, in slot order.
+    #[inline]
+    pub fn slot_neighbors(&self) -> &[NodeId] {
+        &self.nbrs
+    }
+
     /// The edge types parallel to [`Adjacency::neighbors`].
     #[inline]
     pub fn types(&self, node: NodeId) -> &[EdgeTypeId] {

@@ -11,6 +11,8 @@ mod path;
 mod props;
 mod schema;
 mod store;
+#[cfg(test)]
+pub(crate) mod testing;
 mod validity;
 mod value;
 mod visit;

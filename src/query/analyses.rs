@@ -28,15 +28,20 @@ fn via_types(g: &Graph, via: &[Ident]) -> Result<Option<Vec<EdgeTypeId>>, Diagno
     super::pattern::resolve_types(g, via).map(Some)
 }
 
+/// The error when there are no dependency arcs to follow.
+pub(super) fn no_arcs(span: Span) -> Diagnostic {
+    Diagnostic::new("E0209", "no dependency edges to follow")
+        .at(span)
+        .expected("a schema with `role = \"dependency\"` edge types, or `via TYPE`")
+        .help("without a schema, name the edge types to follow: `via SUPPLIES|DEPENDS_ON`")
+}
+
 /// The arc specification, with a clear error when there are no arcs.
 fn arcs(g: &Graph, via: &[Ident], span: Span) -> Result<(ArcSpec, TypeSet), Diagnostic> {
     let types = via_types(g, via)?;
     let spec = ArcSpec::new(g, types.as_deref());
     if spec.is_empty() {
-        return Err(Diagnostic::new("E0209", "no dependency edges to follow")
-            .at(span)
-            .expected("a schema with `role = \"dependency\"` edge types, or `via TYPE`")
-            .help("without a schema, name the edge types to follow: `via SUPPLIES|DEPENDS_ON`"));
+        return Err(no_arcs(span));
     }
     let set: TypeSet = match types {
         Some(t) => t.into_iter().collect(),

@@ -3,9 +3,10 @@
 use super::{Env, Evaluated, Footprint};
 use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
-use crate::model::{Graph, Value};
+use crate::model::{Graph, PropType, Value};
 use crate::result::{Cell, ResultSet};
 use crate::syntax::ast::NodeSet;
+use indexmap::IndexMap;
 
 fn text(s: &str) -> Cell {
     Cell::Value(Value::str(s))
@@ -88,21 +89,23 @@ pub fn show(env: &Env, set: &NodeSet, view: &View, span: Span) -> Result<Evaluat
     Ok(Evaluated { result, footprint })
 }
 
+/// Declared properties as `name: type, …` (empty without a schema).
+fn declared(props: Option<&IndexMap<String, PropType>>) -> String {
+    props.map_or_else(String::new, |props| {
+        props
+            .iter()
+            .map(|(p, t)| format!("{p}: {t}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
 /// `schema`: kinds and edge types with roles, directions, endpoints and counts.
 pub fn schema(g: &Graph) -> Evaluated {
     let mut rows = Vec::new();
     let schema = g.schema();
     for (k, name) in g.kinds() {
-        let props = schema
-            .and_then(|s| s.kinds.get(name))
-            .map(|def| {
-                def.props
-                    .iter()
-                    .map(|(p, t)| format!("{p}: {t}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default();
+        let props = declared(schema.and_then(|s| s.kinds.get(name)).map(|d| &d.props));
         rows.push(vec![
             text("kind"),
             text(name),
@@ -131,15 +134,7 @@ pub fn schema(g: &Graph) -> Evaluated {
                 format!("{} -> {}", side(&d.from), side(&d.to))
             })
             .unwrap_or_default();
-        let props = def
-            .map(|d| {
-                d.props
-                    .iter()
-                    .map(|(p, t)| format!("{p}: {t}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default();
+        let props = declared(def.map(|d| &d.props));
         rows.push(vec![
             text("edge"),
             text(&info.name),

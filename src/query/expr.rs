@@ -15,6 +15,7 @@ use crate::limits::Work;
 use crate::model::{Graph, NodeId, Value};
 use crate::result::Cell;
 use crate::syntax::ast::{BinOp, Expr, ExprKind, Literal, UnaryOp};
+use crate::syntax::vocab::SCALAR_FUNCTIONS;
 
 /// Parameter values by name (without `$`).
 pub type Params = IndexMap<String, Value>;
@@ -55,25 +56,43 @@ pub enum Func {
 }
 
 impl Func {
+    /// Every scalar function, in the order of `vocab::SCALAR_FUNCTIONS`
+    /// (which holds their names).
+    const ALL: [Func; 15] = [
+        Func::Id,
+        Func::Kind,
+        Func::Name,
+        Func::Type,
+        Func::Length,
+        Func::Nodes,
+        Func::Lower,
+        Func::Upper,
+        Func::Coalesce,
+        Func::Size,
+        Func::Abs,
+        Func::Round,
+        Func::Degree,
+        Func::InDegree,
+        Func::OutDegree,
+    ];
+
+    /// The function a (lower-case) name means, with its least and most
+    /// arguments.
     fn lookup(name: &str) -> Option<(Func, usize, usize)> {
-        Some(match name {
-            "id" => (Func::Id, 1, 1),
-            "kind" => (Func::Kind, 1, 1),
-            "name" => (Func::Name, 1, 1),
-            "type" => (Func::Type, 1, 1),
-            "length" => (Func::Length, 1, 1),
-            "nodes" => (Func::Nodes, 1, 1),
-            "lower" => (Func::Lower, 1, 1),
-            "upper" => (Func::Upper, 1, 1),
-            "coalesce" => (Func::Coalesce, 1, usize::MAX),
-            "size" => (Func::Size, 1, 1),
-            "abs" => (Func::Abs, 1, 1),
-            "round" => (Func::Round, 1, 2),
-            "degree" => (Func::Degree, 1, 2),
-            "in_degree" => (Func::InDegree, 1, 2),
-            "out_degree" => (Func::OutDegree, 1, 2),
-            _ => return None,
-        })
+        let at = SCALAR_FUNCTIONS.iter().position(|f| *f == name)?;
+        let func = Func::ALL[at];
+        let most = match func {
+            Func::Coalesce => usize::MAX,
+            Func::Round | Func::Degree | Func::InDegree | Func::OutDegree => 2,
+            _ => 1,
+        };
+        Some((func, 1, most))
+    }
+
+    /// The function's name.
+    fn name(self) -> &'static str {
+        let at = Func::ALL.iter().position(|f| *f == self);
+        at.map_or("", |at| SCALAR_FUNCTIONS[at])
     }
 }
 
@@ -291,8 +310,8 @@ impl Compiler<'_> {
             ExprKind::Binary(op, l, r) => {
                 let (l, r) = (self.compile(l)?, self.compile(r)?);
                 if matches!(op, BinOp::And | BinOp::Or | BinOp::Xor) {
-                    not_boolean_constant(&l, e.span, op_text(*op))?;
-                    not_boolean_constant(&r, e.span, op_text(*op))?;
+                    not_boolean_constant(&l, e.span, op.symbol())?;
+                    not_boolean_constant(&r, e.span, op.symbol())?;
                 }
                 CExpr::Bin(*op, Box::new(l), Box::new(r), e.span)
             }
@@ -846,30 +865,41 @@ pub(super) fn overflow(span: Span) -> Diagnostic {
         .expected("a result within 64-bit integers")
 }
 
+/// The type error of an operator that cannot take its two operands.
+fn operator_mismatch(
+    op: BinOp,
+    [a, b]: [&Cell; 2],
+    span: Span,
+    g: &Graph,
+    expected: &str,
+) -> Diagnostic {
+    type_error(
+        span,
+        format!(
+            "operator `{}` cannot take {} and {}",
+            op.symbol(),
+            describe(g, a),
+            describe(g, b)
+        ),
+        expected,
+    )
+}
+
 fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell, Diagnostic> {
     // Logic is three-valued and short-circuits where the answer is known.
     match op {
-        BinOp::And => {
-            let a = logic(&l.eval(cx)?, span, cx.g, "and")?;
-            if a == Some(false) {
-                return Ok(bool_cell(Some(false)));
+        BinOp::And | BinOp::Or => {
+            // `and` is decided by a false, `or` by a true; both known and
+            // not decisive, they agree; otherwise unknown.
+            let decisive = op == BinOp::Or;
+            let a = logic(&l.eval(cx)?, span, cx.g, op.symbol())?;
+            if a == Some(decisive) {
+                return Ok(bool_cell(a));
             }
-            let b = logic(&r.eval(cx)?, span, cx.g, "and")?;
+            let b = logic(&r.eval(cx)?, span, cx.g, op.symbol())?;
             return Ok(bool_cell(match (a, b) {
-                (_, Some(false)) => Some(false),
-                (Some(true), Some(true)) => Some(true),
-                _ => None,
-            }));
-        }
-        BinOp::Or => {
-            let a = logic(&l.eval(cx)?, span, cx.g, "or")?;
-            if a == Some(true) {
-                return Ok(bool_cell(Some(true)));
-            }
-            let b = logic(&r.eval(cx)?, span, cx.g, "or")?;
-            return Ok(bool_cell(match (a, b) {
-                (_, Some(true)) => Some(true),
-                (Some(false), Some(false)) => Some(false),
+                (_, Some(y)) if y == decisive => Some(decisive),
+                (Some(x), Some(y)) if x == y => Some(x),
                 _ => None,
             }));
         }
@@ -981,26 +1011,20 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
         ) {
             return Ok(Cell::NULL);
         }
-        return Err(type_error(
+        return Err(operator_mismatch(
+            op,
+            [&a, &b],
             span,
-            format!(
-                "operator `{}` cannot take {} and {}",
-                op_text(op),
-                describe(cx.g, &a),
-                describe(cx.g, &b)
-            ),
+            cx.g,
             "values of compatible types",
         ));
     };
     let mismatch = || {
-        type_error(
+        operator_mismatch(
+            op,
+            [&a, &b],
             span,
-            format!(
-                "operator `{}` cannot take {} and {}",
-                op_text(op),
-                describe(cx.g, &a),
-                describe(cx.g, &b)
-            ),
+            cx.g,
             match op {
                 BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                     "two numbers, two strings, two dates or two booleans"
@@ -1057,31 +1081,6 @@ fn compare_values(x: &Value, y: &Value) -> Option<std::cmp::Ordering> {
             Some(a.len().cmp(&b.len()))
         }
         _ => None,
-    }
-}
-
-fn op_text(op: BinOp) -> &'static str {
-    match op {
-        BinOp::Or => "or",
-        BinOp::Xor => "xor",
-        BinOp::And => "and",
-        BinOp::Eq => "=",
-        BinOp::Ne => "<>",
-        BinOp::Lt => "<",
-        BinOp::Le => "<=",
-        BinOp::Gt => ">",
-        BinOp::Ge => ">=",
-        BinOp::In => "in",
-        BinOp::StartsWith => "starts with",
-        BinOp::EndsWith => "ends with",
-        BinOp::Contains => "contains",
-        BinOp::Regex => "=~",
-        BinOp::Add => "+",
-        BinOp::Sub => "-",
-        BinOp::Mul => "*",
-        BinOp::Div => "/",
-        BinOp::Mod => "%",
-        BinOp::Pow => "^",
     }
 }
 
@@ -1161,7 +1160,7 @@ fn call(f: Func, args: &[CExpr], span: Span, cx: &Ctx) -> Result<Cell, Diagnosti
             Some(c) if c.is_null() => Ok(Cell::NULL),
             Some(other) => Err(type_error(
                 span,
-                format!("{} cannot take {}", func_name(f), describe(cx.g, &other)),
+                format!("{}() cannot take {}", f.name(), describe(cx.g, &other)),
                 "a node",
             )),
         };
@@ -1176,7 +1175,7 @@ fn call(f: Func, args: &[CExpr], span: Span, cx: &Ctx) -> Result<Cell, Diagnosti
     let wrong = |expected: &str| {
         type_error(
             span,
-            format!("{} cannot take {}", func_name(f), describe(g, &first)),
+            format!("{}() cannot take {}", f.name(), describe(g, &first)),
             expected.to_string(),
         )
     };
@@ -1262,45 +1261,15 @@ fn degree(f: Func, n: NodeId, ty: Option<&Cell>, span: Span, cx: &Ctx) -> Result
             ));
         }
     };
-    let full = cx.view.is_full();
-    let count = |adj: &crate::model::Adjacency| {
-        // Under the full view only the types column is read (or nothing at
-        // all), which keeps this cheap over every node.
-        (match (full, ty) {
-            (true, None) => adj.degree(n),
-            (true, Some(ty)) => adj.degree_of_type(n, ty),
-            (false, _) => adj
-                .iter(n)
-                .filter(|(e, t, _)| ty.is_none_or(|ty| ty == *t) && cx.view.edge(g, *e))
-                .count(),
-        }) as i64
-    };
+    // One lookup per node: the graph's per-type counts under the full
+    // view, the view's own counts otherwise.
+    let count = |incoming: bool| cx.view.degree(g, n, incoming, ty) as i64;
     let d = match f {
-        Func::InDegree => count(g.in_adj()),
-        Func::OutDegree => count(g.out_adj()),
-        _ => count(g.in_adj()) + count(g.out_adj()),
+        Func::InDegree => count(true),
+        Func::OutDegree => count(false),
+        _ => count(true) + count(false),
     };
     Ok(Cell::Value(Value::Int(d)))
-}
-
-fn func_name(f: Func) -> &'static str {
-    match f {
-        Func::Id => "id()",
-        Func::Kind => "kind()",
-        Func::Name => "name()",
-        Func::Type => "type()",
-        Func::Length => "length()",
-        Func::Nodes => "nodes()",
-        Func::Lower => "lower()",
-        Func::Upper => "upper()",
-        Func::Coalesce => "coalesce()",
-        Func::Size => "size()",
-        Func::Abs => "abs()",
-        Func::Round => "round()",
-        Func::Degree => "degree()",
-        Func::InDegree => "in_degree()",
-        Func::OutDegree => "out_degree()",
-    }
 }
 
 #[cfg(test)]
@@ -1310,7 +1279,8 @@ mod vocab_tests {
     #[test]
     fn every_scalar_function_of_the_vocabulary_is_known() {
         for f in crate::syntax::vocab::SCALAR_FUNCTIONS {
-            assert!(Func::lookup(f).is_some(), "{f}");
+            let (func, ..) = Func::lookup(f).expect("a function of the vocabulary");
+            assert_eq!(func.name(), f);
         }
     }
 }

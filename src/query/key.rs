@@ -63,32 +63,17 @@ fn float_bits(f: f64) -> u64 {
     }
 }
 
+// Each variant hashes a tag byte first, then its contents.
 fn hash_value<H: Hasher>(v: &Value, h: &mut H) {
     match v {
         Value::Null => h.write_u8(0),
-        Value::Bool(b) => {
-            h.write_u8(1);
-            h.write_u8(u8::from(*b));
-        }
-        Value::Int(i) => {
-            h.write_u8(2);
-            h.write_u64(*i as u64);
-        }
-        Value::Float(f) => {
-            h.write_u8(3);
-            h.write_u64(float_bits(*f));
-        }
-        Value::Str(s) => {
-            h.write_u8(4);
-            s.hash(h);
-        }
-        Value::Date(d) => {
-            h.write_u8(5);
-            d.hash(h);
-        }
+        Value::Bool(b) => (1u8, *b).hash(h),
+        Value::Int(i) => (2u8, *i).hash(h),
+        Value::Float(f) => (3u8, float_bits(*f)).hash(h),
+        Value::Str(s) => (4u8, s).hash(h),
+        Value::Date(d) => (5u8, d).hash(h),
         Value::List(items) => {
-            h.write_u8(6);
-            h.write_usize(items.len());
+            (6u8, items.len()).hash(h);
             for i in items.iter() {
                 hash_value(i, h);
             }
@@ -99,28 +84,17 @@ fn hash_value<H: Hasher>(v: &Value, h: &mut H) {
 fn hash_cell<H: Hasher>(c: &Cell, h: &mut H) {
     match c {
         Cell::Value(v) => hash_value(v, h),
-        Cell::Node(n) => {
-            h.write_u8(10);
-            n.hash(h);
-        }
-        Cell::Edge(e) => {
-            h.write_u8(11);
-            e.hash(h);
-        }
-        Cell::Path(p) => {
-            h.write_u8(12);
-            p.hash(h);
-        }
+        Cell::Node(n) => (10u8, n).hash(h),
+        Cell::Edge(e) => (11u8, e).hash(h),
+        Cell::Path(p) => (12u8, p).hash(h),
         Cell::List(items) => {
-            h.write_u8(13);
-            h.write_usize(items.len());
+            (13u8, items.len()).hash(h);
             for i in items {
                 hash_cell(i, h);
             }
         }
         Cell::Map(entries) => {
-            h.write_u8(14);
-            h.write_usize(entries.len());
+            (14u8, entries.len()).hash(h);
             for (k, v) in entries {
                 k.hash(h);
                 hash_cell(v, h);

@@ -13,6 +13,7 @@
 //! Rows go to a [`Sink`] as they are found; nothing here keeps them.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use fixedbitset::FixedBitSet;
 
@@ -202,6 +203,12 @@ impl Visited {
         }
     }
 
+    /// Whether a node is marked.
+    #[inline]
+    fn contains(&self, n: NodeId) -> bool {
+        self.bits.contains(n.index())
+    }
+
     /// Marks a node; returns whether it was unmarked.
     #[inline]
     fn mark(&mut self, n: NodeId) -> bool {
@@ -222,6 +229,32 @@ impl Visited {
 
 /// The direction to follow an edge written `dir` when the plan walks it
 /// from its right end to its left (`reversed`).
+/// One expansion of op `i`: from a bound node along `edge` in `dir` to
+/// `target`.
+#[derive(Clone, Copy)]
+struct Hop<'h> {
+    i: usize,
+    edge: &'h CEdge,
+    dir: EdgeDir,
+    target: &'h CNode,
+}
+
+/// Whether every `key: expected` of a pattern's property map equals the
+/// element's property (missing: null).
+fn props_match(
+    props: &[(Arc<str>, CExpr)],
+    actual: impl Fn(&str) -> Option<Value>,
+    cx: &Ctx<'_>,
+) -> Result<bool, Diagnostic> {
+    for (key, expected) in props {
+        let actual = Cell::Value(actual(key).unwrap_or(Value::Null));
+        if equals(&actual, &expected.eval(cx)?) != Some(true) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 fn step_dir(dir: EdgeDir, reversed: bool) -> EdgeDir {
     match (dir, reversed) {
         (EdgeDir::Out, true) => EdgeDir::In,
@@ -323,30 +356,9 @@ fn plan_shared(
 
 impl<'a> Matcher<'a> {
     /// Plans the match. `bfs_ok`: the result ignores multiplicity, so
-    /// unobservable variable-length edges may use BFS.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the arguments are the algorithm's state, passed flat on a hot path"
-    )]
-    pub fn new(
-        g: &'a Graph,
-        view: &'a View,
-        work: &'a Work,
-        patterns: &'a [CPattern],
-        filters: &'a [CExpr],
-        slots: usize,
-        bfs_ok: bool,
-        live_out: &[usize],
-        span: Span,
-    ) -> Matcher<'a> {
-        let bound = vec![false; slots];
-        Matcher::plan(
-            g, view, work, patterns, filters, slots, bfs_ok, live_out, span, bound,
-        )
-    }
-
-    /// Plans a match whose `bound` slots hold values before it starts (a
-    /// later `match` clause of a Cypher query); run it with [`Matcher::run_seeded`].
+    /// unobservable variable-length edges may use BFS. The `bound` slots
+    /// hold values before it starts (all false but in a later `match`
+    /// clause of a Cypher query, run with [`Matcher::run_seeded`]).
     #[allow(
         clippy::too_many_arguments,
         reason = "the arguments are the algorithm's state, passed flat on a hot path"
@@ -554,11 +566,17 @@ impl<'a> Matcher<'a> {
                 let reversed = to < from;
                 let dir = step_dir(edge.dir, reversed);
                 let target = &pat.nodes[to];
+                let hop = Hop {
+                    i,
+                    edge,
+                    dir,
+                    target,
+                };
                 match edge.quant {
-                    None => self.expand_one(i, a, edge, dir, target, st, out),
-                    Some(_) if st.bound[edge.slot] => self.expand_given(i, a, st, out),
-                    Some(_) if bfs => self.expand_bfs(i, a, edge, dir, target, st, out),
-                    Some(_) => self.expand_trails(i, a, edge, dir, target, reversed, st, out),
+                    None => self.expand_one(hop, a, st, out),
+                    Some(_) if st.bound[edge.slot] => self.expand_given(hop, a, reversed, st, out),
+                    Some(_) if bfs => self.expand_bfs(hop, a, st, out),
+                    Some(_) => self.expand_trails(hop, a, reversed, st, out),
                 }
             }
             Op::Path { p } => {
@@ -648,13 +666,7 @@ impl<'a> Matcher<'a> {
         {
             return Ok(false);
         }
-        for (key, expected) in &node.props {
-            let actual = Cell::Value(self.g.node_prop(v, key).unwrap_or(Value::Null));
-            if equals(&actual, &expected.eval(&cx)?) != Some(true) {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        props_match(&node.props, |key| self.g.node_prop(v, key), &cx)
     }
 
     fn edge_ok(
@@ -673,16 +685,10 @@ impl<'a> Matcher<'a> {
         {
             return Ok(false);
         }
-        if !edge.props.is_empty() {
-            let cx = self.ctx(st);
-            for (key, expected) in &edge.props {
-                let actual = Cell::Value(self.g.edge_prop(e, key).unwrap_or(Value::Null));
-                if equals(&actual, &expected.eval(&cx)?) != Some(true) {
-                    return Ok(false);
-                }
-            }
+        if edge.props.is_empty() {
+            return Ok(true);
         }
-        Ok(true)
+        props_match(&edge.props, |key| self.g.edge_prop(e, key), &self.ctx(st))
     }
 
     /// The edges of `a` in direction `dir` as `(edge, type, neighbour)`;
@@ -710,22 +716,17 @@ impl<'a> Matcher<'a> {
         self.node_ok(target, n, st)
     }
 
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the arguments are the algorithm's state, passed flat on a hot path"
-    )]
     fn expand_one(
         &self,
-        i: usize,
+        hop: Hop<'_>,
         a: NodeId,
-        edge: &CEdge,
-        dir: EdgeDir,
-        target: &CNode,
         st: &mut State,
         out: &mut Sink<'_>,
     ) -> Result<(), Diagnostic> {
+        let Hop {
+            edge, dir, target, ..
+        } = hop;
         let edge_bound = st.bound[edge.slot];
-        let target_bound = st.bound[target.slot];
         self.work
             .charge(self.degree(a, dir) as u64 + 1)
             .map_err(|x| self.interrupt(x))?;
@@ -741,41 +742,25 @@ impl<'a> Matcher<'a> {
                 continue;
             }
             st.used.push(e);
-            if !edge_bound {
-                self.bind(edge.slot, Cell::Edge(e), st);
-            }
-            if !target_bound {
-                self.bind(target.slot, Cell::Node(n), st);
-            }
-            self.next(i, st, out)?;
-            if !target_bound {
-                self.unbind(target.slot, st);
-            }
-            if !edge_bound {
-                self.unbind(edge.slot, st);
-            }
+            self.go_on(hop, Cell::Edge(e), n, st, out)?;
             st.used.pop();
         }
         Ok(())
     }
 
-    /// Op `i`, a variable-length edge bound before to a list of edges
+    /// The hop's variable-length edge, bound before to a list of edges
     /// (`with [r1, r2] as rs match (a)-[rs*]->(b)`), from `a`: the match
     /// follows exactly those edges, in order (backwards when the op runs
     /// from the pattern's end), instead of enumerating trails to compare.
     fn expand_given(
         &self,
-        i: usize,
+        hop: Hop<'_>,
         a: NodeId,
+        reversed: bool,
         st: &mut State,
         out: &mut Sink<'_>,
     ) -> Result<(), Diagnostic> {
-        let Op::Expand { p, k, from, to, .. } = self.ops[i] else {
-            return Ok(());
-        };
-        let pat = &self.patterns[p];
-        let (edge, target) = (&pat.edges[k], &pat.nodes[to]);
-        let dir = step_dir(edge.dir, to < from);
+        let (edge, target, dir) = (hop.edge, hop.target, hop.dir);
         // Anything but a list of edges matches nothing, as the trails'
         // comparison would.
         let mut edges: Vec<EdgeId> = match &st.row[edge.slot] {
@@ -797,7 +782,7 @@ impl<'a> Matcher<'a> {
         if len < min || max.is_some_and(|m| len > m) {
             return Ok(());
         }
-        if to < from {
+        if reversed {
             edges.reverse();
         }
         self.work
@@ -815,19 +800,45 @@ impl<'a> Matcher<'a> {
                 _ => None,
             };
         }
-        if let Some(end) = at
-            && self.target_ok(target, end, st)?
-        {
-            let target_bound = st.bound[target.slot];
-            if !target_bound {
-                self.bind(target.slot, Cell::Node(end), st);
+        let result = match at {
+            Some(end) if self.target_ok(target, end, st)? => {
+                // The edge slot is bound: `go_on` leaves it as it is.
+                let given = st.row[edge.slot].clone();
+                self.go_on(hop, given, end, st, out)
             }
-            self.next(i, st, out)?;
-            if !target_bound {
-                self.unbind(target.slot, st);
-            }
-        }
+            _ => Ok(()),
+        };
         st.used.truncate(mark);
+        result
+    }
+
+    /// Binds the hop's edge slot to `edge` and its target slot to `n`
+    /// (each unless bound already), runs the rest of the match, and
+    /// unbinds them.
+    fn go_on(
+        &self,
+        hop: Hop<'_>,
+        edge: Cell,
+        n: NodeId,
+        st: &mut State,
+        out: &mut Sink<'_>,
+    ) -> Result<(), Diagnostic> {
+        let (edge_slot, target_slot) = (hop.edge.slot, hop.target.slot);
+        let edge_bound = st.bound[edge_slot];
+        let target_bound = st.bound[target_slot];
+        if !edge_bound {
+            self.bind(edge_slot, edge, st);
+        }
+        if !target_bound {
+            self.bind(target_slot, Cell::Node(n), st);
+        }
+        self.next(hop.i, st, out)?;
+        if !target_bound {
+            self.unbind(target_slot, st);
+        }
+        if !edge_bound {
+            self.unbind(edge_slot, st);
+        }
         Ok(())
     }
 
@@ -842,20 +853,14 @@ impl<'a> Matcher<'a> {
     /// Reachability by BFS: each end node once. A shared op only records
     /// `a` as a source of its context (see `shared`); the search runs in
     /// [`Matcher::flush`].
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the arguments are the algorithm's state, passed flat on a hot path"
-    )]
     fn expand_bfs(
         &self,
-        i: usize,
+        hop: Hop<'_>,
         a: NodeId,
-        edge: &CEdge,
-        dir: EdgeDir,
-        target: &CNode,
         st: &mut State,
         out: &mut Sink<'_>,
     ) -> Result<(), Diagnostic> {
+        let i = hop.i;
         if let Some(ctx) = &self.shared[i] {
             let same = {
                 let pending = self.pending[i].borrow();
@@ -872,8 +877,8 @@ impl<'a> Matcher<'a> {
             self.pending[i].borrow_mut().sources.push(a);
             return Ok(());
         }
-        let ends = self.bfs(&[a], edge, dir, st)?;
-        self.emit_ends(i, ends, target, st, out)
+        let ends = self.bfs(&[a], hop.edge, hop.dir, st)?;
+        self.emit_ends(i, ends, hop.target, st, out)
     }
 
     /// Runs shared op `i`'s pending search: its context's cells are put
@@ -1050,19 +1055,26 @@ impl<'a> Matcher<'a> {
         visited: &mut Visited,
         ends: &mut Vec<NodeId>,
     ) -> Result<(), Diagnostic> {
-        // With nothing hidden and no property to check, only the types and
-        // neighbour columns are read.
-        let plain = self.view.is_full() && edge.props.is_empty();
+        // With no property to check, only the types and neighbour columns
+        // are read, and the view's hidden entries (one bit per entry, in
+        // the same order) for an edge of the type to a node not yet
+        // visited.
+        let plain = edge.props.is_empty();
         let types = edge.types.as_ref();
+        let side = |on: bool, incoming: bool| {
+            let adj = if incoming {
+                self.g.in_adj()
+            } else {
+                self.g.out_adj()
+            };
+            let hidden = (on && plain)
+                .then(|| self.view.hidden_slots(self.g, incoming))
+                .flatten();
+            (on, adj, hidden)
+        };
         let sides = [
-            (
-                matches!(dir, EdgeDir::Out | EdgeDir::Either),
-                self.g.out_adj(),
-            ),
-            (
-                matches!(dir, EdgeDir::In | EdgeDir::Either),
-                self.g.in_adj(),
-            ),
+            side(matches!(dir, EdgeDir::Out | EdgeDir::Either), false),
+            side(matches!(dir, EdgeDir::In | EdgeDir::Either), true),
         ];
         let either = dir == EdgeDir::Either;
         let mut depth = 0u32;
@@ -1071,20 +1083,39 @@ impl<'a> Matcher<'a> {
             depth += 1;
             for &u in &frontier {
                 let mut scanned = 1u64;
-                for (side, (on, adj)) in sides.iter().enumerate() {
+                for (side, (on, adj, hidden)) in sides.iter().enumerate() {
                     if !on {
                         continue;
                     }
                     if plain {
                         let (ts, ns) = adj.typed_neighbors(u);
                         scanned += ns.len() as u64;
-                        for (t, &n) in ts.iter().zip(ns) {
-                            if types.is_some_and(|s| !s.contains(*t)) {
-                                continue;
+                        match hidden {
+                            // The full view: the loop of a graph without dates.
+                            None => {
+                                for (t, &n) in ts.iter().zip(ns) {
+                                    if types.is_some_and(|s| !s.contains(*t)) {
+                                        continue;
+                                    }
+                                    if visited.mark(n) {
+                                        next.push(n);
+                                        ends.push(n);
+                                    }
+                                }
                             }
-                            if visited.mark(n) {
-                                next.push(n);
-                                ends.push(n);
+                            Some(hidden) => {
+                                let first = adj.slots(u).start;
+                                for (i, (t, &n)) in ts.iter().zip(ns).enumerate() {
+                                    if types.is_some_and(|s| !s.contains(*t))
+                                        || visited.contains(n)
+                                        || hidden.get(first + i)
+                                    {
+                                        continue;
+                                    }
+                                    visited.mark(n);
+                                    next.push(n);
+                                    ends.push(n);
+                                }
                             }
                         }
                         continue;
@@ -1143,23 +1174,18 @@ impl<'a> Matcher<'a> {
 
     /// Every trail of `min..=max` edges from `a` (iterative DFS, so deep
     /// trails cannot overflow the stack).
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the arguments are the algorithm's state, passed flat on a hot path"
-    )]
     fn expand_trails(
         &self,
-        i: usize,
+        hop: Hop<'_>,
         a: NodeId,
-        edge: &CEdge,
-        dir: EdgeDir,
-        target: &CNode,
         reversed: bool,
         st: &mut State,
         out: &mut Sink<'_>,
     ) -> Result<(), Diagnostic> {
+        let Hop {
+            edge, dir, target, ..
+        } = hop;
         let (min, max) = edge.quant.unwrap_or((1, Some(1)));
-        let target_bound = st.bound[target.slot];
         let edge_bound = st.bound[edge.slot];
         let base_used = st.used.len();
         // Each frame: the node and the list of its candidate steps, with a cursor.
@@ -1186,20 +1212,7 @@ impl<'a> Matcher<'a> {
             if edge_bound && st.row[edge.slot] != list {
                 return Ok(());
             }
-            if !edge_bound {
-                this.bind(edge.slot, list, st);
-            }
-            if !target_bound {
-                this.bind(target.slot, Cell::Node(at), st);
-            }
-            this.next(i, st, out)?;
-            if !target_bound {
-                this.unbind(target.slot, st);
-            }
-            if !edge_bound {
-                this.unbind(edge.slot, st);
-            }
-            Ok(())
+            this.go_on(hop, list, at, st, out)
         };
         if min == 0 {
             emit(self, a, &trail, st, out)?;
@@ -1264,3 +1277,6 @@ impl<'a> Matcher<'a> {
         path
     }
 }
+
+#[cfg(test)]
+mod view_tests;

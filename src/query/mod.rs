@@ -249,7 +249,7 @@ fn run_match(
         filters.push(c.compile(w)?);
     }
     let projection = project::Projection::compile(&star, &scope, env.params, env.source)?;
-    let matcher = matcher::Matcher::new(
+    let matcher = matcher::Matcher::plan(
         g,
         view,
         env.work,
@@ -259,6 +259,7 @@ fn run_match(
         projection.ignores_multiplicity(),
         &projection.slots(),
         span,
+        vec![false; scope.len()],
     );
     let mut collected = projection.collector(g, view, env.work, span);
     matcher.run(&mut |row: &[Cell]| collected.push(row))?;

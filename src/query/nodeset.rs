@@ -95,7 +95,7 @@ pub fn resolve_nodeset(env: &Env, set: &NodeSet, view: &View) -> Result<Vec<Node
                 edges: Vec::new(),
             }];
             let filters: Vec<_> = filter.into_iter().collect();
-            let m = Matcher::new(
+            let m = Matcher::plan(
                 g,
                 view,
                 env.work,
@@ -105,6 +105,7 @@ pub fn resolve_nodeset(env: &Env, set: &NodeSet, view: &View) -> Result<Vec<Node
                 true,
                 &[slot],
                 set.span,
+                vec![false; scope.len()],
             );
             let mut out: Vec<NodeId> = Vec::new();
             m.run(&mut |row: &[Cell]| {

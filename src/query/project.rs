@@ -222,22 +222,27 @@ impl Projection {
         };
         // Each output row: (binding row, aggregate values, projected values).
         let mut out: Vec<OutRow> = Vec::new();
-        let grouping = !self.aggs.is_empty();
-        if !grouping {
+        let mut project = |row: Vec<Cell>, aggs: Vec<Cell>| -> Result<(), Diagnostic> {
+            let cx = Ctx {
+                g,
+                view,
+                row: &row,
+                aggs: &aggs,
+                cols: &[],
+                work,
+            };
+            let values = self
+                .items
+                .iter()
+                .map(|e| e.eval(&cx))
+                .collect::<Result<Vec<Cell>, Diagnostic>>()?;
+            hold(&values)?;
+            out.push((row, aggs, values));
+            Ok(())
+        };
+        if self.aggs.is_empty() {
             for row in collected.rows {
-                let cx = Ctx {
-                    g,
-                    view,
-                    row: &row,
-                    aggs: &[],
-                    cols: &[],
-                    work,
-                };
-                let values: Result<Vec<Cell>, Diagnostic> =
-                    self.items.iter().map(|e| e.eval(&cx)).collect();
-                let values = values?;
-                hold(&values)?;
-                out.push((row, Vec::new(), values));
+                project(row, Vec::new())?;
             }
         } else {
             let mut groups = collected.groups;
@@ -246,20 +251,7 @@ impl Projection {
                 groups.insert(RowKey(Vec::new()), (Vec::new(), accs));
             }
             for (_, (rep, accs)) in groups {
-                let agg_values: Vec<Cell> = accs.into_iter().map(Acc::finish).collect();
-                let cx = Ctx {
-                    g,
-                    view,
-                    row: &rep,
-                    aggs: &agg_values,
-                    cols: &[],
-                    work,
-                };
-                let values: Result<Vec<Cell>, Diagnostic> =
-                    self.items.iter().map(|e| e.eval(&cx)).collect();
-                let values = values?;
-                hold(&values)?;
-                out.push((rep, agg_values, values));
+                project(rep, accs.into_iter().map(Acc::finish).collect())?;
             }
         }
         if self.distinct {

@@ -192,15 +192,7 @@ pub fn compare_at(
         .iter()
         .map(|r| vec![Cell::Node(r.0), float(r.1), float(r.2), float(delta(r))])
         .collect();
-    let result = ResultSet::new(
-        vec![
-            "node".into(),
-            "before".into(),
-            "after".into(),
-            "delta".into(),
-        ],
-        rows,
-    );
+    let result = before_after(rows);
     let footprint = Footprint::of_result(g, &result);
     Ok(Evaluated { result, footprint })
 }
@@ -226,6 +218,12 @@ fn values(result: &ResultSet) -> Vec<(NodeId, f64)> {
         .collect()
 }
 
+/// A comparison's result: `node`, `before`, `after`, `delta` per row.
+pub(super) fn before_after(rows: Vec<Vec<Cell>>) -> ResultSet {
+    let columns = ["node", "before", "after", "delta"];
+    ResultSet::new(columns.map(String::from).to_vec(), rows)
+}
+
 /// One change: when, what, which item, and why it changed (the item whose
 /// interval starts or ends there).
 struct Change {
@@ -233,6 +231,18 @@ struct Change {
     started: bool,
     item: Cell,
     because: Item,
+}
+
+impl Change {
+    /// The changes of `item` on each of `days` (`(day, started)`).
+    fn record(found: &mut Vec<Change>, days: Vec<(Date, bool)>, item: Cell, because: Item) {
+        found.extend(days.into_iter().map(|(day, started)| Change {
+            day,
+            started,
+            item: item.clone(),
+            because,
+        }));
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -281,24 +291,10 @@ pub fn changes(
     match of {
         None => {
             for (n, i) in g.nodes_with_validity() {
-                for (day, started) in both(i) {
-                    found.push(Change {
-                        day,
-                        started,
-                        item: Cell::Node(*n),
-                        because: Item::Node(*n),
-                    });
-                }
+                Change::record(&mut found, both(i), Cell::Node(*n), Item::Node(*n));
             }
             for (e, i) in g.edges_with_validity() {
-                for (day, started) in both(i) {
-                    found.push(Change {
-                        day,
-                        started,
-                        item: Cell::Edge(*e),
-                        because: Item::Edge(*e),
-                    });
-                }
+                Change::record(&mut found, both(i), Cell::Edge(*e), Item::Edge(*e));
             }
         }
         Some(set) => {
@@ -307,14 +303,8 @@ pub fn changes(
                 .charge(nodes.len() as u64)
                 .map_err(|e| super::interrupted(e, span))?;
             for &n in &nodes {
-                for (day, started) in g.node_validity(n).map(|i| both(&i)).unwrap_or_default() {
-                    found.push(Change {
-                        day,
-                        started,
-                        item: Cell::Node(n),
-                        because: Item::Node(n),
-                    });
-                }
+                let days = g.node_validity(n).map(|i| both(&i)).unwrap_or_default();
+                Change::record(&mut found, days, Cell::Node(n), Item::Node(n));
                 let out = g.out_adj().iter(n).map(|(e, _, o)| (e, o));
                 let inn = g.in_adj().iter(n).map(|(e, _, o)| (e, o));
                 for (e, other) in out.chain(inn) {
@@ -328,14 +318,7 @@ pub fn changes(
                     } else {
                         (own, Item::Edge(e))
                     };
-                    for (day, started) in list {
-                        found.push(Change {
-                            day,
-                            started,
-                            item: Cell::Edge(e),
-                            because,
-                        });
-                    }
+                    Change::record(&mut found, list, Cell::Edge(e), because);
                 }
             }
         }

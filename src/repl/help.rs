@@ -125,18 +125,20 @@ mod tests {
             .graph;
         let mut s = Session::new(g);
         let mut ran = 0;
+        let mut exported = 0;
         for (topic, text) in TOPICS {
             for line in text.lines() {
                 let Some(example) = line.trim().strip_prefix("example: ") else {
                     continue;
                 };
                 // `export FORMAT "FILE"`: the file goes into the temp dir.
-                let example = match example
+                let target = example
                     .strip_prefix("export ")
                     .and_then(|r| r.split_once(" \""))
-                {
-                    Some((format, rest)) => {
-                        format!("export {format} \"{}/{rest}", dir.path().display())
+                    .and_then(|(format, rest)| Some((format, rest.split_once('"')?)));
+                let example = match target {
+                    Some((format, (file, rest))) => {
+                        format!("export {format} {:?}{rest}", dir.path().join(file))
                     }
                     None => example.to_string(),
                 };
@@ -145,9 +147,23 @@ mod tests {
                         panic!("{topic}: {}", d.render("<help>", &example));
                     }
                 }
+                // An export example writes its file (whole, so not empty).
+                if let Some((format, (file, _))) = target {
+                    let written = std::fs::read_to_string(dir.path().join(file))
+                        .unwrap_or_else(|e| panic!("{topic}: {file} not written: {e}"));
+                    let head = match format {
+                        "dot" => "digraph",
+                        "html" => "<!DOCTYPE html>",
+                        "chart" => "<svg",
+                        other => panic!("{topic}: check the {other} example's file here"),
+                    };
+                    assert!(written.starts_with(head), "{topic}: {file}");
+                    exported += 1;
+                }
                 ran += 1;
             }
         }
         assert!(ran >= 16, "{ran} examples");
+        assert_eq!(exported, 3, "the export examples");
     }
 }

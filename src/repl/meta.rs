@@ -158,17 +158,7 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
                 println!("${k} = {v}");
             }
         }
-        "budget" => match arg.replace('_', "").parse::<u64>() {
-            Ok(n) if n > 0 => {
-                session.settings.budget = n;
-                println!("budget: {n}");
-            }
-            _ if arg.is_empty() => println!("budget: {}", session.settings.budget),
-            _ => eprintln!(
-                "usage: :budget N   (a positive integer; now {})",
-                session.settings.budget
-            ),
-        },
+        "budget" => set_positive(arg, &mut session.settings.budget, "budget", ""),
         "memory-budget" if arg.is_empty() => {
             println!(
                 "memory budget: {} MiB",
@@ -182,17 +172,7 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
             }
             Err(e) => eprintln!("usage: :memory-budget SIZE   ({e})"),
         },
-        "limit" => match arg.replace('_', "").parse::<usize>() {
-            Ok(n) if n > 0 => {
-                session.settings.row_limit = n;
-                println!("limit: {n} rows");
-            }
-            _ if arg.is_empty() => println!("limit: {} rows", session.settings.row_limit),
-            _ => eprintln!(
-                "usage: :limit N   (a positive integer; now {})",
-                session.settings.row_limit
-            ),
-        },
+        "limit" => set_positive(arg, &mut session.settings.row_limit, "limit", " rows"),
         "width" => match arg.parse::<usize>() {
             _ if arg == "auto" => {
                 session.settings.width = None;
@@ -246,4 +226,45 @@ pub fn run(session: &mut Session, command: &str) -> Flow {
         }
     }
     Flow::Continue
+}
+
+/// `:NAME N` for a positive integer setting (`_` allowed between digits):
+/// sets it, shows it when `arg` is empty, or says how to use it.
+#[allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the REPL talks to the terminal"
+)]
+fn set_positive<T>(arg: &str, setting: &mut T, name: &str, unit: &str)
+where
+    T: std::str::FromStr + std::fmt::Display + Default + PartialOrd + Copy,
+{
+    match arg.replace('_', "").parse::<T>() {
+        Ok(n) if n > T::default() => {
+            *setting = n;
+            println!("{name}: {n}{unit}");
+        }
+        _ if arg.is_empty() => println!("{name}: {setting}{unit}"),
+        _ => eprintln!("usage: :{name} N   (a positive integer; now {setting})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{GraphBuilder, Value};
+
+    #[test]
+    fn param_values_are_fql_literals() {
+        let mut session = Session::new(GraphBuilder::new().finish());
+        for (arg, want) in [
+            ("x 'abc'", Value::str("abc")),
+            ("y \"a\\nb\"", Value::str("a\nb")),
+            ("z 42", Value::Int(42)),
+        ] {
+            run(&mut session, &format!("param {arg}"));
+            let name = arg.split_whitespace().next().unwrap_or_default();
+            assert_eq!(session.params().get(name), Some(&want), "{arg}");
+        }
+    }
 }

@@ -6,6 +6,17 @@ use crate::diag::{Diagnostic, Span, line_col};
 use crate::syntax::ast::*;
 use crate::syntax::{MAX_DEPTH, same_modulo_spans};
 
+/// Parses one statement, which must be of the given kind, and returns
+/// its contents: `parsed!(Match, "match (a) return a")`.
+macro_rules! parsed {
+    ($kind:ident, $src:expr) => {{
+        let StatementKind::$kind(s) = one($src).kind else {
+            panic!("expected a {} statement", stringify!($kind))
+        };
+        s
+    }};
+}
+
 /// Parses a script that must hold exactly one statement.
 fn one(src: &str) -> Statement {
     let mut all = parse_script(src).unwrap_or_else(|d| panic!("{}", d.render("<test>", src)));
@@ -170,9 +181,7 @@ fn spans_are_offsets_into_the_whole_script() {
 #[test]
 fn expression_spans_cover_exactly_their_text() {
     let src = "match (n) return n , a.b + 1 as x, f( x ) , (1 + 2) * 3 , count ( * ), [1, 2] , -x.y is not null ";
-    let StatementKind::Match(m) = one(src).kind else {
-        panic!()
-    };
+    let m = parsed!(Match, src);
     let texts: Vec<&str> = m
         .ret
         .items
@@ -198,9 +207,7 @@ fn expression_spans_cover_exactly_their_text() {
 #[test]
 fn edges_in_all_directions_with_specs() {
     let src = "match p = (a)-[r:X|Y*2..3 {w: 1}]->(b)<-[:Z]-(c)-[s]-(d)-->(e)<--(f)--(g) return p";
-    let StatementKind::Match(m) = one(src).kind else {
-        panic!("a match")
-    };
+    let m = parsed!(Match, src);
     let pat = &m.patterns[0];
     assert_eq!(pat.path_var.as_ref().map(|i| i.name.as_str()), Some("p"));
     let dirs: Vec<EdgeDir> = pat.steps.iter().map(|(e, _)| e.dir).collect();
@@ -252,9 +259,7 @@ fn quantifier_forms() {
         ("*3..2", 3, Some(2)),
     ];
     for (q, min, max) in cases {
-        let StatementKind::Match(m) = one(&format!("match (a)-[:T{q}]->(b) return a")).kind else {
-            panic!()
-        };
+        let m = parsed!(Match, &format!("match (a)-[:T{q}]->(b) return a"));
         assert_eq!(
             m.patterns[0].steps[0].0.quant,
             Some(Quant { min, max }),
@@ -271,11 +276,10 @@ fn quantifier_forms() {
 
 #[test]
 fn node_patterns_with_kinds_props_and_inline_where() {
-    let StatementKind::Match(m) =
-        one("match (f:Firm|Sector {country: \"US\", name: $n} where f.revenue_usd_bn > 10), (g) return f").kind
-    else {
-        panic!()
-    };
+    let m = parsed!(
+        Match,
+        "match (f:Firm|Sector {country: \"US\", name: $n} where f.revenue_usd_bn > 10), (g) return f"
+    );
     assert_eq!(m.patterns.len(), 2);
     let f = &m.patterns[0].start;
     assert_eq!(
@@ -298,9 +302,7 @@ fn node_patterns_with_kinds_props_and_inline_where() {
         f.filter.as_ref().map(sx).as_deref(),
         Some("(> (. f revenue_usd_bn) 10)")
     );
-    let StatementKind::Match(m) = one("match (where n.x = 1) return 1").kind else {
-        panic!()
-    };
+    let m = parsed!(Match, "match (where n.x = 1) return 1");
     assert!(m.patterns[0].start.var.is_none());
     assert!(m.patterns[0].start.filter.is_some());
 }
@@ -308,9 +310,7 @@ fn node_patterns_with_kinds_props_and_inline_where() {
 #[test]
 fn return_clause_parts() {
     let src = "match (n) where n.x > 1 return distinct n.name as name, count(*) order by name desc, n.y asc, 3 skip 2 limit $lim";
-    let StatementKind::Match(m) = one(src).kind else {
-        panic!()
-    };
+    let m = parsed!(Match, src);
     assert_eq!(m.filter.as_ref().map(sx).as_deref(), Some("(> (. n x) 1)"));
     let r = m.ret;
     assert!(r.distinct);
@@ -422,11 +422,10 @@ fn literals() {
 
 #[test]
 fn node_set_forms() {
-    let StatementKind::Show(s) =
-        one("show members of members of (c:Country {name: 'Taiwan'})").kind
-    else {
-        panic!()
-    };
+    let s = parsed!(
+        Show,
+        "show members of members of (c:Country {name: 'Taiwan'})"
+    );
     let NodeSetKind::MembersOf(inner) = s.kind else {
         panic!("members of")
     };
@@ -434,9 +433,7 @@ fn node_set_forms() {
         panic!("members of")
     };
     assert!(matches!(inner.kind, NodeSetKind::Pattern(ref p) if p.kinds[0].name == "Country"));
-    let StatementKind::Show(s) = one("show $firm").kind else {
-        panic!()
-    };
+    let s = parsed!(Show, "show $firm");
     assert!(
         matches!(s.kind, NodeSetKind::Name(Expr { kind: ExprKind::Param(ref p), .. }) if p == "firm")
     );
@@ -444,11 +441,10 @@ fn node_set_forms() {
 
 #[test]
 fn path_statements() {
-    let StatementKind::Path(p) =
-        one("path from \"NVIDIA\" to (c:Country) via DEPENDS_ON|LOCATED_IN max 4 undirected weighted by risk").kind
-    else {
-        panic!()
-    };
+    let p = parsed!(
+        Path,
+        "path from \"NVIDIA\" to (c:Country) via DEPENDS_ON|LOCATED_IN max 4 undirected weighted by risk"
+    );
     assert_eq!(p.mode, PathMode::Shortest);
     assert_eq!(
         p.via.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
@@ -462,26 +458,21 @@ fn path_statements() {
             .map(|w| w.as_ref().map(|i| i.name.as_str())),
         Some(Some("risk"))
     );
-    let StatementKind::Path(p) =
-        one("PATH ALL FROM 'a' TO 'b' WEIGHTED UNDIRECTED VIA A, B MAX 3").kind
-    else {
-        panic!()
-    };
+    let p = parsed!(
+        Path,
+        "PATH ALL FROM 'a' TO 'b' WEIGHTED UNDIRECTED VIA A, B MAX 3"
+    );
     assert_eq!(
         (p.mode, p.max, p.undirected, p.via.len()),
         (PathMode::All, Some(3), true, 2)
     );
     assert_eq!(p.weighted, Some(None));
-    let StatementKind::Path(p) = one("path k 3 from 'a' to 'b'").kind else {
-        panic!()
-    };
+    let p = parsed!(Path, "path k 3 from 'a' to 'b'");
     assert_eq!(
         (p.mode, p.weighted, p.undirected),
         (PathMode::K(3), None, false)
     );
-    let StatementKind::Path(p) = one("path shortest from 'a' to 'b'").kind else {
-        panic!()
-    };
+    let p = parsed!(Path, "path shortest from 'a' to 'b'");
     assert_eq!(p.mode, PathMode::Shortest);
     check_error("path from 'a' to 'b' max 2 max 3", "E0101", (1, 28), "");
     check_error(
@@ -494,25 +485,17 @@ fn path_statements() {
 
 #[test]
 fn analysis_statements() {
-    let StatementKind::Upstream(t) = one("upstream of \"NVIDIA\" via DEPENDS_ON depth 3").kind
-    else {
-        panic!()
-    };
+    let t = parsed!(Upstream, "upstream of \"NVIDIA\" via DEPENDS_ON depth 3");
     assert_eq!((t.via.len(), t.depth), (1, Some(3)));
-    let StatementKind::Downstream(t) = one("downstream of 'TSMC' depth 2 via A|B").kind else {
-        panic!()
-    };
+    let t = parsed!(Downstream, "downstream of 'TSMC' depth 2 via A|B");
     assert_eq!((t.via.len(), t.depth), (2, Some(2)));
-    let StatementKind::Exposure(e) =
-        one("exposure of (f:Firm) to \"Taiwan\" via DEPENDS_ON depth 5 top 10").kind
-    else {
-        panic!()
-    };
+    let e = parsed!(
+        Exposure,
+        "exposure of (f:Firm) to \"Taiwan\" via DEPENDS_ON depth 5 top 10"
+    );
     assert_eq!((e.via.len(), e.depth, e.top), (1, Some(5), Some(10)));
     assert!(matches!(e.to.kind, NodeSetKind::Name(_)));
-    let StatementKind::Chokepoints(c) = one("chokepoints of members of 'US' top 5").kind else {
-        panic!()
-    };
+    let c = parsed!(Chokepoints, "chokepoints of members of 'US' top 5");
     assert_eq!((c.via.len(), c.top), (0, Some(5)));
     assert!(matches!(c.of.kind, NodeSetKind::MembersOf(_)));
     check_error(
@@ -531,13 +514,10 @@ fn analysis_statements() {
 
 #[test]
 fn scenario_with_compare() {
-    let StatementKind::Scenario(s) = one(
-        "scenario both = remove \"TSMC\", cut (c:Country {name: 'China'}) from 'US', decouple 'US' and 'CN', blockade",
-    )
-    .kind
-    else {
-        panic!()
-    };
+    let s = parsed!(
+        Scenario,
+        "scenario both = remove \"TSMC\", cut (c:Country {name: 'China'}) from 'US', decouple 'US' and 'CN', blockade"
+    );
     assert_eq!(s.name.name, "both");
     assert!(matches!(s.ops[0], ScenarioOp::Remove(_)));
     assert!(matches!(s.ops[1], ScenarioOp::Cut(_, _, _)));
@@ -561,18 +541,15 @@ fn scenario_with_compare() {
 fn exploring_and_export() {
     assert_eq!(one("schema").kind, StatementKind::Schema);
     assert_eq!(one("STATS").kind, StatementKind::Stats);
-    let StatementKind::Export(e) = one("export dot \"out/g.dot\"").kind else {
-        panic!()
-    };
+    let e = parsed!(Export, "export dot \"out/g.dot\"");
     assert_eq!(
         (e.format, e.file.as_str(), e.clusters, e.from.is_none()),
         (ExportFormat::Dot, "out/g.dot", false, true)
     );
-    let StatementKind::Export(e) =
-        one("export png 'g.png' with clusters from with s: upstream of 'x'").kind
-    else {
-        panic!()
-    };
+    let e = parsed!(
+        Export,
+        "export png 'g.png' with clusters from with s: upstream of 'x'"
+    );
     assert_eq!((e.format, e.clusters), (ExportFormat::Png, true));
     assert!(matches!(
         e.from.map(|s| s.kind),
@@ -583,9 +560,7 @@ fn exploring_and_export() {
         ("graphml", ExportFormat::Graphml),
         ("svg", ExportFormat::Svg),
     ] {
-        let StatementKind::Export(e) = one(&format!("export {word} 'f' from stats")).kind else {
-            panic!()
-        };
+        let e = parsed!(Export, &format!("export {word} 'f' from stats"));
         assert_eq!(e.format, format);
     }
 }
@@ -598,9 +573,7 @@ fn keywords_are_case_insensitive_and_not_prefixes() {
     let b = one("match (n:Firm) where n.x > 1 return distinct n order by n desc limit 3");
     assert!(same_modulo_spans(&a, &b));
     // Kinds and names keep their case.
-    let StatementKind::Match(m) = one("match (N:firm) return N").kind else {
-        panic!()
-    };
+    let m = parsed!(Match, "match (N:firm) return N");
     assert_eq!(
         (
             m.patterns[0].start.var.as_ref().map(|v| v.name.as_str()),
@@ -620,15 +593,12 @@ fn keywords_are_case_insensitive_and_not_prefixes() {
 fn comments_and_whitespace() {
     let src =
         "-- leading comment\nmatch (a) // trailing\n  -->(b) -- after edge\n\treturn a -- end";
-    let StatementKind::Match(m) = one(src).kind else {
-        panic!()
-    };
+    let m = parsed!(Match, src);
     assert_eq!(m.patterns[0].steps[0].0.dir, EdgeDir::Out);
-    let StatementKind::Match(m) =
-        one("match (a) -- (b) // `--` then `(` is an edge\n return a").kind
-    else {
-        panic!()
-    };
+    let m = parsed!(
+        Match,
+        "match (a) -- (b) // `--` then `(` is an edge\n return a"
+    );
     assert_eq!(m.patterns[0].steps.len(), 1, "`--` before `(` is an edge");
     assert_eq!(
         parse_script("-- only a comment\n// and another").map(|v| v.len()),
@@ -646,11 +616,10 @@ fn comments_and_whitespace() {
 
 #[test]
 fn backquoted_names() {
-    let StatementKind::Match(m) =
-        one("match (`odd name`:`Weird Kind`) return `odd name`.`a``b` as `as`").kind
-    else {
-        panic!()
-    };
+    let m = parsed!(
+        Match,
+        "match (`odd name`:`Weird Kind`) return `odd name`.`a``b` as `as`"
+    );
     let start = &m.patterns[0].start;
     assert_eq!(
         start.var.as_ref().map(|v| v.name.as_str()),
@@ -1043,18 +1012,15 @@ fn printing_is_canonical() {
 
 #[test]
 fn export_layout_and_labels_options() {
-    let StatementKind::Export(e) =
-        one("export svg 'g.svg' with clusters LAYOUT sfdp labels Off from stats").kind
-    else {
-        panic!()
-    };
+    let e = parsed!(
+        Export,
+        "export svg 'g.svg' with clusters LAYOUT sfdp labels Off from stats"
+    );
     assert_eq!(
         (e.clusters, e.layout, e.labels, e.from.is_some()),
         (true, Some(GraphLayout::Sfdp), Some(false), true)
     );
-    let StatementKind::Export(e) = one("export png 'g.png' labels on layout neato").kind else {
-        panic!()
-    };
+    let e = parsed!(Export, "export png 'g.png' labels on layout neato");
     assert_eq!((e.layout, e.labels), (Some(GraphLayout::Neato), Some(true)));
     roundtrip("export svg \"g.svg\" with clusters layout dot labels on from stats");
     check_error(

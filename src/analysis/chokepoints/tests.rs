@@ -32,11 +32,8 @@ fn same(got: &[(String, f64)], want: &[(&str, f64)]) {
 #[test]
 fn dag_scores_are_path_sums() {
     let mut f = Fixture::new();
-    let [s, a, b, c, d] = f.nodes(["s", "a", "b", "c", "d"]);
-    f.dep(s, a, Some(0.6));
-    f.dep(s, b, Some(0.4));
-    f.dep(a, c, None);
-    f.dep(b, c, None);
+    let [s, _, b, _, d] = f.nodes(["s", "a", "b", "c", "d"]);
+    f.link("s -> a 0.6, s -> b 0.4, a -> c, b -> c");
     f.supplies(d, b, None); // b depends on d
     let g = f.finish();
     same(
@@ -49,13 +46,10 @@ fn dag_scores_are_path_sums() {
 fn cycles_use_return_probabilities() {
     // a: 0.5 on b, 0.5 on x; b: 0.8 on a. From s (all on a): a is always
     // hit, b with 0.5, x with 0.5 / (1 - 0.5 * 0.8) = 5/6.
-    let mut f = Fixture::new();
-    let [s, a, b, x] = f.nodes(["s", "a", "b", "x"]);
-    f.dep(s, a, None);
-    f.dep(a, b, Some(0.5));
-    f.dep(a, x, Some(0.5));
-    f.dep(b, a, Some(0.8));
-    let g = f.finish();
+    let (g, [s, _, b, _]) = Fixture::graph(
+        ["s", "a", "b", "x"],
+        "s -> a, a -> b 0.5, a -> x 0.5, b -> a 0.8",
+    );
     let want = [("a", 1.0), ("x", 5.0 / 6.0), ("b", 0.5)];
     same(&run(&g, &[s]), &want);
     let iterative = chokepoints_with(
@@ -79,15 +73,11 @@ fn cycles_use_return_probabilities() {
 
 #[test]
 fn several_seeds_average_and_closed_cycles_are_recurrent() {
-    let mut f = Fixture::new();
-    let [s1, s2, a, b, y] = f.nodes(["s1", "s2", "a", "b", "y"]);
-    f.dep(s1, a, Some(0.5));
-    f.dep(s1, y, Some(0.5));
-    f.dep(s2, y, None);
     // a and b trap every walk that enters.
-    f.dep(a, b, None);
-    f.dep(b, a, None);
-    let g = f.finish();
+    let (g, [s1, s2, a, _, _]) = Fixture::graph(
+        ["s1", "s2", "a", "b", "y"],
+        "s1 -> a 0.5, s1 -> y 0.5, s2 -> y, a -> b, b -> a",
+    );
     same(&run(&g, &[s1]), &[("a", 0.5), ("b", 0.5), ("y", 0.5)]);
     same(
         &run(&g, &[s1, s2]),
@@ -122,40 +112,9 @@ fn zero_weight_arcs_list_upstream_nodes_with_score_zero() {
     );
 }
 
-#[test]
-fn iterative_scores_on_a_long_leaky_ring_match_the_closed_form() {
-    // s depends on r0; each r_i passes 0.9 on to r_{i+1} (the ring closes)
-    // and leaks the rest. From r0, r_k is hit with 0.9^k.
-    let n = 40;
-    let mut f = Fixture::new();
-    let s = f.node("s");
-    let ring: Vec<NodeId> = (0..n).map(|i| f.node(&format!("r{i:02}"))).collect();
-    f.dep(s, ring[0], None);
-    for i in 0..n {
-        f.dep(ring[i], ring[(i + 1) % n], Some(0.9));
-    }
-    let g = f.finish();
-    let spec = ArcSpec::new(&g, None);
-    let work = Work::unlimited();
-    for top in [None, Some(3)] {
-        let got = chokepoints_with(&g, &View::full(), &spec, &[s], top, 0, &work).unwrap();
-        assert_eq!(got.len(), top.unwrap_or(n));
-        for (k, c) in got.iter().enumerate() {
-            assert_eq!(c.node, ring[k]);
-            assert!(
-                (c.score - 0.9f64.powi(k as i32)).abs() < 1e-12,
-                "{k}: {}",
-                c.score
-            );
-        }
-    }
-}
-
-#[test]
-fn a_long_ring_of_heavy_arcs_scores_its_top_exactly() {
-    // As above, on a ring of 10,010 nodes (over-relaxed pushes once blew
-    // up along such a ring).
-    let n = 10_010;
+/// s depends on r0; each r_i passes 0.9 on to r_{i+1} (the ring of `n`
+/// closes) and leaks the rest. From r0, r_k is hit with 0.9^k.
+fn leaky_ring(n: usize) -> (Graph, NodeId, Vec<NodeId>) {
     let mut f = Fixture::new();
     let s = f.node("s");
     let ring: Vec<NodeId> = (0..n).map(|i| f.node(&format!("r{i:05}"))).collect();
@@ -163,21 +122,51 @@ fn a_long_ring_of_heavy_arcs_scores_its_top_exactly() {
     for i in 0..n {
         f.dep(ring[i], ring[(i + 1) % n], Some(0.9));
     }
-    let g = f.finish();
-    let spec = ArcSpec::new(&g, None);
-    let work = Work::unlimited();
-    for top in [1, 4] {
-        let got = chokepoints(&g, &View::full(), &spec, &[s], Some(top), &work).unwrap();
-        assert_eq!(got.len(), top);
-        for (k, c) in got.iter().enumerate() {
-            assert_eq!(c.node, ring[k]);
-            assert!(
-                (c.score - 0.9f64.powi(k as i32)).abs() < 1e-12,
-                "{k}: {}",
-                c.score
-            );
-        }
+    (f.finish(), s, ring)
+}
+
+/// The k-th chokepoint is `ring[k]`, scored 0.9^k.
+fn assert_ring_scores(got: &[Chokepoint], ring: &[NodeId]) {
+    for (k, c) in got.iter().enumerate() {
+        assert_eq!(c.node, ring[k]);
+        assert!(
+            (c.score - 0.9f64.powi(k as i32)).abs() < 1e-12,
+            "{k}: {}",
+            c.score
+        );
     }
+}
+
+/// On a leaky ring of `n`, each of `tops` gives that many chokepoints
+/// (all `n` for `None`), scored by the closed form.
+fn ring_scores_match(
+    n: usize,
+    tops: &[Option<usize>],
+    run: impl Fn(&Graph, &ArcSpec, NodeId, Option<usize>) -> Vec<Chokepoint>,
+) {
+    let (g, s, ring) = leaky_ring(n);
+    let spec = ArcSpec::new(&g, None);
+    for &top in tops {
+        let got = run(&g, &spec, s, top);
+        assert_eq!(got.len(), top.unwrap_or(n));
+        assert_ring_scores(&got, &ring);
+    }
+}
+
+#[test]
+fn iterative_scores_on_a_long_leaky_ring_match_the_closed_form() {
+    ring_scores_match(40, &[None, Some(3)], |g, spec, s, top| {
+        chokepoints_with(g, &View::full(), spec, &[s], top, 0, &Work::unlimited()).unwrap()
+    });
+}
+
+#[test]
+fn a_long_ring_of_heavy_arcs_scores_its_top_exactly() {
+    // As above, on a ring of 10,010 nodes (over-relaxed pushes once blew
+    // up along such a ring).
+    ring_scores_match(10_010, &[Some(1), Some(4)], |g, spec, s, top| {
+        chokepoints(g, &View::full(), spec, &[s], top, &Work::unlimited()).unwrap()
+    });
 }
 
 proptest! {

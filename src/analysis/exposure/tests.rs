@@ -24,6 +24,13 @@ fn close(a: f64, b: f64) {
     assert!((a - b).abs() < 1e-12, "{a} vs {b}");
 }
 
+/// The path of one edge `e` from `a` to `b`.
+fn one_step(a: NodeId, e: crate::model::EdgeId, b: NodeId) -> Path {
+    let mut p = Path::single(a);
+    p.push(e, b);
+    p
+}
+
 #[test]
 fn a_component_large_enough_for_the_second_thread_gets_its_walks() {
     // A ring r0 -> r1 -> ... -> r(n-1) -> r0; the even nodes put half on
@@ -71,13 +78,7 @@ fn two_cycle_with_shares_has_its_closed_form() {
     close(rows[0].direct, 0.5);
     close(rows[1].total, 2.0 / 3.0);
     close(rows[1].direct, 0.0);
-    assert_eq!(
-        rows[0].path,
-        Some(Path {
-            nodes: vec![a, t],
-            edges: vec![at]
-        })
-    );
+    assert_eq!(rows[0].path, Some(one_step(a, at, t)));
     assert_eq!(
         rows[1].path,
         Some(Path {
@@ -103,17 +104,12 @@ fn two_cycle_with_shares_has_its_closed_form() {
 
 #[test]
 fn self_loop_and_closed_cycles() {
-    let mut f = Fixture::new();
-    let [a, t, c, d, e] = f.nodes(["a", "t", "c", "d", "e"]);
     // a = 0.25 + 0.5 a  =>  a = 0.5 (the rest, 0.25, unknown).
-    f.dep(a, a, Some(0.5));
-    f.dep(a, t, Some(0.25));
     // c and d only depend on each other: they never reach t.
-    f.dep(c, d, None);
-    f.dep(d, c, None);
-    f.dep(e, c, Some(0.5));
-    f.dep(e, t, Some(0.5));
-    let g = f.finish();
+    let (g, [a, t, c, d, e]) = Fixture::graph(
+        ["a", "t", "c", "d", "e"],
+        "a -> a 0.5, a -> t 0.25, c -> d, d -> c, e -> c 0.5, e -> t 0.5",
+    );
     let rows = run(&g, &[a, c, d, e, t], &[t], None);
     close(row(&rows, a).total, 0.5);
     assert_eq!(row(&rows, c).total, 0.0);
@@ -130,16 +126,12 @@ fn self_loop_and_closed_cycles() {
 #[test]
 fn missing_shares_and_shares_over_one() {
     let mut f = Fixture::new();
-    let [a, b, x, y, t] = f.nodes(["a", "b", "x", "y", "t"]);
+    let [a, b, x, _, t] = f.nodes(["a", "b", "x", "y", "t"]);
     // a: share 0.3 on t, no share on x and y: 0.35 each; x is in T's closure? no.
-    f.dep(a, t, Some(0.3));
-    f.dep(a, x, None);
-    f.dep(a, y, None);
+    f.link("a -> t 0.3, a -> x, a -> y");
     f.dep(x, t, None); // x fully on t
     // b: shares 1.5 (t) and 0.5 (y): scaled to 0.75 and 0.25; no-share arc weighs 0.
-    f.dep(b, t, Some(1.5));
-    f.dep(b, y, Some(0.5));
-    f.dep(b, x, None);
+    f.link("b -> t 1.5, b -> y 0.5, b -> x");
     let g = f.finish();
     let rows = run(&g, &[a, b], &[t], None);
     close(row(&rows, a).total, 0.3 + 0.35);
@@ -150,15 +142,10 @@ fn missing_shares_and_shares_over_one() {
 #[test]
 fn membership_and_impact_closures() {
     // firm LOCATED_IN nation; policy TARGETS nation; nation MEMBER_OF bloc.
-    let mut f = Fixture::new();
-    let [firm, nation, bloc, policy, buyer, other] =
-        f.nodes(["firm", "nation", "bloc", "policy", "buyer", "other"]);
-    f.located(firm, nation);
-    f.member_of(nation, bloc);
-    f.targets(policy, nation);
-    f.dep(buyer, firm, Some(0.7));
-    f.dep(buyer, other, Some(0.3));
-    let g = f.finish();
+    let (g, [firm, nation, bloc, policy, buyer, other]) = Fixture::graph(
+        ["firm", "nation", "bloc", "policy", "buyer", "other"],
+        "firm in nation, nation member bloc, policy targets nation, buyer -> firm 0.7, buyer -> other 0.3",
+    );
     for target in [nation, bloc, policy] {
         let rows = run(&g, &[buyer], &[target], None);
         close(rows[0].total, 0.7);
@@ -179,13 +166,10 @@ fn membership_and_impact_closures() {
 
 #[test]
 fn depth_counts_walks_of_at_most_n_arcs() {
-    let mut f = Fixture::new();
-    let [a, b, c, t] = f.nodes(["a", "b", "c", "t"]);
-    f.dep(a, b, Some(0.5));
-    f.dep(a, t, Some(0.5));
-    f.dep(b, c, None);
-    f.dep(c, t, None);
-    let g = f.finish();
+    let (g, [a, _, _, t]) = Fixture::graph(
+        ["a", "b", "c", "t"],
+        "a -> b 0.5, a -> t 0.5, b -> c, c -> t",
+    );
     close(run(&g, &[a], &[t], Some(0))[0].total, 0.0);
     close(run(&g, &[a], &[t], Some(0))[0].direct, 0.0);
     close(run(&g, &[a], &[t], Some(1))[0].total, 0.5);
@@ -202,9 +186,7 @@ fn depth_bounds_the_explaining_path() {
     let mut f = Fixture::new();
     let [a, b, c, t] = f.nodes(["a", "b", "c", "t"]);
     let at = f.dep(a, t, Some(0.2));
-    f.dep(a, b, Some(0.8));
-    f.dep(b, c, None);
-    f.dep(c, t, None);
+    f.link("a -> b 0.8, b -> c, c -> t");
     let g = f.finish();
     let long = run(&g, &[a], &[t], None);
     assert_eq!(
@@ -213,23 +195,12 @@ fn depth_bounds_the_explaining_path() {
     );
     let short = run(&g, &[a], &[t], Some(2));
     close(short[0].total, 0.2);
-    assert_eq!(
-        short[0].path,
-        Some(Path {
-            nodes: vec![a, t],
-            edges: vec![at]
-        })
-    );
+    assert_eq!(short[0].path, Some(one_step(a, at, t)));
 }
 
 #[test]
 fn parallel_edges_are_separate_arcs() {
-    let mut f = Fixture::new();
-    let [a, b, c] = f.nodes(["a", "b", "c"]);
-    f.dep(a, b, None);
-    f.dep(a, b, None);
-    f.dep(a, c, None);
-    let g = f.finish();
+    let (g, [a, b, _]) = Fixture::graph(["a", "b", "c"], "a -> b, a -> b, a -> c");
     close(run(&g, &[a], &[b], None)[0].total, 2.0 / 3.0);
     close(run(&g, &[a], &[b], None)[0].direct, 2.0 / 3.0);
 }
@@ -299,12 +270,7 @@ fn large_ring_goes_through_the_iterative_solver() {
 
 #[test]
 fn budget_stops_a_large_exposure() {
-    let mut f = Fixture::new();
-    let nodes: Vec<NodeId> = (0..100).map(|i| f.node(&format!("n{i}"))).collect();
-    for w in nodes.windows(2) {
-        f.dep(w[0], w[1], None);
-    }
-    let g = f.finish();
+    let (g, nodes) = Fixture::chain(100, 1);
     let work = Work::new(50, crate::limits::CancelFlag::new());
     let r = exposure(
         &g,

@@ -132,6 +132,42 @@ fn degree(w: &Walker, u: NodeId, forward: bool) -> u64 {
     d as u64
 }
 
+/// Expands `side`'s frontier by one level, `dist` from its start: along
+/// the walker's steps when `forward` (each level in node id order, so a
+/// node keeps its first discoverer), against them otherwise. Whether it
+/// reached a node `other` has reached.
+fn grow(
+    w: &Walker,
+    side: &mut Side,
+    other: &Side,
+    dist: u32,
+    forward: bool,
+    work: &Work,
+) -> Result<bool, AnalysisError> {
+    let (out, into) = (w.g.out_adj(), w.g.in_adj());
+    let adj = if forward { [out, into] } else { [into, out] };
+    if forward {
+        side.sort_frontier();
+    }
+    let level = side.frontier();
+    side.starts.push(side.entries.len());
+    side.degree = 0;
+    let mut met = false;
+    for i in level {
+        let x = side.entries[i].node;
+        let scanned = w.scan(x, adj, |e, y| {
+            if !side.reached(y) {
+                side.add(y, dist, x, e);
+                side.degree += degree(w, y, forward);
+                met |= other.reached(y);
+            }
+            Ok::<(), AnalysisError>(())
+        })?;
+        work.charge(scanned)?;
+    }
+    Ok(met)
+}
+
 thread_local! {
     /// The two sides' node slots, kept between searches (all zero when not
     /// in use): a search on a million-node graph then costs what it
@@ -206,42 +242,14 @@ fn search(
         {
             return Ok(None);
         }
-        let mut met = false;
-        if fwd.degree <= bwd.degree {
-            fwd.sort_frontier();
-            let level = fwd.frontier();
-            fwd.starts.push(fwd.entries.len());
-            fwd.degree = 0;
-            for i in level {
-                let x = fwd.entries[i].node;
-                let scanned = w.steps(x, |e, y| {
-                    if !fwd.reached(y) {
-                        fwd.add(y, a + 1, x, e);
-                        fwd.degree += degree(w, y, true);
-                        met |= bwd.reached(y);
-                    }
-                    Ok(())
-                })?;
-                work.charge(scanned)?;
-            }
+        // The cheaper side grows by one level.
+        let met = if fwd.degree <= bwd.degree {
             a += 1;
+            grow(w, fwd, bwd, a, true, work)?
         } else {
-            let level = bwd.frontier();
-            bwd.starts.push(bwd.entries.len());
-            bwd.degree = 0;
-            for i in level {
-                let y = bwd.entries[i].node;
-                let scanned = w.steps_back(y, |e, p| {
-                    if !bwd.reached(p) {
-                        bwd.add(p, b + 1, y, e);
-                        bwd.degree += degree(w, p, false);
-                        met |= fwd.reached(p);
-                    }
-                });
-                work.charge(scanned)?;
-            }
             b += 1;
-        }
+            grow(w, bwd, fwd, b, false, work)?
+        };
         if met {
             break;
         }

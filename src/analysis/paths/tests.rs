@@ -82,13 +82,8 @@ fn shortest_by_hops_and_by_weight() {
 
 #[test]
 fn ties_prefer_lower_ids() {
-    let mut f = Fixture::new();
-    let [s, m2, m1, t] = f.nodes(["s", "m2", "m1", "t"]);
-    f.dep(s, m1, None);
-    f.dep(m1, t, None);
-    f.dep(s, m2, None);
-    f.dep(m2, t, None);
-    let g = f.finish();
+    let (g, [s, _, _, t]) =
+        Fixture::graph(["s", "m2", "m1", "t"], "s -> m1, m1 -> t, s -> m2, m2 -> t");
     assert_eq!(
         run(&g, &q(&[s], &[t], PathMode::Shortest)),
         vec![(names(&["s", "m2", "t"]), 2.0)]
@@ -200,13 +195,7 @@ fn bad_weights_are_errors() {
 #[test]
 fn budget_stops_path_enumeration() {
     // A ladder with 2^20 paths.
-    let mut f = Fixture::new();
-    let nodes: Vec<NodeId> = (0..21).map(|i| f.node(&format!("n{i}"))).collect();
-    for w in nodes.windows(2) {
-        f.dep(w[0], w[1], None);
-        f.dep(w[0], w[1], None);
-    }
-    let g = f.finish();
+    let (g, nodes) = Fixture::chain(21, 2);
     let mut all = q(&nodes[..1], &nodes[20..], PathMode::All);
     all.max = Some(30);
     let work = Work::new(100_000, crate::limits::CancelFlag::new());

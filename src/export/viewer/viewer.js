@@ -43,6 +43,20 @@
     x[i] = r * Math.cos(a);
     y[i] = r * Math.sin(a);
   }
+  // Layered (upstream, downstream): each depth is a column, dependents on
+  // the left; nodes start spread down their column and stay in it.
+  var COL = 220, layered = nodes.some(function (nd) { return nd.col != null; });
+  if (layered) {
+    root.setAttribute("data-layered", "1");
+    var inCol = new Map();
+    nodes.forEach(function (nd, i) {
+      if (nd.col == null) return;
+      var k = inCol.get(nd.col) || 0;
+      inCol.set(nd.col, k + 1);
+      x[i] = nd.col * COL;
+      y[i] = (k % 2 ? -1 : 1) * Math.ceil(k / 2) * 40;
+    });
+  }
   var deg = new Float64Array(n);
   edges.forEach(function (e) { deg[e.s]++; deg[e.t]++; });
   var SPRING = 40, CELL = 60, steps = 0, MAX_STEPS = n > 1000 ? 250 : 400;
@@ -86,6 +100,7 @@
       var sp = Math.sqrt(vx[i] * vx[i] + vy[i] * vy[i]), lim = 20 * cool + 0.5;
       if (sp > lim) { vx[i] *= lim / sp; vy[i] *= lim / sp; }
       x[i] += vx[i]; y[i] += vy[i];
+      if (layered && nodes[i].col != null) x[i] = nodes[i].col * COL;
       vx[i] *= 0.5; vy[i] *= 0.5;
     }
     steps++;
@@ -110,11 +125,15 @@
       minx = Math.min(minx, x[i]); maxx = Math.max(maxx, x[i]);
       miny = Math.min(miny, y[i]); maxy = Math.max(maxy, y[i]);
     }
-    var w = canvas.clientWidth, h = canvas.clientHeight;
-    scale = Math.min(w / (maxx - minx + 80), h / (maxy - miny + 80));
-    ox = w / 2 - scale * (minx + maxx) / 2;
-    oy = h / 2 - scale * (miny + maxy) / 2;
+    // Room for the labels, drawn right of their nodes at a fixed size.
+    var LABEL = 170, PAD = 30;
+    var w = Math.max(50, canvas.clientWidth - LABEL - 2 * PAD);
+    var h = Math.max(50, canvas.clientHeight - 2 * PAD);
+    scale = Math.min(3, w / Math.max(1, maxx - minx), h / Math.max(1, maxy - miny));
+    ox = PAD + (w - scale * (maxx - minx)) / 2 - scale * minx;
+    oy = PAD + (h - scale * (maxy - miny)) / 2 - scale * miny;
   }
+  var LABELS = 150;
   function sx(i) { return x[i] * scale + ox; }
   function sy(i) { return y[i] * scale + oy; }
   function draw() {
@@ -145,10 +164,18 @@
         ctx.stroke();
       }
     }
-    if (scale > 0.8 || n < 60) {
+    // Names of the nodes on screen while they stay readable (zoom in on a
+    // large graph to see them); otherwise only the search's matches.
+    var cw = canvas.clientWidth, ch = canvas.clientHeight, onScreen = [];
+    for (var i = 0; i < n && onScreen.length <= LABELS; i++) {
+      var px = sx(i), py = sy(i);
+      if (px >= 0 && px <= cw && py >= 0 && py <= ch) onScreen.push(i);
+    }
+    root.setAttribute("data-labels", String(onScreen.length <= LABELS ? onScreen.length : matches.size));
+    if (onScreen.length <= LABELS) {
       ctx.fillStyle = "#222";
       ctx.font = "11px sans-serif";
-      for (var i = 0; i < n; i++) ctx.fillText(nodes[i].name, sx(i) + r + 2, sy(i) + 4);
+      onScreen.forEach(function (i) { ctx.fillText(nodes[i].name, sx(i) + r + 2, sy(i) + 4); });
     } else {
       ctx.fillStyle = "#222";
       ctx.font = "bold 12px sans-serif";
@@ -219,7 +246,9 @@
     if (!what) { panel.textContent = "Click a node or an edge."; }
     else if (what[0] === "n") {
       var nd = nodes[+what.slice(1)];
-      show(nd.name, [["id", nd.id], ["kind", nd.kind]].concat(props(nd.props)));
+      show(nd.name, [["id", nd.id], ["kind", nd.kind]]
+        .concat(nd.col != null ? [["depth", String(Math.abs(nd.col))]] : [])
+        .concat(props(nd.props)));
     } else {
       var e = edges[+what.slice(1)];
       show(e.type, [["from", nodes[e.s].name], ["to", nodes[e.t].name]]

@@ -1,6 +1,6 @@
 use proptest::prelude::*;
 
-use super::super::{PathMode, PathQuery, paths, shortest_by_labels};
+use super::super::{PathMode, PathQuery, Walker, paths, shortest_by_labels};
 use crate::analysis::View;
 use crate::analysis::testing::Fixture;
 use crate::limits::Work;
@@ -28,7 +28,7 @@ fn query<'a>(
 fn agree(g: &Graph, view: &View, q: &PathQuery) -> Result<(), TestCaseError> {
     let work = Work::unlimited();
     let fast = paths(g, view, q, &work).unwrap();
-    let slow = shortest_by_labels(g, view, q, &work).unwrap();
+    let slow = shortest_by_labels(&Walker::new(g, view, q), q, &work).unwrap();
     prop_assert_eq!(fast, slow.into_iter().collect::<Vec<_>>());
     Ok(())
 }
@@ -50,8 +50,7 @@ fn hub_to_target_three_hops_matches_label_search() {
     f.supplies(mids[40], x2, None);
     f.supplies(mids[7], x1, None);
     f.supplies(mids[3], x2, None);
-    f.supplies(x2, y, None);
-    f.supplies(x1, y, None);
+    f.link("x2 supplies y, x1 supplies y");
     let e1 = f.supplies(y, t, None);
     f.supplies(y, t, None);
     f.supplies(mids[9], mids[10], None);
@@ -66,7 +65,8 @@ fn hub_to_target_three_hops_matches_label_search() {
     assert_eq!(got[0].path.nodes, vec![hub, mids[7], x1, y, t]);
     assert_eq!(got[0].path.edges[3], e1);
     assert_eq!(got[0].cost, 4.0);
-    let slow = shortest_by_labels(&g, &View::full(), &q, &Work::unlimited()).unwrap();
+    let slow =
+        shortest_by_labels(&Walker::new(&g, &View::full(), &q), &q, &Work::unlimited()).unwrap();
     assert_eq!(Some(got[0].clone()), slow);
     // Bounded below the distance: nothing.
     let q = query(&from, &to, Some(&types), false, Some(3));
@@ -81,12 +81,7 @@ fn hub_to_target_three_hops_matches_label_search() {
 /// interrupted search leaves its kept node slots clean for the next one.
 #[test]
 fn budget_interrupts() {
-    let mut f = Fixture::new();
-    let nodes: Vec<NodeId> = (0..40).map(|i| f.node(&format!("n{i}"))).collect();
-    for w in nodes.windows(2) {
-        f.dep(w[0], w[1], None);
-    }
-    let g = f.finish();
+    let (g, nodes) = Fixture::chain(40, 1);
     let q = query(&nodes[..1], &nodes[39..], None, false, None);
     let work = Work::new(10, crate::limits::CancelFlag::new());
     assert!(paths(&g, &View::full(), &q, &work).is_err());

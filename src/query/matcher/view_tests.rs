@@ -1,0 +1,235 @@
+//! The matcher's fast paths under a view that hides some nodes and edges
+//! (a date's view, a scenario's) against straightforward per-edge
+//! implementations: the typed-neighbour BFS of a variable-length edge and
+//! the `degree(...)` counts.
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+
+use crate::analysis::View;
+use crate::analysis::testing::{random_edges, random_graph};
+use crate::diag::Span;
+use crate::limits::Work;
+use crate::model::{Date, EdgeId, Graph, NodeId};
+use crate::query::time::Timeline;
+use crate::query::{Env, Params, Scenarios, execute};
+use crate::result::Cell;
+
+/// Runs one FQL statement on `g` under `view`; the rows as text.
+fn rows(g: &Graph, view: &View, source: &str) -> Vec<Vec<String>> {
+    let stmt = crate::syntax::parse_statement(source, Span::new(0, source.len()))
+        .expect("the test's statements parse");
+    let work = Work::unlimited();
+    let timeline = Timeline::new(Date::today());
+    let mut scenarios = Scenarios::new();
+    let params = Params::new();
+    let mut env = Env {
+        graph: g,
+        params: &params,
+        scenarios: &mut scenarios,
+        work: &work,
+        source,
+        footprint: false,
+        date: timeline.today(),
+        timeline: &timeline,
+        export: None,
+        warnings: Vec::new(),
+    };
+    let result = execute(&mut env, &stmt, view).expect("the test's statements run");
+    result
+        .result
+        .rows
+        .iter()
+        .map(|r| r.iter().map(text).collect())
+        .collect()
+}
+
+fn text(c: &Cell) -> String {
+    match c {
+        Cell::Value(v) => v.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A view hiding the nodes and edges at the given positions (modulo the
+/// graph's counts).
+fn view_of(g: &Graph, nodes: &[usize], edges: &[usize]) -> View {
+    let mut view = View::full();
+    for &i in nodes {
+        view.hide_node(NodeId::from_index(i % g.node_count()));
+    }
+    if g.edge_count() > 0 {
+        for &i in edges {
+            view.hide_edge(EdgeId((i % g.edge_count()) as u32));
+        }
+    }
+    view
+}
+
+/// The visible `(edge, neighbour)` pairs of `u`, out (`Some(true)`), in
+/// (`Some(false)`) or both, of type `ty` (`None`: any), checked edge by
+/// edge with [`View::edge`].
+fn visible_steps(
+    g: &Graph,
+    view: &View,
+    u: NodeId,
+    out: Option<bool>,
+    ty: Option<&str>,
+) -> Vec<(EdgeId, NodeId)> {
+    let mut steps = Vec::new();
+    for e in (0..g.edge_count()).map(|i| EdgeId(i as u32)) {
+        if ty.is_some_and(|t| g.edge_type_name(g.edge_type(e)) != t) || !view.edge(g, e) {
+            continue;
+        }
+        let (a, b) = g.edge_ends(e);
+        if out != Some(false) && a == u {
+            steps.push((e, b));
+        }
+        // A self-loop is one step when both directions are followed.
+        if out != Some(true) && b == u && !(out.is_none() && a == b) {
+            steps.push((e, a));
+        }
+    }
+    steps
+}
+
+/// The ids of the nodes 1..=`max` steps from `s` (trails, each node once),
+/// by a plain BFS over [`visible_steps`].
+fn reachable(
+    g: &Graph,
+    view: &View,
+    s: NodeId,
+    out: Option<bool>,
+    ty: Option<&str>,
+    max: Option<u32>,
+) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut frontier = vec![s];
+    let mut depth = 0;
+    while !frontier.is_empty() && max.is_none_or(|m| depth < m) {
+        depth += 1;
+        let mut next = Vec::new();
+        for u in frontier {
+            for (_, n) in visible_steps(g, view, u, out, ty) {
+                if seen.insert(n) {
+                    next.push(n);
+                }
+            }
+        }
+        frontier = next;
+    }
+    // Undirected, a walk back to `s` may reuse its edge (s-x-s); a match
+    // is a trail, so `s` counts only on a cycle: a self-loop, or an edge
+    // (s, x) and a way from x back to s without that edge, within `max`.
+    if out.is_none() && seen.contains(&s) {
+        let on_cycle = visible_steps(g, view, s, None, ty)
+            .into_iter()
+            .any(|(e, x)| {
+                x == s || {
+                    let mut reached = BTreeSet::from([x]);
+                    let mut frontier = vec![x];
+                    let mut len = 1;
+                    let mut back = false;
+                    while !back && !frontier.is_empty() && max.is_none_or(|m| len < m) {
+                        len += 1;
+                        let mut next = Vec::new();
+                        for u in frontier {
+                            for (f, n) in visible_steps(g, view, u, None, ty) {
+                                if f == e {
+                                    continue;
+                                }
+                                back |= n == s;
+                                if reached.insert(n) {
+                                    next.push(n);
+                                }
+                            }
+                        }
+                        frontier = next;
+                    }
+                    back
+                }
+            });
+        if !on_cycle {
+            seen.remove(&s);
+        }
+    }
+    seen.iter().map(|n| g.node_key(*n).to_string()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn bfs_under_a_view_is_the_per_edge_search(
+        n in 1usize..25,
+        edges in random_edges(25, 80),
+        hide_nodes in proptest::collection::vec(0usize..25, 0..4),
+        hide_edges in proptest::collection::vec(0usize..80, 0..12),
+        start in 0usize..25,
+        dir in 0u8..3,
+        ty in proptest::option::of(0u8..3),
+        max in proptest::option::of(1u32..4),
+    ) {
+        let g = random_graph(n, &edges);
+        let view = view_of(&g, &hide_nodes, &hide_edges);
+        let s = NodeId::from_index(start % n);
+        let names = ["DEPENDS_ON", "SUPPLIES", "PARTNER"];
+        let ty = ty.map(|t| names[t as usize]);
+        let out = [Some(true), Some(false), None][dir as usize];
+        let (left, right) = [("-", "->"), ("<-", "-"), ("-", "-")][dir as usize];
+        let quant = max.map_or("*".to_string(), |m| format!("*1..{m}"));
+        let label = ty.map_or(String::new(), |t| format!(":{t}"));
+        let source = format!(
+            "match (a {{id: \"{}\"}}){left}[{label}{quant}]{right}(b) return distinct b.id",
+            g.node_key(s)
+        );
+        let found: BTreeSet<String> = rows(&g, &view, &source)
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect();
+        let expected = if view.node(s) {
+            reachable(&g, &view, s, out, ty, max)
+        } else {
+            BTreeSet::new()
+        };
+        prop_assert_eq!(found, expected, "{}", source);
+    }
+
+    #[test]
+    fn degree_under_a_view_counts_the_visible_edges(
+        n in 1usize..25,
+        edges in random_edges(25, 80),
+        hide_nodes in proptest::collection::vec(0usize..25, 0..4),
+        hide_edges in proptest::collection::vec(0usize..80, 0..12),
+    ) {
+        let g = random_graph(n, &edges);
+        let view = view_of(&g, &hide_nodes, &hide_edges);
+        let found = rows(
+            &g,
+            &view,
+            "match (n) return n.id, degree(n), degree(n, \"SUPPLIES\"), \
+             in_degree(n, \"PARTNER\"), out_degree(n, \"DEPENDS_ON\"), degree(n, \"NONE\") \
+             order by n.id",
+        );
+        let mut visible: Vec<NodeId> = g.nodes().filter(|n| view.node(*n)).collect();
+        visible.sort_by_key(|n| g.node_key(*n).to_string());
+        let count = |u, out, ty| visible_steps(&g, &view, u, out, ty).len();
+        let expected: Vec<Vec<String>> = visible
+            .iter()
+            .map(|&u| {
+                // `degree` counts a self-loop at both ends, as out and in.
+                let both = |ty| count(u, Some(true), ty) + count(u, Some(false), ty);
+                vec![
+                    g.node_key(u).to_string(),
+                    both(None).to_string(),
+                    both(Some("SUPPLIES")).to_string(),
+                    count(u, Some(false), Some("PARTNER")).to_string(),
+                    count(u, Some(true), Some("DEPENDS_ON")).to_string(),
+                    "0".to_string(),
+                ]
+            })
+            .collect();
+        prop_assert_eq!(found, expected);
+    }
+}
