@@ -1,7 +1,8 @@
 //! The matcher answers `count(distinct ...)` over a variable-length edge
 //! nobody can observe with a BFS (multi-source when the start is not read
 //! afterwards). Naming the edge forces the enumeration of every trail; both
-//! must reach the same nodes, on random graphs with cycles and self-loops.
+//! must reach the same nodes, on random graphs with cycles and self-loops,
+//! in either direction and undirected.
 
 #![allow(clippy::panic)]
 
@@ -68,6 +69,10 @@ proptest! {
             ("(g:Firm)<-[{e}:SUPPLIES*{q}]-(f:Firm)", "f"),
             // Two in a row: the second's starts come from the first's flush.
             ("(a:Firm {id: 'F1'})-[{e}:SUPPLIES*{q}]->(b:Firm)-[:SUPPLIES*1..2]->(c:Firm)", "c"),
+            // Undirected: back to a source only by a trail (a-b-a reuses an edge).
+            ("(f:Firm {id: 'F0'})-[{e}:SUPPLIES*{q}]-(g:Firm)", "g"),
+            ("(x:Nation {id: 'N0'})<-[:LOCATED_IN]-(f:Firm)-[{e}:SUPPLIES*{q}]-(g:Firm)", "g"),
+            ("(g:Firm)-[{e}:SUPPLIES*{q}]-(f:Firm)", "f"),
         ] {
             let q = format!("{min}..{max}");
             let bfs = shape.replace("{e}", "").replace("{q}", &q);

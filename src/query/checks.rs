@@ -2,7 +2,11 @@
 //! beside an aggregate, only grouping keys may be read; after `distinct` or
 //! an aggregation, `order by` sees only what was projected; column names
 //! are unique. Each failure is a located E0306 with what was expected.
+//! Also the static type checks on variables (`size(path)`, `type(node)`,
+//! `where (n)`: E0301) and the expression walks the Cypher clauses share
+//! (free variables, random calls, aggregates).
 
+use super::scope::{Scope, VarKind};
 use crate::diag::Diagnostic;
 use crate::syntax::ast::{Expr, ExprKind, Return};
 use crate::syntax::same_expr_modulo_spans;
@@ -11,8 +15,72 @@ use crate::syntax::same_expr_modulo_spans;
 pub fn is_aggregate(name: &str) -> bool {
     matches!(
         name.to_ascii_lowercase().as_str(),
-        "count" | "sum" | "avg" | "min" | "max" | "collect"
+        "count" | "sum" | "avg" | "min" | "max" | "collect" | "percentiledisc" | "percentilecont"
     )
+}
+
+/// What `func` needs instead, when it is called on a variable of `kind`
+/// that it can never take (Cypher's compile-time argument type check).
+pub fn wrong_argument(func: &str, kind: VarKind) -> Option<&'static str> {
+    use VarKind::{Edge, EdgeList, Node, Path};
+    match (func, kind) {
+        ("size", Node | Edge | Path) => Some("a list or a string"),
+        ("length", Node | Edge) => Some("a path or a list"),
+        ("type", Node | Path | EdgeList) => Some("an edge"),
+        _ => None,
+    }
+}
+
+/// A `where` condition that is a bare node, edge or path variable (as in
+/// `where (n)`) can never be a boolean: rejected before anything runs.
+pub fn check_condition(e: &Expr, scope: &Scope) -> Result<(), Diagnostic> {
+    if let ExprKind::Var(v) = &e.kind
+        && let Some((_, kind)) = scope.get(v)
+        && matches!(
+            kind,
+            VarKind::Node | VarKind::Edge | VarKind::EdgeList | VarKind::Path
+        )
+    {
+        return Err(Diagnostic::new(
+            "E0301",
+            format!("`where` needs a boolean, but `{v}` is {}", kind.noun()),
+        )
+        .at(e.span)
+        .expected("a condition, such as a comparison or a pattern `(n)-->()`"));
+    }
+    Ok(())
+}
+
+/// The variables `e` reads (comprehension variables excepted), pattern
+/// conditions' variables included, each once in order of appearance.
+pub fn free_vars(e: &Expr) -> Vec<String> {
+    let mut local: Vec<&str> = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    let add = |v: &str, out: &mut Vec<String>| {
+        if !out.iter().any(|o| o == v) {
+            out.push(v.to_string());
+        }
+    };
+    walk(e, &mut |x| {
+        match &x.kind {
+            ExprKind::ListComp { var, .. } | ExprKind::Quantified { var, .. } => {
+                local.push(&var.name);
+            }
+            ExprKind::Var(v) if !local.contains(&v.as_str()) => add(v, &mut out),
+            ExprKind::PatternPred(p) | ExprKind::PatternComp { pattern: p, .. } => {
+                let nodes = std::iter::once(&p.start).chain(p.steps.iter().map(|(_, n)| n));
+                for v in nodes
+                    .filter_map(|n| n.var.as_ref())
+                    .chain(p.steps.iter().filter_map(|(e, _)| e.var.as_ref()))
+                {
+                    add(&v.name, &mut out);
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    out
 }
 
 /// Whether `e` contains an aggregate.
@@ -25,6 +93,20 @@ pub fn has_aggregate(e: &Expr) -> bool {
             found = true;
         }
         !found
+    });
+    found
+}
+
+/// The first call of a non-deterministic function (`rand()`) in `e`:
+/// Cypher rejects one inside an aggregate.
+pub fn random_call(e: &Expr) -> Option<&Expr> {
+    let mut found = None;
+    walk(e, &mut |x| {
+        if matches!(&x.kind, ExprKind::Call { name, .. } if name.name.eq_ignore_ascii_case("rand"))
+        {
+            found = Some(x);
+        }
+        found.is_none()
     });
     found
 }
@@ -50,6 +132,11 @@ fn children(e: &Expr) -> Vec<&Expr> {
         }
         ExprKind::HasLabels(t, _) => vec![t],
         ExprKind::PatternPred(_) => Vec::new(),
+        ExprKind::PatternComp { filter, map, .. } => filter
+            .iter()
+            .map(|b| &**b)
+            .chain(std::iter::once(&**map))
+            .collect(),
         ExprKind::Binary(_, l, r) | ExprKind::Index(l, r) => vec![l, r],
         ExprKind::Map(entries) => entries.iter().map(|(_, v)| v).collect(),
         ExprKind::Case {
@@ -126,6 +213,18 @@ fn ambiguous(e: &Expr, what: &str) -> Diagnostic {
     .help("project it as its own item (a grouping key) or aggregate it")
 }
 
+/// The names a projection gives its items: aliases and bare variables.
+pub fn projected_names(ret: &Return) -> Vec<&str> {
+    ret.items
+        .iter()
+        .filter_map(|i| match (&i.alias, &i.expr.kind) {
+            (Some(a), _) => Some(a.name.as_str()),
+            (None, ExprKind::Var(v)) => Some(v.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Checks a projection before it is compiled.
 pub fn check_projection(ret: &Return) -> Result<(), Diagnostic> {
     // Unique column names.
@@ -170,15 +269,7 @@ pub fn check_projection(ret: &Return) -> Result<(), Diagnostic> {
     }
     if aggregating || ret.distinct {
         // `order by` sees the projected columns only.
-        let aliases: Vec<&str> = ret
-            .items
-            .iter()
-            .filter_map(|i| match (&i.alias, &i.expr.kind) {
-                (Some(a), _) => Some(a.name.as_str()),
-                (None, ExprKind::Var(v)) => Some(v.as_str()),
-                _ => None,
-            })
-            .collect();
+        let aliases = projected_names(ret);
         for key in &ret.order {
             if ret
                 .items

@@ -26,6 +26,16 @@ pub fn run_query(
     view: &View,
     span: Span,
 ) -> Result<ResultSet, Diagnostic> {
+    if let Some(first) = q.union_all.first()
+        && q.union_all.iter().any(|all| all != first)
+    {
+        return Err(
+            Diagnostic::new("E0306", "a query mixes `union` and `union all`")
+                .at(span)
+                .expected("the same kind of `union` between every part")
+                .help("write `union all` everywhere to keep duplicates, `union` to drop them"),
+        );
+    }
     let mut result: Option<ResultSet> = None;
     for part in &q.parts {
         let rs = run_part(env, part, view, span)?;
@@ -137,6 +147,7 @@ fn run_part(
                     Some(&mut env.warnings),
                 )?;
                 if let Some(w) = filter {
+                    super::checks::check_condition(w, &scope)?;
                     let mut c = Compiler {
                         scope: &scope,
                         params: env.params,
@@ -223,45 +234,31 @@ fn run_part(
                             .expected("`EXPR as NAME` (only a variable names itself)"),
                     );
                 }
-                let (ret, rs) = project(env, proj, &scope, rows, view, span)?;
-                let mut next = Scope::default();
-                for (item, column) in ret.items.iter().zip(&rs.columns) {
-                    let kind = match &item.expr.kind {
-                        ExprKind::Var(v) => scope.get(v).map_or(VarKind::Value, |(_, k)| k),
-                        // Plainly not a node or an edge: matching it is a type conflict.
-                        ExprKind::Literal(Literal::Null) => VarKind::Value,
-                        ExprKind::Literal(_) | ExprKind::List(_) | ExprKind::Map(_) => {
-                            VarKind::Data
-                        }
-                        _ => VarKind::Value,
-                    };
-                    next.shadow(column, kind);
-                }
-                scope = next;
-                rows = rs.rows;
-                if let Some(w) = filter {
-                    let compiled = Compiler {
-                        scope: &scope,
-                        params: env.params,
-                        aliases: None,
-                        aggs: None,
+                let ret = expand_star(proj, &scope, span)?;
+                let hidden = old_reads(&ret, filter.as_ref(), &scope);
+                if hidden.is_empty() {
+                    let (ret, rs) = project(env, &ret, &scope, rows, view, span)?;
+                    scope = column_scope(&ret, &rs.columns, &scope);
+                    rows = rs.rows;
+                    if let Some(w) = filter {
+                        rows = keep(env, w, &scope, rows, view)?;
                     }
-                    .compile(w)?;
-                    let mut kept = Vec::new();
-                    for row in rows {
-                        let cx = super::expr::Ctx {
-                            g,
-                            view,
-                            row: &row,
-                            aggs: &[],
-                            cols: &[],
-                            work: env.work,
-                        };
-                        if compiled.test(&cx)? {
-                            kept.push(row);
-                        }
-                    }
+                } else {
+                    let (visible, next, kept) = with_old_reads(
+                        env,
+                        &ret,
+                        &hidden,
+                        filter.as_ref(),
+                        &scope,
+                        rows,
+                        view,
+                        span,
+                    )?;
+                    scope = next;
                     rows = kept;
+                    for row in &mut rows {
+                        row.truncate(visible);
+                    }
                 }
             }
             Clause::Return(ret) => {
@@ -272,4 +269,142 @@ fn run_part(
     Err(Diagnostic::new("E0306", "a query must end with `return`")
         .at(span)
         .expected("`return`"))
+}
+
+/// The scope after a projection: a column that passes a variable on keeps
+/// its kind; a literal, list or map is plainly not a node or an edge.
+fn column_scope(ret: &Return, columns: &[String], before: &Scope) -> Scope {
+    let mut next = Scope::default();
+    for (item, column) in ret.items.iter().zip(columns) {
+        let kind = match &item.expr.kind {
+            ExprKind::Var(v) => before.get(v).map_or(VarKind::Value, |(_, k)| k),
+            ExprKind::Literal(Literal::Null) => VarKind::Value,
+            ExprKind::Literal(_) | ExprKind::List(_) | ExprKind::Map(_) => VarKind::Data,
+            _ => VarKind::Value,
+        };
+        next.shadow(column, kind);
+    }
+    next
+}
+
+/// The rows of `rows` where `w` holds.
+fn keep(
+    env: &Env,
+    w: &Expr,
+    scope: &Scope,
+    rows: Vec<Vec<Cell>>,
+    view: &View,
+) -> Result<Vec<Vec<Cell>>, Diagnostic> {
+    super::checks::check_condition(w, scope)?;
+    let compiled = Compiler {
+        scope,
+        params: env.params,
+        aliases: None,
+        aggs: None,
+    }
+    .compile(w)?;
+    let mut kept = Vec::new();
+    for row in rows {
+        let cx = super::expr::Ctx {
+            g: env.graph,
+            view,
+            row: &row,
+            aggs: &[],
+            cols: &[],
+            work: env.work,
+        };
+        if compiled.test(&cx)? {
+            kept.push(row);
+        }
+    }
+    Ok(kept)
+}
+
+/// The variables a `with`'s `where` reads from before the `with` (Cypher
+/// lets it see them when the `with` does not aggregate).
+fn old_reads(ret: &Return, filter: Option<&Expr>, scope: &Scope) -> Vec<String> {
+    let Some(w) = filter else {
+        return Vec::new();
+    };
+    if ret
+        .items
+        .iter()
+        .any(|i| super::checks::has_aggregate(&i.expr))
+    {
+        return Vec::new();
+    }
+    let columns = super::checks::projected_names(ret);
+    let mut out: Vec<String> = Vec::new();
+    for v in super::checks::free_vars(w) {
+        if !columns.contains(&v.as_str()) && scope.get(&v).is_some() && !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+fn var_item(name: &str, span: Span) -> ReturnItem {
+    ReturnItem {
+        expr: Expr {
+            kind: ExprKind::Var(name.to_string()),
+            span,
+        },
+        alias: Some(Ident {
+            name: name.to_string(),
+            span,
+        }),
+    }
+}
+
+/// A `with` whose `where` reads variables bound before it: they ride
+/// along as extra columns past the projected ones until the filter has
+/// run. With `distinct`, the filter runs before duplicates are dropped,
+/// then `order by`, `skip` and `limit`. Returns the number of projected
+/// columns, their scope and the rows (still carrying the extra columns).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the clause's parts and the query's state, passed flat"
+)]
+fn with_old_reads(
+    env: &mut Env,
+    ret: &Return,
+    hidden: &[String],
+    filter: Option<&Expr>,
+    scope: &Scope,
+    rows: Vec<Vec<Cell>>,
+    view: &View,
+    span: Span,
+) -> Result<(usize, Scope, Vec<Vec<Cell>>), Diagnostic> {
+    super::checks::check_projection(ret)?;
+    let mut wide = ret.clone();
+    wide.items.extend(hidden.iter().map(|v| var_item(v, span)));
+    if ret.distinct {
+        wide.distinct = false;
+        wide.order = Vec::new();
+        wide.skip = None;
+        wide.limit = None;
+    }
+    let (wide, rs) = project(env, &wide, scope, rows, view, span)?;
+    let visible = ret.items.len();
+    let next = column_scope(&wide, &rs.columns, scope);
+    let mut rows = match filter {
+        Some(w) => keep(env, w, &next, rs.rows, view)?,
+        None => rs.rows,
+    };
+    if ret.distinct {
+        let mut seen = FxSet::default();
+        rows.retain(|r| seen.insert(RowKey(r[..visible].to_vec())));
+        let names: Vec<&str> = rs.columns.iter().map(String::as_str).collect();
+        let again = Return {
+            distinct: false,
+            star: false,
+            items: names.iter().map(|n| var_item(n, span)).collect(),
+            order: ret.order.clone(),
+            skip: ret.skip.clone(),
+            limit: ret.limit.clone(),
+        };
+        rows = project(env, &again, &next, rows, view, span)?.1.rows;
+    }
+    let visible_scope = column_scope(ret, &rs.columns[..visible], scope);
+    Ok((visible, visible_scope, rows))
 }

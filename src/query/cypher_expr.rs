@@ -68,6 +68,28 @@ pub enum Ext {
         /// Where.
         span: Span,
     },
+    /// `[p = (a)-->(b) where q | e]`: the pattern is compiled per
+    /// evaluation (as for `Exists`); `filter` and `map` were compiled
+    /// against the scope with the pattern's variables declared, which
+    /// compiling the pattern again declares at the same slots.
+    PatternComp {
+        /// The pattern.
+        pattern: Box<Pattern>,
+        /// The scope around it.
+        scope: Box<Scope>,
+        /// Parameter values.
+        params: Box<Params>,
+        /// The outer slots the pattern reads (a null one gives null).
+        reads: Vec<usize>,
+        /// The outer slots the pattern, `where` and `|` read.
+        outer: Vec<usize>,
+        /// `where q`.
+        filter: Option<CExpr>,
+        /// `| e`.
+        map: CExpr,
+        /// Where.
+        span: Span,
+    },
 }
 
 impl Compiler<'_> {
@@ -116,7 +138,6 @@ impl Compiler<'_> {
                 }
                 let nodes = std::iter::once(&p.start).chain(p.steps.iter().map(|(_, n)| n));
                 let named = nodes
-                    .clone()
                     .filter_map(|n| n.var.as_ref())
                     .chain(p.steps.iter().filter_map(|(e, _)| e.var.as_ref()));
                 if let Some(v) = named.clone().find(|v| self.scope.get(&v.name).is_none()) {
@@ -130,18 +151,46 @@ impl Compiler<'_> {
                     .at(v.span)
                     .expected("a variable bound before, or no name"));
                 }
-                let mut reads: Vec<usize> = nodes
-                    .filter_map(|n| n.var.as_ref())
-                    .chain(p.steps.iter().filter_map(|(e, _)| e.var.as_ref()))
-                    .filter_map(|v| self.scope.get(&v.name).map(|(s, _)| s))
-                    .collect();
-                reads.sort_unstable();
-                reads.dedup();
                 Ext::Exists {
                     pattern: p.clone(),
                     scope: Box::new(self.scope.clone()),
                     params: Box::new(self.params.clone()),
+                    reads: self.pattern_reads(p),
+                    span: e.span,
+                }
+            }
+            ExprKind::PatternComp {
+                pattern,
+                filter,
+                map,
+            } => {
+                let mut inner_scope = self.scope.clone();
+                super::pattern::declare(std::slice::from_ref(&**pattern), &mut inner_scope)?;
+                let mut inner = Compiler {
+                    scope: &inner_scope,
+                    params: self.params,
+                    aliases: self.aliases,
+                    aggs: None,
+                };
+                let filter = filter.as_deref().map(|f| inner.compile(f)).transpose()?;
+                let map = inner.compile(map)?;
+                let reads = self.pattern_reads(pattern);
+                let mut outer = reads.clone();
+                for c in filter.iter().chain(std::iter::once(&map)) {
+                    let mut used = Vec::new();
+                    c.slots(&mut used);
+                    outer.extend(used.into_iter().filter(|s| *s < self.scope.len()));
+                }
+                outer.sort_unstable();
+                outer.dedup();
+                Ext::PatternComp {
+                    pattern: pattern.clone(),
+                    scope: Box::new(self.scope.clone()),
+                    params: Box::new(self.params.clone()),
                     reads,
+                    outer,
+                    filter,
+                    map,
                     span: e.span,
                 }
             }
@@ -154,6 +203,19 @@ impl Compiler<'_> {
             }
         };
         Ok(CExpr::Ext(Box::new(ext)))
+    }
+
+    /// The slots of the variables bound before that `p` names, sorted.
+    fn pattern_reads(&self, p: &Pattern) -> Vec<usize> {
+        let nodes = std::iter::once(&p.start).chain(p.steps.iter().map(|(_, n)| n));
+        let mut reads: Vec<usize> = nodes
+            .filter_map(|n| n.var.as_ref())
+            .chain(p.steps.iter().filter_map(|(e, _)| e.var.as_ref()))
+            .filter_map(|v| self.scope.get(&v.name).map(|(s, _)| s))
+            .collect();
+        reads.sort_unstable();
+        reads.dedup();
+        reads
     }
 
     fn comp(
@@ -338,11 +400,19 @@ impl Ext {
                     let kind = cx.g.node_kind_name(n);
                     Ok(bool_cell(Some(labels.iter().all(|l| **l == *kind))))
                 }
+                // An edge's one type is its label.
+                Cell::Edge(e) => {
+                    let t = cx.g.edge_type_name(cx.g.edge_type(e));
+                    Ok(bool_cell(Some(labels.iter().all(|l| **l == *t))))
+                }
                 c if c.is_null() => Ok(Cell::NULL),
                 other => Err(type_error(
                     Span::default(),
-                    format!("a label test needs a node, got {}", describe(cx.g, &other)),
-                    "a node",
+                    format!(
+                        "a label test needs a node or an edge, got {}",
+                        describe(cx.g, &other)
+                    ),
+                    "a node or an edge",
                 )),
             },
             Ext::Exists {
@@ -352,50 +422,58 @@ impl Ext {
                 reads,
                 span,
             } => {
-                if reads
-                    .iter()
-                    .any(|s| cx.row.get(*s).is_none_or(Cell::is_null))
-                {
-                    return Ok(Cell::NULL);
-                }
-                let mut sc = (**scope).clone();
-                let mut filters = Vec::new();
-                let mut warnings = Vec::new();
-                let pats = super::pattern::compile_patterns_in(
-                    cx.g,
-                    std::slice::from_ref(&**pattern),
-                    &mut sc,
-                    params,
-                    &mut filters,
-                    Some(&mut warnings),
-                )?;
-                let n = sc.len().max(cx.row.len());
-                let mut bound = vec![false; n];
-                for s in reads {
-                    bound[*s] = true;
-                }
-                let m = Matcher::plan(
-                    cx.g,
-                    cx.view,
-                    cx.work,
-                    &pats,
-                    &filters,
-                    n,
-                    true,
-                    &[],
-                    *span,
-                    bound.clone(),
-                );
                 let mut found = false;
-                let run = m.run_seeded(cx.row, &bound, &mut |_| {
-                    found = true;
-                    // Stops the match: one row answers the question.
-                    Err(Diagnostic::new("E0000", "found"))
-                });
+                let run =
+                    match_pattern(cx, pattern, scope, params, reads, *span, false, &mut |_| {
+                        found = true;
+                        // Stops the match: one row answers the question.
+                        Err(Diagnostic::new("E0000", "found"))
+                    });
                 match run {
+                    Ok(false) => Ok(Cell::NULL),
                     Err(d) if !(found && d.code == "E0000") => Err(d),
                     _ => Ok(bool_cell(Some(found))),
                 }
+            }
+            Ext::PatternComp {
+                pattern,
+                scope,
+                params,
+                reads,
+                filter,
+                map,
+                span,
+                ..
+            } => {
+                let mut out = Vec::new();
+                let matched = match_pattern(
+                    cx,
+                    pattern,
+                    scope,
+                    params,
+                    reads,
+                    *span,
+                    true,
+                    &mut |r: &[Cell]| {
+                        let inner = Ctx {
+                            g: cx.g,
+                            view: cx.view,
+                            row: r,
+                            aggs: cx.aggs,
+                            cols: cx.cols,
+                            work: cx.work,
+                        };
+                        let keep = match filter {
+                            Some(f) => truth(&f.eval(&inner)?) == Some(true),
+                            None => true,
+                        };
+                        if keep {
+                            out.push(map.eval(&inner)?);
+                        }
+                        Ok(())
+                    },
+                )?;
+                Ok(if matched { Cell::List(out) } else { Cell::NULL })
             }
             Ext::Call(f, args, span) => {
                 let vals = args
@@ -409,7 +487,7 @@ impl Ext {
 
     /// The slots the form reads.
     pub fn slots(&self, out: &mut Vec<usize>) {
-        if let Ext::Exists { reads, .. } = self {
+        if let Ext::Exists { reads, .. } | Ext::PatternComp { outer: reads, .. } = self {
             out.extend(reads);
             return;
         }
@@ -444,9 +522,72 @@ impl Ext {
             Ext::Slice(a, f, t, _) => std::iter::once(a).chain(f.iter()).chain(t.iter()).collect(),
             Ext::HasLabels(a, _) => vec![a],
             Ext::Call(_, args, _) => args.iter().collect(),
-            Ext::Exists { .. } => Vec::new(),
+            Ext::Exists { .. } | Ext::PatternComp { .. } => Vec::new(),
         }
     }
+}
+
+/// Runs `pattern` (compiled now, in `scope`) from the row of `cx`, every
+/// variable of `scope` bound; `sink` gets each match. `every_row`: the
+/// sink sees every match (else it only asks whether one exists, and BFS
+/// may stand in for trails). `Ok(false)`: a node or edge the pattern
+/// reads (`reads`) is null, so nothing was matched.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the pattern's compiled parts and the evaluation's context"
+)]
+fn match_pattern(
+    cx: &Ctx,
+    pattern: &Pattern,
+    scope: &Scope,
+    params: &Params,
+    reads: &[usize],
+    span: Span,
+    every_row: bool,
+    sink: &mut super::matcher::Sink<'_>,
+) -> Result<bool, Diagnostic> {
+    if reads
+        .iter()
+        .any(|s| cx.row.get(*s).is_none_or(Cell::is_null))
+    {
+        return Ok(false);
+    }
+    let mut sc = scope.clone();
+    let mut filters = Vec::new();
+    let mut warnings = Vec::new();
+    let pats = super::pattern::compile_patterns_in(
+        cx.g,
+        std::slice::from_ref(pattern),
+        &mut sc,
+        params,
+        &mut filters,
+        Some(&mut warnings),
+    )?;
+    let n = sc.len().max(cx.row.len());
+    // The outer variables are read, never rebound.
+    let mut bound = vec![false; n];
+    for b in bound.iter_mut().take(scope.len().min(cx.row.len())) {
+        *b = true;
+    }
+    let live: Vec<usize> = if every_row {
+        (0..n).collect()
+    } else {
+        Vec::new()
+    };
+    let m = Matcher::plan(
+        cx.g,
+        cx.view,
+        cx.work,
+        &pats,
+        &filters,
+        n,
+        !every_row,
+        &live,
+        span,
+        bound.clone(),
+    );
+    m.run_seeded(cx.row, &bound, sink)?;
+    Ok(true)
 }
 
 impl Comp {

@@ -113,6 +113,10 @@ pub enum AggFunc {
     Max,
     /// `collect(e)`
     Collect,
+    /// `percentileDisc(e, p)`: the value at percentile `p` (0..1).
+    PercentileDisc,
+    /// `percentileCont(e, p)`: interpolated between the nearest values.
+    PercentileCont,
 }
 
 /// One aggregate of a `return` clause.
@@ -124,6 +128,8 @@ pub struct AggSpec {
     pub distinct: bool,
     /// The argument (none for `count(*)`).
     pub arg: Option<CExpr>,
+    /// The percentile of `percentileDisc` / `percentileCont`.
+    pub percentile: Option<CExpr>,
     /// Where it was written.
     pub span: Span,
 }
@@ -278,7 +284,7 @@ impl Compiler<'_> {
                 }
             }
             ExprKind::Prop(target, key) => CExpr::Prop(
-                Box::new(self.compile(target)?),
+                Box::new(self.compile_holder(target)?),
                 Arc::from(key.name.as_str()),
                 key.span,
             ),
@@ -312,7 +318,7 @@ impl Compiler<'_> {
             ExprKind::IsNull { expr, negated } => {
                 CExpr::IsNull(Box::new(self.compile(expr)?), *negated)
             }
-            ExprKind::CountStar => self.aggregate(AggFunc::CountStar, false, None, e.span)?,
+            ExprKind::CountStar => self.aggregate(AggFunc::CountStar, false, None, None, e.span)?,
             ExprKind::Map(entries) => CExpr::Map(
                 entries
                     .iter()
@@ -325,7 +331,8 @@ impl Compiler<'_> {
             | ExprKind::Index(..)
             | ExprKind::Slice(..)
             | ExprKind::HasLabels(..)
-            | ExprKind::PatternPred(_) => return self.compile_ext(e),
+            | ExprKind::PatternPred(_)
+            | ExprKind::PatternComp { .. } => return self.compile_ext(e),
             ExprKind::Call {
                 name,
                 distinct,
@@ -339,32 +346,37 @@ impl Compiler<'_> {
                     "min" => Some(AggFunc::Min),
                     "max" => Some(AggFunc::Max),
                     "collect" => Some(AggFunc::Collect),
+                    "percentiledisc" => Some(AggFunc::PercentileDisc),
+                    "percentilecont" => Some(AggFunc::PercentileCont),
                     _ => None,
                 };
                 if let Some(func) = agg {
-                    if args.len() != 1 {
+                    let two = matches!(func, AggFunc::PercentileDisc | AggFunc::PercentileCont);
+                    if args.len() != 1 + usize::from(two) {
+                        let expected = if two { "two arguments" } else { "one argument" };
                         return Err(Diagnostic::new(
                             "E0306",
-                            format!("`{}` takes one argument", name.name),
+                            format!("`{}` takes {expected}", name.name),
                         )
                         .at(e.span)
-                        .expected("one argument"));
+                        .expected(expected));
                     }
-                    return self.aggregate(func, *distinct, Some(&args[0]), e.span);
+                    return self.aggregate(func, *distinct, Some(&args[0]), args.get(1), e.span);
                 }
                 if Func::lookup(&lower).is_none()
                     && let Some(f) = super::functions::lookup(&lower)
                 {
                     return self.compile_function(f, name, *distinct, args, e.span);
                 }
-                if lower == "length"
-                    && let Some(ExprKind::Var(v)) = args.first().map(|a| &a.kind)
-                    && let Some((_, kind @ (VarKind::Node | VarKind::Edge))) = self.scope.get(v)
+                if let Some(ExprKind::Var(v)) = args.first().map(|a| &a.kind)
+                    && self.aliases.is_none_or(|a| !a.contains_key(v))
+                    && let Some((_, kind)) = self.scope.get(v)
+                    && let Some(expected) = super::checks::wrong_argument(&lower, kind)
                 {
                     return Err(type_error(
                         e.span,
-                        format!("length() cannot take `{v}`, {}", kind.noun()),
-                        "a path or a list",
+                        format!("{lower}() cannot take `{v}`, {}", kind.noun()),
+                        expected,
                     ));
                 }
                 let Some((func, min, max)) = Func::lookup(&lower) else {
@@ -407,26 +419,48 @@ impl Compiler<'_> {
         })
     }
 
+    /// The target of `x.key`: a path or a list of edges has no properties
+    /// (Cypher rejects `p.name` before anything runs).
+    fn compile_holder(&mut self, target: &Expr) -> Result<CExpr, Diagnostic> {
+        if let ExprKind::Var(v) = &target.kind
+            && self.aliases.is_none_or(|a| !a.contains_key(v))
+            && let Some((_, kind @ (VarKind::Path | VarKind::EdgeList))) = self.scope.get(v)
+        {
+            return Err(type_error(
+                target.span,
+                format!("`{v}` is {} and has no properties", kind.noun()),
+                "a node, an edge or a map",
+            ));
+        }
+        self.compile(target)
+    }
+
     fn aggregate(
         &mut self,
         func: AggFunc,
         distinct: bool,
         arg: Option<&Expr>,
+        percentile: Option<&Expr>,
         span: Span,
     ) -> Result<CExpr, Diagnostic> {
-        let arg = match arg {
-            Some(a) => {
-                // Aggregates cannot nest: compile the argument without an aggregate sink.
-                let mut inner = Compiler {
-                    scope: self.scope,
-                    params: self.params,
-                    aliases: None,
-                    aggs: None,
-                };
-                Some(inner.compile(a)?)
-            }
-            None => None,
+        if let Some(r) = arg.and_then(super::checks::random_call) {
+            return Err(Diagnostic::new(
+                "E0306",
+                format!("`{r}` is random: an aggregate cannot read it"),
+            )
+            .at(r.span)
+            .expected("a deterministic expression inside an aggregate")
+            .help("compute it with `with ... as x` first, then aggregate `x`"));
+        }
+        // Aggregates cannot nest: compile the arguments without an aggregate sink.
+        let mut inner = Compiler {
+            scope: self.scope,
+            params: self.params,
+            aliases: None,
+            aggs: None,
         };
+        let arg = arg.map(|a| inner.compile(a)).transpose()?;
+        let percentile = percentile.map(|a| inner.compile(a)).transpose()?;
         let Some(aggs) = self.aggs.as_deref_mut() else {
             return Err(Diagnostic::new(
                 "E0306",
@@ -439,6 +473,7 @@ impl Compiler<'_> {
             func,
             distinct,
             arg,
+            percentile,
             span,
         });
         Ok(CExpr::Agg(aggs.len() - 1))
@@ -1191,7 +1226,14 @@ fn call(f: Func, args: &[CExpr], span: Span, cx: &Ctx) -> Result<Cell, Diagnosti
                 _ => {
                     let x = v.as_f64().unwrap_or(0.0);
                     let scale = 10f64.powi(digits);
-                    Cell::Value(Value::Float((x * scale).round() / scale))
+                    let scaled = x * scale;
+                    // Past 2^53 a float has no fraction left to round (and
+                    // scaling it could overflow to infinity).
+                    Cell::Value(Value::Float(if scaled.abs() < 9.0e15 {
+                        scaled.round() / scale
+                    } else {
+                        x
+                    }))
                 }
             }
         }

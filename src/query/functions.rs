@@ -237,7 +237,8 @@ pub fn call(f: Fun, args: &[Cell], span: Span, cx: &Ctx) -> Result<Cell, Diagnos
             let a = int(&args[1]).ok_or_else(|| wrong("an integer argument"))?;
             let (start, len) = match f {
                 Fun::Left => (0, a),
-                Fun::Right => (n - a.min(n), a),
+                // A negative length is rejected below (`n - a` could overflow).
+                Fun::Right => (n - a.clamp(0, n), a),
                 _ => (a, args.get(2).and_then(int).unwrap_or(n)),
             };
             if start < 0 || len < 0 {
@@ -252,6 +253,12 @@ pub fn call(f: Fun, args: &[Cell], span: Span, cx: &Ctx) -> Result<Cell, Diagnos
             string(&chars[start..end].iter().collect::<String>())
         }
         Fun::Split => match (text(&first), text(&args[1])) {
+            // An empty separator splits into characters (no empty ends).
+            (Some(s), Some(sep)) if sep.is_empty() => Cell::List(
+                s.chars()
+                    .map(|c| string(c.encode_utf8(&mut [0; 4])))
+                    .collect(),
+            ),
             (Some(s), Some(sep)) => Cell::List(s.split(&*sep).map(string).collect()),
             _ => return Err(wrong("two strings")),
         },
@@ -342,7 +349,8 @@ pub fn call(f: Fun, args: &[Cell], span: Span, cx: &Ctx) -> Result<Cell, Diagnos
             cx.work
                 .charge(count)
                 .map_err(|e| super::interrupted(e, span))?;
-            let mut out = Vec::with_capacity(count as usize);
+            // The budget bounds the loop; a huge budget must not make a huge allocation up front.
+            let mut out = Vec::with_capacity(count.min(1 << 16) as usize);
             let mut x = a as i128;
             for _ in 0..count {
                 out.push(Cell::Value(Value::Int(x as i64)));

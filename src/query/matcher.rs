@@ -574,6 +574,7 @@ impl<'a> Matcher<'a> {
                 };
                 match edge.quant {
                     None => self.expand_one(hop, a, st, out),
+                    Some(_) if st.bound[edge.slot] => self.expand_given(hop, a, reversed, st, out),
                     Some(_) if bfs => self.expand_bfs(hop, a, st, out),
                     Some(_) => self.expand_trails(hop, a, reversed, st, out),
                 }
@@ -747,6 +748,70 @@ impl<'a> Matcher<'a> {
         Ok(())
     }
 
+    /// The hop's variable-length edge, bound before to a list of edges
+    /// (`with [r1, r2] as rs match (a)-[rs*]->(b)`), from `a`: the match
+    /// follows exactly those edges, in order (backwards when the op runs
+    /// from the pattern's end), instead of enumerating trails to compare.
+    fn expand_given(
+        &self,
+        hop: Hop<'_>,
+        a: NodeId,
+        reversed: bool,
+        st: &mut State,
+        out: &mut Sink<'_>,
+    ) -> Result<(), Diagnostic> {
+        let (edge, target, dir) = (hop.edge, hop.target, hop.dir);
+        // Anything but a list of edges matches nothing, as the trails'
+        // comparison would.
+        let mut edges: Vec<EdgeId> = match &st.row[edge.slot] {
+            Cell::List(items) => {
+                let ids: Option<Vec<EdgeId>> = items
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Edge(e) => Some(*e),
+                        _ => None,
+                    })
+                    .collect();
+                let Some(ids) = ids else { return Ok(()) };
+                ids
+            }
+            _ => return Ok(()),
+        };
+        let (min, max) = edge.quant.unwrap_or((1, Some(1)));
+        let len = u32::try_from(edges.len()).unwrap_or(u32::MAX);
+        if len < min || max.is_some_and(|m| len > m) {
+            return Ok(());
+        }
+        if reversed {
+            edges.reverse();
+        }
+        self.work
+            .charge(edges.len() as u64 + 1)
+            .map_err(|x| self.interrupt(x))?;
+        let mark = st.used.len();
+        let mut at = Some(a);
+        for &e in &edges {
+            let Some(u) = at else { break };
+            at = match self.adjacent(u, dir).find(|(x, _, _)| *x == e) {
+                Some((_, t, n)) if !st.used.contains(&e) && self.edge_ok(edge, e, t, n, st)? => {
+                    st.used.push(e);
+                    Some(n)
+                }
+                _ => None,
+            };
+        }
+        let result = match at {
+            Some(end) if self.target_ok(target, end, st)? => {
+                // The edge slot is bound: `go_on` leaves it as it is.
+                let given = st.row[edge.slot].clone();
+                self.go_on(hop, given, end, st, out)
+            }
+            _ => Ok(()),
+        };
+        st.used.truncate(mark);
+        result
+    }
+
     /// Binds the hop's edge slot to `edge` and its target slot to `n`
     /// (each unless bound already), runs the rest of the match, and
     /// unbinds them.
@@ -888,7 +953,90 @@ impl<'a> Matcher<'a> {
         let result = self.bfs_levels(frontier, edge, dir, max, st, &mut visited, &mut ends);
         // Every marked node is an end (sources are marked only when they are).
         visited.clear(&ends);
-        result.map(|()| ends)
+        drop(visited);
+        result?;
+        if dir == EdgeDir::Either && min == 1 {
+            // Undirected, a walk back to a source may reuse its edge
+            // (a-b-a): a source is an end only through a trail.
+            let many = sources.len() > 1;
+            let is_source: crate::hash::FxSet<NodeId> = if many {
+                sources.iter().copied().collect()
+            } else {
+                Default::default()
+            };
+            let mut kept = Vec::with_capacity(ends.len());
+            for n in ends {
+                let source = if many {
+                    is_source.contains(&n)
+                } else {
+                    sources.first() == Some(&n)
+                };
+                if !source || self.trail_back(n, &is_source, edge, max, st)? {
+                    kept.push(n);
+                }
+            }
+            return Ok(kept);
+        }
+        Ok(ends)
+    }
+
+    /// Whether an undirected trail of 1..=`max` edges leads to source `s`
+    /// from `s` itself (a cycle) or from another of `sources`. A BFS from
+    /// `s` labels each node with the edge of `s` its tree path starts
+    /// with; an edge between two labels, or back to `s` other than by the
+    /// tree edge, closes a cycle without repeating an edge.
+    fn trail_back(
+        &self,
+        s: NodeId,
+        sources: &crate::hash::FxSet<NodeId>,
+        edge: &CEdge,
+        max: Option<u32>,
+        st: &State,
+    ) -> Result<bool, Diagnostic> {
+        // node -> (depth, first edge of its tree path, edge it was reached by)
+        let mut seen: crate::hash::FxMap<NodeId, (u32, EdgeId, EdgeId)> = Default::default();
+        let mut frontier = vec![s];
+        let mut depth = 0u32;
+        while !frontier.is_empty() && max.is_none_or(|m| depth < m) {
+            let mut next = Vec::new();
+            for &u in &frontier {
+                let here = seen.get(&u).copied();
+                let mut scanned = 1u64;
+                for (e, t, n) in self.adjacent(u, EdgeDir::Either) {
+                    scanned += 1;
+                    if !self.edge_ok(edge, e, t, n, st)? {
+                        continue;
+                    }
+                    let fits = |len: u32| max.is_none_or(|m| len <= m);
+                    if n == s {
+                        // A self-loop of `s`, or a way back other than the tree edge.
+                        if here.is_none_or(|(_, _, by)| by != e) && fits(depth + 1) {
+                            return Ok(true);
+                        }
+                        continue;
+                    }
+                    let branch = here.map_or(e, |(_, b, _)| b);
+                    match seen.get(&n) {
+                        Some(&(d, b, _)) => {
+                            if b != branch && fits(depth + d + 1) {
+                                return Ok(true);
+                            }
+                        }
+                        None => {
+                            if sources.contains(&n) {
+                                return Ok(true);
+                            }
+                            seen.insert(n, (depth + 1, branch, e));
+                            next.push(n);
+                        }
+                    }
+                }
+                self.work.charge(scanned).map_err(|x| self.interrupt(x))?;
+            }
+            frontier = next;
+            depth += 1;
+        }
+        Ok(false)
     }
 
     /// The BFS proper: level by level up to `max` steps, each newly marked

@@ -239,6 +239,7 @@ fn run_match(
     )?;
     let star = cypher::expand_star(&m.ret, &scope, span)?;
     if let Some(w) = &m.filter {
+        checks::check_condition(w, &scope)?;
         let mut c = expr::Compiler {
             scope: &scope,
             params: env.params,

@@ -193,7 +193,7 @@ fn compile_edge(
     e: &EdgePattern,
     scope: &mut Scope,
     params: &Params,
-    warnings: Warnings<'_>,
+    mut warnings: Warnings<'_>,
 ) -> Result<CEdge, Diagnostic> {
     let slot = match &e.var {
         Some(v) => {
@@ -209,7 +209,7 @@ fn compile_edge(
     let types = if e.types.is_empty() {
         None
     } else {
-        let ids = match warnings {
+        let ids = match warnings.as_deref_mut() {
             Some(w) => {
                 let mut known_types = Vec::new();
                 for t in &e.types {
@@ -225,6 +225,20 @@ fn compile_edge(
         Some(ids.into_iter().collect())
     };
     let quant = e.quant.map(|q| (q.min, q.max));
+    if let Some((min, Some(max))) = quant
+        && min > max
+    {
+        let d = Diagnostic::new(
+            "E0104",
+            format!("the quantifier's minimum {min} is greater than its maximum {max}"),
+        )
+        .at(e.span)
+        .expected("`*MIN..MAX` with MIN <= MAX (as written, the edge matches nothing)");
+        match warnings {
+            Some(w) => w.push(d),
+            None => return Err(d),
+        }
+    }
     let mut c = Compiler {
         scope,
         params,
@@ -258,6 +272,26 @@ pub fn compile_patterns_in(
     mut warnings: Warnings<'_>,
 ) -> Result<Vec<CPattern>, Diagnostic> {
     declare(patterns, scope)?;
+    // One edge a match: a variable named on two edges could never bind.
+    let mut edge_vars: Vec<&str> = Vec::new();
+    for v in patterns
+        .iter()
+        .flat_map(|p| p.steps.iter().filter_map(|(e, _)| e.var.as_ref()))
+    {
+        if edge_vars.contains(&v.name.as_str()) {
+            return Err(Diagnostic::new(
+                "E0302",
+                format!(
+                    "the edge variable `{}` names two edges of one match",
+                    v.name
+                ),
+            )
+            .at(v.span)
+            .expected("a new name for each edge of a `match`")
+            .help("a match never uses one edge twice; name the second edge differently"));
+        }
+        edge_vars.push(&v.name);
+    }
     let mut out = Vec::new();
     for p in patterns {
         let path_slot = match &p.path_var {

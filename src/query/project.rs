@@ -6,7 +6,7 @@ use std::hash::BuildHasherDefault;
 
 use indexmap::IndexMap;
 
-use super::expr::{AggFunc, AggSpec, CExpr, Compiler, Ctx, Params};
+use super::expr::{AggFunc, AggSpec, CExpr, Compiler, Ctx, Params, describe};
 use super::key::{CellKey, RowKey};
 use super::scope::Scope;
 use crate::analysis::View;
@@ -471,6 +471,13 @@ enum AccState {
         min: bool,
     },
     Collect(Vec<Cell>),
+    /// The numbers seen (as floats for sorting, and as given) and the
+    /// percentile, read from the first row.
+    Percentile {
+        values: Vec<(f64, Cell)>,
+        p: Option<f64>,
+        cont: bool,
+    },
 }
 
 impl Acc {
@@ -490,6 +497,11 @@ impl Acc {
                 min: spec.func == AggFunc::Min,
             },
             AggFunc::Collect => AccState::Collect(Vec::new()),
+            AggFunc::PercentileDisc | AggFunc::PercentileCont => AccState::Percentile {
+                values: Vec::new(),
+                p: None,
+                cont: spec.func == AggFunc::PercentileCont,
+            },
         };
         Acc {
             seen: spec.distinct.then(|| Seen {
@@ -577,6 +589,27 @@ impl Acc {
                     .map_err(|e| super::interrupted(e, spec.span))?;
                 values.push(v)
             }
+            AccState::Percentile { values, p, .. } => {
+                if p.is_none() {
+                    *p = Some(percentile_arg(spec, cx)?);
+                }
+                let x = match &v {
+                    Cell::Value(Value::Int(i)) => *i as f64,
+                    Cell::Value(Value::Float(f)) => *f,
+                    other => {
+                        return Err(Diagnostic::new(
+                            "E0301",
+                            format!("a percentile needs numbers, got {}", describe(cx.g, other)),
+                        )
+                        .at(spec.span)
+                        .expected("numeric values (int or float)"));
+                    }
+                };
+                cx.work
+                    .charge_mem(v.approx_bytes() + 8)
+                    .map_err(|e| super::interrupted(e, spec.span))?;
+                values.push((x, v));
+            }
         }
         Ok(())
     }
@@ -600,6 +633,51 @@ impl Acc {
             }
             AccState::Best { best, .. } => best.unwrap_or(Cell::NULL),
             AccState::Collect(values) => Cell::List(values),
+            AccState::Percentile {
+                mut values,
+                p,
+                cont,
+            } => {
+                let (Some(p), false) = (p, values.is_empty()) else {
+                    return Cell::NULL;
+                };
+                values.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let n = values.len();
+                if cont {
+                    // Linear interpolation between the two nearest ranks.
+                    let at = p * (n - 1) as f64;
+                    let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+                    let (a, b) = (values[lo.min(n - 1)].0, values[hi.min(n - 1)].0);
+                    Cell::Value(Value::Float(a + (b - a) * (at - lo as f64)))
+                } else {
+                    // The smallest value with at least p of the values at or below it.
+                    let at = p * n as f64;
+                    let k = (at.ceil() as usize).saturating_sub(1).min(n - 1);
+                    values.swap_remove(k).1
+                }
+            }
         }
+    }
+}
+
+/// The percentile argument of `percentileDisc` / `percentileCont`: a number
+/// in 0..=1 (else E0307, as Cypher's NumberOutOfRange).
+fn percentile_arg(spec: &AggSpec, cx: &Ctx) -> Result<f64, Diagnostic> {
+    let v = match &spec.percentile {
+        Some(e) => e.eval(cx)?,
+        None => Cell::NULL,
+    };
+    match v {
+        Cell::Value(Value::Int(i)) if (0..=1).contains(&i) => Ok(i as f64),
+        Cell::Value(Value::Float(f)) if (0.0..=1.0).contains(&f) => Ok(f),
+        other => Err(Diagnostic::new(
+            "E0307",
+            format!(
+                "a percentile must be a number from 0 to 1, got {}",
+                describe(cx.g, &other)
+            ),
+        )
+        .at(spec.span)
+        .expected("a number from 0.0 to 1.0")),
     }
 }

@@ -52,8 +52,10 @@ impl Scope {
     /// Declares (or re-uses, for joins) a named variable.
     pub fn declare(&mut self, name: &str, kind: VarKind, span: Span) -> Result<usize, Diagnostic> {
         if let Some((slot, existing)) = self.vars.get(name) {
-            // A value from `with` may hold a node or an edge: checked when matched.
-            if *existing != kind && *existing != VarKind::Value {
+            // A value from `with` may hold a node or an edge: checked when
+            // matched; a list from `with` may hold the edges of a `[r*]`.
+            let list_of_edges = kind == VarKind::EdgeList && *existing == VarKind::Data;
+            if *existing != kind && *existing != VarKind::Value && !list_of_edges {
                 return Err(Diagnostic::new(
                     "E0302",
                     format!(

@@ -434,6 +434,15 @@ pub enum ExprKind {
     HasLabels(Box<Expr>, Vec<Ident>),
     /// `(a)-[:T]->(b)` as a condition: whether it matches.
     PatternPred(Box<Pattern>),
+    /// `[p = (a)-->(b) where q | e]`: `e` for each match, in a list.
+    PatternComp {
+        /// The pattern (its path variable included).
+        pattern: Box<Pattern>,
+        /// `where q`.
+        filter: Option<Box<Expr>>,
+        /// `| e`.
+        map: Box<Expr>,
+    },
 }
 
 /// A NODESET (spec: *Node sets*).

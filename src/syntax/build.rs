@@ -381,19 +381,8 @@ impl Builder {
                 max: bound(hi)?,
             },
         };
-        if let Some(max) = quant.max
-            && quant.min > max
-        {
-            return Err(Diagnostic::new(
-                "E0104",
-                format!(
-                    "the quantifier's minimum {} is greater than its maximum {max}",
-                    quant.min
-                ),
-            )
-            .at(span)
-            .expected("`*MIN..MAX` with MIN <= MAX"));
-        }
+        // A minimum above the maximum matches nothing (Cypher's answer);
+        // the query compiler warns about it (query::pattern).
         Ok(quant)
     }
 
@@ -500,7 +489,12 @@ impl Builder {
                 let bin = binop(op.as_rule())
                     .ok_or_else(|| internal("unknown operator", self.span(&op)))?;
                 // `a < b < c` is `a < b and b < c` (Cypher's chained comparison).
-                let chained = match &lhs.kind {
+                // A longer chain's left side is the `and` built here.
+                let last_comparison = match &lhs.kind {
+                    ExprKind::Binary(BinOp::And, _, right) => &right.kind,
+                    kind => kind,
+                };
+                let chained = match last_comparison {
                     ExprKind::Binary(prev, _, middle) if !lparen && is_comparison(*prev) => {
                         is_comparison(bin).then(|| (**middle).clone())
                     }
@@ -635,6 +629,37 @@ impl Builder {
                     1,
                 ))
             }
+            Rule::pattern_comp => {
+                let mut pattern = None;
+                let mut filter = None;
+                let mut map = None;
+                for p in inner.into_inner() {
+                    match p.as_rule() {
+                        Rule::comp_pattern => pattern = Some(Box::new(self.pattern(p)?)),
+                        Rule::comp_where => {
+                            filter = Some(Box::new(self.expr(self.find(&p, Rule::expr)?)?))
+                        }
+                        Rule::comp_map => {
+                            map = Some(Box::new(self.expr(self.find(&p, Rule::expr)?)?))
+                        }
+                        _ => {}
+                    }
+                }
+                let (Some(pattern), Some(map)) = (pattern, map) else {
+                    return Err(internal("pattern comprehension without a pattern", span));
+                };
+                Ok((
+                    Expr {
+                        kind: ExprKind::PatternComp {
+                            pattern,
+                            filter,
+                            map,
+                        },
+                        span,
+                    },
+                    1,
+                ))
+            }
             Rule::list_comp | Rule::quantifier => {
                 let mut var = None;
                 let mut list = None;
@@ -743,6 +768,21 @@ impl Builder {
             Rule::kw_true => Literal::Bool(true),
             Rule::kw_false => Literal::Bool(false),
             Rule::string => Literal::Str(self.string(&pair)?),
+            _ if text.trim_start_matches('-').starts_with("0x")
+                || text.trim_start_matches('-').starts_with("0o") =>
+            {
+                // Cypher's hexadecimal `0x1F` and octal `0o17` integers.
+                let (sign, rest) = text.split_at(usize::from(text.starts_with('-')));
+                let radix = if rest.starts_with("0x") { 16 } else { 8 };
+                match i64::from_str_radix(&format!("{sign}{}", &rest[2..]), radix) {
+                    Ok(n) => Literal::Int(n),
+                    Err(_) => {
+                        return Err(Diagnostic::new("E0102", "integer literal too large")
+                            .at(span)
+                            .help("integers must fit in 64 bits (-0x8000000000000000 to 0x7FFFFFFFFFFFFFFF)"));
+                    }
+                }
+            }
             _ if text.contains(['.', 'e', 'E']) => match text.parse::<f64>() {
                 Ok(f) if f.is_finite() => Literal::Float(f),
                 _ => {
@@ -782,6 +822,29 @@ impl Builder {
                 Some('n') => '\n',
                 Some('t') => '\t',
                 Some('r') => '\r',
+                Some('b') => '\u{8}',
+                Some('f') => '\u{c}',
+                // `\u01FF` (4 hex digits) and `\U0001F600` (8): a code point.
+                Some(u @ ('u' | 'U')) => {
+                    let digits = if u == 'u' { 4 } else { 8 };
+                    let hex: String = chars.clone().take(digits).map(|(_, h)| h).collect();
+                    let code = (hex.len() == digits && hex.chars().all(|h| h.is_ascii_hexdigit()))
+                        .then(|| u32::from_str_radix(&hex, 16).ok())
+                        .flatten()
+                        .and_then(char::from_u32);
+                    let Some(code) = code else {
+                        return Err(Diagnostic::new(
+                            "E0101",
+                            format!("`\\{u}{hex}` is not a Unicode escape"),
+                        )
+                        .at(Span::new(start + 1 + i, start + 1 + i + 2 + hex.len()))
+                        .expected(format!("`\\{u}` and {digits} hexadecimal digits naming a character")));
+                    };
+                    for _ in 0..digits {
+                        chars.next();
+                    }
+                    code
+                }
                 other => {
                     let len = 1 + other.map_or(0, char::len_utf8);
                     let shown: String = other.into_iter().collect();
@@ -790,7 +853,7 @@ impl Builder {
                         format!("unknown escape `\\{shown}` in a string"),
                     )
                     .at(Span::new(start + 1 + i, start + 1 + i + len))
-                    .expected("one of `\\\"`, `\\'`, `\\\\`, `\\n`, `\\t`, `\\r`")
+                    .expected("one of `\\\"`, `\\'`, `\\\\`, `\\n`, `\\t`, `\\r`, `\\b`, `\\f`, `\\uXXXX`")
                     .help("write `\\\\` for a backslash"));
                 }
             });

@@ -68,7 +68,9 @@ pub(crate) fn words(rule: Rule) -> &'static str {
         kind_alts => "a kind",
         prop_map => "a property map `{...}`",
         prop_entry => "a property `key: value`",
-        edge | edge_in | edge_out | edge_either => "an edge (`-->`, `<--`, `--`, `-[...]->`)",
+        edge | edge_in | edge_out | edge_either | edge_both => {
+            "an edge (`-->`, `<--`, `--`, `-[...]->`)"
+        }
         edge_spec => "an edge pattern",
         type_alts => "an edge type",
         quant => "a quantifier (`*`, `*N`, `*N..M`)",
@@ -221,6 +223,7 @@ pub(crate) fn words(rule: Rule) -> &'static str {
         case_else | kw_else => "`else`",
         kw_end => "`end`",
         list_comp => "a list comprehension",
+        pattern_comp | comp_pattern => "a pattern comprehension `[(a)-->(b) | b]`",
         quantifier => "a quantifier (`all`, `any`, `none`, `single`)",
         kw_any => "`any`",
         kw_none => "`none`",

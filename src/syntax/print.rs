@@ -305,6 +305,17 @@ impl Display for Expr {
                 f.write_char(']')
             }
             ExprKind::PatternPred(p) => p.fmt(f),
+            ExprKind::PatternComp {
+                pattern,
+                filter,
+                map,
+            } => {
+                write!(f, "[{pattern}")?;
+                if let Some(w) = filter {
+                    write!(f, " where {w}")?;
+                }
+                write!(f, " | {map}]")
+            }
             ExprKind::HasLabels(e, labels) => {
                 e.fmt_at(f, POSTFIX)?;
                 for l in labels {

@@ -246,6 +246,15 @@ fn expr(e: &mut Expr) {
             from.iter_mut().chain(to.iter_mut()).for_each(|e| expr(e));
         }
         ExprKind::PatternPred(p) => pattern(p),
+        ExprKind::PatternComp {
+            pattern: p,
+            filter,
+            map,
+        } => {
+            pattern(p);
+            filter.iter_mut().for_each(|e| expr(e));
+            expr(map);
+        }
         ExprKind::HasLabels(a, labels) => {
             expr(a);
             labels.iter_mut().for_each(ident);

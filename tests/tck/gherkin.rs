@@ -145,8 +145,13 @@ pub fn parse(group: &str, feature: &str, text: &str) -> Vec<Scenario> {
             if i < lines.len() && lines[i].trim().starts_with("Examples") {
                 i += 1;
                 let mut table = Vec::new();
-                while i < lines.len() && lines[i].trim().starts_with('|') {
-                    table.push(cells(lines[i]));
+                // Rows commented out with `#|` are not examples; the table goes on.
+                while i < lines.len()
+                    && (lines[i].trim().starts_with('|') || lines[i].trim().starts_with("#|"))
+                {
+                    if lines[i].trim().starts_with('|') {
+                        table.push(cells(lines[i]));
+                    }
                     i += 1;
                 }
                 examples.push(table);

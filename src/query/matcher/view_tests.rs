@@ -94,7 +94,7 @@ fn visible_steps(
     steps
 }
 
-/// The ids of the nodes 1..=`max` steps from `s` (walks, each node once),
+/// The ids of the nodes 1..=`max` steps from `s` (trails, each node once),
 /// by a plain BFS over [`visible_steps`].
 fn reachable(
     g: &Graph,
@@ -118,6 +118,41 @@ fn reachable(
             }
         }
         frontier = next;
+    }
+    // Undirected, a walk back to `s` may reuse its edge (s-x-s); a match
+    // is a trail, so `s` counts only on a cycle: a self-loop, or an edge
+    // (s, x) and a way from x back to s without that edge, within `max`.
+    if out.is_none() && seen.contains(&s) {
+        let on_cycle = visible_steps(g, view, s, None, ty)
+            .into_iter()
+            .any(|(e, x)| {
+                x == s || {
+                    let mut reached = BTreeSet::from([x]);
+                    let mut frontier = vec![x];
+                    let mut len = 1;
+                    let mut back = false;
+                    while !back && !frontier.is_empty() && max.is_none_or(|m| len < m) {
+                        len += 1;
+                        let mut next = Vec::new();
+                        for u in frontier {
+                            for (f, n) in visible_steps(g, view, u, None, ty) {
+                                if f == e {
+                                    continue;
+                                }
+                                back |= n == s;
+                                if reached.insert(n) {
+                                    next.push(n);
+                                }
+                            }
+                        }
+                        frontier = next;
+                    }
+                    back
+                }
+            });
+        if !on_cycle {
+            seen.remove(&s);
+        }
     }
     seen.iter().map(|n| g.node_key(*n).to_string()).collect()
 }
