@@ -62,47 +62,17 @@ pub fn exposure(
     depth: Option<u32>,
     work: &Work,
 ) -> Result<Vec<ExposureRow>, Interrupt> {
-    exposure_with(g, view, arcs, of, targets, depth, DENSE_MAX, work)
-}
-
-/// [`exposure`] with the dense solver's size limit as a parameter.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the arguments are the algorithm's state, passed flat on a hot path"
-)]
-pub(crate) fn exposure_with(
-    g: &Graph,
-    view: &View,
-    arcs: &ArcSpec,
-    of: &[NodeId],
-    targets: &[NodeId],
-    depth: Option<u32>,
-    dense_max: usize,
-    work: &Work,
-) -> Result<Vec<ExposureRow>, Interrupt> {
     let t = target_closure(g, view, targets, work)?;
-    exposure_in_with(g, view, arcs, of, &t, depth, dense_max, work)
+    exposure_in(g, view, arcs, of, &t, depth, DENSE_MAX, work)
 }
 
 /// [`exposure`] to a given target set T (the model v2's hit set when every
-/// hit has severity 1).
-pub(crate) fn exposure_in(
-    g: &Graph,
-    view: &View,
-    arcs: &ArcSpec,
-    of: &[NodeId],
-    t: &NodeSet,
-    depth: Option<u32>,
-    work: &Work,
-) -> Result<Vec<ExposureRow>, Interrupt> {
-    exposure_in_with(g, view, arcs, of, t, depth, DENSE_MAX, work)
-}
-
+/// hit has severity 1), with the dense solver's size limit.
 #[allow(
     clippy::too_many_arguments,
     reason = "the arguments are the algorithm's state, passed flat on a hot path"
 )]
-fn exposure_in_with(
+pub(crate) fn exposure_in(
     g: &Graph,
     view: &View,
     arcs: &ArcSpec,

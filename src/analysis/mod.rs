@@ -43,5 +43,5 @@ pub use loss::{
 pub use nodeset::NodeSet;
 pub use paths::{AnalysisError, DEFAULT_ALL_MAX, FoundPath, PathMode, PathQuery, paths};
 pub use scenario::{Applied, ScenarioOp, apply};
-pub use traverse::{downstream, upstream};
+pub use traverse::{Along, reach, upstream};
 pub use view::{HiddenSlots, View};

@@ -204,6 +204,41 @@ pub(crate) fn random_edges(
     proptest::collection::vec((0..n, 0..n, 0u8..3, share), 0..max_edges)
 }
 
+/// A random graph (node count and edges) and what to hide in it, by index
+/// (wrapped by the user): the input of the view property tests.
+#[derive(Clone, Debug)]
+pub(crate) struct Viewed {
+    /// Nodes of the graph (at least 1).
+    pub n: usize,
+    /// [`random_graph`]'s edges.
+    pub edges: Vec<(usize, usize, u8, Option<f64>)>,
+    /// Node indexes to hide.
+    pub hide_nodes: Vec<usize>,
+    /// Edge indexes to hide.
+    pub hide_edges: Vec<usize>,
+}
+
+/// Strategy for [`Viewed`]: up to `max_nodes` nodes and `max_edges` edges,
+/// a few of each hidden.
+pub(crate) fn viewed(
+    max_nodes: usize,
+    max_edges: usize,
+) -> impl proptest::strategy::Strategy<Value = Viewed> {
+    use proptest::prelude::*;
+    (
+        1..max_nodes,
+        random_edges(max_nodes, max_edges),
+        proptest::collection::vec(0..max_nodes, 0..4),
+        proptest::collection::vec(0..max_edges, 0..12),
+    )
+        .prop_map(|(n, edges, hide_nodes, hide_edges)| Viewed {
+            n,
+            edges,
+            hide_nodes,
+            hide_edges,
+        })
+}
+
 /// Exposure by the spec's definition: iterate `x = F(x)` from 0 (T fixed
 /// at 1) until nothing moves by 1e-15, or `rounds` times.
 pub(crate) fn naive_exposure(

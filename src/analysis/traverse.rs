@@ -18,31 +18,30 @@ pub fn upstream(
     depth: Option<u32>,
     work: &Work,
 ) -> Result<Vec<(NodeId, u32)>, Interrupt> {
-    reach(g, view, arcs, seeds, depth, work, true)
+    reach(g, view, arcs, seeds, depth, Along::Upstream, work)
 }
 
-/// The same as [`upstream`] against the arcs: every node that depends on
-/// the set, directly or through others.
-pub fn downstream(
+/// Which way [`reach`] walks the arcs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Along {
+    /// From consumers to what they depend on ([`upstream`]).
+    Upstream,
+    /// Against the arcs: what depends on the set.
+    Downstream,
+}
+
+/// Every visible node outside `seeds` reachable from them `along` the arcs
+/// or against them, with its fewest-arc depth (see [`upstream`]).
+pub fn reach(
     g: &Graph,
     view: &View,
     arcs: &ArcSpec,
     seeds: &[NodeId],
     depth: Option<u32>,
+    along: Along,
     work: &Work,
 ) -> Result<Vec<(NodeId, u32)>, Interrupt> {
-    reach(g, view, arcs, seeds, depth, work, false)
-}
-
-fn reach(
-    g: &Graph,
-    view: &View,
-    arcs: &ArcSpec,
-    seeds: &[NodeId],
-    depth: Option<u32>,
-    work: &Work,
-    along: bool,
-) -> Result<Vec<(NodeId, u32)>, Interrupt> {
+    let along = along == Along::Upstream;
     let mut dist = vec![u32::MAX; g.node_count()];
     let mut frontier = Vec::new();
     for &s in seeds {
@@ -107,7 +106,7 @@ mod tests {
         assert_eq!(up, vec![(tsmc, 1), (asml, 2), (b, 2), (zeiss, 3)]);
         let up = upstream(&g, &full, &spec, &[nvidia], Some(2), &work).unwrap();
         assert_eq!(up, vec![(tsmc, 1), (asml, 2), (b, 2)]);
-        let down = downstream(&g, &full, &spec, &[tsmc], None, &work).unwrap();
+        let down = reach(&g, &full, &spec, &[tsmc], None, Along::Downstream, &work).unwrap();
         assert_eq!(down, vec![(apple, 1), (nvidia, 1), (zeiss, 2), (asml, 3)]);
         let mut view = View::full();
         view.hide_node(tsmc);

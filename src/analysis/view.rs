@@ -349,7 +349,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::analysis::testing::{random_edges, random_graph};
+    use crate::analysis::testing::{Viewed, random_graph, viewed};
 
     proptest! {
         /// The hidden entries and the counts kept with a view are what a
@@ -357,10 +357,7 @@ mod tests {
         /// direction, also after the view changes.
         #[test]
         fn derived_data_is_the_per_edge_check(
-            n in 1usize..20,
-            edges in random_edges(20, 60),
-            hide_nodes in proptest::collection::vec(0usize..20, 0..4),
-            hide_edges in proptest::collection::vec(0usize..60, 0..10),
+            Viewed { n, edges, hide_nodes, hide_edges } in viewed(20, 60),
         ) {
             let g = random_graph(n, &edges);
             let mut view = View::full();

@@ -147,12 +147,13 @@ pub fn trace(
     let g = env.graph;
     let seeds = resolve_nodeset(env, &t.of, view)?;
     let (spec, types) = arcs(g, &t.via, span)?;
-    let found = if up {
-        analysis::upstream(g, view, &spec, &seeds, t.depth, env.work)
+    let along = if up {
+        analysis::Along::Upstream
     } else {
-        analysis::downstream(g, view, &spec, &seeds, t.depth, env.work)
-    }
-    .map_err(|e| interrupted(e, span))?;
+        analysis::Along::Downstream
+    };
+    let found = analysis::reach(g, view, &spec, &seeds, t.depth, along, env.work)
+        .map_err(|e| interrupted(e, span))?;
     let mut nodes = seeds.clone();
     let rows = found
         .into_iter()

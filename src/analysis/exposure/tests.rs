@@ -87,12 +87,13 @@ fn two_cycle_with_shares_has_its_closed_form() {
         })
     );
     // The same through the bracketing iterative solver.
-    let it = exposure_with(
+    let targets = target_closure(&g, &View::full(), &[t], &Work::unlimited()).unwrap();
+    let it = exposure_in(
         &g,
         &View::full(),
         &ArcSpec::new(&g, None),
         &[a, b],
-        &[t],
+        &targets,
         None,
         0,
         &Work::unlimited(),
@@ -329,7 +330,8 @@ proptest! {
         for x in &targets { t[x.index()] = true; }
         let all: Vec<NodeId> = g.nodes().collect();
         let dense_max = if dense { DENSE_MAX } else { 0 };
-        let rows = exposure_with(&g, &View::full(), &spec, &all, &targets, depth, dense_max, &Work::unlimited()).unwrap();
+        let closure = target_closure(&g, &View::full(), &targets, &Work::unlimited()).unwrap();
+        let rows = exposure_in(&g, &View::full(), &spec, &all, &closure, depth, dense_max, &Work::unlimited()).unwrap();
         let want = naive_exposure(&g, &View::full(), &spec, &t, depth);
         prop_assert_eq!(rows.len(), n);
         for r in &rows {

@@ -28,6 +28,7 @@ pub use scenario::{ModelView, Op, Scenario, Shock, ShockError, Shocker};
 pub use shock::{By, Hits, Placer};
 
 use super::exposure::{exposure_in, silent_totals};
+use super::solve::DENSE_MAX;
 use super::{ArcSpec, View};
 use crate::limits::{Interrupt, Work};
 use crate::model::{EdgeId, Graph, ModelFacts, NodeId, Path};
@@ -174,7 +175,7 @@ pub fn loss(
         let t = hits.full_set(g.node_count());
         let (v1, unknown) = if !q.unknown {
             (
-                exposure_in(g, view, q.arcs, &rows, &t, q.depth, work),
+                exposure_in(g, view, q.arcs, &rows, &t, q.depth, DENSE_MAX, work),
                 Ok(Vec::new()),
             )
         } else {
@@ -184,7 +185,7 @@ pub fn loss(
                     let r = unknown_of(&side);
                     (r, side)
                 });
-                let v1 = exposure_in(g, view, q.arcs, &rows, &t, q.depth, work);
+                let v1 = exposure_in(g, view, q.arcs, &rows, &t, q.depth, DENSE_MAX, work);
                 let (unknown, side) = handle
                     .join()
                     .unwrap_or_else(|p| std::panic::resume_unwind(p));

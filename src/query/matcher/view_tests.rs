@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 
 use crate::analysis::View;
-use crate::analysis::testing::{random_edges, random_graph};
+use crate::analysis::testing::{Viewed, random_graph, viewed};
 use crate::diag::Span;
 use crate::limits::Work;
 use crate::model::{Date, EdgeId, Graph, NodeId};
@@ -162,10 +162,7 @@ proptest! {
 
     #[test]
     fn bfs_under_a_view_is_the_per_edge_search(
-        n in 1usize..25,
-        edges in random_edges(25, 80),
-        hide_nodes in proptest::collection::vec(0usize..25, 0..4),
-        hide_edges in proptest::collection::vec(0usize..80, 0..12),
+        Viewed { n, edges, hide_nodes, hide_edges } in viewed(25, 80),
         start in 0usize..25,
         dir in 0u8..3,
         ty in proptest::option::of(0u8..3),
@@ -198,10 +195,7 @@ proptest! {
 
     #[test]
     fn degree_under_a_view_counts_the_visible_edges(
-        n in 1usize..25,
-        edges in random_edges(25, 80),
-        hide_nodes in proptest::collection::vec(0usize..25, 0..4),
-        hide_edges in proptest::collection::vec(0usize..80, 0..12),
+        Viewed { n, edges, hide_nodes, hide_edges } in viewed(25, 80),
     ) {
         let g = random_graph(n, &edges);
         let view = view_of(&g, &hide_nodes, &hide_edges);
