@@ -433,12 +433,8 @@ fn chokepoint_scores(
         && base.hits.nodes.is_empty()
         && !facts.may_require()
         && !facts.has_inputs();
-    let mut in_of = analysis::NodeSet::new(g.node_count());
     if v1_fast {
         let top = c.top.map_or(10, |k| k as usize);
-        for &a in &rows {
-            in_of.insert(a);
-        }
         let v1 = analysis::chokepoints(g, &view, &spec, &rows, Some(top), env.work)
             .map_err(|e| interrupted(e, span))?;
         scored.extend(
@@ -448,7 +444,7 @@ fn chokepoint_scores(
         );
     }
     for &v in &cands {
-        if !keep(v) || facts.polity(g, v) || dropped(v) || (v1_fast && !in_of.contains(v)) {
+        if !keep(v) || facts.polity(g, v) || dropped(v) || (v1_fast && !in_rows.contains(v)) {
             continue;
         }
         let mut hits = base.hits.clone();
