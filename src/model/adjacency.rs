@@ -69,19 +69,25 @@ impl Adjacency {
     /// The number of edges of type `t` of `node` in this direction.
     #[inline]
     pub fn degree_of_type(&self, node: NodeId, t: EdgeTypeId) -> usize {
-        // A type beyond the ones present has no edges here.
+        self.type_degrees(t)
+            .get(node.index())
+            .map_or(0, |c| *c as usize)
+    }
+
+    /// Every node's number of edges of type `t` in this direction, by node
+    /// index (empty for a type beyond the ones present); built on first use.
+    pub fn type_degrees(&self, t: EdgeTypeId) -> &[u32] {
         let Some(cell) = self.typed_degrees.get(t.index()) else {
-            return 0;
+            return &[];
         };
-        let counts = cell.get_or_init(|| {
+        cell.get_or_init(|| {
             (0..self.offsets.len().saturating_sub(1))
                 .map(|n| {
                     let r = self.offsets[n] as usize..self.offsets[n + 1] as usize;
                     self.types[r].iter().filter(|x| **x == t).count() as u32
                 })
                 .collect()
-        });
-        counts.get(node.index()).map_or(0, |c| *c as usize)
+        })
     }
 
     #[inline]

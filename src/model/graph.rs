@@ -378,7 +378,17 @@ impl GraphBuilder {
                 Indexes::build(&t),
             )
         };
-        Graph { t, idx, out, inn }
+        let mut type_edges = vec![0; t.edge_types.len()];
+        for ty in &t.edge_type_of {
+            type_edges[ty.index()] += 1;
+        }
+        Graph {
+            t,
+            idx,
+            out,
+            inn,
+            type_edges,
+        }
     }
 }
 
@@ -620,6 +630,8 @@ pub struct Graph {
     idx: Indexes,
     out: Adjacency,
     inn: Adjacency,
+    /// The number of edges of each type (for the planner's estimates).
+    type_edges: Vec<usize>,
 }
 
 impl Default for Graph {
@@ -632,6 +644,11 @@ impl Graph {
     /// The number of nodes.
     pub fn node_count(&self) -> usize {
         self.t.node_count()
+    }
+
+    /// The number of edges of type `t`.
+    pub fn edge_count_of_type(&self, t: EdgeTypeId) -> usize {
+        self.type_edges.get(t.index()).copied().unwrap_or(0)
     }
 
     /// The number of edges.

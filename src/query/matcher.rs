@@ -20,6 +20,7 @@ use fixedbitset::FixedBitSet;
 use super::expr::{CExpr, Ctx, equals};
 use super::key::same_cell;
 use super::pattern::{CEdge, CNode, CPattern};
+use super::prefilter::{NodePred, better_anchor};
 use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
 use crate::limits::Work;
@@ -67,6 +68,11 @@ pub struct Matcher<'a> {
     /// one per start) when the context changes or the match ends.
     shared: Vec<Option<Vec<usize>>>,
     pending: Vec<RefCell<Pending>>,
+    /// Scan ops whose candidates were found by compiled filters at
+    /// planning (see `prefilter`), by op index.
+    prefiltered: Vec<(usize, Vec<NodeId>)>,
+    /// The nodes those scans read, charged to the first run.
+    prefilter_work: std::cell::Cell<u64>,
 }
 
 /// The sources a shared BFS (see `shared`) has collected for one context,
@@ -380,10 +386,27 @@ impl<'a> Matcher<'a> {
         // number per slot, not a copy of the bound set per op: a pattern of
         // 80,000 hops plans in linear memory.
         let mut bound_at: Vec<usize> = vec![usize::MAX; slots];
+        // Filters on one node that compile to a tight scan (`degree(f, "T")
+        // > $k`) may pick a pattern's start, and are then decided there.
+        let compiled: Vec<Option<(usize, NodePred)>> =
+            filters.iter().map(|f| NodePred::compile(g, f)).collect();
+        let mut decided = vec![false; filters.len()];
+        let mut prefiltered: Vec<(usize, Vec<NodeId>)> = Vec::new();
+        let mut prefilter_work = 0;
         for (p, pat) in patterns.iter().enumerate() {
-            let anchor = (0..pat.nodes.len())
+            let mut anchor = (0..pat.nodes.len())
                 .min_by_key(|i| selectivity(g, &pat.nodes[*i], &bound))
                 .unwrap_or(0);
+            if compiled.iter().any(Option::is_some)
+                && let Some(pre) = better_anchor(g, view, pat, anchor, &compiled, &bound)
+            {
+                anchor = pre.node;
+                prefilter_work += pre.scanned as u64;
+                for f in pre.filters {
+                    decided[f] = true;
+                }
+                prefiltered.push((ops.len(), pre.nodes));
+            }
             let mut push = |op: Op, newly: &[usize], bound: &mut Vec<bool>| {
                 for s in newly {
                     if !bound[*s] {
@@ -425,7 +448,7 @@ impl<'a> Matcher<'a> {
             }
         }
         let mut filters_at: Vec<Vec<&CExpr>> = vec![Vec::new(); ops.len() + 1];
-        for f in filters {
+        for (f, _) in filters.iter().zip(&decided).filter(|(_, d)| !**d) {
             let mut needs = Vec::new();
             f.slots(&mut needs);
             let at = if needs.is_empty() {
@@ -456,6 +479,8 @@ impl<'a> Matcher<'a> {
             visited: RefCell::new(Visited::default()),
             shared,
             pending,
+            prefiltered,
+            prefilter_work: std::cell::Cell::new(prefilter_work),
         }
     }
 
@@ -473,6 +498,9 @@ impl<'a> Matcher<'a> {
         bound: &[bool],
         sink: &mut Sink<'_>,
     ) -> Result<(), Diagnostic> {
+        self.work
+            .charge(self.prefilter_work.take())
+            .map_err(|e| self.interrupt(e))?;
         let mut row = seed.to_vec();
         row.resize(self.slots, Cell::NULL);
         let mut is_bound = bound.to_vec();
@@ -541,7 +569,12 @@ impl<'a> Matcher<'a> {
                     }
                     return Ok(());
                 }
-                for v in self.candidates(node, st)? {
+                let listed = self.prefiltered.iter().find(|(at, _)| *at == i);
+                let candidates = match listed {
+                    Some((_, nodes)) => std::borrow::Cow::Borrowed(nodes),
+                    None => std::borrow::Cow::Owned(self.candidates(node, st)?),
+                };
+                for &v in candidates.iter() {
                     self.work.charge(1).map_err(|e| self.interrupt(e))?;
                     if self.node_ok(node, v, st)? {
                         self.bind(node.slot, Cell::Node(v), st);

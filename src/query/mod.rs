@@ -18,6 +18,7 @@ mod loss;
 mod matcher;
 mod nodeset;
 mod pattern;
+mod prefilter;
 mod project;
 pub mod scope;
 pub mod time;

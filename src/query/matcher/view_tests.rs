@@ -226,4 +226,39 @@ proptest! {
             .collect();
         prop_assert_eq!(found, expected);
     }
+
+    #[test]
+    fn compiled_degree_filters_decide_as_the_interpreter(
+        Viewed { n, edges, hide_nodes, hide_edges } in viewed(25, 80),
+        func in 0usize..3,
+        ty in 0usize..5,
+        op in 0usize..6,
+        value in 0usize..8,
+        mirror in any::<bool>(),
+        shape in 0usize..3,
+    ) {
+        let g = random_graph(n, &edges);
+        let view = view_of(&g, &hide_nodes, &hide_edges);
+        let func = ["degree", "in_degree", "out_degree"][func];
+        let ty = ["", ", \"SUPPLIES\"", ", \"PARTNER\"", ", \"DEPENDS_ON\"", ", \"NONE\""][ty];
+        let op = ["<", "<=", ">", ">=", "=", "<>"][op];
+        let value = ["0", "1", "2", "3", "2.5", "3.0", "-1", "1e300"][value];
+        let call = format!("{func}(a{ty})");
+        let pred = if mirror {
+            format!("{value} {op} {call}")
+        } else {
+            format!("{call} {op} {value}")
+        };
+        // The same filter written so it does not compile (`(...) = true`)
+        // takes the interpreter's path.
+        let pattern = ["(a)", "(b)-[:SUPPLIES]->(a)", "(a)<-[:DEPENDS_ON]-(b)-[]-(c)"][shape];
+        let ret = ["a.id", "a.id, b.id", "a.id, b.id, c.id"][shape];
+        let compiled = format!("match {pattern} where {pred} return {ret}");
+        let interpreted = format!("match {pattern} where ({pred}) = true return {ret}");
+        let mut found = rows(&g, &view, &compiled);
+        let mut expected = rows(&g, &view, &interpreted);
+        found.sort();
+        expected.sort();
+        prop_assert_eq!(found, expected, "{}", compiled);
+    }
 }
