@@ -261,7 +261,8 @@ fn run_match(
         &projection.slots(),
         span,
         vec![false; scope.len()],
-    );
+    )
+    .in_any_order(projection.ignores_order());
     let mut collected = projection.collector(g, view, env.work, span);
     matcher.run(&mut |row: &[Cell]| collected.push(row))?;
     projection.run(collected)

@@ -184,6 +184,18 @@ impl Projection {
                 .all(|a| a.distinct || matches!(a.func, AggFunc::Min | AggFunc::Max))
     }
 
+    /// Whether the result is the same whatever order the rows come in:
+    /// only counts, no grouping key (`return count(distinct b)`), so the
+    /// matcher may hand rows over in node order instead of search order.
+    pub fn ignores_order(&self) -> bool {
+        !self.aggs.is_empty()
+            && self.is_agg.iter().all(|a| *a)
+            && self
+                .aggs
+                .iter()
+                .all(|a| matches!(a.func, AggFunc::Count | AggFunc::CountStar))
+    }
+
     /// A collector for this projection's input rows: it keeps the rows
     /// when there are no aggregates, and otherwise folds each row into its
     /// group as it arrives.
