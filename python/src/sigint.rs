@@ -81,10 +81,11 @@ fn install() -> Option<Handlers> {
     })
 }
 
-/// Whether SIGINT reaches our handler now. When Python's own handler has
-/// been put back in its place (by `signal.signal`), ours goes in front of it
-/// again; any other handler is left alone (and the call polls).
-fn ours_in_place() -> bool {
+/// Puts our handler in place (installing it on first use) when the
+/// installed one is the one it chains to (Python's, put back by
+/// `signal.signal`); any other handler is left alone. True when ours is in
+/// place.
+fn put_in_front() -> bool {
     let Some(handlers) = HANDLERS.get_or_init(install) else {
         return false;
     };
@@ -124,7 +125,16 @@ fn python_default(py: Python<'_>) -> PyResult<bool> {
 /// Whether a statement started now on this thread (Python's main thread,
 /// see `crate::route`) is cancelled by Ctrl-C through its [`Hook`].
 pub fn hooked(py: Python<'_>) -> PyResult<bool> {
-    Ok(python_default(py)? && ours_in_place())
+    // Ours still installed means no `signal.signal` since it was put there
+    // (that always installs a handler of its own, Python's or SIG_DFL or
+    // SIG_IGN), and it is put there only over Python's default handler: one
+    // syscall then answers for both.
+    if let (Some(Some(handlers)), Some(now)) = (HANDLERS.get(), installed())
+        && now.sa_sigaction == handlers.ours.sa_sigaction
+    {
+        return Ok(true);
+    }
+    Ok(python_default(py)? && put_in_front())
 }
 
 /// A graph's action on SIGINT: while armed, it sets the graph's cancel flag.
