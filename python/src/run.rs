@@ -11,8 +11,9 @@
 //!   front of ours, Windows): on a worker thread while the calling thread
 //!   polls for KeyboardInterrupt (`crate::worker`).
 //!
-//! Inline costs a few µs less per call than a thread (issue 21: Python's own
-//! cost under 5% of sub-millisecond queries).
+//! Inline saves the thread's 10 to 15 µs a call, and the milliseconds the
+//! waiting caller lost on a loaded machine getting a core back (issue 21:
+//! Python's own cost on sub-millisecond queries; BENCHMARKS.md).
 
 use std::cell::Cell;
 use std::sync::OnceLock;
