@@ -8,7 +8,7 @@ one generated graph; then `Result.to_pandas()` of a million rows.
 For each query: the fastest of the CLI's own `time:` per statement (parse
 and evaluation, no output; `faultline run -` of the queries repeated RUNS
 times) and the fastest wall time of `g.query(...)` in Python (the call,
-parameters, the worker thread and the Result wrapper; rows stay in Rust
+parameters, releasing the GIL and the Result wrapper; rows stay in Rust
 until asked for), over ROUNDS rounds that alternate the two. On a shared
 machine those two swing by tens of percent from run to run, so the table
 also gives Python's own cost measured inside each call: the call's wall
@@ -75,6 +75,8 @@ def main() -> None:
     started = time.perf_counter()
     g = faultline.open(args.data)
     print(f"python load: {time.perf_counter() - started:.2f} s ({g})")
+    # How calls run (python/README.md, Interrupts): "hooked" is inline.
+    print(f"interrupt route: {faultline._native.interrupt_route()}")
     stmts = [] if args.frames_only else statements()
     # Both sides run the queries in the same order, RUNS times, in one
     # process with one load (so caches built on first use are warm for

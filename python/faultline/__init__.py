@@ -161,9 +161,9 @@ class Graph:
         params: Optional[Mapping[str, Any]],
         budget: Optional[int],
     ) -> List[Result]:
-        merged = dict(self.params)
-        if params:
-            merged.update(params)
+        # `params` is a dict of the caller's making: copied only under
+        # `g.params` (a call's keywords win), as this runs on every call.
+        merged = {**self.params, **params} if self.params else params
         outcomes = self._native.execute(
             source, origin, merged, budget if budget is not None else self.budget
         )
@@ -208,8 +208,7 @@ class Graph:
         (a scenario they defined stays defined). KeyboardInterrupt cancels
         the running statement.
         """
-        merged = dict(params or {})
-        merged.update(kwparams)
+        merged = {**params, **kwparams} if params else kwparams
         results = self._execute(statements, "<query>", merged, budget)
         if not results:
             raise ValueError("no statement to run: the text is empty or only comments")

@@ -75,3 +75,9 @@ class NativeGraph:
 
 def bundled_data() -> str:
     """Where the bundled graph is read from (`$FAULTLINE_DATA` when set)."""
+
+def interrupt_route() -> str:
+    """How a statement started now on this thread would run so that Ctrl-C
+    can stop it: "hooked" (inline; the extension's SIGINT handler cancels
+    it), "unwatched" (inline, off the main thread) or "polled" (on a worker
+    thread while this one polls). For tests and diagnostics."""

@@ -1,12 +1,16 @@
 //! `faultline._native`: the Rust half of the Python package. It loads a
-//! graph into a [`Session`] and runs statements on a worker thread, with the
-//! GIL released, polling for Ctrl-C from the calling thread; results stay in
+//! graph into a [`Session`] and runs statements with the GIL released,
+//! stoppable by Ctrl-C (`run` says how: inline on the calling thread where a
+//! signal handler can cancel them, else on a polled worker); results stay in
 //! Rust and go to Python column by column when asked for (numbers as raw
 //! buffers that NumPy and pandas take without a copy per value). The Python half (`faultline/__init__.py`)
 //! wraps this in `open()`, `Graph`, `Result` and the exceptions.
 
 mod convert;
 mod run;
+#[cfg(unix)]
+mod sigint;
+mod worker;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -26,6 +30,8 @@ use convert::{NativeResult, Node, py_to_value};
 #[pyclass(module = "faultline._native", name = "NativeGraph")]
 struct NativeGraph {
     session: Mutex<Session>,
+    /// Ctrl-C's way to the session's cancel flag on the main thread.
+    hook: run::GraphHook,
 }
 
 /// A statement's location and rendering, as Python sees it.
@@ -151,6 +157,7 @@ impl NativeGraph {
         Ok((
             NativeGraph {
                 session: Mutex::new(session),
+                hook: run::GraphHook::new(),
             },
             skipped,
             loaded.skipped_count,
@@ -223,7 +230,7 @@ impl NativeGraph {
         }
         let mut session = self.lock()?;
         let outcomes = run::with_call_settings(&mut session, values, budget, |s| {
-            run::execute_interruptibly(py, s, source)
+            run::execute(py, s, &self.hook, source)
         })??;
         let graph = session.shared_graph();
         outcomes
@@ -263,6 +270,15 @@ fn bundled_data() -> PyResult<PathBuf> {
     }
 }
 
+/// How a statement started now on the calling thread would run, so that
+/// Ctrl-C can stop it: "hooked" (inline, the extension's SIGINT handler
+/// cancels it), "unwatched" (inline, off the main thread) or "polled" (on
+/// a worker thread). For tests and diagnostics.
+#[pyfunction]
+fn interrupt_route(py: Python<'_>) -> PyResult<&'static str> {
+    Ok(run::route(py)?.name())
+}
+
 /// Faultline's native extension: graph loading and statement execution.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -272,5 +288,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<convert::Edge>()?;
     m.add_class::<convert::Path>()?;
     m.add_function(wrap_pyfunction!(bundled_data, m)?)?;
+    m.add_function(wrap_pyfunction!(interrupt_route, m)?)?;
     Ok(())
 }

@@ -7,6 +7,7 @@ import datetime
 import math
 import os
 import shutil
+import signal
 import sys
 import threading
 import _thread
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import faultline
+from faultline import _native
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "mini"
@@ -348,19 +350,114 @@ def clique(tmp_path: Path, n: int) -> Path:
     return tmp_path
 
 
-def test_keyboard_interrupt_cancels_a_long_query(tmp_path):
+# Every walk of up to 12 edges in a 40-clique: far more than anyone waits for,
+# so a test that does not interrupt it hangs (and fails) rather than passes.
+NEVER_ENDING = "match (a {id: 'n0'})-[:R*1..12]->(b) return count(*)"
+QUICK = "match (a {id: 'n0'})-[:R]->(b) return count(*)"
+QUICK_MINI = "match (f {id: 'nvidia'}) return 1"
+
+
+def ctrl_c() -> None:
+    """Sends this process a real SIGINT, as Ctrl-C or a notebook's
+    interrupt does."""
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def assert_interrupts(graph: faultline.Graph, send, raises=KeyboardInterrupt) -> None:
+    """`send`, called from another thread 0.3 s into the never-ending
+    statement, stops it: the call raises `raises`, and the graph answers the
+    next statement in full (its cancel flag was reset)."""
+    timer = threading.Timer(0.3, send)
+    timer.start()
+    try:
+        with pytest.raises(raises):
+            graph.query(NEVER_ENDING, budget=10**18)
+    finally:
+        timer.cancel()
+    assert graph.query(QUICK).rows == [(39,)]
+
+
+@pytest.fixture()
+def python_sigint():
+    """Python's own SIGINT handler in place, as at startup: polars (imported
+    by an earlier test) puts its own handler in front of it on import, and
+    behind a handler it does not know the extension polls instead."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_ctrl_c_cancels_a_statement_running_on_the_main_thread(tmp_path, python_sigint):
+    # The default handler: the statement runs inline on this thread and the
+    # signal reaches it through the extension's SIGINT handler.
+    assert _native.interrupt_route() == "hooked"
+    assert_interrupts(faultline.open(clique(tmp_path, 40)), ctrl_c)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_ctrl_c_still_cancels_after_python_reinstalls_its_handler(tmp_path, python_sigint):
     graph = faultline.open(clique(tmp_path, 40))
-    # Every walk of up to 12 edges in a 40-clique: far more than anyone waits for.
-    long = "match (a {id: 'n0'})-[:R*1..12]->(b) return count(*)"
-    timer = threading.Timer(0.3, _thread.interrupt_main)
+    assert graph.query(QUICK).rows == [(39,)]  # the extension's handler is in place
+    # What ipykernel does around every cell: Python's C handler replaces
+    # ours, which goes back in front of it on the next call.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    assert _native.interrupt_route() == "hooked"
+    assert_interrupts(graph, ctrl_c)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_ctrl_c_still_breaks_a_blocking_call_after_a_query(mini, python_sigint):
+    # The extension's handler must not make the kernel restart blocking
+    # calls (SA_RESTART) where Python's would have them fail with EINTR.
+    assert mini.query(QUICK_MINI).rows
+    assert _native.interrupt_route() == "hooked"
+    r, w = os.pipe()
+    timer = threading.Timer(0.3, ctrl_c)
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            graph.query(long, budget=10**18)
+            os.read(r, 1)  # nothing is ever written
     finally:
         timer.cancel()
-    # The graph is usable afterwards, and the next statement is not cancelled.
-    assert graph.query("match (a {id: 'n0'})-[:R]->(b) return count(*)").rows == [(39,)]
+        os.close(r)
+        os.close(w)
+
+
+class Stop(Exception):
+    pass
+
+
+def test_a_handler_of_the_users_is_polled_for(tmp_path):
+    # A handler of the user's: the statement runs on a worker thread while
+    # this one polls, so `_thread.interrupt_main` (which raises no signal)
+    # reaches it too, and what the handler raises is what the call raises.
+    def stop(signum, frame):
+        raise Stop()
+
+    graph = faultline.open(clique(tmp_path, 40))
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        assert _native.interrupt_route() == "polled"
+        assert_interrupts(graph, _thread.interrupt_main, raises=Stop)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_queries_from_other_threads(tmp_path):
+    # Off the main thread the statement runs inline with no signal handler:
+    # Python delivers signals to the main thread only.
+    graph = faultline.open(clique(tmp_path, 5))
+    out = []
+
+    def run():
+        out.append(_native.interrupt_route())
+        out.append(graph.query(QUICK).rows)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    assert out == ["unwatched", [(4,)]]
 
 
 def test_other_threads_run_python_while_a_query_runs(tmp_path):
