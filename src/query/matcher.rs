@@ -75,6 +75,10 @@ pub struct Matcher<'a> {
     prefilter_work: std::cell::Cell<u64>,
     /// Whether rows may come in any order (see [`Matcher::in_any_order`]).
     any_order: bool,
+    /// The slot whose distinct nodes are all the consumer wants, and the
+    /// nodes a final BFS bound to it without a row each (see
+    /// [`Matcher::counting`]).
+    counted: Option<(usize, RefCell<FixedBitSet>)>,
 }
 
 /// The sources a shared BFS (see `shared`) has collected for one context,
@@ -507,7 +511,27 @@ impl<'a> Matcher<'a> {
             prefiltered,
             prefilter_work: std::cell::Cell::new(prefilter_work),
             any_order: false,
+            counted: None,
         }
+    }
+
+    /// Tells the match that its consumer only counts the distinct nodes
+    /// bound to `slot`: a BFS that ends the match then records its ends
+    /// here instead of handing over a row each ([`Matcher::counted_nodes`]
+    /// lists them; rows found otherwise still go to the sink).
+    pub fn counting(mut self, slot: Option<usize>) -> Matcher<'a> {
+        self.counted = slot.map(|s| (s, RefCell::new(FixedBitSet::new())));
+        self
+    }
+
+    /// The nodes recorded under [`Matcher::counting`], in node order.
+    pub fn counted_nodes(&self) -> impl Iterator<Item = NodeId> {
+        let bits = self
+            .counted
+            .as_ref()
+            .map(|(_, b)| b.take())
+            .unwrap_or_default();
+        bits.into_ones().map(NodeId::from_index)
     }
 
     /// Lets the match hand rows over in any order (the consumer only
@@ -1232,6 +1256,34 @@ impl<'a> Matcher<'a> {
         };
         let edge_slot = self.patterns[p].edges[k].slot;
         let target_bound = st.bound[target.slot];
+        if let Some((slot, bits)) = &self.counted
+            && *slot == target.slot
+            && !target_bound
+            && i + 1 == self.ops.len()
+            && self.filters_at[i + 1].is_empty()
+            && target.id_eq.is_none()
+            && target.name_eq.is_none()
+            && target.props.is_empty()
+        {
+            // What a row each would be charged: its cells and the sink's unit.
+            let per_row = row_weight(&st.row) + 2;
+            self.work
+                .charge(per_row.saturating_mul(ends.len() as u64))
+                .map_err(|e| self.interrupt(e))?;
+            let mut bits = bits.borrow_mut();
+            bits.grow(self.g.node_count());
+            for n in ends {
+                if self.view.node(n)
+                    && target
+                        .kinds
+                        .as_ref()
+                        .is_none_or(|k| k.contains(&self.g.node_kind(n)))
+                {
+                    bits.insert(n.index());
+                }
+            }
+            return Ok(());
+        }
         self.bind(edge_slot, Cell::List(Vec::new()), st);
         for n in ends {
             if !self.target_ok(target, n, st)? {

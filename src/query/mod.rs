@@ -262,8 +262,10 @@ fn run_match(
         span,
         vec![false; scope.len()],
     )
-    .in_any_order(projection.ignores_order());
+    .in_any_order(projection.ignores_order())
+    .counting(projection.counted_slot());
     let mut collected = projection.collector(g, view, env.work, span);
     matcher.run(&mut |row: &[Cell]| collected.push(row))?;
+    collected.add_distinct_nodes(matcher.counted_nodes());
     projection.run(collected)
 }

@@ -13,7 +13,7 @@ use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
 use crate::hash::{Fx, FxSet};
 use crate::limits::Work;
-use crate::model::{Graph, NodeSet, Value};
+use crate::model::{Graph, NodeId, NodeSet, Value};
 use crate::result::{Cell, ResultSet};
 use crate::syntax::ast::{Expr, ExprKind, Literal, Return};
 
@@ -194,6 +194,26 @@ impl Projection {
                 .aggs
                 .iter()
                 .all(|a| matches!(a.func, AggFunc::Count | AggFunc::CountStar))
+    }
+
+    /// The slot of `return count(distinct x)` when that is the whole
+    /// projection: the matcher may then hand over the nodes bound to `x`
+    /// instead of rows (see [`Collector::add_distinct_nodes`]).
+    pub fn counted_slot(&self) -> Option<usize> {
+        match (self.is_agg.as_slice(), self.aggs.as_slice()) {
+            (
+                [true],
+                [
+                    AggSpec {
+                        func: AggFunc::Count,
+                        distinct: true,
+                        arg: Some(CExpr::Slot(s)),
+                        ..
+                    },
+                ],
+            ) => Some(*s),
+            _ => None,
+        }
     }
 
     /// A collector for this projection's input rows: it keeps the rows
@@ -397,6 +417,28 @@ pub struct Collector<'p> {
 }
 
 impl Collector<'_> {
+    /// Counts nodes bound to the slot of [`Projection::counted_slot`]
+    /// without a row each (duplicates of earlier rows' nodes count once).
+    pub fn add_distinct_nodes(&mut self, nodes: impl Iterator<Item = NodeId>) {
+        let mut nodes = nodes.peekable();
+        if nodes.peek().is_none() || self.proj.counted_slot().is_none() {
+            return;
+        }
+        if self.groups.is_empty() {
+            // The one group of a keyless aggregate reads no binding row.
+            let accs = self.proj.new_accs(self.g);
+            self.groups.insert(RowKey(Vec::new()), (Vec::new(), accs));
+        }
+        let (_, accs) = &mut self.groups[0];
+        let Some(acc) = accs.first_mut() else { return };
+        for n in nodes {
+            let new = acc.seen.as_mut().is_none_or(|s| s.insert(&Cell::Node(n)));
+            if let (true, AccState::Count(c)) = (new, &mut acc.state) {
+                *c += 1;
+            }
+        }
+    }
+
     /// Takes one binding row.
     pub fn push(&mut self, row: &[Cell]) -> Result<(), Diagnostic> {
         let proj = self.proj;
