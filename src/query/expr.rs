@@ -908,6 +908,16 @@ fn binary(op: BinOp, l: &CExpr, r: &CExpr, span: Span, cx: &Ctx) -> Result<Cell,
             let b = logic(&r.eval(cx)?, span, cx.g, "xor")?;
             return Ok(bool_cell(a.zip(b).map(|(x, y)| x != y)));
         }
+        // Two variables compared (`y <> x` over every row of a match):
+        // in place, without copying either cell.
+        BinOp::Eq | BinOp::Ne => {
+            if let (CExpr::Slot(x), CExpr::Slot(y)) = (l, r)
+                && let (Some(a), Some(b)) = (cx.row.get(*x), cx.row.get(*y))
+            {
+                let eq = equals(a, b);
+                return Ok(bool_cell(if op == BinOp::Eq { eq } else { eq.map(|e| !e) }));
+            }
+        }
         _ => {}
     }
     let a = l.eval(cx)?;

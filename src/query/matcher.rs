@@ -747,6 +747,9 @@ impl<'a> Matcher<'a> {
         {
             return Ok(false);
         }
+        if node.id_eq.is_none() && node.name_eq.is_none() && node.props.is_empty() {
+            return Ok(true);
+        }
         let cx = self.ctx(st);
         if let Some(id) = &node.id_eq
             && !matches!(id.eval(&cx)?, Cell::Value(Value::Str(s)) if *s == *self.g.node_key(v))
