@@ -6,12 +6,12 @@ use std::hash::BuildHasherDefault;
 
 use indexmap::IndexMap;
 
-use super::expr::{AggFunc, AggSpec, CExpr, Compiler, Ctx, Params, describe};
+use super::expr::{AggFunc, AggSpec, CExpr, Compiler, Ctx, Func, Params, describe};
 use super::key::{CellKey, RowKey};
 use super::scope::Scope;
 use crate::analysis::View;
 use crate::diag::{Diagnostic, Span};
-use crate::hash::{Fx, FxSet};
+use crate::hash::{Fx, FxMap, FxSet};
 use crate::limits::Work;
 use crate::model::{Graph, NodeId, NodeSet, Value};
 use crate::result::{Cell, ResultSet};
@@ -234,7 +234,40 @@ impl Projection {
             span,
             rows: Vec::new(),
             groups: IndexMap::default(),
+            key_slot: self.key_node_slot(),
+            by_node: FxMap::default(),
         }
+    }
+
+    /// The node slot every grouping key reads and nothing else (`n`,
+    /// `n.name`, `id(n)`, `name(n)`, `kind(n)`), when there is one: rows
+    /// with the same node there fall in the same group, which the collector
+    /// then finds by the node instead of evaluating and hashing the keys.
+    fn key_node_slot(&self) -> Option<usize> {
+        let of = |e: &CExpr| match e {
+            CExpr::Slot(s) => Some(*s),
+            CExpr::Prop(t, _, _) => match &**t {
+                CExpr::Slot(s) => Some(*s),
+                _ => None,
+            },
+            CExpr::Func(Func::Id | Func::Name | Func::Kind, args, _) => match args.as_slice() {
+                [CExpr::Slot(s)] => Some(*s),
+                _ => None,
+            },
+            _ => None,
+        };
+        let mut slot = None;
+        for (e, agg) in self.items.iter().zip(&self.is_agg) {
+            if *agg {
+                continue;
+            }
+            let s = of(e)?;
+            if slot.is_some_and(|t| t != s) {
+                return None;
+            }
+            slot = Some(s);
+        }
+        slot
     }
 
     /// Fresh accumulators for one group.
@@ -414,6 +447,10 @@ pub struct Collector<'p> {
     span: Span,
     rows: Vec<Vec<Cell>>,
     groups: IndexMap<RowKey, Group, BuildHasherDefault<Fx>>,
+    /// See [`Projection::key_node_slot`].
+    key_slot: Option<usize>,
+    /// The group of each node met in `key_slot`, by index in `groups`.
+    by_node: FxMap<NodeId, usize>,
 }
 
 impl Collector<'_> {
@@ -457,25 +494,38 @@ impl Collector<'_> {
             cols: &[],
             work: self.work,
         };
-        let mut keys = Vec::new();
-        for (e, agg) in proj.items.iter().zip(&proj.is_agg) {
-            if !agg {
-                keys.push(e.eval(&cx)?);
-            }
-        }
-        let (_, accs) = if keys.is_empty() && !self.groups.is_empty() {
-            // The one group of a keyless aggregate: no hashing per row.
-            &mut self.groups[0]
+        // Keys that read one node only: the group of a node seen before.
+        let keyed_by = self.key_slot.and_then(|s| match row.get(s) {
+            Some(Cell::Node(n)) => Some(*n),
+            _ => None,
+        });
+        let known = keyed_by.and_then(|n| self.by_node.get(&n).copied());
+        let (_, accs) = if let Some(at) = known {
+            &mut self.groups[at]
         } else {
-            let entry = self.groups.entry(RowKey(keys));
-            if let indexmap::map::Entry::Vacant(v) = &entry {
-                // A new group holds its key, a row and its accumulators.
-                let bytes = Cell::row_bytes(&v.key().0) + Cell::row_bytes(row) + 64;
-                self.work
-                    .charge_mem(bytes)
-                    .map_err(|e| super::interrupted(e, self.span))?;
+            let mut keys = Vec::new();
+            for (e, agg) in proj.items.iter().zip(&proj.is_agg) {
+                if !agg {
+                    keys.push(e.eval(&cx)?);
+                }
             }
-            entry.or_insert_with(|| (row.to_vec(), proj.new_accs(self.g)))
+            if keys.is_empty() && !self.groups.is_empty() {
+                // The one group of a keyless aggregate: no hashing per row.
+                &mut self.groups[0]
+            } else {
+                let entry = self.groups.entry(RowKey(keys));
+                if let indexmap::map::Entry::Vacant(v) = &entry {
+                    // A new group holds its key, a row and its accumulators.
+                    let bytes = Cell::row_bytes(&v.key().0) + Cell::row_bytes(row) + 64;
+                    self.work
+                        .charge_mem(bytes)
+                        .map_err(|e| super::interrupted(e, self.span))?;
+                }
+                if let Some(n) = keyed_by {
+                    self.by_node.insert(n, entry.index());
+                }
+                entry.or_insert_with(|| (row.to_vec(), proj.new_accs(self.g)))
+            }
         };
         for (spec, acc) in proj.aggs.iter().zip(accs) {
             acc.add(spec, &cx)?;

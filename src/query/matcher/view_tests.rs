@@ -266,4 +266,24 @@ proptest! {
         expected.sort();
         prop_assert_eq!(found, expected, "{}", compiled);
     }
+
+    #[test]
+    fn groups_found_by_node_are_the_groups_of_their_keys(
+        Viewed { n, edges, hide_nodes, hide_edges } in viewed(25, 80),
+        key in 0usize..4,
+    ) {
+        let g = random_graph(n, &edges);
+        let view = view_of(&g, &hide_nodes, &hide_edges);
+        // Keys read from one node are grouped by the node first; the same
+        // key written as an expression (`+ ""`) is evaluated per row.
+        let key = ["kind(b)", "b.id", "name(b)", "b.nope"][key];
+        let by_node = format!("match (a)-[]->(b) return {key}, count(*), count(distinct a)");
+        let by_value =
+            format!("match (a)-[]->(b) return {key} + \"\", count(*), count(distinct a)");
+        let mut found = rows(&g, &view, &by_node);
+        let mut expected = rows(&g, &view, &by_value);
+        found.sort();
+        expected.sort();
+        prop_assert_eq!(found, expected, "{}", by_node);
+    }
 }
