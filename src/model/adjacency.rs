@@ -81,12 +81,21 @@ impl Adjacency {
             return &[];
         };
         cell.get_or_init(|| {
-            (0..self.offsets.len().saturating_sub(1))
-                .map(|n| {
-                    let r = self.offsets[n] as usize..self.offsets[n + 1] as usize;
-                    self.types[r].iter().filter(|x| **x == t).count() as u32
-                })
-                .collect()
+            // One pass over the type column: a mark per entry of the type,
+            // summed between consecutive offsets (no per-node slicing).
+            let mut counts = Vec::with_capacity(self.offsets.len().saturating_sub(1));
+            let mut seen = 0u32;
+            let mut entry = 0usize;
+            for &end in self.offsets.iter().skip(1) {
+                let end = end as usize;
+                let before = seen;
+                for ty in self.types.get(entry..end).unwrap_or_default() {
+                    seen += u32::from(*ty == t);
+                }
+                entry = end;
+                counts.push(seen - before);
+            }
+            counts.into_boxed_slice()
         })
     }
 
