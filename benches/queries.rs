@@ -36,6 +36,7 @@ fn dataset(root: &Path, name: &str, nodes: usize, edges: usize) -> PathBuf {
         out: out.clone(),
         seed: 42,
         validity: 0,
+        requirements: 0,
     })
     .unwrap_or_else(|e| panic!("generating {name}: {e}"));
     out

@@ -2,11 +2,18 @@
 //!
 //! ```text
 //! cargo run --release --example gen -- --nodes N --edges M --out DIR [--seed S] [--validity PERMILLE]
+//!     [--requirements PERMILLE]
 //! ```
 //!
 //! `--validity 100` gives about one `SUPPLIES` edge in ten a validity
 //! interval (`valid_from` / `valid_to`, time.md), drawn from a PRNG of its
 //! own so the graph is otherwise the same as without it.
+//!
+//! `--requirements 300` gives 30% of the firms past tier 0 two to five
+//! `REQUIRES` arcs to firms of the tier before (dependency-model.md's
+//! requirement mode), and about half of those inputs the firm's own sources
+//! (`SUPPLIES` with `input`), on top of the `--edges` asked for; also drawn
+//! from a PRNG of its own.
 //!
 //! Writes a data set in the Faultline data format (`DIR/schema.toml`,
 //! `DIR/nodes/*.csv`, `DIR/edges/*.csv`) and `DIR/params.txt` with query
@@ -93,6 +100,10 @@ pub struct Args {
     /// Per mille of SUPPLIES edges with a validity interval (0: none, and
     /// no validity columns).
     pub validity: u64,
+    /// Per mille of firms (past tier 0) that also get 2 to 5 `REQUIRES`
+    /// arcs and, for about half of those, their own sources of the input
+    /// (`SUPPLIES` with `input`) (0: none, and the schema declares neither).
+    pub requirements: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -101,6 +112,7 @@ fn parse_args() -> Result<Args, String> {
     let mut out = None;
     let mut seed = 42u64;
     let mut validity = 0u64;
+    let mut requirements = 0u64;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} expects a value"));
@@ -120,6 +132,12 @@ fn parse_args() -> Result<Args, String> {
                     format!("--validity expects a per mille 0..=1000, found {v:?}")
                 })?;
             }
+            "--requirements" => {
+                let v = value("--requirements")?;
+                requirements = v.parse().ok().filter(|p| *p <= 1000).ok_or_else(|| {
+                    format!("--requirements expects a per mille 0..=1000, found {v:?}")
+                })?;
+            }
             "-h" | "--help" => return Err(usage()),
             other => return Err(format!("unknown argument {other:?}\n{}", usage())),
         }
@@ -131,6 +149,7 @@ fn parse_args() -> Result<Args, String> {
             out,
             seed,
             validity,
+            requirements,
         }),
         _ => Err(usage()),
     }
@@ -151,7 +170,7 @@ fn parse_count(flag: &str, text: &str) -> Result<usize, String> {
 }
 
 fn usage() -> String {
-    "usage: gen --nodes N --edges M --out DIR [--seed S] [--validity PERMILLE]".to_string()
+    "usage: gen --nodes N --edges M --out DIR [--seed S] [--validity PERMILLE] [--requirements PERMILLE]".to_string()
 }
 
 /// How many nodes of each kind; firms are the rest.
@@ -417,6 +436,68 @@ fn write_supplies(
     Ok(edges)
 }
 
+/// The model v2's requirement arcs (dependency-model.md): a firm past tier
+/// 0 needs 2 to 5 firms of the tier before it (`REQUIRES`, Leontief), and
+/// for about half of those inputs names its own sources: 1 or 2 other firms
+/// of the input's tier (`SUPPLIES` with `input`, shares 0.3 to 0.5), which
+/// replace the input's market-wide sources for that firm. Drawn from a PRNG
+/// of its own, so the rest of the graph is the same with or without them.
+/// Returns the number of each written.
+fn write_requirements(dir: &Path, args: &Args, tiers: &Tiers) -> io::Result<(usize, usize)> {
+    let mut rng = Rng(args.seed ^ 0x5EED_0001_2E90_1235);
+    let mut req = create(&dir.join("requires.csv"))?;
+    let mut inp = create(&dir.join("inputs.csv"))?;
+    writeln!(req, "from,to,type")?;
+    writeln!(inp, "from,to,type,share,input")?;
+    let (mut requires, mut inputs) = (0, 0);
+    let mut needed = Vec::new();
+    for firm in tiers.start(1)..tiers.firms {
+        if rng.permille() >= args.requirements {
+            continue;
+        }
+        let before = tiers.of(firm) - 1;
+        let (start, len) = (tiers.start(before), tiers.len(before));
+        let count = (2 + rng.below(4)).min(len);
+        needed.clear();
+        while needed.len() < count {
+            let r = start + rng.below(len);
+            if !needed.contains(&r) {
+                needed.push(r);
+            }
+        }
+        for &r in &needed {
+            writeln!(req, "F{firm},F{r},REQUIRES")?;
+            requires += 1;
+            if rng.unit() >= 0.5 || len < 3 {
+                continue;
+            }
+            for _ in 0..1 + rng.below(2) {
+                let v = start + rng.below(len);
+                if v == r {
+                    continue;
+                }
+                let units = 3000 + rng.below(2001);
+                write!(inp, "F{v},F{firm},SUPPLIES,")?;
+                write_share(&mut inp, units as u32)?;
+                writeln!(inp, ",F{r}")?;
+                inputs += 1;
+            }
+        }
+    }
+    req.flush()?;
+    inp.flush()?;
+    Ok((requires, inputs))
+}
+
+/// The schema's requirement type, added with `--requirements`.
+const REQUIRES_SCHEMA: &str = r#"
+[edges.REQUIRES]              # the consumer (from) needs the provider (to)
+from = ["Firm"]
+to = ["Firm"]
+role = "dependency"
+mode = "requirement"
+"#;
+
 /// `,valid_from,valid_to` for one edge in `permille`: half start in
 /// 2010..2024 and hold on, a third end in 2015..2024 (so they are hidden
 /// today), the rest start and end; the others get two empty cells.
@@ -534,7 +615,15 @@ pub fn generate(args: &Args) -> Result<(), String> {
     for dir in [&nodes_dir, &edges_dir] {
         fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    fs::write(args.out.join("schema.toml"), SCHEMA).map_err(io_err)?;
+    let schema = if args.requirements > 0 {
+        SCHEMA.replace(
+            "direction = \"reverse\"\nprops = { share = \"float\" }",
+            "direction = \"reverse\"\nprops = { share = \"float\", input = \"string\" }",
+        ) + REQUIRES_SCHEMA
+    } else {
+        SCHEMA.to_string()
+    };
+    fs::write(args.out.join("schema.toml"), schema).map_err(io_err)?;
 
     write_plain_nodes(
         &nodes_dir.join("nations.csv"),
@@ -638,6 +727,12 @@ pub fn generate(args: &Args) -> Result<(), String> {
     )
     .map_err(io_err)?;
 
+    let (requires, inputs) = if args.requirements > 0 {
+        write_requirements(&edges_dir, args, &tiers).map_err(io_err)?
+    } else {
+        (0, 0)
+    };
+
     let params = choose_params(&supplies, &tiers, &firm_nation, counts.nations);
     let mut text = String::new();
     for (name, value) in &params {
@@ -658,6 +753,9 @@ pub fn generate(args: &Args) -> Result<(), String> {
         affects,
         supplies.len()
     );
+    if args.requirements > 0 {
+        println!("requirements: {requires} REQUIRES, {inputs} SUPPLIES with an input (on top)");
+    }
     let shown: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
     println!("params: {}", shown.join(" "));
     Ok(())
