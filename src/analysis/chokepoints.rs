@@ -206,27 +206,21 @@ impl Mix {
     }
 }
 
-/// Pushes the mass in `residual` (per member) along the block's arcs until
-/// less than [`TOLERANCE`] of it is left; mass reaching `target` is
-/// absorbed there (the total absorbed is returned), and with `visits`
-/// every push is also counted as visits. What is left changes the absorbed
-/// mass (or a hitting probability) by at most its total, since each unit
-/// hits the target with a probability in [0, 1].
+/// Pushes the mass in `residual` (per row) along the block's arcs until
+/// less than [`TOLERANCE`] of it is moving, counting every push as visits
+/// (the fallback of [`certified_visits`]).
 ///
-/// Sweeps go from the last member to the first: Tarjan lists members in
-/// reverse discovery order, and mass flows along the arcs, mostly in
-/// discovery order, so more of it moves on within a sweep (about a tenth
-/// fewer sweeps on the benchmark's supply graphs). Over-relaxation (passing
-/// on more than the mass) was tried and dropped: along a chain of heavy
-/// arcs in sweep order it multiplies the mass at every hop.
+/// Sweeps go from the last row to the first: the rows are in a sweep order
+/// for values flowing against the arcs ([`Rows::Flow`]), and mass flows
+/// along them, so more of it moves on within a sweep. Over-relaxation
+/// (passing on more than the mass) was tried and dropped: along a chain of
+/// heavy arcs in sweep order it multiplies the mass at every hop.
 fn push(
     block: &Block,
     residual: &mut [f64],
-    mut visits: Option<&mut [f64]>,
-    target: Option<usize>,
+    visits: &mut [f64],
     work: &Work,
-) -> Result<f64, Interrupt> {
-    let mut absorbed = 0.0;
+) -> Result<(), Interrupt> {
     loop {
         work.charge(block.cost())?;
         let mut moving = 0.0;
@@ -235,20 +229,14 @@ fn push(
             if r == 0.0 {
                 continue;
             }
-            if Some(i) == target {
-                absorbed += r;
-                continue;
-            }
-            if let Some(v) = visits.as_deref_mut() {
-                v[i] += r;
-            }
+            visits[i] += r;
             for (j, w) in block.arcs(i) {
                 residual[j] += w * r;
                 moving += w * r;
             }
         }
         if moving < TOLERANCE {
-            return Ok(absorbed);
+            return Ok(());
         }
     }
 }
@@ -403,7 +391,7 @@ fn certified_visits(block: &Block, b: &[f64], work: &Work) -> Result<Vec<f64>, I
 fn pushed_visits(block: &Block, b: &[f64], work: &Work) -> Result<Vec<f64>, Interrupt> {
     let mut visits = vec![0.0; b.len()];
     let mut residual = block.to_rows(b);
-    push(block, &mut residual, Some(&mut visits), None, work)?;
+    push(block, &mut residual, &mut visits, work)?;
     for (v, r) in visits.iter_mut().zip(&residual) {
         *v += r;
     }
