@@ -1,5 +1,5 @@
-//! Criterion benchmarks: the load and the seven benchmark queries (Q1-Q7 of
-//! `benches/bench.fql`) on generated graphs. `cargo bench` runs the small
+//! Criterion benchmarks: the load, the seven benchmark queries (Q1-Q7 of
+//! `benches/bench.fql`) and the fixed points' variants on generated graphs. `cargo bench` runs the small
 //! (10k nodes / 50k edges) and medium (100k / 1M) graphs; under
 //! `cargo test --all-targets` each benchmark runs once on the small graph.
 //! The cross-engine comparison is `benches/compare.sh` (see BENCHMARKS.md).
@@ -26,6 +26,15 @@ const QUERIES: [&str; 7] = [
     "match (f:Firm)-[:LOCATED_IN]->(n:Nation) where degree(f, \"SUPPLIES\") > $k return n.name, count(*) order by n.name",
     "exposure of (f:Firm) to $nation top 10",
     "chokepoints of $s top 10",
+];
+
+/// The fixed points of issue 19 (GMRES, certified brackets, candidates
+/// two at a time): exposure of every firm (the whole answer, not its top),
+/// chokepoints with more candidates to score than Q7's.
+const FIXED_POINTS: [(&str, &str); 3] = [
+    ("exposure-all", "exposure of (f:Firm) to $nation"),
+    ("chokepoints-top10", "chokepoints of $s top 10"),
+    ("chokepoints-top30", "chokepoints of $s top 30"),
 ];
 
 fn dataset(root: &Path, name: &str, nodes: usize, edges: usize) -> PathBuf {
@@ -77,15 +86,16 @@ fn bench_size(c: &mut Criterion, root: &Path, name: &str, nodes: usize, edges: u
             .set_param(&k, value)
             .expect("parameter names are valid");
     }
-    for (i, q) in QUERIES.iter().enumerate() {
-        group.bench_function(format!("Q{}", i + 1), |b| {
+    let named = QUERIES
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (format!("Q{}", i + 1), *q))
+        .chain(FIXED_POINTS.iter().map(|(n, q)| (n.to_string(), *q)));
+    for (name, q) in named {
+        group.bench_function(&name, |b| {
             b.iter(|| {
                 let outcomes = session.execute(q, false);
-                assert!(
-                    outcomes.iter().all(|o| o.result.is_ok()),
-                    "Q{} failed",
-                    i + 1
-                );
+                assert!(outcomes.iter().all(|o| o.result.is_ok()), "{name} failed");
             })
         });
     }

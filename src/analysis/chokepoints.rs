@@ -17,21 +17,26 @@
 //! the diagonal of `(I - A)^-1` for that component alone (returns to v never
 //! leave v's component), from one LU decomposition: O(|C|^3).
 //!
-//! A larger cyclic component C is scored candidate by candidate: the mass
-//! entering C is pushed around C with v absorbing, until less than 1e-13
-//! of it is still moving (a guaranteed bound), costing some sweeps over C's
-//! arcs per candidate. With `top K` the expected visits x(v) ≥ h(v) serve
+//! A larger cyclic component C is scored candidate by candidate: the
+//! probability of reaching v from each member of C (v's row pinned at 1),
+//! bracketed to 1e-13 by the solvers of `solve` (GMRES, certified, then
+//! narrowed), averaged over the mass entering C; two candidates at a time,
+//! one per core. The expected visits inside C come from the same solvers on
+//! the transposed block. With `top K` the expected visits x(v) ≥ h(v) serve
 //! as upper bounds, and only candidates whose bound can still reach the
 //! K-th best score are scored (the others cannot appear in the answer).
+//! C's rows are put in a sweep order ([`Rows::Flow`]) once, since every
+//! candidate's solve sweeps them.
 //!
 //! A closed component (every walk that enters it stays forever) is
 //! recurrent: each of its nodes is reached with the probability of entering
 //! it.
 
 use super::arcs::ArcSpec;
+use super::block::{Block, Rows};
 use super::local::{Grow, Local, grow};
 use super::scc::{Sccs, sccs};
-use super::solve::{Block, DENSE_MAX, Lu, TOLERANCE, i_minus_a};
+use super::solve::{DENSE_MAX, Lu, TOLERANCE, certify, i_minus_a, narrow, solve_rows, steps_bound};
 use super::view::View;
 use crate::limits::{Interrupt, Work};
 use crate::model::{Graph, NodeId};
@@ -102,22 +107,26 @@ pub(crate) fn chokepoints_with(
     open.sort_by(|&a, &b| mix.score[b].total_cmp(&mix.score[a]).then(a.cmp(&b)));
     let mut best: Vec<f64> = out.iter().map(|c| c.score).collect();
     best.sort_by(|a, b| b.total_cmp(a));
-    for u in open {
-        // The slack keeps a rounding error in the bound from dropping a tie.
+    // The slack keeps a rounding error in the bound from dropping a tie.
+    let wanted = |u: usize, best: &[f64]| {
         let bound = mix.score[u].min(1.0) + 1e-9;
-        if let Some(k) = top
-            && best.len() >= k
-            && bound < best[k - 1]
-        {
-            break;
+        !top.is_some_and(|k| best.len() >= k && bound < best[k - 1])
+    };
+    let mut next = 0;
+    while next < open.len() && wanted(open[next], &best) {
+        // Two candidates at a time, one per core, when both are wanted.
+        let pair = open.get(next + 1).copied().filter(|&v| wanted(v, &best));
+        let scored = mix.exact_pair(open[next], pair, work)?;
+        next += scored.len();
+        for (u, score) in scored {
+            let score = score.clamp(0.0, 1.0);
+            out.push(Chokepoint {
+                node: l.nodes[u],
+                score,
+            });
+            let at = best.partition_point(|b| *b >= score);
+            best.insert(at, score);
         }
-        let score = mix.exact(u, work)?.clamp(0.0, 1.0);
-        out.push(Chokepoint {
-            node: l.nodes[u],
-            score,
-        });
-        let at = best.partition_point(|b| *b >= score);
-        best.insert(at, score);
     }
     work.charge(out.len() as u64)?;
     out.sort_unstable_by(order);
@@ -144,44 +153,74 @@ struct Mix {
 /// A large transient component waiting for per-candidate scoring.
 struct Pending {
     block: Block,
-    /// Expected entries into the component at each member.
+    /// Expected entries into the component at each member, in row order.
     entries: Vec<f64>,
+    /// [`steps_bound`] of the block.
+    steps: Option<Vec<f64>>,
 }
 
 impl Mix {
+    /// [`Mix::exact`] of `u` and of `v` when given, `v` on a second thread.
+    fn exact_pair(
+        &self,
+        u: usize,
+        v: Option<usize>,
+        work: &Work,
+    ) -> Result<Vec<(usize, f64)>, Interrupt> {
+        let Some(v) = v else {
+            return Ok(vec![(u, self.exact(u, work)?)]);
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let side = work.split();
+            let handle = s.spawn(move || {
+                let r = self.exact(v, &side);
+                (r, side)
+            });
+            let a = self.exact(u, work);
+            let (b, side) = handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (a, b.and_then(|b| work.absorb(&side).map(|_| b)))
+        });
+        Ok(vec![(u, a?), (v, b?)])
+    }
+
     /// The mean hitting probability of local node `u` (in a large
-    /// component): push the entering mass around the component with `u`
-    /// absorbing until less than [`TOLERANCE`] of it is left (see [`push`]).
+    /// component): the probability p(w) of reaching u from each member w,
+    /// bracketed to [`TOLERANCE`] ([`solve_rows`] with u's row pinned at
+    /// 1), averaged over the entries into the component. The entries sum
+    /// to at most 1 (a walk enters a component once), so the mean is
+    /// within [`TOLERANCE`] too.
     fn exact(&self, u: usize, work: &Work) -> Result<f64, Interrupt> {
         let p = &self.blocks[self.pending[u] as usize];
-        let target = self.pos[u] as usize;
-        let mut residual = p.entries.clone();
-        let absorbed = push(&p.block, &mut residual, None, Some(target), work)?;
-        Ok(absorbed + residual[target])
+        let target = p.block.row(self.pos[u] as usize);
+        let mut b = vec![0.0; p.block.len()];
+        b[target] = 1.0;
+        let x = solve_rows(&p.block, &b, Some(target), p.steps.as_deref(), work)?;
+        let (mut lo, mut hi) = (0.0, 0.0);
+        for (e, [l, h]) in p.entries.iter().zip(&x) {
+            lo += e * l;
+            hi += e * h;
+        }
+        Ok((lo + hi) / 2.0)
     }
 }
 
-/// Pushes the mass in `residual` (per member) along the block's arcs until
-/// less than [`TOLERANCE`] of it is left; mass reaching `target` is
-/// absorbed there (the total absorbed is returned), and with `visits`
-/// every push is also counted as visits. What is left changes the absorbed
-/// mass (or a hitting probability) by at most its total, since each unit
-/// hits the target with a probability in [0, 1].
+/// Pushes the mass in `residual` (per row) along the block's arcs until
+/// less than [`TOLERANCE`] of it is moving, counting every push as visits
+/// (the fallback of [`certified_visits`]).
 ///
-/// Sweeps go from the last member to the first: Tarjan lists members in
-/// reverse discovery order, and mass flows along the arcs, mostly in
-/// discovery order, so more of it moves on within a sweep (about a tenth
-/// fewer sweeps on the benchmark's supply graphs). Over-relaxation (passing
-/// on more than the mass) was tried and dropped: along a chain of heavy
-/// arcs in sweep order it multiplies the mass at every hop.
+/// Sweeps go from the last row to the first: the rows are in a sweep order
+/// for values flowing against the arcs ([`Rows::Flow`]), and mass flows
+/// along them, so more of it moves on within a sweep. Over-relaxation
+/// (passing on more than the mass) was tried and dropped: along a chain of
+/// heavy arcs in sweep order it multiplies the mass at every hop.
 fn push(
     block: &Block,
     residual: &mut [f64],
-    mut visits: Option<&mut [f64]>,
-    target: Option<usize>,
+    visits: &mut [f64],
     work: &Work,
-) -> Result<f64, Interrupt> {
-    let mut absorbed = 0.0;
+) -> Result<(), Interrupt> {
     loop {
         work.charge(block.cost())?;
         let mut moving = 0.0;
@@ -190,20 +229,14 @@ fn push(
             if r == 0.0 {
                 continue;
             }
-            if Some(i) == target {
-                absorbed += r;
-                continue;
-            }
-            if let Some(v) = visits.as_deref_mut() {
-                v[i] += r;
-            }
+            visits[i] += r;
             for (j, w) in block.arcs(i) {
                 residual[j] += w * r;
                 moving += w * r;
             }
         }
         if moving < TOLERANCE {
-            return Ok(absorbed);
+            return Ok(());
         }
     }
 }
@@ -269,13 +302,19 @@ fn hitting_from_mix(
                 visits
             }
             None => {
-                let block = Block::new(l, &sccs, c);
-                let visits = pushed_visits(&block, &b, work)?;
+                let block = Block::new(l, &sccs, c, Rows::Flow);
+                let visits = certified_visits(&block, &b, work)?;
                 for (i, &u) in m.iter().enumerate() {
                     mix.score[u as usize] = visits[i];
                     mix.pending[u as usize] = mix.blocks.len() as u32;
                 }
-                mix.blocks.push(Pending { block, entries: b });
+                let entries = block.to_rows(&b);
+                let steps = steps_bound(&block, work)?;
+                mix.blocks.push(Pending {
+                    block,
+                    entries,
+                    steps,
+                });
                 visits
             }
         };
@@ -329,17 +368,34 @@ fn dense_visits(
     Ok(Some((visits, diag)))
 }
 
+/// Expected visits inside a transient block given the entries `b` (in
+/// member order): `y = b + Aᵀ y`, by [`certify`] and [`narrow`] on the transposed
+/// block when [`steps_bound`] certifies it (the midpoint of a bracket
+/// narrower than [`TOLERANCE`]), else by [`pushed_visits`].
+fn certified_visits(block: &Block, b: &[f64], work: &Work) -> Result<Vec<f64>, Interrupt> {
+    let t = block.transposed();
+    let bt = t.to_rows(b);
+    if let Some(z) = steps_bound(&t, work)?
+        && let Some(mut x) = certify(&t, &bt, None, &z, f64::INFINITY, work)?
+    {
+        narrow(&t, &bt, None, &mut x, work)?;
+        let mid: Vec<f64> = x.iter().map(|[lo, hi]| (lo + hi) / 2.0).collect();
+        return Ok(t.to_members(&mid));
+    }
+    pushed_visits(block, b, work)
+}
+
 /// Expected visits inside a transient block given the entries `b`: push
 /// the mass around until less than [`TOLERANCE`] of it is left, then count
 /// what is left as visits where it is.
 fn pushed_visits(block: &Block, b: &[f64], work: &Work) -> Result<Vec<f64>, Interrupt> {
     let mut visits = vec![0.0; b.len()];
-    let mut residual = b.to_vec();
-    push(block, &mut residual, Some(&mut visits), None, work)?;
+    let mut residual = block.to_rows(b);
+    push(block, &mut residual, &mut visits, work)?;
     for (v, r) in visits.iter_mut().zip(&residual) {
         *v += r;
     }
-    Ok(visits)
+    Ok(block.to_members(&visits))
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@
 //!    stopping at T; arcs into T fold into a per-node constant (`direct`).
 //! 3. Unbounded: strongly connected components in reverse topological
 //!    order. An acyclic node is exact in one step; a cyclic component solves
-//!    `x = b + A x` exactly (LU, up to a few hundred nodes) or by
-//!    Gauss-Seidel bracketed from 0 and 1 to 1e-13. A component whose `b` is
+//!    `x = b + A x` exactly (LU, up to a few hundred nodes) or to a
+//!    guaranteed bracket narrower than 1e-13 (GMRES, certified by its
+//!    residual, then Gauss-Seidel from both ends: `solve`). A component whose `b` is
 //!    all 0 stays at 0: that is the least fixed point even when `I - A` is
 //!    singular (a closed cycle that never reaches T).
 //! 4. With `depth N`: N synchronous rounds `total_k = b + A total_{k-1}`,
@@ -26,12 +27,13 @@
 //!    arcs into T, so only walks of at most N arcs count.
 
 use super::arcs::ArcSpec;
+use super::block::{Block, Rows};
 use super::closure::target_closure;
 use super::labels::LabelSearch;
 use super::local::{Grow, Local, NO, grow};
 use super::nodeset::NodeSet;
 use super::scc::{Sccs, sccs};
-use super::solve::{Block, DENSE_MAX, Lu, bracket, i_minus_a};
+use super::solve::{DENSE_MAX, Lu, bracket, i_minus_a};
 use super::view::View;
 use crate::limits::{Interrupt, Work};
 use crate::model::{Graph, NodeId, Path};
@@ -307,7 +309,7 @@ fn fixed_point_with(
                 let done = &mut done;
                 let inside = &mut inside;
                 let search = scope.spawn(move || best_inside(l, sccs, c, walks, done, inside));
-                let x = bracket(&Block::new(l, sccs, c), &ext, None, work);
+                let x = bracket(&Block::new(l, sccs, c, Rows::Members), &ext, work);
                 if let Err(panic) = search.join() {
                     std::panic::resume_unwind(panic);
                 }
@@ -332,7 +334,7 @@ fn fixed_point_with(
         };
         let x = match dense {
             Some(x) => x,
-            None => bracket(&Block::new(l, &sccs, c), &ext, None, work)?,
+            None => bracket(&Block::new(l, &sccs, c, Rows::Members), &ext, work)?,
         };
         for (&u, v) in m.iter().zip(x) {
             total[u as usize] = v.clamp(0.0, 1.0);

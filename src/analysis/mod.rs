@@ -15,13 +15,16 @@
 //! it can be stopped by the budget or Ctrl-C.
 
 mod arcs;
+mod block;
 mod chokepoints;
 mod closure;
 mod exposure;
+mod krylov;
 mod labels;
 mod local;
 mod loss;
 mod nodeset;
+mod order;
 mod paths;
 mod scc;
 mod scenario;

@@ -2,10 +2,22 @@
 //!
 //! Inside a strongly connected component the arc weights form a square
 //! substochastic matrix A. Small components are solved exactly by LU
-//! decomposition of `I - A`; large ones by Gauss-Seidel iteration run from
-//! both sides at once (from 0 upwards and from 1 downwards), which brackets
-//! the answer and so gives a guaranteed error bound instead of a guess.
+//! decomposition of `I - A`. Large ones get a guaranteed bracket instead of
+//! a guess, in two steps:
+//!
+//! 1. [`certify`]: GMRES on the Gauss-Seidel operator (`krylov`) gets near
+//!    the answer y in a few dozen sweeps; its residual r and a certified
+//!    bound z on `(I - A)⁻¹ 1` ([`steps_bound`], once per block) turn y into
+//!    a bracket `y ± max|r| z`, usually already narrower than [`TOLERANCE`];
+//! 2. [`narrow`]: Gauss-Seidel sweeps from both ends of the bracket (from 0
+//!    and 1 when there is no certificate) until it is.
+//!
+//! Plain Gauss-Seidel from 0 and 1 took 120-150 sweeps per solve on the
+//! benchmark's giant components (one slowly decaying mode); this takes
+//! 35-50 (BENCHMARKS.md, *Performance v2 (issue 19): fixed points*).
 
+use super::block::Block;
+use super::krylov::gmres;
 use super::local::Local;
 use super::scc::Sccs;
 use crate::limits::{Interrupt, Work};
@@ -104,98 +116,166 @@ impl Lu {
     }
 }
 
-/// One component's internal arcs in a CSR of member positions, so the
-/// iterative solvers read contiguous memory instead of chasing local ids.
-pub(crate) struct Block {
-    off: Vec<u32>,
-    to: Vec<u32>,
-    w: Vec<f64>,
-}
-
-impl Block {
-    /// The internal arcs of component `c`, rows in member order.
-    pub fn new(l: &Local, sccs: &Sccs, c: usize) -> Block {
-        let m = sccs.members(c);
-        let mut b = Block {
-            off: Vec::with_capacity(m.len() + 1),
-            to: Vec::new(),
-            w: Vec::new(),
-        };
-        b.off.push(0);
-        for &u in m {
-            for (v, w) in l.arcs(u) {
-                if sccs.comp[v as usize] as usize == c {
-                    b.to.push(sccs.pos[v as usize]);
-                    b.w.push(w);
-                }
-            }
-            b.off.push(b.to.len() as u32);
-        }
-        b
-    }
-
-    /// The number of members.
-    pub fn len(&self) -> usize {
-        self.off.len() - 1
-    }
-
-    /// Member `i`'s internal arcs as `(member, weight)`.
-    #[inline]
-    pub fn arcs(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
-        let r = self.off[i] as usize..self.off[i + 1] as usize;
-        self.to[r.clone()]
-            .iter()
-            .map(|&t| t as usize)
-            .zip(self.w[r].iter().copied())
-    }
-
-    /// What one sweep over the block costs the budget.
-    pub fn cost(&self) -> u64 {
-        (self.len() + self.to.len()) as u64
-    }
-}
-
-/// Solves `x = ext + A x` on a block (values in member order) by
-/// Gauss-Seidel from 0 and from 1 at once, until the two differ by less
-/// than [`TOLERANCE`] everywhere; returns their midpoint. Arcs into member
-/// `skip` are left out of `A` (the caller folded them into `ext`), and
-/// `skip`'s own value stays 0.
+/// Solves `x = ext + A x` on a block (values in member order) to a
+/// bracket narrower than [`TOLERANCE`] everywhere (see [`solve_rows`]);
+/// returns its midpoint, in member order.
 ///
 /// The caller guarantees that 1 is a supersolution (every row of `A` plus
 /// `ext` sums to at most 1) and that the spectral radius of `A` is below 1,
-/// so both sequences converge to the one fixed point.
-pub(crate) fn bracket(
-    block: &Block,
-    ext: &[f64],
-    skip: Option<usize>,
-    work: &Work,
-) -> Result<Vec<f64>, Interrupt> {
+/// so every bracket converges to the one fixed point.
+pub(crate) fn bracket(block: &Block, ext: &[f64], work: &Work) -> Result<Vec<f64>, Interrupt> {
+    let b = block.to_rows(ext);
+    let steps = steps_bound(block, work)?;
+    let x = solve_rows(block, &b, None, steps.as_deref(), work)?;
+    let mid: Vec<f64> = x.iter().map(|[a, b]| (a + b) / 2.0).collect();
+    Ok(block.to_members(&mid))
+}
+
+/// A certified bound `z ≥ (I - A)⁻¹ 1` on the block (row order), the
+/// expected number of steps a walk takes inside the block from each row:
+/// GMRES gets near `t = 1 + A t`, and `z`, `t` scaled up, is checked to
+/// satisfy `(I - A) z ≥ 1` row by row (then `z - (I - A)⁻¹ 1 =
+/// (I - A)⁻¹ ((I - A) z - 1) ≥ 0`). `None` when the check fails. The same
+/// `z` bounds the block with any row's arcs removed (a pinned row).
+pub(crate) fn steps_bound(block: &Block, work: &Work) -> Result<Option<Vec<f64>>, Interrupt> {
     let n = block.len();
-    // Interleaved [low, high]: one cache line per neighbour read.
-    let mut x = vec![[0.0, 1.0]; n];
-    if let Some(s) = skip {
-        x[s] = [0.0, 0.0];
+    let ones = vec![1.0; n];
+    let mut t = vec![1.0; n];
+    // Rough is enough: the check below scales by the worst row.
+    gmres(block, &ones, None, &mut t, 0.25, 60, work)?;
+    let mut at = vec![0.0; n];
+    work.charge(block.cost())?;
+    block.product(&t, None, &mut at);
+    let mut least = f64::INFINITY;
+    for (ti, ai) in t.iter().zip(&at) {
+        if !positive(*ti) {
+            return Ok(None);
+        }
+        least = least.min(ti - ai);
     }
-    loop {
+    if !positive(least) {
+        return Ok(None);
+    }
+    // The slack covers rounding in the check.
+    let s = (1.0 + 1e-6) / least;
+    Ok(Some(t.iter().map(|ti| ti * s).collect()))
+}
+
+/// `x > 0`, false for NaN.
+fn positive(x: f64) -> bool {
+    x > 0.0
+}
+
+/// GMRES's sweeps per solve at most (the bracket finishes in any case).
+const GMRES_MAX_SWEEPS: usize = 400;
+
+/// Solves `x = b + A x` on a block (row order, `b ≥ 0`; row `pin`, when
+/// given, has no arcs and stays at `b[pin]`) to `[low, high]` per row with
+/// `high - low < TOLERANCE`: [`certify`]'s bracket when it gives one, else
+/// `[0, 1]` (the caller guarantees `x ≤ 1`, as for [`bracket`]), narrowed
+/// by [`narrow`].
+pub(crate) fn solve_rows(
+    block: &Block,
+    b: &[f64],
+    pin: Option<usize>,
+    steps: Option<&[f64]>,
+    work: &Work,
+) -> Result<Vec<[f64; 2]>, Interrupt> {
+    let certified = match steps {
+        Some(z) => certify(block, b, pin, z, 1.0, work)?,
+        None => None,
+    };
+    let mut x = certified.unwrap_or_else(|| vec![[0.0, 1.0]; block.len()]);
+    if let Some(p) = pin {
+        x[p] = [b[p], b[p]];
+    }
+    narrow(block, b, pin, &mut x, work)?;
+    Ok(x)
+}
+
+/// A guaranteed bracket (up to rounding) on the solution x of
+/// `x = b + A x` (row order, `b ≥ 0`, row `pin` without arcs), given
+/// `steps` from [`steps_bound`] and `x ≤ upper`: GMRES's answer `y`, with
+/// residual `r = b + A y - y`, gives `y - max(r⁻) z ≤ x ≤ y + max(r⁺) z`
+/// (`x - y = (I - A)⁻¹ r`). `None` when GMRES's answer is not finite.
+pub(crate) fn certify(
+    block: &Block,
+    b: &[f64],
+    pin: Option<usize>,
+    steps: &[f64],
+    upper: f64,
+    work: &Work,
+) -> Result<Option<Vec<[f64; 2]>>, Interrupt> {
+    let n = block.len();
+    let mut y = vec![0.0; n];
+    // The residual below is then under TOLERANCE / 4 / max z.
+    let zmax = steps.iter().copied().fold(0.0, f64::max);
+    let tol = TOLERANCE / (8.0 * zmax.max(1.0));
+    gmres(block, b, pin, &mut y, tol, GMRES_MAX_SWEEPS, work)?;
+    let mut ay = vec![0.0; n];
+    work.charge(block.cost())?;
+    block.product(&y, pin, &mut ay);
+    let (mut up, mut down) = (0.0f64, 0.0f64);
+    for i in 0..n {
+        let r = b[i] + ay[i] - y[i];
+        if !r.is_finite() {
+            return Ok(None);
+        }
+        // Rounding in `r` itself (a few units in the last place of its
+        // terms; like the bracket's sweeps, the bound holds up to rounding).
+        let slack = 4.0 * f64::EPSILON * (b[i] + ay[i] + y[i].abs());
+        up = up.max(r + slack);
+        down = down.max(slack - r);
+    }
+    Ok(Some(
+        (0..n)
+            .map(|i| {
+                [
+                    (y[i] - down * steps[i]).max(0.0),
+                    (y[i] + up * steps[i]).min(upper),
+                ]
+            })
+            .collect(),
+    ))
+}
+
+/// Narrows a bracket `[low, high]` per row on the solution of
+/// `x = b + A x` (row `pin` without arcs, left as it is) by Gauss-Seidel
+/// sweeps from both ends until it is narrower than [`TOLERANCE`] (relative
+/// to the value where it exceeds 1, which only visits do): a bound maps to
+/// a bound (`A ≥ 0`), and each end keeps its better value. Also stops when
+/// a sweep changes nothing (rounding allows no narrower bracket).
+pub(crate) fn narrow(
+    block: &Block,
+    b: &[f64],
+    pin: Option<usize>,
+    x: &mut [[f64; 2]],
+    work: &Work,
+) -> Result<(), Interrupt> {
+    let wide = |[lo, hi]: [f64; 2]| hi - lo >= TOLERANCE * hi.max(1.0);
+    let mut open = x.iter().any(|v| wide(*v));
+    while open {
         work.charge(2 * block.cost())?;
-        let mut gap: f64 = 0.0;
-        for i in 0..n {
-            if Some(i) == skip {
+        open = false;
+        let mut changed = false;
+        for i in 0..x.len() {
+            if Some(i) == pin {
                 continue;
             }
-            let (mut lo, mut hi) = (ext[i], ext[i]);
+            let (mut lo, mut hi) = (b[i], b[i]);
             for (j, w) in block.arcs(i) {
-                if Some(j) != skip {
-                    lo += w * x[j][0];
-                    hi += w * x[j][1];
-                }
+                lo += w * x[j][0];
+                hi += w * x[j][1];
             }
-            let hi = hi.min(x[i][1]);
-            x[i] = [lo, hi];
-            gap = gap.max(hi - lo);
+            let v = [lo.max(x[i][0]), hi.min(x[i][1])];
+            changed |= v != x[i];
+            open |= wide(v);
+            x[i] = v;
         }
-        if gap < TOLERANCE {
-            return Ok(x.iter().map(|[a, b]| (a + b) / 2.0).collect());
-        }
+        open &= changed;
     }
+    Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -266,3 +266,41 @@ fn run_nodes(g: &Graph, s: NodeId) -> Vec<(NodeId, f64)> {
     .map(|c| (c.node, c.score))
     .collect()
 }
+
+proptest! {
+    /// Both ways to the visits inside a block (the certified solve and the
+    /// pushes it falls back to) agree with the dense solution.
+    #[test]
+    fn visits_by_solve_and_by_pushes_match_lu(
+        n in 1usize..12,
+        raw in proptest::collection::vec((0usize..12, 0usize..12, 0.01f64..1.0), 0..40),
+        keep in 0.1f64..0.95,
+    ) {
+        let mut total = vec![0.0; n];
+        for &(u, _, w) in &raw {
+            total[u % n] += w;
+        }
+        let arcs: Vec<(usize, usize, f64)> = raw
+            .iter()
+            .map(|&(u, v, w)| (u % n, v % n, w / total[u % n] * keep))
+            .collect();
+        let work = Work::unlimited();
+        let block = Block::from_arcs(n, &arcs, Rows::Flow);
+        let b: Vec<f64> = (0..n).map(|i| if i == 0 { 1.0 } else { 0.0 }).collect();
+        let mut m = vec![0.0; n * n];
+        for i in 0..n {
+            m[i * n + i] = 1.0;
+        }
+        for &(u, v, w) in &arcs {
+            m[u * n + v] -= w;
+        }
+        let want = Lu::factor(m, n).expect("I - A is regular").solve_t(&b);
+        let solved = certified_visits(&block, &b, &work).unwrap();
+        let pushed = pushed_visits(&block, &b, &work).unwrap();
+        for i in 0..n {
+            let tol = 1e-9 * want[i].max(1.0);
+            prop_assert!((solved[i] - want[i]).abs() < tol, "{i}: {} vs {}", solved[i], want[i]);
+            prop_assert!((pushed[i] - want[i]).abs() < tol, "{i}: {} vs {}", pushed[i], want[i]);
+        }
+    }
+}
