@@ -471,11 +471,13 @@ fn write_requirements(dir: &Path, args: &Args, tiers: &Tiers) -> io::Result<(usi
             if rng.unit() >= 0.5 || len < 3 {
                 continue;
             }
+            let mut last = r;
             for _ in 0..1 + rng.below(2) {
                 let v = start + rng.below(len);
-                if v == r {
+                if v == r || v == last {
                     continue;
                 }
+                last = v;
                 let units = 3000 + rng.below(2001);
                 write!(inp, "F{v},F{firm},SUPPLIES,")?;
                 write_share(&mut inp, units as u32)?;
@@ -618,7 +620,9 @@ pub fn generate(args: &Args) -> Result<(), String> {
     let schema = if args.requirements > 0 {
         SCHEMA.replace(
             "direction = \"reverse\"\nprops = { share = \"float\" }",
-            "direction = \"reverse\"\nprops = { share = \"float\", input = \"string\" }",
+            // A firm may also source an input from one of its suppliers:
+            // a second, parallel arc.
+            "direction = \"reverse\"\nmulti = true\nprops = { share = \"float\", input = \"string\" }",
         ) + REQUIRES_SCHEMA
     } else {
         SCHEMA.to_string()
