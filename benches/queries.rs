@@ -25,7 +25,7 @@ const QUERIES: [&str; 7] = [
     "match (x:Nation {id: $nation})<-[:LOCATED_IN]-(f:Firm)-[:SUPPLIES*1..4]->(g:Firm)-[:LOCATED_IN]->(y:Nation) where y <> x return count(distinct g)",
     "match (f:Firm)-[:LOCATED_IN]->(n:Nation) where degree(f, \"SUPPLIES\") > $k return n.name, count(*) order by n.name",
     "exposure of (f:Firm) to $nation top 10",
-    "chokepoints of $s top 10",
+    "chokepoints of $s excluding members top 10",
 ];
 
 /// The fixed points of issue 19 (GMRES, certified brackets, candidates
