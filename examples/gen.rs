@@ -618,8 +618,12 @@ pub fn generate(args: &Args) -> Result<(), String> {
         fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let schema = if args.requirements > 0 {
+        let supplies = "direction = \"reverse\"\nprops = { share = \"float\" }";
+        if !SCHEMA.contains(supplies) {
+            return Err("internal: SUPPLIES is not declared as --requirements expects".into());
+        }
         SCHEMA.replace(
-            "direction = \"reverse\"\nprops = { share = \"float\" }",
+            supplies,
             // A firm may also source an input from one of its suppliers:
             // a second, parallel arc.
             "direction = \"reverse\"\nmulti = true\nprops = { share = \"float\", input = \"string\" }",

@@ -1276,12 +1276,8 @@ impl<'a> Matcher<'a> {
             let mut bits = bits.borrow_mut();
             bits.grow(self.g.node_count());
             for n in ends {
-                if self.view.node(n)
-                    && target
-                        .kinds
-                        .as_ref()
-                        .is_none_or(|k| k.contains(&self.g.node_kind(n)))
-                {
+                // No id, name or property test: the view and the kinds only.
+                if self.node_ok(target, n, st)? {
                     bits.insert(n.index());
                 }
             }

@@ -196,6 +196,12 @@ pub(super) fn better_anchor(
         if bound[node.slot] || node.id_eq.is_some() || node.name_eq.is_some() {
             continue;
         }
+        // Scanning a kind far larger than the rows the plan expands anyway
+        // costs more than it can save (a scan is a few ns a node, a row
+        // about 70 ns: the factor leaves room for that).
+        if i != anchor && kind_size(g, node) as f64 > SCAN_MAX_RATIO * base {
+            continue;
+        }
         let filters: Vec<usize> = compiled
             .iter()
             .enumerate()
@@ -251,6 +257,10 @@ pub(super) fn better_anchor(
         p
     })
 }
+
+/// How much larger than the default plan's estimated rows a kind may be
+/// and still be scanned for a better start.
+const SCAN_MAX_RATIO: f64 = 16.0;
 
 /// A pattern's start chosen by [`better_anchor`].
 pub(super) struct Prefiltered {
