@@ -17,10 +17,10 @@ pub struct Adjacency {
     edges: Vec<EdgeId>,
     types: Vec<EdgeTypeId>,
     /// Per edge type present: every node's number of edges of that type,
-    /// counted on first use (one pass over the types column) and kept, so
-    /// `degree(n, "TYPE")` over every node of a large graph is one lookup
-    /// each instead of a scan of each node's edges (4 bytes per node, only
-    /// for the types asked about).
+    /// so `degree(n, "TYPE")` over every node of a large graph is one lookup
+    /// each instead of a scan of each node's edges (4 bytes per node and
+    /// type). Counted at the build when types × nodes ≤ edges, else on
+    /// first use for the types asked about (one pass over the types column).
     typed_degrees: Box<[OnceLock<Box<[u32]>>]>,
 }
 
@@ -57,12 +57,27 @@ impl Adjacency {
         let nbrs = edges.iter().map(|e| orient(ends[e.index()]).1).collect();
         let tys: Vec<EdgeTypeId> = edges.iter().map(|e| types[e.index()]).collect();
         let type_count = tys.iter().map(|t| t.index() + 1).max().unwrap_or(0);
+        let typed_degrees: Box<[OnceLock<Box<[u32]>>]> =
+            (0..type_count).map(|_| OnceLock::new()).collect();
+        // Counted now when the table is no larger than the edge column (a
+        // few types over many edges, as in a supply graph): the first
+        // `degree(n, "T")` of a session then costs nothing, for a pass the
+        // build's cache already holds. Many types over few edges stay lazy.
+        if type_count.saturating_mul(node_count) <= ends.len() {
+            for (cell, counts) in typed_degrees
+                .iter()
+                .zip(count_every_type(&offsets, &tys, type_count))
+            {
+                // Fresh cells: setting cannot fail.
+                let _ = cell.set(counts);
+            }
+        }
         Adjacency {
             offsets,
             nbrs,
             edges,
             types: tys,
-            typed_degrees: (0..type_count).map(|_| OnceLock::new()).collect(),
+            typed_degrees,
         }
     }
 
@@ -162,6 +177,26 @@ impl Adjacency {
             .map(|((e, t), n)| (*e, *t, *n))
     }
 
+    /// `(edge, type, neighbour)` for the edges of `node` whose type is in
+    /// `keep` (every edge when `None`), in [`Adjacency::iter`]'s order. Reads
+    /// the type column first and the edge and neighbour only of the entries
+    /// kept: on a mixed adjacency most of a node's entries are rejected, and
+    /// each column skipped is a cache line less per node.
+    #[inline]
+    pub fn iter_typed<'s>(
+        &'s self,
+        node: NodeId,
+        keep: Option<&'s TypeSet>,
+    ) -> impl Iterator<Item = (EdgeId, EdgeTypeId, NodeId)> + 's {
+        let r = self.range(node);
+        let (edges, nbrs) = (&self.edges[r.clone()], &self.nbrs[r.clone()]);
+        self.types[r]
+            .iter()
+            .enumerate()
+            .filter(move |(_, t)| keep.is_none_or(|k| k.contains(**t)))
+            .map(move |(i, t)| (edges[i], *t, nbrs[i]))
+    }
+
     /// The number of edges of `node` in this direction.
     #[inline]
     pub fn degree(&self, node: NodeId) -> usize {
@@ -211,9 +246,68 @@ impl FromIterator<EdgeTypeId> for TypeSet {
     }
 }
 
+/// Every node's number of entries of each type (`result[t][node]`), in one
+/// pass over the type column in slot order.
+fn count_every_type(offsets: &[u32], types: &[EdgeTypeId], type_count: usize) -> Vec<Box<[u32]>> {
+    let nodes = offsets.len().saturating_sub(1);
+    let mut counts = vec![vec![0u32; nodes]; type_count];
+    let mut entry = 0usize;
+    for (node, &end) in offsets.iter().skip(1).enumerate() {
+        let end = end as usize;
+        for ty in types.get(entry..end).unwrap_or_default() {
+            counts[ty.index()][node] += 1;
+        }
+        entry = end;
+    }
+    counts.into_iter().map(Vec::into_boxed_slice).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Random edges over `nodes` nodes and `types` types.
+    fn edges_strategy() -> impl Strategy<Value = (usize, usize, Vec<(u32, u32, u16)>)> {
+        (1usize..12, 1usize..5).prop_flat_map(|(nodes, types)| {
+            let edge = (0..nodes as u32, 0..nodes as u32, 0..types as u16);
+            (
+                Just(nodes),
+                Just(types),
+                proptest::collection::vec(edge, 0..60),
+            )
+        })
+    }
+
+    proptest! {
+        /// Degrees counted at the build (many edges per node and type) and
+        /// on first use (few) agree with a scan of each node's entries, and
+        /// the typed iteration is the untyped one filtered by type.
+        #[test]
+        fn typed_degrees_and_iteration_match_a_scan((nodes, types, list) in edges_strategy()) {
+            let ends: Vec<(NodeId, NodeId)> =
+                list.iter().map(|(a, b, _)| (NodeId(*a), NodeId(*b))).collect();
+            let tys: Vec<EdgeTypeId> = list.iter().map(|(_, _, t)| EdgeTypeId(*t)).collect();
+            for incoming in [false, true] {
+                let adj = Adjacency::build(nodes, &ends, &tys, incoming);
+                let mut keep = TypeSet::new();
+                keep.insert(EdgeTypeId(0));
+                for node in (0..nodes as u32).map(NodeId) {
+                    for t in (0..types as u16 + 1).map(EdgeTypeId) {
+                        let scan = adj.iter(node).filter(|(_, x, _)| *x == t).count();
+                        prop_assert_eq!(adj.degree_of_type(node, t), scan);
+                    }
+                    let filtered: Vec<_> =
+                        adj.iter(node).filter(|(_, t, _)| keep.contains(*t)).collect();
+                    prop_assert_eq!(adj.iter_typed(node, Some(&keep)).collect::<Vec<_>>(), filtered);
+                    prop_assert_eq!(
+                        adj.iter_typed(node, None).collect::<Vec<_>>(),
+                        adj.iter(node).collect::<Vec<_>>()
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn degree_of_type_counts_each_direction_and_type() {
