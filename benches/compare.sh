@@ -4,7 +4,7 @@
 # examples/gen.rs. Prints one markdown table per size (load, peak RSS, Q1-Q7
 # medians) and the answers, and says MISMATCH loudly when engines disagree.
 #
-#   benches/compare.sh [--sizes small,medium,large] [--engines faultline,csr,duckdb,kuzu,igraph,networkx]
+#   benches/compare.sh [--sizes small,medium,large] [--engines faultline,csr,csr2,duckdb,kuzu,igraph,networkx]
 #                      [--runs 3] [--load-runs small=3,medium=3,large=1] [--timeout 3600]
 #                      [--seed 42] [--skip-build]
 #
@@ -17,7 +17,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DIR="${BENCH_DIR:-$ROOT/target/bench}"
 VENV="$BENCH_DIR/venv"
 SIZES="small,medium,large"
-ENGINES="faultline,csr,duckdb,kuzu,igraph,networkx"
+ENGINES="faultline,csr,csr2,duckdb,kuzu,igraph,networkx"
 RUNS=3
 LOAD_RUNS="small=3,medium=3,large=1"
 TIMEOUT=3600

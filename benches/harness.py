@@ -10,6 +10,8 @@ Engines:
   faultline  `faultline run bench.fql --timing --format json --data DIR --param ...`
              (stderr: `load: <ms> ms`, then `time: <ms> ms` per statement)
   csr        examples/csr_baseline.rs (hand-written CSR: the practical limit)
+  csr2       the same on two threads (`--threads 2`: Q1, Q2, Q4, Q5 parallel;
+             issue 19's reference for Q1-Q5)
   duckdb, kuzu, igraph, networkx   benches/peers/<engine>_bench.py
 
 Every engine but Faultline speaks the JSON-lines protocol described in
@@ -32,7 +34,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 QUERIES = ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7"]
 PEERS = ["duckdb", "kuzu", "igraph", "networkx"]
-ALL_ENGINES = ["faultline", "csr"] + PEERS
+ALL_ENGINES = ["faultline", "csr", "csr2"] + PEERS
 DEFAULT_LIMIT_ROWS = 10_000
 GNU_TIME = "/usr/bin/time"  # Faultline cuts results at :limit rows by default
 
@@ -509,11 +511,13 @@ def main():
             started = time.monotonic()
             if e == "faultline":
                 r = run_faultline(data, args, log_dir)
-            elif e == "csr":
+            elif e in ("csr", "csr2"):
                 if not os.path.exists(args.csr):
                     r = {"load_ms": [], "rss_kb": None, "queries": {}, "error": f"no binary at {args.csr}"}
                 else:
-                    r = run_protocol_engine(e, [args.csr], data, args, log_dir)
+                    # Q6 and Q7 are serial in both: csr2 answers Q1-Q5 only.
+                    threads = ["--threads", "2", "--queries", "Q1,Q2,Q3,Q4,Q5"] if e == "csr2" else []
+                    r = run_protocol_engine(e, [args.csr] + threads, data, args, log_dir)
             else:
                 script = os.path.join(HERE, "peers", f"{e}_bench.py")
                 r = run_protocol_engine(e, [args.python, script], data, args, log_dir)

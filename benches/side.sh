@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Faultline's Q1-Q5 and the CSR baseline's, alternating in one run, the
-# minimum per query and the ratio: a quick check between the full
-# comparisons of compare.sh (BENCHMARKS.md, issue 19).
+# Faultline's Q1-Q5 and the CSR baseline's (on one thread and on two,
+# issue 19's reference), alternating in one run, the minimum per query and
+# the ratios: a quick check between the full comparisons of compare.sh
+# (BENCHMARKS.md, issue 19). Every run is a fresh process (cold caches).
 #
 #   benches/side.sh DATA_DIR [ROUNDS]      (after cargo build --release --examples)
 set -euo pipefail
@@ -17,13 +18,16 @@ for _ in $(seq "$rounds"); do
     --param s="$(param s)" --param t="$(param t)" --param nation="$(param nation)" \
     --param k="$(param k)" --budget 1000000000000 2>&1 >/dev/null |
     awk '/^time:/ { n++; print "F Q" n, $2 }'
-  target/release/examples/csr_baseline --data "$data" --runs 1 --queries Q1,Q2,Q3,Q4,Q5 2>/dev/null |
-    python3 -c '
+  for threads in 1 2; do
+    target/release/examples/csr_baseline --data "$data" --runs 1 --queries Q1,Q2,Q3,Q4,Q5 \
+      --threads "$threads" 2>/dev/null |
+      python3 -c '
 import json, sys
 for line in sys.stdin:
     d = json.loads(line)
     if d["event"] == "query":
-        print("C", d["q"], d["ms"][0])'
+        print("C" + sys.argv[1], d["q"], d["ms"][0])' "$threads"
+  done
 done | python3 -c '
 import collections, sys
 best = collections.defaultdict(list)
@@ -31,5 +35,6 @@ for line in sys.stdin:
     engine, q, ms = line.split()
     best[(engine, q)].append(float(ms))
 for q in ["Q1", "Q2", "Q3", "Q4", "Q5"]:
-    f, c = min(best[("F", q)]), min(best[("C", q)])
-    print(f"{q}: faultline {f:8.2f} ms  csr {c:8.2f} ms  ratio {f / c:5.2f}x")'
+    f, c1, c2 = min(best[("F", q)]), min(best[("C1", q)]), min(best[("C2", q)])
+    print(f"{q}: faultline {f:8.2f} ms  csr {c1:8.2f} ms ({f / c1:5.2f}x)"
+          f"  csr on 2 threads {c2:8.2f} ms ({f / c2:5.2f}x)")'
