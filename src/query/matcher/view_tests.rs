@@ -240,7 +240,7 @@ proptest! {
         op in 0usize..6,
         value in 0usize..8,
         mirror in any::<bool>(),
-        shape in 0usize..3,
+        shape in 0usize..4,
     ) {
         let g = random_graph(n, &edges);
         let view = view_of(&g, &hide_nodes, &hide_edges);
@@ -256,8 +256,10 @@ proptest! {
         };
         // The same filter written so it does not compile (`(...) = true`)
         // takes the interpreter's path.
-        let pattern = ["(a)", "(b)-[:SUPPLIES]->(a)", "(a)<-[:DEPENDS_ON]-(b)-[]-(c)"][shape];
-        let ret = ["a.id", "a.id, b.id", "a.id, b.id, c.id"][shape];
+        // `(a:Firm)`: the scan of a kind's list.
+        let pattern =
+            ["(a)", "(b)-[:SUPPLIES]->(a)", "(a)<-[:DEPENDS_ON]-(b)-[]-(c)", "(a:Firm)"][shape];
+        let ret = ["a.id", "a.id, b.id", "a.id, b.id, c.id", "a.id"][shape];
         let compiled = format!("match {pattern} where {pred} return {ret}");
         let interpreted = format!("match {pattern} where ({pred}) = true return {ret}");
         let mut found = rows(&g, &view, &compiled);
