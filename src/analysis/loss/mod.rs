@@ -220,69 +220,86 @@ pub fn loss(
             })
             .collect()
     } else {
-        let b = Build {
-            g,
-            view,
-            facts,
-            spec: q.arcs,
-            by_share: q.by_share,
-            hits: Some(hits),
-            cuts: q.cuts,
-            free: &free,
-            substituted_from,
-        };
-        let built = b.build(&rows, work)?;
-        let x = match q.depth {
-            None => built.sys.solve(work)?,
-            Some(n) => built.sys.rounds(n, work)?,
-        };
-        let direct = built.sys.rounds(1, work)?;
-        let by_name = |a: NodeId, b: NodeId| {
-            g.node_name(a)
-                .cmp(g.node_name(b))
-                .then_with(|| g.node_key(a).cmp(g.node_key(b)))
-        };
-        let walks = built.sys.walks(q.depth, &by_name, work)?;
-        ignored_inputs = built.ignored_inputs;
-        let unknown = unknown_of(work)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (k, &n) in rows.iter().enumerate() {
-            let Some(i) = built.row(n, b.row_ctx(n)) else {
-                continue;
-            };
-            let loss = x[i as usize].clamp(0.0, 1.0);
-            let (path, cut) = if loss > 0.0 {
-                match built.sys.walk(&walks, i) {
-                    Some((hops, end)) => {
-                        let mut p = Path::single(n);
-                        for (e, v) in hops {
-                            p.push(e, built.sys.node[v as usize]);
-                        }
-                        let mut cut = None;
-                        match end {
-                            End::Cut(e, v, _) => {
-                                p.push(e, v);
-                                cut = Some(e);
-                            }
-                            _ => hits.extend_path(&mut p),
-                        }
-                        (Some(p), cut)
-                    }
-                    None => (None, None),
-                }
-            } else {
-                (None, None)
-            };
-            out.push(LossRow {
-                node: n,
-                direct: direct[i as usize].clamp(0.0, 1.0),
-                loss,
-                unknown: unknown[k].clamp(0.0, 1.0),
-                path,
-                cut,
+        // `unknown` is a second system of the same size, independent of
+        // this one: solved on a second thread meanwhile (its work is charged
+        // to the statement when it joins).
+        std::thread::scope(|scope| -> Result<Vec<LossRow>, Interrupt> {
+            let unknown_side = q.unknown.then(|| {
+                let side = work.split();
+                scope.spawn(move || (unknown_of(&side), side))
             });
-        }
-        out
+            let b = Build {
+                g,
+                view,
+                facts,
+                spec: q.arcs,
+                by_share: q.by_share,
+                hits: Some(hits),
+                cuts: q.cuts,
+                free: &free,
+                substituted_from,
+            };
+            let built = b.build(&rows, work)?;
+            let x = match q.depth {
+                None => built.sys.solve(work)?,
+                Some(n) => built.sys.rounds(n, work)?,
+            };
+            let direct = built.sys.rounds(1, work)?;
+            let by_name = |a: NodeId, b: NodeId| {
+                g.node_name(a)
+                    .cmp(g.node_name(b))
+                    .then_with(|| g.node_key(a).cmp(g.node_key(b)))
+            };
+            let walks = built.sys.walks(q.depth, &by_name, work)?;
+            ignored_inputs = built.ignored_inputs;
+            let unknown = match unknown_side {
+                Some(handle) => {
+                    let (unknown, side) = handle
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                    unknown.and_then(|u| work.absorb(&side).map(|_| u))?
+                }
+                None => unknown_of(work)?,
+            };
+            let mut out = Vec::with_capacity(rows.len());
+            for (k, &n) in rows.iter().enumerate() {
+                let Some(i) = built.row(n, b.row_ctx(n)) else {
+                    continue;
+                };
+                let loss = x[i as usize].clamp(0.0, 1.0);
+                let (path, cut) = if loss > 0.0 {
+                    match built.sys.walk(&walks, i) {
+                        Some((hops, end)) => {
+                            let mut p = Path::single(n);
+                            for (e, v) in hops {
+                                p.push(e, built.sys.node[v as usize]);
+                            }
+                            let mut cut = None;
+                            match end {
+                                End::Cut(e, v, _) => {
+                                    p.push(e, v);
+                                    cut = Some(e);
+                                }
+                                _ => hits.extend_path(&mut p),
+                            }
+                            (Some(p), cut)
+                        }
+                        None => (None, None),
+                    }
+                } else {
+                    (None, None)
+                };
+                out.push(LossRow {
+                    node: n,
+                    direct: direct[i as usize].clamp(0.0, 1.0),
+                    loss,
+                    unknown: unknown[k].clamp(0.0, 1.0),
+                    path,
+                    cut,
+                });
+            }
+            Ok(out)
+        })?
     };
     work.charge(out.len() as u64)?;
     if fast {
