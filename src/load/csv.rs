@@ -884,7 +884,6 @@ pub(crate) fn load_edges(cx: &mut Ctx, file: usize, path: &Path) {
             let rows: usize = pieces.iter().map(|p| p.out.ends.len()).sum();
             let est = blocks.estimate(rows, used);
             side.reserve(est);
-            state.rows.reserve(est);
         }
         let stops = ends_file(&pieces);
         held = pieces;

@@ -22,6 +22,7 @@ use crate::model::{
     EdgeId, EdgeSide, EdgeTypeId, Graph, KindId, NodeId, NodeView, Probe, PropKey, Value,
 };
 
+use super::rows::EdgeRows;
 use super::rules::{LastName, Rules};
 use super::{EdgeRow, FxMap};
 
@@ -346,7 +347,7 @@ pub(crate) struct EdgeState {
     pub pending: Vec<Pending>,
     pub pending_failing: usize,
     /// For each edge added by this load: its line (CSV) or item (JSON).
-    pub rows: Vec<u32>,
+    pub rows: EdgeRows,
     pub sources: Vec<EdgeSource>,
 }
 
@@ -421,12 +422,7 @@ impl EdgeState {
             .iter()
             .map(|t| self.intern_type(t, side))
             .collect();
-        self.rows.extend(
-            batch
-                .lines
-                .iter()
-                .map(|l| u32::try_from(first_line + *l as usize).unwrap_or(u32::MAX)),
-        );
+        self.rows.extend_shifted(&batch.lines, first_line);
         for p in std::mem::take(&mut batch.problems) {
             let p = Pending {
                 file,
@@ -457,7 +453,7 @@ pub(crate) struct EdgeBatch {
     /// NaN where an edge has no share (or its properties are in `props`).
     pub shares: Vec<f64>,
     /// The line of each edge, relative to the piece.
-    pub lines: Vec<u32>,
+    pub lines: EdgeRows,
     /// Edges whose type is new in this batch: (edge, index into `new_types`).
     pub new_type_at: Vec<(u32, u32)>,
     /// Edges with properties besides a float share: (edge, properties).
@@ -472,7 +468,6 @@ impl EdgeBatch {
         self.ends.reserve(rows);
         self.types.reserve(rows);
         self.shares.reserve(rows);
-        self.lines.reserve(rows);
     }
 
     /// Adds a resolved edge from line `line` with its properties.
@@ -492,7 +487,7 @@ impl EdgeBatch {
                 EdgeTypeId::from_index(0)
             }
         });
-        self.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+        self.lines.push(line);
         let share = match props.as_slice() {
             [] => f64::NAN,
             [(k, Value::Float(f))] if *k == share_key && !f.is_nan() => *f,

@@ -26,6 +26,7 @@ mod json;
 mod model_rules;
 mod records;
 mod report;
+mod rows;
 mod rules;
 #[cfg(test)]
 mod scale_tests;
@@ -591,7 +592,7 @@ impl Ctx {
         };
         side.add_edge(from, to, ty, props.drain(..));
         let row = loc.item.map_or(loc.line, |(_, i)| i);
-        self.edges.rows.push(u32::try_from(row).unwrap_or(u32::MAX));
+        self.edges.rows.push(row);
     }
 
     /// Holds an edge row's faults (joined into one problem) and clears them.
@@ -616,10 +617,10 @@ impl Ctx {
 
     /// Where an edge of this load came from.
     fn edge_loc(&self, e: EdgeId) -> Option<Loc> {
-        let row = *self
+        let row = self
             .edges
             .rows
-            .get(e.index().checked_sub(self.base_edges)?)? as usize;
+            .get(e.index().checked_sub(self.base_edges)?)?;
         let k = self
             .edges
             .sources
