@@ -202,6 +202,9 @@ fn run_tuned(
             Class::Nodes | Class::Schema => {}
         }
     }
+    // Not needed past the files: freed before the graph is finished (the
+    // load's peak of memory).
+    cx.reuse = csv::Reuse::default();
     if cx.cancelled() {
         let mut sink = cx.sink;
         sink.fatal(Problem::new(
@@ -357,6 +360,8 @@ pub(crate) struct Ctx {
     pub tuning: Tuning,
     /// Set by Ctrl-C during `:load`.
     cancel: Option<crate::limits::CancelFlag>,
+    /// Memory kept from one CSV file for the next.
+    reuse: csv::Reuse,
 }
 
 impl Ctx {
@@ -393,6 +398,7 @@ impl Ctx {
             edges: EdgeState::new(types),
             unknown: Vec::new(),
             tuning: Tuning::default(),
+            reuse: csv::Reuse::default(),
         }
     }
 
