@@ -647,10 +647,20 @@ fn add_nodes(cx: &mut Ctx, file: usize, mut batch: NodeBatch, first_line: usize)
     }
 }
 
+/// How much smaller node files' blocks are than edge files'.
+const NODE_BLOCK_DIVISOR: usize = 8;
+
 /// Loads the nodes of a node file.
 pub(crate) fn load_nodes(cx: &mut Ctx, file: usize, path: &Path) {
     let tuning = cx.tuning;
     let bufs = std::mem::take(&mut cx.reuse.bufs);
+    // Node rows are added on this thread, one at a time, while the threads
+    // parse the next block: smaller blocks than the edges' keep the two
+    // overlapping for more of the file (the adding is the slower half).
+    let tuning = Tuning {
+        block: (tuning.block / NODE_BLOCK_DIVISOR).max(1),
+        ..tuning
+    };
     let opened = open(path, tuning.block, bufs, |line, col, message| {
         cx.fatal(file, line, col, message)
     });
