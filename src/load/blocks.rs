@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::Barrier;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use super::records::find_byte;
+use super::records::{find_byte, has_byte};
 
 /// How much of a file is read at a time.
 pub(crate) const BLOCK: usize = 16 << 20;
@@ -347,7 +347,7 @@ fn parse_shared<T: Send>(
     let next = AtomicUsize::new(0);
     let work = |first: usize| {
         let scan = pieces.iter().skip(first).step_by(threads);
-        if scan.into_iter().any(|p| find_byte(p, b'"', 0).is_some()) {
+        if scan.into_iter().any(|p| has_byte(p, b'"')) {
             quoted.store(true, Ordering::Relaxed);
         }
         scanned.wait();
