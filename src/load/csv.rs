@@ -757,13 +757,13 @@ fn parse_edges(
     mut out: EdgeBatch,
 ) -> Parsed<EdgeBatch> {
     out.reserve(piece.len() / 24);
-    let mut worker = EdgeWorker::default();
+    let text = std::str::from_utf8(piece).ok();
+    let mut worker = EdgeWorker::over(text.unwrap_or(""));
     let mut types = LastName::default();
     let mut buf = RecordBuf::default();
     let mut s = Scanner::new(piece, 0, last);
     let mut props = Vec::new();
     let mut faults = Vec::new();
-    let text = std::str::from_utf8(piece).ok();
     let mut stop = None;
     while s.next(&mut buf) {
         let rec = match text {
