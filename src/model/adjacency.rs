@@ -40,7 +40,8 @@ impl Adjacency {
 
     /// [`Adjacency::build`] with the gathering of neighbours and types (the
     /// random reads, most of the time of a direction whose edges are not
-    /// grouped by node in the files) split over `threads` threads.
+    /// grouped by node in the files) on two threads, one per column, when
+    /// `threads` is two or more.
     pub(crate) fn build_on(
         node_count: usize,
         ends: &[(NodeId, NodeId)],
@@ -67,9 +68,12 @@ impl Adjacency {
             cursor[this] += 1;
         }
         drop(cursor);
-        let (nbrs, tys) = gather(&edges, threads, |e| {
-            (orient(ends[e.index()]).1, types[e.index()])
-        });
+        let (nbrs, tys) = gather(
+            &edges,
+            threads,
+            |e| orient(ends[e.index()]).1,
+            |e| types[e.index()],
+        );
         let type_count = tys.iter().map(|t| t.index() + 1).max().unwrap_or(0);
         Adjacency {
             offsets,
@@ -183,40 +187,27 @@ impl Adjacency {
     }
 }
 
-/// The neighbour and type of each slot's edge, in slot order, in one
-/// contiguous run per thread (the first on the calling thread), joined.
+/// The neighbour and the type of each slot's edge, in slot order: each
+/// column on its own thread when `threads` allows (one random read per
+/// entry each, so about even, and each column written once in place).
 fn gather(
     edges: &[EdgeId],
     threads: usize,
-    of: impl Fn(EdgeId) -> (NodeId, EdgeTypeId) + Sync,
+    nbr: impl Fn(EdgeId) -> NodeId + Sync,
+    ty: impl Fn(EdgeId) -> EdgeTypeId + Sync,
 ) -> (Vec<NodeId>, Vec<EdgeTypeId>) {
-    let run = |slots: &[EdgeId], room: usize| {
-        let mut nbrs = Vec::with_capacity(room);
-        let mut tys = Vec::with_capacity(room);
-        for e in slots {
-            let (v, t) = of(*e);
-            nbrs.push(v);
-            tys.push(t);
-        }
-        (nbrs, tys)
-    };
-    let chunk = edges.len().div_ceil(threads.max(1)).max(1);
-    let mut runs = edges.chunks(chunk);
-    let first = runs.next().unwrap_or_default();
-    if threads < 2 || first.len() == edges.len() {
-        return run(first, edges.len());
+    let nbrs = || edges.iter().map(|e| nbr(*e)).collect();
+    let tys = || edges.iter().map(|e| ty(*e)).collect();
+    if threads < 2 {
+        return (nbrs(), tys());
     }
     std::thread::scope(|s| {
-        let rest: Vec<_> = runs
-            .map(|slots| s.spawn(move || run(slots, slots.len())))
-            .collect();
-        let (mut nbrs, mut tys) = run(first, edges.len());
-        for h in rest {
-            let (v, t) = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            nbrs.extend_from_slice(&v);
-            tys.extend_from_slice(&t);
-        }
-        (nbrs, tys)
+        let tys = s.spawn(tys);
+        let nbrs = nbrs();
+        (
+            nbrs,
+            tys.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        )
     })
 }
 
