@@ -14,9 +14,9 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use super::records::find_byte;
+use super::records::{find_byte, has_byte};
 
 /// How much of a file is read at a time.
 pub(crate) const BLOCK: usize = 16 << 20;
@@ -76,6 +76,10 @@ pub(crate) struct Blocks {
     ahead: Option<(io::Result<usize>, usize)>,
 }
 
+/// The two read buffers of a [`Blocks`], kept from one file to the next.
+#[derive(Debug, Default)]
+pub(crate) struct Buffers(Vec<u8>, Vec<u8>);
+
 /// Room kept before a block read ahead, for the record cut at the end of
 /// the block before (moved there instead of moving the block).
 const GAP: usize = 1 << 16;
@@ -84,18 +88,31 @@ impl Blocks {
     /// Opens a file and reads its first `first` bytes (a leading BOM is
     /// dropped); later blocks are `block` bytes.
     pub(crate) fn open(path: &Path, first: usize, block: usize) -> io::Result<Blocks> {
+        Blocks::open_in(path, first, block, Buffers::default())
+    }
+
+    /// [`Blocks::open`] reading into `bufs` (those of a file read before:
+    /// fresh memory costs a page fault per 4 KiB on its first write).
+    pub(crate) fn open_in(
+        path: &Path,
+        first: usize,
+        block: usize,
+        bufs: Buffers,
+    ) -> io::Result<Blocks> {
         let file = File::open(path)?;
         let size = file.metadata()?.len();
+        let Buffers(mut buf, spare) = bufs;
+        buf.clear();
         let mut b = Blocks {
             file,
             size,
-            buf: Vec::new(),
+            buf,
             start: 0,
             line: 1,
             eof: false,
             want: first.max(BOM.len()),
             block: block.max(1),
-            spare: Vec::new(),
+            spare,
             ahead: None,
         };
         b.fill()?;
@@ -103,6 +120,11 @@ impl Blocks {
             b.start = BOM.len();
         }
         Ok(b)
+    }
+
+    /// The buffers, for the next file.
+    pub(crate) fn into_buffers(self) -> Buffers {
+        Buffers(self.buf, self.spare)
     }
 
     /// About how many records the file holds, judging by `records` found
@@ -244,10 +266,17 @@ pub(crate) struct Piece<T> {
     pub stop: Option<Stop>,
 }
 
+/// How many pieces a block is cut into per thread: the threads take the
+/// next piece as they finish one, so a thread slowed down (by the loading
+/// thread adding the block before, or by another process) parses fewer
+/// pieces instead of holding the others up at the end of the block.
+const PIECES_PER_THREAD: usize = 4;
+
 /// Parses `bytes` (whole records from line `line`; a cut record at the end
-/// unless `last`) in pieces, one per thread, with `parse(piece, last)`. Returns the results in order, how many bytes were parsed and the
-/// line after them. Pieces are parsed with line numbers counting from 0;
-/// each [`Piece`] says what to add.
+/// unless `last`) in pieces, on `tuning.threads` threads, with
+/// `parse(piece, last)`. Returns the results in order, how many bytes were
+/// parsed and the line after them. Pieces are parsed with line numbers
+/// counting from 0; each [`Piece`] says what to add.
 pub(crate) fn parse_pieces<T: Send>(
     bytes: &[u8],
     line: usize,
@@ -255,40 +284,24 @@ pub(crate) fn parse_pieces<T: Send>(
     tuning: Tuning,
     parse: impl Fn(&[u8], bool) -> Parsed<T> + Sync,
 ) -> (Vec<Piece<T>>, usize, usize) {
-    let cuts = cut_points(bytes, tuning.threads, tuning.min_split());
+    let count = match tuning.threads {
+        0 | 1 => 1,
+        t => t.saturating_mul(PIECES_PER_THREAD),
+    };
+    let cuts = cut_points(bytes, count, tuning.min_split());
     let parsed = if cuts.len() == 1 {
         None
     } else {
-        // The threads first make sure no piece holds a quote (else a cut may
-        // have fallen inside a quoted field), in parallel; they parse only
-        // when none does, so a quote wastes nothing but the scan.
-        let quoted = AtomicBool::new(false);
-        let scanned = Barrier::new(cuts.len());
-        std::thread::scope(|s| {
-            let mut from = 0;
-            let handles: Vec<_> = cuts
-                .iter()
-                .enumerate()
-                .map(|(k, &to)| {
-                    let piece = &bytes[from..to];
-                    from = to;
-                    let is_last = last && k + 1 == cuts.len();
-                    let (parse, quoted, scanned) = (&parse, &quoted, &scanned);
-                    s.spawn(move || {
-                        if find_byte(piece, b'"', 0).is_some() {
-                            quoted.store(true, Ordering::Relaxed);
-                        }
-                        scanned.wait();
-                        (!quoted.load(Ordering::Relaxed)).then(|| parse(piece, is_last))
-                    })
-                })
-                .collect();
-            let parsed: Option<Vec<Parsed<T>>> = handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect();
-            parsed
-        })
+        let mut from = 0;
+        let slices: Vec<&[u8]> = cuts
+            .iter()
+            .map(|&to| {
+                let piece = &bytes[from..to];
+                from = to;
+                piece
+            })
+            .collect();
+        parse_shared(&slices, last, tuning.threads.min(slices.len()), &parse)
     };
     let (parsed, cuts) = match parsed {
         Some(p) => (p, cuts),
@@ -316,6 +329,54 @@ pub(crate) fn parse_pieces<T: Send>(
         }
     }
     (pieces, used, first_line)
+}
+
+/// Parses `pieces` (in order; the last ends the input when `last`) on
+/// `threads` threads, each taking the next piece not taken; `None` when a
+/// piece holds a quote (a cut may then have fallen inside a quoted field).
+/// The threads first make sure no piece does, in parallel, and parse only
+/// then, so a quote wastes nothing but the scan.
+fn parse_shared<T: Send>(
+    pieces: &[&[u8]],
+    last: bool,
+    threads: usize,
+    parse: &(impl Fn(&[u8], bool) -> Parsed<T> + Sync),
+) -> Option<Vec<Parsed<T>>> {
+    let quoted = AtomicBool::new(false);
+    let scanned = Barrier::new(threads);
+    let next = AtomicUsize::new(0);
+    let work = |first: usize| {
+        let scan = pieces.iter().skip(first).step_by(threads);
+        if scan.into_iter().any(|p| has_byte(p, b'"')) {
+            quoted.store(true, Ordering::Relaxed);
+        }
+        scanned.wait();
+        if quoted.load(Ordering::Relaxed) {
+            return Vec::new();
+        }
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(piece) = pieces.get(k) else {
+                return done;
+            };
+            done.push((k, parse(piece, last && k + 1 == pieces.len())));
+        }
+    };
+    let mut all: Vec<(usize, Parsed<T>)> = std::thread::scope(|s| {
+        let work = &work;
+        let handles: Vec<_> = (1..threads).map(|t| s.spawn(move || work(t))).collect();
+        let mut all = work(0);
+        for h in handles {
+            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        all
+    });
+    if quoted.load(Ordering::Relaxed) {
+        return None;
+    }
+    all.sort_unstable_by_key(|(k, _)| *k);
+    Some(all.into_iter().map(|(_, p)| p).collect())
 }
 
 /// Where to cut `bytes` into pieces: just after line breaks near equal

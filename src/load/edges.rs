@@ -22,6 +22,7 @@ use crate::model::{
     EdgeId, EdgeSide, EdgeTypeId, Graph, KindId, NodeId, NodeView, Probe, PropKey, Value,
 };
 
+use super::rows::EdgeRows;
 use super::rules::{LastName, Rules};
 use super::{EdgeRow, FxMap};
 
@@ -56,7 +57,8 @@ const BATCH: usize = 64;
 #[derive(Debug, Default)]
 struct Queued {
     line: usize,
-    /// `from`, `to` and `type` as spans of the arena.
+    /// `from`, `to` and `type` as spans of the worker's text (see
+    /// [`EdgeWorker::text`]).
     spans: [(usize, usize); 3],
     known: Option<EdgeTypeId>,
     props: Vec<(PropKey, Value)>,
@@ -64,10 +66,15 @@ struct Queued {
 
 /// One thread's state while resolving edge rows.
 #[derive(Debug, Default)]
-pub(crate) struct EdgeWorker {
+pub(crate) struct EdgeWorker<'p> {
     known: LastName<EdgeTypeId>,
     /// Types first met by this worker (without a schema), in order.
     pub new_types: NewTypes,
+    /// The text the rows were parsed from (empty: unknown). A queued id
+    /// that is a slice of it is kept as a span of it; others (a field
+    /// with escaped quotes, a JSON string) are copied to `text`, whose
+    /// spans start at `base.len()`.
+    base: &'p str,
     text: String,
     queue: Vec<Queued>,
     /// How many of `queue` are in use.
@@ -91,7 +98,25 @@ pub(crate) struct Faults {
     pub unknown: Vec<(usize, Box<str>)>,
 }
 
-impl EdgeWorker {
+impl<'p> EdgeWorker<'p> {
+    /// A worker for the rows of `base` (their ids are not copied).
+    pub(crate) fn over(base: &'p str) -> EdgeWorker<'p> {
+        EdgeWorker {
+            base,
+            ..EdgeWorker::default()
+        }
+    }
+
+    /// The text of a span made by [`EdgeWorker::queue`] (`text` being the
+    /// worker's own).
+    fn text<'t>(base: &'t str, text: &'t str, (a, b): (usize, usize)) -> &'t str {
+        let found = match a.checked_sub(base.len()) {
+            None => base.get(a..b),
+            Some(at) => text.get(at..b - base.len()),
+        };
+        found.unwrap_or("")
+    }
+
     /// Queues a parsed edge row from `line` (taking its properties); true
     /// when the batch is full and [`EdgeWorker::flush`] is due.
     pub(crate) fn queue(
@@ -103,10 +128,16 @@ impl EdgeWorker {
         if self.queue.len() == self.queued {
             self.queue.push(Queued::default());
         }
+        let (base, text) = (self.base, &mut self.text);
         let mut keep = |s: &str| {
-            let start = self.text.len();
-            self.text.push_str(s);
-            (start, self.text.len())
+            // Pointers compared as addresses only: is `s` inside `base`?
+            let at = (s.as_ptr() as usize).wrapping_sub(base.as_ptr() as usize);
+            if at <= base.len() && s.len() <= base.len() - at {
+                return (at, at + s.len());
+            }
+            let start = base.len() + text.len();
+            text.push_str(s);
+            (start, base.len() + text.len())
         };
         let spans = [keep(row.from), keep(row.to), keep(row.ty)];
         let q = &mut self.queue[self.queued];
@@ -124,7 +155,8 @@ impl EdgeWorker {
         let n = std::mem::take(&mut self.queued);
         let text = std::mem::take(&mut self.text);
         let queue = &mut self.queue[..n];
-        let span = |(a, b): (usize, usize)| text.get(a..b).unwrap_or("");
+        let base = self.base;
+        let span = |s: (usize, usize)| EdgeWorker::text(base, &text, s);
         let id = |q: &Queued, k: usize| span(q.spans[k]);
         // Ids that repeat the row before's take its result; the others are
         // looked up, their table slots read all at once first.
@@ -346,7 +378,7 @@ pub(crate) struct EdgeState {
     pub pending: Vec<Pending>,
     pub pending_failing: usize,
     /// For each edge added by this load: its line (CSV) or item (JSON).
-    pub rows: Vec<u32>,
+    pub rows: EdgeRows,
     pub sources: Vec<EdgeSource>,
 }
 
@@ -421,12 +453,7 @@ impl EdgeState {
             .iter()
             .map(|t| self.intern_type(t, side))
             .collect();
-        self.rows.extend(
-            batch
-                .lines
-                .iter()
-                .map(|l| u32::try_from(first_line + *l as usize).unwrap_or(u32::MAX)),
-        );
+        self.rows.extend_shifted(&batch.lines, first_line);
         for p in std::mem::take(&mut batch.problems) {
             let p = Pending {
                 file,
@@ -457,7 +484,7 @@ pub(crate) struct EdgeBatch {
     /// NaN where an edge has no share (or its properties are in `props`).
     pub shares: Vec<f64>,
     /// The line of each edge, relative to the piece.
-    pub lines: Vec<u32>,
+    pub lines: EdgeRows,
     /// Edges whose type is new in this batch: (edge, index into `new_types`).
     pub new_type_at: Vec<(u32, u32)>,
     /// Edges with properties besides a float share: (edge, properties).
@@ -472,7 +499,6 @@ impl EdgeBatch {
         self.ends.reserve(rows);
         self.types.reserve(rows);
         self.shares.reserve(rows);
-        self.lines.reserve(rows);
     }
 
     /// Adds a resolved edge from line `line` with its properties.
@@ -492,7 +518,7 @@ impl EdgeBatch {
                 EdgeTypeId::from_index(0)
             }
         });
-        self.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+        self.lines.push(line);
         let share = match props.as_slice() {
             [] => f64::NAN,
             [(k, Value::Float(f))] if *k == share_key && !f.is_nan() => *f,
@@ -750,6 +776,86 @@ mod tests {
         let (g, multi) = graph(&edges);
         let e = EdgeId::from_index;
         assert_eq!(duplicates(&g, 0, &multi, 2), [(e(101), e(100))]);
+    }
+
+    /// What a worker makes of `rows` (from, to, type; ids past 5 name no
+    /// node), their text taken from `base` where `borrowed` says so and
+    /// from copies elsewhere.
+    fn resolve_rows(rows: &[(usize, usize, bool, bool)], over_base: bool) -> Vec<String> {
+        let mut b = GraphBuilder::new();
+        let rules = Rules::new(&mut b, None);
+        let k = b.kind("K");
+        for i in 0..6 {
+            b.add_node(&format!("n{i}"), k, "", vec![], []).unwrap();
+        }
+        let base: String = rows
+            .iter()
+            .map(|&(f, t, u, _)| format!("n{f},n{t},{}\n", if u { "U" } else { "T" }))
+            .collect();
+        let (rejected, types) = (HashSet::new(), FxMap::default());
+        let env = EdgeEnv {
+            nodes: b.nodes(),
+            rules: &rules,
+            rejected: &rejected,
+            types: &types,
+            skips_rows: false,
+            type_room: 10,
+        };
+        let mut worker = if over_base {
+            EdgeWorker::over(&base)
+        } else {
+            EdgeWorker::default()
+        };
+        let mut out = EdgeBatch::default();
+        let mut at = 0;
+        for (line, (&(.., borrowed), text)) in rows.iter().zip(base.lines()).enumerate() {
+            let start = at;
+            at += text.len() + 1;
+            let copy = text.to_string();
+            let text = if borrowed {
+                &base[start..at - 1]
+            } else {
+                &copy
+            };
+            let mut fields = text.split(',');
+            let row = EdgeRow {
+                from: fields.next().unwrap(),
+                to: fields.next().unwrap(),
+                ty: fields.next().unwrap(),
+                known: None,
+            };
+            if worker.queue(line, &row, &mut Vec::new()) {
+                worker.flush(&env, &mut out);
+            }
+        }
+        worker.flush(&env, &mut out);
+        let mut seen: Vec<String> = out
+            .ends
+            .iter()
+            .zip(&out.types)
+            .map(|((f, t), ty)| format!("{f:?} {t:?} {ty:?}"))
+            .collect();
+        seen.extend(
+            out.problems
+                .iter()
+                .map(|p| format!("{}: {:?}", p.line, p.faults.list)),
+        );
+        seen.extend(out.new_type_at.iter().map(|x| format!("{x:?}")));
+        seen.extend(worker.new_types.names.iter().map(|t| t.to_string()));
+        seen
+    }
+
+    proptest::proptest! {
+        /// Ids kept as spans of the parsed text resolve as copied ones do.
+        #[test]
+        fn ids_borrowed_from_the_text_resolve_like_copies(
+            rows in proptest::collection::vec(
+                (0usize..8, 0usize..8, proptest::bool::ANY, proptest::bool::ANY),
+                0..300,
+            ),
+        ) {
+            proptest::prop_assert_eq!(resolve_rows(&rows, true), resolve_rows(&rows, false));
+        }
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod json;
 mod model_rules;
 mod records;
 mod report;
+mod rows;
 mod rules;
 #[cfg(test)]
 mod scale_tests;
@@ -201,6 +202,9 @@ fn run_tuned(
             Class::Nodes | Class::Schema => {}
         }
     }
+    // Not needed past the files: freed before the graph is finished (the
+    // load's peak of memory).
+    cx.reuse = csv::Reuse::default();
     if cx.cancelled() {
         let mut sink = cx.sink;
         sink.fatal(Problem::new(
@@ -356,6 +360,8 @@ pub(crate) struct Ctx {
     pub tuning: Tuning,
     /// Set by Ctrl-C during `:load`.
     cancel: Option<crate::limits::CancelFlag>,
+    /// Memory kept from one CSV file for the next.
+    reuse: csv::Reuse,
 }
 
 impl Ctx {
@@ -392,6 +398,7 @@ impl Ctx {
             edges: EdgeState::new(types),
             unknown: Vec::new(),
             tuning: Tuning::default(),
+            reuse: csv::Reuse::default(),
         }
     }
 
@@ -591,7 +598,7 @@ impl Ctx {
         };
         side.add_edge(from, to, ty, props.drain(..));
         let row = loc.item.map_or(loc.line, |(_, i)| i);
-        self.edges.rows.push(u32::try_from(row).unwrap_or(u32::MAX));
+        self.edges.rows.push(row);
     }
 
     /// Holds an edge row's faults (joined into one problem) and clears them.
@@ -616,10 +623,10 @@ impl Ctx {
 
     /// Where an edge of this load came from.
     fn edge_loc(&self, e: EdgeId) -> Option<Loc> {
-        let row = *self
+        let row = self
             .edges
             .rows
-            .get(e.index().checked_sub(self.base_edges)?)? as usize;
+            .get(e.index().checked_sub(self.base_edges)?)?;
         let k = self
             .edges
             .sources

@@ -181,6 +181,18 @@ pub(crate) fn find_byte(input: &[u8], byte: u8, mut i: usize) -> Option<usize> {
         .map(|p| i + p)
 }
 
+/// Whether `input` holds `byte` anywhere: a block's pieces are all checked
+/// for quotes before any is parsed. In 64-byte chunks whose comparisons the
+/// compiler turns into vector instructions (several times the speed of
+/// [`find_byte`]'s words: the check reads every byte of every file).
+pub(crate) fn has_byte(input: &[u8], byte: u8) -> bool {
+    let mut chunks = input.chunks_exact(64);
+    let found = chunks
+        .by_ref()
+        .any(|c| c.iter().fold(false, |any, b| any | (*b == byte)));
+    found || chunks.remainder().contains(&byte)
+}
+
 /// Reads records one after another out of a block of a file.
 #[derive(Debug)]
 pub(crate) struct Scanner<'a> {
@@ -554,6 +566,15 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// The chunked check agrees with a plain search, wherever the byte is.
+        #[test]
+        fn has_byte_agrees_with_contains(
+            input in proptest::collection::vec(proptest::sample::select(vec![b'a', b'"', b',', b'\n']), 0..300),
+        ) {
+            prop_assert_eq!(has_byte(&input, b'"'), input.contains(&b'"'));
+            prop_assert_eq!(has_byte(&input, b'z'), false);
+        }
 
         #[test]
         fn matches_the_csv_crate_in_any_blocks(

@@ -35,6 +35,20 @@ impl Adjacency {
         types: &[EdgeTypeId],
         incoming: bool,
     ) -> Adjacency {
+        Adjacency::build_on(node_count, ends, types, incoming, 1)
+    }
+
+    /// [`Adjacency::build`] with the gathering of neighbours and types (the
+    /// random reads, most of the time of a direction whose edges are not
+    /// grouped by node in the files) on two threads, one per column, when
+    /// `threads` is two or more.
+    pub(crate) fn build_on(
+        node_count: usize,
+        ends: &[(NodeId, NodeId)],
+        types: &[EdgeTypeId],
+        incoming: bool,
+        threads: usize,
+    ) -> Adjacency {
         let orient = |(a, b): (NodeId, NodeId)| if incoming { (b, a) } else { (a, b) };
         let mut offsets = vec![0u32; node_count + 1];
         for e in ends {
@@ -54,8 +68,12 @@ impl Adjacency {
             cursor[this] += 1;
         }
         drop(cursor);
-        let nbrs = edges.iter().map(|e| orient(ends[e.index()]).1).collect();
-        let tys: Vec<EdgeTypeId> = edges.iter().map(|e| types[e.index()]).collect();
+        let (nbrs, tys) = gather(
+            &edges,
+            threads,
+            |e| orient(ends[e.index()]).1,
+            |e| types[e.index()],
+        );
         let type_count = tys.iter().map(|t| t.index() + 1).max().unwrap_or(0);
         let typed_degrees: Box<[OnceLock<Box<[u32]>>]> =
             (0..type_count).map(|_| OnceLock::new()).collect();
@@ -90,7 +108,8 @@ impl Adjacency {
     }
 
     /// Every node's number of edges of type `t` in this direction, by node
-    /// index (empty for a type beyond the ones present); built on first use.
+    /// index (empty for a type beyond the ones present); counted at the build
+    /// or on first use (see `typed_degrees`).
     pub fn type_degrees(&self, t: EdgeTypeId) -> &[u32] {
         let Some(cell) = self.typed_degrees.get(t.index()) else {
             return &[];
@@ -204,6 +223,30 @@ impl Adjacency {
     }
 }
 
+/// The neighbour and the type of each slot's edge, in slot order: each
+/// column on its own thread when `threads` allows (one random read per
+/// entry each, so about even, and each column written once in place).
+fn gather(
+    edges: &[EdgeId],
+    threads: usize,
+    nbr: impl Fn(EdgeId) -> NodeId + Sync,
+    ty: impl Fn(EdgeId) -> EdgeTypeId + Sync,
+) -> (Vec<NodeId>, Vec<EdgeTypeId>) {
+    let nbrs = || edges.iter().map(|e| nbr(*e)).collect();
+    let tys = || edges.iter().map(|e| ty(*e)).collect();
+    if threads < 2 {
+        return (nbrs(), tys());
+    }
+    std::thread::scope(|s| {
+        let tys = s.spawn(tys);
+        let nbrs = nbrs();
+        (
+            nbrs,
+            tys.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        )
+    })
+}
+
 /// A set of edge types, as a bitset ([`FixedBitSet`]) over [`EdgeTypeId`]s.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TypeSet {
@@ -306,6 +349,29 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    proptest! {
+        /// Gathering on several threads gives the one-thread adjacency.
+        #[test]
+        fn threads_do_not_change_the_adjacency(
+            n in 1usize..40,
+            raw in proptest::collection::vec((0u32..40, 0u32..40, 0u16..3), 0..300),
+            threads in 2usize..5,
+            incoming: bool,
+        ) {
+            let ends: Vec<(NodeId, NodeId)> = raw
+                .iter()
+                .map(|&(a, b, _)| (NodeId(a % n as u32), NodeId(b % n as u32)))
+                .collect();
+            let types: Vec<EdgeTypeId> = raw.iter().map(|r| EdgeTypeId(r.2)).collect();
+            let one = Adjacency::build(n, &ends, &types, incoming);
+            let many = Adjacency::build_on(n, &ends, &types, incoming, threads);
+            prop_assert_eq!(&one.offsets, &many.offsets);
+            prop_assert_eq!(&one.edges, &many.edges);
+            prop_assert_eq!(&one.nbrs, &many.nbrs);
+            prop_assert_eq!(&one.types, &many.types);
         }
     }
 

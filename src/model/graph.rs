@@ -18,6 +18,7 @@
 //! without a copy.
 
 use indexmap::{IndexMap, IndexSet};
+use std::sync::OnceLock;
 
 use super::adjacency::Adjacency;
 use super::fold::{FoldIndex, fold};
@@ -366,10 +367,14 @@ impl GraphBuilder {
         let parallel = t.ends.len() + n >= PARALLEL_FINISH;
         let (out, inn, idx) = if parallel {
             std::thread::scope(|s| {
-                let out = s.spawn(|| Adjacency::build(n, &t.ends, &t.edge_type_of, false));
-                let inn = s.spawn(|| Adjacency::build(n, &t.ends, &t.edge_type_of, true));
+                // Files usually group edges by one end, so one direction
+                // builds from near-sequential reads and the other from
+                // random ones, twice as long: each gathers on two threads,
+                // so the slow one has both cores once the other is done.
+                let inn = s.spawn(|| Adjacency::build_on(n, &t.ends, &t.edge_type_of, true, 2));
                 let idx = Indexes::build(&t);
-                (join(out), join(inn), idx)
+                let out = Adjacency::build_on(n, &t.ends, &t.edge_type_of, false, 2);
+                (out, join(inn), idx)
             })
         } else {
             (
@@ -548,21 +553,52 @@ fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
     h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
 }
 
-/// The lookup indexes built by `finish`.
+/// The lookup indexes of a graph: the nodes of each kind, built by
+/// `finish` (every traversal by kind reads it), and the case-insensitive
+/// text indexes, built on first use.
 #[derive(Clone, Debug, Default)]
 struct Indexes {
+    by_kind: Vec<Vec<NodeId>>,
+    /// Only a lookup that misses the exact id reads these (a node set
+    /// named by text, the REPL); on a million-node graph they cost a
+    /// tenth of a second of the load, which most sessions never use.
+    text: OnceLock<TextIndexes>,
+}
+
+/// Names, aliases and ids that are not lower case, lower-cased.
+#[derive(Clone, Debug, Default)]
+struct TextIndexes {
     by_name: FoldIndex,
     by_alias: FoldIndex,
     /// Ids whose lower-cased form differs from the id.
     by_lower_key: FoldIndex,
-    by_kind: Vec<Vec<NodeId>>,
 }
 
 impl Indexes {
     fn build(t: &Tables) -> Indexes {
         let n = t.node_count();
-        let nodes = (0..n as u32).map(NodeId);
-        let by_name = FoldIndex::build(nodes.clone().map(|v| (v, t.names.get(v.index()))), |v| {
+        let mut by_kind: Vec<Vec<NodeId>> = vec![Vec::new(); t.kinds.len()];
+        for (v, k) in (0..n as u32).map(NodeId).zip(&t.node_kinds) {
+            if let Some(list) = by_kind.get_mut(k.index()) {
+                list.push(v);
+            }
+        }
+        Indexes {
+            by_kind,
+            text: OnceLock::new(),
+        }
+    }
+
+    /// The text indexes of `t` (the tables these indexes were built from).
+    fn text(&self, t: &Tables) -> &TextIndexes {
+        self.text.get_or_init(|| TextIndexes::build(t))
+    }
+}
+
+impl TextIndexes {
+    fn build(t: &Tables) -> TextIndexes {
+        let nodes = (0..t.node_count() as u32).map(NodeId);
+        let by_name = FoldIndex::build(nodes.map(|v| (v, t.names.get(v.index()))), |v| {
             std::iter::once(t.names.get(v.index()))
         });
         let by_alias = FoldIndex::build(
@@ -578,17 +614,10 @@ impl Indexes {
                 .filter(|(_, k)| has_upper(k)),
             |v| std::iter::once(t.keys.key(v.index())),
         );
-        let mut by_kind: Vec<Vec<NodeId>> = vec![Vec::new(); t.kinds.len()];
-        for (v, k) in nodes.zip(&t.node_kinds) {
-            if let Some(list) = by_kind.get_mut(k.index()) {
-                list.push(v);
-            }
-        }
-        Indexes {
+        TextIndexes {
             by_name,
             by_alias,
             by_lower_key,
-            by_kind,
         }
     }
 }
@@ -916,13 +945,14 @@ impl Graph {
     /// The nodes whose lower-cased name is `lower`.
     fn named(&self, lower: &str) -> &[NodeId] {
         self.idx
+            .text(&self.t)
             .by_name
             .get(lower, |n, l| folds_to(self.node_name(n), l))
     }
 
     /// The nodes with an alias whose lower-cased form is `lower`.
     fn aliased(&self, lower: &str) -> &[NodeId] {
-        self.idx.by_alias.get(lower, |n, l| {
+        self.idx.text(&self.t).by_alias.get(lower, |n, l| {
             self.node_aliases(n).iter().any(|a| folds_to(a, l))
         })
     }
@@ -940,6 +970,7 @@ impl Graph {
         }
         let upper_keys = self
             .idx
+            .text(&self.t)
             .by_lower_key
             .get(&lower, |n, l| folds_to(self.node_key(n), l));
         for n in upper_keys {
