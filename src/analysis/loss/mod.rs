@@ -63,6 +63,31 @@ fn linear_silent(g: &Graph, view: &View, facts: &ModelFacts, arcs: &ArcSpec, u: 
     }
 }
 
+/// Runs `main` on this thread and, when `wanted`, `side` beside it on a
+/// second one with a meter of its own (charged to `work` when it joins),
+/// else `side` after `main` on this thread: two independent systems of a
+/// statement (the loss and `unknown`) solved on both cores.
+fn beside<M, S: Send>(
+    work: &Work,
+    wanted: bool,
+    side: impl FnOnce(&Work) -> Result<S, Interrupt> + Send,
+    main: impl FnOnce() -> Result<M, Interrupt>,
+) -> (Result<M, Interrupt>, Result<S, Interrupt>) {
+    if !wanted {
+        let m = main();
+        return (m, side(work));
+    }
+    std::thread::scope(|scope| {
+        let meter = work.split();
+        let handle = scope.spawn(move || (side(&meter), meter));
+        let m = main();
+        let (s, meter) = handle
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (m, s.and_then(|v| work.absorb(&meter).map(|_| v)))
+    })
+}
+
 /// One row of `exposure` / `impact`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LossRow {
@@ -140,9 +165,10 @@ pub fn loss(
         free_cache.borrow_mut().insert(n, f);
         f
     };
+    // `unknown` per row (empty when it is off).
     let unknown_of = |work: &Work| -> Result<Vec<f64>, Interrupt> {
         if !q.unknown {
-            return Ok(vec![0.0; rows.len()]);
+            return Ok(Vec::new());
         }
         if linear && q.depth.is_none() {
             // One group of sources per node: v1's linear system with the
@@ -173,25 +199,9 @@ pub fn loss(
     };
     let mut out: Vec<LossRow> = if fast {
         let t = hits.full_set(g.node_count());
-        let (v1, unknown) = if !q.unknown {
-            (
-                exposure_in(g, view, q.arcs, &rows, &t, q.depth, DENSE_MAX, work),
-                Ok(Vec::new()),
-            )
-        } else {
-            std::thread::scope(|s| {
-                let side = work.split();
-                let handle = s.spawn(move || {
-                    let r = unknown_of(&side);
-                    (r, side)
-                });
-                let v1 = exposure_in(g, view, q.arcs, &rows, &t, q.depth, DENSE_MAX, work);
-                let (unknown, side) = handle
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
-                (v1, unknown.and_then(|u| work.absorb(&side).map(|_| u)))
-            })
-        };
+        let (v1, unknown) = beside(work, q.unknown, unknown_of, || {
+            exposure_in(g, view, q.arcs, &rows, &t, q.depth, DENSE_MAX, work)
+        });
         let (v1, unknown) = (v1?, unknown?);
         // v1's rows come in loss order, `unknown` in id order: a dense
         // table by node index (none at all when unknown is off).
@@ -221,24 +231,19 @@ pub fn loss(
             .collect()
     } else {
         // `unknown` is a second system of the same size, independent of
-        // this one: solved on a second thread meanwhile (its work is charged
-        // to the statement when it joins).
-        std::thread::scope(|scope| -> Result<Vec<LossRow>, Interrupt> {
-            let unknown_side = q.unknown.then(|| {
-                let side = work.split();
-                scope.spawn(move || (unknown_of(&side), side))
-            });
-            let b = Build {
-                g,
-                view,
-                facts,
-                spec: q.arcs,
-                by_share: q.by_share,
-                hits: Some(hits),
-                cuts: q.cuts,
-                free: &free,
-                substituted_from,
-            };
+        // this one: solved beside it.
+        let b = Build {
+            g,
+            view,
+            facts,
+            spec: q.arcs,
+            by_share: q.by_share,
+            hits: Some(hits),
+            cuts: q.cuts,
+            free: &free,
+            substituted_from,
+        };
+        let (solved, unknown) = beside(work, q.unknown, unknown_of, || {
             let built = b.build(&rows, work)?;
             let x = match q.depth {
                 None => built.sys.solve(work)?,
@@ -251,55 +256,49 @@ pub fn loss(
                     .then_with(|| g.node_key(a).cmp(g.node_key(b)))
             };
             let walks = built.sys.walks(q.depth, &by_name, work)?;
-            ignored_inputs = built.ignored_inputs;
-            let unknown = match unknown_side {
-                Some(handle) => {
-                    let (unknown, side) = handle
-                        .join()
-                        .unwrap_or_else(|p| std::panic::resume_unwind(p));
-                    unknown.and_then(|u| work.absorb(&side).map(|_| u))?
-                }
-                None => unknown_of(work)?,
+            Ok((built, x, direct, walks))
+        });
+        let (built, x, direct, walks) = solved?;
+        let unknown = unknown?;
+        ignored_inputs = built.ignored_inputs;
+        let mut out = Vec::with_capacity(rows.len());
+        for (k, &n) in rows.iter().enumerate() {
+            let Some(i) = built.row(n, b.row_ctx(n)) else {
+                continue;
             };
-            let mut out = Vec::with_capacity(rows.len());
-            for (k, &n) in rows.iter().enumerate() {
-                let Some(i) = built.row(n, b.row_ctx(n)) else {
-                    continue;
-                };
-                let loss = x[i as usize].clamp(0.0, 1.0);
-                let (path, cut) = if loss > 0.0 {
-                    match built.sys.walk(&walks, i) {
-                        Some((hops, end)) => {
-                            let mut p = Path::single(n);
-                            for (e, v) in hops {
-                                p.push(e, built.sys.node[v as usize]);
-                            }
-                            let mut cut = None;
-                            match end {
-                                End::Cut(e, v, _) => {
-                                    p.push(e, v);
-                                    cut = Some(e);
-                                }
-                                _ => hits.extend_path(&mut p),
-                            }
-                            (Some(p), cut)
+            let loss = x[i as usize].clamp(0.0, 1.0);
+            let (path, cut) = if loss > 0.0 {
+                match built.sys.walk(&walks, i) {
+                    Some((hops, end)) => {
+                        let mut p = Path::single(n);
+                        for (e, v) in hops {
+                            p.push(e, built.sys.node[v as usize]);
                         }
-                        None => (None, None),
+                        let mut cut = None;
+                        match end {
+                            End::Cut(e, v, _) => {
+                                p.push(e, v);
+                                cut = Some(e);
+                            }
+                            _ => hits.extend_path(&mut p),
+                        }
+                        (Some(p), cut)
                     }
-                } else {
-                    (None, None)
-                };
-                out.push(LossRow {
-                    node: n,
-                    direct: direct[i as usize].clamp(0.0, 1.0),
-                    loss,
-                    unknown: unknown[k].clamp(0.0, 1.0),
-                    path,
-                    cut,
-                });
-            }
-            Ok(out)
-        })?
+                    None => (None, None),
+                }
+            } else {
+                (None, None)
+            };
+            out.push(LossRow {
+                node: n,
+                direct: direct[i as usize].clamp(0.0, 1.0),
+                loss,
+                unknown: unknown.get(k).map_or(0.0, |u| u.clamp(0.0, 1.0)),
+                path,
+                cut,
+            });
+        }
+        out
     };
     work.charge(out.len() as u64)?;
     if fast {
