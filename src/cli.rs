@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -19,7 +20,7 @@ use crate::diag::escape_for_terminal;
 use crate::load::{LoadFailure, LoadOptions, Loaded, bundled_data_dir, load};
 use crate::model::Date;
 use crate::output::Format as OutputFormat;
-use crate::session::{Session, parse_param_value};
+use crate::session::{Outcome, Session, parse_param_value};
 
 /// Faultline: query supply-chain and geopolitical dependencies.
 #[derive(Debug, Parser)]
@@ -442,56 +443,76 @@ fn run_source(
     source: &str,
     exec: &ExecArgs,
 ) -> Result<ExitCode, CliError> {
-    let outcomes = session.execute(source, exec.keep_going);
-    let mut out = io::stdout().lock();
-    let mut err = io::stderr().lock();
     let mut failed = false;
-    for o in outcomes {
-        if !o.warnings.is_empty() {
-            out.flush()?;
-            for w in &o.warnings {
-                let _ = err.write_all(w.render_warning(origin, source).as_bytes());
-            }
-        }
-        match &o.result {
-            Ok(result) => {
-                let format = session.settings.format;
-                let text = crate::output::render(session.graph(), result, format);
-                if format == OutputFormat::Csv && io::stdout().is_terminal() {
-                    // CSV keeps the data exact for files and pipes; on a
-                    // terminal control characters are shown escaped.
-                    for line in text.split_inclusive('\n') {
-                        let body = line.strip_suffix('\n').unwrap_or(line);
-                        out.write_all(escape_for_terminal(body).as_bytes())?;
-                        out.write_all(&line.as_bytes()[body.len()..])?;
-                    }
-                } else {
-                    out.write_all(text.as_bytes())?;
-                }
-                if format == OutputFormat::Csv
-                    && let Some(message) = &result.message
-                {
-                    for line in message.lines() {
-                        let _ = writeln!(err, "{}", escape_for_terminal(line));
-                    }
-                }
-            }
-            Err(d) => {
-                failed = true;
-                out.flush()?;
-                let _ = err.write_all(d.render(origin, source).as_bytes());
-            }
-        }
+    let mut written = Ok(());
+    session.execute_each(source, exec.keep_going, |session, o| {
+        let started = Instant::now();
+        failed |= o.result.is_err();
+        written = write_outcome(session, &o, origin, source);
         if exec.timing {
-            let _ = writeln!(err, "time: {:.3} ms", o.elapsed.as_secs_f64() * 1000.0);
+            // The statement alone (parse and evaluation), then with its
+            // output rendered and written: what the command line spent on it.
+            let _ = writeln!(
+                io::stderr(),
+                "time: {:.3} ms ({:.3} ms with output)",
+                o.elapsed.as_secs_f64() * 1000.0,
+                (o.elapsed + started.elapsed()).as_secs_f64() * 1000.0
+            );
         }
-    }
-    out.flush()?;
+        if written.is_ok() {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    });
+    written?;
     Ok(if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Writes one statement's warnings, result or error, and flushes standard
+/// output so that a script's results show as each statement ends.
+fn write_outcome(session: &Session, o: &Outcome, origin: &str, source: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    let mut err = io::stderr().lock();
+    if !o.warnings.is_empty() {
+        out.flush()?;
+        for w in &o.warnings {
+            let _ = err.write_all(w.render_warning(origin, source).as_bytes());
+        }
+    }
+    match &o.result {
+        Ok(result) => {
+            let format = session.settings.format;
+            let text = crate::output::render(session.graph(), result, format);
+            if format == OutputFormat::Csv && io::stdout().is_terminal() {
+                // CSV keeps the data exact for files and pipes; on a
+                // terminal control characters are shown escaped.
+                for line in text.split_inclusive('\n') {
+                    let body = line.strip_suffix('\n').unwrap_or(line);
+                    out.write_all(escape_for_terminal(body).as_bytes())?;
+                    out.write_all(&line.as_bytes()[body.len()..])?;
+                }
+            } else {
+                out.write_all(text.as_bytes())?;
+            }
+            if format == OutputFormat::Csv
+                && let Some(message) = &result.message
+            {
+                for line in message.lines() {
+                    let _ = writeln!(err, "{}", escape_for_terminal(line));
+                }
+            }
+        }
+        Err(d) => {
+            out.flush()?;
+            let _ = err.write_all(d.render(origin, source).as_bytes());
+        }
+    }
+    out.flush()
 }
 
 /// Unmatched entities listed without `--verbose`.

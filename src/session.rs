@@ -4,6 +4,7 @@
 //! Nothing here prints: outcomes are returned for the caller to render.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -293,6 +294,24 @@ impl Session {
     /// unless `keep_going`. Spans in the outcomes point into `source`.
     pub fn execute(&mut self, source: &str, keep_going: bool) -> Vec<Outcome> {
         let mut outcomes = Vec::new();
+        self.execute_each(source, keep_going, |_, o| {
+            outcomes.push(o);
+            ControlFlow::Continue(())
+        });
+        outcomes
+    }
+
+    /// [`Session::execute`], handing each statement's outcome to `each` as
+    /// soon as it has run (with the session, to render it), so that a script
+    /// shows its results as it goes rather than when its last statement ends.
+    /// `each` returning `Break` stops before the next statement (output that
+    /// can no longer be written).
+    pub fn execute_each(
+        &mut self,
+        source: &str,
+        keep_going: bool,
+        mut each: impl FnMut(&Session, Outcome) -> ControlFlow<()>,
+    ) {
         for span in split_statements(source) {
             self.cancel.reset();
             let started = Instant::now();
@@ -316,17 +335,16 @@ impl Session {
                 self.remember_scenario(&s.name.name, text);
             }
             let failed = result.is_err();
-            outcomes.push(Outcome {
+            let outcome = Outcome {
                 span,
                 result,
                 elapsed: started.elapsed(),
                 warnings,
-            });
-            if failed && !keep_going {
+            };
+            if each(self, outcome).is_break() || (failed && !keep_going) {
                 break;
             }
         }
-        outcomes
     }
 
     fn run(

@@ -1552,3 +1552,58 @@ fn did_you_mean_on_a_huge_name_is_cheap() {
     let d = fails_with(&mut session, "show \"TSMCC\"", "E0207");
     assert!(d.help.unwrap().contains("TSMC"));
 }
+
+#[test]
+fn timing_gives_each_statement_alone_and_with_its_output() {
+    let out = faultline(
+        &["run", "-", "--timing", "--keep-going"],
+        Some(b"return 1 as one; return nope; return 2 as two;"),
+    );
+    let err = text(&out.stderr);
+    let times: Vec<(f64, f64)> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("time: "))
+        .map(|l| {
+            let (alone, rest) = l.split_once(" ms (").expect("`T ms (W ms with output)`");
+            let with = rest
+                .strip_suffix(" ms with output)")
+                .expect("`W ms with output)`");
+            (
+                alone.parse().expect("a number"),
+                with.parse().expect("a number"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        times.len(),
+        3,
+        "one line per statement, failed ones too: {err}"
+    );
+    assert!(times.iter().all(|(t, w)| w >= t), "{times:?}");
+    assert!(err.contains("load: "), "{err}");
+}
+
+#[test]
+fn a_script_stops_at_the_statement_whose_output_cannot_be_written() {
+    // A reader that is gone: the first write fails with a broken pipe, and
+    // the export after it must not run (statements run and print one by one).
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let dot = dir.path().join("after.dot");
+    let script = format!("return 1 as one; export dot \"{}\";", dot.display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(["query", &script])
+        .env("FAULTLINE_DATA", mini_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("faultline runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("faultline ends");
+    assert!(out.status.success(), "a closed pipe ends quietly: {out:?}");
+    assert!(!dot.exists(), "the statement after the failed write ran");
+    // The same script with a reader runs both.
+    let out = faultline(&["query", &script], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dot.exists(), "{}", text(&out.stderr));
+}

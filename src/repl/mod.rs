@@ -16,6 +16,7 @@ mod progress;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::time::Instant;
 
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
@@ -166,6 +167,7 @@ fn execute(session: &mut Session, source: &str) {
         session.execute(source, false)
     };
     for o in outcomes {
+        let started = Instant::now();
         for w in &o.warnings {
             eprint!("{}", w.render_warning("<input>", source));
         }
@@ -174,7 +176,12 @@ fn execute(session: &mut Session, source: &str) {
             Err(d) => eprint!("{}", d.render("<input>", source)),
         }
         if session.settings.timing {
-            eprintln!("time: {:.3} ms", o.elapsed.as_secs_f64() * 1000.0);
+            // As `faultline run --timing`: the statement, then with its output.
+            eprintln!(
+                "time: {:.3} ms ({:.3} ms with output)",
+                o.elapsed.as_secs_f64() * 1000.0,
+                (o.elapsed + started.elapsed()).as_secs_f64() * 1000.0
+            );
         }
     }
 }
