@@ -5,17 +5,21 @@ one generated graph; then `Result.to_pandas()` of a million rows.
     cargo run --release --example gen -- --nodes 100000 --edges 1000000 --out target/bench/data/medium
     target/pyvenv/bin/python benches/python_overhead.py target/bench/data/medium [--runs 5] [--rounds 2]
 
-For each query: the fastest of the CLI's own `time:` per statement (parse
-and evaluation, no output; `faultline run -` of the queries repeated RUNS
-times) and the fastest wall time of `g.query(...)` in Python (the call,
-parameters, releasing the GIL and the Result wrapper; rows stay in Rust
-until asked for), over ROUNDS rounds that alternate the two. On a shared
-machine those two swing by tens of percent from run to run, so the table
-also gives Python's own cost measured inside each call: the call's wall
-time minus the statement's time as the engine measures it (the same
-`elapsed` the CLI prints as `time:`), i.e. what going through Python adds. The
-Python figure is wall time around more work than the CLI's `time:`, so the
-overhead is an upper bound.
+What a query costs each way, per statement:
+
+- the CLI: its `--timing` line `time: T ms (W ms with output)`, T the
+  statement's parse and evaluation, W the same plus rendering its result
+  (the default table) and writing it to the pipe this script reads;
+- Python: the wall time of the whole `g.query(...)` call (parameters,
+  releasing the GIL, the `Result`; rows stay in Rust until asked for), and
+  the statement's own `Result.elapsed` (the same clock as the CLI's T).
+
+Both run the queries in order, RUNS times, in one process after one load;
+ROUNDS rounds alternate the two so both see the same load on a shared
+machine. Engine times swing by tens of percent between processes, so the
+overhead is taken from what each side adds to its engine: Python's own cost
+(wall − elapsed) minus the CLI's (W − T), medians, as a percentage of the
+CLI's W. The raw minimum and median times of both sides are printed too.
 """
 
 from __future__ import annotations
@@ -52,15 +56,16 @@ def statements() -> list:
 
 def cli_run(data: str, params: dict, stmts: list, reps: int) -> list:
     """One `faultline run` of the queries, repeated `reps` times in order:
-    each statement's `time:` in s, per query."""
+    per query, a list of (T, W) in s (see the module's docs)."""
     exe = os.path.join(ROOT, "target", "release", "faultline")
     script = ";\n".join(stmts * reps) + ";\n"
-    cmd = [exe, "run", "-", "--timing", "--format", "json", "--keep-going",
+    cmd = [exe, "run", "-", "--timing", "--keep-going",
            "--data", data, "--budget", str(BUDGET)]
     for k, v in params.items():
         cmd += ["--param", f"{k}={v}"]
     run = subprocess.run(cmd, input=script, capture_output=True, text=True, check=True)
-    times = [float(m) / 1000 for m in re.findall(r"^time: ([0-9.]+) ms", run.stderr, re.M)]
+    times = [(float(t) / 1000, float(w) / 1000) for t, w in re.findall(
+        r"^time: ([0-9.]+) ms \(([0-9.]+) ms with output\)", run.stderr, re.M)]
     return [times[i::len(stmts)] for i in range(len(stmts))]
 
 
@@ -77,15 +82,17 @@ def main() -> None:
     print(f"python load: {time.perf_counter() - started:.2f} s ({g})")
     # How calls run (python/README.md, Interrupts): "hooked" is inline.
     print(f"interrupt route: {faultline._native.interrupt_route()}")
+    print(f"load average: {os.getloadavg()[0]:.1f}")
     stmts = [] if args.frames_only else statements()
     # Both sides run the queries in the same order, RUNS times, in one
     # process with one load (so caches built on first use are warm for
     # both); rounds alternate CLI and Python so both see the same load on a
     # shared machine. The fastest run of each query is compared.
-    cli: list = [[] for _ in stmts]
+    cli: list = [[] for _ in stmts]  # (T, W) per run
     py: list = [[] for _ in stmts]
     extra: list = [[] for _ in stmts]  # wall time of the call minus the engine's own time
     engine: list = [[] for _ in stmts]
+    rows: list = [[] for _ in stmts]  # then reading `r.rows` (every value made a Python object)
     for _ in range(args.rounds if stmts else 0):
         for i, times in enumerate(cli_run(args.data, params, stmts, args.runs)):
             cli[i].extend(times)
@@ -99,20 +106,33 @@ def main() -> None:
                 py[i].append(wall)
                 engine[i].append(r.elapsed)
                 extra[i].append(wall - r.elapsed)
+                t0 = time.perf_counter()
+                r.rows
+                rows[i].append(time.perf_counter() - t0)
     if stmts:
-        print_table(cli, py, extra, engine)
+        print_table(cli, py, extra, engine, rows)
     frames(g)
 
 
-def print_table(cli: list, py: list, extra: list, engine: list) -> None:
-    print("| query | CLI min (ms) | Python min (ms) | CLI median | Python median "
-          "| Python's own cost, min / median (ms) | median as % of the engine's median |")
+def print_table(cli: list, py: list, extra: list, engine: list, rows: list) -> None:
+    med = statistics.median
+    print("| query | CLI with output, min / median (ms) | Python, min / median (ms) "
+          "| CLI's own cost, median (ms) | Python's own cost, median (ms) "
+          "| overhead: Python's own − CLI's own, % of the CLI's median "
+          "| then `r.rows`, median (ms) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for i in range(len(cli)):
-        own, eng = statistics.median(extra[i]), statistics.median(engine[i])
-        print(f"| Q{i + 1} | {min(cli[i]) * 1000:.2f} | {min(py[i]) * 1000:.2f} "
-              f"| {statistics.median(cli[i]) * 1000:.2f} | {statistics.median(py[i]) * 1000:.2f} "
-              f"| {min(extra[i]) * 1000:.3f} / {own * 1000:.3f} | {100 * own / eng:.2f}% |")
+        cli_w = [w for _, w in cli[i]]
+        cli_own = med([w - t for t, w in cli[i]])
+        py_own = med(extra[i])
+        over = 100 * (py_own - cli_own) / med(cli_w)
+        print(f"| Q{i + 1} | {min(cli_w) * 1000:.3f} / {med(cli_w) * 1000:.3f} "
+              f"| {min(py[i]) * 1000:.3f} / {med(py[i]) * 1000:.3f} "
+              f"| {cli_own * 1000:.3f} | {py_own * 1000:.3f} | {over:+.2f}% "
+              f"| {med(rows[i]) * 1000:.3f} |")
+    print("(engine medians, CLI / Python, ms: "
+          + ", ".join(f"Q{i + 1} {med([t for t, _ in cli[i]]) * 1000:.3f} / {med(engine[i]) * 1000:.3f}"
+                      for i in range(len(cli))) + ")")
 
 
 def frames(g: "faultline.Graph") -> None:

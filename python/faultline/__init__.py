@@ -16,7 +16,7 @@ from __future__ import annotations
 import builtins
 import datetime
 import os
-from typing import Any, Iterable, List, Mapping, Optional, Union
+from typing import Any, Iterable, List, Mapping, NoReturn, Optional, Union
 
 from ._errors import Error, LoadError, Problem, QueryError
 from ._native import Edge, NativeGraph, Node, Path, bundled_data
@@ -78,10 +78,7 @@ def open(
         path_list = [os.fspath(paths)]
     else:
         path_list = [os.fspath(p) for p in paths]
-    native, skipped, skipped_count = NativeGraph.load(
-        path_list, skip_bad_rows, None if at is None else _date_text(at)
-    )
-    return Graph(native, [Problem(*p) for p in skipped], skipped_count)
+    return Graph(path_list, skip_bad_rows, None if at is None else _date_text(at))
 
 
 def _date_text(at: Union[str, datetime.date]) -> str:
@@ -94,14 +91,37 @@ def _fql_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class Graph:
+def _raise(outcomes: list) -> NoReturn:
+    """Raises the QueryError of the failed statement (the last outcome),
+    carrying the results of the statements before it."""
+    _, code, message, line, column, rendered, expected, help, text = outcomes[-1]
+    raise QueryError(
+        message,
+        code=code,
+        line=line,
+        column=column,
+        rendered=rendered,
+        expected=expected,
+        help=help,
+        statement=text,
+        results=outcomes[:-1],
+    )
+
+
+class Graph(NativeGraph):
     """A loaded graph with its parameters, scenarios and settings (made by
     :func:`open`). One statement runs at a time per graph."""
 
-    def __init__(self, native: NativeGraph, skipped: List[Problem], skipped_count: int) -> None:
-        self._native = native
+    def __init__(
+        self,
+        paths: Optional[List[str]] = None,
+        skip_bad_rows: bool = False,
+        at: Optional[str] = None,
+    ) -> None:
+        # NativeGraph.__new__ has loaded the data (with these arguments).
+        skipped, skipped_count = self._skipped()
         #: Rows skipped under ``skip_bad_rows`` (at most 100 kept).
-        self.skipped: List[Problem] = skipped
+        self.skipped: List[Problem] = [Problem(*p) for p in skipped]
         #: How many rows were skipped in all.
         self.skipped_count: int = skipped_count
         #: Parameters every statement sees (a call's keywords win).
@@ -111,8 +131,11 @@ class Graph:
         #: million).
         self.budget: Optional[int] = None
 
+    # `query` is NativeGraph's: a call runs no Python code of the package's
+    # on its way in or out (issue 21, BENCHMARKS.md "Python over the CLI").
+
     def __repr__(self) -> str:
-        nodes, edges = self._native.counts()
+        nodes, edges = self._counts()
         return f"<faultline.Graph: {nodes} nodes, {edges} edges>"
 
     @property
@@ -120,31 +143,27 @@ class Graph:
         """The date statements see the graph at (``YYYY-MM-DD``; today unless
         set). Set it with a ``datetime.date`` or ``"YYYY[-MM[-DD]]"``, as
         ``:at`` in the REPL; ``at DATE: STATEMENT`` dates one statement."""
-        return self._native.date()[0]
+        return self._date()[0]
 
     @at.setter
     def at(self, value: Union[str, datetime.date]) -> None:
-        self._native.set_date(_date_text(value))
+        self._set_date(_date_text(value))
 
     @property
     def date_note(self) -> Optional[str]:
         """What the command line says first about dates (None when the data
         has no validity intervals)."""
-        return self._native.date()[1]
+        return self._date()[1]
 
     @property
     def node_count(self) -> int:
         """The number of nodes."""
-        return self._native.counts()[0]
+        return self._counts()[0]
 
     @property
     def edge_count(self) -> int:
         """The number of edges."""
-        return self._native.counts()[1]
-
-    def node(self, id: str) -> Optional[Node]:
-        """The node with exactly this id, or None."""
-        return self._native.node(id)
+        return self._counts()[1]
 
     def load(self, paths: Union[PathLike, Iterable[PathLike]]) -> "tuple[int, int]":
         """Merges more data into the graph (the REPL's ``:load``); returns the
@@ -152,7 +171,7 @@ class Graph:
         scenarios are kept."""
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
-        return self._native.load_more([os.fspath(p) for p in paths])
+        return self._load_more([os.fspath(p) for p in paths])
 
     def _execute(
         self,
@@ -164,55 +183,12 @@ class Graph:
         # `params` is a dict of the caller's making: copied only under
         # `g.params` (a call's keywords win), as this runs on every call.
         merged = {**self.params, **params} if self.params else params
-        outcomes = self._native.execute(
+        outcomes = self._statements(
             source, origin, merged, budget if budget is not None else self.budget
         )
-        results: List[Result] = []
-        for o in outcomes:
-            if o[0] == "ok":
-                _, columns, native, message, elapsed, text = o
-                results.append(Result(columns, native, message, elapsed, text))
-            else:
-                _, code, message, line, column, rendered, expected, help, text = o
-                raise QueryError(
-                    message,
-                    code=code,
-                    line=line,
-                    column=column,
-                    rendered=rendered,
-                    expected=expected,
-                    help=help,
-                    statement=text,
-                    results=results,
-                )
-        return results
-
-    def query(
-        self,
-        statements: str,
-        *,
-        params: Optional[Mapping[str, Any]] = None,
-        budget: Optional[int] = None,
-        **kwparams: Any,
-    ) -> Result:
-        """Runs one or more statements (separated by ``;``) and returns the
-        last one's :class:`Result`.
-
-        Keywords are parameters for this call: ``g.query("... to $n", n="Taiwan")``
-        (values: None, bool, int, float, str, ``datetime.date``, :class:`Node`
-        or lists of these; ``params={...}`` for names that clash with the
-        keywords here). ``budget`` caps the work in expanded edges and rows.
-
-        Raises :class:`QueryError` (with code, line, column and the caret
-        rendering) when a statement fails; statements before it have run
-        (a scenario they defined stays defined). KeyboardInterrupt cancels
-        the running statement.
-        """
-        merged = {**params, **kwparams} if params else kwparams
-        results = self._execute(statements, "<query>", merged, budget)
-        if not results:
-            raise ValueError("no statement to run: the text is empty or only comments")
-        return results[-1]
+        if outcomes and type(outcomes[-1]) is tuple:
+            _raise(outcomes)
+        return outcomes
 
     def run(
         self,

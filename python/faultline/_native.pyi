@@ -2,7 +2,8 @@
 package's API; `NativeGraph` is internal."""
 
 from os import PathLike
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+import faultline
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 class Node:
     """A node in a result: its id, name and kind. Equal when all three are."""
@@ -44,28 +45,68 @@ class Path:
         """The number of edges."""
     def __len__(self) -> int: ...
 
-_Outcome = Tuple[Any, ...]
+# A statement's result, or the failed statement's error tuple
+# ("error", code, message, line, column, rendered, expected, help, text).
+_Outcome = Union["NativeResult", Tuple[Any, ...]]
 
 class NativeResult:
     """One statement's rows, kept in Rust until a column is asked for."""
 
     def __len__(self) -> int: ...
-    def column(self, j: int, mode: str) -> Tuple[str, Any]:
+    @property
+    def columns(self) -> List[str]:
+        """The column names."""
+    @property
+    def message(self) -> Optional[str]:
+        """The statement's message, if any."""
+    @property
+    def elapsed(self) -> float:
+        """Seconds the statement took (parse and evaluation)."""
+    @property
+    def statement(self) -> str:
+        """The statement's text."""
+    def _native_column(self, j: int, mode: str) -> Tuple[str, Any]:
         """Column `j` as `(kind, data)`; `mode` is "object", "name" or "id"."""
 
 class NativeGraph:
-    @staticmethod
-    def load(
+    """The native half of :class:`faultline.Graph` (its base class)."""
+
+    def __init__(
+        self,
         paths: Optional[Sequence[Union[str, PathLike[str]]]] = None,
         skip_bad_rows: bool = False,
         at: Optional[str] = None,
-    ) -> Tuple[NativeGraph, List[Tuple[str, Optional[int], Optional[int], str]], int]: ...
-    def load_more(self, paths: Sequence[Union[str, PathLike[str]]]) -> Tuple[int, int]: ...
-    def date(self) -> Tuple[str, Optional[str]]: ...
-    def set_date(self, at: str) -> None: ...
-    def counts(self) -> Tuple[int, int]: ...
-    def node(self, id: str) -> Optional[Node]: ...
-    def execute(
+    ) -> None: ...
+    def _skipped(self) -> Tuple[List[Tuple[str, Optional[int], Optional[int], str]], int]: ...
+    def _load_more(self, paths: Sequence[Union[str, PathLike[str]]]) -> Tuple[int, int]: ...
+    def _date(self) -> Tuple[str, Optional[str]]: ...
+    def _set_date(self, at: str) -> None: ...
+    def _counts(self) -> Tuple[int, int]: ...
+    def node(self, id: str) -> Optional[Node]:
+        """The node with exactly this id, or None."""
+    def query(
+        self,
+        statements: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        budget: Optional[int] = None,
+        **kwparams: Any,
+    ) -> "faultline.Result":
+        """Runs one or more statements (separated by ``;``) and returns the
+        last one's :class:`Result`.
+
+        Keywords are parameters for this call: ``g.query("... to $n", n="Taiwan")``
+        (values: None, bool, int, float, str, ``datetime.date``, :class:`Node`
+        or lists of these; ``params={...}`` for names that clash with the
+        keywords here; both win over ``g.params``). ``budget`` caps the work
+        in expanded edges and rows (default ``g.budget``).
+
+        Raises :class:`QueryError` (with code, line, column and the caret
+        rendering) when a statement fails; statements before it have run
+        (a scenario they defined stays defined). KeyboardInterrupt cancels
+        the running statement.
+        """
+    def _statements(
         self,
         source: str,
         origin: str = "<query>",

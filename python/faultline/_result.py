@@ -7,7 +7,7 @@ import array
 import gc
 import html
 import os
-from typing import Any, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Iterator, List, Optional, Tuple
 
 from ._native import NativeResult
 
@@ -48,7 +48,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-class Result:
+class Result(NativeResult):
     """The result of one statement: ``columns``, ``rows`` and ``message``.
 
     ``len(result)`` is the number of rows; iterating yields the rows as
@@ -57,39 +57,28 @@ class Result:
     str, ``datetime.date`` (a date of year or month precision stays a str),
     lists, and :class:`Node`, :class:`Edge` and :class:`Path` objects.
     ``to_pandas()`` and ``to_polars()`` make DataFrames; in a notebook a
-    result shows as a table.
+    result shows as a table. ``columns`` (a new list on each access),
+    ``message``, ``elapsed`` (seconds the statement took: parse and
+    evaluation) and ``statement`` (its text) come from the native half.
+
+    Results are made by :meth:`Graph.query` and :meth:`Graph.run` (the
+    native ``__new__`` takes the rows, which stay in Rust until a column is
+    asked for); a query's call runs no Python code of this class.
     """
 
-    def __init__(
-        self,
-        columns: Sequence[str],
-        native: NativeResult,
-        message: Optional[str],
-        elapsed: float,
-        statement: str,
-    ) -> None:
-        #: Column names, in order.
-        self.columns: List[str] = list(columns)
-        #: A message (statements with nothing to return, notices), or None.
-        self.message: Optional[str] = message
-        #: Seconds the statement took (parse and evaluation).
-        self.elapsed: float = elapsed
-        #: The statement's text.
-        self.statement: str = statement
-        # The rows stay in Rust until a column is asked for.
-        self._native = native
-        self._objects: dict = {}
-        self._rows: Optional[List[tuple]] = None
-
-    def __len__(self) -> int:
-        return len(self._native) if self.columns else 0
+    # Filled on first use (an unset slot reads as AttributeError).
+    __slots__ = ("_objects", "_rows")
 
     def _column_data(self, index: int, mode: str) -> Tuple[str, Any]:
         if mode != "object":
-            return self._native.column(index, mode)
-        if index not in self._objects:
-            self._objects[index] = self._native.column(index, "object")
-        return self._objects[index]
+            return self._native_column(index, mode)
+        try:
+            objects = self._objects
+        except AttributeError:
+            objects = self._objects = {}
+        if index not in objects:
+            objects[index] = self._native_column(index, "object")
+        return objects[index]
 
     def _index(self, key: "int | str") -> int:
         if isinstance(key, str):
@@ -106,18 +95,21 @@ class Result:
     @property
     def rows(self) -> List[tuple]:
         """The rows, each a tuple as long as ``columns``."""
-        if self._rows is None:
-            cols = [self.column(j) for j in range(len(self.columns))]
-            # A million tuples would set off the cyclic collector many times
-            # over (each pass walking every row made so far); tuples of
-            # plain values hold no cycles.
-            enabled = gc.isenabled()
-            gc.disable()
-            try:
-                self._rows = list(zip(*cols)) if cols else []
-            finally:
-                if enabled:
-                    gc.enable()
+        try:
+            return self._rows
+        except AttributeError:
+            pass
+        cols = [self.column(j) for j in range(len(self.columns))]
+        # A million tuples would set off the cyclic collector many times
+        # over (each pass walking every row made so far); tuples of plain
+        # values hold no cycles.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._rows = list(zip(*cols)) if cols else []
+        finally:
+            if enabled:
+                gc.enable()
         return self._rows
 
     def __iter__(self) -> Iterator[tuple]:

@@ -6,6 +6,7 @@
 //! Python objects (None, lists, dicts, `datetime.date`, [`Node`], [`Edge`],
 //! [`Path`]).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -14,7 +15,8 @@ use faultline::output::path_text;
 use faultline::result::{Cell, ResultSet};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 
 /// A node in a result: its id, name and kind.
 #[pyclass(module = "faultline", frozen, get_all, eq, hash)]
@@ -310,29 +312,108 @@ impl<'py> Maker<'py, '_> {
 
 /// One statement's rows, kept in Rust until Python asks for a column
 /// (so a query returns without building a Python object per cell).
-#[pyclass(module = "faultline._native", frozen)]
+/// It carries the statement's message, time and text too, so that a call
+/// hands Python one object per statement and nothing else. The package's
+/// `faultline.Result` subclasses it (adding rows, DataFrames and the
+/// notebook view in Python); [`NativeResult::into_result`] makes one without
+/// running any Python code, as a query's fixed cost is paid on every call.
+#[pyclass(module = "faultline._native", frozen, subclass)]
 pub struct NativeResult {
     graph: Arc<Graph>,
     result: ResultSet,
+    elapsed: f64,
+    statement: String,
 }
 
+thread_local! {
+    /// The result `NativeResult.__new__` takes: set by
+    /// [`NativeResult::into_result`] just before it calls the class.
+    static PENDING: RefCell<Option<NativeResult>> = const { RefCell::new(None) };
+}
+
+/// `faultline.Result`, the Python subclass results are made as.
+static RESULT_CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
 impl NativeResult {
-    /// Keeps `result`, whose cells refer to `graph`.
-    pub fn new(graph: Arc<Graph>, result: ResultSet) -> NativeResult {
-        NativeResult { graph, result }
+    /// This result as a `faultline.Result`: the class is called with the
+    /// result waiting in `PENDING`, so that its `__new__` (this type's, as
+    /// the subclass defines none) takes it; no Python code runs.
+    pub fn into_result(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        let class = RESULT_CLASS.import(py, "faultline._result", "Result")?;
+        PENDING.with_borrow_mut(|p| *p = Some(self));
+        let made = class.call0();
+        // Taken by `__new__` unless the call failed before it.
+        PENDING.with_borrow_mut(Option::take);
+        made
+    }
+
+    /// Keeps `result`, whose cells refer to `graph`, with the statement's
+    /// time in seconds and its text.
+    pub fn new(
+        graph: Arc<Graph>,
+        result: ResultSet,
+        elapsed: f64,
+        statement: &str,
+    ) -> NativeResult {
+        NativeResult {
+            graph,
+            result,
+            elapsed,
+            statement: statement.to_string(),
+        }
     }
 }
 
 #[pymethods]
 impl NativeResult {
+    /// Results come from `Graph.query` and `Graph.run` only.
+    #[new]
+    fn py_new() -> PyResult<NativeResult> {
+        PENDING.with_borrow_mut(Option::take).ok_or_else(|| {
+            PyTypeError::new_err(
+                "faultline.Result objects are made by Graph.query and Graph.run, not directly",
+            )
+        })
+    }
+
+    /// The number of rows (0 when the statement returns no columns).
     fn __len__(&self) -> usize {
-        self.result.rows.len()
+        if self.result.columns.is_empty() {
+            0
+        } else {
+            self.result.rows.len()
+        }
+    }
+
+    /// The column names.
+    #[getter]
+    fn columns(&self) -> Vec<String> {
+        self.result.columns.clone()
+    }
+
+    /// The statement's message (notices, statements without rows), if any.
+    #[getter]
+    fn message(&self) -> Option<&str> {
+        self.result.message.as_deref()
+    }
+
+    /// Seconds the statement took (parse and evaluation).
+    #[getter]
+    fn elapsed(&self) -> f64 {
+        self.elapsed
+    }
+
+    /// The statement's text.
+    #[getter]
+    fn statement(&self) -> &str {
+        &self.statement
     }
 
     /// Column `j` as `(kind, data)`: `("int64" | "float64" | "bool", bytes)`
     /// for plain number columns (native byte order), `("str", list)` and
     /// `("object", list)` otherwise. `mode` is `"object"` (graph elements as
     /// Node, Edge and Path objects), `"name"` or `"id"` (as text).
+    #[pyo3(name = "_native_column")]
     fn column<'py>(
         &self,
         py: Python<'py>,

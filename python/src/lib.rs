@@ -17,22 +17,37 @@ use std::sync::{Arc, Mutex};
 
 use faultline::diag::line_col;
 use faultline::load::{self, LoadFailure, LoadOptions, bundled_data_dir};
-use faultline::model::{Date, Graph};
+use faultline::model::{Date, Graph, Value};
 use faultline::session::{Outcome, Session};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use convert::{NativeResult, Node, py_to_value};
 
 /// A loaded graph with its parameters, scenarios and settings (one
-/// `faultline::session::Session`). Not for direct use: see `faultline.open`.
-#[pyclass(module = "faultline._native", name = "NativeGraph")]
+/// `faultline::session::Session`). `faultline.Graph` subclasses it (made
+/// by `faultline.open`); `query` is here so that a call runs no Python code
+/// of the package's on its way in or out.
+#[pyclass(module = "faultline._native", name = "NativeGraph", subclass)]
 struct NativeGraph {
     session: Mutex<Session>,
     /// Ctrl-C's way to the session's cancel flag on the main thread.
     hook: run::GraphHook,
+    /// Rows skipped by the load (`skip_bad_rows`), as (file, line, column,
+    /// message), at most the loader's sample.
+    skipped: Vec<SkippedRow>,
+    /// How many rows the load skipped in all.
+    skipped_count: usize,
 }
+
+/// A skipped row as Python sees it: (file, line, column, message).
+type SkippedRow = (String, Option<usize>, Option<usize>, String);
+
+/// `faultline._raise`, which raises a failed call's `QueryError`.
+static RAISE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// A statement's location and rendering, as Python sees it.
 fn outcome_to_py<'py>(
@@ -41,24 +56,14 @@ fn outcome_to_py<'py>(
     outcome: Outcome,
     origin: &str,
     source: &str,
-) -> PyResult<Bound<'py, PyTuple>> {
+) -> PyResult<Bound<'py, PyAny>> {
     let text = source
         .get(outcome.span.start..outcome.span.end)
         .unwrap_or("")
         .trim();
     match outcome.result {
-        Ok(mut result) => {
-            let columns = result.columns.clone();
-            let message = result.message.take();
-            (
-                "ok",
-                columns,
-                NativeResult::new(graph, result),
-                message,
-                outcome.elapsed.as_secs_f64(),
-                text,
-            )
-                .into_pyobject(py)
+        Ok(result) => {
+            NativeResult::new(graph, result, outcome.elapsed.as_secs_f64(), text).into_result(py)
         }
         Err(d) => {
             let (line, column) = match d.span {
@@ -80,6 +85,7 @@ fn outcome_to_py<'py>(
                 text,
             )
                 .into_pyobject(py)
+                .map(Bound::into_any)
         }
     }
 }
@@ -118,22 +124,16 @@ fn data_paths(paths: Option<Vec<PathBuf>>) -> Vec<PathBuf> {
 #[pymethods]
 impl NativeGraph {
     /// Loads data sets (directories or files, merged; the bundled graph when
-    /// `paths` is empty or None). Returns the graph, the skipped rows as
-    /// `(file, line, column, message)` and how many rows were skipped.
+    /// `paths` is empty or None), the graph seen at `at` (`YYYY[-MM[-DD]]`).
     /// Raises `faultline.LoadError` when the data does not load.
-    #[staticmethod]
+    #[new]
     #[pyo3(signature = (paths=None, skip_bad_rows=false, at=None))]
-    #[allow(clippy::type_complexity)]
-    fn load(
+    fn py_new(
         py: Python<'_>,
         paths: Option<Vec<PathBuf>>,
         skip_bad_rows: bool,
         at: Option<&str>,
-    ) -> PyResult<(
-        NativeGraph,
-        Vec<(String, Option<usize>, Option<usize>, String)>,
-        usize,
-    )> {
+    ) -> PyResult<NativeGraph> {
         let date = at.map(parse_date).transpose()?;
         let paths = data_paths(paths);
         let opts = LoadOptions {
@@ -154,18 +154,24 @@ impl NativeGraph {
         if let Some(d) = date {
             session.set_date(d);
         }
-        Ok((
-            NativeGraph {
-                session: Mutex::new(session),
-                hook: run::GraphHook::new(),
-            },
+        Ok(NativeGraph {
+            session: Mutex::new(session),
+            hook: run::GraphHook::new(),
             skipped,
-            loaded.skipped_count,
-        ))
+            skipped_count: loaded.skipped_count,
+        })
+    }
+
+    /// The rows the load skipped, as `(file, line, column, message)`, and
+    /// how many it skipped in all.
+    #[pyo3(name = "_skipped")]
+    fn skipped(&self) -> (Vec<SkippedRow>, usize) {
+        (self.skipped.clone(), self.skipped_count)
     }
 
     /// Merges more data into the graph; returns (nodes added, edges added).
     /// On failure the graph is unchanged and `faultline.LoadError` is raised.
+    #[pyo3(name = "_load_more")]
     fn load_more(&self, py: Python<'_>, paths: Vec<PathBuf>) -> PyResult<(usize, usize)> {
         let mut guard = self.lock()?;
         let session: &mut Session = &mut guard;
@@ -176,6 +182,7 @@ impl NativeGraph {
     /// The date statements see the graph at (`YYYY-MM-DD`; today unless
     /// set), and the note about dates the CLI prints first (None when the
     /// data has no validity intervals).
+    #[pyo3(name = "_date")]
     fn date(&self) -> PyResult<(String, Option<String>)> {
         let session = self.lock()?;
         Ok((session.date().to_string(), session.date_note()))
@@ -183,6 +190,7 @@ impl NativeGraph {
 
     /// Sets the date statements see (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a
     /// partial date means its first day), as `--at` and `:at` do.
+    #[pyo3(name = "_set_date")]
     fn set_date(&self, at: &str) -> PyResult<()> {
         let date = parse_date(at)?;
         self.lock()?.set_date(date);
@@ -190,13 +198,14 @@ impl NativeGraph {
     }
 
     /// Node and edge counts.
+    #[pyo3(name = "_counts")]
     fn counts(&self) -> PyResult<(usize, usize)> {
         let session = self.lock()?;
         let g = session.graph();
         Ok((g.node_count(), g.edge_count()))
     }
 
-    /// Looks a node up by exact id; None when there is none.
+    /// The node with exactly this id, or None.
     fn node(&self, py: Python<'_>, id: &str) -> PyResult<Option<Py<Node>>> {
         let session = self.lock()?;
         let g = session.graph();
@@ -208,26 +217,122 @@ impl NativeGraph {
 
     /// Runs the statements of `source` (stopping at the first error) with
     /// `params` set for this call only and the work budget `budget` (the
-    /// session's when None). Returns one tuple per statement run:
-    /// `("ok", columns, data, message, seconds, text)` or
+    /// session's when None). Returns one item per statement run: a
+    /// `NativeResult`, or for the statement that failed (the last) a tuple
     /// `("error", code, message, line, column, rendered, expected, help, text)`.
     /// Raises KeyboardInterrupt when interrupted (the statement is cancelled
     /// first, as in the REPL).
-    #[pyo3(signature = (source, origin="<query>", params=None, budget=None))]
-    fn execute<'py>(
+    #[pyo3(name = "_statements", signature = (source, origin="<query>", params=None, budget=None))]
+    fn statements<'py>(
         &self,
         py: Python<'py>,
         source: &str,
         origin: &str,
         params: Option<&Bound<'py, PyDict>>,
         budget: Option<u64>,
-    ) -> PyResult<Vec<Bound<'py, PyTuple>>> {
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let mut values = Vec::new();
         if let Some(params) = params {
-            for (k, v) in params.iter() {
-                values.push((k.extract::<String>()?, py_to_value(&v)?));
-            }
+            merge_params(&mut values, params.as_any())?;
         }
+        self.run_source(py, source, origin, values, budget)
+    }
+
+    /// Runs one or more statements (separated by ``;``) and returns the
+    /// last one's :class:`Result`.
+    ///
+    /// Keywords are parameters for this call: ``g.query("... to $n", n="Taiwan")``
+    /// (values: None, bool, int, float, str, ``datetime.date``, :class:`Node`
+    /// or lists of these; ``params={...}`` for names that clash with the
+    /// keywords here; both win over ``g.params``). ``budget`` caps the work
+    /// in expanded edges and rows (default ``g.budget``).
+    ///
+    /// Raises :class:`QueryError` (with code, line, column and the caret
+    /// rendering) when a statement fails; statements before it have run
+    /// (a scenario they defined stays defined). KeyboardInterrupt cancels
+    /// the running statement.
+    #[pyo3(signature = (statements, *, params=None, budget=None, **kwparams))]
+    fn query<'py>(
+        slf: &Bound<'py, Self>,
+        statements: &str,
+        params: Option<&Bound<'py, PyAny>>,
+        budget: Option<u64>,
+        kwparams: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        // The graph's own parameters, then `params`, then the keywords: a
+        // later one wins.
+        let mut values = Vec::new();
+        if let Some(own) = slf.getattr_opt(intern!(py, "params"))? {
+            merge_params(&mut values, &own)?;
+        }
+        if let Some(params) = params {
+            merge_params(&mut values, params)?;
+        }
+        if let Some(kwparams) = kwparams {
+            merge_params(&mut values, kwparams.as_any())?;
+        }
+        let budget = match budget {
+            Some(b) => Some(b),
+            None => match slf.getattr_opt(intern!(py, "budget"))? {
+                Some(b) => b.extract::<Option<u64>>()?,
+                None => None,
+            },
+        };
+        let mut outcomes = slf
+            .borrow()
+            .run_source(py, statements, "<query>", values, budget)?;
+        match outcomes.last() {
+            None => Err(PyValueError::new_err(
+                "no statement to run: the text is empty or only comments",
+            )),
+            Some(last) if last.is_instance_of::<PyTuple>() => {
+                let raise = RAISE.import(py, "faultline", "_raise")?;
+                raise.call1((PyList::new(py, outcomes)?,))?;
+                Err(PyRuntimeError::new_err(
+                    "faultline._raise returned instead of raising",
+                ))
+            }
+            Some(_) => Ok(outcomes.pop().expect("the match arm saw a last outcome")),
+        }
+    }
+}
+
+/// Adds a mapping's parameters to `values`, replacing those of the same
+/// name (so each is set once per call and restored once after it).
+fn merge_params(values: &mut Vec<(String, Value)>, mapping: &Bound<'_, PyAny>) -> PyResult<()> {
+    let mut put = |name: String, value: Value| match values.iter_mut().find(|(n, _)| *n == name) {
+        Some(slot) => slot.1 = value,
+        None => values.push((name, value)),
+    };
+    if let Ok(dict) = mapping.cast::<PyDict>() {
+        for (k, v) in dict.iter() {
+            put(k.extract::<String>()?, py_to_value(&v)?);
+        }
+    } else {
+        for item in mapping
+            .call_method0(intern!(mapping.py(), "items"))?
+            .try_iter()?
+        {
+            let (k, v) = item?.extract::<(String, Bound<'_, PyAny>)>()?;
+            put(k, py_to_value(&v)?);
+        }
+    }
+    Ok(())
+}
+
+impl NativeGraph {
+    /// Runs `source` with `values` set for the call and `budget` (the
+    /// session's when None): one `faultline.Result` per statement run, or for
+    /// the statement that failed (the last) its error tuple.
+    fn run_source<'py>(
+        &self,
+        py: Python<'py>,
+        source: &str,
+        origin: &str,
+        values: Vec<(String, Value)>,
+        budget: Option<u64>,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let mut session = self.lock()?;
         let outcomes = run::with_call_settings(&mut session, values, budget, |s| {
             run::execute(py, s, &self.hook, source)
@@ -238,9 +343,7 @@ impl NativeGraph {
             .map(|o| outcome_to_py(py, Arc::clone(&graph), o, origin, source))
             .collect()
     }
-}
 
-impl NativeGraph {
     /// The session, or an error when another thread is running a query on
     /// this graph (waiting would hold the GIL the other thread needs).
     fn lock(&self) -> PyResult<std::sync::MutexGuard<'_, Session>> {

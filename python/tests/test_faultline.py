@@ -10,6 +10,7 @@ import shutil
 import signal
 import sys
 import threading
+import types
 import _thread
 from pathlib import Path
 
@@ -233,6 +234,43 @@ def test_parameters(mini):
     assert mini.query("match (f {id: $n}) return f.name", n=tsmc).rows == [("TSMC",)]
     r = mini.query("match (f {id: 'nvidia'}) return $xs as xs, $nothing as n, $d as d", xs=[1, "a", 2.5], nothing=None, d=datetime.date(2024, 3, 1))
     assert r.rows == [([1, "a", 2.5], None, datetime.date(2024, 3, 1))]
+
+
+def test_parameter_precedence_and_mappings(mini):
+    # g.params, then params=, then keywords: a later one wins; params= may be
+    # any mapping.
+    q = "match (f {id: $firm}) return f.name"
+    mini.params["firm"] = "amd"
+    try:
+        assert mini.query(q, params=types.MappingProxyType({"firm": "tsmc"})).rows == [("TSMC",)]
+        assert mini.query(q, params={"firm": "tsmc"}, firm="nvidia").rows == [("NVIDIA",)]
+        assert mini.query(q).rows == [("AMD",)]
+    finally:
+        del mini.params["firm"]
+
+
+def test_the_graphs_budget_is_the_default(mini):
+    mini.budget = 10
+    try:
+        with pytest.raises(faultline.QueryError) as info:
+            mini.query("match (a)-[*1..6]-(b) return count(*)")
+        assert info.value.code == "E0401"
+        # A call's budget wins over the graph's.
+        assert mini.query("match (f {id: 'nvidia'}) return 1", budget=10**9).rows == [(1,)]
+    finally:
+        mini.budget = None
+
+
+def test_a_failed_query_keeps_the_results_before_it(mini):
+    with pytest.raises(faultline.QueryError) as info:
+        mini.query("match (f {id: 'nvidia'}) return 1 as one; match (x) return nope")
+    assert [r.rows for r in info.value.results] == [[(1,)]]
+    assert info.value.results[0].columns == ["one"]
+
+
+def test_results_are_made_by_queries_only():
+    with pytest.raises(TypeError, match="made by Graph.query"):
+        faultline.Result()
 
 
 def test_bad_parameter_values(mini):
