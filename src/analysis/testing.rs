@@ -175,6 +175,17 @@ impl Fixture {
 pub(crate) fn random_graph(n: usize, edges: &[(usize, usize, u8, Option<f64>)]) -> Graph {
     let mut f = Fixture::new();
     let nodes: Vec<NodeId> = (0..n).map(|i| f.node(&format!("n{i}"))).collect();
+    random_edges_between(f, &nodes, edges)
+}
+
+/// The graph of `f` with `edges` between `nodes` (ends taken modulo their
+/// number; type 0 DEPENDS_ON, 1 SUPPLIES, else PARTNER).
+fn random_edges_between(
+    mut f: Fixture,
+    nodes: &[NodeId],
+    edges: &[(usize, usize, u8, Option<f64>)],
+) -> Graph {
+    let n = nodes.len();
     for &(a, b, ty, share) in edges {
         let ty = match ty {
             0 => f.dep,
@@ -184,6 +195,28 @@ pub(crate) fn random_graph(n: usize, edges: &[(usize, usize, u8, Option<f64>)]) 
         f.edge(nodes[a % n], nodes[b % n], ty, share);
     }
     f.finish()
+}
+
+/// [`random_graph`] with every third node (`n2`, `n5`, ...) of kind
+/// `Nation` instead of `Firm`, for checks of kinds.
+pub(crate) fn random_graph_of_two_kinds(
+    n: usize,
+    edges: &[(usize, usize, u8, Option<f64>)],
+) -> Graph {
+    let mut f = Fixture::new();
+    let nation = f.b.kind("Nation");
+    let nodes: Vec<NodeId> = (0..n)
+        .map(|i| {
+            let name = format!("n{i}");
+            let kind = if i % 3 == 2 { nation } else { f.kind };
+            let id =
+                f.b.add_node(&name, kind, &name, Vec::new(), [])
+                    .expect("test node ids are unique");
+            f.names.insert(name, id);
+            id
+        })
+        .collect();
+    random_edges_between(f, &nodes, edges)
 }
 
 /// Strategy for [`random_graph`]'s edges.

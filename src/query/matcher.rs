@@ -27,7 +27,9 @@ use crate::limits::Work;
 use crate::model::{Adjacency, EdgeId, EdgeTypeId, Graph, NodeId, Path, TypeSet, Value};
 use crate::result::Cell;
 use crate::syntax::ast::EdgeDir;
+use hop_tally::HopTally;
 use level::{PARALLEL_LEVEL_MIN, level_on_two_threads};
+use tally::Tally;
 
 /// Candidates of a scan whose adjacency is loaded at once (see
 /// `Matcher::warm`): enough loads in flight to cover a memory latency.
@@ -84,6 +86,9 @@ pub struct Matcher<'a> {
     /// nodes a final BFS bound to it without a row each (see
     /// [`Matcher::counting`]).
     counted: Option<(usize, RefCell<FixedBitSet>)>,
+    /// The slot whose nodes the consumer counts rows by, and the counts
+    /// the last hop made instead of rows (see [`Matcher::tallying`]).
+    tally: Option<(usize, RefCell<Tally>)>,
 }
 
 /// The sources a shared BFS (see `shared`) has collected for one context,
@@ -517,6 +522,7 @@ impl<'a> Matcher<'a> {
             prefilter_work: std::cell::Cell::new(prefilter_work),
             any_order: false,
             counted: None,
+            tally: None,
         }
     }
 
@@ -537,6 +543,89 @@ impl<'a> Matcher<'a> {
             .map(|(_, b)| b.take())
             .unwrap_or_default();
         bits.into_ones().map(NodeId::from_index)
+    }
+
+    /// Tells the match that its consumer only counts rows per node bound
+    /// to `slot` ([`Projection::tallied_slot`](super::project::Projection::tallied_slot)).
+    /// When the match's last op is a single hop onto that slot with no
+    /// filter after it, the hop counts its ends instead of handing over a
+    /// row each; [`Matcher::tallies`] gives the counts after the run. Any
+    /// other plan hands over rows as usual.
+    pub fn tallying(mut self, slot: Option<usize>) -> Matcher<'a> {
+        let last = self.ops.len().checked_sub(1);
+        let on_last_hop = match (slot, last.map(|i| self.ops[i])) {
+            (Some(slot), Some(Op::Expand { p, k, to, .. })) => {
+                let pat = &self.patterns[p];
+                pat.edges[k].quant.is_none()
+                    && pat.nodes[to].slot == slot
+                    && self
+                        .filters_at
+                        .get(self.ops.len())
+                        .is_none_or(Vec::is_empty)
+            }
+            _ => false,
+        };
+        if let (true, Some(slot)) = (on_last_hop, slot) {
+            self.tally = Some((slot, RefCell::new(Tally::default())));
+        }
+        self
+    }
+
+    /// The scan and hop of a tallied match that is nothing more (op 0 scans
+    /// a node, op 1 hops from it to the tallied node; no filter; nothing
+    /// hidden; kinds and types the only checks), compiled for
+    /// [`HopTally`]; None for any other plan.
+    fn hop_tally(&self) -> Option<HopTally<'_>> {
+        let (tallied, _) = self.tally.as_ref()?;
+        let [
+            Op::Scan { p, i: n },
+            Op::Expand {
+                p: q, k, from, to, ..
+            },
+        ] = self.ops[..]
+        else {
+            return None;
+        };
+        let pat = &self.patterns[p];
+        let (start, edge, end) = (&pat.nodes[n], &pat.edges[k], &pat.nodes[to]);
+        let plain =
+            |node: &CNode| node.id_eq.is_none() && node.name_eq.is_none() && node.props.is_empty();
+        let dir = step_dir(edge.dir, to < from);
+        let simple = q == p
+            && from == n
+            && end.slot == *tallied
+            && self.view.is_full()
+            && self.counted.is_none()
+            && self.filters_at.iter().all(Vec::is_empty)
+            && plain(start)
+            && plain(end)
+            && edge.props.is_empty()
+            && edge.quant.is_none()
+            && dir != EdgeDir::Either
+            && start.slot != end.slot
+            && edge.slot != start.slot
+            && edge.slot != end.slot;
+        simple.then(|| HopTally {
+            g: self.g,
+            adj: if dir == EdgeDir::Out {
+                self.g.out_adj()
+            } else {
+                self.g.in_adj()
+            },
+            from_kinds: start.kinds.as_deref(),
+            types: edge.types.as_ref(),
+            to_kinds: end.kinds.as_deref(),
+            row_units: self.slots as u64,
+        })
+    }
+
+    /// The rows counted under [`Matcher::tallying`]: the slot and each
+    /// node bound to it once, with its count, in first-seen order; None
+    /// when the match handed over rows instead.
+    pub fn tallies(&self) -> Option<(usize, Vec<(NodeId, u64)>)> {
+        self.tally
+            .as_ref()
+            .map(|(slot, t)| (*slot, t.borrow_mut().take()))
     }
 
     /// Lets the match hand rows over in any order (the consumer only
@@ -638,6 +727,18 @@ impl<'a> Matcher<'a> {
                     Some((_, nodes)) => std::borrow::Cow::Borrowed(nodes),
                     None => std::borrow::Cow::Owned(self.candidates(node, st)?),
                 };
+                if i == 0
+                    && !st.bound.contains(&true)
+                    && let (Some(hop), Some((_, tally))) = (self.hop_tally(), &self.tally)
+                {
+                    let (counts, units) = hop.run(&candidates);
+                    self.work.charge(units).map_err(|e| self.interrupt(e))?;
+                    let mut tally = tally.borrow_mut();
+                    for (n, c) in counts {
+                        tally.add_many(n, c);
+                    }
+                    return Ok(());
+                }
                 let warm = self.expanded_next(i, p, n);
                 for chunk in candidates.chunks(WARM_CHUNK) {
                     if let Some(dir) = warm {
@@ -891,20 +992,51 @@ impl<'a> Matcher<'a> {
         st: &mut State,
         out: &mut Sink<'_>,
     ) -> Result<(), Diagnostic> {
-        let Hop {
-            edge, dir, target, ..
-        } = hop;
-        let edge_bound = st.bound[edge.slot];
         self.work
-            .charge(self.degree(a, dir) as u64 + 1)
+            .charge(self.degree(a, hop.dir) as u64 + 1)
             .map_err(|x| self.interrupt(x))?;
         // The type first (from the type column alone): it rejects most
-        // edges of a mixed adjacency.
-        for (e, t, n) in self.adjacent_of_types(a, dir, edge.types.as_ref()) {
+        // edges of a mixed adjacency. One direction reads its adjacency
+        // directly (no chain of two optional halves per entry).
+        let types = hop.edge.types.as_ref();
+        match hop.dir {
+            EdgeDir::Out => self.expand_over(hop, self.g.out_adj().iter_typed(a, types), st, out),
+            EdgeDir::In => self.expand_over(hop, self.g.in_adj().iter_typed(a, types), st, out),
+            EdgeDir::Either => {
+                self.expand_over(hop, self.adjacent_of_types(a, hop.dir, types), st, out)
+            }
+        }
+    }
+
+    /// [`Matcher::expand_one`] over the entries `adjacent` of its start.
+    fn expand_over(
+        &self,
+        hop: Hop<'_>,
+        adjacent: impl Iterator<Item = (EdgeId, EdgeTypeId, NodeId)>,
+        st: &mut State,
+        out: &mut Sink<'_>,
+    ) -> Result<(), Diagnostic> {
+        let Hop { edge, target, .. } = hop;
+        let edge_bound = st.bound[edge.slot];
+        // The last hop of a tallied match counts its ends; each costs the
+        // budget what its row would have (binding the two slots leaves the
+        // weight as it is: a null and a node or edge weigh one each).
+        let tally = match &self.tally {
+            Some((slot, t)) if hop.i + 1 == self.ops.len() && *slot == target.slot => {
+                Some((t, row_weight(&st.row)))
+            }
+            _ => None,
+        };
+        for (e, t, n) in adjacent {
             if (edge_bound && st.row[edge.slot] != Cell::Edge(e)) || st.used.contains(&e) {
                 continue;
             }
             if !self.edge_ok(edge, e, t, n, st)? || !self.target_ok(target, n, st)? {
+                continue;
+            }
+            if let Some((tally, weight)) = tally {
+                self.work.charge(weight).map_err(|x| self.interrupt(x))?;
+                tally.borrow_mut().add(n);
                 continue;
             }
             st.used.push(e);
@@ -1497,7 +1629,9 @@ impl<'a> Matcher<'a> {
     }
 }
 
+mod hop_tally;
 mod level;
+mod tally;
 
 #[cfg(test)]
 mod view_tests;

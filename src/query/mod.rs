@@ -263,9 +263,13 @@ fn run_match(
         vec![false; scope.len()],
     )
     .in_any_order(projection.ignores_order())
-    .counting(projection.counted_slot());
+    .counting(projection.counted_slot())
+    .tallying(projection.tallied_slot());
     let mut collected = projection.collector(g, view, env.work, span);
     matcher.run(&mut |row: &[Cell]| collected.push(row))?;
     collected.add_distinct_nodes(matcher.counted_nodes());
+    if let Some((slot, tallies)) = matcher.tallies() {
+        collected.add_tallies(slot, scope.len(), tallies)?;
+    }
     projection.run(collected)
 }

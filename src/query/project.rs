@@ -270,6 +270,30 @@ impl Projection {
         slot
     }
 
+    /// The slot of the node that decides each row's group when nothing
+    /// else about a row matters: every aggregate is `count(*)`, every key
+    /// and `order by` reads only that node. The matcher may then count the
+    /// rows per node ([`Matcher::tallying`](super::matcher::Matcher::tallying))
+    /// and hand over each node once with its count
+    /// ([`Collector::add_tallies`]) instead of a row each.
+    pub fn tallied_slot(&self) -> Option<usize> {
+        if self.distinct
+            || self.aggs.is_empty()
+            || !self
+                .aggs
+                .iter()
+                .all(|a| a.func == AggFunc::CountStar && !a.distinct)
+        {
+            return None;
+        }
+        let slot = self.key_node_slot()?;
+        let mut read = Vec::new();
+        for (e, _) in &self.order {
+            e.slots(&mut read);
+        }
+        read.iter().all(|s| *s == slot).then_some(slot)
+    }
+
     /// Fresh accumulators for one group.
     fn new_accs(&self, g: &Graph) -> Vec<Acc> {
         let single_group = self.is_agg.iter().all(|a| *a);
@@ -476,14 +500,38 @@ impl Collector<'_> {
         }
     }
 
+    /// Takes the rows counted per node of [`Projection::tallied_slot`]
+    /// (`slot`): each node once, as a row holding only that node, counted
+    /// `count` times.
+    pub fn add_tallies(
+        &mut self,
+        slot: usize,
+        slots: usize,
+        tallies: impl IntoIterator<Item = (NodeId, u64)>,
+    ) -> Result<(), Diagnostic> {
+        let mut row = vec![Cell::NULL; slots];
+        for (n, count) in tallies {
+            row[slot] = Cell::Node(n);
+            self.push_counted(&row, count)?;
+        }
+        Ok(())
+    }
+
     /// Takes one binding row.
     pub fn push(&mut self, row: &[Cell]) -> Result<(), Diagnostic> {
+        self.push_counted(row, 1)
+    }
+
+    /// Takes `times` binding rows equal to `row`.
+    fn push_counted(&mut self, row: &[Cell], times: u64) -> Result<(), Diagnostic> {
         let proj = self.proj;
         if proj.aggs.is_empty() {
-            self.work
-                .charge_mem(Cell::row_bytes(row))
-                .map_err(|e| super::interrupted(e, self.span))?;
-            self.rows.push(row.to_vec());
+            for _ in 0..times {
+                self.work
+                    .charge_mem(Cell::row_bytes(row))
+                    .map_err(|e| super::interrupted(e, self.span))?;
+                self.rows.push(row.to_vec());
+            }
             return Ok(());
         }
         let cx = Ctx {
@@ -528,10 +576,19 @@ impl Collector<'_> {
             }
         };
         for (spec, acc) in proj.aggs.iter().zip(accs) {
-            acc.add(spec, &cx)?;
+            match (&mut acc.state, spec.func) {
+                (AccState::Count(n), AggFunc::CountStar) => {
+                    *n = n.saturating_add(i64::try_from(times).unwrap_or(i64::MAX));
+                }
+                _ => {
+                    for _ in 0..times {
+                        acc.add(spec, &cx)?;
+                    }
+                }
+            }
         }
         self.work
-            .charge(1)
+            .charge(times)
             .map_err(|e| super::interrupted(e, self.span))
     }
 }

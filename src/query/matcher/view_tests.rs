@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 
 use crate::analysis::View;
-use crate::analysis::testing::{Viewed, random_graph, viewed};
+use crate::analysis::testing::{Viewed, random_graph, random_graph_of_two_kinds, viewed};
 use crate::diag::Span;
 use crate::limits::Work;
 use crate::model::{Date, EdgeId, Graph, NodeId};
@@ -18,6 +18,11 @@ use crate::result::Cell;
 
 /// Runs one FQL statement on `g` under `view`; the rows as text.
 fn rows(g: &Graph, view: &View, source: &str) -> Vec<Vec<String>> {
+    rows_and_work(g, view, source).0
+}
+
+/// [`rows`], and the budget units the statement used.
+fn rows_and_work(g: &Graph, view: &View, source: &str) -> (Vec<Vec<String>>, u64) {
     let stmt = crate::syntax::parse_statement(source, Span::new(0, source.len()))
         .expect("the test's statements parse");
     let work = Work::unlimited();
@@ -37,12 +42,13 @@ fn rows(g: &Graph, view: &View, source: &str) -> Vec<Vec<String>> {
         warnings: Vec::new(),
     };
     let result = execute(&mut env, &stmt, view).expect("the test's statements run");
-    result
+    let rows = result
         .result
         .rows
         .iter()
         .map(|r| r.iter().map(text).collect())
-        .collect()
+        .collect();
+    (rows, work.used())
 }
 
 fn text(c: &Cell) -> String {
@@ -287,5 +293,42 @@ proptest! {
         found.sort();
         expected.sort();
         prop_assert_eq!(found, expected, "{}", by_node);
+    }
+
+    #[test]
+    fn rows_tallied_per_end_node_are_the_rows_grouped_by_value(
+        Viewed { n, edges, hide_nodes, hide_edges } in viewed(25, 80),
+        hide in any::<bool>(),
+        key in 0usize..4,
+        shape in 0usize..6,
+        ordered in any::<bool>(),
+    ) {
+        let g = random_graph_of_two_kinds(n, &edges);
+        let view = if hide { view_of(&g, &hide_nodes, &hide_edges) } else { View::full() };
+        // Grouped by the end node and only counted: the last hop counts
+        // its ends (on two threads for a scan and one hop, nothing hidden).
+        // The same key written as an expression takes a row each.
+        let key = ["b.id", "name(b)", "kind(b)", "b.nope"][key];
+        // (Every third node is a Nation, the others Firms.)
+        let pattern = [
+            "(a)-[:SUPPLIES]->(b)",
+            "(a:Nation)<-[:PARTNER]-(b:Firm)",
+            "(a)-[]-(b)",
+            "(a:Nation)-[:SUPPLIES|PARTNER]->(b:Nation) where degree(a) > 1",
+            "(c)-[]->(a)-[:SUPPLIES]->(b)",
+            "(a)-[:DEPENDS_ON]->(b) where a.id <> b.id",
+        ][shape];
+        let order = |k: &str| if ordered { format!(" order by {k}") } else { String::new() };
+        let tallied = format!("match {pattern} return {key}, count(*) as n{}", order(key));
+        let by_value = format!(
+            "match {pattern} return {key} + \"\" as k, count(*) as n{}",
+            order("k")
+        );
+        let (found, used) = rows_and_work(&g, &view, &tallied);
+        let (expected, expected_used) = rows_and_work(&g, &view, &by_value);
+        // In the same order (groups in the order their first rows came),
+        // for the same budget.
+        prop_assert_eq!(found, expected, "{}", tallied);
+        prop_assert_eq!(used, expected_used, "{}", tallied);
     }
 }
