@@ -137,6 +137,74 @@ pub struct Loss {
     pub ignored_inputs: usize,
 }
 
+/// The number of rows from which their paths are made on two threads
+/// (tiny in tests, so that the model's tests take this path too).
+const ROWS_ON_TWO_THREADS: usize = if cfg!(test) { 2 } else { 1 << 14 };
+
+/// What the rows of a solved system are read from.
+struct Solved<'s> {
+    built: &'s build::Built,
+    x: &'s [f64],
+    direct: &'s [f64],
+    walks: &'s system::Walks,
+    /// `unknown` per row of the whole query (empty when off).
+    unknown: &'s [f64],
+    hits: &'s Hits,
+}
+
+impl Solved<'_> {
+    /// The rows of `nodes` (the query's rows from `offset` on, with their
+    /// contexts `ctxs`).
+    fn rows(&self, nodes: &[NodeId], ctxs: &[u64], offset: usize) -> Vec<LossRow> {
+        let mut out = Vec::with_capacity(nodes.len());
+        self.rows_into(nodes, ctxs, offset, &mut out);
+        out
+    }
+
+    fn rows_into(&self, nodes: &[NodeId], ctxs: &[u64], offset: usize, out: &mut Vec<LossRow>) {
+        let sys = &self.built.sys;
+        for (k, (&n, &ctx)) in nodes.iter().zip(ctxs).enumerate() {
+            let Some(i) = self.built.row(n, ctx) else {
+                continue;
+            };
+            let loss = self.x[i as usize].clamp(0.0, 1.0);
+            let (path, cut) = if loss > 0.0 {
+                match sys.walk(self.walks, i) {
+                    Some((hops, end)) => {
+                        let mut p = Path::single(n);
+                        for (e, v) in hops {
+                            p.push(e, sys.node[v as usize]);
+                        }
+                        let mut cut = None;
+                        match end {
+                            End::Cut(e, v, _) => {
+                                p.push(e, v);
+                                cut = Some(e);
+                            }
+                            _ => self.hits.extend_path(&mut p),
+                        }
+                        (Some(p), cut)
+                    }
+                    None => (None, None),
+                }
+            } else {
+                (None, None)
+            };
+            out.push(LossRow {
+                node: n,
+                direct: self.direct[i as usize].clamp(0.0, 1.0),
+                loss,
+                unknown: self
+                    .unknown
+                    .get(offset + k)
+                    .map_or(0.0, |u| u.clamp(0.0, 1.0)),
+                path,
+                cut,
+            });
+        }
+    }
+}
+
 /// The loss of every visible node of `of` under `hits` and `q.cuts`.
 pub fn loss(
     g: &Graph,
@@ -245,58 +313,60 @@ pub fn loss(
         };
         let (solved, unknown) = beside(work, q.unknown, unknown_of, || {
             let built = b.build(&rows, work)?;
-            let x = match q.depth {
-                None => built.sys.solve(work)?,
-                Some(n) => built.sys.rounds(n, work)?,
-            };
-            let direct = built.sys.rounds(1, work)?;
             let by_name = |a: NodeId, b: NodeId| {
                 g.node_name(a)
                     .cmp(g.node_name(b))
                     .then_with(|| g.node_key(a).cmp(g.node_key(b)))
             };
-            let walks = built.sys.walks(q.depth, &by_name, work)?;
-            Ok((built, x, direct, walks))
+            // The explaining walks do not read the solution: searched
+            // beside the solve and `direct`.
+            let sys = &built.sys;
+            let (walks, solved) = beside(
+                work,
+                true,
+                |work| {
+                    let x = match q.depth {
+                        None => sys.solve(work)?,
+                        Some(n) => sys.rounds(n, work)?,
+                    };
+                    Ok((x, sys.rounds(1, work)?))
+                },
+                || sys.walks(q.depth, &by_name, work),
+            );
+            let (x, direct) = solved?;
+            Ok((built, x, direct, walks?))
         });
         let (built, x, direct, walks) = solved?;
         let unknown = unknown?;
         ignored_inputs = built.ignored_inputs;
+        let ctxs: Vec<u64> = rows.iter().map(|&n| b.row_ctx(n)).collect();
+        let solved = Solved {
+            built: &built,
+            x: &x,
+            direct: &direct,
+            walks: &walks,
+            unknown: &unknown,
+            hits,
+        };
+        // A row's path is a walk through the system to the shock (most of
+        // the rows' time): the two halves on two threads.
+        let half = if rows.len() >= ROWS_ON_TWO_THREADS {
+            rows.len() / 2
+        } else {
+            rows.len()
+        };
+        let (rows_a, rows_b) = rows.split_at(half);
         let mut out = Vec::with_capacity(rows.len());
-        for (k, &n) in rows.iter().enumerate() {
-            let Some(i) = built.row(n, b.row_ctx(n)) else {
-                continue;
-            };
-            let loss = x[i as usize].clamp(0.0, 1.0);
-            let (path, cut) = if loss > 0.0 {
-                match built.sys.walk(&walks, i) {
-                    Some((hops, end)) => {
-                        let mut p = Path::single(n);
-                        for (e, v) in hops {
-                            p.push(e, built.sys.node[v as usize]);
-                        }
-                        let mut cut = None;
-                        match end {
-                            End::Cut(e, v, _) => {
-                                p.push(e, v);
-                                cut = Some(e);
-                            }
-                            _ => hits.extend_path(&mut p),
-                        }
-                        (Some(p), cut)
-                    }
-                    None => (None, None),
-                }
-            } else {
-                (None, None)
-            };
-            out.push(LossRow {
-                node: n,
-                direct: direct[i as usize].clamp(0.0, 1.0),
-                loss,
-                unknown: unknown.get(k).map_or(0.0, |u| u.clamp(0.0, 1.0)),
-                path,
-                cut,
-            });
+        let second = std::thread::scope(|s| {
+            let second =
+                (!rows_b.is_empty()).then(|| s.spawn(|| solved.rows(rows_b, &ctxs[half..], half)));
+            solved.rows_into(rows_a, &ctxs[..half], 0, &mut out);
+            second.map(|h| h.join())
+        });
+        match second {
+            Some(Ok(more)) => out.extend(more),
+            Some(Err(p)) => std::panic::resume_unwind(p),
+            None => {}
         }
         out
     };
