@@ -128,6 +128,10 @@ struct Maker<'py, 'g> {
     py: Python<'py>,
     g: &'g Graph,
     nodes: HashMap<NodeId, Py<Node>>,
+    /// Edges made so far: the paths of a column share most of theirs (an
+    /// exposure's paths run through the same hubs), and an `Edge` is three
+    /// strings.
+    edges: HashMap<EdgeId, Py<Edge>>,
     date: Option<Bound<'py, PyAny>>,
 }
 
@@ -141,17 +145,22 @@ impl<'py, 'g> Maker<'py, 'g> {
         Ok(obj)
     }
 
-    fn edge(&self, e: EdgeId) -> PyResult<Py<Edge>> {
+    fn edge(&mut self, e: EdgeId) -> PyResult<Py<Edge>> {
+        if let Some(obj) = self.edges.get(&e) {
+            return Ok(obj.clone_ref(self.py));
+        }
         let g = self.g;
         let (a, b) = g.edge_ends(e);
-        Py::new(
+        let obj = Py::new(
             self.py,
             Edge {
                 edge_type: g.edge_type_name(g.edge_type(e)).to_string(),
                 from_id: g.node_key(a).to_string(),
                 to_id: g.node_key(b).to_string(),
             },
-        )
+        )?;
+        self.edges.insert(e, obj.clone_ref(self.py));
+        Ok(obj)
     }
 
     fn date(&mut self, d: &Date) -> PyResult<Bound<'py, PyAny>> {
@@ -440,6 +449,7 @@ impl NativeResult {
             py,
             g: &self.graph,
             nodes: HashMap::new(),
+            edges: HashMap::new(),
             date: None,
         };
         let rows = &self.result.rows;
