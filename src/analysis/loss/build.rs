@@ -57,10 +57,71 @@ pub(crate) struct Build<'a> {
 /// (high 32 bits).
 type Ctx = u64;
 
+/// A variable's key: its node, whether it is virtual (a requirement
+/// group's), its context.
+type Key = (NodeId, bool, Ctx);
+
+/// Where each variable is. A node's own variable in the empty context (all
+/// of them when nothing is cut) sits in a table by node index: the build
+/// looks one up per arc, millions of times on a large graph, and a table
+/// read is a fraction of a hash probe. The others are in a map.
+struct Vars {
+    plain: Vec<u32>,
+    other: FxMap<Key, u32>,
+}
+
+/// No variable in `Vars::plain`.
+const NO_VAR: u32 = u32::MAX;
+
+impl Vars {
+    fn new(nodes: usize) -> Vars {
+        Vars {
+            plain: vec![NO_VAR; nodes],
+            other: FxMap::default(),
+        }
+    }
+
+    fn plain_slot(&self, key: Key) -> Option<usize> {
+        let (n, virt, c) = key;
+        (!virt && c == 0 && n.index() < self.plain.len()).then_some(n.index())
+    }
+
+    fn get(&self, key: Key) -> Option<u32> {
+        match self.plain_slot(key) {
+            Some(i) => Some(self.plain[i]).filter(|v| *v != NO_VAR),
+            None => self.other.get(&key).copied(),
+        }
+    }
+
+    /// The variable of `key`, made by `make` when there is none yet.
+    fn get_or_make(&mut self, key: Key, make: impl FnOnce() -> u32) -> u32 {
+        match self.plain_slot(key) {
+            Some(i) => {
+                if self.plain[i] == NO_VAR {
+                    self.plain[i] = make();
+                }
+                self.plain[i]
+            }
+            None => *self.other.entry(key).or_insert_with(make),
+        }
+    }
+
+    /// Every variable with its key, table first.
+    fn iter(&self) -> impl Iterator<Item = (Key, u32)> + '_ {
+        let plain = self
+            .plain
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v != NO_VAR)
+            .map(|(i, v)| ((NodeId::from_index(i), false, 0), *v));
+        plain.chain(self.other.iter().map(|(k, v)| (*k, *v)))
+    }
+}
+
 /// A built system and where its variables are.
 pub(crate) struct Built {
     pub sys: System,
-    vars: FxMap<(NodeId, bool, Ctx), u32>,
+    vars: Vars,
     /// Providers of `input` arcs whose requirement was not visible (ignored).
     pub ignored_inputs: usize,
 }
@@ -68,7 +129,7 @@ pub(crate) struct Built {
 impl Built {
     /// The variable of row node `n` (its own context; a free row in ∅).
     pub fn row(&self, n: NodeId, ctx: Ctx) -> Option<u32> {
-        self.vars.get(&(n, false, ctx)).copied()
+        self.vars.get((n, false, ctx))
     }
 
     /// Every node's variables, with their contexts (virtual ones aside).
@@ -76,7 +137,7 @@ impl Built {
         self.vars
             .iter()
             .filter(|(k, _)| !k.1)
-            .map(|(k, v)| (k.0, k.2, *v))
+            .map(|(k, v)| (k.0, k.2, v))
     }
 }
 
@@ -148,17 +209,17 @@ impl Build<'_> {
     pub fn build(&self, rows: &[NodeId], work: &Work) -> Result<Built, Interrupt> {
         let mut b = Built {
             sys: System::default(),
-            vars: FxMap::default(),
+            vars: Vars::new(self.g.node_count()),
             ignored_inputs: 0,
         };
-        let mut keys: Vec<(NodeId, bool, Ctx)> = Vec::new();
-        let mut var =
-            |b: &mut Built, keys: &mut Vec<(NodeId, bool, Ctx)>, key: (NodeId, bool, Ctx)| {
-                *b.vars.entry(key).or_insert_with(|| {
-                    keys.push(key);
-                    b.sys.push_var(key.0)
-                })
-            };
+        let mut keys: Vec<Key> = Vec::new();
+        let mut var = |b: &mut Built, keys: &mut Vec<Key>, key: Key| {
+            let Built { sys, vars, .. } = b;
+            vars.get_or_make(key, || {
+                keys.push(key);
+                sys.push_var(key.0)
+            })
+        };
         for &n in rows {
             if self.view.node(n) {
                 let c = self.row_ctx(n);
@@ -279,8 +340,8 @@ impl Build<'_> {
     fn group(
         &self,
         b: &mut Built,
-        keys: &mut Vec<(NodeId, bool, Ctx)>,
-        var: &mut impl FnMut(&mut Built, &mut Vec<(NodeId, bool, Ctx)>, (NodeId, bool, Ctx)) -> u32,
+        keys: &mut Vec<Key>,
+        var: &mut impl FnMut(&mut Built, &mut Vec<Key>, Key) -> u32,
         u: NodeId,
         c: Ctx,
         arcs: &[Arc],
@@ -324,5 +385,43 @@ impl Build<'_> {
             let k = var(b, keys, (a.v, false, self.enter(a.v, c)));
             b.sys.term(k, w, a.e);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vars_keep_every_key_once_in_the_table_or_the_map() {
+        let mut vars = Vars::new(4);
+        let mut made = 0;
+        let n = NodeId::from_index;
+        let keys = [
+            (n(1), false, 0),
+            (n(1), true, 0),
+            (n(1), false, 5),
+            (n(3), false, 0),
+            (n(9), false, 0),
+        ];
+        for key in keys {
+            let v = vars.get_or_make(key, || {
+                made += 1;
+                made - 1
+            });
+            assert_eq!(vars.get(key), Some(v), "{key:?}");
+        }
+        // Asked again, each key keeps its variable.
+        for (i, key) in keys.into_iter().enumerate() {
+            assert_eq!(
+                vars.get_or_make(key, || unreachable!("made twice")),
+                i as u32
+            );
+        }
+        assert_eq!(made, 5);
+        assert_eq!(vars.get((n(2), false, 0)), None);
+        let mut listed: Vec<(Key, u32)> = vars.iter().collect();
+        listed.sort_by_key(|(_, v)| *v);
+        assert_eq!(listed, keys.into_iter().zip(0..).collect::<Vec<_>>());
     }
 }
