@@ -19,6 +19,7 @@ pub mod limits;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod par;
 pub mod query;
 pub mod repl;
 pub mod result;

@@ -105,14 +105,12 @@ impl NodePred {
     /// million nodes in about a millisecond; a vectorised one over slices
     /// when the nodes are one run of ids).
     pub fn select(&self, g: &Graph, view: &View, nodes: &[NodeId], out: &mut Vec<NodeId>) {
-        let all = nodes;
-        let nodes = nodes.iter().copied();
         let Counted::Type(t) = self.counted else {
-            out.extend(nodes.filter(|n| self.holds(g, view, *n)));
+            out.extend(nodes.iter().filter(|n| self.holds(g, view, **n)));
             return;
         };
         if !view.is_full() {
-            out.extend(nodes.filter(|n| self.holds(g, view, *n)));
+            out.extend(nodes.iter().filter(|n| self.holds(g, view, **n)));
             return;
         }
         // Counted at the build on most graphs; else built on first use,
@@ -129,11 +127,12 @@ impl NodePred {
         } else {
             (g.in_adj().type_degrees(t), g.out_adj().type_degrees(t))
         };
-        if let Some(range) = contiguous(all)
+        if let Some(range) = contiguous(nodes)
             && let Some(done) = self.select_range(range, ins, outs, out)
         {
             return done;
         }
+        let nodes = nodes.iter().copied();
         let at = |counts: &[u32], n: NodeId| counts.get(n.index()).map_or(0, |c| *c as i64);
         match self.func {
             Func::InDegree => out.extend(nodes.filter(|n| self.accepts(at(ins, *n)))),
@@ -141,9 +140,7 @@ impl NodePred {
             _ => out.extend(nodes.filter(|n| self.accepts(at(ins, *n) + at(outs, *n)))),
         }
     }
-}
 
-impl NodePred {
     /// [`NodePred::select`] over the nodes `range` (by index) from their
     /// degree arrays as slices: a loop the compiler vectorises, with no
     /// bounds check or node list per node (a kind loaded from one file is
@@ -163,33 +160,15 @@ impl NodePred {
         };
         if a.len() < TWO_THREADS_MIN {
             self.pick(lo, a, b, out);
-            return Some(());
-        }
-        // A scan this long waits on memory: two threads read the two
-        // halves at once (the second half's nodes follow the first's).
-        let half = a.len() / 2;
-        let (a1, a2) = a.split_at(half);
-        let (b1, b2) = match b {
-            Some(b) => {
-                let (b1, b2) = b.split_at(half);
-                (Some(b1), Some(b2))
-            }
-            None => (None, None),
-        };
-        let second = std::thread::scope(|s| {
-            let second = s.spawn(|| {
-                let mut second = Vec::new();
-                self.pick(lo + half, a2, b2, &mut second);
-                second
+        } else {
+            // A scan this long waits on memory: the two halves at once.
+            let (first, second) = crate::par::on_two_halves(a.len(), |r| {
+                let mut part = Vec::new();
+                self.pick(lo + r.start, &a[r.clone()], b.map(|b| &b[r]), &mut part);
+                part
             });
-            self.pick(lo, a1, b1, out);
-            second.join()
-        });
-        match second {
-            Ok(second) => out.extend(second),
-            // The thread cannot panic (no indexing, no allocation but a
-            // push); should it, its half is scanned here.
-            Err(_) => self.pick(lo + half, a2, b2, out),
+            out.extend(first);
+            out.extend(second);
         }
         Some(())
     }

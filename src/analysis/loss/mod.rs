@@ -157,11 +157,6 @@ impl Solved<'_> {
     /// contexts `ctxs`).
     fn rows(&self, nodes: &[NodeId], ctxs: &[u64], offset: usize) -> Vec<LossRow> {
         let mut out = Vec::with_capacity(nodes.len());
-        self.rows_into(nodes, ctxs, offset, &mut out);
-        out
-    }
-
-    fn rows_into(&self, nodes: &[NodeId], ctxs: &[u64], offset: usize, out: &mut Vec<LossRow>) {
         let sys = &self.built.sys;
         for (k, (&n, &ctx)) in nodes.iter().zip(ctxs).enumerate() {
             let Some(i) = self.built.row(n, ctx) else {
@@ -202,6 +197,7 @@ impl Solved<'_> {
                 cut,
             });
         }
+        out
     }
 }
 
@@ -350,25 +346,15 @@ pub fn loss(
         };
         // A row's path is a walk through the system to the shock (most of
         // the rows' time): the two halves on two threads.
-        let half = if rows.len() >= ROWS_ON_TWO_THREADS {
-            rows.len() / 2
+        if rows.len() < ROWS_ON_TWO_THREADS {
+            solved.rows(&rows, &ctxs, 0)
         } else {
-            rows.len()
-        };
-        let (rows_a, rows_b) = rows.split_at(half);
-        let mut out = Vec::with_capacity(rows.len());
-        let second = std::thread::scope(|s| {
-            let second =
-                (!rows_b.is_empty()).then(|| s.spawn(|| solved.rows(rows_b, &ctxs[half..], half)));
-            solved.rows_into(rows_a, &ctxs[..half], 0, &mut out);
-            second.map(|h| h.join())
-        });
-        match second {
-            Some(Ok(more)) => out.extend(more),
-            Some(Err(p)) => std::panic::resume_unwind(p),
-            None => {}
+            let (mut out, more) = crate::par::on_two_halves(rows.len(), |r| {
+                solved.rows(&rows[r.clone()], &ctxs[r.clone()], r.start)
+            });
+            out.extend(more);
+            out
         }
-        out
     };
     work.charge(out.len() as u64)?;
     if fast {

@@ -41,15 +41,8 @@ impl HopTally<'_> {
             let (mut tally, units) = self.part(nodes);
             return (tally.take(), units);
         }
-        let (left, right) = nodes.split_at(nodes.len() / 2);
-        let (mut tally, units, right) = std::thread::scope(|s| {
-            let other = s.spawn(|| self.part(right));
-            let (tally, units) = self.part(left);
-            (tally, units, other.join())
-        });
-        // The right half's thread cannot panic (no indexing, pushes only);
-        // should it, its half is counted here.
-        let (mut more, more_units) = right.unwrap_or_else(|_| self.part(right_half(nodes)));
+        let ((mut tally, units), (mut more, more_units)) =
+            crate::par::on_two_halves(nodes.len(), |r| self.part(&nodes[r]));
         for (n, c) in more.take() {
             tally.add_many(n, c);
         }
@@ -87,8 +80,4 @@ impl HopTally<'_> {
         }
         (tally, units)
     }
-}
-
-fn right_half(nodes: &[NodeId]) -> &[NodeId] {
-    &nodes[nodes.len() / 2..]
 }
