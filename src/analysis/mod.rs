@@ -40,8 +40,8 @@ pub use chokepoints::{Chokepoint, chokepoints};
 pub use closure::{members_of, target_closure};
 pub use exposure::{ExposureRow, exposure};
 pub use loss::{
-    By, CutRule, FreeContexts, Hits, Loss, LossQuery, LossRow, ModelView, Op, Placer, Scenario,
-    Shock, ShockError, Shocker, free_contexts, loss,
+    By, CutRule, FreeContexts, Hits, Loss, LossQuery, LossRow, ModelView, Op, Pins, Placer,
+    Scenario, Shock, ShockError, Shocker, free_contexts, loss, systemic_scores,
 };
 pub use nodeset::NodeSet;
 pub use paths::{AnalysisError, DEFAULT_ALL_MAX, FoundPath, PathMode, PathQuery, paths};

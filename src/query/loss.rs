@@ -307,13 +307,16 @@ fn footprint(wanted: bool, g: &Graph, view: &View, nodes: Vec<NodeId>) -> Footpr
     super::analyses::footprint(wanted, g, view, &types, nodes)
 }
 
-/// Chokepoint scores: `(node, score)` sorted, and the message.
+/// Chokepoint scores: `(node, score)` sorted, and the message. With
+/// `prune`, candidates that provably cannot be among the top K may be left
+/// out (a plain `chokepoints`; `compare` needs every score).
 fn chokepoint_scores(
     env: &mut Env,
     c: &ChokepointsStmt,
     view: &View,
     under: &Under<'_>,
     span: Span,
+    prune: bool,
 ) -> Result<(Vec<(NodeId, f64)>, String), Diagnostic> {
     let g = env.graph;
     let facts = ModelFacts::new(g);
@@ -443,21 +446,58 @@ fn chokepoint_scores(
                 .map(|c| (c.node, c.score)),
         );
     }
-    for &v in &cands {
-        if !keep(v) || facts.polity(g, v) || dropped(v) || (v1_fast && !in_rows.contains(v)) {
-            continue;
+    // The failures left to score: a node alone, or a polity with its
+    // closure (its index in `polity_hits`).
+    let mut failing: Vec<(NodeId, Option<usize>)> = cands
+        .iter()
+        .filter(|&&v| {
+            keep(v) && !facts.polity(g, v) && !dropped(v) && (!v1_fast || in_rows.contains(v))
+        })
+        .map(|&v| (v, None))
+        .collect();
+    failing.extend(
+        (polity_hits.iter().enumerate())
+            .filter(|(_, (p, _))| keep(*p))
+            .map(|(i, (p, _))| (*p, Some(i))),
+    );
+    // Without a scenario, all of them at once from one system, pruned to
+    // the top K (`systemic_scores`); else (or when that system has no
+    // steps bound) one full solve each.
+    let plain = under.is_empty() && base.cuts.is_empty() && base.hits.nodes.is_empty();
+    let systemic = if plain && !failing.is_empty() {
+        let pins: Vec<analysis::Pins> = failing
+            .iter()
+            .map(|&(v, polity)| match polity {
+                None => vec![(v, 1.0)],
+                Some(i) => {
+                    let hits = &polity_hits[i].1.hits;
+                    hits.nodes.iter().map(|&n| (n, hits.severity(n))).collect()
+                }
+            })
+            .collect();
+        let top = prune.then(|| c.top.unwrap_or(10) as usize);
+        analysis::systemic_scores(g, &view, &facts, &spec, &weights, &pins, top, env.work)
+            .map_err(|e| interrupted(e, span))?
+    } else {
+        None
+    };
+    match systemic {
+        Some(scores) => scored.extend(
+            failing
+                .iter()
+                .zip(scores)
+                .filter_map(|(&(v, _), s)| s.map(|s| (v, s))),
+        ),
+        None => {
+            for &(v, polity) in &failing {
+                let mut hits = base.hits.clone();
+                match polity {
+                    None => hits.hit_alone(v),
+                    Some(i) => hits.unite(&polity_hits[i].1.hits),
+                }
+                scored.push((v, score(&hits)?));
+            }
         }
-        let mut hits = base.hits.clone();
-        hits.hit_alone(v);
-        scored.push((v, score(&hits)?));
-    }
-    for (p, s) in &polity_hits {
-        if !keep(*p) {
-            continue;
-        }
-        let mut hits = base.hits.clone();
-        hits.unite(&s.hits);
-        scored.push((*p, score(&hits)?));
     }
     scored.sort_by(|a, b| {
         b.1.total_cmp(&a.1)
@@ -517,7 +557,7 @@ pub fn chokepoints(
     span: Span,
 ) -> Result<Evaluated, Diagnostic> {
     let g = env.graph;
-    let (scored, message) = chokepoint_scores(env, c, view, under, span)?;
+    let (scored, message) = chokepoint_scores(env, c, view, under, span, true)?;
     let top = c.top.unwrap_or(10) as usize;
     let mut nodes = Vec::new();
     let rows = scored
@@ -610,8 +650,8 @@ pub fn compare(
             )
         }
         StatementKind::Chokepoints(c) => {
-            let (b, _) = chokepoint_scores(env, c, view, &[], body.span)?;
-            let (a, _) = chokepoint_scores(env, c, view, &under, body.span)?;
+            let (b, _) = chokepoint_scores(env, c, view, &[], body.span, false)?;
+            let (a, _) = chokepoint_scores(env, c, view, &under, body.span, false)?;
             (b, a, Some(c.top.unwrap_or(10)))
         }
         _ => {

@@ -132,6 +132,14 @@ impl Built {
         self.vars.get((n, false, ctx))
     }
 
+    /// Node `n`'s variables in the empty context: its own and its virtual
+    /// one r° (where an `input` sourcing reads it).
+    pub fn vars_of(&self, n: NodeId) -> impl Iterator<Item = u32> + '_ {
+        [false, true]
+            .into_iter()
+            .filter_map(move |virt| self.vars.get((n, virt, 0)))
+    }
+
     /// Every node's variables, with their contexts (virtual ones aside).
     pub fn contexts(&self) -> impl Iterator<Item = (NodeId, Ctx, u32)> + '_ {
         self.vars

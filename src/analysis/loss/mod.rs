@@ -18,6 +18,7 @@ mod contexts;
 mod scenario;
 mod shock;
 mod system;
+mod systemic;
 
 #[cfg(test)]
 mod tests;
@@ -26,6 +27,7 @@ pub use build::CutRule;
 pub use contexts::{FreeContexts, free_contexts};
 pub use scenario::{ModelView, Op, Scenario, Shock, ShockError, Shocker};
 pub use shock::{By, Hits, Placer};
+pub use systemic::{Pins, systemic_scores};
 
 use super::exposure::{exposure_in, silent_totals};
 use super::solve::DENSE_MAX;

@@ -44,6 +44,19 @@ pub(crate) enum End {
     Quiet,
 }
 
+/// A finished [`System`] as flat arrays: variable i's choices are
+/// `choice_off[i]..choice_off[i + 1]`; choice j's constant is `cst[j]` and
+/// its terms `term_off[j]..term_off[j + 1]`, term t reading variable
+/// `tvar[t]` times `coef[t]`.
+#[derive(Clone, Copy)]
+pub(crate) struct Flat<'s> {
+    pub choice_off: &'s [u32],
+    pub cst: &'s [f64],
+    pub term_off: &'s [u32],
+    pub tvar: &'s [u32],
+    pub coef: &'s [f64],
+}
+
 /// The system, built variable by variable with [`System::var`],
 /// [`System::choice`] and [`System::term`].
 #[derive(Default)]
@@ -117,6 +130,17 @@ impl System {
     /// The number of variables.
     pub fn len(&self) -> usize {
         self.node.len()
+    }
+
+    /// The arrays a sparse solver reads (see [`Flat`]).
+    pub fn flat(&self) -> Flat<'_> {
+        Flat {
+            choice_off: &self.choice_off,
+            cst: &self.cst,
+            term_off: &self.term_off,
+            tvar: &self.tvar,
+            coef: &self.coef,
+        }
     }
 
     fn choices(&self, i: u32) -> std::ops::Range<usize> {
@@ -646,7 +670,7 @@ impl System {
 
     /// Strongly connected components of the variables (an edge i → k per
     /// term), sinks first (iterative Tarjan).
-    fn sccs(&self) -> Vec<Vec<u32>> {
+    pub fn sccs(&self) -> Vec<Vec<u32>> {
         let n = self.len();
         let succ = |i: u32| {
             self.choices(i)

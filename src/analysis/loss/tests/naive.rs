@@ -389,3 +389,98 @@ fn cuts_agree_with_naive_contexts() {
         )
         .unwrap();
 }
+
+/// `systemic_scores` (one system for every candidate, pushes bracketed by
+/// a steps bound, pruned to the top K) against one naive fixed point per
+/// candidate: each node alone and each nation with its territory closure
+/// (partial shares give partial severities), weighted rows.
+#[test]
+fn systemic_scores_agree_with_one_fixed_point_per_candidate() {
+    use super::super::systemic::{Pins, systemic_scores};
+    let cases = 192;
+    let bounded = std::cell::Cell::new(0u32);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(cases));
+    runner
+        .run(
+            &(
+                proptest::collection::vec((0u8..6, 0usize..10, 0usize..10, 0u8..12), 0..30),
+                proptest::collection::vec(
+                    (0usize..10, prop_oneof![Just(1.0), Just(0.5), Just(2.0)]),
+                    1..6,
+                ),
+                proptest::option::of(0usize..4),
+            ),
+            |(spec, rows, top)| {
+                let g = graph(10, &spec);
+                let r = Run::new(&g);
+                let mut rows: Vec<(NodeId, f64)> = rows
+                    .into_iter()
+                    .map(|(i, w)| (NodeId::from_index(i), w))
+                    .collect();
+                rows.sort_by_key(|r| r.0);
+                rows.dedup_by_key(|r| r.0);
+                let total: f64 = rows.iter().map(|r| r.1).sum();
+                let mut cands: Vec<Pins> = g.nodes().map(|v| vec![(v, 1.0)]).collect();
+                let mut hits_of: Vec<Hits> = g
+                    .nodes()
+                    .map(|v| {
+                        let mut h = Hits::new(g.node_count());
+                        h.hit_alone(v);
+                        h
+                    })
+                    .collect();
+                for nation in (0..10).step_by(5).map(NodeId::from_index) {
+                    let h = r.hits(&[nation], By::Territory, 1.0);
+                    cands.push(h.nodes.iter().map(|&n| (n, h.severity(n))).collect());
+                    hits_of.push(h);
+                }
+                let got = systemic_scores(
+                    &g,
+                    &View::full(),
+                    &r.facts,
+                    &r.spec,
+                    &rows,
+                    &cands,
+                    top,
+                    &Work::unlimited(),
+                )
+                .unwrap();
+                let Some(got) = got else {
+                    return Ok(());
+                };
+                bounded.set(bounded.get() + 1);
+                let want: Vec<f64> = hits_of
+                    .iter()
+                    .map(|h| {
+                        let (loss, _) = naive(&r, h, None);
+                        rows.iter().map(|&(a, w)| w * loss[a.index()]).sum::<f64>() / total
+                    })
+                    .collect();
+                let mut sorted = want.clone();
+                sorted.sort_by(|a, b| b.total_cmp(a));
+                for (c, (got, want)) in got.iter().zip(&want).enumerate() {
+                    match got {
+                        Some(s) => {
+                            prop_assert!((s - want).abs() < 1e-9, "candidate {c}: {s} vs {want}")
+                        }
+                        // Left out only when it cannot be among the top K.
+                        None => {
+                            let k = top.unwrap_or(usize::MAX);
+                            prop_assert!(
+                                k < sorted.len() && (k == 0 || *want < sorted[k - 1] + 1e-9),
+                                "candidate {c} ({want}) left out of the top {k}: {sorted:?}"
+                            );
+                        }
+                    }
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+    // Most random graphs have a steps bound (no walk going on forever).
+    assert!(
+        bounded.get() > cases / 3,
+        "only {} of {cases} bounded",
+        bounded.get()
+    );
+}

@@ -1,0 +1,639 @@
+//! Systemic risk under the model v2 (dependency-model.md, `chokepoints`):
+//! a candidate's score is the set's mean loss when the candidate fails,
+//! the least fixed point of the model's `F` with the candidate's nodes
+//! pinned at their severities.
+//!
+//! One system is built for every candidate (no hits: a candidate's
+//! severity is a pin, `max(s, ...)`, read on top of it), and each
+//! candidate's fixed point is found by pushing from its nodes along the
+//! reverse terms, touching only the variables whose value grows by more
+//! than a tolerance ε: most candidates move a small part of the graph.
+//!
+//! The push keeps `x ≤ F(x)` (so x stays below the least fixed point) and
+//! stops when `F(x) ≤ x + ε` everywhere. With a *steps bound* z (z ≥ 1 +
+//! the largest Σ a·z over each variable's choices: the most expected steps
+//! of any walk, found once), `x + εz` is above F of itself, so above the
+//! least fixed point: a score lies in `[lo, lo + ε·z̄]`, z̄ the set's
+//! weighted mean of z. Under `top K` every candidate is first bracketed
+//! coarsely; then the ones whose upper end can still reach the K-th best
+//! lower end are narrowed, best first, until their bracket is under 1e-12
+//! or they drop out; two at a time, one per core.
+//!
+//! Without a steps bound (a walk can go on forever: a cycle of
+//! requirements, say) there is no bracket, and the caller solves each
+//! candidate's system in full instead.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::build::Build;
+use super::shock::Hits;
+use super::system::{Flat, System};
+use crate::analysis::{ArcSpec, View};
+use crate::limits::{Interrupt, Work};
+use crate::model::{Graph, ModelFacts, NodeId};
+
+/// A candidate: the nodes its failure hits, each with its severity.
+pub type Pins = Vec<(NodeId, f64)>;
+
+/// An exact score's bracket is at most this wide.
+const EXACT: f64 = 1e-12;
+/// The first bracket's width, for every candidate: coarse, to order them
+/// (and wide enough in tests that small graphs' brackets are not exact).
+const FIRST: f64 = if cfg!(test) { 0.5 } else { 0.25 };
+/// The width the likely best are first narrowed to.
+const LEAD: f64 = 1.0 / 1024.0;
+/// Each narrowing divides the width by this.
+const NARROW: f64 = 2.0;
+/// A candidate drops out when its upper end is below the K-th best lower
+/// end by more than this (so a rounding error cannot drop a tie).
+const SLACK: f64 = 1e-9;
+/// Candidates a thread takes at a time in a level.
+const CHUNK: usize = 16;
+/// The steps bound gives up after this many sweeps of one component.
+const MAX_SWEEPS: usize = 5_000;
+
+/// The scores of `candidates` for the set `rows` (node, weight) when each
+/// fails alone: the weighted mean loss over the rows. With `top` = Some(K),
+/// a candidate that provably cannot be among the K best is `None`; every
+/// other score is exact to 1e-12. `Ok(None)` when the model's system has no
+/// steps bound (the caller then solves candidate by candidate).
+///
+/// The view must have no cuts, hits or substitution beyond the candidate's
+/// own failure (plain `chokepoints`).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the statement's parts, passed as the other analyses take them"
+)]
+pub fn systemic_scores(
+    g: &Graph,
+    view: &View,
+    facts: &ModelFacts,
+    spec: &ArcSpec,
+    rows: &[(NodeId, f64)],
+    candidates: &[Pins],
+    top: Option<usize>,
+    work: &Work,
+) -> Result<Option<Vec<Option<f64>>>, Interrupt> {
+    let total: f64 = rows.iter().map(|r| r.1).sum();
+    if total <= 0.0 || candidates.is_empty() {
+        return Ok(Some(vec![Some(0.0); candidates.len()]));
+    }
+    let nodes: Vec<NodeId> = rows.iter().map(|r| r.0).collect();
+    let none = Hits::new(g.node_count());
+    let build = Build {
+        g,
+        view,
+        facts,
+        spec,
+        by_share: false,
+        hits: Some(&none),
+        cuts: &[],
+        free: &|_| false,
+        substituted_from: None,
+    };
+    let built = build.build(&nodes, work)?;
+    let sys = &built.sys;
+    let Some(z) = steps_bound(sys, work)? else {
+        return Ok(None);
+    };
+    let mut weight = vec![0.0; sys.len()];
+    for &(n, w) in rows {
+        if let Some(v) = built.row(n, 0) {
+            weight[v as usize] += w / total;
+        }
+    }
+    let zbar: f64 = weight.iter().zip(&z).map(|(w, z)| w * z).sum();
+    let pins: Vec<Vec<(u32, f64)>> = candidates
+        .iter()
+        .map(|c| {
+            c.iter()
+                .flat_map(|&(n, s)| built.vars_of(n).map(move |v| (v, s.min(1.0))))
+                .collect()
+        })
+        .collect();
+    let net = Net::new(sys, weight);
+    work.charge(net.rev.len() as u64)?;
+    Ok(Some(narrow(&net, zbar, &pins, top, work)?))
+}
+
+/// The brackets of every candidate, narrowed as `top` needs (module doc):
+/// all of them coarsely, then one by one, best first, each push going on
+/// from where it stood until the bracket is exact or its upper end falls
+/// below the K-th best lower end (which the first few, the likely best,
+/// raise early).
+fn narrow(
+    net: &Net<'_>,
+    zbar: f64,
+    pins: &[Vec<(u32, f64)>],
+    top: Option<usize>,
+    work: &Work,
+) -> Result<Vec<Option<f64>>, Interrupt> {
+    let eps = |width: f64| (width / zbar).max(f64::EPSILON * f64::EPSILON);
+    let best = Mutex::new(Best::new(top));
+    // A poisoned list means the other thread panicked: its panic is
+    // resumed when it joins, so the list's state does not matter then.
+    let lock = || {
+        best.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    // Every candidate coarsely, two threads taking chunks in turn.
+    let next = AtomicUsize::new(0);
+    let coarse = |work: &Work| -> Result<Vec<(usize, f64)>, Interrupt> {
+        let mut push = Push::new(net);
+        let mut out = Vec::new();
+        loop {
+            let at = next.fetch_add(CHUNK, Ordering::Relaxed);
+            if at >= pins.len() {
+                return Ok(out);
+            }
+            for (c, pins) in pins.iter().enumerate().skip(at).take(CHUNK) {
+                push.start(pins);
+                push.run(eps(FIRST), work)?;
+                out.push((c, push.sum));
+            }
+        }
+    };
+    let [a, b] = on_both(work, coarse, coarse)?;
+    let mut lows = vec![0.0; pins.len()];
+    for (c, lo) in a.into_iter().chain(b) {
+        lows[c] = lo;
+        lock().offer(c, lo);
+    }
+    let mut order: Vec<usize> = (0..pins.len()).collect();
+    order.sort_by(|&a, &b| lows[b].total_cmp(&lows[a]).then(a.cmp(&b)));
+    // The likely best first, to a width where their lower ends are close
+    // to their scores: the K-th best lower end then starts near its final
+    // value, and the others drop out at the widest width that shows it.
+    if let Some(k) = top {
+        let lead = &order[..(2 * k).min(order.len())];
+        let next = AtomicUsize::new(0);
+        let ahead = |work: &Work| -> Result<(), Interrupt> {
+            let mut push = Push::new(net);
+            while let Some(&c) = lead.get(next.fetch_add(1, Ordering::Relaxed)) {
+                push.start(&pins[c]);
+                push.run(eps(LEAD), work)?;
+                lock().offer(c, push.sum);
+            }
+            Ok(())
+        };
+        on_both(work, ahead, ahead)?;
+    }
+    let next = AtomicUsize::new(0);
+    let out_of_running = |high: f64| high + SLACK < lock().threshold();
+    let exact = |work: &Work| -> Result<Vec<(usize, f64)>, Interrupt> {
+        let mut push = Push::new(net);
+        let mut out = Vec::new();
+        loop {
+            let Some(&c) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                return Ok(out);
+            };
+            if out_of_running(lows[c] + FIRST) {
+                continue;
+            }
+            push.start(&pins[c]);
+            let mut width = next_width(FIRST, lows[c], lock().threshold());
+            loop {
+                push.lower(eps(width), work)?;
+                let lo = push.sum;
+                lock().offer(c, lo);
+                if width <= EXACT {
+                    out.push((c, lo));
+                    break;
+                }
+                let threshold = lock().threshold();
+                if lo + width + SLACK < threshold {
+                    break;
+                }
+                width = next_width(width, lo, threshold);
+            }
+        }
+    };
+    let [a, b] = on_both(work, exact, exact)?;
+    let mut scores = vec![None; pins.len()];
+    for (c, s) in a.into_iter().chain(b) {
+        scores[c] = Some(s);
+    }
+    Ok(scores)
+}
+
+/// The next bracket width after `width` for a candidate at `lo`: when it
+/// is below the K-th best lower end (`threshold`), the width just narrow
+/// enough to show it out of the running (10% to spare for `lo` rising as
+/// the push goes on); else half (it is heading for exact). A push's cost
+/// grows steeply as its tolerance falls past the point where it spreads
+/// over a whole cyclic component, so a candidate should drop out at the
+/// widest width that can show it.
+fn next_width(width: f64, lo: f64, threshold: f64) -> f64 {
+    let room = threshold - SLACK - lo;
+    if room > 0.0 {
+        0.9 * room.min(width)
+    } else {
+        width / NARROW
+    }
+}
+
+/// `a` on this thread and `b` on a second one, each with a meter of its
+/// own split from `work` (charged back when both are done).
+fn on_both<R: Send>(
+    work: &Work,
+    a: impl FnOnce(&Work) -> Result<R, Interrupt> + Send,
+    b: impl FnOnce(&Work) -> Result<R, Interrupt> + Send,
+) -> Result<[R; 2], Interrupt> {
+    let (wa, wb) = (work.split(), work.split());
+    let (ra, (rb, wb)) = std::thread::scope(|s| {
+        let second = s.spawn(move || (b(&wb), wb));
+        let first = a(&wa);
+        let second = second
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (first, second)
+    });
+    let (ra, rb) = (ra?, rb?);
+    work.absorb(&wa)?;
+    work.absorb(&wb)?;
+    Ok([ra, rb])
+}
+
+/// The K best lower ends so far, one per candidate.
+struct Best {
+    k: Option<usize>,
+    list: Vec<(f64, usize)>,
+}
+
+impl Best {
+    fn new(k: Option<usize>) -> Best {
+        Best {
+            k,
+            list: Vec::new(),
+        }
+    }
+
+    /// Candidate `c`'s score is at least `lo`.
+    fn offer(&mut self, c: usize, lo: f64) {
+        let Some(k) = self.k.filter(|k| *k > 0) else {
+            return;
+        };
+        if let Some(at) = self.list.iter().position(|e| e.1 == c) {
+            if self.list[at].0 >= lo {
+                return;
+            }
+            self.list.remove(at);
+        } else if self.list.len() >= k && self.list[k - 1].0 >= lo {
+            return;
+        }
+        let at = self.list.partition_point(|e| e.0 >= lo);
+        self.list.insert(at, (lo, c));
+        self.list.truncate(k);
+    }
+
+    /// The K-th best lower end (no candidate below it can be among the K
+    /// best); −∞ while fewer than K are known or without `top`.
+    fn threshold(&self) -> f64 {
+        match self.k {
+            Some(k) if k > 0 && self.list.len() >= k => self.list[k - 1].0,
+            _ => f64::NEG_INFINITY,
+        }
+    }
+}
+
+/// A term read backwards: variable `var`'s choice `choice` reads the
+/// variable this entry is filed under, times `coef`.
+#[derive(Clone, Copy)]
+struct Rev {
+    var: u32,
+    choice: u32,
+    coef: f64,
+}
+
+/// The system as the push reads it.
+struct Net<'s> {
+    flat: Flat<'s>,
+    /// Per variable, its entries in `rev`: `rev_off[k]..rev_off[k + 1]`.
+    rev_off: Vec<u32>,
+    rev: Vec<Rev>,
+    /// Variables with a positive constant (pushed first for everyone).
+    seeded: Vec<u32>,
+    /// Per variable, the weight of the rows it stands for (summing to 1).
+    weight: Vec<f64>,
+}
+
+impl<'s> Net<'s> {
+    fn new(sys: &'s System, weight: Vec<f64>) -> Net<'s> {
+        let flat = sys.flat();
+        let n = sys.len();
+        let choices = |i: usize| flat.choice_off[i] as usize..flat.choice_off[i + 1] as usize;
+        let terms = |j: usize| flat.term_off[j] as usize..flat.term_off[j + 1] as usize;
+        let mut rev_off = vec![0u32; n + 1];
+        for (t, &k) in flat.tvar.iter().enumerate() {
+            if flat.coef[t] > 0.0 {
+                rev_off[k as usize + 1] += 1;
+            }
+        }
+        for k in 0..n {
+            rev_off[k + 1] += rev_off[k];
+        }
+        let mut at = rev_off.clone();
+        let blank = Rev {
+            var: 0,
+            choice: 0,
+            coef: 0.0,
+        };
+        let mut rev = vec![blank; rev_off[n] as usize];
+        let mut seeded = Vec::new();
+        for i in 0..n {
+            for j in choices(i) {
+                if flat.cst[j] > 0.0 && seeded.last() != Some(&(i as u32)) {
+                    seeded.push(i as u32);
+                }
+                for t in terms(j) {
+                    if flat.coef[t] > 0.0 {
+                        let k = flat.tvar[t] as usize;
+                        rev[at[k] as usize] = Rev {
+                            var: i as u32,
+                            choice: j as u32,
+                            coef: flat.coef[t],
+                        };
+                        at[k] += 1;
+                    }
+                }
+            }
+        }
+        Net {
+            flat,
+            rev_off,
+            rev,
+            seeded,
+            weight,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.weight.len()
+    }
+
+    fn choices(&self, i: u32) -> std::ops::Range<usize> {
+        self.flat.choice_off[i as usize] as usize..self.flat.choice_off[i as usize + 1] as usize
+    }
+
+    fn readers(&self, k: u32) -> &[Rev] {
+        &self.rev[self.rev_off[k as usize] as usize..self.rev_off[k as usize + 1] as usize]
+    }
+}
+
+/// A variable's state in the current candidate's push (valid when `at`
+/// is the push's stamp; otherwise x = pin = 0).
+#[derive(Clone, Copy, Default)]
+struct VarState {
+    x: f64,
+    pin: f64,
+    at: u32,
+    /// Equal to the stamp while queued.
+    queued: u32,
+    /// Equal to the stamp once listed in `touched`.
+    listed: u32,
+}
+
+/// A choice's value in the current push (valid when `at` is the stamp;
+/// otherwise its constant).
+#[derive(Clone, Copy, Default)]
+struct ChoiceState {
+    val: f64,
+    at: u32,
+}
+
+/// One thread's workspace: the push from one candidate, then the next
+/// (stamps reset it in O(1)).
+struct Push<'n> {
+    net: &'n Net<'n>,
+    stamp: u32,
+    vars: Vec<VarState>,
+    choices: Vec<ChoiceState>,
+    touched: Vec<u32>,
+    queue: VecDeque<u32>,
+    /// The rows' weighted sum of x: the score's lower end.
+    pub sum: f64,
+    units: u64,
+}
+
+impl<'n> Push<'n> {
+    fn new(net: &'n Net<'n>) -> Push<'n> {
+        Push {
+            net,
+            stamp: 0,
+            vars: vec![VarState::default(); net.len()],
+            choices: vec![ChoiceState::default(); net.flat.cst.len()],
+            touched: Vec::new(),
+            queue: VecDeque::new(),
+            sum: 0.0,
+            units: 0,
+        }
+    }
+
+    /// Starts a candidate: everything at 0, its nodes pinned.
+    fn start(&mut self, pins: &[(u32, f64)]) {
+        if self.stamp == u32::MAX {
+            self.vars.fill(VarState::default());
+            self.choices.fill(ChoiceState::default());
+            self.stamp = 0;
+        }
+        self.stamp += 1;
+        self.touched.clear();
+        self.queue.clear();
+        self.sum = 0.0;
+        for &i in &self.net.seeded {
+            self.touch(i);
+            self.enqueue(i);
+        }
+        for &(i, s) in pins {
+            self.touch(i);
+            let v = &mut self.vars[i as usize];
+            v.pin = v.pin.max(s);
+            self.enqueue(i);
+        }
+    }
+
+    fn touch(&mut self, i: u32) {
+        let stamp = self.stamp;
+        let v = &mut self.vars[i as usize];
+        if v.at != stamp {
+            v.x = 0.0;
+            v.pin = 0.0;
+            v.at = stamp;
+        }
+        if v.listed != stamp {
+            v.listed = stamp;
+            self.touched.push(i);
+        }
+    }
+
+    fn enqueue(&mut self, i: u32) {
+        let v = &mut self.vars[i as usize];
+        if v.queued != self.stamp {
+            v.queued = self.stamp;
+            self.queue.push_back(i);
+        }
+    }
+
+    /// `F(x)` at a touched variable.
+    fn f(&self, i: u32) -> f64 {
+        let mut m = self.vars[i as usize].pin;
+        for j in self.net.choices(i) {
+            let c = self.choices[j];
+            let val = if c.at == self.stamp {
+                c.val
+            } else {
+                self.net.flat.cst[j]
+            };
+            m = m.max(val);
+        }
+        m.min(1.0)
+    }
+
+    /// Pushes until `F(x) ≤ x + eps` at every variable.
+    fn run(&mut self, eps: f64, work: &Work) -> Result<(), Interrupt> {
+        let net = self.net;
+        while let Some(u) = self.queue.pop_front() {
+            self.vars[u as usize].queued = 0;
+            let d = self.f(u) - self.vars[u as usize].x;
+            if d <= eps {
+                continue;
+            }
+            self.vars[u as usize].x += d;
+            self.sum += net.weight[u as usize] * d;
+            let readers = net.readers(u);
+            self.units += 1 + readers.len() as u64;
+            for r in readers {
+                let c = &mut self.choices[r.choice as usize];
+                if c.at != self.stamp {
+                    c.val = net.flat.cst[r.choice as usize];
+                    c.at = self.stamp;
+                }
+                c.val += r.coef * d;
+                let val = c.val;
+                self.touch(r.var);
+                // Every variable out of the queue has all its choices
+                // within eps of its x, so only this choice can have left.
+                if val.min(1.0) - self.vars[r.var as usize].x > eps {
+                    self.enqueue(r.var);
+                }
+            }
+            if self.units >= 1 << 14 {
+                work.charge(std::mem::take(&mut self.units))?;
+            }
+        }
+        work.charge(std::mem::take(&mut self.units))
+    }
+
+    /// Goes on from the current state to a smaller `eps`.
+    fn lower(&mut self, eps: f64, work: &Work) -> Result<(), Interrupt> {
+        for k in 0..self.touched.len() {
+            let i = self.touched[k];
+            if self.f(i) - self.vars[i as usize].x > eps {
+                self.enqueue(i);
+            }
+        }
+        self.run(eps, work)
+    }
+}
+
+/// A steps bound of `sys`: z ≥ 1 + max over each variable's choices of
+/// Σ a·z (checked row by row), or `None` when none was found (some walk
+/// goes on forever, or the sweeps did not settle).
+fn steps_bound(sys: &System, work: &Work) -> Result<Option<Vec<f64>>, Interrupt> {
+    let flat = sys.flat();
+    let n = sys.len();
+    let reads = |i: usize, z: &[f64]| -> f64 {
+        let mut best: f64 = 0.0;
+        for j in flat.choice_off[i] as usize..flat.choice_off[i + 1] as usize {
+            let mut s = 0.0;
+            for t in flat.term_off[j] as usize..flat.term_off[j + 1] as usize {
+                s += flat.coef[t] * z[flat.tvar[t] as usize];
+            }
+            best = best.max(s);
+        }
+        best
+    };
+    let terms_of = |i: usize| {
+        (flat.term_off[flat.choice_off[i + 1] as usize]
+            - flat.term_off[flat.choice_off[i] as usize]) as u64
+    };
+    let mut z = vec![0.0; n];
+    for comp in sys.sccs() {
+        let size: u64 = comp.iter().map(|&i| 1 + terms_of(i as usize)).sum();
+        work.charge(size)?;
+        let looped = comp.len() > 1 || {
+            let i = comp[0] as usize;
+            let terms = flat.term_off[flat.choice_off[i] as usize] as usize
+                ..flat.term_off[flat.choice_off[i + 1] as usize] as usize;
+            flat.tvar[terms].contains(&comp[0])
+        };
+        if !looped {
+            let i = comp[0] as usize;
+            z[i] = 1.0 + reads(i, &z);
+            continue;
+        }
+        // Gauss-Seidel from below: z only grows, towards the least
+        // solution when there is one.
+        let mut sweeps = 0;
+        loop {
+            let mut change: f64 = 0.0;
+            for &i in &comp {
+                let i = i as usize;
+                let new = 1.0 + reads(i, &z);
+                change = change.max((new - z[i]) / new);
+                z[i] = new;
+            }
+            work.charge(size)?;
+            sweeps += 1;
+            if change < 1e-9 {
+                break;
+            }
+            if sweeps >= MAX_SWEEPS || comp.iter().any(|&i| z[i as usize] > 1e12) {
+                return Ok(None);
+            }
+        }
+    }
+    // Check every row; scale up so that each holds with room.
+    let mut slack = f64::INFINITY;
+    for i in 0..n {
+        slack = slack.min(z[i] - reads(i, &z));
+    }
+    work.charge(n as u64 + flat.tvar.len() as u64)?;
+    if slack.is_nan() || slack <= 0.0 {
+        return Ok(None);
+    }
+    let scale = (1.0 / slack).max(1.0) * (1.0 + 1e-9);
+    for v in &mut z {
+        *v *= scale;
+    }
+    Ok(Some(z))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn best_keeps_the_k_largest_lower_ends_one_per_candidate() {
+        let mut b = Best::new(Some(2));
+        assert_eq!(b.threshold(), f64::NEG_INFINITY);
+        b.offer(0, 0.1);
+        assert_eq!(b.threshold(), f64::NEG_INFINITY);
+        b.offer(1, 0.3);
+        assert_eq!(b.threshold(), 0.1);
+        // A candidate raises its own entry, never takes two places.
+        b.offer(0, 0.2);
+        assert_eq!(b.threshold(), 0.2);
+        b.offer(0, 0.15);
+        assert_eq!(b.threshold(), 0.2);
+        b.offer(2, 0.5);
+        assert_eq!(b.list, vec![(0.5, 2), (0.3, 1)]);
+        b.offer(3, 0.01);
+        assert_eq!(b.threshold(), 0.3);
+        let mut all = Best::new(None);
+        all.offer(0, 1.0);
+        assert_eq!(all.threshold(), f64::NEG_INFINITY);
+    }
+}
