@@ -382,34 +382,31 @@ impl<'s> Net<'s> {
     }
 }
 
-/// A variable's state in the current candidate's push (valid when `at`
-/// is the push's stamp; otherwise x = pin = 0).
+/// A variable's state in the current candidate's push.
 #[derive(Clone, Copy, Default)]
 struct VarState {
     x: f64,
-    pin: f64,
-    at: u32,
-    /// Equal to the stamp while queued.
-    queued: u32,
-    /// Equal to the stamp once listed in `touched`.
-    listed: u32,
+    flags: u32,
 }
 
-/// A choice's value in the current push (valid when `at` is the stamp;
-/// otherwise its constant).
-#[derive(Clone, Copy, Default)]
-struct ChoiceState {
-    val: f64,
-    at: u32,
-}
+/// In the queue.
+const QUEUED: u32 = 1;
+/// Listed in `touched` (its state and choices are reset by the next start).
+const LISTED: u32 = 2;
+/// One of the candidate's nodes (its pin is in `pins`).
+const PINNED: u32 = 4;
 
-/// One thread's workspace: the push from one candidate, then the next
-/// (stamps reset it in O(1)).
+/// One thread's workspace: the push from one candidate, then the next.
+/// Only what a push touched is reset, so a candidate costs what it moves;
+/// the states are 16 and 8 bytes, so that the working set of a large
+/// system stays in cache as far as it can.
 struct Push<'n> {
     net: &'n Net<'n>,
-    stamp: u32,
     vars: Vec<VarState>,
-    choices: Vec<ChoiceState>,
+    /// Per choice, its value at the current x (its constant where no term
+    /// has moved).
+    vals: Vec<f64>,
+    pins: Vec<(u32, f64)>,
     touched: Vec<u32>,
     queue: VecDeque<u32>,
     /// The rows' weighted sum of x: the score's lower end.
@@ -421,9 +418,9 @@ impl<'n> Push<'n> {
     fn new(net: &'n Net<'n>) -> Push<'n> {
         Push {
             net,
-            stamp: 0,
             vars: vec![VarState::default(); net.len()],
-            choices: vec![ChoiceState::default(); net.flat.cst.len()],
+            vals: net.flat.cst.to_vec(),
+            pins: Vec::new(),
             touched: Vec::new(),
             queue: VecDeque::new(),
             sum: 0.0,
@@ -433,60 +430,55 @@ impl<'n> Push<'n> {
 
     /// Starts a candidate: everything at 0, its nodes pinned.
     fn start(&mut self, pins: &[(u32, f64)]) {
-        if self.stamp == u32::MAX {
-            self.vars.fill(VarState::default());
-            self.choices.fill(ChoiceState::default());
-            self.stamp = 0;
+        for &i in &self.touched {
+            self.vars[i as usize] = VarState::default();
+            for j in self.net.choices(i) {
+                self.vals[j] = self.net.flat.cst[j];
+            }
         }
-        self.stamp += 1;
         self.touched.clear();
         self.queue.clear();
         self.sum = 0.0;
+        self.pins.clear();
         for &i in &self.net.seeded {
             self.touch(i);
             self.enqueue(i);
         }
         for &(i, s) in pins {
             self.touch(i);
-            let v = &mut self.vars[i as usize];
-            v.pin = v.pin.max(s);
+            self.vars[i as usize].flags |= PINNED;
+            match self.pins.iter_mut().find(|p| p.0 == i) {
+                Some(p) => p.1 = p.1.max(s),
+                None => self.pins.push((i, s)),
+            }
             self.enqueue(i);
         }
     }
 
     fn touch(&mut self, i: u32) {
-        let stamp = self.stamp;
         let v = &mut self.vars[i as usize];
-        if v.at != stamp {
-            v.x = 0.0;
-            v.pin = 0.0;
-            v.at = stamp;
-        }
-        if v.listed != stamp {
-            v.listed = stamp;
+        if v.flags & LISTED == 0 {
+            v.flags |= LISTED;
             self.touched.push(i);
         }
     }
 
     fn enqueue(&mut self, i: u32) {
         let v = &mut self.vars[i as usize];
-        if v.queued != self.stamp {
-            v.queued = self.stamp;
+        if v.flags & QUEUED == 0 {
+            v.flags |= QUEUED;
             self.queue.push_back(i);
         }
     }
 
-    /// `F(x)` at a touched variable.
+    /// `F(x)` at a variable.
     fn f(&self, i: u32) -> f64 {
-        let mut m = self.vars[i as usize].pin;
+        let mut m: f64 = 0.0;
+        if self.vars[i as usize].flags & PINNED != 0 {
+            m = self.pins.iter().find(|p| p.0 == i).map_or(0.0, |p| p.1);
+        }
         for j in self.net.choices(i) {
-            let c = self.choices[j];
-            let val = if c.at == self.stamp {
-                c.val
-            } else {
-                self.net.flat.cst[j]
-            };
-            m = m.max(val);
+            m = m.max(self.vals[j]);
         }
         m.min(1.0)
     }
@@ -495,7 +487,7 @@ impl<'n> Push<'n> {
     fn run(&mut self, eps: f64, work: &Work) -> Result<(), Interrupt> {
         let net = self.net;
         while let Some(u) = self.queue.pop_front() {
-            self.vars[u as usize].queued = 0;
+            self.vars[u as usize].flags &= !QUEUED;
             let d = self.f(u) - self.vars[u as usize].x;
             if d <= eps {
                 continue;
@@ -505,18 +497,19 @@ impl<'n> Push<'n> {
             let readers = net.readers(u);
             self.units += 1 + readers.len() as u64;
             for r in readers {
-                let c = &mut self.choices[r.choice as usize];
-                if c.at != self.stamp {
-                    c.val = net.flat.cst[r.choice as usize];
-                    c.at = self.stamp;
-                }
-                c.val += r.coef * d;
-                let val = c.val;
-                self.touch(r.var);
+                let val = &mut self.vals[r.choice as usize];
+                *val += r.coef * d;
+                let val = *val;
                 // Every variable out of the queue has all its choices
                 // within eps of its x, so only this choice can have left.
-                if val.min(1.0) - self.vars[r.var as usize].x > eps {
-                    self.enqueue(r.var);
+                let w = &mut self.vars[r.var as usize];
+                if w.flags & LISTED == 0 {
+                    w.flags |= LISTED;
+                    self.touched.push(r.var);
+                }
+                if w.flags & QUEUED == 0 && val.min(1.0) - w.x > eps {
+                    w.flags |= QUEUED;
+                    self.queue.push_back(r.var);
                 }
             }
             if self.units >= 1 << 14 {
@@ -614,6 +607,56 @@ fn steps_bound(sys: &System, work: &Work) -> Result<Option<Vec<f64>>, Interrupt>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use super::super::system::End;
+    use crate::model::EdgeId;
+
+    /// A system of `n` variables, each with the choices given as lists of
+    /// (variable, coefficient).
+    fn system(choices: &[&[&[(u32, f64)]]]) -> System {
+        let mut sys = System::default();
+        for i in 0..choices.len() {
+            sys.push_var(NodeId::from_index(i));
+        }
+        for var in choices {
+            sys.begin();
+            for terms in *var {
+                sys.choice(0.0, End::None);
+                for &(k, a) in *terms {
+                    sys.term(k, a, EdgeId::from_index(0));
+                }
+            }
+        }
+        sys.finish();
+        sys
+    }
+
+    #[test]
+    fn the_steps_bound_is_the_longest_expected_walk_or_none() {
+        let work = Work::unlimited();
+        // 0 → 1 (0.5) or 0 → 2 (1); 2 → 1 (0.5); 1 ends.
+        let chain = system(&[&[&[(1, 0.5)], &[(2, 1.0)]], &[], &[&[(1, 0.5)]]]);
+        let z = steps_bound(&chain, &work)
+            .unwrap()
+            .expect("every walk ends");
+        let want = [2.5, 1.0, 1.5];
+        for (got, want) in z.iter().zip(want) {
+            assert!(
+                *got >= want && *got < want * (1.0 + 1e-6),
+                "{got} vs {want}"
+            );
+        }
+        // A cycle of requirements: 0 ⇒ 1 ⇒ 0, each with weight 1, never ends.
+        let cycle = system(&[&[&[(1, 1.0)]], &[&[(0, 1.0)]]]);
+        assert!(steps_bound(&cycle, &work).unwrap().is_none());
+        // A cycle that leaks ends: z0 = 1 + 0.5 z1, z1 = 1 + z0.
+        let leak = system(&[&[&[(1, 0.5)]], &[&[(0, 1.0)]]]);
+        let z = steps_bound(&leak, &work).unwrap().expect("walks end");
+        assert!(
+            (z[0] - 3.0).abs() < 1e-6 && (z[1] - 4.0).abs() < 1e-6,
+            "{z:?}"
+        );
+    }
 
     #[test]
     fn best_keeps_the_k_largest_lower_ends_one_per_candidate() {
