@@ -382,27 +382,21 @@ impl<'s> Net<'s> {
     }
 }
 
-/// A variable's state in the current candidate's push.
-#[derive(Clone, Copy, Default)]
-struct VarState {
-    x: f64,
-    flags: u32,
-}
-
-/// In the queue.
-const QUEUED: u32 = 1;
+/// A variable's flag: in the queue.
+const QUEUED: u8 = 1;
 /// Listed in `touched` (its state and choices are reset by the next start).
-const LISTED: u32 = 2;
+const LISTED: u8 = 2;
 /// One of the candidate's nodes (its pin is in `pins`).
-const PINNED: u32 = 4;
+const PINNED: u8 = 4;
 
 /// One thread's workspace: the push from one candidate, then the next.
 /// Only what a push touched is reset, so a candidate costs what it moves;
-/// the states are 16 and 8 bytes, so that the working set of a large
-/// system stays in cache as far as it can.
+/// a variable's state is its value and a byte of flags (read first: the
+/// flags of a large system fit in the cache), a choice's its value.
 struct Push<'n> {
     net: &'n Net<'n>,
-    vars: Vec<VarState>,
+    x: Vec<f64>,
+    flags: Vec<u8>,
     /// Per choice, its value at the current x (its constant where no term
     /// has moved).
     vals: Vec<f64>,
@@ -418,7 +412,8 @@ impl<'n> Push<'n> {
     fn new(net: &'n Net<'n>) -> Push<'n> {
         Push {
             net,
-            vars: vec![VarState::default(); net.len()],
+            x: vec![0.0; net.len()],
+            flags: vec![0; net.len()],
             vals: net.flat.cst.to_vec(),
             pins: Vec::new(),
             touched: Vec::new(),
@@ -431,7 +426,8 @@ impl<'n> Push<'n> {
     /// Starts a candidate: everything at 0, its nodes pinned.
     fn start(&mut self, pins: &[(u32, f64)]) {
         for &i in &self.touched {
-            self.vars[i as usize] = VarState::default();
+            self.x[i as usize] = 0.0;
+            self.flags[i as usize] = 0;
             for j in self.net.choices(i) {
                 self.vals[j] = self.net.flat.cst[j];
             }
@@ -446,7 +442,7 @@ impl<'n> Push<'n> {
         }
         for &(i, s) in pins {
             self.touch(i);
-            self.vars[i as usize].flags |= PINNED;
+            self.flags[i as usize] |= PINNED;
             match self.pins.iter_mut().find(|p| p.0 == i) {
                 Some(p) => p.1 = p.1.max(s),
                 None => self.pins.push((i, s)),
@@ -456,17 +452,17 @@ impl<'n> Push<'n> {
     }
 
     fn touch(&mut self, i: u32) {
-        let v = &mut self.vars[i as usize];
-        if v.flags & LISTED == 0 {
-            v.flags |= LISTED;
+        let f = &mut self.flags[i as usize];
+        if *f & LISTED == 0 {
+            *f |= LISTED;
             self.touched.push(i);
         }
     }
 
     fn enqueue(&mut self, i: u32) {
-        let v = &mut self.vars[i as usize];
-        if v.flags & QUEUED == 0 {
-            v.flags |= QUEUED;
+        let f = &mut self.flags[i as usize];
+        if *f & QUEUED == 0 {
+            *f |= QUEUED;
             self.queue.push_back(i);
         }
     }
@@ -474,7 +470,7 @@ impl<'n> Push<'n> {
     /// `F(x)` at a variable.
     fn f(&self, i: u32) -> f64 {
         let mut m: f64 = 0.0;
-        if self.vars[i as usize].flags & PINNED != 0 {
+        if self.flags[i as usize] & PINNED != 0 {
             m = self.pins.iter().find(|p| p.0 == i).map_or(0.0, |p| p.1);
         }
         for j in self.net.choices(i) {
@@ -487,12 +483,12 @@ impl<'n> Push<'n> {
     fn run(&mut self, eps: f64, work: &Work) -> Result<(), Interrupt> {
         let net = self.net;
         while let Some(u) = self.queue.pop_front() {
-            self.vars[u as usize].flags &= !QUEUED;
-            let d = self.f(u) - self.vars[u as usize].x;
+            self.flags[u as usize] &= !QUEUED;
+            let d = self.f(u) - self.x[u as usize];
             if d <= eps {
                 continue;
             }
-            self.vars[u as usize].x += d;
+            self.x[u as usize] += d;
             self.sum += net.weight[u as usize] * d;
             let readers = net.readers(u);
             self.units += 1 + readers.len() as u64;
@@ -502,13 +498,14 @@ impl<'n> Push<'n> {
                 let val = *val;
                 // Every variable out of the queue has all its choices
                 // within eps of its x, so only this choice can have left.
-                let w = &mut self.vars[r.var as usize];
-                if w.flags & LISTED == 0 {
-                    w.flags |= LISTED;
+                let w = r.var as usize;
+                let flags = &mut self.flags[w];
+                if *flags & LISTED == 0 {
+                    *flags |= LISTED;
                     self.touched.push(r.var);
                 }
-                if w.flags & QUEUED == 0 && val.min(1.0) - w.x > eps {
-                    w.flags |= QUEUED;
+                if *flags & QUEUED == 0 && val.min(1.0) - self.x[w] > eps {
+                    *flags |= QUEUED;
                     self.queue.push_back(r.var);
                 }
             }
@@ -523,7 +520,7 @@ impl<'n> Push<'n> {
     fn lower(&mut self, eps: f64, work: &Work) -> Result<(), Interrupt> {
         for k in 0..self.touched.len() {
             let i = self.touched[k];
-            if self.f(i) - self.vars[i as usize].x > eps {
+            if self.f(i) - self.x[i as usize] > eps {
                 self.enqueue(i);
             }
         }
