@@ -106,7 +106,7 @@ fn bench_size(
     }
     // With requirements: exposure, and chokepoints by pushes from each
     // candidate (`analysis::loss::systemic`); every firm's systemic risk
-    // over all firms takes about 1.3 s on the small graph and 1.5 minutes
+    // over all firms takes about 1.2 s on the small graph and over a minute
     // on the medium one, so the medium graph times exposure only.
     let small = nodes <= 10_000;
     let (queries, fixed): (&[&str], &[(&str, &str)]) = match (requirements > 0, small) {
