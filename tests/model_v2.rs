@@ -131,6 +131,21 @@ fn chokepoints_are_scored_by_loss() {
     assert!(r.message.unwrap().contains("mean unknown"));
 }
 
+/// A cycle of requirements (a ⇒ b, b ⇒ a) lets a walk go on forever: the
+/// system has no steps bound, so chokepoints fall back to one fixed point
+/// per candidate, the least one (dependency-model.md, *Cycles*: a loses
+/// 0.3 when X fails, not 1).
+#[test]
+fn chokepoints_on_a_cycle_of_requirements_take_the_least_fixed_point() {
+    let mut s = session(
+        "id,kind,name\na,Firm,A\nb,Firm,B\nx,Firm,X\n",
+        "from,to,type,share\na,b,REQUIRES,\nb,a,REQUIRES,\na,x,SOURCES,0.3\n",
+    );
+    let r = run(&mut s, "chokepoints of \"A\" top 5");
+    let want = [("A", 1.0), ("B", 1.0), ("X", 0.3)].map(|(n, v)| (n.to_string(), v));
+    assert_eq!(pairs(&s, &r, 2), want);
+}
+
 const CUT_NODES: &str = "id,kind,name\nusf,Firm,USF\nga,Technology,Gallium\ncnf,Firm,CNF\njpf,Firm,JPF\nus,Nation,United States\ncn,Nation,China\njp,Nation,Japan\nban,Policy,Ban\nstrategy,Policy,Strategy\nwar,Risk,War\n";
 const CUT_EDGES: &str = "from,to,type,share,severity\nusf,ga,REQUIRES,,\nga,cnf,SOURCES,0.8,\nga,jpf,SOURCES,0.2,\njpf,cnf,SOURCES,1,\nusf,us,LOCATED_IN,,\ncnf,cn,LOCATED_IN,,\njpf,jp,LOCATED_IN,,\ncn,ban,ENACTS,,\nban,us,APPLIES_TO,,\nstrategy,ga,TARGETS,,\nwar,cn,AFFECTS,,0.5\n";
 
