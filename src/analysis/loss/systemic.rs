@@ -518,6 +518,7 @@ impl<'n> Push<'n> {
 
     /// Goes on from the current state to a smaller `eps`.
     fn lower(&mut self, eps: f64, work: &Work) -> Result<(), Interrupt> {
+        self.units += self.touched.len() as u64;
         for k in 0..self.touched.len() {
             let i = self.touched[k];
             if self.f(i) - self.x[i as usize] > eps {
