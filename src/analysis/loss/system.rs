@@ -159,10 +159,22 @@ impl System {
                 .sum::<f64>()
     }
 
-    fn best(&self, i: u32, x: &[f64]) -> f64 {
+    /// Variable `i`'s best choice's value at `x` (0 when it has none).
+    pub fn best(&self, i: u32, x: &[f64]) -> f64 {
         self.choices(i)
             .map(|j| self.value(j, x))
             .fold(0.0, f64::max)
+    }
+
+    /// Whether a component (of [`System::sccs`]) has a cycle: more than
+    /// one variable, or one that reads itself.
+    pub fn cyclic(&self, members: &[u32]) -> bool {
+        match members {
+            [i] => self
+                .choices(*i)
+                .any(|j| self.terms(j).any(|t| self.tvar[t] == *i)),
+            _ => true,
+        }
     }
 
     /// The least fixed point, clamped to [0, 1].
@@ -182,13 +194,7 @@ impl System {
                     .map(|&i| 1 + self.choices(i).len() as u64)
                     .sum(),
             )?;
-            let single = members.len() == 1 && {
-                let i = members[0];
-                !self
-                    .choices(i)
-                    .any(|j| self.terms(j).any(|t| self.tvar[t] == i))
-            };
-            if single {
+            if !self.cyclic(members) {
                 let i = members[0];
                 x[i as usize] = self.best(i, &x).clamp(0.0, 1.0);
                 continue;

@@ -313,15 +313,19 @@ struct Net<'s> {
     /// Per variable, its entries in `rev`: `rev_off[k]..rev_off[k + 1]`.
     rev_off: Vec<u32>,
     rev: Vec<Rev>,
-    /// Variables with a positive constant (pushed first for everyone).
-    seeded: Vec<u32>,
     /// Per variable, the weight of the rows it stands for (summing to 1).
     weight: Vec<f64>,
 }
 
 impl<'s> Net<'s> {
+    /// The push starts from the pins alone: `sys` must have no constants
+    /// (built without hits or cuts, as [`systemic_scores`] builds it).
     fn new(sys: &'s System, weight: Vec<f64>) -> Net<'s> {
         let flat = sys.flat();
+        debug_assert!(
+            flat.cst.iter().all(|c| *c == 0.0),
+            "a constant in the system"
+        );
         let n = sys.len();
         let choices = |i: usize| flat.choice_off[i] as usize..flat.choice_off[i + 1] as usize;
         let terms = |j: usize| flat.term_off[j] as usize..flat.term_off[j + 1] as usize;
@@ -341,12 +345,8 @@ impl<'s> Net<'s> {
             coef: 0.0,
         };
         let mut rev = vec![blank; rev_off[n] as usize];
-        let mut seeded = Vec::new();
         for i in 0..n {
             for j in choices(i) {
-                if flat.cst[j] > 0.0 && seeded.last() != Some(&(i as u32)) {
-                    seeded.push(i as u32);
-                }
                 for t in terms(j) {
                     if flat.coef[t] > 0.0 {
                         let k = flat.tvar[t] as usize;
@@ -364,7 +364,6 @@ impl<'s> Net<'s> {
             flat,
             rev_off,
             rev,
-            seeded,
             weight,
         }
     }
@@ -397,8 +396,7 @@ struct Push<'n> {
     net: &'n Net<'n>,
     x: Vec<f64>,
     flags: Vec<u8>,
-    /// Per choice, its value at the current x (its constant where no term
-    /// has moved).
+    /// Per choice, its value at the current x.
     vals: Vec<f64>,
     pins: Vec<(u32, f64)>,
     touched: Vec<u32>,
@@ -414,7 +412,7 @@ impl<'n> Push<'n> {
             net,
             x: vec![0.0; net.len()],
             flags: vec![0; net.len()],
-            vals: net.flat.cst.to_vec(),
+            vals: vec![0.0; net.flat.cst.len()],
             pins: Vec::new(),
             touched: Vec::new(),
             queue: VecDeque::new(),
@@ -429,17 +427,13 @@ impl<'n> Push<'n> {
             self.x[i as usize] = 0.0;
             self.flags[i as usize] = 0;
             for j in self.net.choices(i) {
-                self.vals[j] = self.net.flat.cst[j];
+                self.vals[j] = 0.0;
             }
         }
         self.touched.clear();
         self.queue.clear();
         self.sum = 0.0;
         self.pins.clear();
-        for &i in &self.net.seeded {
-            self.touch(i);
-            self.enqueue(i);
-        }
         for &(i, s) in pins {
             self.touch(i);
             self.flags[i as usize] |= PINNED;
@@ -535,17 +529,10 @@ impl<'n> Push<'n> {
 fn steps_bound(sys: &System, work: &Work) -> Result<Option<Vec<f64>>, Interrupt> {
     let flat = sys.flat();
     let n = sys.len();
-    let reads = |i: usize, z: &[f64]| -> f64 {
-        let mut best: f64 = 0.0;
-        for j in flat.choice_off[i] as usize..flat.choice_off[i + 1] as usize {
-            let mut s = 0.0;
-            for t in flat.term_off[j] as usize..flat.term_off[j + 1] as usize {
-                s += flat.coef[t] * z[flat.tvar[t] as usize];
-            }
-            best = best.max(s);
-        }
-        best
-    };
+    // The build has no constants (no hits, no cuts), so a variable's best
+    // choice at z is the largest Σ a·z over its choices (a constant would
+    // only make z larger: still a bound).
+    let reads = |i: usize, z: &[f64]| sys.best(i as u32, z);
     let terms_of = |i: usize| {
         (flat.term_off[flat.choice_off[i + 1] as usize]
             - flat.term_off[flat.choice_off[i] as usize]) as u64
@@ -554,13 +541,7 @@ fn steps_bound(sys: &System, work: &Work) -> Result<Option<Vec<f64>>, Interrupt>
     for comp in sys.sccs() {
         let size: u64 = comp.iter().map(|&i| 1 + terms_of(i as usize)).sum();
         work.charge(size)?;
-        let looped = comp.len() > 1 || {
-            let i = comp[0] as usize;
-            let terms = flat.term_off[flat.choice_off[i] as usize] as usize
-                ..flat.term_off[flat.choice_off[i + 1] as usize] as usize;
-            flat.tvar[terms].contains(&comp[0])
-        };
-        if !looped {
+        if !sys.cyclic(&comp) {
             let i = comp[0] as usize;
             z[i] = 1.0 + reads(i, &z);
             continue;
