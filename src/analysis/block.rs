@@ -53,7 +53,7 @@ impl Block {
     }
 
     /// A block from its CSR in member order.
-    fn from_csr(off: Vec<u32>, to: Vec<u32>, w: Vec<f64>, rows: Rows) -> Block {
+    pub(crate) fn from_csr(off: Vec<u32>, to: Vec<u32>, w: Vec<f64>, rows: Rows) -> Block {
         let n = off.len() - 1;
         let b = Block {
             off,

@@ -23,6 +23,8 @@
 //! requirements, say) there is no bracket, and the caller solves each
 //! candidate's system in full instead.
 
+mod settle;
+
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -49,6 +51,11 @@ const NARROW: f64 = 2.0;
 /// A candidate drops out when its upper end is below the K-th best lower
 /// end by more than this (so a rounding error cannot drop a tie).
 const SLACK: f64 = 1e-9;
+/// A candidate heading for exact (its lower end at or above the K-th best)
+/// is settled by policy iteration ([`settle`]) once its bracket is this
+/// narrow; pushing on to 1e-12 would cost tens of passes over its cyclic
+/// component.
+const SETTLE_FROM: f64 = 1.0 / 1024.0;
 /// Candidates a thread takes at a time in a level.
 const CHUNK: usize = 16;
 /// The steps bound gives up after this many sweeps of one component.
@@ -194,6 +201,7 @@ fn narrow(
             }
             push.start(&pins[c]);
             let mut width = next_width(FIRST, lows[c], lock().threshold());
+            let mut settled = false;
             loop {
                 push.lower(eps(width), work)?;
                 let lo = push.sum;
@@ -205,6 +213,14 @@ fn narrow(
                 let threshold = lock().threshold();
                 if lo + width + SLACK < threshold {
                     break;
+                }
+                if !settled && width <= SETTLE_FROM && lo + SLACK >= threshold {
+                    settled = true;
+                    if let Some(score) = settle::settle(&push, zbar, work)? {
+                        lock().offer(c, score);
+                        out.push((c, score));
+                        break;
+                    }
                 }
                 width = next_width(width, lo, threshold);
             }
