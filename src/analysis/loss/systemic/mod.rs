@@ -170,22 +170,31 @@ fn narrow(
     }
     let mut order: Vec<usize> = (0..pins.len()).collect();
     order.sort_by(|&a, &b| lows[b].total_cmp(&lows[a]).then(a.cmp(&b)));
-    // The likely best first, to a width where their lower ends are close
-    // to their scores: the K-th best lower end then starts near its final
-    // value, and the others drop out at the widest width that shows it.
+    // The likely best first, settled: the K-th best lower end then starts
+    // at a true score near its final value, and the others drop out at the
+    // widest width that shows it.
+    let mut scores = vec![None; pins.len()];
     if let Some(k) = top {
-        let lead = &order[..(2 * k).min(order.len())];
+        let lead = &order[..k.min(order.len())];
         let next = AtomicUsize::new(0);
-        let ahead = |work: &Work| -> Result<(), Interrupt> {
+        let ahead = |work: &Work| -> Result<Vec<(usize, f64)>, Interrupt> {
             let mut push = Push::new(net);
+            let mut out = Vec::new();
             while let Some(&c) = lead.get(next.fetch_add(1, Ordering::Relaxed)) {
                 push.start(&pins[c]);
                 push.run(eps(LEAD), work)?;
                 lock().offer(c, push.sum);
+                if let Some(score) = settle::settle(&push, zbar, work)? {
+                    lock().offer(c, score);
+                    out.push((c, score));
+                }
             }
-            Ok(())
+            Ok(out)
         };
-        on_both(work, ahead, ahead)?;
+        let [a, b] = on_both(work, ahead, ahead)?;
+        for (c, s) in a.into_iter().chain(b) {
+            scores[c] = Some(s);
+        }
     }
     let next = AtomicUsize::new(0);
     let out_of_running = |high: f64| high + SLACK < lock().threshold();
@@ -196,7 +205,7 @@ fn narrow(
             let Some(&c) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
                 return Ok(out);
             };
-            if out_of_running(lows[c] + FIRST) {
+            if scores[c].is_some() || out_of_running(lows[c] + FIRST) {
                 continue;
             }
             push.start(&pins[c]);
@@ -227,7 +236,6 @@ fn narrow(
         }
     };
     let [a, b] = on_both(work, exact, exact)?;
-    let mut scores = vec![None; pins.len()];
     for (c, s) in a.into_iter().chain(b) {
         scores[c] = Some(s);
     }
@@ -405,12 +413,16 @@ const LISTED: u8 = 2;
 const PINNED: u8 = 4;
 
 /// One thread's workspace: the push from one candidate, then the next.
-/// Only what a push touched is reset, so a candidate costs what it moves;
-/// a variable's state is its value and a byte of flags (read first: the
-/// flags of a large system fit in the cache), a choice's its value.
+/// Only what a push touches is reset, and lazily: a variable's state and
+/// its choices' values are zeroed when the push first reaches it (its
+/// memory is about to be read then anyway), so a candidate costs what it
+/// moves. A variable's state is its value and the best of its choices'
+/// values (both only grow during a push, so the best is kept as they do);
+/// its flags sit apart in a byte array that fits in the cache.
 struct Push<'n> {
     net: &'n Net<'n>,
-    x: Vec<f64>,
+    /// Per variable: `[x, best]`, best = max(pin, its choices' values).
+    state: Vec<[f64; 2]>,
     flags: Vec<u8>,
     /// Per choice, its value at the current x.
     vals: Vec<f64>,
@@ -426,7 +438,7 @@ impl<'n> Push<'n> {
     fn new(net: &'n Net<'n>) -> Push<'n> {
         Push {
             net,
-            x: vec![0.0; net.len()],
+            state: vec![[0.0; 2]; net.len()],
             flags: vec![0; net.len()],
             vals: vec![0.0; net.flat.cst.len()],
             pins: Vec::new(),
@@ -440,11 +452,7 @@ impl<'n> Push<'n> {
     /// Starts a candidate: everything at 0, its nodes pinned.
     fn start(&mut self, pins: &[(u32, f64)]) {
         for &i in &self.touched {
-            self.x[i as usize] = 0.0;
             self.flags[i as usize] = 0;
-            for j in self.net.choices(i) {
-                self.vals[j] = 0.0;
-            }
         }
         self.touched.clear();
         self.queue.clear();
@@ -457,15 +465,20 @@ impl<'n> Push<'n> {
                 Some(p) => p.1 = p.1.max(s),
                 None => self.pins.push((i, s)),
             }
+            let best = &mut self.state[i as usize][1];
+            *best = best.max(s);
             self.enqueue(i);
         }
     }
 
+    /// Lists variable i (its state and choices zeroed) unless it is.
     fn touch(&mut self, i: u32) {
         let f = &mut self.flags[i as usize];
         if *f & LISTED == 0 {
             *f |= LISTED;
             self.touched.push(i);
+            self.state[i as usize] = [0.0; 2];
+            self.vals[self.net.choices(i)].fill(0.0);
         }
     }
 
@@ -477,16 +490,19 @@ impl<'n> Push<'n> {
         }
     }
 
-    /// `F(x)` at a variable.
-    fn f(&self, i: u32) -> f64 {
-        let mut m: f64 = 0.0;
-        if self.flags[i as usize] & PINNED != 0 {
-            m = self.pins.iter().find(|p| p.0 == i).map_or(0.0, |p| p.1);
+    /// Variable i's value in this push (0 when it was not reached).
+    fn x(&self, i: u32) -> f64 {
+        if self.flags[i as usize] & LISTED == 0 {
+            0.0
+        } else {
+            self.state[i as usize][0]
         }
-        for j in self.net.choices(i) {
-            m = m.max(self.vals[j]);
-        }
-        m.min(1.0)
+    }
+
+    /// How far `F(x)` is above x at a listed variable.
+    fn gap(&self, i: u32) -> f64 {
+        let [x, best] = self.state[i as usize];
+        best.min(1.0) - x
     }
 
     /// Pushes until `F(x) ≤ x + eps` at every variable.
@@ -494,27 +510,26 @@ impl<'n> Push<'n> {
         let net = self.net;
         while let Some(u) = self.queue.pop_front() {
             self.flags[u as usize] &= !QUEUED;
-            let d = self.f(u) - self.x[u as usize];
+            let d = self.gap(u);
             if d <= eps {
                 continue;
             }
-            self.x[u as usize] += d;
+            self.state[u as usize][0] += d;
             self.sum += net.weight[u as usize] * d;
             let readers = net.readers(u);
             self.units += 1 + readers.len() as u64;
             for r in readers {
+                let w = r.var as usize;
+                self.touch(r.var);
                 let val = &mut self.vals[r.choice as usize];
                 *val += r.coef * d;
                 let val = *val;
+                let [x, best] = &mut self.state[w];
+                *best = best.max(val);
+                let flags = &mut self.flags[w];
                 // Every variable out of the queue has all its choices
                 // within eps of its x, so only this choice can have left.
-                let w = r.var as usize;
-                let flags = &mut self.flags[w];
-                if *flags & LISTED == 0 {
-                    *flags |= LISTED;
-                    self.touched.push(r.var);
-                }
-                if *flags & QUEUED == 0 && val.min(1.0) - self.x[w] > eps {
+                if *flags & QUEUED == 0 && val.min(1.0) - *x > eps {
                     *flags |= QUEUED;
                     self.queue.push_back(r.var);
                 }
@@ -531,7 +546,7 @@ impl<'n> Push<'n> {
         self.units += self.touched.len() as u64;
         for k in 0..self.touched.len() {
             let i = self.touched[k];
-            if self.f(i) - self.x[i as usize] > eps {
+            if self.gap(i) > eps {
                 self.enqueue(i);
             }
         }

@@ -45,7 +45,7 @@ pub(super) fn settle(push: &Push<'_>, zbar: f64, work: &Work) -> Result<Option<f
     let (order, local) = downstream(push, work)?;
     let m = order.len();
     // Values in `order`'s positions, from the push's (a subsolution).
-    let mut y: Vec<f64> = order.iter().map(|&i| push.x[i as usize]).collect();
+    let mut y: Vec<f64> = order.iter().map(|&i| push.x(i)).collect();
     let mut rules = vec![Rule::One; m];
     let mut tol = ROUGH;
     let target = EXACT / (4.0 * zbar);
