@@ -15,9 +15,16 @@
 //! of any walk, found once), `x + εz` is above F of itself, so above the
 //! least fixed point: a score lies in `[lo, lo + ε·z̄]`, z̄ the set's
 //! weighted mean of z. Under `top K` every candidate is first bracketed
-//! coarsely; then the ones whose upper end can still reach the K-th best
-//! lower end are narrowed, best first, until their bracket is under 1e-12
-//! or they drop out; two at a time, one per core.
+//! coarsely; the K likely best (by that bracket) are then settled exactly,
+//! so the K-th best lower end starts at true scores; then the ones whose
+//! upper end can still reach it are narrowed, best first, until they drop
+//! out or are settled too; two at a time, one per core.
+//!
+//! Settling ([`settle`]) is policy iteration on the candidate's downstream,
+//! each policy's linear system solved by GMRES, the answer certified by the
+//! map's residual and z: what a push to 1e-12 would take tens of passes
+//! over a slowly mixing cyclic component for. When it cannot certify, the
+//! push goes on to 1e-12.
 //!
 //! Without a steps bound (a walk can go on forever: a cycle of
 //! requirements, say) there is no bracket, and the caller solves each
@@ -44,7 +51,7 @@ const EXACT: f64 = 1e-12;
 /// The first bracket's width, for every candidate: coarse, to order them
 /// (and wide enough in tests that small graphs' brackets are not exact).
 const FIRST: f64 = if cfg!(test) { 0.5 } else { 0.25 };
-/// The width the likely best are first narrowed to.
+/// The width the K likely best are pushed to before they are settled.
 const LEAD: f64 = 1.0 / 1024.0;
 /// Each narrowing divides the width by this.
 const NARROW: f64 = 2.0;
@@ -126,10 +133,10 @@ pub fn systemic_scores(
 }
 
 /// The brackets of every candidate, narrowed as `top` needs (module doc):
-/// all of them coarsely, then one by one, best first, each push going on
-/// from where it stood until the bracket is exact or its upper end falls
-/// below the K-th best lower end (which the first few, the likely best,
-/// raise early).
+/// all of them coarsely, the K likely best settled, then the others one by
+/// one, best first, each push going on from where it stood until its upper
+/// end falls below the K-th best lower end or it is settled (or, when it
+/// cannot be, pushed to a bracket under 1e-12).
 fn narrow(
     net: &Net<'_>,
     zbar: f64,
@@ -666,6 +673,37 @@ mod tests {
             (z[0] - 3.0).abs() < 1e-6 && (z[1] - 4.0).abs() < 1e-6,
             "{z:?}"
         );
+    }
+
+    #[test]
+    fn settle_switches_policy_and_certifies_the_fixed_point() {
+        let work = Work::unlimited();
+        // 0 is the candidate (severity 0.8); 1 reads 0 (0.5) or 2 (0.9);
+        // 2 reads 1 (0.6) and 0 (0.3); 3 reads 1; 4 reads 0 twice over (at
+        // the clamp). The fixed point: x2 = 0.24 / 0.46, x1 = x3 = 0.9 x2
+        // (1's second choice, which the push has not reached), x4 = 1.
+        let sys = system(&[
+            &[],
+            &[&[(0, 0.5)], &[(2, 0.9)]],
+            &[&[(1, 0.6), (0, 0.3)]],
+            &[&[(1, 1.0)]],
+            &[&[(0, 2.0)]],
+        ]);
+        let z = steps_bound(&sys, &work).unwrap().expect("walks end");
+        let weight = vec![0.0, 0.0, 0.25, 0.25, 0.5];
+        let zbar: f64 = weight.iter().zip(&z).map(|(w, z)| w * z).sum();
+        let net = Net::new(&sys, weight);
+        let mut push = Push::new(&net);
+        push.start(&[(0, 0.8)]);
+        push.run(0.5, &work).unwrap();
+        assert_eq!(push.x(1), 0.0, "the push stopped before 1");
+        let got = settle::settle(&push, zbar, &work)
+            .unwrap()
+            .expect("a certified score");
+        let x2 = 0.24 / 0.46;
+        let want = 0.25 * (x2 + 0.9 * x2) + 0.5;
+        assert!((got - want).abs() <= EXACT, "{got} vs {want}");
+        assert!(got <= want + 1e-15, "the lower end: {got} vs {want}");
     }
 
     #[test]
