@@ -44,6 +44,16 @@ pub(super) fn settle(push: &Push<'_>, zbar: f64, work: &Work) -> Result<Option<f
     let net = push.net;
     let (order, local) = downstream(push, work)?;
     let m = order.len();
+    // What one pass over every choice of the set reads: a variable and
+    // its choices' terms each.
+    let f = &net.flat;
+    let pass: u64 = order
+        .iter()
+        .map(|&i| {
+            let ends = net.choices(i);
+            1 + (f.term_off[ends.end] - f.term_off[ends.start]) as u64
+        })
+        .sum();
     // Values in `order`'s positions, from the push's (a subsolution).
     let mut y: Vec<f64> = order.iter().map(|&i| push.x(i)).collect();
     let mut rules = vec![Rule::One; m];
@@ -51,7 +61,7 @@ pub(super) fn settle(push: &Push<'_>, zbar: f64, work: &Work) -> Result<Option<f
     let target = EXACT / (4.0 * zbar);
     for round in 0..MAX_ROUNDS {
         let changed = choose(push, &order, &local, &y, &mut rules, round == 0);
-        work.charge(m as u64)?;
+        work.charge(pass)?;
         if !changed && tol == target {
             break;
         }
@@ -71,7 +81,7 @@ pub(super) fn settle(push: &Push<'_>, zbar: f64, work: &Work) -> Result<Option<f
         under = under.max(-r);
         sum += net.weight[i as usize] * y[p];
     }
-    work.charge(m as u64)?;
+    work.charge(pass)?;
     let (lo, hi) = (sum - under * zbar, sum + over * zbar);
     Ok((hi - lo <= EXACT && lo.is_finite()).then_some(lo))
 }
