@@ -57,6 +57,15 @@ pub(crate) struct Flat<'s> {
     pub coef: &'s [f64],
 }
 
+impl Flat<'_> {
+    /// Choice j's value when variable k stands at `x(k)`.
+    #[inline]
+    pub fn value(&self, j: usize, x: impl Fn(u32) -> f64) -> f64 {
+        let terms = self.term_off[j] as usize..self.term_off[j + 1] as usize;
+        self.cst[j] + terms.map(|t| self.coef[t] * x(self.tvar[t])).sum::<f64>()
+    }
+}
+
 /// The system, built variable by variable with [`System::var`],
 /// [`System::choice`] and [`System::term`].
 #[derive(Default)]
@@ -152,11 +161,7 @@ impl System {
     }
 
     fn value(&self, j: usize, x: &[f64]) -> f64 {
-        self.cst[j]
-            + self
-                .terms(j)
-                .map(|t| self.coef[t] * x[self.tvar[t] as usize])
-                .sum::<f64>()
+        self.flat().value(j, |k| x[k as usize])
     }
 
     /// Variable `i`'s best choice's value at `x` (0 when it has none).

@@ -117,15 +117,10 @@ fn downstream(push: &Push<'_>, work: &Work) -> Result<(Vec<u32>, Vec<u32>), Inte
 
 /// Choice j's value at y (variables outside the set are at 0).
 fn value(net: &Net<'_>, local: &[u32], y: &[f64], j: usize) -> f64 {
-    let f = &net.flat;
-    let terms = f.term_off[j] as usize..f.term_off[j + 1] as usize;
-    f.cst[j]
-        + terms
-            .map(|t| match local[f.tvar[t] as usize] {
-                u32::MAX => 0.0,
-                q => f.coef[t] * y[q as usize],
-            })
-            .sum::<f64>()
+    net.flat.value(j, |k| match local[k as usize] {
+        u32::MAX => 0.0,
+        q => y[q as usize],
+    })
 }
 
 /// Variable i's pin (0 when it has none).
