@@ -32,6 +32,7 @@ use super::closure::target_closure;
 use super::labels::LabelSearch;
 use super::local::{Grow, Local, NO, grow};
 use super::nodeset::NodeSet;
+use super::radix::{RadixHeap, from_ordered_bits, ordered_bits};
 use super::scc::{Sccs, sccs};
 use super::solve::{DENSE_MAX, Lu, bracket, i_minus_a};
 use super::view::View;
@@ -175,7 +176,14 @@ impl Walks {
             if self.cost[u as usize] == f64::INFINITY {
                 continue;
             }
-            let mut p = Path::single(s);
+            // Room for the walk, its end and a hit's chain after it.
+            let mut hops = 2;
+            let mut x = u;
+            while self.next[x as usize] != NO {
+                hops += 1;
+                x = l.provider(self.next[x as usize]);
+            }
+            let mut p = Path::with_room(s, hops);
             let mut x = u;
             loop {
                 let a = self.next[x as usize];
@@ -190,24 +198,6 @@ impl Walks {
             paths[u as usize] = Some(p);
         }
         paths
-    }
-}
-
-/// A heap entry: smallest cost first, then lowest local id.
-#[derive(Clone, Copy, PartialEq)]
-struct Entry(f64, u32);
-
-impl Eq for Entry {}
-
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Entry) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Entry {
-    fn cmp(&self, other: &Entry) -> std::cmp::Ordering {
-        other.0.total_cmp(&self.0).then(other.1.cmp(&self.1))
     }
 }
 
@@ -349,12 +339,20 @@ fn fixed_point_with(
 const PARALLEL_MIN: usize = 10_000;
 
 /// Scratch space for [`best_inside`]: a component's internal arcs grouped
-/// by provider (a CSR rebuilt per component), and the heap.
+/// by provider (a CSR rebuilt per component) with their costs, and the
+/// queue.
 #[derive(Default)]
 struct Inside {
     off: Vec<u32>,
-    from: Vec<(u32, u32)>,
-    heap: std::collections::BinaryHeap<Entry>,
+    /// `(consumer, arc, -ln w)`: the cost read beside the arc, not looked
+    /// up (a random read) when the provider is settled.
+    from: Vec<(u32, u32, f64)>,
+    queue: RadixHeap,
+}
+
+/// A queue key: cost, then local id (the order the walks' ties follow).
+fn key(cost: f64, u: u32) -> u128 {
+    (u128::from(ordered_bits(cost)) << 32) | u128::from(u)
 }
 
 /// Dijkstra inside cyclic component `c`, from its members' best exits,
@@ -382,43 +380,41 @@ fn best_inside(
         s.off[i + 1] += s.off[i];
     }
     s.from.clear();
-    s.from.resize(s.off[m.len()] as usize, (0, 0));
+    s.from.resize(s.off[m.len()] as usize, (0, 0, 0.0));
     let mut cursor: Vec<u32> = s.off[..m.len()].to_vec();
     for &u in m {
         for a in l.arc_range(u) {
             let v = l.provider(a);
             if sccs.comp[v as usize] as usize == c {
                 let p = sccs.pos[v as usize] as usize;
-                s.from[cursor[p] as usize] = (u, a);
+                s.from[cursor[p] as usize] = (u, a, 0.0 - l.arc(a).0.ln());
                 cursor[p] += 1;
             }
         }
     }
-    // Heapify the starts in one go (linear) rather than push them one by
-    // one: in a giant component nearly every member has an exit.
-    let mut starts = std::mem::take(&mut s.heap).into_vec();
-    starts.clear();
-    starts.extend(
-        m.iter()
-            .filter(|&&u| walks.cost[u as usize] < f64::INFINITY)
-            .map(|&u| Entry(walks.cost[u as usize], u)),
-    );
-    s.heap = starts.into();
-    while let Some(Entry(cost, u)) = s.heap.pop() {
+    s.queue.clear();
+    for &u in m {
+        if walks.cost[u as usize] < f64::INFINITY {
+            s.queue.push(key(walks.cost[u as usize], u));
+        }
+    }
+    while let Some(k) = s.queue.pop() {
+        // The key's high half is the cost's ordered bits, the low its node.
+        let (cost, u) = (from_ordered_bits((k >> 32) as u64), k as u32);
         if done[u as usize] {
             continue;
         }
         done[u as usize] = true;
         let p = sccs.pos[u as usize] as usize;
-        for &(y, a) in &s.from[s.off[p] as usize..s.off[p + 1] as usize] {
+        for &(y, a, w) in &s.from[s.off[p] as usize..s.off[p + 1] as usize] {
             if done[y as usize] {
                 continue;
             }
-            let cand = cost - l.arc(a).0.ln();
+            let cand = cost + w;
             if cand < walks.cost[y as usize] {
                 walks.cost[y as usize] = cand;
                 walks.next[y as usize] = a;
-                s.heap.push(Entry(cand, y));
+                s.queue.push(key(cand, y));
             }
         }
     }

@@ -26,6 +26,7 @@ mod loss;
 mod nodeset;
 mod order;
 mod paths;
+mod radix;
 mod scc;
 mod scenario;
 mod solve;

@@ -22,6 +22,17 @@ impl Path {
         }
     }
 
+    /// A path of one node with room for `hops` more without reallocating
+    /// (paths built by the million: one allocation each instead of three).
+    pub fn with_room(node: NodeId, hops: usize) -> Path {
+        let mut nodes = Vec::with_capacity(hops + 1);
+        nodes.push(node);
+        Path {
+            nodes,
+            edges: Vec::with_capacity(hops),
+        }
+    }
+
     /// The number of edges (hops).
     pub fn len(&self) -> usize {
         self.edges.len()

@@ -255,9 +255,9 @@ pub fn exposure(
                     highlight.extend(&p.edges);
                 }
             }
-            let path = match (&r.path, r.cut) {
-                (Some(p), Some(_)) => Cell::Value(Value::str(&cut_path(g, p))),
-                (Some(p), None) => Cell::Path(p.clone()),
+            let path = match (r.path, r.cut) {
+                (Some(p), Some(_)) => Cell::Value(Value::str(&cut_path(g, &p))),
+                (Some(p), None) => Cell::Path(p),
                 (None, _) => Cell::NULL,
             };
             if x.by_share {

@@ -18,6 +18,7 @@
 //! coefficients times the end's weight (Dijkstra on `-ln`, ties to fewer
 //! arcs), or at most N arcs of them (Bellman-Ford by rounds).
 
+use crate::analysis::radix::{RadixHeap, from_ordered_bits, ordered_bits};
 use crate::analysis::solve::Lu;
 use crate::limits::{Interrupt, Work};
 use crate::model::{EdgeId, NodeId};
@@ -465,7 +466,7 @@ impl System {
             None => {
                 let mut cost = vec![(f64::INFINITY, u32::MAX); n];
                 let mut next = vec![NEXT_NONE; n];
-                let mut heap = std::collections::BinaryHeap::new();
+                let mut heap = RadixHeap::default();
                 for i in 0..n as u32 {
                     for (hops, mark) in [(0, NEXT_END), (1, NEXT_CUT)] {
                         if let Some((w, _)) = self.end_of(i, hops) {
@@ -478,11 +479,12 @@ impl System {
                     }
                     if next[i as usize] != NEXT_NONE {
                         let (c, h) = cost[i as usize];
-                        heap.push(HeapEntry(c, h, i));
+                        heap.push(walk_key(c, h, i));
                     }
                 }
                 let mut done = vec![false; n];
-                while let Some(HeapEntry(c, h, k)) = heap.pop() {
+                while let Some(key) = heap.pop() {
+                    let (c, h, k) = walk_of_key(key);
                     if done[k as usize] {
                         continue;
                     }
@@ -497,7 +499,7 @@ impl System {
                         if cand < cost[i as usize] {
                             cost[i as usize] = cand;
                             next[i as usize] = t;
-                            heap.push(HeapEntry(cand.0, cand.1, i));
+                            heap.push(walk_key(cand.0, cand.1, i));
                         }
                     }
                 }
@@ -757,24 +759,16 @@ pub(crate) struct Walks {
     unbounded: bool,
 }
 
-/// A heap entry: least cost, then fewest arcs, then lowest variable.
-#[derive(Clone, Copy, PartialEq)]
-struct HeapEntry(f64, u32, u32);
-
-impl Eq for HeapEntry {}
-
-impl PartialOrd for HeapEntry {
-    fn partial_cmp(&self, other: &HeapEntry) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
+/// A queue key: least cost, then fewest arcs, then lowest variable.
+fn walk_key(cost: f64, hops: u32, i: u32) -> u128 {
+    (u128::from(ordered_bits(cost)) << 64) | (u128::from(hops) << 32) | u128::from(i)
 }
 
-impl Ord for HeapEntry {
-    fn cmp(&self, other: &HeapEntry) -> std::cmp::Ordering {
-        other
-            .0
-            .total_cmp(&self.0)
-            .then(other.1.cmp(&self.1))
-            .then(other.2.cmp(&self.2))
-    }
+/// The `(cost, hops, variable)` of a [`walk_key`].
+fn walk_of_key(k: u128) -> (f64, u32, u32) {
+    (
+        from_ordered_bits((k >> 64) as u64),
+        (k >> 32) as u32,
+        k as u32,
+    )
 }
