@@ -293,13 +293,20 @@ fn fixed_point_with(
         if walks_wanted && m.len() > dense_max && m.len() >= PARALLEL_MIN && !zero {
             // The walks and the totals of a large component are independent:
             // search the walks on a second thread while this one iterates.
+            // Both read one block: the search backwards, with the block's
+            // local arcs to name the arcs it takes.
             let sccs = &sccs;
+            let (block, arcs) = Block::with_arcs(l, sccs, c);
             let x = std::thread::scope(|scope| {
                 let walks = &mut walks;
                 let done = &mut done;
                 let inside = &mut inside;
-                let search = scope.spawn(move || best_inside(l, sccs, c, walks, done, inside));
-                let x = bracket(&Block::new(l, sccs, c, Rows::Members), &ext, work);
+                let (block, arcs) = (&block, &arcs);
+                let search = scope.spawn(move || {
+                    inside.of_block(l, m, block, arcs);
+                    inside.search(sccs, m, walks, done);
+                });
+                let x = bracket(block, &ext, work);
                 if let Err(panic) = search.join() {
                     std::panic::resume_unwind(panic);
                 }
@@ -311,7 +318,8 @@ fn fixed_point_with(
             continue;
         }
         if walks_wanted {
-            best_inside(l, &sccs, c, &mut walks, &mut done, &mut inside);
+            inside.of_local(l, &sccs, c);
+            inside.search(&sccs, m, &mut walks, &mut done);
         }
         if zero {
             continue;
@@ -338,9 +346,10 @@ fn fixed_point_with(
 /// it saves).
 const PARALLEL_MIN: usize = 10_000;
 
-/// Scratch space for [`best_inside`]: a component's internal arcs grouped
-/// by provider (a CSR rebuilt per component) with their costs, and the
-/// queue.
+/// The walks' search inside one cyclic component (Dijkstra from its
+/// members' best exits, along its internal arcs backwards), with its
+/// scratch space: the internal arcs grouped by provider (a CSR rebuilt per
+/// component) with their costs, and the queue.
 #[derive(Default)]
 struct Inside {
     off: Vec<u32>,
@@ -355,66 +364,97 @@ fn key(cost: f64, u: u32) -> u128 {
     (u128::from(ordered_bits(cost)) << 32) | u128::from(u)
 }
 
-/// Dijkstra inside cyclic component `c`, from its members' best exits,
-/// along its internal arcs backwards.
-fn best_inside(
-    l: &Local,
-    sccs: &Sccs,
-    c: usize,
-    walks: &mut Walks,
-    done: &mut [bool],
-    s: &mut Inside,
-) {
-    let m = sccs.members(c);
-    s.off.clear();
-    s.off.resize(m.len() + 1, 0);
-    for &u in m {
-        for a in l.arc_range(u) {
+impl Inside {
+    /// Component `c`'s internal arcs by provider, from the subgraph.
+    fn of_local(&mut self, l: &Local, sccs: &Sccs, c: usize) {
+        let m = sccs.members(c);
+        let internal = |a: u32| {
             let v = l.provider(a);
-            if sccs.comp[v as usize] as usize == c {
-                s.off[sccs.pos[v as usize] as usize + 1] += 1;
+            (sccs.comp[v as usize] as usize == c).then(|| sccs.pos[v as usize])
+        };
+        self.off.clear();
+        self.off.resize(m.len() + 1, 0);
+        for &u in m {
+            for p in l.arc_range(u).filter_map(internal) {
+                self.off[p as usize + 1] += 1;
+            }
+        }
+        self.arrange(m.len());
+        let mut cursor: Vec<u32> = self.off[..m.len()].to_vec();
+        for &u in m {
+            for a in l.arc_range(u) {
+                if let Some(p) = internal(a) {
+                    self.from[cursor[p as usize] as usize] = (u, a, 0.0 - l.arc(a).0.ln());
+                    cursor[p as usize] += 1;
+                }
             }
         }
     }
-    for i in 0..m.len() {
-        s.off[i + 1] += s.off[i];
-    }
-    s.from.clear();
-    s.from.resize(s.off[m.len()] as usize, (0, 0, 0.0));
-    let mut cursor: Vec<u32> = s.off[..m.len()].to_vec();
-    for &u in m {
-        for a in l.arc_range(u) {
-            let v = l.provider(a);
-            if sccs.comp[v as usize] as usize == c {
-                let p = sccs.pos[v as usize] as usize;
-                s.from[cursor[p] as usize] = (u, a, 0.0 - l.arc(a).0.ln());
+
+    /// The same from the component's block (rows in member order, `arcs`
+    /// its local arcs): read in order rather than looked up per arc.
+    fn of_block(&mut self, l: &Local, m: &[u32], block: &Block, arcs: &[u32]) {
+        self.off.clear();
+        self.off.resize(m.len() + 1, 0);
+        for i in 0..m.len() {
+            for (p, _) in block.arcs(i) {
+                self.off[p + 1] += 1;
+            }
+        }
+        self.arrange(m.len());
+        let mut cursor: Vec<u32> = self.off[..m.len()].to_vec();
+        let mut j = 0;
+        for (i, &u) in m.iter().enumerate() {
+            for (p, w) in block.arcs(i) {
+                let a = arcs[j];
+                debug_assert_eq!(
+                    l.arc(a).0.to_bits(),
+                    w.to_bits(),
+                    "the block's arc is the local arc"
+                );
+                self.from[cursor[p] as usize] = (u, a, 0.0 - w.ln());
                 cursor[p] += 1;
+                j += 1;
             }
         }
     }
-    s.queue.clear();
-    for &u in m {
-        if walks.cost[u as usize] < f64::INFINITY {
-            s.queue.push(key(walks.cost[u as usize], u));
+
+    /// Turns the counts in `off[1..]` into offsets and sizes `from`.
+    fn arrange(&mut self, n: usize) {
+        for i in 0..n {
+            self.off[i + 1] += self.off[i];
         }
+        self.from.clear();
+        self.from.resize(self.off[n] as usize, (0, 0, 0.0));
     }
-    while let Some(k) = s.queue.pop() {
-        // The key's high half is the cost's ordered bits, the low its node.
-        let (cost, u) = (from_ordered_bits((k >> 32) as u64), k as u32);
-        if done[u as usize] {
-            continue;
+
+    /// Dijkstra over the arcs gathered, members `m`, from their best exits
+    /// (already in `walks`).
+    fn search(&mut self, sccs: &Sccs, m: &[u32], walks: &mut Walks, done: &mut [bool]) {
+        self.queue.clear();
+        for &u in m {
+            if walks.cost[u as usize] < f64::INFINITY {
+                self.queue.push(key(walks.cost[u as usize], u));
+            }
         }
-        done[u as usize] = true;
-        let p = sccs.pos[u as usize] as usize;
-        for &(y, a, w) in &s.from[s.off[p] as usize..s.off[p + 1] as usize] {
-            if done[y as usize] {
+        while let Some(k) = self.queue.pop() {
+            // The key's high half is the cost's ordered bits, the low its node.
+            let (cost, u) = (from_ordered_bits((k >> 32) as u64), k as u32);
+            if done[u as usize] {
                 continue;
             }
-            let cand = cost + w;
-            if cand < walks.cost[y as usize] {
-                walks.cost[y as usize] = cand;
-                walks.next[y as usize] = a;
-                s.queue.push(key(cand, y));
+            done[u as usize] = true;
+            let p = sccs.pos[u as usize] as usize;
+            for &(y, a, w) in &self.from[self.off[p] as usize..self.off[p + 1] as usize] {
+                if done[y as usize] {
+                    continue;
+                }
+                let cand = cost + w;
+                if cand < walks.cost[y as usize] {
+                    walks.cost[y as usize] = cand;
+                    walks.next[y as usize] = a;
+                    self.queue.push(key(cand, y));
+                }
             }
         }
     }

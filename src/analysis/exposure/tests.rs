@@ -362,3 +362,34 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// The walks' search reads a large component's arcs from its block
+    /// (the second thread's way) exactly as it reads them from the
+    /// subgraph: the same arcs, costs and order, hence the same walks and
+    /// ties.
+    #[test]
+    fn arcs_from_the_block_are_the_arcs_from_the_subgraph(
+        n in 2usize..12,
+        edges in random_edges(12, 40),
+    ) {
+        let g = random_graph(n, &edges);
+        let spec = ArcSpec::new(&g, None);
+        let all: Vec<NodeId> = g.nodes().collect();
+        let how = Grow { stop: None, depth: None, keep_zero: false };
+        let l = grow(&g, &View::full(), &spec, &all, &how, &Work::unlimited()).unwrap();
+        let sccs = sccs(&l, &Work::unlimited()).unwrap();
+        for c in 0..sccs.count() {
+            let m = sccs.members(c);
+            let (mut by_local, mut by_block) = (Inside::default(), Inside::default());
+            by_local.of_local(&l, &sccs, c);
+            let (block, arcs) = Block::with_arcs(&l, &sccs, c);
+            by_block.of_block(&l, m, &block, &arcs);
+            prop_assert_eq!(&by_local.off, &by_block.off);
+            let bits = |s: &Inside| s.from.iter().map(|&(u, a, w)| (u, a, w.to_bits())).collect::<Vec<_>>();
+            prop_assert_eq!(bits(&by_local), bits(&by_block));
+        }
+    }
+}
