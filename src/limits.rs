@@ -232,6 +232,32 @@ impl Work {
     }
 }
 
+/// Runs `main` on this thread and, when `wanted`, `side` beside it on a
+/// second one with a meter of its own (charged to `work` when it joins),
+/// else `side` after `main` on this thread: two independent systems of a
+/// statement (the loss and `unknown`; chokepoints' scores and their mean
+/// `unknown`) solved on both cores.
+pub fn beside<M, S: Send>(
+    work: &Work,
+    wanted: bool,
+    side: impl FnOnce(&Work) -> Result<S, Interrupt> + Send,
+    main: impl FnOnce() -> Result<M, Interrupt>,
+) -> (Result<M, Interrupt>, Result<S, Interrupt>) {
+    if !wanted {
+        let m = main();
+        return (m, side(work));
+    }
+    std::thread::scope(|scope| {
+        let meter = work.split();
+        let handle = scope.spawn(move || (side(&meter), meter));
+        let m = main();
+        let (s, meter) = handle
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (m, s.and_then(|v| work.absorb(&meter).map(|_| v)))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ use crate::analysis::{
     View,
 };
 use crate::diag::{Diagnostic, Span};
+use crate::limits::{Work, beside};
 use crate::model::{Graph, ModelFacts, NodeId, Role, Value};
 use crate::result::{Cell, ResultSet};
 use crate::syntax::ast::{
@@ -425,99 +426,101 @@ fn chokepoint_scores(
             .sum::<f64>()
             / total)
     };
-    let mut scored = Vec::new();
-    // Source arcs only, no scenario and no weights: a non-polity candidate
-    // outside A scores its v1 value (dependency-model.md), which v1's
-    // scorer computes for all candidates in one propagation, pruned to
-    // the top K, instead of one fixed point per candidate.
-    let v1_fast = under.is_empty()
-        && c.weighted.is_none()
-        && base.cuts.is_empty()
-        && base.hits.nodes.is_empty()
-        && !facts.may_require()
-        && !facts.has_inputs();
-    if v1_fast {
-        let top = c.top.map_or(10, |k| k as usize);
-        let v1 = analysis::chokepoints(g, &view, &spec, &rows, Some(top), env.work)
-            .map_err(|e| interrupted(e, span))?;
-        scored.extend(
-            v1.into_iter()
-                .filter(|c| keep(c.node) && !facts.polity(g, c.node) && !dropped(c.node))
-                .map(|c| (c.node, c.score)),
-        );
-    }
-    // The failures left to score: a node alone, or a polity with its
-    // closure (its index in `polity_hits`).
-    let mut failing: Vec<(NodeId, Option<usize>)> = cands
-        .iter()
-        .filter(|&&v| {
-            keep(v) && !facts.polity(g, v) && !dropped(v) && (!v1_fast || in_rows.contains(v))
-        })
-        .map(|&v| (v, None))
-        .collect();
-    failing.extend(
-        (polity_hits.iter().enumerate())
-            .filter(|(_, (p, _))| keep(*p))
-            .map(|(i, (p, _))| (*p, Some(i))),
-    );
-    // Without a scenario, all of them at once from one system, pruned to
-    // the top K (`systemic_scores`); else (or when that system has no
-    // steps bound) one full solve each.
-    let plain = under.is_empty() && base.cuts.is_empty() && base.hits.nodes.is_empty();
-    let systemic = if plain && !failing.is_empty() {
-        let pins: Vec<analysis::Pins> = failing
+    // The mean unknown over A (no hit, no cut: nothing is lost, so only
+    // `unknown`'s system), solved on a second thread beside the scores.
+    let mut distinct: Vec<NodeId> = rows.iter().copied().filter(|n| view.node(*n)).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let unknown_of = |work: &Work| analysis::unknowns(g, &view, &facts, &q, &distinct, work);
+    let score_all = || -> Result<Vec<(NodeId, f64)>, Diagnostic> {
+        let mut scored = Vec::new();
+        // Source arcs only, no scenario and no weights: a non-polity candidate
+        // outside A scores its v1 value (dependency-model.md), which v1's
+        // scorer computes for all candidates in one propagation, pruned to
+        // the top K, instead of one fixed point per candidate.
+        let v1_fast = under.is_empty()
+            && c.weighted.is_none()
+            && base.cuts.is_empty()
+            && base.hits.nodes.is_empty()
+            && !facts.may_require()
+            && !facts.has_inputs();
+        if v1_fast {
+            let top = c.top.map_or(10, |k| k as usize);
+            let v1 = analysis::chokepoints(g, &view, &spec, &rows, Some(top), env.work)
+                .map_err(|e| interrupted(e, span))?;
+            scored.extend(
+                v1.into_iter()
+                    .filter(|c| keep(c.node) && !facts.polity(g, c.node) && !dropped(c.node))
+                    .map(|c| (c.node, c.score)),
+            );
+        }
+        // The failures left to score: a node alone, or a polity with its
+        // closure (its index in `polity_hits`).
+        let mut failing: Vec<(NodeId, Option<usize>)> = cands
             .iter()
-            .map(|&(v, polity)| match polity {
-                None => vec![(v, 1.0)],
-                Some(i) => {
-                    let hits = &polity_hits[i].1.hits;
-                    hits.nodes.iter().map(|&n| (n, hits.severity(n))).collect()
-                }
+            .filter(|&&v| {
+                keep(v) && !facts.polity(g, v) && !dropped(v) && (!v1_fast || in_rows.contains(v))
             })
+            .map(|&v| (v, None))
             .collect();
-        let top = prune.then(|| c.top.unwrap_or(10) as usize);
-        analysis::systemic_scores(g, &view, &facts, &spec, &weights, &pins, top, env.work)
-            .map_err(|e| interrupted(e, span))?
-    } else {
-        None
-    };
-    match systemic {
-        Some(scores) => scored.extend(
-            failing
+        failing.extend(
+            (polity_hits.iter().enumerate())
+                .filter(|(_, (p, _))| keep(*p))
+                .map(|(i, (p, _))| (*p, Some(i))),
+        );
+        // Without a scenario, all of them at once from one system, pruned to
+        // the top K (`systemic_scores`); else (or when that system has no
+        // steps bound) one full solve each.
+        let plain = under.is_empty() && base.cuts.is_empty() && base.hits.nodes.is_empty();
+        let systemic = if plain && !failing.is_empty() {
+            let pins: Vec<analysis::Pins> = failing
                 .iter()
-                .zip(scores)
-                .filter_map(|(&(v, _), s)| s.map(|s| (v, s))),
-        ),
-        None => {
-            for &(v, polity) in &failing {
-                let mut hits = base.hits.clone();
-                match polity {
-                    None => hits.hit_alone(v),
-                    Some(i) => hits.unite(&polity_hits[i].1.hits),
+                .map(|&(v, polity)| match polity {
+                    None => vec![(v, 1.0)],
+                    Some(i) => {
+                        let hits = &polity_hits[i].1.hits;
+                        hits.nodes.iter().map(|&n| (n, hits.severity(n))).collect()
+                    }
+                })
+                .collect();
+            let top = prune.then(|| c.top.unwrap_or(10) as usize);
+            analysis::systemic_scores(g, &view, &facts, &spec, &weights, &pins, top, env.work)
+                .map_err(|e| interrupted(e, span))?
+        } else {
+            None
+        };
+        match systemic {
+            Some(scores) => scored.extend(
+                failing
+                    .iter()
+                    .zip(scores)
+                    .filter_map(|(&(v, _), s)| s.map(|s| (v, s))),
+            ),
+            None => {
+                for &(v, polity) in &failing {
+                    let mut hits = base.hits.clone();
+                    match polity {
+                        None => hits.hit_alone(v),
+                        Some(i) => hits.unite(&polity_hits[i].1.hits),
+                    }
+                    scored.push((v, score(&hits)?));
                 }
-                scored.push((v, score(&hits)?));
             }
         }
-    }
-    scored.sort_by(|a, b| {
-        b.1.total_cmp(&a.1)
-            .then_with(|| g.node_name(a.0).cmp(g.node_name(b.0)))
-            .then_with(|| g.node_key(a.0).cmp(g.node_key(b.0)))
-    });
-    // The mean unknown over A, once.
-    let uq = LossQuery {
-        unknown: true,
-        cuts: &[],
-        ..q
+        scored.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| g.node_name(a.0).cmp(g.node_name(b.0)))
+                .then_with(|| g.node_key(a.0).cmp(g.node_key(b.0)))
+        });
+        Ok(scored)
     };
-    let none = analysis::Hits::new(g.node_count());
-    let unknown = analysis::loss(g, &view, &facts, &uq, &rows, &none, env.work)
-        .map_err(|e| interrupted(e, span))?
-        .rows;
+    let (scored, unknown) = beside(env.work, true, unknown_of, || Ok(score_all()));
+    let scored = scored.map_err(|e| interrupted(e, span))??;
+    let unknown = unknown.map_err(|e| interrupted(e, span))?;
     let mean_unknown = if rows.is_empty() {
         0.0
     } else {
-        unknown.iter().map(|r| r.unknown).sum::<f64>() / rows.len() as f64
+        unknown.iter().map(|u| u.clamp(0.0, 1.0)).sum::<f64>() / rows.len() as f64
     };
     // Every candidate counts, also those the v1 scorer pruned from the top K.
     let candidates = cands

@@ -32,7 +32,7 @@ pub use systemic::{Pins, systemic_scores};
 use super::exposure::{exposure_in, silent_totals};
 use super::solve::DENSE_MAX;
 use super::{ArcSpec, View};
-use crate::limits::{Interrupt, Work};
+use crate::limits::{Interrupt, Work, beside};
 use crate::model::{EdgeId, Graph, ModelFacts, NodeId, Path};
 use build::Build;
 use system::End;
@@ -65,29 +65,46 @@ fn linear_silent(g: &Graph, view: &View, facts: &ModelFacts, arcs: &ArcSpec, u: 
     }
 }
 
-/// Runs `main` on this thread and, when `wanted`, `side` beside it on a
-/// second one with a meter of its own (charged to `work` when it joins),
-/// else `side` after `main` on this thread: two independent systems of a
-/// statement (the loss and `unknown`) solved on both cores.
-fn beside<M, S: Send>(
+/// `unknown` of each of `rows` (visible, distinct, in id order), in that
+/// order: the part of its needs that depends on what the data does not
+/// say. It reads no hit or cut: `chokepoints` asks for it alone.
+pub fn unknowns(
+    g: &Graph,
+    view: &View,
+    facts: &ModelFacts,
+    q: &LossQuery<'_>,
+    rows: &[NodeId],
     work: &Work,
-    wanted: bool,
-    side: impl FnOnce(&Work) -> Result<S, Interrupt> + Send,
-    main: impl FnOnce() -> Result<M, Interrupt>,
-) -> (Result<M, Interrupt>, Result<S, Interrupt>) {
-    if !wanted {
-        let m = main();
-        return (m, side(work));
+) -> Result<Vec<f64>, Interrupt> {
+    let substituted_from = q.substituted_from.filter(|_| !q.by_share);
+    let linear =
+        q.by_share || (!facts.may_require() && !facts.has_inputs() && substituted_from.is_none());
+    if linear && q.depth.is_none() {
+        // One group of sources per node: v1's linear system with the
+        // silent parts as constants.
+        let silent = |u: NodeId| linear_silent(g, view, facts, q.arcs, u);
+        return silent_totals(g, view, q.arcs, rows, &silent, work);
     }
-    std::thread::scope(|scope| {
-        let meter = work.split();
-        let handle = scope.spawn(move || (side(&meter), meter));
-        let m = main();
-        let (s, meter) = handle
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (m, s.and_then(|v| work.absorb(&meter).map(|_| v)))
-    })
+    let b = Build {
+        g,
+        view,
+        facts,
+        spec: q.arcs,
+        by_share: q.by_share,
+        hits: None,
+        cuts: &[],
+        free: &|_| false,
+        substituted_from,
+    };
+    let built = b.build(rows, work)?;
+    let x = match q.depth {
+        None => built.sys.solve(work)?,
+        Some(n) => built.sys.rounds(n, work)?,
+    };
+    Ok(rows
+        .iter()
+        .map(|&n| built.row(n, 0).map_or(0.0, |i| x[i as usize]))
+        .collect())
 }
 
 /// One row of `exposure` / `impact`.
@@ -236,32 +253,7 @@ pub fn loss(
         if !q.unknown {
             return Ok(Vec::new());
         }
-        if linear && q.depth.is_none() {
-            // One group of sources per node: v1's linear system with the
-            // silent parts as constants.
-            let silent = |u: NodeId| linear_silent(g, view, facts, q.arcs, u);
-            return silent_totals(g, view, q.arcs, &rows, &silent, work);
-        }
-        let b = Build {
-            g,
-            view,
-            facts,
-            spec: q.arcs,
-            by_share: q.by_share,
-            hits: None,
-            cuts: &[],
-            free: &|_| false,
-            substituted_from,
-        };
-        let built = b.build(&rows, work)?;
-        let x = match q.depth {
-            None => built.sys.solve(work)?,
-            Some(n) => built.sys.rounds(n, work)?,
-        };
-        Ok(rows
-            .iter()
-            .map(|&n| built.row(n, 0).map_or(0.0, |i| x[i as usize]))
-            .collect())
+        unknowns(g, view, facts, q, &rows, work)
     };
     let mut out: Vec<LossRow> = if fast {
         let t = hits.full_set(g.node_count());
