@@ -101,3 +101,65 @@ pub(crate) fn sccs(l: &Local, work: &Work) -> Result<Sccs, Interrupt> {
         start,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::local::grow;
+    use crate::analysis::testing::{random_edges, random_graph};
+    use crate::analysis::{ArcSpec, View};
+    use crate::model::NodeId;
+    use petgraph::graph::{DiGraph, NodeIndex};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The components are petgraph's `tarjan_scc`'s (as sets), each
+        /// member's `comp` and `pos` point at it, and they come providers
+        /// first: every arc stays in its component or goes to an earlier one.
+        #[test]
+        fn components_are_petgraphs_in_completion_order(
+            n in 1usize..14,
+            edges in random_edges(14, 50),
+        ) {
+            let g = random_graph(n, &edges);
+            let spec = ArcSpec::new(&g, None);
+            let all: Vec<NodeId> = g.nodes().collect();
+            let how = crate::analysis::local::Grow { stop: None, depth: None, keep_zero: true };
+            let l = grow(&g, &View::full(), &spec, &all, &how, &Work::unlimited()).unwrap();
+            let s = sccs(&l, &Work::unlimited()).unwrap();
+            let mut dg = DiGraph::<(), ()>::new();
+            let ids: Vec<NodeIndex> = (0..l.len()).map(|_| dg.add_node(())).collect();
+            for u in 0..l.len() as u32 {
+                for (v, _) in l.arcs(u) {
+                    dg.add_edge(ids[u as usize], ids[v as usize], ());
+                }
+            }
+            let mut want: Vec<Vec<u32>> = petgraph::algo::tarjan_scc(&dg)
+                .into_iter()
+                .map(|c| {
+                    let mut c: Vec<u32> = c.into_iter().map(|i| i.index() as u32).collect();
+                    c.sort_unstable();
+                    c
+                })
+                .collect();
+            want.sort();
+            let mut got: Vec<Vec<u32>> = (0..s.count())
+                .map(|c| {
+                    for (p, &u) in s.members(c).iter().enumerate() {
+                        assert_eq!((s.comp[u as usize] as usize, s.pos[u as usize] as usize), (c, p));
+                    }
+                    let mut m = s.members(c).to_vec();
+                    m.sort_unstable();
+                    m
+                })
+                .collect();
+            got.sort();
+            prop_assert_eq!(got, want);
+            for u in 0..l.len() as u32 {
+                for (v, _) in l.arcs(u) {
+                    prop_assert!(s.comp[v as usize] <= s.comp[u as usize]);
+                }
+            }
+        }
+    }
+}
