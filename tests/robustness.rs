@@ -1448,6 +1448,32 @@ fn csv_headers_are_defused_and_the_row_cap_can_be_raised() {
 }
 
 #[test]
+fn rows_past_the_limit_are_cut_in_small_and_large_results() {
+    // Under and over the size whose rows past the limit are freed on a
+    // helper thread: the same rows and notice either way, and the session
+    // goes on.
+    let mut session = Session::new(mini());
+    session.settings.row_limit = 3;
+    for n in [10, 60_000] {
+        let r = run1(&mut session, &format!("unwind range(1, {n}) as x return x")).unwrap();
+        assert_eq!(r.rows.len(), 3, "{n}");
+        assert_eq!(
+            r.rows[2],
+            vec![faultline::result::Cell::Value(
+                faultline::model::Value::Int(3)
+            )]
+        );
+        let notice = format!("showing the first 3 of {n} rows");
+        assert!(
+            r.message.as_deref().is_some_and(|m| m.contains(&notice)),
+            "{:?}",
+            r.message
+        );
+    }
+    assert_eq!(run1(&mut session, "return 1 as one").unwrap().rows.len(), 1);
+}
+
+#[test]
 fn a_param_beyond_64_bits_is_an_error_not_a_float() {
     let out = faultline(
         &["query", "return $x", "--param", "x=99999999999999999999999"],
