@@ -38,7 +38,7 @@ use super::local::{Grow, Local, grow};
 use super::scc::{Sccs, sccs};
 use super::solve::{DENSE_MAX, Lu, TOLERANCE, certify, i_minus_a, narrow, solve_rows, steps_bound};
 use super::view::View;
-use crate::limits::{Interrupt, Work};
+use crate::limits::{Interrupt, Work, beside};
 use crate::model::{Graph, NodeId};
 
 /// A node upstream of the set and its score.
@@ -170,18 +170,12 @@ impl Mix {
         let Some(v) = v else {
             return Ok(vec![(u, self.exact(u, work)?)]);
         };
-        let (a, b) = std::thread::scope(|s| {
-            let side = work.split();
-            let handle = s.spawn(move || {
-                let r = self.exact(v, &side);
-                (r, side)
-            });
-            let a = self.exact(u, work);
-            let (b, side) = handle
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (a, b.and_then(|b| work.absorb(&side).map(|_| b)))
-        });
+        let (a, b) = beside(
+            work,
+            true,
+            |side| self.exact(v, side),
+            || self.exact(u, work),
+        );
         Ok(vec![(u, a?), (v, b?)])
     }
 

@@ -104,11 +104,7 @@ pub(crate) fn sccs(l: &Local, work: &Work) -> Result<Sccs, Interrupt> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::analysis::local::grow;
-    use crate::analysis::testing::{random_edges, random_graph};
-    use crate::analysis::{ArcSpec, View};
-    use crate::model::NodeId;
+    use crate::analysis::testing::{random_edges, random_graph, whole_local};
     use petgraph::graph::{DiGraph, NodeIndex};
     use proptest::prelude::*;
 
@@ -121,12 +117,7 @@ mod tests {
             n in 1usize..14,
             edges in random_edges(14, 50),
         ) {
-            let g = random_graph(n, &edges);
-            let spec = ArcSpec::new(&g, None);
-            let all: Vec<NodeId> = g.nodes().collect();
-            let how = crate::analysis::local::Grow { stop: None, depth: None, keep_zero: true };
-            let l = grow(&g, &View::full(), &spec, &all, &how, &Work::unlimited()).unwrap();
-            let s = sccs(&l, &Work::unlimited()).unwrap();
+            let (l, s) = whole_local(&random_graph(n, &edges), true);
             let mut dg = DiGraph::<(), ()>::new();
             let ids: Vec<NodeIndex> = (0..l.len()).map(|_| dg.add_node(())).collect();
             for u in 0..l.len() as u32 {

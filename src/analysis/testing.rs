@@ -308,3 +308,27 @@ pub(crate) fn naive_exposure(
     }
     x
 }
+
+/// The arc subgraph of all of `g` (every node a row, the default arcs, the
+/// full view) and its strongly connected components: what the solvers'
+/// tests start from. `keep_zero` keeps arcs of weight 0.
+pub(crate) fn whole_local(
+    g: &Graph,
+    keep_zero: bool,
+) -> (crate::analysis::local::Local, crate::analysis::scc::Sccs) {
+    use crate::analysis::local::{Grow, grow};
+    use crate::analysis::{ArcSpec, View};
+    use crate::limits::Work;
+    let spec = ArcSpec::new(g, None);
+    let all: Vec<NodeId> = g.nodes().collect();
+    let how = Grow {
+        stop: None,
+        depth: None,
+        keep_zero,
+    };
+    let l = grow(g, &View::full(), &spec, &all, &how, &Work::unlimited())
+        .expect("an unlimited budget never runs out");
+    let s = crate::analysis::scc::sccs(&l, &Work::unlimited())
+        .expect("an unlimited budget never runs out");
+    (l, s)
+}

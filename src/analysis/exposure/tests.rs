@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::analysis::testing::{Fixture, naive_exposure, random_edges, random_graph};
+use crate::analysis::testing::{Fixture, naive_exposure, random_edges, random_graph, whole_local};
 
 fn run(g: &Graph, of: &[NodeId], to: &[NodeId], depth: Option<u32>) -> Vec<ExposureRow> {
     exposure(
@@ -375,12 +375,7 @@ proptest! {
         n in 2usize..12,
         edges in random_edges(12, 40),
     ) {
-        let g = random_graph(n, &edges);
-        let spec = ArcSpec::new(&g, None);
-        let all: Vec<NodeId> = g.nodes().collect();
-        let how = Grow { stop: None, depth: None, keep_zero: false };
-        let l = grow(&g, &View::full(), &spec, &all, &how, &Work::unlimited()).unwrap();
-        let sccs = sccs(&l, &Work::unlimited()).unwrap();
+        let (l, sccs) = whole_local(&random_graph(n, &edges), false);
         for c in 0..sccs.count() {
             let m = sccs.members(c);
             let (mut by_local, mut by_block) = (Inside::default(), Inside::default());

@@ -40,7 +40,7 @@ use super::build::Build;
 use super::shock::Hits;
 use super::system::{Flat, System};
 use crate::analysis::{ArcSpec, View};
-use crate::limits::{Interrupt, Work};
+use crate::limits::{Interrupt, Work, beside};
 use crate::model::{Graph, ModelFacts, NodeId};
 
 /// A candidate: the nodes its failure hits, each with its severity.
@@ -265,26 +265,15 @@ fn next_width(width: f64, lo: f64, threshold: f64) -> f64 {
     }
 }
 
-/// `a` on this thread and `b` on a second one, each with a meter of its
-/// own split from `work` (charged back when both are done).
+/// `a` on this thread and `b` on a second one ([`beside`]), their results
+/// side by side.
 fn on_both<R: Send>(
     work: &Work,
     a: impl FnOnce(&Work) -> Result<R, Interrupt> + Send,
     b: impl FnOnce(&Work) -> Result<R, Interrupt> + Send,
 ) -> Result<[R; 2], Interrupt> {
-    let (wa, wb) = (work.split(), work.split());
-    let (ra, (rb, wb)) = std::thread::scope(|s| {
-        let second = s.spawn(move || (b(&wb), wb));
-        let first = a(&wa);
-        let second = second
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (first, second)
-    });
-    let (ra, rb) = (ra?, rb?);
-    work.absorb(&wa)?;
-    work.absorb(&wb)?;
-    Ok([ra, rb])
+    let (ra, rb) = beside(work, true, b, || a(work));
+    Ok([ra?, rb?])
 }
 
 /// The K best lower ends so far, one per candidate.
