@@ -182,7 +182,7 @@ pub(crate) fn solve_rows(
     work: &Work,
 ) -> Result<Vec<[f64; 2]>, Interrupt> {
     let certified = match steps {
-        Some(z) => certify(block, b, pin, z, 1.0, work)?,
+        Some(z) => certify(block, b, pin, z, 1.0, work)?.map(|c| c.bracket),
         None => None,
     };
     let mut x = certified.unwrap_or_else(|| vec![[0.0, 1.0]; block.len()]);
@@ -191,6 +191,22 @@ pub(crate) fn solve_rows(
     }
     narrow(block, b, pin, &mut x, work)?;
     Ok(x)
+}
+
+/// GMRES's answer to `x = b + A x` and what it guarantees: see [`certify`].
+pub(crate) struct Certified {
+    /// GMRES's answer y (row order).
+    pub y: Vec<f64>,
+    /// `[low, high]` per row around the solution x.
+    pub bracket: Vec<[f64; 2]>,
+    /// `Σ |r|` over the rows, rounding included. For any `q ≥ 0` whose
+    /// `p = (I - Aᵀ)⁻¹ q` is at most 1, `|qᵀ (x - y)| ≤ residual_l1`
+    /// (`qᵀ (x - y) = pᵀ r`). On a transposed block of expected visits
+    /// (`Aᵀ` the arcs), q = the weight of each row's arcs out of the
+    /// block gives p = the probability of ever leaving it: the mass that
+    /// leaves the block is within `residual_l1` of y's, and so is anything
+    /// read off it downstream (a hitting probability, a silent total).
+    pub residual_l1: f64,
 }
 
 /// A guaranteed bracket (up to rounding) on the solution x of
@@ -205,7 +221,7 @@ pub(crate) fn certify(
     steps: &[f64],
     upper: f64,
     work: &Work,
-) -> Result<Option<Vec<[f64; 2]>>, Interrupt> {
+) -> Result<Option<Certified>, Interrupt> {
     let n = block.len();
     let mut y = vec![0.0; n];
     // The residual below is then under TOLERANCE / 4 / max z.
@@ -215,7 +231,7 @@ pub(crate) fn certify(
     let mut ay = vec![0.0; n];
     work.charge(block.cost())?;
     block.product(&y, pin, &mut ay);
-    let (mut up, mut down) = (0.0f64, 0.0f64);
+    let (mut up, mut down, mut l1) = (0.0f64, 0.0f64, 0.0f64);
     for i in 0..n {
         let r = b[i] + ay[i] - y[i];
         if !r.is_finite() {
@@ -226,17 +242,21 @@ pub(crate) fn certify(
         let slack = 4.0 * f64::EPSILON * (b[i] + ay[i] + y[i].abs());
         up = up.max(r + slack);
         down = down.max(slack - r);
+        l1 += r.abs() + slack;
     }
-    Ok(Some(
-        (0..n)
-            .map(|i| {
-                [
-                    (y[i] - down * steps[i]).max(0.0),
-                    (y[i] + up * steps[i]).min(upper),
-                ]
-            })
-            .collect(),
-    ))
+    let bracket = (0..n)
+        .map(|i| {
+            [
+                (y[i] - down * steps[i]).max(0.0),
+                (y[i] + up * steps[i]).min(upper),
+            ]
+        })
+        .collect();
+    Ok(Some(Certified {
+        y,
+        bracket,
+        residual_l1: l1,
+    }))
 }
 
 /// Narrows a bracket `[low, high]` per row on the solution of

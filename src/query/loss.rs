@@ -9,7 +9,7 @@ use crate::analysis::{
     View,
 };
 use crate::diag::{Diagnostic, Span};
-use crate::limits::{Work, beside};
+use crate::limits::{Interrupt, Work, beside};
 use crate::model::{Graph, ModelFacts, NodeId, Role, Value};
 use crate::result::{Cell, ResultSet};
 use crate::syntax::ast::{
@@ -426,28 +426,43 @@ fn chokepoint_scores(
             .sum::<f64>()
             / total)
     };
-    // The mean unknown over A (no hit, no cut: nothing is lost, so only
-    // `unknown`'s system), solved on a second thread beside the scores.
+    // The sum of `unknown` over A's distinct nodes, for the message's mean
+    // (no hit, no cut: nothing is lost, so only `unknown`'s system).
     let mut distinct: Vec<NodeId> = rows.iter().copied().filter(|n| view.node(*n)).collect();
     distinct.sort_unstable();
     distinct.dedup();
-    let unknown_of = |work: &Work| analysis::unknowns(g, &view, &facts, &q, &distinct, work);
-    let score_all = || -> Result<Vec<(NodeId, f64)>, Diagnostic> {
+    let unknown_sum = |work: &Work| -> Result<f64, Interrupt> {
+        let unknown = analysis::unknowns(g, &view, &facts, &q, &distinct, work)?;
+        Ok(unknown.iter().map(|u| u.clamp(0.0, 1.0)).sum())
+    };
+    // Source arcs only, no scenario and no weights: a non-polity candidate
+    // outside A scores its v1 value (dependency-model.md), which v1's
+    // scorer computes for all candidates in one propagation, pruned to the
+    // top K, instead of one fixed point per candidate; its expected visits
+    // give the sum of `unknown` too (`unknown` is then v1's linear system).
+    let v1_fast = under.is_empty()
+        && c.weighted.is_none()
+        && base.cuts.is_empty()
+        && base.hits.nodes.is_empty()
+        && !facts.may_require()
+        && !facts.has_inputs();
+    // The scores, and the sum of `unknown` when the v1 scorer gave it.
+    let score_all = || -> Result<(Scores, Option<f64>), Diagnostic> {
         let mut scored = Vec::new();
-        // Source arcs only, no scenario and no weights: a non-polity candidate
-        // outside A scores its v1 value (dependency-model.md), which v1's
-        // scorer computes for all candidates in one propagation, pruned to
-        // the top K, instead of one fixed point per candidate.
-        let v1_fast = under.is_empty()
-            && c.weighted.is_none()
-            && base.cuts.is_empty()
-            && base.hits.nodes.is_empty()
-            && !facts.may_require()
-            && !facts.has_inputs();
+        let mut unknown = None;
         if v1_fast {
             let top = c.top.map_or(10, |k| k as usize);
-            let v1 = analysis::chokepoints(g, &view, &spec, &rows, Some(top), env.work)
-                .map_err(|e| interrupted(e, span))?;
+            let (v1, sum) = analysis::chokepoints_and_unknown(
+                g,
+                &view,
+                &facts,
+                &spec,
+                &rows,
+                Some(top),
+                env.work,
+            )
+            .map_err(|e| interrupted(e, span))?;
+            unknown = sum;
             scored.extend(
                 v1.into_iter()
                     .filter(|c| keep(c.node) && !facts.polity(g, c.node) && !dropped(c.node))
@@ -512,15 +527,25 @@ fn chokepoint_scores(
                 .then_with(|| g.node_name(a.0).cmp(g.node_name(b.0)))
                 .then_with(|| g.node_key(a.0).cmp(g.node_key(b.0)))
         });
-        Ok(scored)
+        Ok((scored, unknown))
     };
-    let (scored, unknown) = beside(env.work, true, unknown_of, || Ok(score_all()));
-    let scored = scored.map_err(|e| interrupted(e, span))??;
-    let unknown = unknown.map_err(|e| interrupted(e, span))?;
+    let (scored, unknown) = if v1_fast {
+        let (scored, unknown) = score_all()?;
+        let unknown = match unknown {
+            Some(sum) => sum,
+            None => unknown_sum(env.work).map_err(|e| interrupted(e, span))?,
+        };
+        (scored, unknown)
+    } else {
+        // `unknown`'s own system, solved on a second thread beside the scores.
+        let (scored, unknown) = beside(env.work, true, unknown_sum, || Ok(score_all()));
+        let (scored, _) = scored.map_err(|e| interrupted(e, span))??;
+        (scored, unknown.map_err(|e| interrupted(e, span))?)
+    };
     let mean_unknown = if rows.is_empty() {
         0.0
     } else {
-        unknown.iter().map(|u| u.clamp(0.0, 1.0)).sum::<f64>() / rows.len() as f64
+        unknown.clamp(0.0, distinct.len() as f64) / rows.len() as f64
     };
     // Every candidate counts, also those the v1 scorer pruned from the top K.
     let candidates = cands

@@ -3,7 +3,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use proptest::prelude::*;
 
 use super::*;
-use crate::analysis::exposure::exposure;
+use crate::analysis::exposure::{exposure, silent_totals};
 use crate::analysis::testing::{Fixture, random_edges, random_graph};
 use crate::analysis::traverse::upstream;
 
@@ -58,10 +58,12 @@ fn cycles_use_return_probabilities() {
         &ArcSpec::new(&g, None),
         &[s],
         None,
+        None,
         0,
         &Work::unlimited(),
     )
-    .unwrap();
+    .unwrap()
+    .0;
     let iterative: Vec<(String, f64)> = iterative
         .iter()
         .map(|c| (g.node_name(c.node).to_string(), c.score))
@@ -156,7 +158,18 @@ fn ring_scores_match(
 #[test]
 fn iterative_scores_on_a_long_leaky_ring_match_the_closed_form() {
     ring_scores_match(40, &[None, Some(3)], |g, spec, s, top| {
-        chokepoints_with(g, &View::full(), spec, &[s], top, 0, &Work::unlimited()).unwrap()
+        chokepoints_with(
+            g,
+            &View::full(),
+            spec,
+            &[s],
+            top,
+            None,
+            0,
+            &Work::unlimited(),
+        )
+        .unwrap()
+        .0
     });
 }
 
@@ -187,7 +200,13 @@ proptest! {
         seeds.sort_unstable();
         seeds.dedup();
         let dense_max = if dense { DENSE_MAX } else { 0 };
-        let got = chokepoints_with(&g, &full, &spec, &seeds, None, dense_max, &work).unwrap();
+        let term = |u: NodeId| silent_part(&g, &spec, u);
+        let (got, total) =
+            chokepoints_with(&g, &full, &spec, &seeds, None, Some(&term), dense_max, &work).unwrap();
+        // The total read off the visits is the sum of the seeds' silent totals.
+        let want: f64 = silent_totals(&g, &full, &spec, &seeds, &term, &work).unwrap().iter().sum();
+        let total = total.expect("no closed cycle has a term");
+        prop_assert!((total - want).abs() < 1e-9, "total {} vs {}", total, want);
         let up = upstream(&g, &full, &spec, &seeds, None, &work).unwrap();
         prop_assert_eq!(got.len(), up.len());
         for c in &got {
@@ -203,7 +222,9 @@ proptest! {
         }
         // `top K` gives the first K rows of the full answer.
         for k in [1, 3] {
-            let topk = chokepoints_with(&g, &full, &spec, &seeds, Some(k), dense_max, &work).unwrap();
+            let (topk, total_k) =
+                chokepoints_with(&g, &full, &spec, &seeds, Some(k), Some(&term), dense_max, &work).unwrap();
+            prop_assert_eq!(total_k, Some(total));
             prop_assert_eq!(topk.len(), got.len().min(k));
             for (a, b) in topk.iter().zip(&got) {
                 prop_assert_eq!(a.node, b.node);
@@ -252,6 +273,45 @@ proptest! {
     }
 }
 
+/// What a node's arcs leave unsaid (1 minus their weight, 0 when that is
+/// rounding), or 0.5 for a node without arcs: a term whose silent totals
+/// stay within [0, 1], and 0 on a closed cycle (whose total would be
+/// unbounded).
+fn silent_part(g: &Graph, spec: &ArcSpec, u: NodeId) -> f64 {
+    let arcs = spec.weighted_arcs(g, &View::full(), u);
+    if arcs.is_empty() {
+        return 0.5;
+    }
+    let rest = 1.0 - arcs.iter().map(|a| a.2).sum::<f64>();
+    if rest < 1e-9 { 0.0 } else { rest }
+}
+
+#[test]
+fn a_closed_cycle_with_a_term_has_no_total() {
+    // s -> a, a <-> b with weight 1: walks that enter never leave, so the
+    // visits are unbounded and a term on the cycle has no finite total.
+    let (g, [s, a, _]) = Fixture::graph(["s", "a", "b"], "s -> a, a -> b, b -> a");
+    let total_with = |at: NodeId| {
+        let term = |u: NodeId| if u == at { 0.3 } else { 0.0 };
+        let spec = ArcSpec::new(&g, None);
+        let work = Work::unlimited();
+        chokepoints_with(
+            &g,
+            &View::full(),
+            &spec,
+            &[s],
+            None,
+            Some(&term),
+            DENSE_MAX,
+            &work,
+        )
+        .unwrap()
+        .1
+    };
+    assert_eq!(total_with(a), None);
+    assert_eq!(total_with(s), Some(0.3));
+}
+
 fn run_nodes(g: &Graph, s: NodeId) -> Vec<(NodeId, f64)> {
     chokepoints(
         g,
@@ -295,11 +355,12 @@ proptest! {
             m[u * n + v] -= w;
         }
         let want = Lu::factor(m, n).expect("I - A is regular").solve_t(&b);
-        let solved = certified_visits(&block, &b, &work).unwrap();
+        let Visits { mass: solved, upper } = certified_visits(&block, &b, &work).unwrap();
         let pushed = pushed_visits(&block, &b, &work).unwrap();
         for i in 0..n {
             let tol = 1e-9 * want[i].max(1.0);
             prop_assert!((solved[i] - want[i]).abs() < tol, "{i}: {} vs {}", solved[i], want[i]);
+            prop_assert!(upper[i] >= want[i] - 1e-12 * want[i].max(1.0), "{i}: bound {} below {}", upper[i], want[i]);
             prop_assert!((pushed[i] - want[i]).abs() < tol, "{i}: {} vs {}", pushed[i], want[i]);
         }
     }

@@ -29,6 +29,7 @@ pub use scenario::{ModelView, Op, Scenario, Shock, ShockError, Shocker};
 pub use shock::{By, Hits, Placer};
 pub use systemic::{Pins, systemic_scores};
 
+use super::chokepoints::{Chokepoint, chokepoints_and_total};
 use super::exposure::{exposure_in, silent_totals};
 use super::solve::DENSE_MAX;
 use super::{ArcSpec, View};
@@ -63,6 +64,25 @@ fn linear_silent(g: &Graph, view: &View, facts: &ModelFacts, arcs: &ArcSpec, u: 
     } else {
         1.0 - sum
     }
+}
+
+/// v1's [`chokepoints`](super::chokepoints()) of `of`, and the sum of `unknown` over its
+/// visible distinct nodes read off the same propagation (its expected
+/// visits weighted by the silent parts), on a graph whose arcs are all
+/// sources (no requirement, no `input`, no substitution, no `depth`).
+/// `None` for the sum when a closed cycle has a silent part: [`unknowns`]
+/// then solves it.
+pub fn chokepoints_and_unknown(
+    g: &Graph,
+    view: &View,
+    facts: &ModelFacts,
+    arcs: &ArcSpec,
+    of: &[NodeId],
+    top: Option<usize>,
+    work: &Work,
+) -> Result<(Vec<Chokepoint>, Option<f64>), Interrupt> {
+    let silent = |u: NodeId| linear_silent(g, view, facts, arcs, u);
+    chokepoints_and_total(g, view, arcs, of, top, &silent, work)
 }
 
 /// `unknown` of each of `rows` (visible, distinct, in id order), in that

@@ -121,7 +121,7 @@ proptest! {
             return Ok(());
         };
         let bt = t.to_rows(&b);
-        let mut x = certify(&t, &bt, None, &z, f64::INFINITY, &work).unwrap().expect("finite");
+        let mut x = certify(&t, &bt, None, &z, f64::INFINITY, &work).unwrap().expect("finite").bracket;
         let lo = t.to_members(&x.iter().map(|v| v[0]).collect::<Vec<_>>());
         let hi = t.to_members(&x.iter().map(|v| v[1]).collect::<Vec<_>>());
         for i in 0..n {
@@ -171,7 +171,8 @@ fn large_visits_on_a_nearly_closed_cycle_are_narrowed_relatively() {
     let b = t.to_rows(&[1.0, 0.0]);
     let mut x = certify(&t, &b, None, &z, f64::INFINITY, &work)
         .unwrap()
-        .expect("finite");
+        .expect("finite")
+        .bracket;
     narrow(&t, &b, None, &mut x, &work).unwrap();
     let want = Lu::factor(dense(2, &arcs, None), 2)
         .expect("I - A is regular")
