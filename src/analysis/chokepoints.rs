@@ -43,7 +43,8 @@ use super::block::{Block, Rows};
 use super::local::{Grow, Local, grow};
 use super::scc::{Sccs, sccs};
 use super::solve::{
-    Certified, DENSE_MAX, Lu, TOLERANCE, certify, i_minus_a, narrow, solve_rows, steps_bound,
+    Certified, DENSE_MAX, Lu, TOLERANCE, approach, certify_answer, i_minus_a, narrow, solve_rows,
+    steps_bound,
 };
 use super::view::View;
 use crate::limits::{Interrupt, Work, beside};
@@ -354,13 +355,12 @@ fn hitting_from_mix(
             }
             None => {
                 let block = Block::new(l, &sccs, c, Rows::Flow);
-                let Visits { mass, upper } = certified_visits(&block, &b, work)?;
+                let (Visits { mass, upper }, steps) = certified_visits(&block, &b, work)?;
                 for (i, &u) in m.iter().enumerate() {
                     mix.score[u as usize] = upper[i];
                     mix.pending[u as usize] = mix.blocks.len() as u32;
                 }
                 let entries = block.to_rows(&b);
-                let steps = steps_bound(&block, work)?;
                 mix.blocks.push(Pending {
                     block,
                     entries,
@@ -431,18 +431,35 @@ struct Visits {
 }
 
 /// Expected visits inside a transient block given the entries `b` (in
-/// member order): `y = b + Aᵀ y`, by [`certify`] on the transposed block
-/// when [`steps_bound`] certifies it, else by [`pushed_visits`]. GMRES's
-/// answer passes the mass on when its residual's 1-norm is within
-/// [`TOLERANCE`] / 2 ([`Certified::residual_l1`]): the mass leaving the
-/// block is then that close. Otherwise the bracket is narrowed by
-/// [`narrow`] (20-30 sweeps on the benchmark graphs, where the steps bound
-/// reaches thousands at the hubs) and its midpoint passes the mass on.
-fn certified_visits(block: &Block, b: &[f64], work: &Work) -> Result<Visits, Interrupt> {
+/// member order): `y = b + Aᵀ y` on the transposed block, by GMRES
+/// ([`approach`]) certified by the transposed block's [`steps_bound`]
+/// ([`certify_answer`]) when there is one, else by [`pushed_visits`]; and
+/// the block's own steps bound, for the candidates' solves. GMRES aims at
+/// what the mass needs, a residual of [`TOLERANCE`] / 2 in 1-norm
+/// ([`Certified::residual_l1`]: the mass leaving the block is then that
+/// close), which needs no steps bound: the two bounds are computed on a
+/// second core meanwhile. When GMRES falls short, the bracket is narrowed
+/// by [`narrow`] (20-30 sweeps on the benchmark graphs, where the steps
+/// bound reaches thousands at the hubs) and its midpoint passes the mass on.
+fn certified_visits(
+    block: &Block,
+    b: &[f64],
+    work: &Work,
+) -> Result<(Visits, Option<Vec<f64>>), Interrupt> {
     let t = block.transposed();
     let bt = t.to_rows(b);
-    if let Some(z) = steps_bound(&t, work)?
-        && let Some(c) = certify(&t, &bt, None, &z, f64::INFINITY, work)?
+    // A Gauss-Seidel residual g gives a residual of at most 2 g per row
+    // (the arcs weigh at most 1), so n rows of it at most TOLERANCE / 2.
+    let tol = TOLERANCE / (4.0 * t.len() as f64);
+    let (y, bounds) = beside(
+        work,
+        true,
+        |side| Ok((steps_bound(&t, side)?, steps_bound(block, side)?)),
+        || approach(&t, &bt, None, tol, work),
+    );
+    let (y, (z, steps)) = (y?, bounds?);
+    if let Some(z) = z
+        && let Some(c) = certify_answer(&t, &bt, None, y, &z, f64::INFINITY, work)?
     {
         let Certified {
             y,
@@ -456,16 +473,18 @@ fn certified_visits(block: &Block, b: &[f64], work: &Work) -> Result<Visits, Int
             bracket.iter().map(|[lo, hi]| (lo + hi) / 2.0).collect()
         };
         let upper: Vec<f64> = bracket.iter().map(|v| v[1]).collect();
-        return Ok(Visits {
+        let visits = Visits {
             mass: t.to_members(&mass),
             upper: t.to_members(&upper),
-        });
+        };
+        return Ok((visits, steps));
     }
     let visits = pushed_visits(block, b, work)?;
-    Ok(Visits {
+    let visits = Visits {
         upper: visits.clone(),
         mass: visits,
-    })
+    };
+    Ok((visits, steps))
 }
 
 /// Expected visits inside a transient block given the entries `b`: push

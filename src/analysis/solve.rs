@@ -222,12 +222,38 @@ pub(crate) fn certify(
     upper: f64,
     work: &Work,
 ) -> Result<Option<Certified>, Interrupt> {
-    let n = block.len();
-    let mut y = vec![0.0; n];
     // The residual below is then under TOLERANCE / 4 / max z.
     let zmax = steps.iter().copied().fold(0.0, f64::max);
-    let tol = TOLERANCE / (8.0 * zmax.max(1.0));
+    let y = approach(block, b, pin, TOLERANCE / (8.0 * zmax.max(1.0)), work)?;
+    certify_answer(block, b, pin, y, steps, upper, work)
+}
+
+/// GMRES's answer to `x = b + A x` (row order, row `pin` without arcs)
+/// from 0, to a Gauss-Seidel residual of `tol` in every row, or as near as
+/// rounding lets it get (a restart cycle that does not halve the residual).
+pub(crate) fn approach(
+    block: &Block,
+    b: &[f64],
+    pin: Option<usize>,
+    tol: f64,
+    work: &Work,
+) -> Result<Vec<f64>, Interrupt> {
+    let mut y = vec![0.0; block.len()];
     gmres(block, b, pin, &mut y, tol, GMRES_MAX_SWEEPS, work)?;
+    Ok(y)
+}
+
+/// [`certify`] of a given answer `y`.
+pub(crate) fn certify_answer(
+    block: &Block,
+    b: &[f64],
+    pin: Option<usize>,
+    y: Vec<f64>,
+    steps: &[f64],
+    upper: f64,
+    work: &Work,
+) -> Result<Option<Certified>, Interrupt> {
+    let n = block.len();
     let mut ay = vec![0.0; n];
     work.charge(block.cost())?;
     block.product(&y, pin, &mut ay);
