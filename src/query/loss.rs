@@ -349,8 +349,42 @@ fn chokepoint_scores(
     let total: f64 = weights.iter().map(|w| w.1).sum();
     // Candidates: nodes with a dependency path from A, and polity nodes
     // whose closure holds one.
-    let up = analysis::upstream(g, &view, &spec, &rows, None, env.work)
-        .map_err(|e| interrupted(e, span))?;
+    // Source arcs only, no scenario and no weights: a non-polity candidate
+    // outside A scores its v1 value (dependency-model.md), which v1's
+    // scorer computes for all candidates in one propagation, pruned to the
+    // top K, instead of one fixed point per candidate; its expected visits
+    // give the sum of `unknown` too (`unknown` is then v1's linear system).
+    let v1_fast = under.is_empty()
+        && c.weighted.is_none()
+        && base.cuts.is_empty()
+        && base.hits.nodes.is_empty()
+        && !facts.may_require()
+        && !facts.has_inputs();
+    // v1's scores (and the sum of `unknown`) on this thread while the
+    // candidates' search runs on a second one: it needs neither.
+    let (v1, up) = beside(
+        env.work,
+        v1_fast,
+        |work| analysis::upstream(g, &view, &spec, &rows, None, work),
+        || {
+            v1_fast
+                .then(|| {
+                    let top = c.top.map_or(10, |k| k as usize);
+                    analysis::chokepoints_and_unknown(
+                        g,
+                        &view,
+                        &facts,
+                        &spec,
+                        &rows,
+                        Some(top),
+                        env.work,
+                    )
+                })
+                .transpose()
+        },
+    );
+    let v1 = v1.map_err(|e| interrupted(e, span))?;
+    let up = up.map_err(|e| interrupted(e, span))?;
     let mut cands: Vec<NodeId> = rows.clone();
     cands.extend(up.iter().map(|(n, _)| *n));
     cands.sort_unstable();
@@ -435,33 +469,11 @@ fn chokepoint_scores(
         let unknown = analysis::unknowns(g, &view, &facts, &q, &distinct, work)?;
         Ok(unknown.iter().map(|u| u.clamp(0.0, 1.0)).sum())
     };
-    // Source arcs only, no scenario and no weights: a non-polity candidate
-    // outside A scores its v1 value (dependency-model.md), which v1's
-    // scorer computes for all candidates in one propagation, pruned to the
-    // top K, instead of one fixed point per candidate; its expected visits
-    // give the sum of `unknown` too (`unknown` is then v1's linear system).
-    let v1_fast = under.is_empty()
-        && c.weighted.is_none()
-        && base.cuts.is_empty()
-        && base.hits.nodes.is_empty()
-        && !facts.may_require()
-        && !facts.has_inputs();
     // The scores, and the sum of `unknown` when the v1 scorer gave it.
-    let score_all = || -> Result<(Scores, Option<f64>), Diagnostic> {
+    let score_all = |v1: Option<(Vec<analysis::Chokepoint>, Option<f64>)>| -> Result<(Scores, Option<f64>), Diagnostic> {
         let mut scored = Vec::new();
         let mut unknown = None;
-        if v1_fast {
-            let top = c.top.map_or(10, |k| k as usize);
-            let (v1, sum) = analysis::chokepoints_and_unknown(
-                g,
-                &view,
-                &facts,
-                &spec,
-                &rows,
-                Some(top),
-                env.work,
-            )
-            .map_err(|e| interrupted(e, span))?;
+        if let Some((v1, sum)) = v1 {
             unknown = sum;
             scored.extend(
                 v1.into_iter()
@@ -530,7 +542,7 @@ fn chokepoint_scores(
         Ok((scored, unknown))
     };
     let (scored, unknown) = if v1_fast {
-        let (scored, unknown) = score_all()?;
+        let (scored, unknown) = score_all(v1)?;
         let unknown = match unknown {
             Some(sum) => sum,
             None => unknown_sum(env.work).map_err(|e| interrupted(e, span))?,
@@ -538,7 +550,7 @@ fn chokepoint_scores(
         (scored, unknown)
     } else {
         // `unknown`'s own system, solved on a second thread beside the scores.
-        let (scored, unknown) = beside(env.work, true, unknown_sum, || Ok(score_all()));
+        let (scored, unknown) = beside(env.work, true, unknown_sum, || Ok(score_all(None)));
         let (scored, _) = scored.map_err(|e| interrupted(e, span))??;
         (scored, unknown.map_err(|e| interrupted(e, span))?)
     };
