@@ -86,7 +86,7 @@ pub(crate) fn chokepoints_and_total(
     arcs: &ArcSpec,
     of: &[NodeId],
     top: Option<usize>,
-    term: &dyn Fn(NodeId) -> f64,
+    term: &(dyn Fn(NodeId) -> f64 + Sync),
     work: &Work,
 ) -> Result<(Vec<Chokepoint>, Option<f64>), Interrupt> {
     chokepoints_with(g, view, arcs, of, top, Some(term), DENSE_MAX, work)
@@ -104,7 +104,7 @@ pub(crate) fn chokepoints_with(
     arcs: &ArcSpec,
     of: &[NodeId],
     top: Option<usize>,
-    term: Option<&dyn Fn(NodeId) -> f64>,
+    term: Option<&(dyn Fn(NodeId) -> f64 + Sync)>,
     dense_max: usize,
     work: &Work,
 ) -> Result<(Vec<Chokepoint>, Option<f64>), Interrupt> {
@@ -285,17 +285,23 @@ fn push(
 fn hitting_from_mix(
     l: &Local,
     seed_count: usize,
-    term: Option<&dyn Fn(NodeId) -> f64>,
+    term: Option<&(dyn Fn(NodeId) -> f64 + Sync)>,
     dense_max: usize,
     work: &Work,
 ) -> Result<Mix, Interrupt> {
     let term_of = |u: u32| term.map_or(0.0, |t| t(l.nodes[u as usize]));
+    // Every local node's term, once read beside a large block's layout
+    // (the block's members are most of the nodes then, and the layout
+    // leaves a core idle); empty before.
+    let mut terms: Vec<f64> = Vec::new();
+    let term_at =
+        |terms: &[f64], u: u32| terms.get(u as usize).copied().unwrap_or_else(|| term_of(u));
     // `total += visits · term(u)`, reading the term only where there are visits.
-    let add = |total: &mut Option<f64>, visits: f64, u: u32| {
+    let add = |total: &mut Option<f64>, terms: &[f64], visits: f64, u: u32| {
         if let Some(t) = total
             && visits != 0.0
         {
-            *t += visits * term_of(u);
+            *t += visits * term_at(terms, u);
         }
     };
     let sccs = sccs(l, work)?;
@@ -317,7 +323,7 @@ fn hitting_from_mix(
             let u = m[0];
             let x = inflow[u as usize];
             mix.score[u as usize] = x;
-            add(&mut mix.total, x, u);
+            add(&mut mix.total, &terms, x, u);
             if x != 0.0 {
                 work.charge(1 + l.degree(u) as u64)?;
                 for (v, w) in l.arcs(u) {
@@ -336,7 +342,7 @@ fn hitting_from_mix(
             for &u in m {
                 mix.score[u as usize] = entering;
             }
-            if m.iter().any(|&u| term_of(u) > 0.0) {
+            if m.iter().any(|&u| term_at(&terms, u) > 0.0) {
                 mix.total = None;
             }
             continue;
@@ -354,7 +360,17 @@ fn hitting_from_mix(
                 visits
             }
             None => {
-                let block = Block::new(l, &sccs, c, Rows::Flow);
+                let read_terms = term.is_some() && terms.is_empty();
+                let (block, read) = beside(
+                    work,
+                    read_terms,
+                    |_| Ok(read_terms.then(|| (0..l.len() as u32).map(term_of).collect())),
+                    || Ok(Block::new(l, &sccs, c, Rows::Flow)),
+                );
+                let block = block?;
+                if let Some(read) = read? {
+                    terms = read;
+                }
                 let (Visits { mass, upper }, steps) = certified_visits(&block, &b, work)?;
                 for (i, &u) in m.iter().enumerate() {
                     mix.score[u as usize] = upper[i];
@@ -370,7 +386,7 @@ fn hitting_from_mix(
             }
         };
         for (i, &u) in m.iter().enumerate() {
-            add(&mut mix.total, visits[i], u);
+            add(&mut mix.total, &terms, visits[i], u);
             for (v, w) in l.arcs(u) {
                 if sccs.comp[v as usize] as usize != c {
                     inflow[v as usize] += visits[i] * w;
