@@ -50,6 +50,18 @@ use super::view::View;
 use crate::limits::{Interrupt, Work, beside};
 use crate::model::{Graph, NodeId};
 
+/// What [`chokepoints_with`] finds.
+pub struct Found {
+    /// The rows (see [`chokepoints`]).
+    pub rows: Vec<Chokepoint>,
+    /// The sum read off the visits (see [`chokepoints_and_total`]).
+    pub total: Option<f64>,
+    /// Every visible node upstream of the set, outside it, in the order
+    /// found: the candidates, also those pruned from the top K
+    /// ([`upstream`](super::upstream)'s nodes, without a second search).
+    pub upstream: Vec<NodeId>,
+}
+
 /// A node upstream of the set and its score.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Chokepoint {
@@ -71,7 +83,7 @@ pub fn chokepoints(
     top: Option<usize>,
     work: &Work,
 ) -> Result<Vec<Chokepoint>, Interrupt> {
-    Ok(chokepoints_with(g, view, arcs, of, top, None, DENSE_MAX, work)?.0)
+    Ok(chokepoints_with(g, view, arcs, of, top, None, DENSE_MAX, work)?.rows)
 }
 
 /// [`chokepoints`], and the sum over the visible distinct nodes a of `of`
@@ -88,7 +100,7 @@ pub(crate) fn chokepoints_and_total(
     top: Option<usize>,
     term: &(dyn Fn(NodeId) -> f64 + Sync),
     work: &Work,
-) -> Result<(Vec<Chokepoint>, Option<f64>), Interrupt> {
+) -> Result<Found, Interrupt> {
     chokepoints_with(g, view, arcs, of, top, Some(term), DENSE_MAX, work)
 }
 
@@ -107,13 +119,14 @@ pub(crate) fn chokepoints_with(
     term: Option<&(dyn Fn(NodeId) -> f64 + Sync)>,
     dense_max: usize,
     work: &Work,
-) -> Result<(Vec<Chokepoint>, Option<f64>), Interrupt> {
+) -> Result<Found, Interrupt> {
     let seeds = view.visible(of);
     if seeds.is_empty() {
-        return Ok((Vec::new(), term.map(|_| 0.0)));
-    }
-    if top == Some(0) && term.is_none() {
-        return Ok((Vec::new(), None));
+        return Ok(Found {
+            rows: Vec::new(),
+            total: term.map(|_| 0.0),
+            upstream: Vec::new(),
+        });
     }
     let how = Grow {
         stop: None,
@@ -121,10 +134,22 @@ pub(crate) fn chokepoints_with(
         keep_zero: true,
     };
     let l = grow(g, view, arcs, &seeds, &how, work)?;
+    let upstream = l.nodes[seeds.len()..].to_vec();
+    if top == Some(0) && term.is_none() {
+        return Ok(Found {
+            rows: Vec::new(),
+            total: None,
+            upstream,
+        });
+    }
     let mix = hitting_from_mix(&l, seeds.len(), term, dense_max, work)?;
     let total = mix.total.map(|t| t * seeds.len() as f64);
     if top == Some(0) {
-        return Ok((Vec::new(), total));
+        return Ok(Found {
+            rows: Vec::new(),
+            total,
+            upstream,
+        });
     }
     let order = |a: &Chokepoint, b: &Chokepoint| {
         b.score
@@ -173,7 +198,11 @@ pub(crate) fn chokepoints_with(
     if let Some(k) = top {
         out.truncate(k);
     }
-    Ok((out, total))
+    Ok(Found {
+        rows: out,
+        total,
+        upstream,
+    })
 }
 
 const NO_BLOCK: u32 = u32::MAX;

@@ -37,7 +37,7 @@ mod view;
 pub(crate) mod testing;
 
 pub use arcs::{ArcSpec, Arcs, Norm};
-pub use chokepoints::{Chokepoint, chokepoints};
+pub use chokepoints::{Chokepoint, Found, chokepoints};
 pub use closure::{members_of, target_closure};
 pub use exposure::{ExposureRow, exposure};
 pub use loss::{

@@ -360,33 +360,26 @@ fn chokepoint_scores(
         && base.hits.nodes.is_empty()
         && !facts.may_require()
         && !facts.has_inputs();
-    // v1's scores (and the sum of `unknown`) on this thread while the
-    // candidates' search runs on a second one: it needs neither.
-    let (v1, up) = beside(
-        env.work,
-        v1_fast,
-        |work| analysis::upstream(g, &view, &spec, &rows, None, work),
-        || {
-            v1_fast
-                .then(|| {
-                    let top = c.top.map_or(10, |k| k as usize);
-                    analysis::chokepoints_and_unknown(
-                        g,
-                        &view,
-                        &facts,
-                        &spec,
-                        &rows,
-                        Some(top),
-                        env.work,
-                    )
-                })
-                .transpose()
-        },
-    );
-    let v1 = v1.map_err(|e| interrupted(e, span))?;
-    let up = up.map_err(|e| interrupted(e, span))?;
+    // v1's scorer finds the candidates on its way; else one search.
+    let mut v1 = if v1_fast {
+        let top = c.top.map_or(10, |k| k as usize);
+        let found =
+            analysis::chokepoints_and_unknown(g, &view, &facts, &spec, &rows, Some(top), env.work)
+                .map_err(|e| interrupted(e, span))?;
+        Some(found)
+    } else {
+        None
+    };
+    let up: Vec<NodeId> = match &mut v1 {
+        Some(found) => std::mem::take(&mut found.upstream),
+        None => analysis::upstream(g, &view, &spec, &rows, None, env.work)
+            .map_err(|e| interrupted(e, span))?
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect(),
+    };
     let mut cands: Vec<NodeId> = rows.clone();
-    cands.extend(up.iter().map(|(n, _)| *n));
+    cands.extend(up);
     cands.sort_unstable();
     cands.dedup();
     let scope = by(c.by).unwrap_or_default();
@@ -470,11 +463,12 @@ fn chokepoint_scores(
         Ok(unknown.iter().map(|u| u.clamp(0.0, 1.0)).sum())
     };
     // The scores, and the sum of `unknown` when the v1 scorer gave it.
-    let score_all = |v1: Option<(Vec<analysis::Chokepoint>, Option<f64>)>| -> Result<(Scores, Option<f64>), Diagnostic> {
+    let score_all = |v1: Option<analysis::Found>| -> Result<(Scores, Option<f64>), Diagnostic> {
         let mut scored = Vec::new();
         let mut unknown = None;
-        if let Some((v1, sum)) = v1 {
-            unknown = sum;
+        if let Some(found) = v1 {
+            unknown = found.total;
+            let v1 = found.rows;
             scored.extend(
                 v1.into_iter()
                     .filter(|c| keep(c.node) && !facts.polity(g, c.node) && !dropped(c.node))

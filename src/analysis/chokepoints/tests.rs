@@ -63,7 +63,7 @@ fn cycles_use_return_probabilities() {
         &Work::unlimited(),
     )
     .unwrap()
-    .0;
+    .rows;
     let iterative: Vec<(String, f64)> = iterative
         .iter()
         .map(|c| (g.node_name(c.node).to_string(), c.score))
@@ -169,7 +169,7 @@ fn iterative_scores_on_a_long_leaky_ring_match_the_closed_form() {
             &Work::unlimited(),
         )
         .unwrap()
-        .0
+        .rows
     });
 }
 
@@ -201,14 +201,21 @@ proptest! {
         seeds.dedup();
         let dense_max = if dense { DENSE_MAX } else { 0 };
         let term = |u: NodeId| silent_part(&g, &spec, u);
-        let (got, total) =
+        let found =
             chokepoints_with(&g, &full, &spec, &seeds, None, Some(&term), dense_max, &work).unwrap();
+        let (got, total) = (found.rows, found.total);
         // The total read off the visits is the sum of the seeds' silent totals.
         let want: f64 = silent_totals(&g, &full, &spec, &seeds, &term, &work).unwrap().iter().sum();
         let total = total.expect("no closed cycle has a term");
         prop_assert!((total - want).abs() < 1e-9, "total {} vs {}", total, want);
         let up = upstream(&g, &full, &spec, &seeds, None, &work).unwrap();
         prop_assert_eq!(got.len(), up.len());
+        // The nodes found on the way are upstream's.
+        let mut found_up = found.upstream.clone();
+        found_up.sort_unstable();
+        let mut want_up: Vec<NodeId> = up.iter().map(|(n, _)| *n).collect();
+        want_up.sort_unstable();
+        prop_assert_eq!(found_up, want_up);
         for c in &got {
             let mut mean = 0.0;
             for &s in &seeds {
@@ -222,8 +229,9 @@ proptest! {
         }
         // `top K` gives the first K rows of the full answer.
         for k in [1, 3] {
-            let (topk, total_k) =
+            let topk =
                 chokepoints_with(&g, &full, &spec, &seeds, Some(k), Some(&term), dense_max, &work).unwrap();
+            let (topk, total_k) = (topk.rows, topk.total);
             prop_assert_eq!(total_k, Some(total));
             prop_assert_eq!(topk.len(), got.len().min(k));
             for (a, b) in topk.iter().zip(&got) {
@@ -306,7 +314,7 @@ fn a_closed_cycle_with_a_term_has_no_total() {
             &work,
         )
         .unwrap()
-        .1
+        .total
     };
     assert_eq!(total_with(a), None);
     assert_eq!(total_with(s), Some(0.3));

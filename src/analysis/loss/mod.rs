@@ -29,7 +29,7 @@ pub use scenario::{ModelView, Op, Scenario, Shock, ShockError, Shocker};
 pub use shock::{By, Hits, Placer};
 pub use systemic::{Pins, systemic_scores};
 
-use super::chokepoints::{Chokepoint, chokepoints_and_total};
+use super::chokepoints::{Found, chokepoints_and_total};
 use super::exposure::{exposure_in, silent_totals};
 use super::solve::DENSE_MAX;
 use super::{ArcSpec, View};
@@ -71,7 +71,7 @@ fn linear_silent(g: &Graph, view: &View, facts: &ModelFacts, arcs: &ArcSpec, u: 
 /// visits weighted by the silent parts), on a graph whose arcs are all
 /// sources (no requirement, no `input`, no substitution, no `depth`).
 /// `None` for the sum when a closed cycle has a silent part: [`unknowns`]
-/// then solves it.
+/// then solves it. Also the set's upstream nodes, found on the way.
 pub fn chokepoints_and_unknown(
     g: &Graph,
     view: &View,
@@ -80,7 +80,7 @@ pub fn chokepoints_and_unknown(
     of: &[NodeId],
     top: Option<usize>,
     work: &Work,
-) -> Result<(Vec<Chokepoint>, Option<f64>), Interrupt> {
+) -> Result<Found, Interrupt> {
     let silent = |u: NodeId| linear_silent(g, view, facts, arcs, u);
     chokepoints_and_total(g, view, arcs, of, top, &silent, work)
 }
