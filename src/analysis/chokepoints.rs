@@ -393,7 +393,13 @@ fn hitting_from_mix(
                 let (block, read) = beside(
                     work,
                     read_terms,
-                    |_| Ok(read_terms.then(|| (0..l.len() as u32).map(term_of).collect())),
+                    |side| {
+                        if !read_terms {
+                            return Ok(None);
+                        }
+                        side.charge(l.len() as u64)?;
+                        Ok(Some((0..l.len() as u32).map(term_of).collect()))
+                    },
                     || Ok(Block::new(l, &sccs, c, Rows::Flow)),
                 );
                 let block = block?;

@@ -347,8 +347,6 @@ fn chokepoint_scores(
     }
     let rows: Vec<NodeId> = weights.iter().map(|w| w.0).collect();
     let total: f64 = weights.iter().map(|w| w.1).sum();
-    // Candidates: nodes with a dependency path from A, and polity nodes
-    // whose closure holds one.
     // Source arcs only, no scenario and no weights: a non-polity candidate
     // outside A scores its v1 value (dependency-model.md), which v1's
     // scorer computes for all candidates in one propagation, pruned to the
@@ -360,24 +358,20 @@ fn chokepoint_scores(
         && base.hits.nodes.is_empty()
         && !facts.may_require()
         && !facts.has_inputs();
-    // v1's scorer finds the candidates on its way; else one search.
-    let mut v1 = if v1_fast {
+    // v1's rows, the sum of `unknown` when it gave one, and the nodes with
+    // a dependency path from A (v1's scorer finds them on its way).
+    let (v1, v1_unknown, up) = if v1_fast {
         let top = c.top.map_or(10, |k| k as usize);
         let found =
             analysis::chokepoints_and_unknown(g, &view, &facts, &spec, &rows, Some(top), env.work)
                 .map_err(|e| interrupted(e, span))?;
-        Some(found)
+        (Some(found.rows), found.total, found.upstream)
     } else {
-        None
+        let up = analysis::upstream(g, &view, &spec, &rows, None, env.work)
+            .map_err(|e| interrupted(e, span))?;
+        (None, None, up.into_iter().map(|(n, _)| n).collect())
     };
-    let up: Vec<NodeId> = match &mut v1 {
-        Some(found) => std::mem::take(&mut found.upstream),
-        None => analysis::upstream(g, &view, &spec, &rows, None, env.work)
-            .map_err(|e| interrupted(e, span))?
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect(),
-    };
+    // Candidates: those nodes, and polity nodes whose closure holds one.
     let mut cands: Vec<NodeId> = rows.clone();
     cands.extend(up);
     cands.sort_unstable();
@@ -463,12 +457,9 @@ fn chokepoint_scores(
         Ok(unknown.iter().map(|u| u.clamp(0.0, 1.0)).sum())
     };
     // The scores, and the sum of `unknown` when the v1 scorer gave it.
-    let score_all = |v1: Option<analysis::Found>| -> Result<(Scores, Option<f64>), Diagnostic> {
+    let score_all = |v1: Option<Vec<analysis::Chokepoint>>| -> Result<Scores, Diagnostic> {
         let mut scored = Vec::new();
-        let mut unknown = None;
-        if let Some(found) = v1 {
-            unknown = found.total;
-            let v1 = found.rows;
+        if let Some(v1) = v1 {
             scored.extend(
                 v1.into_iter()
                     .filter(|c| keep(c.node) && !facts.polity(g, c.node) && !dropped(c.node))
@@ -533,20 +524,16 @@ fn chokepoint_scores(
                 .then_with(|| g.node_name(a.0).cmp(g.node_name(b.0)))
                 .then_with(|| g.node_key(a.0).cmp(g.node_key(b.0)))
         });
-        Ok((scored, unknown))
+        Ok(scored)
     };
-    let (scored, unknown) = if v1_fast {
-        let (scored, unknown) = score_all(v1)?;
-        let unknown = match unknown {
-            Some(sum) => sum,
-            None => unknown_sum(env.work).map_err(|e| interrupted(e, span))?,
-        };
-        (scored, unknown)
-    } else {
-        // `unknown`'s own system, solved on a second thread beside the scores.
-        let (scored, unknown) = beside(env.work, true, unknown_sum, || Ok(score_all(None)));
-        let (scored, _) = scored.map_err(|e| interrupted(e, span))??;
-        (scored, unknown.map_err(|e| interrupted(e, span))?)
+    let (scored, unknown) = match v1_unknown {
+        Some(sum) => (score_all(v1)?, sum),
+        None => {
+            // `unknown`'s own system, solved on a second thread beside the scores.
+            let (scored, unknown) = beside(env.work, true, unknown_sum, || Ok(score_all(v1)));
+            let scored = scored.map_err(|e| interrupted(e, span))??;
+            (scored, unknown.map_err(|e| interrupted(e, span))?)
+        }
     };
     let mean_unknown = if rows.is_empty() {
         0.0
