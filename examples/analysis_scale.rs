@@ -277,6 +277,7 @@ fn run(back: f64) {
             by_share: false,
             cuts: &[],
             unknown,
+            unknown_cache: None,
             substituted_from: None,
         };
         let v2 = loss(&g, &view, &facts, &q, &firms, &hits, &work)

@@ -9,7 +9,7 @@ use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::analysis::View;
+use crate::analysis::{UnknownCache, View};
 use crate::diag::{Diagnostic, Span};
 use crate::export::{self, DotOptions, ImageFormat, Subgraph};
 use crate::limits::{CancelFlag, DEFAULT_BUDGET, Work};
@@ -102,6 +102,8 @@ pub struct Session {
     /// The date statements see (`--at`, `:at`; default today).
     date: Date,
     timeline: Timeline,
+    /// `unknown` kept across statements (cleared with the graph).
+    unknowns: UnknownCache,
 }
 
 /// Parses a parameter value as typed on the command line or in `:param`:
@@ -170,6 +172,7 @@ impl Session {
             notices: Vec::new(),
             date: Date::today(),
             timeline: Timeline::new(Date::today()),
+            unknowns: UnknownCache::new(),
         }
     }
 
@@ -264,6 +267,7 @@ impl Session {
         }
         self.graph = Arc::new(loaded.graph);
         self.timeline.clear();
+        self.unknowns.clear();
         self.refresh_scenarios();
         Ok(added)
     }
@@ -365,6 +369,7 @@ impl Session {
             export: None,
             date: self.date,
             timeline: &self.timeline,
+            unknowns: &self.unknowns,
             warnings: Vec::new(),
         };
         let mut stmt = stmt;

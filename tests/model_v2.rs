@@ -306,6 +306,7 @@ fn loss_equals_v1_total_on_the_bundled_graph() {
             by_share: false,
             cuts: &[],
             unknown: false,
+            unknown_cache: None,
             substituted_from: None,
         };
         let v2 = loss(&g, &view, &facts, &q, &all, &hits, &work)
@@ -355,4 +356,46 @@ fn chokepoints_fast_path_equals_one_solve_per_candidate() {
         }
         assert!(f.len() >= 4, "{set}: {f:?}");
     }
+}
+
+/// `unknown` is kept across a session's statements (it depends on the
+/// view, not on the shock): a second question about another shock, or about
+/// other rows, prints what a fresh session prints; another `via`, and a
+/// graph changed by `:load`, are not read from what was kept.
+#[test]
+fn unknown_kept_across_statements_is_the_fresh_answer() {
+    let edges = "from,to,type,share\na1,t1,SOURCES,0.6\na1,p,SOURCES,0.3\nt1,p,SOURCES,0.5\nt1,q,SOURCES,0.25\np,n,LOCATED_IN,\nq,m,LOCATED_IN,\n";
+    let nodes = "id,kind,name,revenue\na1,Buyer,a1,\nt1,Technology,t1,\np,Firm,p,\nq,Firm,q,\nn,Nation,n,\nm,Nation,m,\n";
+    let statements = [
+        "exposure of (x:Buyer) to n",
+        "exposure of (x) to m",
+        "exposure of (x:Technology) to n via SOURCES",
+        "exposure of (x:Buyer) to m",
+    ];
+    let mut kept = session(nodes, edges);
+    for src in statements {
+        let r = run(&mut kept, src);
+        let a = pairs(&kept, &r, 3);
+        let mut fresh = session(nodes, edges);
+        let r = run(&mut fresh, src);
+        let b = pairs(&fresh, &r, 3);
+        assert_eq!(a, b, "{src}");
+    }
+    // a1's silent part 0.1, plus 0.6 of t1's 0.25: 0.25.
+    let r = run(&mut kept, "exposure of (x:Buyer) to n");
+    let before = pairs(&kept, &r, 3);
+    assert_eq!(before, vec![("a1".to_string(), 0.25)]);
+    // More data: t1's missing quarter comes from a new firm. `unknown`
+    // changes.
+    let more = common::write(&[
+        ("more/n.csv", b"id,kind,name\nr,Firm,r\n".as_slice()),
+        (
+            "more/e.csv",
+            b"from,to,type,share\nt1,r,SOURCES,0.25\n".as_slice(),
+        ),
+    ]);
+    kept.load_more(&[more.path().join("more")]).unwrap();
+    let r = run(&mut kept, "exposure of (x:Buyer) to n");
+    let after = pairs(&kept, &r, 3);
+    assert_eq!(after, vec![("a1".to_string(), 0.1)]);
 }

@@ -212,8 +212,23 @@ fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<(Vec<f64>, Wa
 /// The least fixed point of `x = silent + A x` over the arc subgraph
 /// reachable from `rows` (no stop set): the model v2's `unknown` on a
 /// graph whose arcs are all sources. `silent(u)` is u's silent part. All 0
-/// when every silent part is 0.
+/// when every silent part is 0. One value per row, in `rows`' order.
+#[cfg(test)]
 pub(crate) fn silent_totals(
+    g: &Graph,
+    view: &View,
+    arcs: &ArcSpec,
+    rows: &[NodeId],
+    silent: &dyn Fn(NodeId) -> f64,
+    work: &Work,
+) -> Result<Vec<f64>, Interrupt> {
+    let by_node = silent_totals_by_node(g, view, arcs, rows, silent, work)?;
+    Ok(rows.iter().map(|n| by_node[n.index()]).collect())
+}
+
+/// [`silent_totals`] of every node of the subgraph (which holds the
+/// upstream of each row), by node index: NaN for the nodes outside it.
+pub(crate) fn silent_totals_by_node(
     g: &Graph,
     view: &View,
     arcs: &ArcSpec,
@@ -239,13 +254,17 @@ pub(crate) fn silent_totals(
     } else {
         vec![0.0; l.len()]
     };
-    Ok(rows
-        .iter()
-        .map(|&n| {
-            l.local(n)
-                .map_or(0.0, |u| total[u as usize].clamp(0.0, 1.0))
-        })
-        .collect())
+    let mut by_node = vec![f64::NAN; g.node_count()];
+    for (n, t) in l.nodes.iter().zip(total) {
+        by_node[n.index()] = t.clamp(0.0, 1.0);
+    }
+    // A row the subgraph left out (hidden) reads 0, as before.
+    for n in rows {
+        if by_node[n.index()].is_nan() {
+            by_node[n.index()] = 0.0;
+        }
+    }
+    Ok(by_node)
 }
 
 /// [`fixed_point`], the walks only when `walks_wanted`.

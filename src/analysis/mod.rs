@@ -42,8 +42,8 @@ pub use closure::{members_of, target_closure};
 pub use exposure::{ExposureRow, exposure};
 pub use loss::{
     By, CutRule, FreeContexts, Hits, Loss, LossQuery, LossRow, ModelView, Op, Pins, Placer,
-    Scenario, Shock, ShockError, Shocker, chokepoints_and_unknown, free_contexts, loss,
-    systemic_scores, unknowns,
+    Scenario, Shock, ShockError, Shocker, UnknownCache, chokepoints_and_unknown, free_contexts,
+    loss, systemic_scores, unknowns,
 };
 pub use nodeset::NodeSet;
 pub use paths::{AnalysisError, DEFAULT_ALL_MAX, FoundPath, PathMode, PathQuery, paths};

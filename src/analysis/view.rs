@@ -95,6 +95,12 @@ impl View {
         self.hidden_edges.set(e.index())
     }
 
+    /// Whether `other` hides exactly the nodes and edges this view hides
+    /// (whatever either has cached).
+    pub fn same_items(&self, other: &View) -> bool {
+        self.hidden_nodes.same(&other.hidden_nodes) && self.hidden_edges.same(&other.hidden_edges)
+    }
+
     /// Hides everything `other` hides too (scenario composition).
     pub fn compose(&mut self, other: &View) {
         self.derived = Derived::default();
@@ -327,6 +333,11 @@ impl Bits {
         let new = !self.words.put(i);
         self.ones += usize::from(new);
         new
+    }
+
+    /// The same bits set (the sets may have grown to different lengths).
+    fn same(&self, other: &Bits) -> bool {
+        self.ones == other.ones && self.words.is_subset(&other.words)
     }
 
     fn union(&mut self, other: &Bits) {

@@ -193,6 +193,7 @@ fn rows(
         by_share: x.by_share,
         cuts: &shock.cuts,
         unknown: !x.by_share,
+        unknown_cache: Some(env.unknowns),
         substituted_from: any.then_some(base),
     };
     let analysis::Loss {
@@ -430,6 +431,7 @@ fn chokepoint_scores(
         by_share: false,
         cuts: &base.cuts,
         unknown: false,
+        unknown_cache: Some(env.unknowns),
         substituted_from: any.then_some(base_view),
     };
     let score = |hits: &analysis::Hits| -> Result<f64, Diagnostic> {

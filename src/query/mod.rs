@@ -58,6 +58,9 @@ pub struct Env<'a> {
     pub date: Date,
     /// Today and the cached views of dates.
     pub timeline: &'a time::Timeline,
+    /// `unknown` kept across statements (it depends on the view, not on
+    /// the shock).
+    pub unknowns: &'a crate::analysis::UnknownCache,
     /// Writes an `export` statement's subgraph (the session's, which sees
     /// the writers); `None` where exporting is not offered.
     pub export: Option<&'a ExportFn>,

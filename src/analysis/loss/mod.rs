@@ -14,6 +14,7 @@
 //! path search) on the hit set, and `unknown` on a second thread.
 
 mod build;
+mod cache;
 mod contexts;
 mod scenario;
 mod shock;
@@ -24,13 +25,14 @@ mod systemic;
 mod tests;
 
 pub use build::CutRule;
+pub use cache::UnknownCache;
 pub use contexts::{FreeContexts, free_contexts};
 pub use scenario::{ModelView, Op, Scenario, Shock, ShockError, Shocker};
 pub use shock::{By, Hits, Placer};
 pub use systemic::{Pins, systemic_scores};
 
 use super::chokepoints::{Found, chokepoints_and_total};
-use super::exposure::{exposure_in, silent_totals};
+use super::exposure::{exposure_in, silent_totals_by_node};
 use super::solve::DENSE_MAX;
 use super::{ArcSpec, View};
 use crate::limits::{Interrupt, Work, beside};
@@ -87,7 +89,9 @@ pub fn chokepoints_and_unknown(
 
 /// `unknown` of each of `rows` (visible, distinct, in id order), in that
 /// order: the part of its needs that depends on what the data does not
-/// say. It reads no hit or cut: `chokepoints` asks for it alone.
+/// say. It reads no hit or cut: `chokepoints` asks for it alone. Read from
+/// `q.unknown_cache` when it holds every row, and kept there when solved
+/// (without `depth` and substitution: see [`UnknownCache`]).
 pub fn unknowns(
     g: &Graph,
     view: &View,
@@ -97,34 +101,54 @@ pub fn unknowns(
     work: &Work,
 ) -> Result<Vec<f64>, Interrupt> {
     let substituted_from = q.substituted_from.filter(|_| !q.by_share);
+    let cache = q
+        .unknown_cache
+        .filter(|_| q.depth.is_none() && substituted_from.is_none());
+    if let Some(kept) = cache.and_then(|c| c.get(view, q.arcs, q.by_share, rows)) {
+        return Ok(kept);
+    }
     let linear =
         q.by_share || (!facts.may_require() && !facts.has_inputs() && substituted_from.is_none());
-    if linear && q.depth.is_none() {
+    let by_node = if linear && q.depth.is_none() {
         // One group of sources per node: v1's linear system with the
         // silent parts as constants.
         let silent = |u: NodeId| linear_silent(g, view, facts, q.arcs, u);
-        return silent_totals(g, view, q.arcs, rows, &silent, work);
+        silent_totals_by_node(g, view, q.arcs, rows, &silent, work)?
+    } else {
+        let b = Build {
+            g,
+            view,
+            facts,
+            spec: q.arcs,
+            by_share: q.by_share,
+            hits: None,
+            cuts: &[],
+            free: &|_| false,
+            substituted_from,
+        };
+        let built = b.build(rows, work)?;
+        let x = match q.depth {
+            None => built.sys.solve(work)?,
+            Some(n) => built.sys.rounds(n, work)?,
+        };
+        let mut by_node = vec![f64::NAN; g.node_count()];
+        for (n, ctx, i) in built.contexts() {
+            if ctx == 0 {
+                by_node[n.index()] = x[i as usize];
+            }
+        }
+        for n in rows {
+            if by_node[n.index()].is_nan() {
+                by_node[n.index()] = 0.0;
+            }
+        }
+        by_node
+    };
+    let out = rows.iter().map(|n| by_node[n.index()]).collect();
+    if let Some(c) = cache {
+        c.put(view, q.arcs, q.by_share, by_node);
     }
-    let b = Build {
-        g,
-        view,
-        facts,
-        spec: q.arcs,
-        by_share: q.by_share,
-        hits: None,
-        cuts: &[],
-        free: &|_| false,
-        substituted_from,
-    };
-    let built = b.build(rows, work)?;
-    let x = match q.depth {
-        None => built.sys.solve(work)?,
-        Some(n) => built.sys.rounds(n, work)?,
-    };
-    Ok(rows
-        .iter()
-        .map(|&n| built.row(n, 0).map_or(0.0, |i| x[i as usize]))
-        .collect())
+    Ok(out)
 }
 
 /// One row of `exposure` / `impact`.
@@ -158,6 +182,9 @@ pub struct LossQuery<'a> {
     pub cuts: &'a [CutRule],
     /// Whether `unknown` is wanted (it costs a second solve).
     pub unknown: bool,
+    /// Where `unknown` is kept across statements (the session's), if
+    /// anywhere.
+    pub unknown_cache: Option<&'a UnknownCache>,
     /// Under `with NAME substituting:`, the view before the substituting
     /// scenarios; the `view` given to [`loss`] is the one after (see
     /// `Build::substituted_from`). Ignored with `by_share` (v1 re-weighs).
@@ -277,36 +304,39 @@ pub fn loss(
     };
     let mut out: Vec<LossRow> = if fast {
         let t = hits.full_set(g.node_count());
-        let (v1, unknown) = beside(work, q.unknown, unknown_of, || {
-            exposure_in(g, view, q.arcs, &rows, &t, q.depth, DENSE_MAX, work)
-        });
-        let (v1, unknown) = (v1?, unknown?);
-        // v1's rows come in loss order, `unknown` in id order: a dense
-        // table by node index (none at all when unknown is off).
-        let mut unknown_by_index = Vec::new();
-        if !unknown.is_empty() {
-            unknown_by_index = vec![0.0; g.node_count()];
-            for (n, u) in rows.iter().zip(&unknown) {
-                unknown_by_index[n.index()] = *u;
-            }
-        }
-        let unknown_of_row = |n: NodeId| unknown_by_index.get(n.index()).copied().unwrap_or(0.0);
-        v1.into_iter()
-            .map(|r| {
-                let path = r.path.map(|mut p| {
-                    hits.extend_path(&mut p);
-                    p
-                });
-                LossRow {
+        // v1's rows become the model's on this thread, before the join:
+        // `unknown` (the other thread) usually takes longer.
+        let v1_rows = || -> Result<Vec<LossRow>, Interrupt> {
+            let v1 = exposure_in(g, view, q.arcs, &rows, &t, q.depth, DENSE_MAX, work)?;
+            Ok(v1
+                .into_iter()
+                .map(|r| LossRow {
                     node: r.node,
                     direct: r.direct,
                     loss: r.total,
-                    unknown: unknown_of_row(r.node),
-                    path,
+                    unknown: 0.0,
+                    path: r.path.map(|mut p| {
+                        hits.extend_path(&mut p);
+                        p
+                    }),
                     cut: None,
-                }
-            })
-            .collect()
+                })
+                .collect())
+        };
+        let (out, unknown) = beside(work, q.unknown, unknown_of, v1_rows);
+        let (mut out, unknown) = (out?, unknown?);
+        if !unknown.is_empty() {
+            // v1's rows come in loss order, `unknown` in id order: a dense
+            // table by node index.
+            let mut unknown_by_index = vec![0.0; g.node_count()];
+            for (n, u) in rows.iter().zip(&unknown) {
+                unknown_by_index[n.index()] = *u;
+            }
+            for r in &mut out {
+                r.unknown = unknown_by_index[r.node.index()];
+            }
+        }
+        out
     } else {
         // `unknown` is a second system of the same size, independent of
         // this one: solved beside it.

@@ -179,6 +179,7 @@ impl<'g> Run<'g> {
             by_share: false,
             cuts,
             unknown: true,
+            unknown_cache: None,
             substituted_from: None,
         };
         loss(
@@ -543,4 +544,86 @@ fn source_only_loss_equals_v1_total() {
             },
         )
         .unwrap();
+}
+
+/// `unknown` of `rows` with the session's cache, under `work`.
+fn cached_unknowns(
+    g: &Graph,
+    cache: &UnknownCache,
+    view: &View,
+    rows: &[NodeId],
+    work: &Work,
+) -> Result<Vec<f64>, Interrupt> {
+    let r = Run::new(g);
+    let q = LossQuery {
+        arcs: &r.spec,
+        depth: None,
+        by_share: false,
+        cuts: &[],
+        unknown: true,
+        unknown_cache: Some(cache),
+        substituted_from: None,
+    };
+    unknowns(g, view, &r.facts, &q, rows, work)
+}
+
+#[test]
+fn kept_unknowns_are_the_ones_a_fresh_solve_gives() {
+    use crate::analysis::testing::{random_edges, random_graph};
+    use proptest::prelude::*;
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(64));
+    runner
+        .run(
+            &(random_edges(12, 40), 0usize..12, 0usize..12),
+            |(edges, first, second)| {
+                let g = random_graph(12, &edges);
+                let view = View::full();
+                let cache = UnknownCache::new();
+                let (a, b) = (NodeId::from_index(first), NodeId::from_index(second));
+                // The first statement keeps a's upstream; the second asks
+                // for b, then for all.
+                cached_unknowns(&g, &cache, &view, &[a], &Work::unlimited()).unwrap();
+                for rows in [vec![b], g.nodes().collect::<Vec<_>>()] {
+                    let kept =
+                        cached_unknowns(&g, &cache, &view, &rows, &Work::unlimited()).unwrap();
+                    let fresh =
+                        cached_unknowns(&g, &UnknownCache::new(), &view, &rows, &Work::unlimited())
+                            .unwrap();
+                    for (k, f) in kept.iter().zip(&fresh) {
+                        prop_assert!((k - f).abs() < 1e-12, "{k} vs {f}");
+                    }
+                }
+                // Everything is kept now: no work at all.
+                let all: Vec<NodeId> = g.nodes().collect();
+                let nothing = Work::new(0, crate::limits::CancelFlag::new());
+                prop_assert!(cached_unknowns(&g, &cache, &view, &all, &nothing).is_ok());
+                Ok(())
+            },
+        )
+        .unwrap();
+}
+
+#[test]
+fn kept_unknowns_with_requirements_and_views() {
+    let x = example(&[("samsung", 0.1)]);
+    let cache = UnknownCache::new();
+    let full = View::full();
+    let all: Vec<NodeId> = x.g.nodes().collect();
+    let fresh = cached_unknowns(&x.g, &cache, &full, &all, &Work::unlimited()).unwrap();
+    let nothing = Work::new(0, crate::limits::CancelFlag::new());
+    let kept = cached_unknowns(&x.g, &cache, &full, &[x.lel, x.nvidia], &nothing).unwrap();
+    let at = |n: NodeId| fresh[all.iter().position(|m| *m == n).unwrap()];
+    assert_eq!(kept, vec![at(x.lel), at(x.nvidia)]);
+    close(kept[0], 0.9);
+    // Another view is not read from the full view's entry: hiding
+    // Samsung's sourcing arc leaves LEL's market silent.
+    let mut hiding = View::full();
+    for e in x.g.edges() {
+        if x.g.edge_ends(e).1 == x.g.node_by_key("samsung").unwrap() {
+            let _ = hiding.hide_edge(e);
+        }
+    }
+    assert!(cached_unknowns(&x.g, &cache, &hiding, &[x.lel], &nothing).is_err());
+    let hidden = cached_unknowns(&x.g, &cache, &hiding, &[x.lel], &Work::unlimited()).unwrap();
+    close(hidden[0], 1.0);
 }

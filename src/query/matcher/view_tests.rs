@@ -27,6 +27,7 @@ fn rows_and_work(g: &Graph, view: &View, source: &str) -> (Vec<Vec<String>>, u64
         .expect("the test's statements parse");
     let work = Work::unlimited();
     let timeline = Timeline::new(Date::today());
+    let unknowns = crate::analysis::UnknownCache::new();
     let mut scenarios = Scenarios::new();
     let params = Params::new();
     let mut env = Env {
@@ -38,6 +39,7 @@ fn rows_and_work(g: &Graph, view: &View, source: &str) -> (Vec<Vec<String>>, u64
         footprint: false,
         date: timeline.today(),
         timeline: &timeline,
+        unknowns: &unknowns,
         export: None,
         warnings: Vec::new(),
     };
