@@ -20,8 +20,9 @@ use super::super::{ArcSpec, View};
 use crate::model::NodeId;
 
 /// How many (view, `via`, `by share`) combinations are kept: each entry is
-/// one `f64` per graph node.
-const ENTRIES: usize = 4;
+/// one `f64` per graph node (80 MB on a 10M-node graph). Two cover a
+/// question asked of the base view and of one scenario (`compare`).
+const ENTRIES: usize = 2;
 
 /// `unknown` per node, kept across the statements of a session for one
 /// graph (clear it when the graph changes). Safe to share between threads.
