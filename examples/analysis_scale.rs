@@ -278,6 +278,7 @@ fn run(back: f64) {
             cuts: &[],
             unknown,
             unknown_cache: None,
+            paths: usize::MAX,
             substituted_from: None,
         };
         let v2 = loss(&g, &view, &facts, &q, &firms, &hits, &work)

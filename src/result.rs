@@ -76,6 +76,13 @@ pub struct ResultSet {
     pub message: Option<String>,
 }
 
+/// What a result cut short at the row limit says: `shown` of `total` rows.
+pub fn row_limit_notice(shown: usize, total: usize) -> String {
+    format!(
+        "showing the first {shown} of {total} rows (change with --limit N, or :limit N in the REPL)"
+    )
+}
+
 impl ResultSet {
     /// A result with columns and rows.
     pub fn new(columns: Vec<String>, rows: Vec<Vec<Cell>>) -> ResultSet {

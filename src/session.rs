@@ -370,6 +370,7 @@ impl Session {
             date: self.date,
             timeline: &self.timeline,
             unknowns: &self.unknowns,
+            row_limit: self.settings.row_limit,
             warnings: Vec::new(),
         };
         let mut stmt = stmt;
@@ -434,9 +435,7 @@ impl Session {
         if result.rows.len() > limit {
             let total = result.rows.len();
             drop_aside(result.rows.split_off(limit));
-            let notice = format!(
-                "showing the first {limit} of {total} rows (change with --limit N, or :limit N in the REPL)"
-            );
+            let notice = crate::result::row_limit_notice(limit, total);
             result.message = Some(match result.message.take() {
                 Some(m) => format!("{m}\n{notice}"),
                 None => notice,
@@ -472,7 +471,11 @@ fn chart_statement(
             .at(span)
             .expected("`from` and a statement, e.g. `export chart \"x.svg\" from exposure of (f:Firm) to \"Taiwan\" top 10`"));
     };
-    let result = query::execute(env, inner, view)?.result;
+    // A chart reads its rows whatever the row limit.
+    let limit = std::mem::replace(&mut env.row_limit, usize::MAX);
+    let result = query::execute(env, inner, view);
+    env.row_limit = limit;
+    let result = result?.result;
     let svg = export::to_chart(env.graph, &result, &inner.to_string())
         .map_err(|e| Diagnostic::new("E0501", e).at(inner.span))?;
     export::write_atomic(FsPath::new(&ex.file), svg.as_bytes())

@@ -307,6 +307,7 @@ fn loss_equals_v1_total_on_the_bundled_graph() {
             cuts: &[],
             unknown: false,
             unknown_cache: None,
+            paths: usize::MAX,
             substituted_from: None,
         };
         let v2 = loss(&g, &view, &facts, &q, &all, &hits, &work)
@@ -398,4 +399,64 @@ fn unknown_kept_across_statements_is_the_fresh_answer() {
     let r = run(&mut kept, "exposure of (x:Buyer) to n");
     let after = pairs(&kept, &r, 3);
     assert_eq!(after, vec![("a1".to_string(), 0.1)]);
+}
+
+/// Past the row limit a row is counted, not shown, and gets no path: the
+/// rows shown are the unlimited session's first rows, paths and all;
+/// `excluding members` drops rows before the limit counts; `export` still
+/// reads every row's path.
+#[test]
+fn rows_past_the_limit_are_counted_and_export_reads_them_all() {
+    // The hit firms and the nation sort first (by name): `excluding members`
+    // drops them before the limit counts.
+    let nodes = "id,kind,name,revenue\na1,Buyer,a1,\na2,Buyer,a2,\na3,Buyer,a3,\nt1,Technology,t1,\np,Firm,P0,\nq,Firm,Q0,\nn,Nation,N0,\n";
+    let edges = "from,to,type,share\na1,t1,SOURCES,1\na2,p,SOURCES,0.5\na2,q,SOURCES,0.5\na3,q,SOURCES,1\nt1,p,SOURCES,1\np,n,LOCATED_IN,\nq,n,LOCATED_IN,\n";
+    let cells = |r: &ResultSet| -> Vec<String> {
+        r.rows
+            .iter()
+            .map(|row| format!("{:?} {:?} {:?}", row[0], row[2], row[4]))
+            .collect()
+    };
+    for src in [
+        "exposure of (x) to n",
+        "exposure of (x) to n excluding members",
+        "exposure of (x) to n excluding members top 2",
+    ] {
+        let mut all = session(nodes, edges);
+        let whole = run(&mut all, src);
+        let mut limited = session(nodes, edges);
+        limited.settings.row_limit = 2;
+        let shown = run(&mut limited, src);
+        assert_eq!(cells(&shown), cells(&whole)[..2].to_vec(), "{src}");
+        assert!(
+            shown.rows.iter().all(|r| matches!(r[4], Cell::Path(_))),
+            "{src}: every row shown has its path"
+        );
+        if whole.rows.len() > 2 {
+            let notice = shown.message.clone().unwrap_or_default();
+            assert!(
+                notice.contains(&format!("showing the first 2 of {} rows", whole.rows.len())),
+                "{src}: {notice}"
+            );
+        }
+    }
+    // `export` writes the paths of every row, the limit notwithstanding.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.dot");
+    let mut limited = session(nodes, edges);
+    limited.settings.row_limit = 1;
+    run(
+        &mut limited,
+        &format!(
+            "export dot \"{}\" from exposure of (x:Buyer) to n",
+            file.display()
+        ),
+    );
+    let dot = std::fs::read_to_string(&file).unwrap();
+    for edge in ["a1", "a2", "a3", "t1"] {
+        assert!(
+            dot.contains(&format!("\"{edge}\" ->")),
+            "{edge}'s path arc in\n{dot}"
+        );
+    }
 }

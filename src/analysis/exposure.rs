@@ -66,11 +66,22 @@ pub fn exposure(
     work: &Work,
 ) -> Result<Vec<ExposureRow>, Interrupt> {
     let t = target_closure(g, view, targets, work)?;
-    exposure_in(g, view, arcs, of, &t, depth, DENSE_MAX, work)
+    exposure_in(g, view, arcs, of, &t, depth, DENSE_MAX, usize::MAX, work)
+}
+
+/// Where the rows' paths are read from once the rows are in order.
+enum Walked {
+    /// Exact: the best walk of every local node.
+    Walks(Walks),
+    /// Under `depth N`: the walks found, by local id.
+    Paths(Vec<Option<Path>>),
 }
 
 /// [`exposure`] to a given target set T (the model v2's hit set when every
-/// hit has severity 1), with the dense solver's size limit.
+/// hit has severity 1), with the dense solver's size limit. Only the first
+/// `paths_for` rows (in the answer's order) get their paths: the rows past
+/// a result's row limit are never shown, and a million paths are a million
+/// allocations to make and free.
 #[allow(
     clippy::too_many_arguments,
     reason = "the arguments are the algorithm's state, passed flat on a hot path"
@@ -83,6 +94,7 @@ pub(crate) fn exposure_in(
     t: &NodeSet,
     depth: Option<u32>,
     dense_max: usize,
+    paths_for: usize,
     work: &Work,
 ) -> Result<Vec<ExposureRow>, Interrupt> {
     let rows = view.visible(of);
@@ -93,16 +105,15 @@ pub(crate) fn exposure_in(
         keep_zero: false,
     };
     let l = grow(g, view, arcs, &seeds, &how, work)?;
-    let (total, mut paths) = match depth {
+    let (total, mut walked) = match depth {
         None => {
             let (total, walks) = fixed_point(&l, dense_max, work)?;
-            let paths = walks.paths(&l, &seeds);
-            (total, paths)
+            (total, Walked::Walks(walks))
         }
         Some(n) => {
             let total = rounds(&l, n, work)?;
             let paths = bounded_walks(g, view, arcs, &l, t, &total, &seeds, n, work)?;
-            (total, paths)
+            (total, Walked::Paths(paths))
         }
     };
     let mut out = Vec::with_capacity(rows.len());
@@ -112,18 +123,17 @@ pub(crate) fn exposure_in(
                 node: n,
                 direct: 1.0,
                 total: 1.0,
-                path: Some(Path::single(n)),
+                path: None,
             });
             continue;
         }
         let Some(u) = l.local(n) else { continue };
         let u = u as usize;
-        let tot = total[u].clamp(0.0, 1.0);
         out.push(ExposureRow {
             node: n,
             direct: l.into_stop[u].min(1.0),
-            total: tot,
-            path: if tot > 0.0 { paths[u].take() } else { None },
+            total: total[u].clamp(0.0, 1.0),
+            path: None,
         });
     }
     work.charge(out.len() as u64)?;
@@ -133,6 +143,18 @@ pub(crate) fn exposure_in(
             .then_with(|| g.node_name(a.node).cmp(g.node_name(b.node)))
             .then_with(|| g.node_key(a.node).cmp(g.node_key(b.node)))
     });
+    for r in out.iter_mut().take(paths_for) {
+        if r.total <= 0.0 {
+            // Rows are in loss order: no later row has a path either.
+            break;
+        }
+        r.path = match (l.local(r.node), &mut walked) {
+            // In T (never grown).
+            (None, _) => Some(Path::single(r.node)),
+            (Some(u), Walked::Walks(w)) => w.path(&l, u, r.node),
+            (Some(u), Walked::Paths(p)) => p[u as usize].take(),
+        };
+    }
     Ok(out)
 }
 
@@ -168,36 +190,31 @@ impl Walks {
         self.next[u as usize] = next;
     }
 
-    /// The walk of every seed that has one, indexed by local id.
-    fn paths(&self, l: &Local, seeds: &[NodeId]) -> Vec<Option<Path>> {
-        let mut paths = vec![None; l.len()];
-        for &s in seeds {
-            let Some(u) = l.local(s) else { continue };
-            if self.cost[u as usize] == f64::INFINITY {
-                continue;
-            }
-            // Room for the walk, its end and a hit's chain after it.
-            let mut hops = 2;
-            let mut x = u;
-            while self.next[x as usize] != NO {
-                hops += 1;
-                x = l.provider(self.next[x as usize]);
-            }
-            let mut p = Path::with_room(s, hops);
-            let mut x = u;
-            loop {
-                let a = self.next[x as usize];
-                if a == NO {
-                    let (e, stop, _) = l.best_stop[x as usize];
-                    p.push(e, stop);
-                    break;
-                }
-                x = l.provider(a);
-                p.push(l.arc(a).1, l.nodes[x as usize]);
-            }
-            paths[u as usize] = Some(p);
+    /// The walk of local node `u` (graph node `s`), if it has one.
+    fn path(&self, l: &Local, u: u32, s: NodeId) -> Option<Path> {
+        if self.cost[u as usize] == f64::INFINITY {
+            return None;
         }
-        paths
+        // Room for the walk, its end and a hit's chain after it.
+        let mut hops = 2;
+        let mut x = u;
+        while self.next[x as usize] != NO {
+            hops += 1;
+            x = l.provider(self.next[x as usize]);
+        }
+        let mut p = Path::with_room(s, hops);
+        let mut x = u;
+        loop {
+            let a = self.next[x as usize];
+            if a == NO {
+                let (e, stop, _) = l.best_stop[x as usize];
+                p.push(e, stop);
+                break;
+            }
+            x = l.provider(a);
+            p.push(l.arc(a).1, l.nodes[x as usize]);
+        }
+        Some(p)
     }
 }
 

@@ -173,12 +173,22 @@ type Rows = (Vec<LossRow>, Vec<String>, Vec<NodeId>);
 /// Scores by node.
 type Scores = Vec<(NodeId, f64)>;
 
+/// What a caller of [`rows`] reads besides the numbers.
+#[derive(Clone, Copy)]
+struct Wanted {
+    /// How many rows, in order, need their explaining path.
+    paths: usize,
+    /// Whether `unknown` is read.
+    unknown: bool,
+}
+
 /// The rows of `exposure` / `impact` (before `top`).
 fn rows(
     env: &mut Env,
     x: &ExposureStmt,
     view: &View,
     under: &Under<'_>,
+    wanted: Wanted,
     span: Span,
 ) -> Result<Rows, Diagnostic> {
     let g = env.graph;
@@ -187,13 +197,27 @@ fn rows(
     let base = view;
     let (shock, view, any, named) = statement_shock(env, &x.to, x.by, view, &facts, under, span)?;
     let of = resolve_nodeset(env, &x.of, &view)?;
+    let excluded = |n: NodeId| {
+        x.excluding_members
+            && (shock.hits.wholly_inside(n) || shock.cuts.iter().any(|c| c.consumer.contains(n)))
+    };
+    // The rows `excluding members` drops come out of the analysis first:
+    // the first `wanted.paths` rows kept lie within that many more.
+    let paths = if x.excluding_members && wanted.paths < usize::MAX {
+        wanted
+            .paths
+            .saturating_add(of.iter().filter(|n| excluded(**n)).count())
+    } else {
+        wanted.paths
+    };
     let q = LossQuery {
         arcs: &spec,
         depth: x.depth,
         by_share: x.by_share,
         cuts: &shock.cuts,
-        unknown: !x.by_share,
+        unknown: wanted.unknown && !x.by_share,
         unknown_cache: Some(env.unknowns),
+        paths,
         substituted_from: any.then_some(base),
     };
     let analysis::Loss {
@@ -210,10 +234,7 @@ fn rows(
         ));
     }
     if x.excluding_members {
-        out.retain(|r| {
-            !shock.hits.wholly_inside(r.node)
-                && !shock.cuts.iter().any(|c| c.consumer.contains(r.node))
-        });
+        out.retain(|r| !excluded(r.node));
     }
     let mut nodes = of;
     nodes.extend(named);
@@ -241,14 +262,36 @@ pub fn exposure(
     span: Span,
 ) -> Result<Evaluated, Diagnostic> {
     let g = env.graph;
-    let (rows, notices, mut nodes) = rows(env, x, view, under, span)?;
+    let top = x.top.map(|k| k as usize);
+    // The rows shown: past the session's row limit a row is never seen
+    // (unless `export` reads the whole result), so it needs no path.
+    let shown = if env.footprint {
+        usize::MAX
+    } else {
+        env.row_limit
+    };
+    let want = Wanted {
+        paths: top.unwrap_or(usize::MAX).min(shown),
+        unknown: true,
+    };
+    let (rows, mut notices, mut nodes) = rows(env, x, view, under, want, span)?;
     let wanted = env.footprint;
     let mut highlight = Vec::new();
-    let top = x.top.map(|k| k as usize);
+    let kept = |r: &&LossRow| top.is_none() || r.loss > 0.0;
+    let total = rows
+        .iter()
+        .filter(kept)
+        .take(top.unwrap_or(usize::MAX))
+        .count();
+    if total > shown {
+        // The cells past the limit are not made at all (a million rows of
+        // cells cost more to make and free than to count).
+        notices.push(crate::result::row_limit_notice(shown, total));
+    }
     let rows: Vec<Vec<Cell>> = rows
         .into_iter()
-        .filter(|r| top.is_none() || r.loss > 0.0)
-        .take(top.unwrap_or(usize::MAX))
+        .filter(|r| kept(&r))
+        .take(top.unwrap_or(usize::MAX).min(shown))
         .map(|r| {
             if wanted {
                 nodes.push(r.node);
@@ -432,6 +475,7 @@ fn chokepoint_scores(
         cuts: &base.cuts,
         unknown: false,
         unknown_cache: Some(env.unknowns),
+        paths: 0,
         substituted_from: any.then_some(base_view),
     };
     let score = |hits: &analysis::Hits| -> Result<f64, Diagnostic> {
@@ -664,8 +708,13 @@ pub fn compare(
     let under = [(name, substituting)];
     let (before, after, top): (Scores, Scores, Option<u32>) = match &body.kind {
         StatementKind::Exposure(x) | StatementKind::Impact(x) => {
-            let (b, _, _) = rows(env, x, view, &[], body.span)?;
-            let (a, _, _) = rows(env, x, view, &under, body.span)?;
+            // Only the losses are compared.
+            let numbers = Wanted {
+                paths: 0,
+                unknown: false,
+            };
+            let (b, _, _) = rows(env, x, view, &[], numbers, body.span)?;
+            let (a, _, _) = rows(env, x, view, &under, numbers, body.span)?;
             (
                 b.iter().map(|r| (r.node, r.loss)).collect(),
                 a.iter().map(|r| (r.node, r.loss)).collect(),

@@ -61,6 +61,10 @@ pub struct Env<'a> {
     /// `unknown` kept across statements (it depends on the view, not on
     /// the shock).
     pub unknowns: &'a crate::analysis::UnknownCache,
+    /// The most rows a result shows (the session's `--limit`): rows past
+    /// it are made (they count) but need nothing that is only shown, such
+    /// as their paths.
+    pub row_limit: usize,
     /// Writes an `export` statement's subgraph (the session's, which sees
     /// the writers); `None` where exporting is not offered.
     pub export: Option<&'a ExportFn>,

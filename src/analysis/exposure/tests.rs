@@ -96,6 +96,7 @@ fn two_cycle_with_shares_has_its_closed_form() {
         &targets,
         None,
         0,
+        usize::MAX,
         &Work::unlimited(),
     )
     .unwrap();
@@ -331,7 +332,7 @@ proptest! {
         let all: Vec<NodeId> = g.nodes().collect();
         let dense_max = if dense { DENSE_MAX } else { 0 };
         let closure = target_closure(&g, &View::full(), &targets, &Work::unlimited()).unwrap();
-        let rows = exposure_in(&g, &View::full(), &spec, &all, &closure, depth, dense_max, &Work::unlimited()).unwrap();
+        let rows = exposure_in(&g, &View::full(), &spec, &all, &closure, depth, dense_max, usize::MAX, &Work::unlimited()).unwrap();
         let want = naive_exposure(&g, &View::full(), &spec, &t, depth);
         prop_assert_eq!(rows.len(), n);
         for r in &rows {
@@ -359,6 +360,21 @@ proptest! {
         // Ordered by total desc, then name.
         for w in rows.windows(2) {
             prop_assert!(w[0].total > w[1].total || (w[0].total == w[1].total && g.node_name(w[0].node) <= g.node_name(w[1].node)));
+        }
+        // Paths for the first k rows only (the rest past a row limit):
+        // the same rows, and the same paths where there are any.
+        let k = (edges.len() + targets.len()) % (n + 1);
+        let first = exposure_in(&g, &View::full(), &spec, &all, &closure, depth, dense_max, k, &Work::unlimited()).unwrap();
+        prop_assert_eq!(first.len(), rows.len());
+        for (i, (a, b)) in rows.iter().zip(&first).enumerate() {
+            prop_assert_eq!(a.node, b.node);
+            prop_assert_eq!(a.total.to_bits(), b.total.to_bits());
+            prop_assert_eq!(a.direct.to_bits(), b.direct.to_bits());
+            if i < k {
+                prop_assert_eq!(&a.path, &b.path);
+            } else {
+                prop_assert!(b.path.is_none());
+            }
         }
     }
 }

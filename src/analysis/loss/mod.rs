@@ -185,6 +185,10 @@ pub struct LossQuery<'a> {
     /// Where `unknown` is kept across statements (the session's), if
     /// anywhere.
     pub unknown_cache: Option<&'a UnknownCache>,
+    /// How many of the rows, in the answer's order, get their explaining
+    /// path (`usize::MAX`: all; 0 when only the numbers are read). The
+    /// rest have none: a result past its row limit is never shown.
+    pub paths: usize,
     /// Under `with NAME substituting:`, the view before the substituting
     /// scenarios; the `view` given to [`loss`] is the one after (see
     /// `Build::substituted_from`). Ignored with `by_share` (v1 re-weighs).
@@ -220,34 +224,16 @@ struct Solved<'s> {
 
 impl Solved<'_> {
     /// The rows of `nodes` (the query's rows from `offset` on, with their
-    /// contexts `ctxs`).
-    fn rows(&self, nodes: &[NodeId], ctxs: &[u64], offset: usize) -> Vec<LossRow> {
+    /// contexts `ctxs`), with their paths when `paths`.
+    fn rows(&self, nodes: &[NodeId], ctxs: &[u64], offset: usize, paths: bool) -> Vec<LossRow> {
         let mut out = Vec::with_capacity(nodes.len());
-        let sys = &self.built.sys;
         for (k, (&n, &ctx)) in nodes.iter().zip(ctxs).enumerate() {
             let Some(i) = self.built.row(n, ctx) else {
                 continue;
             };
             let loss = self.x[i as usize].clamp(0.0, 1.0);
-            let (path, cut) = if loss > 0.0 {
-                match sys.walk(self.walks, i) {
-                    Some((hops, end)) => {
-                        let mut p = Path::single(n);
-                        for (e, v) in hops {
-                            p.push(e, sys.node[v as usize]);
-                        }
-                        let mut cut = None;
-                        match end {
-                            End::Cut(e, v, _) => {
-                                p.push(e, v);
-                                cut = Some(e);
-                            }
-                            _ => self.hits.extend_path(&mut p),
-                        }
-                        (Some(p), cut)
-                    }
-                    None => (None, None),
-                }
+            let (path, cut) = if paths && loss > 0.0 {
+                self.path(n, i)
             } else {
                 (None, None)
             };
@@ -265,6 +251,38 @@ impl Solved<'_> {
         }
         out
     }
+
+    /// The explaining walk of row node `n` (variable `i`) and the cut arc
+    /// it ends with, if any.
+    fn path(&self, n: NodeId, i: u32) -> (Option<Path>, Option<EdgeId>) {
+        let sys = &self.built.sys;
+        let Some((hops, end)) = sys.walk(self.walks, i) else {
+            return (None, None);
+        };
+        let mut p = Path::single(n);
+        for (e, v) in hops {
+            p.push(e, sys.node[v as usize]);
+        }
+        let mut cut = None;
+        match end {
+            End::Cut(e, v, _) => {
+                p.push(e, v);
+                cut = Some(e);
+            }
+            _ => self.hits.extend_path(&mut p),
+        }
+        (Some(p), cut)
+    }
+}
+
+/// Orders rows by loss descending, then name, then id.
+fn sort_rows(g: &Graph, rows: &mut [LossRow]) {
+    rows.sort_unstable_by(|a, b| {
+        b.loss
+            .total_cmp(&a.loss)
+            .then_with(|| g.node_name(a.node).cmp(g.node_name(b.node)))
+            .then_with(|| g.node_key(a.node).cmp(g.node_key(b.node)))
+    });
 }
 
 /// The loss of every visible node of `of` under `hits` and `q.cuts`.
@@ -302,12 +320,14 @@ pub fn loss(
         }
         unknowns(g, view, facts, q, &rows, work)
     };
-    let mut out: Vec<LossRow> = if fast {
+    let out: Vec<LossRow> = if fast {
         let t = hits.full_set(g.node_count());
         // v1's rows become the model's on this thread, before the join:
         // `unknown` (the other thread) usually takes longer.
         let v1_rows = || -> Result<Vec<LossRow>, Interrupt> {
-            let v1 = exposure_in(g, view, q.arcs, &rows, &t, q.depth, DENSE_MAX, work)?;
+            let v1 = exposure_in(
+                g, view, q.arcs, &rows, &t, q.depth, DENSE_MAX, q.paths, work,
+            )?;
             Ok(v1
                 .into_iter()
                 .map(|r| LossRow {
@@ -389,31 +409,33 @@ pub fn loss(
             hits,
         };
         // A row's path is a walk through the system to the shock (most of
-        // the rows' time): the two halves on two threads.
-        if rows.len() < ROWS_ON_TWO_THREADS {
-            solved.rows(&rows, &ctxs, 0)
+        // the rows' time): the two halves on two threads. Only the first
+        // `q.paths` rows in order get one: made after the sort when that
+        // leaves some out.
+        let all_paths = q.paths >= rows.len();
+        let mut out = if rows.len() < ROWS_ON_TWO_THREADS {
+            solved.rows(&rows, &ctxs, 0, all_paths)
         } else {
             let (mut out, more) = crate::par::on_two_halves(rows.len(), |r| {
-                solved.rows(&rows[r.clone()], &ctxs[r.clone()], r.start)
+                solved.rows(&rows[r.clone()], &ctxs[r.clone()], r.start, all_paths)
             });
             out.extend(more);
             out
+        };
+        sort_rows(g, &mut out);
+        if !all_paths {
+            for r in out.iter_mut().take(q.paths) {
+                if r.loss <= 0.0 {
+                    break;
+                }
+                if let Some(i) = built.row(r.node, b.row_ctx(r.node)) {
+                    (r.path, r.cut) = solved.path(r.node, i);
+                }
+            }
         }
+        out
     };
     work.charge(out.len() as u64)?;
-    if fast {
-        // v1's rows come in this order already.
-        return Ok(Loss {
-            rows: out,
-            ignored_inputs,
-        });
-    }
-    out.sort_unstable_by(|a, b| {
-        b.loss
-            .total_cmp(&a.loss)
-            .then_with(|| g.node_name(a.node).cmp(g.node_name(b.node)))
-            .then_with(|| g.node_key(a.node).cmp(g.node_key(b.node)))
-    });
     Ok(Loss {
         rows: out,
         ignored_inputs,

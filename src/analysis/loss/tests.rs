@@ -173,6 +173,18 @@ impl<'g> Run<'g> {
         depth: Option<u32>,
         cuts: &[CutRule],
     ) -> Vec<LossRow> {
+        self.rows_with_paths(of, hits, depth, cuts, usize::MAX)
+    }
+
+    /// [`Run::rows`], the first `paths` rows with their paths.
+    pub fn rows_with_paths(
+        &self,
+        of: &[NodeId],
+        hits: &Hits,
+        depth: Option<u32>,
+        cuts: &[CutRule],
+        paths: usize,
+    ) -> Vec<LossRow> {
         let q = LossQuery {
             arcs: &self.spec,
             depth,
@@ -180,6 +192,7 @@ impl<'g> Run<'g> {
             cuts,
             unknown: true,
             unknown_cache: None,
+            paths,
             substituted_from: None,
         };
         loss(
@@ -562,6 +575,7 @@ fn cached_unknowns(
         cuts: &[],
         unknown: true,
         unknown_cache: Some(cache),
+        paths: usize::MAX,
         substituted_from: None,
     };
     unknowns(g, view, &r.facts, &q, rows, work)

@@ -40,6 +40,7 @@ fn rows_and_work(g: &Graph, view: &View, source: &str) -> (Vec<Vec<String>>, u64
         date: timeline.today(),
         timeline: &timeline,
         unknowns: &unknowns,
+        row_limit: usize::MAX,
         export: None,
         warnings: Vec::new(),
     };

@@ -212,6 +212,42 @@ fn graph(n: usize, spec: &[(u8, usize, usize, u8)]) -> Graph {
     m.finish()
 }
 
+/// `spec` with its requirement and `input` arcs made general sources
+/// when `sources_only`.
+fn only_sources(
+    spec: Vec<(u8, usize, usize, u8)>,
+    sources_only: bool,
+) -> Vec<(u8, usize, usize, u8)> {
+    spec.into_iter()
+        .map(|(op, a, b, x)| {
+            let op = if sources_only && matches!(op % 6, 2 | 3) {
+                0
+            } else {
+                op
+            };
+            (op, a, b, x)
+        })
+        .collect()
+}
+
+/// Cut rules between the nations `n0` and `n5` of [`graph`]'s graphs:
+/// `(consumer side, provider side)`, each 0 (`n0`) or 1 (`n5`).
+fn cut_rules(g: &Graph, r: &Run<'_>, rules: &[(usize, usize)]) -> Vec<CutRule> {
+    let view = View::full();
+    let work = Work::unlimited();
+    let shocker = Shocker::new(g, &view, &r.facts, &work);
+    let nations = [NodeId::from_index(0), NodeId::from_index(5)];
+    rules
+        .iter()
+        .map(|&(a, b)| CutRule {
+            consumer: shocker.side(&[nations[a]], By::Both).unwrap(),
+            provider: shocker.side(&[nations[b]], By::Both).unwrap(),
+            targets: None,
+            label: format!("n{a}"),
+        })
+        .collect()
+}
+
 #[test]
 fn loss_direct_and_unknown_agree_with_naive_iteration() {
     agree_with_naive(false);
@@ -235,18 +271,7 @@ fn agree_with_naive(sources_only: bool) {
                 proptest::option::of(1u32..5),
             ),
             |(spec, targets, sev, by, depth)| {
-                let spec: Vec<_> = spec
-                    .into_iter()
-                    .map(|(op, a, b, x)| {
-                        let op = if sources_only && matches!(op % 6, 2 | 3) {
-                            0
-                        } else {
-                            op
-                        };
-                        (op, a, b, x)
-                    })
-                    .collect();
-                let g = graph(10, &spec);
+                let g = graph(10, &only_sources(spec, sources_only));
                 let r = Run::new(&g);
                 let to: Vec<NodeId> = targets.iter().map(|&i| NodeId::from_index(i)).collect();
                 let by = [By::Territory, By::Jurisdiction, By::Both][by as usize];
@@ -357,19 +382,7 @@ fn cuts_agree_with_naive_contexts() {
             |(spec, rules, hit, depth)| {
                 let g = graph(10, &spec);
                 let r = Run::new(&g);
-                let view = View::full();
-                let work = Work::unlimited();
-                let shocker = Shocker::new(&g, &view, &r.facts, &work);
-                let nations = [NodeId::from_index(0), NodeId::from_index(5)];
-                let cuts: Vec<CutRule> = rules
-                    .iter()
-                    .map(|&(a, b)| CutRule {
-                        consumer: shocker.side(&[nations[a]], By::Both).unwrap(),
-                        provider: shocker.side(&[nations[b]], By::Both).unwrap(),
-                        targets: None,
-                        label: format!("n{a}"),
-                    })
-                    .collect();
+                let cuts = cut_rules(&g, &r, &rules);
                 let hits = match hit {
                     Some(h) => r.hits(&[NodeId::from_index(h)], By::Territory, 0.5),
                     None => Hits::new(g.node_count()),
@@ -483,4 +496,49 @@ fn systemic_scores_agree_with_one_fixed_point_per_candidate() {
         "only {} of {cases} bounded",
         bounded.get()
     );
+}
+
+/// Only the first `k` rows get their paths (the rest are past a result's
+/// row limit): the rows, their order and their numbers are the same, and
+/// so are the paths they get.
+#[test]
+fn paths_for_the_first_rows_only() {
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(256));
+    runner
+        .run(
+            &(
+                proptest::collection::vec((0u8..6, 0usize..10, 0usize..10, 0u8..12), 0..30),
+                proptest::collection::vec(0usize..10, 1..3),
+                any::<bool>(),
+                proptest::option::of(1u32..4),
+                0usize..12,
+                proptest::option::of((0usize..2, 0usize..2)),
+            ),
+            |(spec, targets, sources_only, depth, k, rule)| {
+                let g = graph(10, &only_sources(spec, sources_only));
+                let r = Run::new(&g);
+                let to: Vec<NodeId> = targets.iter().map(|&i| NodeId::from_index(i)).collect();
+                let hits = r.hits(&to, By::Territory, 1.0);
+                // A cut rule puts rows in contexts of their own.
+                let cuts = cut_rules(&g, &r, rule.as_slice());
+                let all: Vec<NodeId> = g.nodes().collect();
+                let whole = r.rows(&all, &hits, depth, &cuts);
+                let first = r.rows_with_paths(&all, &hits, depth, &cuts, k);
+                prop_assert_eq!(whole.len(), first.len());
+                for (i, (w, f)) in whole.iter().zip(&first).enumerate() {
+                    prop_assert_eq!(w.node, f.node);
+                    prop_assert_eq!(w.loss.to_bits(), f.loss.to_bits());
+                    prop_assert_eq!(w.direct.to_bits(), f.direct.to_bits());
+                    prop_assert_eq!(w.unknown.to_bits(), f.unknown.to_bits());
+                    if i < k {
+                        prop_assert_eq!(&w.path, &f.path, "row {}", i);
+                        prop_assert_eq!(w.cut, f.cut);
+                    } else {
+                        prop_assert!(f.path.is_none() && f.cut.is_none(), "row {}", i);
+                    }
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
 }
