@@ -272,14 +272,12 @@ pub(crate) fn silent_totals_by_node(
         vec![0.0; l.len()]
     };
     let mut by_node = vec![f64::NAN; g.node_count()];
-    for (n, t) in l.nodes.iter().zip(total) {
-        by_node[n.index()] = t.clamp(0.0, 1.0);
-    }
     // A row the subgraph left out (hidden) reads 0, as before.
     for n in rows {
-        if by_node[n.index()].is_nan() {
-            by_node[n.index()] = 0.0;
-        }
+        by_node[n.index()] = 0.0;
+    }
+    for (n, t) in l.nodes.iter().zip(total) {
+        by_node[n.index()] = t.clamp(0.0, 1.0);
     }
     Ok(by_node)
 }

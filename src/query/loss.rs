@@ -203,7 +203,7 @@ fn rows(
     };
     // The rows `excluding members` drops come out of the analysis first:
     // the first `wanted.paths` rows kept lie within that many more.
-    let paths = if x.excluding_members && wanted.paths < usize::MAX {
+    let paths = if x.excluding_members && wanted.paths > 0 && wanted.paths < usize::MAX {
         wanted
             .paths
             .saturating_add(of.iter().filter(|n| excluded(**n)).count())
@@ -239,6 +239,23 @@ fn rows(
     let mut nodes = of;
     nodes.extend(named);
     Ok((out, notices, nodes))
+}
+
+/// Every row's `(node, loss)` of an `exposure` / `impact` statement, in the
+/// answer's order, without paths or `unknown` (whatever the row limit):
+/// what a comparison reads.
+pub(super) fn losses(
+    env: &mut Env,
+    x: &ExposureStmt,
+    view: &View,
+    span: Span,
+) -> Result<Vec<(NodeId, f64)>, Diagnostic> {
+    let numbers = Wanted {
+        paths: 0,
+        unknown: false,
+    };
+    let (rows, _, _) = rows(env, x, view, &[], numbers, span)?;
+    Ok(rows.into_iter().map(|r| (r.node, r.loss)).collect())
 }
 
 /// A path as text, ending with the cut arc marked.

@@ -61,9 +61,11 @@ pub struct Env<'a> {
     /// `unknown` kept across statements (it depends on the view, not on
     /// the shock).
     pub unknowns: &'a crate::analysis::UnknownCache,
-    /// The most rows a result shows (the session's `--limit`): rows past
-    /// it are made (they count) but need nothing that is only shown, such
-    /// as their paths.
+    /// The most rows a result shows (the session's `--limit`). `exposure`
+    /// and `impact` count the rows past it without making them (the
+    /// result says how many there were), so a caller that reads every row
+    /// of a nested statement (a chart, `compare at`) lifts it or asks the
+    /// analysis itself.
     pub row_limit: usize,
     /// Writes an `export` statement's subgraph (the session's, which sees
     /// the writers); `None` where exporting is not offered.

@@ -142,10 +142,18 @@ pub fn compare_at(
             .expected("`exposure of ... to ...`, `impact of ...` or `chokepoints of ...`"));
         }
     };
+    // Each side's every row (not only those a result would show), and
+    // only its numbers.
+    let side_values = |env: &mut Env, view: &View| match &whole.kind {
+        StatementKind::Exposure(x) | StatementKind::Impact(x) => {
+            super::loss::losses(env, x, view, whole.span)
+        }
+        _ => Ok(values(&super::execute(env, &whole, view)?.result)),
+    };
     let bview = env.timeline.view(g, d1);
-    let b = values(&super::execute(env, &whole, &bview)?.result);
+    let b = side_values(env, &bview)?;
     let aview = env.timeline.view(g, d2);
-    let a = values(&super::execute(env, &whole, &aview)?.result);
+    let a = side_values(env, &aview)?;
     let is_choke = matches!(whole.kind, StatementKind::Chokepoints(_));
     let mut nodes: Vec<NodeId> = if is_choke {
         // The chokepoints of either date's top K.
@@ -160,9 +168,13 @@ pub fn compare_at(
     };
     nodes.sort_unstable();
     nodes.dedup();
-    let side = |list: &[(NodeId, f64)], view: &View, n: NodeId| -> Option<f64> {
-        match list.iter().find(|r| r.0 == n) {
-            Some(r) => Some(r.1),
+    let (bmap, amap): (
+        crate::hash::FxMap<NodeId, f64>,
+        crate::hash::FxMap<NodeId, f64>,
+    ) = (b.iter().copied().collect(), a.iter().copied().collect());
+    let side = |list: &crate::hash::FxMap<NodeId, f64>, view: &View, n: NodeId| -> Option<f64> {
+        match list.get(&n) {
+            Some(v) => Some(*v),
             // Visible but not upstream at that date: nothing concentrates on it.
             None if is_choke && view.node(n) => Some(0.0),
             None => None,
@@ -170,7 +182,7 @@ pub fn compare_at(
     };
     let mut rows: Vec<(NodeId, Option<f64>, Option<f64>)> = nodes
         .into_iter()
-        .map(|n| (n, side(&b, &bview, n), side(&a, &aview, n)))
+        .map(|n| (n, side(&bmap, &bview, n), side(&amap, &aview, n)))
         .collect();
     let delta = |r: &(NodeId, Option<f64>, Option<f64>)| Some(r.2? - r.1?);
     rows.sort_by(|x, y| {

@@ -12,7 +12,15 @@
 //!
 //! Only solves without `depth` and without substitution are kept: under
 //! `depth N` a node k arcs from the rows has only N - k rounds, so the
-//! values of the nodes beyond the rows are not theirs.
+//! values of the nodes beyond the rows are not theirs; under substitution
+//! a value also depends on the view before the substituting scenarios,
+//! which the key does not hold.
+//!
+//! A kept value equals a fresh solve's up to rounding: a cyclic
+//! component's sweep order follows the subgraph's numbering, which follows
+//! the rows it grew from, so the last bits may differ (far below the
+//! solver's 1e-13). Reading costs no work, and the entries (one `f64` per
+//! graph node each) are not charged to a statement's memory budget.
 
 use std::sync::Mutex;
 
@@ -20,8 +28,8 @@ use super::super::{ArcSpec, View};
 use crate::model::NodeId;
 
 /// How many (view, `via`, `by share`) combinations are kept: each entry is
-/// one `f64` per graph node (80 MB on a 10M-node graph). Two cover a
-/// question asked of the base view and of one scenario (`compare`).
+/// one `f64` per graph node (80 MB on a 10M-node graph). Two cover the
+/// two dates of `compare at`, or today and one `at DATE`.
 const ENTRIES: usize = 2;
 
 /// `unknown` per node, kept across the statements of a session for one

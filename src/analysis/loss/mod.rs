@@ -132,14 +132,13 @@ pub fn unknowns(
             Some(n) => built.sys.rounds(n, work)?,
         };
         let mut by_node = vec![f64::NAN; g.node_count()];
+        // A row without a variable reads 0, as before.
+        for n in rows {
+            by_node[n.index()] = 0.0;
+        }
         for (n, ctx, i) in built.contexts() {
             if ctx == 0 {
                 by_node[n.index()] = x[i as usize];
-            }
-        }
-        for n in rows {
-            if by_node[n.index()].is_nan() {
-                by_node[n.index()] = 0.0;
             }
         }
         by_node
