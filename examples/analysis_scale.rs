@@ -263,7 +263,9 @@ fn run(back: f64) {
     // The dependency model v2 on the same question (all arcs sources: v1's
     // system, plus `unknown` on a second thread and the membership chains).
     let facts = ModelFacts::new(&g);
-    for unknown in [false, true] {
+    // Every row's path, or only those of the rows the CLI shows (its
+    // default row limit: `exposure` makes paths for those alone).
+    for (unknown, paths) in [(false, usize::MAX), (true, usize::MAX), (true, 10_000)] {
         let work = Work::unlimited();
         let t = now();
         let mut hits = Hits::new(g.node_count());
@@ -278,7 +280,7 @@ fn run(back: f64) {
             cuts: &[],
             unknown,
             unknown_cache: None,
-            paths: usize::MAX,
+            paths,
             substituted_from: None,
         };
         let v2 = loss(&g, &view, &facts, &q, &firms, &hits, &work)
@@ -291,9 +293,14 @@ fn run(back: f64) {
                 .zip(&rows)
                 .all(|(a, b)| a.node == b.node && a.loss == b.total);
         println!(
-            "v2 loss of all firms to {} (unknown {}): {} ({} rows, loss == v1 total: {same}, work {}); peak RSS {}",
+            "v2 loss of all firms to {} (unknown {}, paths for {}): {} ({} rows, loss == v1 total: {same}, work {}); peak RSS {}",
             g.node_name(nations[0]),
             if unknown { "on" } else { "off" },
+            if paths == usize::MAX {
+                "all rows".to_string()
+            } else {
+                format!("the first {paths}")
+            },
             e,
             v2.len(),
             work.used(),
