@@ -56,10 +56,13 @@ impl HopTally<'_> {
         let kind_ok =
             |kinds: Option<&[KindId]>, n: NodeId| kinds.is_none_or(|k| k.contains(&g.node_kind(n)));
         for chunk in nodes.chunks(WARM) {
+            // Both of a node's columns: the hop reads its types and then
+            // the neighbour of each edge it keeps.
             let mut touched = 0u32;
             for &n in chunk {
-                if let Some(t) = self.adj.types(n).first() {
-                    touched ^= u32::from(t.0);
+                let (types, nbrs) = self.adj.typed_neighbors(n);
+                if let (Some(t), Some(v)) = (types.first(), nbrs.first()) {
+                    touched ^= u32::from(t.0) ^ v.0;
                 }
             }
             std::hint::black_box(touched);
