@@ -229,22 +229,9 @@ fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<(Vec<f64>, Wa
 /// The least fixed point of `x = silent + A x` over the arc subgraph
 /// reachable from `rows` (no stop set): the model v2's `unknown` on a
 /// graph whose arcs are all sources. `silent(u)` is u's silent part. All 0
-/// when every silent part is 0. One value per row, in `rows`' order.
-#[cfg(test)]
-pub(crate) fn silent_totals(
-    g: &Graph,
-    view: &View,
-    arcs: &ArcSpec,
-    rows: &[NodeId],
-    silent: &dyn Fn(NodeId) -> f64,
-    work: &Work,
-) -> Result<Vec<f64>, Interrupt> {
-    let by_node = silent_totals_by_node(g, view, arcs, rows, silent, work)?;
-    Ok(rows.iter().map(|n| by_node[n.index()]).collect())
-}
-
-/// [`silent_totals`] of every node of the subgraph (which holds the
-/// upstream of each row), by node index: NaN for the nodes outside it.
+/// when every silent part is 0. By node index, for every node of the
+/// subgraph (which holds the upstream of each row; a row it left out, being
+/// hidden, reads 0); NaN for the nodes outside it.
 pub(crate) fn silent_totals_by_node(
     g: &Graph,
     view: &View,

@@ -241,20 +241,21 @@ fn rows(
     Ok((out, notices, nodes))
 }
 
-/// Every row's `(node, loss)` of an `exposure` / `impact` statement, in the
-/// answer's order, without paths or `unknown` (whatever the row limit):
-/// what a comparison reads.
+/// Every row's `(node, loss)` of an `exposure` / `impact` statement (under
+/// the scenarios `under`), in the answer's order, without paths or
+/// `unknown` (whatever the row limit): what a comparison reads.
 pub(super) fn losses(
     env: &mut Env,
     x: &ExposureStmt,
     view: &View,
+    under: &Under<'_>,
     span: Span,
-) -> Result<Vec<(NodeId, f64)>, Diagnostic> {
+) -> Result<Scores, Diagnostic> {
     let numbers = Wanted {
         paths: 0,
         unknown: false,
     };
-    let (rows, _, _) = rows(env, x, view, &[], numbers, span)?;
+    let (rows, _, _) = rows(env, x, view, under, numbers, span)?;
     Ok(rows.into_iter().map(|r| (r.node, r.loss)).collect())
 }
 
@@ -724,20 +725,11 @@ pub fn compare(
     scenario(env, name)?;
     let under = [(name, substituting)];
     let (before, after, top): (Scores, Scores, Option<u32>) = match &body.kind {
-        StatementKind::Exposure(x) | StatementKind::Impact(x) => {
-            // Only the losses are compared.
-            let numbers = Wanted {
-                paths: 0,
-                unknown: false,
-            };
-            let (b, _, _) = rows(env, x, view, &[], numbers, body.span)?;
-            let (a, _, _) = rows(env, x, view, &under, numbers, body.span)?;
-            (
-                b.iter().map(|r| (r.node, r.loss)).collect(),
-                a.iter().map(|r| (r.node, r.loss)).collect(),
-                x.top,
-            )
-        }
+        StatementKind::Exposure(x) | StatementKind::Impact(x) => (
+            losses(env, x, view, &[], body.span)?,
+            losses(env, x, view, &under, body.span)?,
+            x.top,
+        ),
         StatementKind::Chokepoints(c) => {
             let (b, _) = chokepoint_scores(env, c, view, &[], body.span, false)?;
             let (a, _) = chokepoint_scores(env, c, view, &under, body.span, false)?;

@@ -146,7 +146,7 @@ pub fn compare_at(
     // only its numbers.
     let side_values = |env: &mut Env, view: &View| match &whole.kind {
         StatementKind::Exposure(x) | StatementKind::Impact(x) => {
-            super::loss::losses(env, x, view, whole.span)
+            super::loss::losses(env, x, view, &[], whole.span)
         }
         _ => Ok(values(&super::execute(env, &whole, view)?.result)),
     };
