@@ -281,19 +281,36 @@ pub(crate) fn naive_exposure(
     t: &[bool],
     rounds: Option<u32>,
 ) -> Vec<f64> {
+    let pinned = |u: usize| t[u].then_some(1.0);
+    naive_rounds(g, view, spec, &pinned, &|_| 0.0, rounds)
+}
+
+/// The least fixed point of `x(u) = b(u) + Σ w(u,v)·x(v)` (or `pinned(u)`
+/// when it says so) by its definition: rounds from 0 until nothing moves
+/// by 1e-15, or `rounds` times.
+pub(crate) fn naive_rounds(
+    g: &Graph,
+    view: &crate::analysis::View,
+    spec: &crate::analysis::ArcSpec,
+    pinned: &dyn Fn(usize) -> Option<f64>,
+    b: &dyn Fn(NodeId) -> f64,
+    rounds: Option<u32>,
+) -> Vec<f64> {
     let n = g.node_count();
     let arcs: Vec<Vec<(EdgeId, NodeId, f64)>> =
         g.nodes().map(|u| spec.weighted_arcs(g, view, u)).collect();
-    let mut x: Vec<f64> = (0..n).map(|i| if t[i] { 1.0 } else { 0.0 }).collect();
+    let b: Vec<f64> = g.nodes().map(b).collect();
+    let mut x: Vec<f64> = (0..n).map(|u| pinned(u).unwrap_or(0.0)).collect();
     let limit = rounds.unwrap_or(2_000_000);
     for _ in 0..limit {
         let y: Vec<f64> = (0..n)
             .map(|u| {
-                if t[u] {
-                    1.0
-                } else {
-                    arcs[u].iter().map(|(_, v, w)| w * x[v.index()]).sum()
-                }
+                pinned(u).unwrap_or_else(|| {
+                    b[u] + arcs[u]
+                        .iter()
+                        .map(|(_, v, w)| w * x[v.index()])
+                        .sum::<f64>()
+                })
             })
             .collect();
         let change = x

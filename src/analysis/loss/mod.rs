@@ -322,7 +322,8 @@ pub fn loss(
     let out: Vec<LossRow> = if fast {
         let t = hits.full_set(g.node_count());
         // v1's rows become the model's on this thread, before the join:
-        // `unknown` (the other thread) usually takes longer.
+        // `unknown` (the other thread) may take longer (it is a second
+        // system unless every walk ends in a silent part).
         let v1_rows = || -> Result<Vec<LossRow>, Interrupt> {
             let v1 = exposure_in(
                 g, view, q.arcs, &rows, &t, q.depth, DENSE_MAX, q.paths, work,
