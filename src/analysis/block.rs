@@ -35,16 +35,8 @@ pub(crate) enum Rows {
 impl Block {
     /// The internal arcs of component `c`, rows ordered by `rows`.
     pub fn new(l: &Local, sccs: &Sccs, c: usize, rows: Rows) -> Block {
-        let (off, to, w, _) = internal_arcs(l, sccs, c, false);
+        let (off, to, w) = internal_arcs(l, sccs, c);
         Block::from_csr(off, to, w, rows)
-    }
-
-    /// [`Block::new`] in member order, with the local arc (see
-    /// [`Local::arc`]) of each of the block's arcs in row order: for a search
-    /// that reads the block's arcs and names the arcs it takes.
-    pub fn with_arcs(l: &Local, sccs: &Sccs, c: usize) -> (Block, Vec<u32>) {
-        let (off, to, w, arcs) = internal_arcs(l, sccs, c, true);
-        (Block::from_csr(off, to, w, Rows::Members), arcs)
     }
 
     /// A block from its CSR in member order.
@@ -205,13 +197,8 @@ impl Block {
 }
 
 /// Component `c`'s internal arcs as a CSR in member order: offsets, target
-/// member positions, weights and (when `with_arcs`) each arc's local arc.
-fn internal_arcs(
-    l: &Local,
-    sccs: &Sccs,
-    c: usize,
-    with_arcs: bool,
-) -> (Vec<u32>, Vec<u32>, Vec<f64>, Vec<u32>) {
+/// member positions and weights.
+fn internal_arcs(l: &Local, sccs: &Sccs, c: usize) -> (Vec<u32>, Vec<u32>, Vec<f64>) {
     let m = sccs.members(c);
     // The members' degrees bound the internal arcs: the arrays are sized
     // once rather than grown (and copied) by doubling.
@@ -219,7 +206,6 @@ fn internal_arcs(
     let mut off = Vec::with_capacity(m.len() + 1);
     let mut to = Vec::with_capacity(room);
     let mut w = Vec::with_capacity(room);
-    let mut arcs = Vec::with_capacity(if with_arcs { room } else { 0 });
     off.push(0);
     for &u in m {
         for a in l.arc_range(u) {
@@ -227,12 +213,9 @@ fn internal_arcs(
             if sccs.comp[v as usize] as usize == c {
                 to.push(sccs.pos[v as usize]);
                 w.push(l.arc(a).0);
-                if with_arcs {
-                    arcs.push(a);
-                }
             }
         }
         off.push(to.len() as u32);
     }
-    (off, to, w, arcs)
+    (off, to, w)
 }

@@ -38,6 +38,7 @@ use super::solve::{DENSE_MAX, Lu, bracket, i_minus_a};
 use super::view::View;
 use crate::limits::{Interrupt, Work};
 use crate::model::{Graph, NodeId, Path};
+use gather::{Gathered, gather};
 
 /// One row of `exposure`.
 #[derive(Clone, Debug, PartialEq)]
@@ -351,6 +352,40 @@ fn fixed_point_with(
     let mut inside = Inside::default();
     for c in 0..sccs.count() {
         let m = sccs.members(c);
+        if m.len() > dense_max && m.len() >= PARALLEL_MIN {
+            // Large (hence cyclic): read on both cores, then the walks
+            // searched on a second thread while the totals are solved.
+            work.charge(m.iter().map(|&u| 1 + l.degree(u) as u64).sum())?;
+            let gathered = gather(l, &sccs, c, &total, walks_wanted.then_some(&mut walks));
+            let Gathered { block, arcs, ext } = &gathered;
+            let zero = ext.iter().all(|x| *x == 0.0);
+            let sccs = &sccs;
+            let x = std::thread::scope(|scope| {
+                let walks = &mut walks;
+                let done = &mut done;
+                let inside = &mut inside;
+                // The search reads the block backwards, with its local arcs
+                // to name the arcs it takes.
+                let search = walks_wanted.then(|| {
+                    scope.spawn(move || {
+                        inside.of_block(l, m, block, arcs);
+                        inside.search(sccs, m, walks, done);
+                    })
+                });
+                // A component whose constants are all 0 stays at 0.
+                let x = (!zero).then(|| bracket(block, ext, work));
+                if let Some(Err(panic)) = search.map(|s| s.join()) {
+                    std::panic::resume_unwind(panic);
+                }
+                x
+            });
+            if let Some(x) = x {
+                for (&u, v) in m.iter().zip(x?) {
+                    total[u as usize] = v.clamp(0.0, 1.0);
+                }
+            }
+            continue;
+        }
         if walks_wanted {
             for &u in m {
                 walks.exit(l, &sccs.comp, c as u32, u);
@@ -375,33 +410,6 @@ fn fixed_point_with(
             })
             .collect();
         let zero = ext.iter().all(|x| *x == 0.0);
-        if walks_wanted && m.len() > dense_max && m.len() >= PARALLEL_MIN && !zero {
-            // The walks and the totals of a large component are independent:
-            // search the walks on a second thread while this one iterates.
-            // Both read one block: the search backwards, with the block's
-            // local arcs to name the arcs it takes.
-            let sccs = &sccs;
-            let (block, arcs) = Block::with_arcs(l, sccs, c);
-            let x = std::thread::scope(|scope| {
-                let walks = &mut walks;
-                let done = &mut done;
-                let inside = &mut inside;
-                let (block, arcs) = (&block, &arcs);
-                let search = scope.spawn(move || {
-                    inside.of_block(l, m, block, arcs);
-                    inside.search(sccs, m, walks, done);
-                });
-                let x = bracket(block, &ext, work);
-                if let Err(panic) = search.join() {
-                    std::panic::resume_unwind(panic);
-                }
-                x
-            })?;
-            for (&u, v) in m.iter().zip(x) {
-                total[u as usize] = v.clamp(0.0, 1.0);
-            }
-            continue;
-        }
         if walks_wanted {
             inside.of_local(l, &sccs, c);
             inside.search(&sccs, m, &mut walks, &mut done);
@@ -639,5 +647,6 @@ fn bounded_walks(
     Ok(paths)
 }
 
+mod gather;
 #[cfg(test)]
 mod tests;

@@ -384,22 +384,65 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
-    /// The walks' search reads a large component's arcs from its block
-    /// (the second thread's way) exactly as it reads them from the
-    /// subgraph: the same arcs, costs and order, hence the same walks and
-    /// ties.
+    /// A large component's one pass over its arcs ([`gather`], on two
+    /// threads) reads what the component-by-component passes read, to the
+    /// bit: the block's arcs, the constants, the best exits; and the walks'
+    /// search reads its block (the second thread's way) exactly as it reads
+    /// the subgraph: the same arcs, costs and order, hence the same walks
+    /// and ties.
     #[test]
-    fn arcs_from_the_block_are_the_arcs_from_the_subgraph(
+    fn one_pass_over_a_component_reads_what_the_separate_passes_read(
         n in 2usize..12,
         edges in random_edges(12, 40),
+        so_far in proptest::collection::vec(proptest::option::of(0.01f64..1.0), 12),
     ) {
-        let (l, sccs) = whole_local(&random_graph(n, &edges), false);
+        let (mut l, sccs) = whole_local(&random_graph(n, &edges), false);
+        // Arcs into T, and the totals and walks of the components before:
+        // arbitrary here.
+        for u in 0..l.len() {
+            let into = so_far[(u + 5) % 12].unwrap_or(0.0) / 2.0;
+            l.into_stop[u] = into;
+            l.best_stop[u].2 = into;
+        }
+        let total: Vec<f64> = (0..l.len()).map(|u| so_far[u].unwrap_or(0.0)).collect();
+        let cost: Vec<f64> = (0..l.len())
+            .map(|u| so_far[u].map_or(f64::INFINITY, |x| -x.ln()))
+            .collect();
         for c in 0..sccs.count() {
             let m = sccs.members(c);
+            let fresh = || Walks { cost: cost.clone(), next: vec![NO; l.len()] };
+            let mut by_pass = fresh();
+            for &u in m {
+                by_pass.exit(&l, &sccs.comp, c as u32, u);
+            }
+            let mut by_gather = fresh();
+            let got = gather(&l, &sccs, c, &total, Some(&mut by_gather));
+            for &u in m {
+                let u = u as usize;
+                prop_assert_eq!(by_pass.cost[u].to_bits(), by_gather.cost[u].to_bits());
+                prop_assert_eq!(by_pass.next[u], by_gather.next[u]);
+            }
+            let ext: Vec<u64> = m
+                .iter()
+                .map(|&u| {
+                    let outside: f64 = l
+                        .arcs(u)
+                        .filter(|(v, _)| sccs.comp[*v as usize] as usize != c)
+                        .map(|(v, w)| w * total[v as usize])
+                        .sum();
+                    (l.into_stop[u as usize] + outside).to_bits()
+                })
+                .collect();
+            prop_assert_eq!(ext, got.ext.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
+            let want = Block::new(&l, &sccs, c, Rows::Members);
+            prop_assert_eq!(want.len(), got.block.len());
+            for i in 0..want.len() {
+                let bits = |b: &Block| b.arcs(i).map(|(j, w)| (j, w.to_bits())).collect::<Vec<_>>();
+                prop_assert_eq!(bits(&want), bits(&got.block));
+            }
             let (mut by_local, mut by_block) = (Inside::default(), Inside::default());
             by_local.of_local(&l, &sccs, c);
-            let (block, arcs) = Block::with_arcs(&l, &sccs, c);
-            by_block.of_block(&l, m, &block, &arcs);
+            by_block.of_block(&l, m, &got.block, &got.arcs);
             prop_assert_eq!(&by_local.off, &by_block.off);
             let bits = |s: &Inside| s.from.iter().map(|&(u, a, w)| (u, a, w.to_bits())).collect::<Vec<_>>();
             prop_assert_eq!(bits(&by_local), bits(&by_block));
