@@ -400,14 +400,7 @@ fn fixed_point_with(
         work.charge(m.iter().map(|&u| 1 + l.degree(u) as u64).sum())?;
         let ext: Vec<f64> = m
             .iter()
-            .map(|&u| {
-                let outside: f64 = l
-                    .arcs(u)
-                    .filter(|(v, _)| sccs.comp[*v as usize] as usize != c)
-                    .map(|(v, w)| w * total[v as usize])
-                    .sum();
-                l.into_stop[u as usize] + outside
-            })
+            .map(|&u| constant(l, &sccs, c, &total, u))
             .collect();
         let zero = ext.iter().all(|x| *x == 0.0);
         if walks_wanted {
@@ -432,6 +425,18 @@ fn fixed_point_with(
         }
     }
     Ok((total, walks))
+}
+
+/// Member `u` of component `c`'s constant in the component's system: its
+/// arcs into T plus its arcs out of `c` times their providers' (final)
+/// totals.
+fn constant(l: &Local, sccs: &Sccs, c: usize, total: &[f64], u: u32) -> f64 {
+    let outside: f64 = l
+        .arcs(u)
+        .filter(|(v, _)| sccs.comp[*v as usize] as usize != c)
+        .map(|(v, w)| w * total[v as usize])
+        .sum();
+    l.into_stop[u as usize] + outside
 }
 
 /// Components from this many members search their walks on a second

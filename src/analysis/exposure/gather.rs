@@ -104,7 +104,7 @@ fn half(
     h.off.push(0);
     for &u in members {
         // The same sums and comparisons, in the same order, as the
-        // component-by-component passes (`Walks::exit`, the constants), so
+        // component-by-component passes (`Walks::exit`, `constant`), so
         // the answers are the same to the bit.
         let mut outside = 0.0;
         let mut best = cost.map(|_| {

@@ -424,14 +424,7 @@ proptest! {
             }
             let ext: Vec<u64> = m
                 .iter()
-                .map(|&u| {
-                    let outside: f64 = l
-                        .arcs(u)
-                        .filter(|(v, _)| sccs.comp[*v as usize] as usize != c)
-                        .map(|(v, w)| w * total[v as usize])
-                        .sum();
-                    (l.into_stop[u as usize] + outside).to_bits()
-                })
+                .map(|&u| constant(&l, &sccs, c, &total, u).to_bits())
                 .collect();
             prop_assert_eq!(ext, got.ext.iter().map(|x| x.to_bits()).collect::<Vec<_>>());
             let want = Block::new(&l, &sccs, c, Rows::Members);
