@@ -27,7 +27,7 @@ use faultline::model::Graph;
 use faultline::model::Value;
 use faultline::output::{Format, render};
 use faultline::result::{Cell, ResultSet};
-use faultline::session::Session;
+use faultline::session::{BUDGET_PER_ITEM, Session, budget_for};
 
 // ------------------------------------------------------------- helpers
 
@@ -181,11 +181,15 @@ fn big() -> Graph {
 /// budget stops them; one at a time keeps the test run's memory small.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// Every statement must end with E0401 under the default budget.
+/// Every statement must end with E0401 under the default budget (the
+/// graph's: 500 units per node and edge, 18 million here).
 fn all_stop_on_the_budget(statements: &[&str]) {
     let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut session = Session::new(big());
-    assert_eq!(session.settings.budget, DEFAULT_BUDGET);
+    let g = big();
+    let default = budget_for(&g);
+    assert_eq!(default, 36_020 * BUDGET_PER_ITEM);
+    let mut session = Session::new(g);
+    assert_eq!(session.settings.budget, default);
     for s in statements {
         let d = fails_with(&mut session, s, "E0401");
         assert!(d.message.contains("work budget"), "{d}");

@@ -74,7 +74,11 @@ pub(crate) fn gmres(
             }
             let (head, tail) = basis.split_at_mut(j + 1);
             let w = &mut tail[0];
-            work.charge(block.cost() + (j as u64 + 2) * n as u64)?;
+            // A step costs the budget its sweep (its rows and arcs, as
+            // every sweep does), not the orthogonalisation's arithmetic on
+            // vectors already paid for: the budget counts expanded arcs and
+            // rows, and a whole-graph analysis must fit the default.
+            work.charge(block.cost())?;
             block.gauss_seidel(&head[j], None, pin, w);
             sweeps += 1;
             for (wi, vi) in w.iter_mut().zip(&head[j]) {
