@@ -127,7 +127,7 @@ class Graph(NativeGraph):
         #: Parameters every statement sees (a call's keywords win).
         self.params: dict = {}
         #: The work budget per statement in expanded edges and rows (None:
-        #: the default, 100 per node and edge of the graph, at least 10
+        #: the default, 500 per node and edge of the graph, at least 10
         #: million).
         self.budget: Optional[int] = None
 
