@@ -128,7 +128,8 @@ pub struct ExecArgs {
     /// Make warnings (an unknown kind or edge type in a pattern) errors.
     #[arg(long)]
     pub strict: bool,
-    /// Work budget per statement, in expanded edges.
+    /// Work budget per statement, in expanded edges and rows (default 500
+    /// per node and edge of the graph, at least 10 million).
     #[arg(long, value_name = "N")]
     pub budget: Option<u64>,
     /// Memory budget per statement (bytes, or e.g. `512M`, `4G`; default a
