@@ -39,6 +39,7 @@ use super::view::View;
 use crate::limits::{Interrupt, Work};
 use crate::model::{Graph, NodeId, Path};
 use gather::{Gathered, gather};
+use silent::Known;
 
 /// One row of `exposure`.
 #[derive(Clone, Debug, PartialEq)]
@@ -224,7 +225,7 @@ impl Walks {
 /// topological order. Components up to `dense_max` nodes are solved by LU
 /// (tests lower it to exercise the iterative solver).
 fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<(Vec<f64>, Walks), Interrupt> {
-    fixed_point_with(l, dense_max, true, work)
+    fixed_point_with(l, dense_max, true, None, work)
 }
 
 /// The least fixed point of `x = silent + A x` over the arc subgraph
@@ -256,10 +257,11 @@ pub(crate) fn silent_totals_by_node(
     work.charge(l.len() as u64)?;
     let total = if !any {
         vec![0.0; l.len()]
-    } else if every_walk_ends_silent(&l, work)? {
-        vec![1.0; l.len()]
     } else {
-        fixed_point_with(&l, DENSE_MAX, false, work)?.0
+        match silent::known(&l, work)? {
+            Known::AllOnes => vec![1.0; l.len()],
+            Known::Some(known) => fixed_point_with(&l, DENSE_MAX, false, Some(&known), work)?.0,
+        }
     };
     let mut by_node = vec![f64::NAN; g.node_count()];
     // A row the subgraph left out (hidden) reads 0, as before.
@@ -272,73 +274,14 @@ pub(crate) fn silent_totals_by_node(
     Ok(by_node)
 }
 
-/// A rounding error in a node's weighing, not a part of it: shares that
-/// sum to 1 in decimal may sum to 1 ± a few ulps in `f64` (the same
-/// tolerance as chokepoints' closed components).
-const ROUNDING: f64 = 1e-12;
-
-/// Passes of [`every_walk_ends_silent`]'s reachability before it gives up
-/// and lets the solver decide. A pass settles every node whose way to a
-/// silent part runs along the discovery order's reverse; each further pass
-/// allows one more turn against it.
-const REACH_PASSES: usize = 16;
-
-/// Whether the least fixed point of `x = silent + A x` (silent parts in
-/// `l.into_stop`) is 1 on every node of `l`, read off the weighing instead
-/// of solved.
-///
-/// The spec's weighing splits each node's needs between its arcs' weights
-/// and its silent part, so the two sum to 1, except at a dead end (no
-/// arcs, no silent part). Then `x(u)` is the probability that a walk from
-/// u along the arcs ends in a silent part; 1 minus it is the probability
-/// of ending at a dead end or circling for ever in a closed cycle. When
-/// every node can reach a silent part, neither can happen (a dead end
-/// reaches none, nor does a closed cycle; and in a finite chain a walk
-/// that can always still leave does leave), so `x` is 1 everywhere: the
-/// exact value for the data's shares, where the solver would give 1 within
-/// 1e-12.
-///
-/// False when a node's weights and silent part do not sum to 1 (another
-/// silent rule than the spec's), when a node reaches no silent part, or
-/// when the reachability has not settled after [`REACH_PASSES`] passes:
-/// the solver decides then.
-fn every_walk_ends_silent(l: &Local, work: &Work) -> Result<bool, Interrupt> {
-    let n = l.len();
-    let complete = (0..n).all(|u| (l.into_stop[u] + l.out_weight[u] - 1.0).abs() <= ROUNDING);
-    if !complete {
-        return Ok(false);
-    }
-    // A node reaches a silent part if it has one or a provider reaches one.
-    // Passes from the last-discovered node back (providers are mostly
-    // discovered after their consumers) settle it without the transposed
-    // arcs a search would need.
-    let mut reach: Vec<bool> = l.into_stop.iter().map(|s| *s > ROUNDING).collect();
-    let mut left = reach.iter().filter(|r| !**r).count();
-    for _ in 0..REACH_PASSES {
-        if left == 0 {
-            break;
-        }
-        work.charge((n + l.arc_count()) as u64)?;
-        let before = left;
-        for u in (0..n as u32).rev() {
-            if !reach[u as usize] && l.arc_range(u).any(|a| reach[l.provider(a) as usize]) {
-                reach[u as usize] = true;
-                left -= 1;
-            }
-        }
-        if left == before {
-            // Settled with nodes left: they reach no silent part.
-            break;
-        }
-    }
-    Ok(left == 0)
-}
-
-/// [`fixed_point`], the walks only when `walks_wanted`.
+/// [`fixed_point`], the walks only when `walks_wanted`; the nodes whose
+/// `known` value is a number (not NaN) are not solved but take it (whole
+/// components, closed under providers: see [`silent::known`]).
 fn fixed_point_with(
     l: &Local,
     dense_max: usize,
     walks_wanted: bool,
+    known: Option<&[f64]>,
     work: &Work,
 ) -> Result<(Vec<f64>, Walks), Interrupt> {
     let sccs = sccs(l, work)?;
@@ -352,6 +295,14 @@ fn fixed_point_with(
     let mut inside = Inside::default();
     for c in 0..sccs.count() {
         let m = sccs.members(c);
+        if let Some(known) = known
+            && !known[m[0] as usize].is_nan()
+        {
+            for &u in m {
+                total[u as usize] = known[u as usize];
+            }
+            continue;
+        }
         if m.len() > dense_max && m.len() >= PARALLEL_MIN {
             // Large (hence cyclic): read on both cores, then the walks
             // searched on a second thread while the totals are solved.
@@ -653,5 +604,6 @@ fn bounded_walks(
 }
 
 mod gather;
+mod silent;
 #[cfg(test)]
 mod tests;

@@ -106,7 +106,8 @@ fn half(
         // The same sums and comparisons, in the same order, as the
         // component-by-component passes (`Walks::exit`, `constant`), so
         // the answers are the same to the bit.
-        let mut outside = 0.0;
+        // From -0.0, as `Iterator::sum` starts.
+        let mut outside = -0.0;
         let mut best = cost.map(|_| {
             let (_, _, w) = l.best_stop[u as usize];
             if w > 0.0 {
