@@ -231,7 +231,8 @@ fn fixed_point(l: &Local, dense_max: usize, work: &Work) -> Result<(Vec<f64>, Wa
 /// The least fixed point of `x = silent + A x` over the arc subgraph
 /// reachable from `rows` (no stop set): the model v2's `unknown` on a
 /// graph whose arcs are all sources. `silent(u)` is u's silent part. All 0
-/// when every silent part is 0. By node index, for every node of the
+/// when every silent part is 0; the nodes the weighing settles at exactly
+/// 1 or 0 are not solved ([`silent::known`]). By node index, for every node of the
 /// subgraph (which holds the upstream of each row; a row it left out, being
 /// hidden, reads 0); NaN for the nodes outside it.
 pub(crate) fn silent_totals_by_node(
